@@ -1,0 +1,7 @@
+"""Subcommands of ``digest-desk``, one module per area; each exposes ``register(subparsers)``."""
+
+from __future__ import annotations
+
+from digest_desk.commands import gui, store_cmds
+
+COMMAND_MODULES = [gui, store_cmds]

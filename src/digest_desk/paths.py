@@ -1,0 +1,70 @@
+"""The one place that knows where resources and the default database live."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from platformdirs import user_data_path
+
+APP_NAME = "digest-desk"
+ENV_DB = "DIGEST_DESK_DB"
+
+
+def _candidates() -> list[Path]:
+    here = Path(__file__).resolve().parent
+    found: list[Path] = []
+    frozen_root = getattr(sys, "_MEIPASS", None)
+    if frozen_root:  # PyInstaller bundle
+        found.append(Path(frozen_root) / "digest_desk" / "resources")
+        found.append(Path(frozen_root) / "resources")
+    found.append(here / "resources")  # installed wheel: resources packed inside the package
+    found.append(here.parent.parent / "resources")  # checkout or editable install: src/digest_desk -> repo root
+    return found
+
+
+def resources_dir() -> Path:
+    """Folder holding templates/, css/, icons/ and samples/."""
+    for candidate in _candidates():
+        if (candidate / "templates").is_dir():
+            return candidate
+    tried = ", ".join(str(c) for c in _candidates())
+    raise FileNotFoundError(f"Digest Desk resources not found (looked in {tried})")
+
+
+def resource(*parts: str) -> Path:
+    """Path of one file or folder under resources/."""
+    return resources_dir().joinpath(*parts)
+
+
+def templates_dir() -> Path:
+    return resource("templates")
+
+
+def samples_dir() -> Path:
+    return resource("samples")
+
+
+def data_dir() -> Path:
+    """Per-user data folder (created on demand)."""
+    path = user_data_path(APP_NAME, appauthor=False)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def default_db_path() -> Path:
+    return data_dir() / "digest-desk.sqlite3"
+
+
+def resolve_db_path(cli_value: str | os.PathLike[str] | None) -> tuple[Path, bool]:
+    """Database path from --db, else DIGEST_DESK_DB, else the user data folder.
+
+    Returns the path and whether it is the default one (which gets demo content on first run).
+    """
+    if cli_value:
+        return Path(cli_value).expanduser(), False
+    env = os.environ.get(ENV_DB)
+    if env:
+        return Path(env).expanduser(), False
+    return default_db_path(), True

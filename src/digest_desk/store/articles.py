@@ -1,0 +1,251 @@
+"""Article repository: create, load, save with optimistic concurrency, list, delete."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select, text
+from sqlmodel import Session
+
+from digest_desk.domain import Article, Link, LinkKind, Revision, Status
+from digest_desk.domain.slugs import clean_text, slug_key, unique_slug, validate_slug
+from digest_desk.domain.types import utcnow
+from digest_desk.store.engine import Store
+from digest_desk.store.errors import ConflictError, DuplicateSlugError, NotFoundError
+
+EDITABLE = (
+    "title", "summary", "body", "author", "category", "tags", "status",
+    "published_at", "image_id", "image_alt",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleRow:
+    """The light view of an article used by lists (no body)."""
+
+    id: int
+    title: str
+    slug: str
+    status: str
+    category: str
+    published_at: datetime | None
+    updated_at: datetime
+
+
+def _slug_taken(session: Session, exclude_id: int | None):
+    def taken(key: str) -> bool:
+        stmt = select(Article.id).where(Article.slug_key == key)
+        if exclude_id is not None:
+            stmt = stmt.where(Article.id != exclude_id)
+        return session.execute(stmt).first() is not None
+
+    return taken
+
+
+def slug_is_free(store: Store, slug: str, exclude_id: int | None = None) -> bool:
+    with store.read() as session:
+        return not _slug_taken(session, exclude_id)(slug_key(slug))
+
+
+def suggest_slug(store: Store, title: str, exclude_id: int | None = None) -> str:
+    with store.read() as session:
+        return unique_slug(title, _slug_taken(session, exclude_id))
+
+
+def _assign_slug(session: Session, article: Article, requested: str | None) -> None:
+    taken = _slug_taken(session, article.id)
+    if requested:
+        slug = validate_slug(requested)
+        if taken(slug_key(slug)):
+            raise DuplicateSlugError(slug)
+    else:
+        slug = unique_slug(article.title, taken)
+    article.slug = slug
+    article.slug_key = slug_key(slug)
+
+
+def _set_links(session: Session, article: Article, links: list[dict[str, Any]] | list[Link]) -> None:
+    old = {(link.url, link.target_article_id): link for link in article.links}
+    fresh: list[Link] = []
+    for position, data in enumerate(links):
+        if isinstance(data, Link):
+            data = data.model_dump()
+        prev = old.get((data.get("url", ""), data.get("target_article_id")))
+        link = Link(
+            title=clean_text(data.get("title", "")),
+            url=data.get("url", "").strip(),
+            kind=LinkKind(data.get("kind", LinkKind.READ_MORE)),
+            position=position,
+            target_article_id=data.get("target_article_id"),
+        )
+        if prev is not None:  # keep the last check result of an unchanged URL
+            link.check_status = prev.check_status
+            link.check_final_url = prev.check_final_url
+            link.check_error = prev.check_error
+            link.checked_at = prev.checked_at
+        fresh.append(link)
+    article.links = fresh
+
+
+def _record_revision(session: Session, article: Article, reason: str) -> None:
+    session.add(
+        Revision(article_id=article.id, version=article.version, reason=reason, data=article.snapshot())
+    )
+
+
+def create_article(
+    store: Store,
+    *,
+    title: str,
+    slug: str | None = None,
+    links: list[dict[str, Any]] | None = None,
+    reason: str | None = "created",
+    **fields: Any,
+) -> Article:
+    """Insert a new article; the slug comes from the title unless one is given."""
+    with store.write() as session:
+        article = Article(title=clean_text(title), **fields)
+        _assign_slug(session, article, slug)
+        if links:
+            _set_links(session, article, links)
+        session.add(article)
+        session.flush()
+        if reason:
+            _record_revision(session, article, reason)
+        session.flush()
+        session.refresh(article)
+        return article
+
+
+def get_article(store: Store, article_id: int) -> Article:
+    with store.read() as session:
+        article = session.get(Article, article_id)
+        if article is None:
+            raise NotFoundError(f"No article with id {article_id}.")
+        return article
+
+
+def get_by_slug(store: Store, slug: str) -> Article:
+    with store.read() as session:
+        article = session.execute(select(Article).where(Article.slug_key == slug_key(slug))).scalar()
+        if article is None:
+            raise NotFoundError(f"No article with slug “{slug}”.")
+        return article
+
+
+def save_article(
+    store: Store,
+    article: Article,
+    *,
+    reason: str | None = None,
+    links: list[dict[str, Any]] | list[Link] | None = None,
+    slug: str | None = None,
+    force: bool = False,
+) -> Article:
+    """Write the editable fields of ``article`` (a detached copy being edited).
+
+    Raises ConflictError when the stored version is not the one the copy was loaded at,
+    unless ``force`` (used when an editor chose to keep their text). Records a revision
+    when ``reason`` is given. Returns the stored article with its new version.
+    """
+    with store.write() as session:
+        stored = session.get(Article, article.id)
+        if stored is None:
+            raise ConflictError(article.id, article.version, None)
+        if stored.version != article.version and not force:
+            raise ConflictError(article.id, article.version, stored.version)
+        for name in EDITABLE:
+            setattr(stored, name, getattr(article, name))
+        stored.title = clean_text(stored.title)
+        if slug is not None and slug != stored.slug:
+            _assign_slug(session, stored, slug)
+        if links is not None:
+            _set_links(session, stored, links)
+        stored.version += 1
+        stored.updated_at = utcnow()
+        session.flush()
+        if reason:
+            _record_revision(session, stored, reason)
+        session.flush()
+        session.refresh(stored)
+        return stored
+
+
+def delete_article(store: Store, article_id: int) -> dict[str, Any]:
+    """Delete an article; returns its snapshot so the deletion can be undone."""
+    with store.write() as session:
+        article = session.get(Article, article_id)
+        if article is None:
+            raise NotFoundError(f"No article with id {article_id}.")
+        data = article.snapshot()
+        session.delete(article)
+        return data
+
+
+def list_articles(
+    store: Store,
+    *,
+    status: Status | str | None = None,
+    category: str | None = None,
+    ids: list[int] | None = None,
+    offset: int = 0,
+    limit: int | None = None,
+) -> list[ArticleRow]:
+    """Articles newest first (by publication, then last update), without their bodies."""
+    cols = (
+        Article.id, Article.title, Article.slug, Article.status, Article.category,
+        Article.published_at, Article.updated_at,
+    )
+    stmt = select(*cols)
+    if status:
+        stmt = stmt.where(Article.status == str(status))
+    if category:
+        stmt = stmt.where(Article.category == category)
+    if ids is not None:
+        stmt = stmt.where(Article.id.in_(ids))
+    stmt = stmt.order_by(
+        text("coalesce(article.published_at, article.updated_at) DESC"), Article.id.desc()
+    )
+    stmt = stmt.offset(offset)
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    with store.read() as session:
+        return [ArticleRow(*row) for row in session.execute(stmt)]
+
+
+def count_articles(store: Store, *, status: str | None = None, category: str | None = None) -> int:
+    stmt = select(func.count()).select_from(Article)
+    if status:
+        stmt = stmt.where(Article.status == str(status))
+    if category:
+        stmt = stmt.where(Article.category == category)
+    with store.read() as session:
+        return session.execute(stmt).scalar_one()
+
+
+def categories(store: Store) -> list[str]:
+    with store.read() as session:
+        rows = session.execute(
+            select(Article.category).where(Article.category != "").distinct().order_by(Article.category)
+        )
+        return [r[0] for r in rows]
+
+
+def all_articles(store: Store, *, status: str | None = None) -> list[Article]:
+    """Every article with links and image loaded (export, checks over the store)."""
+    stmt = select(Article).order_by(Article.id)
+    if status:
+        stmt = stmt.where(Article.status == str(status))
+    with store.read() as session:
+        return list(session.execute(stmt).scalars())
+
+
+def revisions(store: Store, article_id: int) -> list[Revision]:
+    """Revisions of an article, newest first."""
+    with store.read() as session:
+        rows = session.execute(
+            select(Revision).where(Revision.article_id == article_id).order_by(Revision.id.desc())
+        )
+        return list(rows.scalars())
