@@ -44,8 +44,8 @@ def run_article_checks(article: Any, site: Any, ctx: Any, exists: Any) -> tuple[
 
 
 class ChecksPanel(QWidget):
-    """Lists problems (errors first). ``fix_requested`` carries the Problem whose fix was chosen;
-    the editor applies ``problem.fix.apply(body)`` so the change lands on its undo stack."""
+    """Lists problems (errors first). ``fix_requested`` carries the chosen problem's ``Fix``; the
+    editor applies ``fix.apply(body)`` itself so the change lands on its undo stack."""
 
     jump_requested = Signal(int)
     fix_requested = Signal(object)
@@ -144,7 +144,7 @@ class ChecksPanel(QWidget):
     def request_fix(self) -> None:
         problem = self.selected_problem()
         if problem is not None and getattr(problem, "fix", None) is not None:
-            self.fix_requested.emit(problem)
+            self.fix_requested.emit(problem.fix)
 
     # -- live checking ---------------------------------------------------------------------
     def check_article(self, article: Any, site: Any, ctx: Any = None,

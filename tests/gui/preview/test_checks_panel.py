@@ -63,8 +63,8 @@ def test_fix_button_offers_the_checks_fix(qtbot, panel):
     assert panel.fix_button.isEnabled() and "Lower-case it" in panel.fix_button.text()
     with qtbot.waitSignal(panel.fix_requested, timeout=2000) as blocker:
         QTest.mouseClick(panel.fix_button, Qt.MouseButton.LeftButton)
-    problem = blocker.args[0]
-    assert problem.code == "shout" and problem.fix.apply("LOUD") == "loud"
+    fix = blocker.args[0]
+    assert fix.label == "Lower-case it" and fix.apply("LOUD") == "loud"
 
 
 def test_live_checks_report_problems_and_css_bytes(qtbot, panel, site, make_article):
