@@ -149,3 +149,20 @@ def test_device_toggle_and_narrow_tabs(qtbot, pane):
     assert pane.views["standard"].isVisible() and not pane.views["simplified"].isVisible()
     pane.tabs.setCurrentIndex(1)
     assert pane.views["simplified"].isVisible() and not pane.views["standard"].isVisible()
+
+
+def test_engine_crash_reloads_then_falls_back(qtbot, pane, site, make_article, run_js):
+    from PySide6.QtCore import QUrl
+    from PySide6.QtWidgets import QTextBrowser
+
+    show_and_wait(qtbot, pane, make_article("Survives a crash."), site)
+    with qtbot.waitSignal(pane.rendered, timeout=20000):
+        pane.views["standard"].load(QUrl("chrome://crash"))
+    assert not pane.is_fallback
+    assert "Survives a crash." in run_js(pane.views["standard"], BODY_TEXT)
+    for _ in range(2):
+        with qtbot.waitSignal(pane.rendered, timeout=20000):
+            pane.views["simplified"].load(QUrl("chrome://crash"))
+    assert pane.is_fallback and pane.notice.isVisible()
+    assert isinstance(pane.views["standard"], QTextBrowser)
+    assert "Survives a crash." in pane.views["simplified"].toPlainText()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from functools import partial
 from typing import Any
 from urllib.parse import urljoin
 
@@ -31,6 +32,8 @@ DEBOUNCE_MS = 300
 PHONE_WIDTH = 390
 NARROW_WIDTH = 760
 _NO_LIMIT = 16777215
+WATCHDOG_MS = 8000  # a view that has not answered by then is reloaded
+MAX_CRASHES = 3  # engine crashes before the pane falls back to the simple preview
 
 
 def _make_view(name: str, fallback: bool, parent: QWidget) -> QWidget:
@@ -64,7 +67,12 @@ class PreviewPane(QWidget):
         self._shown_key: str | None = None
         self._shown_blocks: dict[str, list[Any]] = {}
         self._busy = 0
+        self._serial = 0
+        self._crashes = 0
+        self._crash_pending = False
         self._applying: job.RenderResult | None = None
+        self._watchdog = QTimer(self, singleShot=True, interval=WATCHDOG_MS)
+        self._watchdog.timeout.connect(self._recover)
         self._queued: job.RenderResult | None = None
         self._follow: int | None = None
         self._device = "desktop"
@@ -115,14 +123,26 @@ class PreviewPane(QWidget):
         frame = QWidget(self.splitter)
         row = QHBoxLayout(frame)
         row.setContentsMargins(0, 0, 0, 0)
-        view = _make_view(f"preview_{name}", self.fallback_reason is not None, frame)
-        view.link_clicked.connect(self._open_link)
         row.addStretch(0)
-        row.addWidget(view, 1)
         row.addStretch(0)
         self.splitter.addWidget(frame)
-        self.views[name] = view
         self._frames[name] = frame
+        self._place_view(name)
+
+    def _place_view(self, name: str) -> None:
+        frame = self._frames[name]
+        view = _make_view(f"preview_{name}", self.fallback_reason is not None, frame)
+        view.link_clicked.connect(self._open_link)
+        if hasattr(view, "crashed"):
+            view.crashed.connect(self._on_crashed)
+        view.setMaximumWidth(PHONE_WIDTH if self._device == "phone" else _NO_LIMIT)
+        old = self.views.get(name)
+        if old is not None:
+            frame.layout().removeWidget(old)
+            old.hide()
+            old.deleteLater()
+        frame.layout().insertWidget(1, view, 1)
+        self.views[name] = view
 
     # -- public API -----------------------------------------------------------------------
     @property
@@ -214,28 +234,59 @@ class PreviewPane(QWidget):
             return
         self._applying = result
         self._busy = len(self.views)
+        self._serial += 1
+        done = partial(self._view_done, self._serial)
+        self._watchdog.start()
         base = QUrl.fromLocalFile(str(self._media.root) + "/")
-        for name, view in self.views.items():
+        for name, view in list(self.views.items()):
             if result.pages is not None:
-                view.load_page(result.pages[name], base, self._view_done)
+                view.load_page(result.pages[name], base, done)
                 continue
             change = diff_blocks(self._shown_blocks.get(name, []), result.blocks[name])
             if change is None:
-                self._view_done(True)
+                done(True)
             else:
-                view.splice(change, self._view_done)
+                view.splice(change, done)
 
-    def _view_done(self, ok: bool) -> None:
+    def _view_done(self, serial: int, ok: bool) -> None:
         result = self._applying
+        if serial != self._serial or result is None:
+            return  # an answer from before a recovery
         self._busy -= 1
-        if result is None:
-            return
         if not ok:
             self._shown_key = None  # the DOM is not what we think: reload the pages next time
         if self._busy > 0:
             return
         self._applying = None
+        self._watchdog.stop()
         self._finish(result, ok)
+
+    def _recover(self) -> None:
+        """Forget what the views show and load whole pages again (after a crash or a hang)."""
+        self._serial += 1
+        self._crash_pending = False
+        self._watchdog.stop()
+        self._busy = 0
+        self._applying = None
+        self._queued = None
+        self._shown_key = None
+        self._shown_blocks = {}
+        self.render_now()
+
+    def _on_crashed(self, reason: str) -> None:
+        if self._crash_pending:
+            return  # both views share one engine process: one crash, two reports
+        self._crash_pending = True
+        self._crashes += 1
+        if self._crashes >= MAX_CRASHES and not self.is_fallback:
+            self.fallback_reason = self.tr("the web preview engine stopped {n} times ({reason}).").format(
+                n=self._crashes, reason=reason)
+            self.notice.setText(self.tr("Simplified preview: {reason}").format(reason=self.fallback_reason))
+            self.notice.show()
+            for name in job.RENDITIONS:
+                self._place_view(name)
+            self._update_layout_mode()
+        QTimer.singleShot(0, self._recover)
 
     def _finish(self, result: job.RenderResult, ok: bool) -> None:
         if ok:

@@ -67,6 +67,7 @@ class WebPreviewView(QWebEngineView):
     """One rendition's preview. The owner serialises calls: one load or splice at a time."""
 
     link_clicked = Signal(QUrl)
+    crashed = Signal(str)
     supports_splice = True
 
     def __init__(self, name: str, container_id: str, parent: QWidget | None = None) -> None:
@@ -81,6 +82,12 @@ class WebPreviewView(QWebEngineView):
         page.scripts().insert(_dom_script())
         self.setPage(page)
         self.loadFinished.connect(self._on_load_finished)
+        page.renderProcessTerminated.connect(self._on_terminated)
+
+    def _on_terminated(self, status: QWebEnginePage.RenderProcessTerminationStatus, code: int) -> None:
+        if status != QWebEnginePage.RenderProcessTerminationStatus.NormalTerminationStatus:
+            self._load_done = None
+            self.crashed.emit(f"{status.name}, exit code {code}")
 
     def load_page(self, html: str, base: QUrl, done: Done) -> None:
         """Show a whole page, keeping the reader's scroll position."""
