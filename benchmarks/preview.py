@@ -89,22 +89,20 @@ def measure_typing(total_words: int) -> tuple[float, float, float]:
 
 
 COLD_START = r"""
-import sys, time
+import sys
 from PySide6.QtWidgets import QApplication
 from digest_desk.ui.preview.engine import prepare_webengine
 prepare_webengine()
 app = QApplication([])
-try:
+try:  # the whole workstation once it exists, else the preview pane alone
     from digest_desk.app import create_window
     from digest_desk.store import open_store
     window = create_window(open_store(sys.argv[1]))
-    window.show()
-    pane = window.findChild(QApplication.instance().__class__.__mro__[0], "") and None
-except Exception:
-    window = None
-from digest_desk.ui.preview.pane import PreviewPane
-if window is None:
-    window = PreviewPane(); window.resize(1200, 800); window.show()
+except ImportError:
+    from digest_desk.ui.preview.pane import PreviewPane
+    window = PreviewPane()
+    window.resize(1200, 800)
+window.show()
 app.processEvents()
 print("usable", flush=True)
 """
