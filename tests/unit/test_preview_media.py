@@ -40,5 +40,7 @@ def test_loader_supplies_bytes_the_map_leaves_out_and_bad_names_are_skipped():
         assert written == 1 and asked == ["b.jpg", "gone.jpg"]
         assert (folder.media_dir / "b.jpg").read_bytes() == b"from-store"
         assert not (folder.root.parent / "evil").exists()
+        folder.sync({"gone.jpg": image("gone.jpg", None, "y")})
+        assert asked == ["b.jpg", "gone.jpg"]  # a miss is not asked again on every keystroke
     finally:
         folder.close()

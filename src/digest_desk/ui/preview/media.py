@@ -39,7 +39,8 @@ class MediaFolder:
                 if self._written.get(name) == stamp:
                     continue
                 data = getattr(image, "data", None) or (self.loader(name) if self.loader else None)
-                if data is None:
+                if data is None:  # a remote picture, or gone: do not ask again for this version
+                    self._written[name] = stamp
                     continue
                 (self.media_dir / name).write_bytes(data)
                 self._written[name] = stamp
