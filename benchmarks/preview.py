@@ -88,6 +88,39 @@ def measure_typing(total_words: int) -> tuple[float, float, float]:
     return statistics.median(timings), percentile(timings, 0.95), first
 
 
+def measure_stall(total_words: int) -> tuple[float, float]:
+    """Longest event-loop gap (ms) while a whole long article renders and loads; total ms."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from digest_desk.domain.models import Article, Site
+    from digest_desk.ui.preview.pane import PreviewPane
+
+    app = QApplication.instance()
+    pane = PreviewPane()
+    pane.resize(1400, 900)
+    pane.show()
+    article = Article(id=2, title="Stall", slug="stall", body="\n\n".join(article_body(total_words)))
+    ticks: list[float] = []
+    timer = QTimer(interval=5)
+    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    done: list[float] = []
+    pane.rendered.connect(done.append)
+    timer.start()
+    start = time.perf_counter()
+    pane.show_article(article, Site())
+    pane.render_now()
+    while not done:
+        app.processEvents()
+        time.sleep(0.001)
+    total = (time.perf_counter() - start) * 1000.0
+    timer.stop()
+    gaps = [(b - a) * 1000.0 for a, b in zip(ticks, ticks[1:], strict=False)]
+    pane.close()
+    pane.deleteLater()
+    return max(gaps, default=0.0), total
+
+
 COLD_START = r"""
 import sys
 from PySide6.QtWidgets import QApplication
@@ -137,6 +170,8 @@ def main() -> None:
         median, p95, first = measure_typing(words)
         print(f"{words:>6} words: keystroke -> both previews  median {median:6.1f} ms  "
               f"p95 {p95:6.1f} ms  (first full load {first:6.1f} ms)")
+    stall, total = measure_stall(20_000)
+    print(f"20000 words, whole page: longest UI stall {stall:6.1f} ms during a {total:6.0f} ms render")
     with tempfile.TemporaryDirectory() as tmp:
         cold = measure_cold_start(Path(tmp) / "bench.sqlite3")
     print(f"cold start to a usable window: median {cold:6.0f} ms")
