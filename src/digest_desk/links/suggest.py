@@ -1,10 +1,13 @@
-"""Suggested related articles: an OR query of an article's most distinctive terms, ranked by FTS5."""
+"""Suggested related articles: the articles sharing most of an article's distinctive terms (FTS5)."""
 
 from __future__ import annotations
 
+import functools
 import math
 import re
+import time
 import unicodedata
+import weakref
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -13,7 +16,7 @@ from typing import Any
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 TITLE_BOOST = 3.0
 TAG_BOOST = 3.0
-CANDIDATES = 40  # body terms whose document frequency is looked up
+CANDIDATES = 25  # body terms whose document frequency is looked up
 QUERY_TERMS = 12  # terms in the final OR query
 STOPWORDS = frozenset(
     """a about after all also an and are as at be been but by can could did do does for from had
@@ -22,6 +25,10 @@ STOPWORDS = frozenset(
     what when which who will with would you your""".split()
 )
 _VOCAB = "temp.dd_article_vocab"
+SAMPLE_SIZE = 1000  # articles read to learn the store's most common words
+COMMON_SHARE = 0.10  # a word in this share of sampled articles is too common to look up
+MAX_SHARE = 0.05  # a word in more of all articles than this does not make two articles related
+PROFILE_SECONDS = 600.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +42,7 @@ class Suggestion:
     score: float
 
 
+@functools.lru_cache(maxsize=100_000)
 def fold(word: str) -> str:
     """A word as the FTS5 unicode61 tokenizer indexes it (lower case, no diacritics)."""
     decomposed = unicodedata.normalize("NFKD", word.casefold())
@@ -58,6 +66,41 @@ def weighted_terms(title: str, tags: Iterable[str], body: str) -> Counter[str]:
     return weights
 
 
+@dataclass(frozen=True, slots=True)
+class _Profile:
+    """Words too common to be worth a look-up in the index (their doclists are long)."""
+
+    common: frozenset[str]
+    total: int
+    built: float
+
+
+_profiles: weakref.WeakKeyDictionary[Any, _Profile] = weakref.WeakKeyDictionary()
+
+
+def _profile(store: Any, connection: Any, total: int) -> _Profile:
+    """The store's common words, learned from a random sample of articles and kept a while."""
+    known = _profiles.get(store)
+    if known and time.monotonic() - known.built < PROFILE_SECONDS and abs(total - known.total) <= max(
+        50, known.total // 10
+    ):
+        return known
+    common: frozenset[str] = frozenset()
+    if total > SAMPLE_SIZE:
+        rows = connection.exec_driver_sql(
+            "SELECT title || ' ' || body FROM article WHERE id IN "
+            "(SELECT id FROM article ORDER BY random() LIMIT ?)",
+            (SAMPLE_SIZE,),
+        ).fetchall()
+        seen: Counter[str] = Counter()
+        for (text_,) in rows:
+            seen.update({fold(w) for w in set(_TOKEN.findall(text_))})
+        common = frozenset(t for t, n in seen.items() if n >= COMMON_SHARE * len(rows))
+    profile = _Profile(common, total, time.monotonic())
+    _profiles[store] = profile
+    return profile
+
+
 def _ensure_vocab(connection: Any) -> None:
     connection.exec_driver_sql(
         f"CREATE VIRTUAL TABLE IF NOT EXISTS {_VOCAB} USING fts5vocab(main, article_fts, row)"
@@ -73,24 +116,50 @@ def _doc_frequencies(connection: Any, candidates: list[str]) -> dict[str, int]:
 
 
 def distinctive_terms(
-    connection: Any, weights: Counter[str], total_docs: int, self_indexed: bool
-) -> list[str]:
-    """The QUERY_TERMS terms with the highest weight x idf that other articles contain."""
-    candidates = [t for t, _ in weights.most_common(CANDIDATES)]
+    connection: Any,
+    weights: Counter[str],
+    total_docs: int,
+    self_indexed: bool,
+    common: frozenset[str] = frozenset(),
+) -> list[tuple[str, float]]:
+    """The QUERY_TERMS terms with the highest weight x idf that some other articles contain."""
+    ranked = (t for t, _ in weights.most_common() if t not in common)
+    candidates = [t for _, t in zip(range(CANDIDATES), ranked, strict=False)]
     if not candidates:
         return []
     _ensure_vocab(connection)
     df = _doc_frequencies(connection, candidates)
     own = 1 if self_indexed else 0
+    ceiling = max(MAX_SHARE * total_docs, 20)
     scored = []
     for term in candidates:
         others = df.get(term, 0) - own
-        if others <= 0:
-            continue  # nobody else uses the word: it cannot find a related article
-        idf = math.log(1 + total_docs / others)
-        scored.append((weights[term] * idf, term))
+        if others <= 0 or others > ceiling:
+            continue  # nobody else uses it (finds nothing) or everybody does (says nothing)
+        scored.append((weights[term] * math.log(1 + total_docs / others), term))
     scored.sort(reverse=True)
-    return [term for _, term in scored[:QUERY_TERMS]]
+    return [(term, score) for score, term in scored[:QUERY_TERMS]]
+
+
+def _similarity_sql(chosen: list[tuple[str, float]]) -> tuple[str, list[Any]]:
+    """Sum, per article, the weights of the chosen terms it contains (twice when in its title).
+
+    Each term is its own FTS5 look-up returning row ids only, which is much cheaper than
+    computing bm25 over every article matching any of the terms.
+    """
+    parts: list[str] = []
+    params: list[Any] = []
+    for term, weight in chosen:
+        for column in ("", "title : "):
+            parts.append("SELECT rowid AS id, ? AS w FROM article_fts WHERE article_fts MATCH ?")
+            params += [weight, f'{column}"{term}"']
+    sql = (
+        "SELECT s.id, a.title, a.slug, a.status, s.score FROM "
+        "(SELECT id, sum(w) AS score FROM (" + " UNION ALL ".join(parts) + ") "
+        "GROUP BY id ORDER BY score DESC, id DESC LIMIT ?) AS s "
+        "JOIN article a ON a.id = s.id ORDER BY s.score DESC, s.id DESC"
+    )
+    return sql, params
 
 
 def suggest_related(
@@ -114,17 +183,13 @@ def suggest_related(
     with store.read() as session:
         connection = session.connection()
         total = connection.exec_driver_sql("SELECT max(rowid) FROM article").scalar() or 0
-        chosen = distinctive_terms(connection, weights, total, article.id is not None)
+        common = _profile(store, connection, total).common
+        chosen = distinctive_terms(connection, weights, total, article.id is not None, common)
         if not chosen:
             return []
-        match = " OR ".join(f'"{t}"' for t in chosen)
-        rows = connection.exec_driver_sql(
-            "SELECT a.id, a.title, a.slug, a.status, bm25(article_fts, 10.0, 4.0, 1.0) AS r "
-            "FROM article_fts JOIN article a ON a.id = article_fts.rowid "
-            "WHERE article_fts MATCH ? ORDER BY r LIMIT ?",
-            (match, limit + len(skip)),
-        ).fetchall()
-    hits = [Suggestion(r[0], r[1], r[2], str(r[3]), -float(r[4])) for r in rows if r[0] not in skip]
+        sql, params = _similarity_sql(chosen)
+        rows = connection.exec_driver_sql(sql, (*params, limit + len(skip))).fetchall()
+    hits = [Suggestion(r[0], r[1], r[2], str(r[3]), float(r[4])) for r in rows if r[0] not in skip]
     return hits[:limit]
 
 
