@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from digest_desk.domain import Article, Image, Site
 
@@ -13,6 +13,7 @@ AMP_CSS_BUDGET = 75000
 BODY_CONTAINER_ID = "dd-body"
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 _CONTROL = re.compile(r"[\x00-\x20\x7f]+")
+_URL_UNSAFE = re.compile(r'[\x00-\x20\x7f"<>`{}|^\\]')
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,7 @@ def is_safe_url(url: str, *, allow_relative: bool = True) -> bool:
     cleaned = _CONTROL.sub("", url or "")
     if not cleaned:
         return False
-    if cleaned[:2] in {"//", "\\\\", "/\\", "\\/"}:
+    if cleaned.startswith("//") or "\\" in cleaned:
         return False
     scheme = url_scheme(url)
     if scheme:
@@ -86,3 +87,8 @@ def is_safe_url(url: str, *, allow_relative: bool = True) -> bool:
             return False
         return scheme == "mailto" or bool(urlsplit(cleaned).netloc)
     return allow_relative and ":" not in re.split(r"[/?#]", cleaned, maxsplit=1)[0]
+
+
+def tidy_url(url: str) -> str:
+    """Percent-encode characters HTML checkers reject in URLs (spaces, quotes, angle brackets)."""
+    return _URL_UNSAFE.sub(lambda m: quote(m.group(), safe=""), url.strip())

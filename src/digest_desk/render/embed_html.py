@@ -12,7 +12,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from digest_desk.domain import Image
 from digest_desk.paths import templates_dir
-from digest_desk.render.context import is_absolute_web_url
+from digest_desk.render.context import is_absolute_web_url, is_safe_url, tidy_url
 from digest_desk.render.embeds import Embed, ImageEmbed, TweetEmbed, YouTubeEmbed
 from digest_desk.render.mdparse import ParsedChunk, nonce
 
@@ -52,13 +52,15 @@ def resolve_image(embed: ImageEmbed, prefix: str, media: Mapping[str, Image]) ->
         if image is None:
             return ResolvedImage(prefix + name, embed.alt, DEFAULT_WIDTH, DEFAULT_HEIGHT, False, embed.title)
         return _from_image(image, prefix, embed.alt, embed.title)
-    if not is_absolute_web_url(embed.src):
+    if not (is_absolute_web_url(embed.src) and is_safe_url(embed.src)):
         return None
-    return ResolvedImage(embed.src, embed.alt, DEFAULT_WIDTH, DEFAULT_HEIGHT, False, embed.title)
+    return ResolvedImage(tidy_url(embed.src), embed.alt, DEFAULT_WIDTH, DEFAULT_HEIGHT, False, embed.title)
 
 
 def image_url(image: Image, prefix: str) -> str:
-    return image.url if image.url and is_absolute_web_url(image.url) else prefix + image.name
+    if image.url and is_absolute_web_url(image.url) and is_safe_url(image.url):
+        return tidy_url(image.url)
+    return prefix + tidy_url(image.name)
 
 
 def _from_image(image: Image, prefix: str, alt: str, caption: str) -> ResolvedImage:

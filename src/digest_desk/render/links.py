@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from digest_desk.domain import Article, Link, LinkKind, Site
-from digest_desk.render.context import RenderContext, base_url, is_absolute_web_url
+from digest_desk.render.context import RenderContext, base_url, is_absolute_web_url, tidy_url
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,7 +23,7 @@ def link_url(link: Link, site: Site, ctx: RenderContext, rendition: str) -> str 
         url = f"{base_url(site)}{ctx.slugs[link.target_article_id]}/"
         return url + "amp/" if rendition == "amp" else url
     url = (link.url or "").strip()
-    return url if is_absolute_web_url(url) else None
+    return tidy_url(url) if is_absolute_web_url(url) and "\\" not in url else None
 
 
 def host(url: str) -> str:

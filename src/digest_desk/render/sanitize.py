@@ -7,7 +7,7 @@ from functools import cache
 
 import nh3
 
-from digest_desk.render.context import is_safe_url
+from digest_desk.render.context import is_safe_url, tidy_url
 
 TAGS = frozenset({
     "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "strong", "em", "b", "i", "s", "del",
@@ -32,7 +32,7 @@ _ID_OK = re.compile(r"^(?!-?amp-|i-amp-)[A-Za-z][A-Za-z0-9_:.-]{0,80}$")
 
 def _filter(tag: str, attr: str, value: str) -> str | None:
     if attr == "href":
-        return value if is_safe_url(value) else None
+        return tidy_url(value) if is_safe_url(value) else None
     if attr == "class":
         kept = [c for c in value.split() if _CLASS_OK.match(c)]
         return " ".join(kept) or None
@@ -53,7 +53,7 @@ def _cleaner() -> nh3.Cleaner:
         attributes={k: set(v) for k, v in ATTRIBUTES.items()},
         attribute_filter=_filter,
         url_schemes={"http", "https", "mailto"},
-        link_rel="noopener",
+        link_rel=None,
         strip_comments=True,
     )
 
