@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from digest_desk.domain import Link, LinkKind
+
 LinkData = dict[str, Any]
 FIELDS = ("title", "url", "kind", "target_article_id")
 CHECK_FIELDS = ("check_status", "check_final_url", "check_error", "checked_at")
@@ -22,6 +24,24 @@ def link_dict(link: Any) -> LinkData:
     for name in CHECK_FIELDS:
         data[name] = get(name, None)
     return data
+
+
+def link_rows(links: Sequence[Mapping[str, Any]], article_id: int | None = None) -> list[Link]:
+    """Unsaved Link rows from link dicts, in order (what a preview renders before autosave)."""
+    rows = []
+    for position, data in enumerate(links):
+        row = Link(
+            article_id=article_id or 0,
+            title=data.get("title") or "",
+            url=data.get("url") or "",
+            kind=LinkKind(data.get("kind") or "read-more"),
+            position=position,
+            target_article_id=data.get("target_article_id"),
+        )
+        for name in CHECK_FIELDS:
+            setattr(row, name, data.get(name))
+        rows.append(row)
+    return rows
 
 
 def inserted(links: Sequence[LinkData], index: int, new: Sequence[LinkData]) -> list[LinkData]:
