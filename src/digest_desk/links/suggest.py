@@ -10,14 +10,15 @@ import unicodedata
 import weakref
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 TITLE_BOOST = 3.0
 TAG_BOOST = 3.0
-CANDIDATES = 25  # body terms whose document frequency is looked up
-QUERY_TERMS = 12  # terms in the final OR query
+CANDIDATES = 20  # body terms whose document frequency is looked up
+QUERY_TERMS = 12  # terms in the final similarity query
+TITLE_TERMS = 4  # of those, the most distinctive also score again when in a candidate's title
 STOPWORDS = frozenset(
     """a about after all also an and are as at be been but by can could did do does for from had
     has have he her his how i if in into is it its just more most my new no not of on one or our
@@ -73,6 +74,7 @@ class _Profile:
     common: frozenset[str]
     total: int
     built: float
+    frequencies: dict[str, int] = field(default_factory=dict)  # document counts looked up so far
 
 
 _profiles: weakref.WeakKeyDictionary[Any, _Profile] = weakref.WeakKeyDictionary()
@@ -121,14 +123,23 @@ def distinctive_terms(
     total_docs: int,
     self_indexed: bool,
     common: frozenset[str] = frozenset(),
+    known: dict[str, int] | None = None,
 ) -> list[tuple[str, float]]:
-    """The QUERY_TERMS terms with the highest weight x idf that some other articles contain."""
+    """The QUERY_TERMS terms with the highest weight x idf that some other articles contain.
+
+    ``known`` caches document counts between calls (they change slowly; ranking tolerates it).
+    """
     ranked = (t for t, _ in weights.most_common() if t not in common)
     candidates = [t for _, t in zip(range(CANDIDATES), ranked, strict=False)]
     if not candidates:
         return []
-    _ensure_vocab(connection)
-    df = _doc_frequencies(connection, candidates)
+    known = {} if known is None else known
+    missing = [t for t in candidates if t not in known]
+    if missing:
+        _ensure_vocab(connection)
+        found = _doc_frequencies(connection, missing)
+        known.update({t: found.get(t, 0) for t in missing})
+    df = {t: known[t] for t in candidates}
     own = 1 if self_indexed else 0
     ceiling = max(MAX_SHARE * total_docs, 20)
     scored = []
@@ -142,15 +153,16 @@ def distinctive_terms(
 
 
 def _similarity_sql(chosen: list[tuple[str, float]]) -> tuple[str, list[Any]]:
-    """Sum, per article, the weights of the chosen terms it contains (twice when in its title).
+    """Sum, per article, the weights of the chosen terms it contains (the first few count twice
+    when in its title).
 
     Each term is its own FTS5 look-up returning row ids only, which is much cheaper than
     computing bm25 over every article matching any of the terms.
     """
     parts: list[str] = []
     params: list[Any] = []
-    for term, weight in chosen:
-        for column in ("", "title : "):
+    for rank, (term, weight) in enumerate(chosen):
+        for column in ("", "title : ") if rank < TITLE_TERMS else ("",):
             parts.append("SELECT rowid AS id, ? AS w FROM article_fts WHERE article_fts MATCH ?")
             params += [weight, f'{column}"{term}"']
     sql = (
@@ -183,8 +195,10 @@ def suggest_related(
     with store.read() as session:
         connection = session.connection()
         total = connection.exec_driver_sql("SELECT max(rowid) FROM article").scalar() or 0
-        common = _profile(store, connection, total).common
-        chosen = distinctive_terms(connection, weights, total, article.id is not None, common)
+        profile = _profile(store, connection, total)
+        chosen = distinctive_terms(
+            connection, weights, total, article.id is not None, profile.common, profile.frequencies
+        )
         if not chosen:
             return []
         sql, params = _similarity_sql(chosen)
