@@ -109,9 +109,17 @@ class LinksModel(QAbstractTableModel):
             return {TITLE: link.get("title"), URL: link.get("url"), KIND: link.get("kind")}.get(column)
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(index.row(), column)
-        if role == Qt.ItemDataRole.ForegroundRole and column == URL:
-            if any(i.severity == "error" for i in self._issues[index.row()]):
-                return QBrush(QColor("#c62828"))
+        if role == Qt.ItemDataRole.ForegroundRole and column in (TITLE, URL):
+            return self._warning_brush(index.row(), column)
+        return None
+
+    def _warning_brush(self, row: int, column: int) -> QBrush | None:
+        """Red for a URL that cannot be published, amber for a duplicate or a missing title."""
+        severities = {i.code: i.severity for i in self._issues[row]}
+        if column == URL and "error" in severities.values():
+            return QBrush(QColor("#c62828"))
+        if (column == URL and "duplicate" in severities) or (column == TITLE and "no-title" in severities):
+            return QBrush(QColor("#b26a00"))
         return None
 
     def _display(self, link: Mapping[str, Any], column: int) -> str | None:
@@ -140,6 +148,8 @@ class LinksModel(QAbstractTableModel):
                 text += f" ({link['check_status']})"
             if link.get("check_final_url") and link.get("check_final_url") != link.get("url"):
                 text += f"\n→ {link['check_final_url']}"
+            if link.get("checked_at"):
+                text += "\n" + self.tr("checked {0}").format(f"{link['checked_at']:%Y-%m-%d %H:%M %Z}")
             return text
         messages = [issue.message for issue in self._issues[row]]
         return "\n".join(messages) or None

@@ -123,6 +123,7 @@ class LinksPanel(QWidget):
         table.setDragDropOverwriteMode(False)
         table.setItemDelegateForColumn(KIND, KindDelegate(table))
         table.verticalHeader().hide()
+        table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         header = table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(URL, QHeaderView.ResizeMode.Stretch)

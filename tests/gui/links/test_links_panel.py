@@ -242,3 +242,46 @@ def test_cancelling_a_check_frees_the_panel_at_once(qtbot, store, stack, base):
     assert "cancelled" in panel.status.text()
     qtbot.wait(100)
     panel.wait_for_suggestions()
+
+
+def _drop_on_view(view, mime, pos):
+    """Deliver the drag-enter, drag-move and drop events a mouse drag ends with."""
+    from PySide6.QtCore import QPointF
+    from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
+    from PySide6.QtWidgets import QApplication
+
+    action, buttons, mods = Qt.DropAction.MoveAction, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    target = view.viewport()
+    enter = QDragEnterEvent(pos, action, mime, buttons, mods)
+    QApplication.sendEvent(target, enter)
+    assert enter.isAccepted()
+    move = QDragMoveEvent(pos, action, mime, buttons, mods)
+    QApplication.sendEvent(target, move)
+    assert move.isAccepted()
+    drop = QDropEvent(QPointF(pos), action, mime, buttons, mods)
+    QApplication.sendEvent(target, drop)
+    return drop
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
+def test_dropping_on_the_table_view_moves_the_row(qtbot, panel, stack):
+    panel.add_links([{"title": "Third", "url": "https://third.example/", "kind": "related"}])
+    view = panel.table
+    qtbot.waitExposed(panel)
+    mime = panel.model.mimeData([panel.model.index(0, 1)])
+    last = view.visualRect(panel.model.index(2, 1))
+    below_last = last.bottomLeft()
+    below_last.setY(last.bottom() - 1)  # the lower edge of the last row: drop below it
+    with qtbot.waitSignal(panel.links_changed):
+        _drop_on_view(view, mime, below_last)
+    assert titles(panel) == ["Partner story", "Third", "Gauge data"]
+    assert panel.model.rowCount() == 3  # nothing removed by the view after the move
+    mime = panel.model.mimeData([panel.model.index(2, 1)])
+    above_first = view.visualRect(panel.model.index(0, 1)).topLeft()
+    above_first.setY(above_first.y() + 1)  # the upper edge of the first row: drop above it
+    _drop_on_view(view, mime, above_first)
+    assert titles(panel) == ["Gauge data", "Partner story", "Third"]
+    stack.undo()
+    assert titles(panel) == ["Partner story", "Third", "Gauge data"]
+    stack.undo()
+    assert titles(panel) == ["Gauge data", "Partner story", "Third"]
