@@ -39,7 +39,10 @@ def link_problems(links: Iterable[Any], existing_ids: Iterable[int] | None = Non
             problems.append(LinkProblem(severity, code, f"Link “{name}”: {message}", index, name))
 
         for issue in issues:
-            add(issue.severity, f"link-{issue.code}", issue.message)
+            message = issue.message
+            if issue.code == "empty-url" and link["kind"] == "related":
+                message = "it has no URL; the article it pointed to may have been deleted."
+            add(issue.severity, f"link-{issue.code}", message)
         target = link.get("target_article_id")
         if target and known is not None and int(target) not in known:
             add("error", "link-missing-article", "the linked article no longer exists.")

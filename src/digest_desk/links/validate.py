@@ -128,7 +128,7 @@ def normalized(url: str) -> str:
     except ValueError:
         return url
     path = parts.path.rstrip("/")
-    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, parts.query, ""))
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, parts.query, "")) or url
 
 
 def link_key(link: Mapping[str, object]) -> str:

@@ -31,6 +31,7 @@ def test_problems_cover_rules_targets_and_checks():
     ]
     messages = [p.message for p in link_problems(links, existing_ids={1, 2})]
     assert messages[2] == "Link “Dead”: the last check failed (HTTP 404)."
+    assert "may have been deleted" in messages[4]
 
 
 def test_targets_are_not_judged_without_the_store_ids():
