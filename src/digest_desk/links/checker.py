@@ -18,6 +18,7 @@ from digest_desk.domain.types import utcnow
 from digest_desk.links.validate import to_ascii_url
 
 MAX_REDIRECTS = 10
+URL_BUDGET = 3  # a whole redirect chain gets this many request timeouts
 USER_AGENT = "DigestDesk-LinkChecker/0.1 (+https://example.com/digest-desk)"
 RETRY_WITH_GET = {400, 403, 404, 405, 406, 429, 500, 501, 502, 503}
 
@@ -119,8 +120,13 @@ def _is_final_failure(exc: BaseException) -> bool:
 
 
 def check_url(url: str, *, timeout: float = 5.0, cancel: threading.Event | None = None) -> CheckResult:
-    """Check one http(s) URL, following up to MAX_REDIRECTS redirects."""
+    """Check one http(s) URL, following up to MAX_REDIRECTS redirects.
+
+    Each request waits at most ``timeout`` seconds, and a whole redirect chain at most
+    ``URL_BUDGET`` times that.
+    """
     start = time.monotonic()
+    deadline = start + timeout * URL_BUDGET
     result = CheckResult(url=url)
     current = to_ascii_url(url)
     opener = _opener()
@@ -129,16 +135,22 @@ def check_url(url: str, *, timeout: float = 5.0, cancel: threading.Event | None 
             if cancel is not None and cancel.is_set():
                 result.error = "cancelled"
                 break
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                result.status = None
+                result.error = f"unreachable: no final answer within {timeout * URL_BUDGET:g} s"
+                break
             parts = urlsplit(current)
             if parts.scheme not in ("http", "https") or not parts.hostname:
                 result.error = f"unreachable: cannot check “{current}”"
                 break
             port = parts.port or (443 if parts.scheme == "https" else 80)
-            dns_problem = _resolves(parts.hostname, port, timeout)
+            wait_for = min(timeout, remaining)
+            dns_problem = _resolves(parts.hostname, port, wait_for)
             if dns_problem:
                 result.error = f"unreachable: {dns_problem}"
                 break
-            status, location = _one_hop(opener, current, timeout)
+            status, location = _one_hop(opener, current, wait_for)
             result.status, result.final_url = status, current
             if 300 <= status < 400 and location:
                 current = urljoin(current, location)
@@ -150,7 +162,7 @@ def check_url(url: str, *, timeout: float = 5.0, cancel: threading.Event | None 
     except (urllib.error.URLError, OSError, http.client.HTTPException, ValueError) as exc:
         result.status = None
         result.error = _describe(exc, timeout)
-    if result.redirects and not result.error and result.status and 300 <= result.status < 400:
+    if not result.error and result.status and 300 <= result.status < 400:
         result.error = "redirect without a target"
     result.elapsed = time.monotonic() - start
     result.checked_at = utcnow()

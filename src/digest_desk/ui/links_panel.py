@@ -170,6 +170,7 @@ class LinksPanel(QWidget):
         self.suggestions = QListWidget(page, objectName="link_suggestions")
         refresh = QPushButton(qta.icon("mdi6.refresh"), self.tr("Refresh"), page)
         refresh.clicked.connect(self.refresh_suggestions)
+        self.suggestions.itemActivated.connect(self._suggestion_activated)
         layout = QVBoxLayout(page)
         layout.addWidget(QLabel(self.tr("Related articles in the store, closest first:"), page))
         layout.addWidget(self.suggestions, 1)
@@ -344,6 +345,10 @@ class LinksPanel(QWidget):
             box.addWidget(add)
             item.setSizeHint(row.sizeHint())
             self.suggestions.setItemWidget(item, row)
+
+    def _suggestion_activated(self, item: QListWidgetItem) -> None:
+        label = self.suggestions.itemWidget(item).findChild(QLabel)
+        self.add_internal_link(item.data(Qt.ItemDataRole.UserRole), label.text())
 
     def wait_for_suggestions(self, msecs: int = 5000) -> bool:
         """Block until pending suggestion look-ups ran (tests and shutdown)."""

@@ -156,6 +156,7 @@ def test_suggestions_add_with_one_click(qtbot, store, stack, qapp):
     button = panel.suggestions.itemWidget(first).findChild(type(panel.add_button))
     QTest.mouseClick(button, Qt.MouseButton.LeftButton)
     assert panel.links()[-1]["target_article_id"] == related.id
+    assert titles(panel)[-1] == related.title
     # The list refreshes without the article now linked.
     qtbot.waitUntil(
         lambda: related.id not in [panel.suggestions.item(i).data(Qt.ItemDataRole.UserRole)

@@ -25,10 +25,11 @@ class Handler(BaseHTTPRequestHandler):
     def _answer(self, with_body: bool) -> None:
         path = self.path.split("?")[0]
         self.server.seen.append((self.command, path))
-        routes = {"/r1": "/r2", "/r2": "/ok"}
+        routes = {"/r1": "/r2", "/r2": "/ok", "/loop": "/loop", "/nowhere": ""}
         if path in routes:
-            self.send_response(301)
-            self.send_header("Location", routes[path])
+            self.send_response(301 if routes[path] else 302)
+            if routes[path]:
+                self.send_header("Location", routes[path])
             self.send_header("Content-Length", "0")
             self.end_headers()
             return
@@ -100,6 +101,15 @@ def test_head_refused_falls_back_to_get(server):
     result = check_url(f"{base}/nohead", timeout=2)
     assert result.status == 200 and result.ok
     assert httpd.seen == [("HEAD", "/nohead"), ("GET", "/nohead")]
+
+
+def test_redirect_loops_and_redirects_to_nowhere_are_broken(server):
+    _, base = server
+    loop = check_url(f"{base}/loop", timeout=2)
+    assert loop.state == "broken" and loop.error == "more than 10 redirects"
+    assert len(loop.redirects) == 11
+    nowhere = check_url(f"{base}/nowhere", timeout=2)
+    assert (nowhere.status, nowhere.state, nowhere.error) == (302, "broken", "redirect without a target")
 
 
 def test_unknown_host_is_unreachable_promptly():
