@@ -17,7 +17,7 @@ from digest_desk.links.footer import (
 )
 from digest_desk.links.records import article_ids, link_state, links_of, store_results
 from digest_desk.links.validate import host_forms, is_idn
-from digest_desk.store import NotFoundError
+from digest_desk.store import NotFoundError, StoreError
 from digest_desk.store.articles import get_by_slug, list_articles
 from digest_desk.store.site import get_site, update_site
 
@@ -175,7 +175,10 @@ def cmd_footer(args: argparse.Namespace) -> int:
     except FooterError as exc:
         return fail(str(exc))
     if args.footer_op != "list":
-        update_site(store, footer_links=links)
+        try:
+            update_site(store, footer_links=links)
+        except (StoreError, ValueError) as exc:
+            return fail(str(exc))
     if getattr(args, "json", False):
         print(json.dumps(links, ensure_ascii=False, indent=2))
     else:

@@ -25,7 +25,7 @@ def check_footer_link(title: str, url: str) -> tuple[str, str]:
         if any(ch.isspace() for ch in url) or urlsplit(url).netloc:
             raise FooterError(f"“{url}” is not a usable site path.")
         return title, url
-    issue = validate_url(url, "source")
+    issue = validate_url(url, "related")  # http(s) only, as the site profile accepts
     if issue and issue.severity == "error":
         raise FooterError(f"{issue.message} Use a site path such as /contact/ or a full http(s) URL.")
     return title, url

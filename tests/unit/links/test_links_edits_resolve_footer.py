@@ -105,6 +105,7 @@ def test_footer_edits_by_one_based_position():
         ("", "/x/", "needs a title"),
         ("T", "javascript:alert(1)", "not allowed"),
         ("T", "contact", "needs to start"),
+        ("T", "mailto:desk@example.org", "not allowed"),
         ("T", "/a b/", "not a usable site path"),
     ],
 )
