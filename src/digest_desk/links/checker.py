@@ -18,6 +18,7 @@ from digest_desk.domain.types import utcnow
 from digest_desk.links.validate import to_ascii_url
 
 MAX_REDIRECTS = 10
+DNS_HEDGE = 1.0  # seconds before a second, parallel host name look-up
 URL_BUDGET = 3  # a whole redirect chain gets this many request timeouts
 USER_AGENT = "DigestDesk-LinkChecker/0.1 (+https://example.com/digest-desk)"
 RETRY_WITH_GET = {400, 403, 404, 405, 406, 429, 500, 501, 502, 503}
@@ -59,8 +60,13 @@ def _opener() -> urllib.request.OpenerDirector:
 
 
 def _resolves(host: str, port: int, timeout: float) -> str:
-    """'' when ``host`` resolves within ``timeout``, else the reason (never blocks longer)."""
+    """'' when ``host`` resolves within ``timeout``, else the reason (never blocks longer).
+
+    A resolver that drops a query only retries after seconds, so when no answer came within
+    DNS_HEDGE seconds a second look-up is started and the first answer wins.
+    """
     outcome: list[str] = []
+    answered = threading.Event()
 
     def lookup() -> None:
         try:
@@ -68,10 +74,13 @@ def _resolves(host: str, port: int, timeout: float) -> str:
             outcome.append("")
         except OSError as exc:
             outcome.append(f"host name not found ({exc.strerror or exc})")
+        answered.set()
 
-    worker = threading.Thread(target=lookup, name="dd-dns", daemon=True)
-    worker.start()
-    worker.join(timeout)
+    start = time.monotonic()
+    threading.Thread(target=lookup, name="dd-dns", daemon=True).start()
+    if not answered.wait(min(DNS_HEDGE, timeout)):
+        threading.Thread(target=lookup, name="dd-dns-hedge", daemon=True).start()
+        answered.wait(max(0.0, timeout - (time.monotonic() - start)))
     return outcome[0] if outcome else f"host name lookup timed out after {timeout:g} s"
 
 
