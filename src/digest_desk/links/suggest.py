@@ -30,6 +30,7 @@ SAMPLE_SIZE = 1000  # articles read to learn the store's most common words
 COMMON_SHARE = 0.10  # a word in this share of sampled articles is too common to look up
 MAX_SHARE = 0.05  # a word in more of all articles than this does not make two articles related
 PROFILE_SECONDS = 600.0
+COUNTS_SECONDS = 60.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,14 +68,24 @@ def weighted_terms(title: str, tags: Iterable[str], body: str) -> Counter[str]:
     return weights
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Profile:
-    """Words too common to be worth a look-up in the index (their doclists are long)."""
+    """Words too common to be worth a look-up in the index (their doclists are long), and
+    the document counts looked up lately (forgotten when an article is added, or after a while).
+    """
 
     common: frozenset[str]
     total: int
     built: float
-    frequencies: dict[str, int] = field(default_factory=dict)  # document counts looked up so far
+    frequencies: dict[str, int] = field(default_factory=dict)
+    counted_at: tuple[int, float] = (0, 0.0)  # (highest article id, time) the counts are for
+
+    def counts(self, total: int) -> dict[str, int]:
+        top, since = self.counted_at
+        if top != total or time.monotonic() - since > COUNTS_SECONDS:
+            self.frequencies.clear()
+            self.counted_at = (total, time.monotonic())
+        return self.frequencies
 
 
 _profiles: weakref.WeakKeyDictionary[Any, _Profile] = weakref.WeakKeyDictionary()
@@ -197,7 +208,7 @@ def suggest_related(
         total = connection.exec_driver_sql("SELECT max(rowid) FROM article").scalar() or 0
         profile = _profile(store, connection, total)
         chosen = distinctive_terms(
-            connection, weights, total, article.id is not None, profile.common, profile.frequencies
+            connection, weights, total, article.id is not None, profile.common, profile.counts(total)
         )
         if not chosen:
             return []

@@ -61,3 +61,13 @@ def test_terms_are_folded_like_the_index_and_weighted():
     assert fold("Ärger") == "arger"
     weights = weighted_terms("Flood warning", ["Flood"], "flood in the town")
     assert weights["flood"] == 7.0 and weights["town"] == 1.0 and "the" not in weights
+
+
+def test_an_article_added_later_is_suggested_at_once(store):
+    ids = _seed(store)
+    flood = get_article(store, ids["flood"])
+    before = [s.article_id for s in suggest_related(store, flood)]
+    # Shares one word with the flood story that no other article had when it was last asked.
+    newer = create_article(store, title="Overnight", body="Overnight, quietly.").id
+    after = [s.article_id for s in suggest_related(store, flood)]
+    assert newer not in before and newer in after
