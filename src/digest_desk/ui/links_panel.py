@@ -240,19 +240,32 @@ class LinksPanel(QWidget):
         self._push(cmds.add_links(self.document, at, new))
         self.table.selectRow(at + len(new) - 1)
 
-    def add_from_form(self) -> None:
-        """Add what the form holds: one link, or every link of a pasted block."""
+    def _form_links(self) -> tuple[list[dict[str, Any]], str]:
+        """The links the form would add (none when the URL is unusable) and what to tell the editor."""
         text, kind = self.url_edit.text().strip(), self.kind_combo.currentText()
+        if not text:
+            return [], ""
         pasted = parse_pasted(text, kind)
         if len(pasted) > 1:
-            self.add_links(pasted)
-        else:
-            issue = validate_url(text, kind)
-            if issue is not None and issue.severity == "error":
-                self.hint.setText(issue.message)
-                return
-            title = self.title_edit.text().strip() or (pasted[0]["title"] if pasted else text)
-            self.add_links([{"title": title, "url": text, "kind": kind}])
+            return pasted, self.tr("%n links will be added.", "", len(pasted))
+        url = pasted[0]["url"] if pasted else text  # a lone markdown link gives its URL
+        issue = validate_url(url, kind)
+        message = issue.message if issue else ""
+        if issue is not None and issue.severity == "error":
+            return [], message
+        if is_idn(url):
+            readable, puny = host_forms(url)
+            message = (message + " " if message else "") + self.tr("Host {0} is sent as {1}.").format(readable, puny)
+        title = self.title_edit.text().strip() or (pasted[0]["title"] if pasted else url)
+        return [{"title": title, "url": url, "kind": kind}], message
+
+    def add_from_form(self) -> None:
+        """Add what the form holds: one link, or every link of a pasted block."""
+        found, message = self._form_links()
+        if not found:
+            self.hint.setText(message)
+            return
+        self.add_links(found)
         self.title_edit.clear()
         self.url_edit.clear()
 
@@ -294,20 +307,9 @@ class LinksPanel(QWidget):
 
     def _validate_form(self) -> None:
         """Say what is wrong with the URL being typed, and show an international host in punycode."""
-        text = self.url_edit.text().strip()
-        kind = self.kind_combo.currentText()
-        pasted = parse_pasted(text, kind) if text else []
-        if len(pasted) > 1:
-            message, ok = self.tr("%n links will be added.", "", len(pasted)), True
-        else:
-            issue = validate_url(text, kind) if text else None
-            ok = bool(text) and (issue is None or issue.severity != "error")
-            message = issue.message if issue and text else ""
-            if ok and is_idn(text):
-                readable, puny = host_forms(text)
-                message = (message + " " if message else "") + self.tr("Host {0} is sent as {1}.").format(readable, puny)
+        found, message = self._form_links()
         self.hint.setText(message)
-        self.add_button.setEnabled(ok)
+        self.add_button.setEnabled(bool(found))
 
     # --- internal links: suggestions and search ----------------------------------
     def _internal_link(self, article_id: int, title: str) -> dict[str, Any]:

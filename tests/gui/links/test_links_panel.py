@@ -42,8 +42,13 @@ def test_the_form_validates_as_the_editor_types(qtbot, panel):
     assert "xn--bcher-kva.example" in panel.hint.text() and "bücher.example" in panel.hint.text()
     panel.url_edit.setText("ftp://files.example.org/")
     assert not panel.add_button.isEnabled()
+    panel.url_edit.setText("[Rain radar](https://radar.example/)")  # one markdown link
+    assert panel.add_button.isEnabled()
+    panel.add_from_form()
+    assert panel.links()[-1] == {**panel.links()[-1], "title": "Rain radar", "url": "https://radar.example/"}
+    panel.url_edit.setText("ftp://files.example.org/")
     panel.add_from_form()  # Enter with a bad URL adds nothing and keeps the text
-    assert len(panel.links()) == 2 and panel.url_edit.text() == "ftp://files.example.org/"
+    assert len(panel.links()) == 3 and panel.url_edit.text() == "ftp://files.example.org/"
 
 
 def test_idn_and_duplicates_are_shown_in_the_table(qtbot, panel):
