@@ -162,6 +162,10 @@ def open_store(path: str | Path, *, create: bool = True) -> Store:
     else:
         info = inspect_file(path)
         migrations.refuse_newer(path, info["revision"])
+        if info["revision"] != migrations.head():
+            from digest_desk.store.backup import make_backup
+
+            make_backup(path, f"before-{migrations.head()}")
     engine = make_engine(path)
     try:
         migrations.upgrade(engine)
