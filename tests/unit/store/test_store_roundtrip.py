@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -18,7 +19,7 @@ from digest_desk.store.articles import (
     save_article,
 )
 from digest_desk.store.search import search
-from digest_desk.store.site import get_site, update_site
+from digest_desk.store.site import SiteSettingError, get_site, update_site
 
 
 def test_revisions_keep_full_snapshots(store):
@@ -103,3 +104,28 @@ def test_list_filters_and_pages(store):
     assert [r.title for r in list_articles(store, offset=3, limit=3)] == ["A3", "A2", "A1"]
     assert {r.title for r in list_articles(store, status="published")} == {"A0", "A1", "A2"}
     assert {r.title for r in list_articles(store, category="News")} == {"A1", "A3", "A5"}
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "words"),
+    [
+        ("base_url", "example.com", "full web address"),
+        ("partner_url", "ftp://x.example/", "full web address"),
+        ("language", "english please", "language code"),
+        ("name", "  ", "needs a name"),
+        ("read_more_text", "More on {site}", "{partner}"),
+        ("footer_links", [{"title": "Home"}], "url"),
+        ("logo_width", "-3", "positive"),
+    ],
+)
+def test_bad_site_settings_are_refused_and_nothing_changes(store, key, value, words):
+    before = get_site(store)
+    with pytest.raises(SiteSettingError, match=re.escape(words)):
+        update_site(store, **{"tagline": "Changed too", key: value})
+    after = get_site(store)
+    assert (after.tagline, getattr(after, key)) == (before.tagline, getattr(before, key))
+
+
+def test_site_settings_are_normalised(store):
+    site = update_site(store, base_url="https://news.example.org", language="pt-BR", logo_width="120")
+    assert (site.base_url, site.language, site.logo_width) == ("https://news.example.org/", "pt-BR", 120)
