@@ -79,3 +79,23 @@ def test_snippets_of_common_terms_mark_whole_words_and_keep_accents(store):
     hits = search(store, "zurich caf*", window=2)
     assert len(hits) == 2
     assert "[café]" in hits[0].snippet and "[Zürich]" in hits[0].snippet
+
+
+def test_any_typed_text_is_a_valid_query(tmp_path):
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from digest_desk.store import open_store
+
+    store = open_store(tmp_path / "fuzz.sqlite3")
+    for i in range(3):
+        create_article(store, title=f"Ünïcode “quotes” {i}", body='Text with "quotes" and * stars.')
+
+    @settings(max_examples=150, deadline=None)
+    @given(st.text(alphabet=st.characters(codec="utf-8"), max_size=40))
+    def check(query: str) -> None:
+        search(store, query)
+        search(store, query, window=1)
+
+    check()
+    store.close()
