@@ -10,6 +10,9 @@ _LIST_ITEM = re.compile(r"^ {0,3}(?:[*+-]|\d{1,9}[.)])\s")
 _QUOTE = re.compile(r"^ {0,3}>")
 _DEEP_QUOTE = re.compile(r"^((?:\s*>){16})(?:\s*>)+")
 MAX_BRACKETS_PER_BLOCK = 200
+# Bracket storms are parked on private-use characters no markdown rule looks at, then restored.
+PARKED = str.maketrans("[]()", "\ue000\ue001\ue002\ue003")
+UNPARK = str.maketrans("\ue000\ue001\ue002\ue003", "[]()")
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +77,7 @@ def defuse(chunk: Chunk) -> Chunk:
     """Tame inputs Python-Markdown handles in quadratic time (bracket storms, deep quotes)."""
     text = chunk.text
     if "[" in text and text.count("[") + text.count("(") > MAX_BRACKETS_PER_BLOCK and not _FENCE.match(text):
-        text = re.sub(r"([\[\]()])", r"\\\1", text)
+        text = text.translate(PARKED)
     if ">" in text:
         text = "\n".join(_DEEP_QUOTE.sub(r"\1", line) for line in text.split("\n"))
     if text is chunk.text:

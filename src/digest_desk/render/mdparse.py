@@ -22,7 +22,7 @@ from markdown.inlinepatterns import (
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
-from digest_desk.render.chunks import Chunk, split_chunks
+from digest_desk.render.chunks import UNPARK, Chunk, split_chunks
 from digest_desk.render.embeds import Embed, ImageEmbed, line_embed
 from digest_desk.render.sanitize import clean
 from digest_desk.render.typography import SmartTypography
@@ -208,7 +208,7 @@ def _parse(body: str) -> ParsedBody:
     chunks = split_chunks(body)
     source = "\n\n".join(f"{marker(i)}\n\n{c.text}" for i, c in enumerate(chunks))
     html, embeds = _convert(source)
-    html = clean(html)
+    html = clean(html.translate(UNPARK) if "\ue000" in html or "\ue002" in html else html)
     return ParsedBody(tuple(_split(html, chunks)), tuple(embeds))
 
 
