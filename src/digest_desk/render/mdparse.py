@@ -160,7 +160,8 @@ class TableAlign(Treeprocessor):
 def _build() -> markdown.Markdown:
     md = markdown.Markdown(
         extensions=["tables", "footnotes", "fenced_code"],
-        extension_configs={"tables": {"use_align_attribute": True}},
+        extension_configs={"tables": {"use_align_attribute": True},
+                           "footnotes": {"BACKLINK_TITLE": "%d"}},
         output_format="html",
     )
     md.parser.blockprocessors.register(EmbedLines(md.parser), "dd_embeds", 12)
