@@ -32,6 +32,7 @@ class RenderResult:
     request: RenderRequest
     pages: dict[str, str] | None
     blocks: dict[str, list[Any]]
+    render_ms: float = 0.0  # time spent in the renderer (the rest is the preview's own)
 
 
 def clone_article(article: Article) -> Article:
@@ -68,6 +69,7 @@ def preview_context(ctx: Any, media: MediaFolder) -> Any:
 
 def compute(request: RenderRequest, media: MediaFolder) -> RenderResult:
     """Render what the request needs. Block rendering is cached per block by ``render``."""
+    start = time.perf_counter()
     media.sync(getattr(request.ctx, "media", {}) or {})
     body = request.article.body or ""
     pages = None
@@ -75,4 +77,5 @@ def compute(request: RenderRequest, media: MediaFolder) -> RenderResult:
         pages = {name: getattr(render, _PAGES[name])(request.article, request.site, request.ctx)
                  for name in RENDITIONS}
     blocks = {name: list(render.render_blocks(body, name, request.ctx)) for name in RENDITIONS}
-    return RenderResult(request=request, pages=pages, blocks=blocks)
+    return RenderResult(request=request, pages=pages, blocks=blocks,
+                        render_ms=(time.perf_counter() - start) * 1000.0)

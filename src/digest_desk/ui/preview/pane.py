@@ -76,6 +76,7 @@ class PreviewPane(QWidget):
         self._queued: job.RenderResult | None = None
         self._follow: int | None = None
         self._device = "desktop"
+        self.last_render_ms = 0.0  # renderer time of the last applied update (for benchmarks)
         self._build()
 
     # -- building -------------------------------------------------------------------------
@@ -292,6 +293,7 @@ class PreviewPane(QWidget):
         if ok:
             self._shown_key = result.request.meta_key
             self._shown_blocks = result.blocks
+            self.last_render_ms = result.render_ms
             self.rendered.emit((time.perf_counter() - result.request.started) * 1000.0)
         queued, self._queued = self._queued, None
         if queued is not None:
