@@ -166,3 +166,36 @@ def test_engine_crash_reloads_then_falls_back(qtbot, pane, site, make_article, r
     assert pane.is_fallback and pane.notice.isVisible()
     assert isinstance(pane.views["standard"], QTextBrowser)
     assert "Survives a crash." in pane.views["simplified"].toPlainText()
+
+
+def test_pictures_from_the_store_show_offline(qtbot, site, make_article, run_js, tmp_path):
+    import io
+
+    from PIL import Image as PILImage
+
+    from digest_desk import render
+    from digest_desk.domain.models import Image
+
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (64, 32), "red").save(buffer, "PNG")
+    metadata = Image(name="red.png", mime="image/png", width=64, height=32, sha256="r1")
+    served: list[str] = []
+
+    def loader(name: str) -> bytes | None:
+        served.append(name)
+        return buffer.getvalue() if name == "red.png" else None
+
+    pane = PreviewPane(media_loader=loader)
+    qtbot.addWidget(pane)
+    pane.resize(1200, 700)
+    pane.show()
+    ctx = render.RenderContext(media={"red.png": metadata})
+    with qtbot.waitSignal(pane.rendered, timeout=15000):
+        pane.show_article(make_article("A picture:\n\n![A red box](media/red.png)"), site, ctx)
+    assert served == ["red.png"]
+    loaded = ("(() => { const i = document.querySelector('#dd-body img');"
+              " return i ? i.complete && i.naturalWidth : -1; })()")
+    for view in pane.views.values():
+        qtbot.waitUntil(lambda v=view: run_js(v, loaded) == 64, timeout=5000)
+    pane.clear()
+    pane.wait_idle(5000)
