@@ -6,9 +6,7 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 
-pytest.importorskip("digest_desk.render", reason="the render package has not landed yet")
-
-from digest_desk.ui.preview import PreviewPane  # noqa: E402
+from digest_desk.ui.preview import PreviewPane
 
 BODY_TEXT = "document.getElementById('dd-body').innerText"
 PARAS = [f"Paragraph number {n} with enough words to take some room on the page." for n in range(60)]
