@@ -197,3 +197,27 @@ def test_pictures_from_the_store_show_offline(qtbot, site, make_article, run_js,
         qtbot.waitUntil(lambda v=view: run_js(v, loaded) == 64, timeout=5000)
     pane.clear()
     pane.wait_idle(5000)
+
+
+def test_long_read_edit_shows_provisional_then_exact(qtbot, pane, site, make_article, run_js):
+    from digest_desk import render
+
+    paras = [f"Long read paragraph {n} with a handful of words to make it long enough." for n in range(320)]
+    article = make_article("\n\n".join([*paras, "[ref]: https://ref.example/"]))
+    with qtbot.waitSignal(pane.settled, timeout=20000):
+        pane.show_article(article, site)
+    events: list[str] = []
+    pane.rendered.connect(lambda _ms: events.append("rendered"))
+    pane.settled.connect(lambda _ms: events.append("settled"))
+    paras[160] = "See [the reference][ref] now."
+    article.body = "\n\n".join([*paras, "[ref]: https://ref.example/"])
+    with qtbot.waitSignal(pane.settled, timeout=20000):
+        pane.show_article(article, site)
+    assert events == ["rendered", "rendered", "settled"]  # provisional first, then the exact one
+    exact = render.render_blocks(article.body, "standard", None)
+    view = pane.views["standard"]
+    count = run_js(view, "document.getElementById('dd-body').children.length")
+    assert count == len(exact)
+    href = run_js(view, "(() => { const a = document.querySelector('#dd-body a[href=\"https://ref.example/\"]');"
+                  " return a ? a.textContent : null; })()")
+    assert href == "the reference"
