@@ -221,3 +221,15 @@ def test_long_read_edit_shows_provisional_then_exact(qtbot, pane, site, make_art
     href = run_js(view, "(() => { const a = document.querySelector('#dd-body a[href=\"https://ref.example/\"]');"
                   " return a ? a.textContent : null; })()")
     assert href == "the reference"
+
+
+def test_amp_preview_is_visible_offline(qtbot, pane, site, make_article, run_js):
+    show_and_wait(qtbot, pane, make_article("Offline AMP body."), site)
+    view = pane.views["simplified"]
+    state = run_js(view, "({scripts: document.querySelectorAll('script[src]').length,"
+                   " boilerplate: document.querySelectorAll('style[amp-boilerplate]').length,"
+                   " visibility: getComputedStyle(document.body).visibility,"
+                   " text: document.body.innerText})", as_json=True)
+    assert state["scripts"] == 0 and state["boilerplate"] == 0
+    assert state["visibility"] == "visible" and "Offline AMP body." in state["text"]
+    assert "Read Standard Version" in state["text"]  # the simplified page's own chrome is there
