@@ -9,6 +9,10 @@ from typing import Any
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QObject, QThreadPool, Signal
 
+# The renderer shares one Python-Markdown instance and unlocked caches between calls, so two
+# threads rendering at once corrupt each other's output. Background work that renders holds this.
+RENDER_LOCK = threading.RLock()
+
 DoneCallback = Callable[[Any], None]
 ProgressCallback = Callable[[Any], None]
 ErrorCallback = Callable[[BaseException], None]

@@ -12,6 +12,7 @@ from digest_desk import render
 from digest_desk.domain.models import Article, Link, Site
 from digest_desk.ui.preview.media import MediaFolder
 from digest_desk.ui.preview.quick import quick_blocks
+from digest_desk.ui.tasks import RENDER_LOCK
 
 RENDITIONS = ("standard", "simplified")
 _PAGES = {"standard": "preview_standard", "simplified": "preview_simplified"}
@@ -81,15 +82,17 @@ def compute(request: RenderRequest, media: MediaFolder,
     media.sync(getattr(request.ctx, "media", {}) or {})
     body = request.article.body or ""
     if progress is not None and not request.full:
-        quick = provisional(request, body)
+        with RENDER_LOCK:
+            quick = provisional(request, body)
         if quick is not None:
             progress(RenderResult(request, None, quick, (time.perf_counter() - start) * 1000.0,
                                   provisional=True))
     pages = None
-    if request.full:
-        pages = {name: getattr(render, _PAGES[name])(request.article, request.site, request.ctx)
-                 for name in RENDITIONS}
-    blocks = {name: list(render.render_blocks(body, name, request.ctx)) for name in RENDITIONS}
+    with RENDER_LOCK:
+        if request.full:
+            pages = {name: getattr(render, _PAGES[name])(request.article, request.site, request.ctx)
+                     for name in RENDITIONS}
+        blocks = {name: list(render.render_blocks(body, name, request.ctx)) for name in RENDITIONS}
     return RenderResult(request=request, pages=pages, blocks=blocks,
                         render_ms=(time.perf_counter() - start) * 1000.0)
 
