@@ -233,3 +233,15 @@ def test_amp_preview_is_visible_offline(qtbot, pane, site, make_article, run_js)
     assert state["scripts"] == 0 and state["boilerplate"] == 0
     assert state["visibility"] == "visible" and "Offline AMP body." in state["text"]
     assert "Read Standard Version" in state["text"]  # the simplified page's own chrome is there
+
+
+def test_clear_blanks_both_previews_and_drops_pending_work(qtbot, pane, site, make_article, run_js):
+    show_and_wait(qtbot, pane, make_article("Soon gone."), site)
+    seen = []
+    pane.rendered.connect(seen.append)
+    pane.show_article(make_article("Never shown."), site)
+    pane.clear()
+    qtbot.wait(600)  # past the typing pause
+    for view in pane.views.values():
+        qtbot.waitUntil(lambda v=view: run_js(v, "document.body.innerText").strip() == "", timeout=5000)
+    assert seen == []

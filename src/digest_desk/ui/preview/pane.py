@@ -29,6 +29,7 @@ from digest_desk.ui.preview.media import MediaFolder, MediaLoader
 from digest_desk.ui.tasks import LatestOnly
 
 DEBOUNCE_MS = 300
+BLANK_PAGE = "<!doctype html><html><head><meta charset=\"utf-8\"></head><body></body></html>"
 PHONE_WIDTH = 390
 NARROW_WIDTH = 760
 _NO_LIMIT = 16777215
@@ -210,9 +211,18 @@ class PreviewPane(QWidget):
                 view.follow_line(line)
 
     def clear(self) -> None:
+        """No article: stop pending work and show empty pages."""
         self._timer.stop()
         self._worker.cancel()
         self._input = None
+        self._serial += 1  # answers still on their way are ignored
+        self._watchdog.stop()
+        self._busy = 0
+        self._applying = self._queued = None
+        self._shown_key, self._shown_blocks, self._shown_body = None, {}, ""
+        base = QUrl.fromLocalFile(str(self._media.root) + "/")
+        for view in self.views.values():
+            view.load_page(BLANK_PAGE, base, lambda _ok: None)
 
     def wait_idle(self, msecs: int = -1) -> bool:
         """Block until no render runs in the background (for tests and shutdown)."""
