@@ -25,6 +25,9 @@ def make_application(argv: list[str] | None = None):
     """The QApplication with names set (so QSettings finds its file); reuses a running one."""
     from PySide6.QtWidgets import QApplication
 
+    from digest_desk.ui.preview.engine import prepare_webengine
+
+    prepare_webengine()  # before the QApplication exists
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)

@@ -14,7 +14,9 @@ from PySide6.QtCore import QSettings, QStandardPaths  # noqa: E402
 
 from digest_desk.app import create_window, make_application  # noqa: E402
 from digest_desk.store import open_store  # noqa: E402
+from digest_desk.ui.preview.engine import prepare_webengine  # noqa: E402
 
+prepare_webengine()  # this conftest is imported before any QApplication exists
 QStandardPaths.setTestModeEnabled(True)
 
 

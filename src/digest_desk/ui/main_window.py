@@ -48,8 +48,8 @@ class MainWindow(QMainWindow):
         self.editor = ArticleEditor(store, self)
         self.editor.add_format_actions([self.actions[a] if a else None for a in FORMAT_BAR])
         self.autosaver = Autosaver(store, self.editor, self._resolve_conflict, self)
-        self.live = LiveViews(self)
         self.readouts = StatusReadouts(self.statusBar())
+        self.live = LiveViews(self)
         self.ops = ArticleOperations(self)
         self._build_layout()
         build_menus(self, self.actions)
@@ -70,7 +70,7 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 4)
         self.splitter.setStretchFactor(2, 5)
-        self.splitter.setSizes([300, 500, 600])
+        self.splitter.setSizes([250, 400, 780])  # previews side by side from ~760 px
         self.setCentralWidget(self.splitter)
         self.checks_dock = self._dock("checks-dock", self.tr("Checks"), self.live.checks,
                                       Qt.DockWidgetArea.BottomDockWidgetArea)
@@ -78,6 +78,7 @@ class MainWindow(QMainWindow):
                                      Qt.DockWidgetArea.BottomDockWidgetArea)
         self.tabifyDockWidget(self.checks_dock, self.links_dock)
         self.checks_dock.raise_()
+        self.resizeDocks([self.checks_dock], [150], Qt.Orientation.Vertical)
 
     def _dock(self, name: str, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self, objectName=name)
