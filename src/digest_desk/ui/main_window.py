@@ -70,7 +70,7 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 4)
         self.splitter.setStretchFactor(2, 5)
-        self.splitter.setSizes([250, 400, 780])  # previews side by side from ~760 px
+        self.splitter.setSizes([220, 400, 780])  # previews side by side from ~760 px
         self.setCentralWidget(self.splitter)
         self.checks_dock = self._dock("checks-dock", self.tr("Checks"), self.live.checks,
                                       Qt.DockWidgetArea.BottomDockWidgetArea)
