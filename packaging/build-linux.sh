@@ -18,6 +18,7 @@ die() { printf 'build-linux: %s\n' "$*" >&2; exit 2; }
 
 [ -d resources ] || die "resources/ is missing: the bundle would have no templates, samples or icons"
 command -v dpkg-deb >/dev/null || die "dpkg-deb not found (apt-get install dpkg)"
+command -v patchelf >/dev/null || die "patchelf not found (apt-get install patchelf)"
 "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))' || die "$PYTHON is older than 3.11"
 
 say "1/5 build venv ($VENV): the project installed from this checkout, plus PyInstaller"
@@ -40,6 +41,17 @@ rm -rf "$WORK/dist"
     --distpath "$WORK/dist" --workpath "$WORK/pyi" "$ROOT/packaging/digest-desk.spec" )
 BUNDLE=$WORK/dist/digest-desk
 [ -x "$BUNDLE/digest-desk" ] || die "PyInstaller produced no $BUNDLE/digest-desk"
+# Libraries copied from the build host's Python (pyenv, a venv) keep a RUNPATH into it; the
+# loader would search that folder first on any machine that has it. Keep only $ORIGIN entries.
+fixed=0
+while IFS= read -r -d '' lib; do
+  rpath=$(patchelf --print-rpath "$lib" 2>/dev/null) || continue
+  case ":$rpath" in *:/*) ;; *) continue ;; esac
+  keep=$(tr ':' '\n' <<<"$rpath" | grep '^\$ORIGIN' | paste -sd: || true)
+  if [ -n "$keep" ]; then patchelf --set-rpath "$keep" "$lib"; else patchelf --remove-rpath "$lib"; fi
+  fixed=$((fixed + 1))
+done < <(find "$BUNDLE" -type f -name '*.so*' -print0)
+echo "build-host RUNPATH removed from $fixed libraries"
 echo "bundle: $(du -sh "$BUNDLE" | cut -f1)"
 
 say "4/5 .deb"

@@ -11,7 +11,7 @@ PKG=${1:-$(ls -t dist/digest-desk_*.deb 2>/dev/null | head -n 1)}
 PKG=$(cd "$(dirname "$PKG")" && pwd)/$(basename "$PKG")
 GUI_SECONDS=${DD_SMOKE_SECONDS:-8}
 T=$(mktemp -d /tmp/dd-smoke.XXXXXX)
-trap 'rm -rf "$T"' EXIT
+trap '[ -n "${DD_SMOKE_KEEP:-}" ] || rm -rf "$T"' EXIT
 mkdir -p "$T/root" "$T/home" "$T/run" "$T/work/articles"
 chmod 700 "$T/run"
 
@@ -54,6 +54,10 @@ echo "smoke-testing $(basename "$PKG") in $T/root"
 # 1. version from package metadata, as the installer names it
 got=$(dd --version)
 [ "$got" = "digest-desk $EXPECTED" ] && pass "--version: $got" || fail "--version printed '$got', expected 'digest-desk $EXPECTED'"
+# ... and read from the bundled metadata, not from the fallback constant
+if grep -qx "Version: $EXPECTED" "$INTERNAL"/digest_desk-*.dist-info/METADATA 2>/dev/null; then
+  pass "package metadata bundled: $(basename "$INTERNAL"/digest_desk-*.dist-info)"
+else fail "no digest_desk-$EXPECTED.dist-info/METADATA in the bundle"; fi
 
 # 2. import: a generated article plus the bundled samples (read from inside the bundle)
 cat > "$T/work/articles/smoke-test-article.md" <<'MD'
