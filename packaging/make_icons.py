@@ -12,11 +12,10 @@ from PIL import Image
 
 HERE = Path(__file__).resolve().parent
 REPO_ROOT = HERE.parent
-# The app's own icon once it lands in resources/, else the placeholder kept with the recipes.
+# The app's own icon (the window shows the same file), as SVG or else a big square PNG.
 SOURCE_CANDIDATES = (
     REPO_ROOT / "resources" / "icons" / "digest-desk.svg",
     REPO_ROOT / "resources" / "icons" / "digest-desk.png",
-    HERE / "icons" / "digest-desk.svg",
 )
 HICOLOR_SIZES = (16, 22, 24, 32, 48, 64, 128, 256, 512)
 ICO_SIZES = (16, 24, 32, 48, 64, 128, 256)

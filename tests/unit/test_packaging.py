@@ -226,7 +226,7 @@ def _run_make_icons(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_make_icons_writes_every_platform_size(tmp_path):
-    result = _run_make_icons(str(tmp_path), "--source", str(PACKAGING / "icons" / "digest-desk.svg"))
+    result = _run_make_icons(str(tmp_path))  # default source: the app icon in resources/
     assert result.returncode == 0, result.stderr
     for size in make_icons.HICOLOR_SIZES:
         with Image.open(tmp_path / "hicolor" / f"{size}x{size}" / "apps" / "digest-desk.png") as img:
