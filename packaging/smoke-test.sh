@@ -83,11 +83,15 @@ A paragraph with a [link](https://example.com/) and *emphasis*.
 MD
 SLUG=smoke-test-article
 SAMPLES=$INTERNAL/digest_desk/resources/samples
+DB_PLAIN=$T/work/plain.sqlite3   # the generated article alone: no pictures
+SAMPLE_SLUG=
 if has_command import; then
   set -- "$T/work/articles"
   ls "$SAMPLES"/*.md >/dev/null 2>&1 && set -- "$@" "$SAMPLES"
-  if out=$(dd --db "$DB" import "$@" 2>&1) && grep -q "$SLUG" <<<"$out"; then
+  if out=$(dd --db "$DB" import "$@" 2>&1) && grep -q "$SLUG" <<<"$out" \
+      && dd --db "$DB_PLAIN" import "$T/work/articles" >/dev/null 2>&1; then
     pass "import: $(wc -l <<<"$out") slugs ($(ls "$SAMPLES"/*.md 2>/dev/null | wc -l) bundled samples)"
+    SAMPLE_SLUG=$(grep -vx "$SLUG" <<<"$out" | grep -E '^[a-z0-9-]+$' | head -n 1 || true)
   else fail "import: $out"; fi
 else SKIPPED+=(import); fi
 
@@ -114,20 +118,28 @@ else SKIPPED+=(export); fi
 # Prints nothing; sets RC and READY (seconds from launch to the first event-loop turn with the
 # window shown, as reported by the app itself).
 gui_run() {
-  local log=$1 seconds=$2 t0; shift 2
+  local log=$1 seconds=$2 db=$3 t0; shift 3
   t0=$(date +%s.%N)
   RC=0
-  DD_EXTRA_ENV="DIGEST_DESK_SMOKE_TEST=$seconds" dd --db "$DB" "$@" > "$log" 2>"$log.err" || RC=$?
+  DD_EXTRA_ENV="DIGEST_DESK_SMOKE_TEST=$seconds" dd --db "$db" "$@" > "$log" 2>"$log.err" || RC=$?
   READY=$(awk -v t0="$t0" '/^smoke-test: window-ready at /{printf "%.2f", $4 - t0}' "$log")
 }
-gui_run "$T/work/gui1.log" "$GUI_SECONDS" gui --open "$SLUG"
-if [ "$RC" -eq 0 ] && [ -n "$READY" ] && grep -q "^smoke-test: previews ok" "$T/work/gui1.log"; then
+gui_ok() { [ "$RC" -eq 0 ] && [ -n "$READY" ] && grep -q "^smoke-test: previews ok" "$1"; }
+gui_why() { echo "exit $RC: $(grep -h '^smoke-test:' "$1" | tail -n 3) $(grep -v '^\[' "$1.err" | tail -n 3)"; }
+# a. the generated article: start-up time over three runs
+gui_run "$T/work/gui1.log" "$GUI_SECONDS" "$DB_PLAIN" gui --open "$SLUG"
+if gui_ok "$T/work/gui1.log"; then
   pass "window: usable ${READY}s after launch; $(grep '^smoke-test: previews ok' "$T/work/gui1.log")"
   times=("$READY")
-  for n in 2 3; do gui_run "$T/work/gui$n.log" 1 gui --open "$SLUG"; times+=("${READY:-?}"); done
+  for n in 2 3; do gui_run "$T/work/gui$n.log" 1 "$DB_PLAIN" gui --open "$SLUG"; times+=("${READY:-?}"); done
   echo "      launch to usable window, runs 1-3: ${times[*]} s"
-else
-  fail "window (exit $RC): $(tail -n 8 "$T/work/gui1.log" "$T/work/gui1.log.err" 2>/dev/null)"
+else fail "window: $(gui_why "$T/work/gui1.log")"; fi
+# b. a bundled sample with pictures, in the database holding all of them
+if [ -n "$SAMPLE_SLUG" ]; then
+  gui_run "$T/work/gui-sample.log" "$GUI_SECONDS" "$DB" gui --open "$SAMPLE_SLUG"
+  if gui_ok "$T/work/gui-sample.log"; then
+    pass "window with pictures ($SAMPLE_SLUG): $(grep '^smoke-test: previews ok' "$T/work/gui-sample.log")"
+  else fail "window with pictures ($SAMPLE_SLUG): $(gui_why "$T/work/gui-sample.log")"; fi
 fi
 
 # 6. nothing read from the checkout or the host Python (every file the CLI and the window open)
@@ -137,7 +149,7 @@ if command -v strace >/dev/null; then
       DIGEST_DESK_SMOKE_TEST=2 strace -f -qq -e trace=open,openat,execve,stat,newfstatat -o "$T/work/trace.$1" \
       "$BIN" --db "$DB" "${@:2}" >/dev/null 2>&1 ) || true; }
   trace cli list
-  trace gui gui --open "$SLUG"
+  DB=$DB_PLAIN trace gui gui --open "$SLUG"
   leaks=$(cat "$T/work"/trace.* | grep -E "\"($ROOT|$HOST_PY)[/\"]" | grep -v ENOENT | head -n 5 || true)
   [ -z "$leaks" ] && pass "no file opened from $ROOT or $HOST_PY" || fail "files opened outside the bundle: $leaks"
 else SKIPPED+=(strace-check); fi

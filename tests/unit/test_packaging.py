@@ -11,6 +11,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 import tomllib
 from pathlib import Path
 
@@ -247,3 +248,54 @@ def test_make_icons_refuses_a_non_square_source(tmp_path):
     assert result.returncode == 2
     assert "must be square" in result.stderr
     assert not (tmp_path / "out" / "digest-desk.ico").exists()
+
+
+ARTICLE = """---
+title: Hook check article
+slug: hook-check
+date: 2026-11-28T08:00:00+00:00
+author: Packaging Desk
+summary: Opened by the smoke-test hook.
+---
+First paragraph of the hook check.
+
+Second paragraph.
+"""
+
+
+def _cli(args: list[str], tmp_path: Path, extra: dict[str, str] | None = None, timeout: int = 180):
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"), HOME=str(tmp_path),
+               XDG_RUNTIME_DIR=str(tmp_path), QT_QPA_PLATFORM="offscreen",
+               QTWEBENGINE_CHROMIUM_FLAGS="--no-sandbox --disable-gpu", **(extra or {}))
+    env.pop("DIGEST_DESK_DB", None)
+    return subprocess.run([sys.executable, "-m", "digest_desk", *args], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.mark.slow
+def test_smoke_test_hook_reports_the_window_and_both_previews_then_quits(tmp_path):
+    """What packaging/smoke-test.sh relies on, run from the source tree."""
+    (tmp_path / "a.md").write_text(ARTICLE, encoding="utf-8")
+    db = str(tmp_path / "hook.sqlite3")
+    imported = _cli(["--db", db, "import", str(tmp_path / "a.md")], tmp_path)
+    assert imported.returncode == 0, imported.stderr
+    started = time.time()
+    run = _cli(["--db", db, "gui", "--open", "hook-check"], tmp_path, {"DIGEST_DESK_SMOKE_TEST": "4"})
+    lines = [line for line in run.stdout.splitlines() if line.startswith("smoke-test: ")]
+    assert run.returncode == 0, run.stdout + run.stderr[-2000:]
+    ready = float(lines[0].removeprefix("smoke-test: window-ready at "))
+    assert started < ready < time.time()
+    verdict = lines[-1]
+    assert verdict.startswith("smoke-test: previews ok engine=webengine"), verdict
+    assert re.search(r"simplified=[1-9]\d*chars standard=[1-9]\d*chars", verdict), verdict
+
+
+def test_smoke_test_hook_is_inert_without_the_variable(monkeypatch):
+    """A normal start: the hook returns before touching the window (an object() would fail)."""
+    from digest_desk import app
+
+    monkeypatch.delenv(app.SMOKE_TEST_ENV, raising=False)
+    assert app.arm_smoke_test(object()) is None
+    monkeypatch.setenv(app.SMOKE_TEST_ENV, "1")
+    with pytest.raises(AttributeError):
+        app.arm_smoke_test(object())
