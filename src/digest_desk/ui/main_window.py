@@ -127,6 +127,7 @@ class MainWindow(QMainWindow):
         self.theme.changed.connect(self._theme_changed)
         self.list_panel.article_activated.connect(self.open_article)
         self.links_panel.links_changed.connect(self._links_edited)
+        self.links_panel.checks_finished.connect(self._links_checked)
         self.editor.edited.connect(self.live.schedule)
         self.editor.body.line_changed.connect(self._line_changed)
         self.autosaver.state_changed.connect(lambda _s: self._update_title())
@@ -197,6 +198,12 @@ class MainWindow(QMainWindow):
         if self.article is not None:
             self.article.links = link_rows(links, self.article.id)
             self.editor.edited.emit()
+
+    def _links_checked(self, _results: list) -> None:
+        """Fresh link check results (already stored): show them in the checks, nothing to save."""
+        if self.article is not None:
+            self.article.links = link_rows(self.links_panel.links(), self.article.id)
+            self.live.schedule()
 
     def _saved(self, stored: Article) -> None:
         self.list_panel.model.reload()

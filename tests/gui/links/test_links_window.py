@@ -93,3 +93,39 @@ def test_autosaving_a_body_edit_keeps_the_links(window, qtbot, store):
     assert window.autosaver.save_now()
     assert [link.title for link in get_article(store, article.id).links] == ["One", "Two"]
     assert get_article(store, article.id).body.endswith("More text.")
+
+
+def test_a_broken_link_found_by_the_checker_shows_in_the_checks_panel(window, qtbot, store):
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Gone(BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def do_HEAD(self):  # noqa: N802
+            self.send_response(410)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        do_GET = do_HEAD  # noqa: N815
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Gone)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{httpd.server_address[1]}/story"
+        article = create_article(store, title="Checked", body="Text.", links=[{"title": "Gone", "url": url}])
+        window.load_article(article.id)
+        checks = window.live.checks
+        with qtbot.waitSignal(window.links_panel.checks_finished, timeout=15000):
+            window.links_panel.check_button.click()
+
+        def broken_shown():
+            return any(p.code == "editorial.link-broken" for p in checks.problems())
+
+        qtbot.waitUntil(broken_shown, timeout=15000)
+        assert get_article(store, article.id).links[0].check_status == 410
+        assert window.links_panel.model.state(0) == "broken"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
