@@ -54,3 +54,16 @@ def test_every_standard_page_passes_the_nu_html_checker(articles, tmp_path: Path
     errors = nu_validate(pages, tmp_path)
     assert errors.pop("bad"), "the checker must flag a broken page"
     assert errors == {name: [] for name in articles}
+
+
+def test_a_missing_validator_fails_in_ci_and_skips_elsewhere(monkeypatch):
+    from . import validators
+
+    monkeypatch.setattr(validators, "AMP_DIR", Path("/nonexistent/ampval"))
+    monkeypatch.setenv("DIGEST_DESK_CI", "1")
+    with pytest.raises(pytest.fail.Exception, match="setup-validators"):
+        validators.amp_validate({"x": "<p>"})
+    monkeypatch.delenv("DIGEST_DESK_CI")
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception):
+        validators.amp_validate({"x": "<p>"})
