@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 import secrets
+import threading
 import xml.etree.ElementTree as etree
 from collections import OrderedDict
 from dataclasses import dataclass
-from functools import cache
 from html import escape
 
 import markdown
@@ -33,10 +33,18 @@ _HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _ID_CHARS = re.compile(r"[^\w\- ]+")
 
 
-@cache
+_LOCK = threading.Lock()  # guards the first nonce and the parse cache
+_NONCE: list[str] = []
+_LOCAL = threading.local()  # one Markdown instance per thread: renders may run in parallel
+
+
 def nonce() -> str:
     """Random per-process letters that user text cannot guess, used in placeholders."""
-    return "dd" + secrets.token_hex(6)
+    if not _NONCE:
+        with _LOCK:
+            if not _NONCE:
+                _NONCE.append("dd" + secrets.token_hex(6))
+    return _NONCE[0]
 
 
 def marker(i: int) -> str:
@@ -186,9 +194,11 @@ def _build() -> markdown.Markdown:
     return md
 
 
-@cache
 def _markdown() -> markdown.Markdown:
-    return _build()
+    md = getattr(_LOCAL, "md", None)
+    if md is None:
+        md = _LOCAL.md = _build()
+    return md
 
 
 def _convert(text: str) -> tuple[str, list[Embed]]:
@@ -205,14 +215,16 @@ _CACHE_SIZE = 8
 
 def parse_body(body: str) -> ParsedBody:
     """Parse (or fetch from a small cache) the sanitised, placeholder-carrying body."""
-    hit = _CACHE.get(body)
-    if hit is not None:
-        _CACHE.move_to_end(body)
-        return hit
+    with _LOCK:
+        hit = _CACHE.get(body)
+        if hit is not None:
+            _CACHE.move_to_end(body)
+            return hit
     parsed = _parse_plain(body) if len(body) > MAX_MARKDOWN_CHARS else _parse(body)
-    _CACHE[body] = parsed
-    if len(_CACHE) > _CACHE_SIZE:
-        _CACHE.popitem(last=False)
+    with _LOCK:
+        _CACHE[body] = parsed
+        if len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
     return parsed
 
 
