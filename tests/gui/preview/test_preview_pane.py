@@ -62,7 +62,7 @@ def test_typing_pause_debounces_into_one_render(qtbot, pane, site, make_article)
         for n in range(5):
             article.body = "a" * (n + 1)
             pane.show_article(article, site)
-            qtbot.wait(50)
+            qtbot.wait(20)  # well inside the 300 ms pause
     qtbot.wait(500)
     assert len(counts) == 1
 
