@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QToolButton
 
 from digest_desk.ui.preview import PreviewPane
 
@@ -135,8 +136,11 @@ def test_clicked_link_opens_outside_and_preview_stays(qtbot, pane, site, make_ar
 
 
 def test_device_toggle_and_narrow_tabs(qtbot, pane):
-    pane.set_device("phone")
+    with qtbot.waitSignal(pane.device_changed, timeout=1000) as blocker:
+        QTest.mouseClick(pane.findChild(QToolButton, "device_phone"), Qt.MouseButton.LeftButton)
+    assert blocker.args == ["phone"] and pane.device() == "phone"
     assert pane.views["standard"].maximumWidth() == 390
+    assert pane.views["simplified"].maximumWidth() == 390
     pane.set_device("desktop")
     assert pane.views["standard"].maximumWidth() > 10000
     with pytest.raises(ValueError):

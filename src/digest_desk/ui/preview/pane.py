@@ -58,6 +58,7 @@ class PreviewPane(QWidget):
     settled = Signal(float)
     link_activated = Signal(QUrl)
     render_failed = Signal(str)
+    device_changed = Signal(str)
 
     def __init__(self, parent: QWidget | None = None, media_loader: MediaLoader | None = None) -> None:
         super().__init__(parent)
@@ -166,6 +167,7 @@ class PreviewPane(QWidget):
         """Preview at phone width (390 px) or at the full desktop width."""
         if device not in ("phone", "desktop"):
             raise ValueError(f"unknown device {device!r}: use 'phone' or 'desktop'")
+        changed = device != self._device
         self._device = device
         for button in self._devices.buttons():
             button.setChecked(button.objectName() == f"device_{device}")
@@ -173,6 +175,8 @@ class PreviewPane(QWidget):
         for view in self.views.values():
             view.setMaximumWidth(width)
         self._update_layout_mode()
+        if changed:
+            self.device_changed.emit(device)
 
     def set_media_loader(self, loader: MediaLoader | None) -> None:
         """Where picture bytes come from when ``ctx.media`` holds images without data."""
