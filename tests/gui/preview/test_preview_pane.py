@@ -249,3 +249,17 @@ def test_clear_blanks_both_previews_and_drops_pending_work(qtbot, pane, site, ma
     for view in pane.views.values():
         qtbot.waitUntil(lambda v=view: run_js(v, "document.body.innerText").strip() == "", timeout=5000)
     assert seen == []
+
+
+def test_another_article_starts_at_the_top(qtbot, pane, site, make_article, run_js):
+    first = make_article("\n\n".join(PARAS))
+    show_and_wait(qtbot, pane, first, site)
+    view = pane.views["standard"]
+    run_js(view, "window.scrollTo(0, 600); window.scrollY")
+    qtbot.waitUntil(lambda: view.page().scrollPosition().y() >= 599, timeout=5000)
+    second = make_article("\n\n".join(reversed(PARAS)), title="Another story")
+    second.id = 2
+    show_and_wait(qtbot, pane, second, site)
+    assert "Another story" in run_js(view, "document.body.innerText")
+    qtbot.wait(200)
+    assert run_js(view, "window.scrollY") == 0
