@@ -26,6 +26,7 @@ def check_editorial(article: Article, site: Site, ctx: RenderContext, exists: Ex
     yield from _images(article, ctx, refs)
     yield from _body_links(site, refs, exists)
     yield from _article_links(article, exists)
+    yield from _last_link_checks(article)
 
 
 def _texts(article: Article) -> Iterator[Problem]:
@@ -168,3 +169,17 @@ def _article_links(article: Article, exists: Exists) -> Iterator[Problem]:
         if key in seen:
             yield Problem("warning", "editorial.link-duplicate", f"{label} is listed twice.")
         seen.add(key)
+
+
+def _last_link_checks(article: Article) -> Iterator[Problem]:
+    """What the link checker found at its last visit (stored on each link by ``links.checker``)."""
+    for number, link in enumerate(article.links or [], 1):
+        if link.target_article_id is not None or link.checked_at is None:
+            continue
+        label = f"Related link {number} (“{_short(link.title or link.url, 40)}”)"
+        if link.check_status is None:
+            yield Problem("info", "editorial.link-unreachable",
+                          f"{label} could not be reached at the last check ({link.check_error or 'no answer'}).")
+        elif link.check_error or not 200 <= link.check_status < 400:
+            detail = link.check_error or f"HTTP {link.check_status}"
+            yield Problem("warning", "editorial.link-broken", f"{label} is broken: the last check got {detail}.")
