@@ -15,6 +15,7 @@ from digest_desk.render.context import base_url, url_scheme
 from digest_desk.render.mdparse import MAX_MARKDOWN_CHARS
 
 HEADLINE_MAX = 110
+MIN_FEATURED_PIXELS = 50_000
 _HOST = re.compile(r"^(?=.{1,253}$)(?!-)[\w-]{1,63}(?<!-)(?:\.(?!-)[\w-]{1,63}(?<!-))+$", re.UNICODE)
 Exists = Callable[[int | str], bool]
 
@@ -46,7 +47,19 @@ def _texts(article: Article) -> Iterator[Problem]:
                       "There is no summary; it is shown under the headline and in search results and shares.")
 
 
+def _featured(article: Article) -> Iterator[Problem]:
+    image = article.image
+    if image is None:
+        yield Problem("info", "editorial.featured-image-missing",
+                      "There is no featured image; shares and search results look better with one.")
+    elif image.width * image.height < MIN_FEATURED_PIXELS:
+        yield Problem("warning", "editorial.featured-image-small",
+                      f"The featured image is {image.width}×{image.height}; search engines want at least "
+                      f"{MIN_FEATURED_PIXELS:,} pixels (e.g. 300×167).")
+
+
 def _images(article: Article, ctx: RenderContext, refs: list[SourceRef]) -> Iterator[Problem]:
+    yield from _featured(article)
     if article.image is not None and not (article.image_alt or article.image.alt).strip():
         yield Problem("warning", "editorial.image-alt-missing",
                       "The featured image has no alternative text for readers who cannot see it.")
