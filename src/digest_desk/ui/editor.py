@@ -199,6 +199,8 @@ class ArticleEditor(QWidget):
         copy = Article(**data)
         # New Link objects: moving the article's own ones would empty its list (back-populates).
         copy.links = [Link(**link.model_dump()) for link in self.article.links]
+        # The featured picture as chosen in the form, so previews and checks see it.
+        copy.image = getattr(self, "featured_image", None) if copy.image_id is not None else None
         return copy
 
     def snapshot(self) -> dict[str, Any]:
@@ -332,12 +334,14 @@ class ArticleEditor(QWidget):
     def _show_image(self, image_id: int | None) -> None:
         from digest_desk.domain import Image
 
+        self.featured_image = None
         if image_id is None:
             self.image_label.setText(self.tr("none"))
             self.image_name = ""
             return
         with self._store.read() as session:
             image = session.get(Image, image_id)
+        self.featured_image = image
         if image is None:
             self.image_label.setText(self.tr("missing picture (id %1)").replace("%1", str(image_id)))
             return
