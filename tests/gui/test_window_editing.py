@@ -171,3 +171,14 @@ def test_formatting_actions_edit_the_body_undoably(window, qtbot, store):
     qtbot.keyClick(body, Qt.Key.Key_Return)
     trigger(window, "format.italic")
     assert body.toPlainText().endswith("\n*italic text*")
+
+
+def test_theme_switch_is_not_an_edit(window, store):
+    article = create_article(store, title="Calm", body="# Heading\n\nText with **bold**.")
+    window.load_article(article.id)
+    version = get_article(store, article.id).version
+    window.findChild(QAction, "view.theme_dark").trigger()
+    window.findChild(QAction, "view.theme_light").trigger()
+    assert not window.autosaver.dirty and "Saved" in window.windowTitle()
+    assert window.autosaver.flush()
+    assert get_article(store, article.id).version == version

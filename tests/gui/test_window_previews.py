@@ -58,3 +58,18 @@ def test_site_banner_edit_changes_the_amp_preview(window, qtbot, store):
     text = page_text(qtbot, amp)
     assert "Quick edition for small screens" in text
     assert "Simplified Version" not in text
+
+
+def test_pictures_show_in_both_previews(window, qtbot, store, tmp_path):
+    from PIL import Image as PILImage
+
+    PILImage.new("RGB", (320, 180), (30, 90, 160)).save(tmp_path / "bay.png")
+    article = create_article(store, title="Bay at dawn", body="Intro.")
+    wait_rendered(qtbot, window, lambda: window.load_article(article.id))
+    body = window.editor.body
+    body.moveCursor(body.textCursor().MoveOperation.End)
+    wait_rendered(qtbot, window, lambda: window.ops.insert_body_image(tmp_path / "bay.png"))
+    script = "Array.from(document.images).map(i => i.naturalWidth)"
+    for name in ("standard", "simplified"):
+        view = window.live.preview.views[name]
+        qtbot.waitUntil(lambda v=view: 320 in page_text(qtbot, v, script), timeout=10000)

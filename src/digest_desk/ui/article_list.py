@@ -38,8 +38,9 @@ PAGE = 400
 KEEP_PAGES = 60
 SEARCH_LIMIT = 500
 SEARCH_DELAY_MS = 200
-COLUMNS = ("Title", "Status", "Date")
+COLUMNS = ("Title", "", "Date")  # the status column shows an icon
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
+STATUS_ROLE = Qt.ItemDataRole.UserRole + 2
 
 
 class _Signals(QObject):
@@ -61,9 +62,11 @@ class _Load(QRunnable):
         self._signals.done.emit(self._generation, self._key, result)
 
 
-def _date_text(row: ArticleRow) -> str:
+def _date_text(row: ArticleRow, full: bool = False) -> str:
     when: datetime | None = row.published_at or row.updated_at
-    return when.astimezone().strftime("%Y-%m-%d %H:%M") if when else ""
+    if when is None:
+        return ""
+    return when.astimezone().strftime("%Y-%m-%d %H:%M" if full else "%d %b %y")
 
 
 class ArticleListModel(QAbstractTableModel):
@@ -210,12 +213,16 @@ class ArticleListModel(QAbstractTableModel):
         col = index.column()
         if row is None:
             return self.tr("Loading…") if role == Qt.ItemDataRole.DisplayRole and col == 0 else None
+        status = str(row.status).lower()
         if role == Qt.ItemDataRole.DisplayRole:
-            return (row.title or self.tr("(untitled)"), str(row.status).lower(), _date_text(row))[col]
+            return (row.title or self.tr("(untitled)"), "", _date_text(row))[col]
         if role == ID_ROLE:
             return row.id
+        if role == STATUS_ROLE:
+            return status
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{row.title}\n/{row.slug}/ · {row.category or '—'} · {str(row.status).lower()}"
+            return (f"{row.title}\n/{row.slug}/ · {row.category or '—'} · {status} · "
+                    f"{_date_text(row, full=True)}")
         if role == Qt.ItemDataRole.DecorationRole and col == 1:
             return icons.get(str(row.status).lower())
         return None
@@ -233,7 +240,8 @@ class ArticleListPanel(QWidget):
         self.search_box = QLineEdit(placeholderText=self.tr("Search all articles…"))
         self.search_box.setObjectName("article-search")
         self.search_box.setClearButtonEnabled(True)
-        self.search_box.addAction(icons.get("find"), QLineEdit.ActionPosition.LeadingPosition)
+        self._find_icon = self.search_box.addAction(icons.get("find"),
+                                                    QLineEdit.ActionPosition.LeadingPosition)
         self.status_filter = QComboBox(objectName="status-filter")
         self.status_filter.addItem(self.tr("Any status"), "")
         for status in Status:
@@ -265,6 +273,8 @@ class ArticleListPanel(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        view.setTextElideMode(Qt.TextElideMode.ElideRight)
         return view
 
     def _layout(self) -> None:
@@ -278,6 +288,13 @@ class ArticleListPanel(QWidget):
         layout.addLayout(filters)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.notice)
+
+    def refresh_icons(self) -> None:
+        """Redraw icons in the current palette (after a theme switch)."""
+        for i in range(1, self.status_filter.count()):
+            self.status_filter.setItemIcon(i, icons.get(self.status_filter.itemData(i)))
+        self._find_icon.setIcon(icons.get("find"))
+        self.view.viewport().update()
 
     def refresh_categories(self) -> None:
         current = self.category_filter.currentData() or ""

@@ -20,8 +20,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.orm import defer
 
-from digest_desk.domain import Article, Status
+from digest_desk.domain import Article, Image, Status
 from digest_desk.domain.slugs import SlugError, slugify, validate_slug
 from digest_desk.store import Store
 from digest_desk.store.articles import categories, slug_is_free, suggest_slug
@@ -54,7 +55,9 @@ class ArticleEditor(QWidget):
         self._values: dict[str, Any] = {}
         self._loading = False
         self.slug_auto = True
+        self._slug_problem = ""
         self.image_name = ""
+        self._image: Image | None = None  # the featured picture (metadata only)
         self._build()
         self._connect()
         self.setEnabled(False)
@@ -198,6 +201,7 @@ class ArticleEditor(QWidget):
         data["body"] = self.body.toPlainText()
         copy = Article(**data)
         copy.links = list(self.article.links)
+        copy.image = self._image
         return copy
 
     def snapshot(self) -> dict[str, Any]:
@@ -275,6 +279,7 @@ class ArticleEditor(QWidget):
             self._show_slug_state("")
 
     def _show_slug_state(self, problem: str) -> None:
+        self._slug_problem = problem
         if problem:
             self.slug_state.setPixmap(icons.get("error").pixmap(16, 16))
             self.slug_state.setToolTip(problem)
@@ -287,6 +292,19 @@ class ArticleEditor(QWidget):
     def _body_changed(self) -> None:
         if not self._loading:
             self.edited.emit()
+
+    def set_dark(self, dark: bool) -> None:
+        """Re-colour the body and icons for a theme (textChanged fires then, but nothing was edited)."""
+        self._loading = True
+        try:
+            self.body.highlighter.set_dark(dark)
+        finally:
+            self._loading = False
+        for i in range(self.status_edit.count()):
+            self.status_edit.setItemIcon(i, icons.get(self.status_edit.itemData(i)))
+        self.image_button.setIcon(icons.get("image"))
+        self.image_clear.setIcon(icons.get("clear"))
+        self._show_slug_state(self._slug_problem)
 
     # -- widgets <-> values ---------------------------------------------------------------
     def _date_value(self) -> datetime | None:
@@ -313,6 +331,7 @@ class ArticleEditor(QWidget):
             edit = simple[name]
             if edit.text() != (value or ""):
                 edit.setText(value or "")
+                edit.setCursorPosition(0)  # show the start of long texts
         elif name == "category":
             self.category_edit.setCurrentText(value or "")
         elif name == "tags":
@@ -329,14 +348,17 @@ class ArticleEditor(QWidget):
             self._show_image(value)
 
     def _show_image(self, image_id: int | None) -> None:
-        from digest_desk.domain import Image
-
+        self._image = None
         if image_id is None:
             self.image_label.setText(self.tr("none"))
             self.image_name = ""
             return
         with self._store.read() as session:
-            image = session.get(Image, image_id)
+            image = session.get(Image, image_id, options=[defer(Image.data)])
+            if image is not None:
+                fields = {n: getattr(image, n) for n in Image.model_fields if n != "data"}
+                image = Image(**fields, data=None)
+        self._image = image
         if image is None:
             self.image_label.setText(self.tr("missing picture (id %1)").replace("%1", str(image_id)))
             return

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, QTimer
 
 from digest_desk import render
+from digest_desk.domain import Image
 from digest_desk.store import StoreError
 from digest_desk.store.articles import categories, list_articles
 from digest_desk.store.media import get_image_bytes, media_map
@@ -24,6 +25,13 @@ COUNT_DELAY_MS = 400
 
 def checks_available() -> bool:
     return importlib.util.find_spec("digest_desk.checks") is not None
+
+
+def _without_bytes(image: Image) -> Image:
+    """A plain copy of a media_map row: its deferred ``data`` raises when read outside a session,
+    and the preview's media folder reads ``data`` before asking the loader for the bytes."""
+    values = {name: getattr(image, name) for name in Image.model_fields if name != "data"}
+    return Image(**values, data=None)
 
 
 def _css_only(article: Any, site: Any, ctx: Any) -> tuple[int, int]:
@@ -103,7 +111,7 @@ class LiveViews(QObject):
         """Media by name, slugs of internal link targets, site sections."""
         store = self.window.store
         if self._media is None:
-            self._media = media_map(store)
+            self._media = {name: _without_bytes(img) for name, img in media_map(store).items()}
         if self._categories is None:
             self._categories = categories(store)
         targets = [link.target_article_id for link in article.links if link.target_article_id]

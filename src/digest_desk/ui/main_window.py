@@ -260,7 +260,8 @@ class MainWindow(QMainWindow):
 
     def _theme_changed(self, dark: bool) -> None:
         self.actions.refresh_icons()
-        self.editor.body.highlighter.set_dark(dark)
+        self.editor.set_dark(dark)
+        self.list_panel.refresh_icons()
         self._sync_theme_actions()
 
     def _sync_theme_actions(self) -> None:
