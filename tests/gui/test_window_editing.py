@@ -182,3 +182,28 @@ def test_theme_switch_is_not_an_edit(window, store):
     assert not window.autosaver.dirty and "Saved" in window.windowTitle()
     assert window.autosaver.flush()
     assert get_article(store, article.id).version == version
+
+
+def test_saving_updates_the_list_row_in_place(window, qtbot, store):
+    from guihelpers import settle
+
+    for n in range(3):
+        create_article(store, title=f"Story {n}")
+    window.list_panel.model.reload()
+    settle(window)
+    target = create_article(store, title="Old headline")
+    window.list_panel.model.reload()
+    settle(window)
+    model = window.list_panel.model
+    model.row_at(0)
+    settle(window)
+    window.load_article(target.id)
+    resets = []
+    model.modelReset.connect(lambda: resets.append(1))
+    window.editor.title_edit.selectAll()
+    qtbot.keyClicks(window.editor.title_edit, "New headline")
+    assert window.autosaver.flush()
+    row = model.row_of(target.id)
+    assert model.data(model.index(row, 0)) == "New headline"
+    assert resets == []  # no reset: the list keeps its scroll position and selection
+    assert window.list_panel.selected_id() == target.id

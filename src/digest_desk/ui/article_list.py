@@ -195,6 +195,23 @@ class ArticleListModel(QAbstractTableModel):
                     return page * PAGE + i
         return -1
 
+    def update_article(self, row: ArticleRow) -> bool:
+        """Show a saved article's new title/status in place; False when a reload is needed
+        (not loaded, or its date moved it to another place in the order)."""
+        index = self.row_of(row.id)
+        if index < 0:
+            return False
+        old = self.row_at(index)
+        if old is None or old.published_at != row.published_at or self._status or self._category:
+            return False
+        if self._hits is not None:
+            self._hits[index] = row
+        else:
+            page, offset = divmod(index, PAGE)
+            self._pages[page][offset] = row
+        self.dataChanged.emit(self.index(index, 0), self.index(index, len(COLUMNS) - 1))
+        return True
+
     def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else self._count
 
@@ -236,6 +253,7 @@ class ArticleListPanel(QWidget):
     def __init__(self, store: Store, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._store = store
+        self.current_id: int | None = None  # the article open in the editor
         self.model = ArticleListModel(store, self)
         self.search_box = QLineEdit(placeholderText=self.tr("Search all articles…"))
         self.search_box.setObjectName("article-search")
@@ -317,6 +335,8 @@ class ArticleListPanel(QWidget):
         if busy:
             self.notice.setText(self.tr("Reading…"))
             return
+        if self.current_id is not None and self.selected_id() != self.current_id:
+            self.select_article(self.current_id)
         count = self.model.rowCount()
         if self.model.query:
             text = self.tr("1 match") if count == 1 else self.tr("%1 matches")
@@ -329,8 +349,12 @@ class ArticleListPanel(QWidget):
         if article_id is not None:
             self.article_activated.emit(int(article_id))
 
-    def select_article(self, article_id: int) -> None:
+    def select_article(self, article_id: int | None) -> None:
         """Highlight an article's row when it is loaded (without emitting activation)."""
+        self.current_id = article_id
+        if article_id is None:
+            self.view.clearSelection()
+            return
         row = self.model.row_of(article_id)
         if row >= 0:
             self.view.setCurrentIndex(self.model.index(row, 0))

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 from digest_desk import __version__
 from digest_desk.domain import Article, Site
 from digest_desk.store import NotFoundError, Store, StoreError
-from digest_desk.store.articles import get_article
+from digest_desk.store.articles import ArticleRow, get_article
 from digest_desk.store.site import get_site
 from digest_desk.ui import conflicts, icons
 from digest_desk.ui.actions import ActionId as A
@@ -130,6 +130,7 @@ class MainWindow(QMainWindow):
         self.autosaver.failed.connect(lambda msg: self.statusBar().showMessage(msg, 8000))
         self.library_stack.indexChanged.connect(self._stack_moved)
         QGuiApplication.instance().focusChanged.connect(self._focus_changed)
+        QGuiApplication.instance().applicationStateChanged.connect(self._app_state_changed)
 
     # -- opening and saving ---------------------------------------------------------------
     @property
@@ -175,6 +176,7 @@ class MainWindow(QMainWindow):
         return True
 
     def close_article(self) -> None:
+        self.list_panel.select_article(None)
         self.editor.clear()
         self.autosaver.reset()
         self.live.article_closed()
@@ -187,8 +189,12 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(self.tr("Saved, revision recorded."), 4000)
 
     def _saved(self, stored: Article) -> None:
-        self.list_panel.model.reload()
-        self.list_panel.refresh_categories()
+        row = ArticleRow(stored.id, stored.title, stored.slug, stored.status, stored.category,
+                         stored.published_at, stored.updated_at)
+        if not self.list_panel.model.update_article(row):
+            self.list_panel.model.reload()
+        if stored.category and self.list_panel.category_filter.findData(stored.category) < 0:
+            self.list_panel.refresh_categories()
 
     def _resolve_conflict(self, exc: StoreError) -> bool:
         choice = conflicts.ask(self, exc)
@@ -204,6 +210,10 @@ class MainWindow(QMainWindow):
         inside_new = new is not None and self.editor.isAncestorOf(new)
         if inside_old and not inside_new:
             self.autosaver.flush()
+
+    def _app_state_changed(self, state: Qt.ApplicationState) -> None:
+        if state != Qt.ApplicationState.ApplicationActive:
+            self.autosaver.flush()  # switching to another program
 
     # -- undo -----------------------------------------------------------------------------
     def _article_stack(self) -> QUndoStack | None:
