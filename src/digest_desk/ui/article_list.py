@@ -288,9 +288,12 @@ class ArticleListPanel(QWidget):
         view.setAlternatingRowColors(True)
         header = view.header()
         header.setStretchLastSection(False)
+        # Fixed widths: sizing columns to their contents would read a thousand rows per change.
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Fixed)
+        header.resizeSection(1, 28)
+        header.resizeSection(2, view.fontMetrics().horizontalAdvance("00 Mmm 00") + 16)
         view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         view.setTextElideMode(Qt.TextElideMode.ElideRight)
         return view

@@ -20,7 +20,7 @@ from digest_desk.ui.tasks import LatestOnly
 if TYPE_CHECKING:
     from digest_desk.ui.main_window import MainWindow
 
-COUNT_DELAY_MS = 400
+TYPING_PAUSE_MS = 300  # the previews and checks refresh when typing pauses this long
 
 
 def checks_available() -> bool:
@@ -50,9 +50,11 @@ class LiveViews(QObject):
         self.device = "desktop"
         self._media: dict[str, Any] | None = None
         self._categories: list[str] | None = None
+        self._slug_targets: tuple[int, ...] = ()
+        self._slugs: dict[int, str] = {}
         self._css_worker = LatestOnly(self)
-        self._timer = QTimer(self, singleShot=True, interval=COUNT_DELAY_MS)
-        self._timer.timeout.connect(self._slow_refresh)
+        self._pause = QTimer(self, singleShot=True, interval=TYPING_PAUSE_MS)
+        self._pause.timeout.connect(self._paused)
         self.checks.jump_requested.connect(window.editor.body.go_to_line)
         self.checks.fix_requested.connect(self._apply_fix)
         self.checks.css_bytes_changed.connect(window.readouts.show_css)
@@ -63,23 +65,28 @@ class LiveViews(QObject):
 
     # -- what the window calls ------------------------------------------------------------
     def schedule(self) -> None:
-        """The article changed: the preview and checks debounce themselves; counts follow."""
-        self._feed()
-        self._timer.start()
+        """The article changed: render, check and count once typing pauses (one copy per pause,
+        not one per keystroke: copying a 20,000-word article costs milliseconds)."""
+        self._pause.start()
+
+    def _paused(self) -> None:
+        self._feed(at_once=True)
+        self._slow_refresh()
 
     def refresh_now(self) -> None:
         if self.window.editor.article is None:
             return
-        self._feed()
-        self.preview.render_now()
+        self._pause.stop()
+        self._feed(at_once=True)
         self._slow_refresh()
 
     def article_opened(self) -> None:
         self._categories = None
+        self._slug_targets, self._slugs = (), {}
         self.refresh_now()
 
     def article_closed(self) -> None:
-        self._timer.stop()
+        self._pause.stop()
         self.preview.clear()
         self.checks.show_problems([])
 
@@ -94,7 +101,7 @@ class LiveViews(QObject):
         self.preview.set_device(device)
 
     def shutdown(self) -> None:
-        self._timer.stop()
+        self._pause.stop()
         self.preview.clear()
         self.preview.wait_idle(3000)
         self.checks.wait_idle(3000)
@@ -114,11 +121,14 @@ class LiveViews(QObject):
             self._media = {name: _without_bytes(img) for name, img in media_map(store).items()}
         if self._categories is None:
             self._categories = categories(store)
-        targets = [link.target_article_id for link in article.links if link.target_article_id]
-        slugs = {row.id: row.slug for row in list_articles(store, ids=targets)} if targets else {}
-        return render.RenderContext(media=self._media, slugs=slugs, categories=self._categories)
+        targets = tuple(link.target_article_id for link in article.links if link.target_article_id)
+        if targets != self._slug_targets:  # asked once per set of links, not per keystroke
+            self._slug_targets = targets
+            self._slugs = ({row.id: row.slug for row in list_articles(store, ids=list(targets))}
+                           if targets else {})
+        return render.RenderContext(media=self._media, slugs=self._slugs, categories=self._categories)
 
-    def _feed(self) -> None:
+    def _feed(self, at_once: bool = False) -> None:
         editor = self.window.editor
         if editor.article is None:
             return
@@ -126,8 +136,12 @@ class LiveViews(QObject):
         ctx = self.context(article)
         site = self.window.site
         self.preview.show_article(article, site, ctx)
+        if at_once:
+            self.preview.render_now()
         if checks_available():
             self.checks.check_article(article, site, ctx)
+            if at_once:
+                self.checks.check_now()
         else:
             self._css_worker.submit(_css_only, clone_article(article), site, ctx,
                                     on_done=lambda r: self.window.readouts.show_css(*r))
