@@ -73,3 +73,14 @@ def test_pictures_show_in_both_previews(window, qtbot, store, tmp_path):
     for name in ("standard", "simplified"):
         view = window.live.preview.views[name]
         qtbot.waitUntil(lambda v=view: 320 in page_text(qtbot, v, script), timeout=10000)
+
+
+def test_device_buttons_and_view_menu_stay_in_step(window):
+    from PySide6.QtWidgets import QToolButton
+
+    pane = window.live.preview
+    pane.findChild(QToolButton, "device_phone").click()
+    assert window.findChild(QAction, "view.device_phone").isChecked()
+    window.findChild(QAction, "view.device_desktop").trigger()
+    assert pane.device() == "desktop"
+    assert pane.findChild(QToolButton, "device_desktop").isChecked()
