@@ -81,7 +81,6 @@ class MainWindow(QMainWindow):
                                      Qt.DockWidgetArea.BottomDockWidgetArea)
         self.tabifyDockWidget(self.checks_dock, self.links_dock)
         self.checks_dock.raise_()
-        self.resizeDocks([self.checks_dock], [150], Qt.Orientation.Vertical)
 
     def _dock(self, name: str, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self, objectName=name)
@@ -332,6 +331,9 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         if state is not None:
             self.restoreState(state)
+        else:  # first run: a low dock, most of the height for the editor and previews
+            QTimer.singleShot(0, lambda: self.resizeDocks([self.checks_dock], [130],
+                                                          Qt.Orientation.Vertical))
         if sizes is not None:
             self.splitter.restoreState(sizes)
         details = s.value("view/details", True)
