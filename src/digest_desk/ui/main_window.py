@@ -19,7 +19,7 @@ from digest_desk.links.edits import link_rows
 from digest_desk.store import NotFoundError, Store, StoreError
 from digest_desk.store.articles import ArticleRow, get_article
 from digest_desk.store.site import get_site
-from digest_desk.ui import conflicts, icons
+from digest_desk.ui import conflicts
 from digest_desk.ui.actions import ActionId as A
 from digest_desk.ui.actions import ActionRegistry
 from digest_desk.ui.article_list import ArticleListPanel
@@ -374,5 +374,3 @@ class MainWindow(QMainWindow):
         super().showEvent(event)
         QTimer.singleShot(0, self.live.refresh_now)
 
-    def set_icon(self) -> None:
-        self.setWindowIcon(icons.get("app"))
