@@ -207,3 +207,21 @@ def test_saving_updates_the_list_row_in_place(window, qtbot, store):
     assert model.data(model.index(row, 0)) == "New headline"
     assert resets == []  # no reset: the list keeps its scroll position and selection
     assert window.list_panel.selected_id() == target.id
+
+
+def test_ctrl_z_in_a_field_undoes_through_the_article_stack(window, qtbot, store):
+    from PySide6.QtGui import QKeySequence
+
+    article = create_article(store, title="Field undo", author="Ann")
+    window.load_article(article.id)
+    field = window.editor.author_edit
+    field.setFocus()
+    field.selectAll()
+    qtbot.keyClicks(field, "Bea")
+    window.editor.summary_edit.setFocus()
+    qtbot.keyClicks(window.editor.summary_edit, "Short")
+    field.setFocus()
+    qtbot.keySequence(field, QKeySequence(QKeySequence.StandardKey.Undo))
+    assert window.editor.value("summary") == "" and window.editor.summary_edit.text() == ""
+    qtbot.keySequence(field, QKeySequence(QKeySequence.StandardKey.Undo))
+    assert window.editor.value("author") == "Ann" and field.text() == "Ann"

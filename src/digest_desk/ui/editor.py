@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from PySide6.QtCore import QDateTime, Qt, Signal
-from PySide6.QtGui import QAction, QFont, QUndoStack
+from PySide6.QtCore import QDateTime, QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QAction, QFont, QKeyEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -60,6 +60,7 @@ class ArticleEditor(QWidget):
         self._image: Image | None = None  # the featured picture (metadata only)
         self._build()
         self._connect()
+        self._route_undo_to_stack()
         self.setEnabled(False)
 
     # -- construction ---------------------------------------------------------------------
@@ -142,6 +143,20 @@ class ArticleEditor(QWidget):
         self.image_alt_edit.textEdited.connect(lambda t: self._push("image_alt", t))
         self.image_clear.clicked.connect(lambda: self._push("image_id", None))
         self.body.textChanged.connect(self._body_changed)
+
+    def _route_undo_to_stack(self) -> None:
+        """Ctrl+Z in a metadata field undoes through the article's stack (Edit > Undo), not the
+        field's private history, which would change the text behind the stack's back."""
+        for edit in (self.title_edit, self.slug_edit, self.summary_edit, self.author_edit,
+                     self.tags_edit, self.image_alt_edit, self.category_edit.lineEdit()):
+            edit.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
+            if event.matches(QKeySequence.StandardKey.Undo) or event.matches(QKeySequence.StandardKey.Redo):
+                event.ignore()  # not for the field: the window's Undo/Redo shortcut runs
+                return True
+        return super().eventFilter(watched, event)
 
     def add_format_actions(self, actions: list[QAction | None]) -> None:
         for action in actions:
