@@ -82,3 +82,29 @@ def test_featured_picture_reaches_both_previews_and_the_checks(window, qtbot, st
 
     codes = {problem.code for problem in run_checks(copy, get_site(store))}
     assert "editorial.featured-image-missing" not in codes
+
+
+def test_pictures_show_in_both_previews(window, qtbot, store, tmp_path):
+    from PIL import Image as PILImage
+
+    PILImage.new("RGB", (320, 180), (30, 90, 160)).save(tmp_path / "bay.png")
+    article = create_article(store, title="Bay at dawn", body="Intro.")
+    wait_rendered(qtbot, window, lambda: window.load_article(article.id))
+    body = window.editor.body
+    body.moveCursor(body.textCursor().MoveOperation.End)
+    wait_rendered(qtbot, window, lambda: window.ops.insert_body_image(tmp_path / "bay.png"))
+    script = "Array.from(document.images).map(i => i.naturalWidth)"
+    for name in ("standard", "simplified"):
+        view = window.live.preview.views[name]
+        qtbot.waitUntil(lambda v=view: 320 in page_text(qtbot, v, script), timeout=10000)
+
+
+def test_device_buttons_and_view_menu_stay_in_step(window):
+    from PySide6.QtWidgets import QToolButton
+
+    pane = window.live.preview
+    pane.findChild(QToolButton, "device_phone").click()
+    assert window.findChild(QAction, "view.device_phone").isChecked()
+    window.findChild(QAction, "view.device_desktop").trigger()
+    assert pane.device() == "desktop"
+    assert pane.findChild(QToolButton, "device_desktop").isChecked()
