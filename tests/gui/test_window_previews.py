@@ -60,6 +60,30 @@ def test_site_banner_edit_changes_the_amp_preview(window, qtbot, store):
     assert "Simplified Version" not in text
 
 
+def test_featured_picture_reaches_both_previews_and_the_checks(window, qtbot, store, tmp_path):
+    from PIL import Image as PILImage
+
+    from digest_desk.store.media import add_image
+
+    picture = tmp_path / "harbour.png"
+    PILImage.new("RGB", (640, 360), "navy").save(picture)
+    image = add_image(store, picture, name="harbour.png")
+    article = create_article(store, title="Harbour open", body="Ships are moving.",
+                             image_id=image.id, image_alt="The harbour at dawn")
+    wait_rendered(qtbot, window, lambda: window.load_article(article.id))
+    pane = window.live.preview
+    for name in ("standard", "simplified"):
+        html = page_text(qtbot, pane.views[name], "document.documentElement.outerHTML")
+        assert "harbour.png" in html and "The harbour at dawn" in html, name
+    copy = window.editor.edited_copy()
+    assert copy.image is not None and copy.image.name == "harbour.png"
+    from digest_desk.checks import run_checks
+    from digest_desk.store.site import get_site
+
+    codes = {problem.code for problem in run_checks(copy, get_site(store))}
+    assert "editorial.featured-image-missing" not in codes
+
+
 def test_pictures_show_in_both_previews(window, qtbot, store, tmp_path):
     from PIL import Image as PILImage
 
