@@ -132,3 +132,17 @@ def test_status_bar_counts_words_and_follows_the_cursor_line(window, qtbot, stor
     body.setFocus()
     body.go_to_line(3)
     assert window.readouts.line.text() == "Line 3"
+
+
+def test_export_runner_reports_the_command_line_error(qtbot, tmp_path):
+    from digest_desk.ui.export_runner import ExportRunner
+
+    bad = tmp_path / "not-a-db.sqlite3"
+    bad.write_text("plain text")
+    runner = ExportRunner(bad)
+    with qtbot.waitSignal(runner.finished, timeout=60000) as blocker:
+        runner.start(str(tmp_path / "out"))
+    ok, message = blocker.args
+    assert not ok and "digest-desk" in message  # the CLI's own one-line error, shown as is
+    assert not runner.running
+    assert not (tmp_path / "out").exists()

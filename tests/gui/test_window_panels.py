@@ -200,3 +200,20 @@ def test_layout_theme_and_last_article_persist(window_factory, store):
     assert second.findChild(QAction, "view.device_phone").isChecked()
     second.findChild(QAction, "view.theme_light").trigger()
     assert QApplication.palette().color(QPalette.ColorRole.Window).lightness() > 150
+
+
+def test_last_article_is_remembered_per_database(window_factory, store, tmp_path):
+    from digest_desk.store import open_store
+
+    article = create_article(store, title="In the first database")
+    first = window_factory()
+    first.load_article(article.id)
+    first.close()
+    other_path = tmp_path / "other.sqlite3"
+    other_store = open_store(other_path)
+    create_article(other_store, title="Unrelated")
+    other_store.close()
+    other = window_factory(other_path)
+    assert other.last_article_id() is None
+    again = window_factory()
+    assert again.last_article_id() == article.id

@@ -108,3 +108,38 @@ def test_device_buttons_and_view_menu_stay_in_step(window):
     window.findChild(QAction, "view.device_desktop").trigger()
     assert pane.device() == "desktop"
     assert pane.findChild(QToolButton, "device_desktop").isChecked()
+
+
+def test_checks_dock_jumps_to_the_line_and_applies_a_fix(window, qtbot, store):
+    body_text = "First paragraph.\n\nSee [the source](http://example.org/report) for details."
+    article = create_article(store, title="Checked story", body=body_text)
+    panel = window.live.checks
+    with qtbot.waitSignal(panel.problems_changed, timeout=20000,
+                          check_params_cb=lambda problems: any(p.fix for p in problems)):
+        window.load_article(article.id)
+    tree = panel.tree
+    row = next(i for i in range(tree.topLevelItemCount())
+               if panel.problems()[i].fix is not None)
+    item = tree.topLevelItem(row)
+    tree.setCurrentItem(item)
+    tree.itemActivated.emit(item, 0)
+    assert window.editor.body.current_line() == 3
+    panel.request_fix()
+    body = window.editor.body
+    assert "https://example.org/report" in body.toPlainText()
+    body.undo()  # the fix is an ordinary, undoable edit of the body
+    assert body.toPlainText() == body_text
+
+
+def test_about_shows_the_version(window):
+    from digest_desk import __version__
+
+    seen: dict[str, str] = {}
+
+    def read(box) -> None:
+        seen["text"] = box.text()
+        box.close()
+
+    answer_modal(read)
+    window.findChild(QAction, "help.about").trigger()
+    assert __version__ in seen["text"]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+from pathlib import Path
+
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QUndoStack
 from PySide6.QtWidgets import (
@@ -173,7 +176,7 @@ class MainWindow(QMainWindow):
         self.editor.load(article, self.stack_for(article_id))
         self.links_panel.set_article(article, self.stack_for(article_id))
         self.autosaver.reset()
-        self.settings.setValue("session/last_article", article_id)
+        self.settings.setValue(self._last_article_key(), article_id)
         self.list_panel.select_article(article_id)
         self.readouts.show_line(1)
         self.live.article_opened()
@@ -352,8 +355,13 @@ class MainWindow(QMainWindow):
         s.setValue("view/device", self.live.device)
         s.sync()
 
+    def _last_article_key(self) -> str:
+        """One remembered article per database file (ids mean nothing in another database)."""
+        digest = hashlib.sha1(str(Path(self.store.path).resolve()).encode()).hexdigest()[:12]
+        return f"session/last_article_{digest}"
+
     def last_article_id(self) -> int | None:
-        value = self.settings.value("session/last_article")
+        value = self.settings.value(self._last_article_key())
         try:
             return int(value) if value is not None else None
         except (TypeError, ValueError):
