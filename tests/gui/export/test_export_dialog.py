@@ -1,0 +1,68 @@
+"""The export dialog drives a real export in the background and reports in plain words."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from PySide6.QtCore import QSettings, QStandardPaths
+
+from digest_desk.store.articles import create_article
+from digest_desk.ui.export_dialog import SETTINGS_KEY, ExportDialog
+
+
+@pytest.fixture
+def settings(tmp_path):
+    QStandardPaths.setTestModeEnabled(True)
+    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+
+
+def _wait_done(qtbot, dialog):
+    qtbot.waitUntil(lambda: not dialog.running(), timeout=60_000)
+
+
+def test_export_writes_the_site_and_remembers_the_folder(qtbot, store, tmp_path, settings):
+    create_article(store, title="Harbour reopens", body="Ships are back.", status="draft")
+    out = tmp_path / "site"
+    dialog = ExportDialog(store, settings=settings)
+    qtbot.addWidget(dialog)
+    assert not dialog.export_button.isEnabled()
+    dialog.folder_edit.setText(str(out))
+    assert dialog.export_button.isEnabled()
+    assert not dialog.open_button.isEnabled()
+    dialog.export_button.click()
+    assert dialog.running()
+    _wait_done(qtbot, dialog)
+    assert (out / "index.html").is_file()
+    assert json.loads((out / ".digest-desk-manifest.json").read_text())["units"]
+    assert dialog.status.text().startswith("Done:")
+    assert dialog.open_button.isEnabled()
+    assert dialog.result_url().toLocalFile() == str(out / "index.html")
+    assert settings.value(SETTINGS_KEY) == str(out)
+
+    again = ExportDialog(store, settings=settings)
+    qtbot.addWidget(again)
+    assert again.folder_edit.text() == str(out)
+
+
+def test_a_bad_folder_is_reported_in_plain_words(qtbot, store, tmp_path, settings):
+    blocker = tmp_path / "notes.txt"
+    blocker.write_text("mine")
+    dialog = ExportDialog(store, settings=settings)
+    qtbot.addWidget(dialog)
+    dialog.folder_edit.setText(str(blocker))
+    dialog.export_button.click()
+    _wait_done(qtbot, dialog)
+    assert "is a file, not a folder" in dialog.status.text()
+    assert dialog.status.font().bold()
+    assert not dialog.open_button.isEnabled()
+    assert blocker.read_text() == "mine"
+
+
+def test_article_mode_needs_a_current_article(qtbot, store, settings):
+    dialog = ExportDialog(store, settings=settings)
+    qtbot.addWidget(dialog)
+    assert not dialog.article_radio.isEnabled()
+    with_article = ExportDialog(store, settings=settings, article_slug="harbour-reopens")
+    qtbot.addWidget(with_article)
+    assert with_article.article_radio.isEnabled()
