@@ -14,7 +14,8 @@ from digest_desk import __version__
 from digest_desk.paths import resources_dir
 from digest_desk.store.engine import Store
 
-PUBLISHED = "published"
+# SQLAlchemy stores enum members by name; accept the value spelling as well.
+PUBLISHED = ("PUBLISHED", "published")
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,13 +123,13 @@ def _links_by_article(store: Store) -> dict[int, list[tuple]]:
 _ARTICLE_SQL = (
     "SELECT a.id, a.slug, a.title, a.summary, a.author, a.category, a.published_at, a.updated_at, "
     "i.name, i.width, i.height, a.image_alt, a.body, a.tags, a.status, a.created_at, a.image_id "
-    "FROM article a LEFT JOIN image i ON i.id = a.image_id WHERE a.status = ?"
+    "FROM article a LEFT JOIN image i ON i.id = a.image_id WHERE a.status IN (?, ?)"
 )
 
 
 def published_rows(store: Store) -> tuple[list[tuple], dict[int, list[tuple]]]:
     """Raw rows of the published articles and their links (one read each)."""
-    return _rows(store, _ARTICLE_SQL, (PUBLISHED,)), _links_by_article(store)
+    return _rows(store, _ARTICLE_SQL, PUBLISHED), _links_by_article(store)
 
 
 def entries_from(rows: list[tuple], links: dict[int, list[tuple]], base_key: str) -> list[Entry]:
@@ -148,7 +149,7 @@ def entries_from(rows: list[tuple], links: dict[int, list[tuple]], base_key: str
 
 
 def unpublished_count(store: Store) -> int:
-    return _rows(store, "SELECT count(*) FROM article WHERE status != ?", (PUBLISHED,))[0][0]
+    return _rows(store, "SELECT count(*) FROM article WHERE status NOT IN (?, ?)", PUBLISHED)[0][0]
 
 
 def categories_of(rows: list[tuple]) -> list[str]:
