@@ -17,7 +17,7 @@ from digest_desk.export.folders import MANIFEST, cleanup_leftovers, make_temp, r
 from digest_desk.export.manifest import Manifest, Unit, load_manifest
 from digest_desk.export.plan import Plan, make_plan
 from digest_desk.export.render_pool import render_articles
-from digest_desk.export.safepath import find_symlinks
+from digest_desk.export.safepath import top_level_symlink
 from digest_desk.export.writer import FAULT_ENV, Writer
 from digest_desk.store.engine import Store
 
@@ -84,6 +84,7 @@ class _Run:
         self.plan: Plan = make_plan(store)
         self.old: Manifest | None = load_manifest(out) if out.is_dir() else None
         self.new = Manifest()
+        self.built: set[str] = set()  # units written into the temporary folder this run
 
     def check_cancel(self) -> None:
         if self.cancel.is_set():
@@ -119,6 +120,7 @@ class _Run:
             self.check_cancel()
             files = {rel: writer.write(rel, data) for rel, data in unit.build().items()}
             self.new.units[unit.uid] = Unit(keys[unit.uid], files)
+            self.built.add(unit.uid)
             done += 1
             self.progress(done, total)
         ids = sorted(int(uid.split(":")[1]) for uid in art_uids)
@@ -127,6 +129,7 @@ class _Run:
             parallel=self.parallel, progress=lambda n: self.progress(done + n, total),
         ):
             self.new.units[f"article:{aid}"] = Unit(keys[f"article:{aid}"], files)
+            self.built.add(f"article:{aid}")
         self.check_cancel()
         # Units not rebuilt keep their old record (an incremental export leaves them in place).
         if self.old is not None:
@@ -164,8 +167,8 @@ def export_site(
     if run.old is None and mode != "full":
         mode = "full"
     report = ExportReport(out, mode, articles=len(run.plan.entries), unpublished=run.plan.unpublished)
-    if out.is_dir() and (links := find_symlinks(out)):
-        raise ExportError(f"The export folder contains a symbolic link ({links[0]}); remove it and export again.")
+    if mode != "full" and (link := top_level_symlink(out)):
+        raise ExportError(f"The export folder contains a symbolic link ({link}); remove it and export again.")
     art_uids, other_uids = run.choose(mode, articles or [])
     report.rendered = len(art_uids)
     tmp = make_temp(out)
@@ -233,7 +236,13 @@ def _carry_over_foreign(run: _Run, tmp: Path, new_files: set[str]) -> None:
     if run.old is None or not run.out.is_dir():
         return
     ours = set(run.old.files()) | new_files | {MANIFEST}
-    for dirpath, _dirs, files in os.walk(run.out):
+    for dirpath, dirs, files in os.walk(run.out):
+        for name in dirs + files:
+            if os.path.islink(os.path.join(dirpath, name)):
+                raise ExportError(
+                    f"The export folder contains a symbolic link ({os.path.join(dirpath, name)}); "
+                    "remove it and export again."
+                )
         for name in files:
             src = Path(dirpath) / name
             rel = src.relative_to(run.out).as_posix()
@@ -246,16 +255,12 @@ def _carry_over_foreign(run: _Run, tmp: Path, new_files: set[str]) -> None:
 def _finish_changes(run: _Run, tmp: Path, report: ExportReport) -> None:
     old_files = run.old.files() if run.old else {}
     new_files = run.new.files()
-    put, same = [], 0
-    for uid in sorted(run.new.units):
-        unit = run.new.units[uid]
-        for rel, sha in sorted(unit.files.items()):
-            if not (tmp / rel).exists():
-                continue  # kept from the old export
-            if old_files.get(rel) == sha:
-                same += 1
-            else:
-                put.append(rel)
+    put = [
+        rel
+        for uid in sorted(run.built)
+        for rel, sha in sorted(run.new.units[uid].files.items())
+        if old_files.get(rel) != sha
+    ]
     drop = sorted(set(old_files) - set(new_files))
     report.written, report.removed = len(put), len(drop)
     report.unchanged = len(new_files) - len(put)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from digest_desk.domain import Site
-from digest_desk.domain.slugs import SlugError, validate_slug
+from digest_desk.domain.slugs import MAX_SLUG, RESERVED, SlugError, validate_slug
 from digest_desk.export.articles import article_files
 from digest_desk.export.errors import ExportError
 from digest_desk.export.safepath import check_rel
@@ -84,8 +85,13 @@ def _media_loader(store: Store, name: str, rel: str):
     return build
 
 
+_PLAIN_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
 def _check_slugs(entries: list[Entry]) -> None:
     for e in entries:
+        if len(e.slug) <= MAX_SLUG and _PLAIN_SLUG.fullmatch(e.slug) and e.slug not in RESERVED:
+            continue  # the common case, checked without the slower full validation
         try:
             validate_slug(e.slug)
             for rel in article_files(e.slug):

@@ -4,22 +4,21 @@ from __future__ import annotations
 
 import os
 import re
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from digest_desk.export.errors import UnsafePathError
 
 # One path part: letters, digits, dot, dash, underscore; not starting with a dot except our manifest.
-_PART = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]{0,120}$")
+_PART = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]{0,120}")
 _SPECIAL = {".digest-desk-manifest.json"}
 
 
 def check_rel(rel: str) -> str:
     """Return ``rel`` when it is a plain relative POSIX path of safe parts, else raise."""
-    pure = PurePosixPath(rel)
-    if not rel or pure.is_absolute() or "\\" in rel or str(pure) != rel:
+    if not rel or rel[0] == "/" or "\\" in rel:
         raise UnsafePathError(f"Refusing to write “{rel}”: not a plain relative path.")
-    for part in pure.parts:
-        if part in (".", "..") or not (_PART.match(part) or part in _SPECIAL):
+    for part in rel.split("/"):
+        if not (_PART.fullmatch(part) or part in _SPECIAL) or part.strip(".") == "":
             raise UnsafePathError(f"Refusing to write “{rel}”: the part “{part}” is not allowed.")
     return rel
 
@@ -32,9 +31,10 @@ def inside(root: Path, rel: str) -> Path:
     """
     check_rel(rel)
     base = root.resolve()
-    target = base.joinpath(*PurePosixPath(rel).parts)
+    parts = rel.split("/")
+    target = base.joinpath(*parts)
     current = base
-    for part in PurePosixPath(rel).parts:
+    for part in parts:
         current = current / part
         if current.is_symlink():
             raise UnsafePathError(f"Refusing to write through the symbolic link “{current}”.")
@@ -44,14 +44,10 @@ def inside(root: Path, rel: str) -> Path:
     return target
 
 
-def find_symlinks(root: Path, limit: int = 5) -> list[Path]:
-    """Symbolic links anywhere under ``root`` (the export never follows or keeps them)."""
-    found: list[Path] = []
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
-        for name in dirnames + filenames:
-            path = Path(dirpath) / name
-            if path.is_symlink():
-                found.append(path)
-                if len(found) >= limit:
-                    return found
-    return found
+def top_level_symlink(root: Path) -> Path | None:
+    """A symbolic link directly inside ``root`` (cheap: one directory scan, no stat calls)."""
+    with os.scandir(root) as entries:
+        for entry in entries:
+            if entry.is_symlink():
+                return Path(entry.path)
+    return None

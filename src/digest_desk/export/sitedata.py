@@ -56,6 +56,16 @@ class MediaItem:
     url: str
 
 
+def row_digest(base_key: str, row: tuple, links: list[tuple]) -> str:
+    """A stable sha256 of an article row and its links (fast: no JSON of the body)."""
+    h = hashlib.sha256(base_key.encode())
+    for value in (*row, *links):
+        text = value if isinstance(value, str) else repr(value)
+        h.update(b"\x1f%d\x1e" % len(text))
+        h.update(text.encode("utf-8", "surrogatepass"))
+    return h.hexdigest()
+
+
 def digest(*parts: Any) -> str:
     """A stable sha256 over JSON-encodable parts."""
     blob = json.dumps(parts, sort_keys=True, ensure_ascii=False, default=str, separators=(",", ":"))
@@ -79,7 +89,7 @@ def code_version() -> str:
 
 def _rows(store: Store, sql: str, params: tuple = ()) -> list[tuple]:
     with store.read() as session:
-        return list(session.connection().exec_driver_sql(sql, params).fetchall())
+        return [tuple(row) for row in session.connection().exec_driver_sql(sql, params)]
 
 
 def global_key(store: Store, categories: list[str]) -> str:
@@ -139,7 +149,7 @@ def entries_from(rows: list[tuple], links: dict[int, list[tuple]], base_key: str
         (aid, slug, title, summary, author, category, pub, upd, img, iw, ih, ialt) = row[:12]
         updated = datetime.fromisoformat(upd)
         published = datetime.fromisoformat(pub) if pub else updated
-        key = digest(base_key, row, links.get(aid, []))
+        key = row_digest(base_key, row, links.get(aid, []))
         entries.append(
             Entry(aid, slug, title, summary, author, category, published, updated,
                   img or "", iw or 0, ih or 0, ialt, key)

@@ -7,7 +7,8 @@ import hashlib
 import os
 from pathlib import Path
 
-from digest_desk.export.safepath import inside
+from digest_desk.export.errors import UnsafePathError
+from digest_desk.export.safepath import check_rel
 
 # Test hook: "enospc:N" makes the N-th write of a process fail as if the disk were full.
 # Read by the export in the parent process and handed to its workers explicitly.
@@ -15,27 +16,49 @@ FAULT_ENV = "DIGEST_DESK_EXPORT_FAULT"
 
 
 class Writer:
-    """Writes files under one root folder and remembers their hashes."""
+    """Writes new files into a folder the export just created (so no link can be inside it).
+
+    Paths are checked as text (plain relative parts, no ``..``); files are created exclusively
+    and never through a symbolic link.
+    """
 
     def __init__(self, root: Path, fault: str | None = None) -> None:
-        self.root = root
+        self.root = str(root)
         self._made: set[str] = set()
         self._writes = 0
         self._fail_at = _parse_fault(fault)
 
     def write(self, rel: str, data: bytes) -> str:
         """Write ``data`` to ``rel`` (created with its folders); returns its sha256."""
-        target = inside(self.root, rel)
+        check_rel(rel)
+        target = os.path.join(self.root, rel)
         parent = rel.rpartition("/")[0]
         if parent and parent not in self._made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            self._made.add(parent)
+            self._make_dirs(parent)
         self._writes += 1
         if self._fail_at is not None and self._writes >= self._fail_at:
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(target))
-        with open(target, "xb") as fh:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), target)
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)
+        with os.fdopen(fd, "wb") as fh:
             fh.write(data)
         return hashlib.sha256(data).hexdigest()
+
+
+    def _make_dirs(self, parent: str) -> None:
+        """Create ``parent`` part by part, refusing any part that is a symbolic link."""
+        path = self.root
+        done = ""
+        for part in parent.split("/"):
+            done = f"{done}/{part}" if done else part
+            path = os.path.join(path, part)
+            if done in self._made:
+                continue
+            try:
+                os.mkdir(path)
+            except FileExistsError:
+                if os.path.islink(path) or not os.path.isdir(path):
+                    raise UnsafePathError(f"Refusing to write through “{path}”: it is a symbolic link or a file.") from None
+            self._made.add(done)
 
 
 def _parse_fault(spec: str | None) -> int | None:
