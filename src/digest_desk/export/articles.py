@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -24,12 +24,13 @@ def article_files(slug: str) -> tuple[str, str]:
 class ArticleRenderer:
     """Loads articles by id and writes their standard and simplified pages."""
 
-    def __init__(self, store: Store, root: Path, site: Site, categories: Sequence[str], fault: str | None = None) -> None:
+    def __init__(self, store: Store, root: Path, site: Site, categories: Sequence[str],
+                 fault: str | None = None, known: Mapping[str, str] | None = None) -> None:
         from digest_desk.render import RenderContext
 
         self.store = store
         self.site = site
-        self.writer = Writer(root, fault)
+        self.writer = Writer(root, fault, known)
         with store.read() as session:
             media = {
                 img.name: img
@@ -50,8 +51,8 @@ class ArticleRenderer:
         with self.store.read() as session:
             return list(session.exec(stmt).all())
 
-    def render(self, ids: Sequence[int]) -> list[tuple[int, dict[str, str]]]:
-        """Write both pages of each article; returns (id, {relative path: sha256})."""
+    def render(self, ids: Sequence[int]) -> list[tuple[int, dict[str, str], list[str]]]:
+        """Write both pages of each article; returns (id, {path: sha256}, paths written)."""
         from digest_desk import render
 
         done = []
@@ -59,7 +60,9 @@ class ArticleRenderer:
             std_rel, amp_rel = article_files(article.slug)
             std = render.standard(article, self.site, self.ctx_standard).encode("utf-8")
             amp = render.simplified(article, self.site, self.ctx_amp).encode("utf-8")
-            done.append((article.id, {std_rel: self.writer.write(std_rel, std), amp_rel: self.writer.write(amp_rel, amp)}))
+            start = len(self.writer.written)
+            files = {std_rel: self.writer.write(std_rel, std), amp_rel: self.writer.write(amp_rel, amp)}
+            done.append((article.id, files, self.writer.written[start:]))
         return done
 
 
@@ -67,12 +70,13 @@ class ArticleRenderer:
 _worker: dict[str, ArticleRenderer] = {}
 
 
-def init_worker(db_path: str, root: str, categories: list[str], fault: str | None) -> None:
+def init_worker(db_path: str, root: str, categories: list[str], fault: str | None,
+                known: dict[str, str]) -> None:
     from digest_desk.store.site import get_site
 
     store = Store(Path(db_path), make_engine(Path(db_path)), created=False)
-    _worker["renderer"] = ArticleRenderer(store, Path(root), get_site(store), categories, fault)
+    _worker["renderer"] = ArticleRenderer(store, Path(root), get_site(store), categories, fault, known)
 
 
-def render_chunk(ids: list[int]) -> list[tuple[int, dict[str, str]]]:
+def render_chunk(ids: list[int]) -> list[tuple[int, dict[str, str], list[str]]]:
     return _worker["renderer"].render(ids)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import errno
 import os
-import shutil
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -16,7 +15,7 @@ from digest_desk.export.errors import ExportCancelled, ExportError
 from digest_desk.export.folders import MANIFEST, cleanup_leftovers, make_temp, remove_tree, swap_in
 from digest_desk.export.manifest import Manifest, Unit, load_manifest
 from digest_desk.export.plan import Plan, make_plan
-from digest_desk.export.render_pool import render_articles
+from digest_desk.export.render_pool import ArticleBatch
 from digest_desk.export.safepath import top_level_symlink
 from digest_desk.export.writer import FAULT_ENV, Writer
 from digest_desk.store.engine import Store
@@ -84,7 +83,8 @@ class _Run:
         self.plan: Plan = make_plan(store)
         self.old: Manifest | None = load_manifest(out) if out.is_dir() else None
         self.new = Manifest()
-        self.built: set[str] = set()  # units written into the temporary folder this run
+        self.written: list[str] = []  # files written into the temporary folder this run
+        self.mode = "full"
 
     def check_cancel(self) -> None:
         if self.cancel.is_set():
@@ -109,27 +109,35 @@ class _Run:
         return named | {u for u in arts if u not in old}, {u for u in others if stale(u)}
 
     def build(self, root: Path, art_uids: set[str], other_uids: set[str]) -> None:
-        """Render the chosen units into ``root`` and fill the new manifest."""
+        """Render the chosen units into ``root`` (only bytes that differ from the previous
+        export are written) and fill the new manifest."""
         keys = self.plan.keys()
         total = len(art_uids) + len(other_uids)
-        done = 0
-        writer = Writer(root, self.fault)
-        for unit in self.plan.site_units:
-            if unit.uid not in other_uids:
-                continue
-            self.check_cancel()
-            files = {rel: writer.write(rel, data) for rel, data in unit.build().items()}
-            self.new.units[unit.uid] = Unit(keys[unit.uid], files)
-            self.built.add(unit.uid)
-            done += 1
-            self.progress(done, total)
+        known = self.old.files() if self.old is not None else {}
+        if self.mode == "full":  # a full export also repairs files deleted from the folder by hand
+            known = {rel: sha for rel, sha in known.items() if os.path.isfile(os.path.join(self.out, rel))}
         ids = sorted(int(uid.split(":")[1]) for uid in art_uids)
-        for aid, files in render_articles(
-            self.store, root, ids, self.plan.categories, fault=self.fault, cancel=self.cancel,
-            parallel=self.parallel, progress=lambda n: self.progress(done + n, total),
-        ):
-            self.new.units[f"article:{aid}"] = Unit(keys[f"article:{aid}"], files)
-            self.built.add(f"article:{aid}")
+        batch = ArticleBatch(self.store, root, ids, self.plan.categories, fault=self.fault,
+                             known=known, cancel=self.cancel, parallel=self.parallel)
+        try:
+            writer = Writer(root, self.fault, known)
+            done = 0
+            for unit in self.plan.site_units:  # while the workers render the articles
+                if unit.uid in other_uids:
+                    self.check_cancel()
+                    files = {rel: writer.write(rel, data) for rel, data in unit.build().items()}
+                    self.new.units[unit.uid] = Unit(keys[unit.uid], files)
+                    done += 1
+                    self.progress(done, total)
+            self.written.extend(writer.written)
+            for results in batch.results():
+                for aid, files, written in results:
+                    self.new.units[f"article:{aid}"] = Unit(keys[f"article:{aid}"], files)
+                    self.written.extend(written)
+                done += len(results)
+                self.progress(done, total)
+        finally:
+            batch.close()
         self.check_cancel()
         # Units not rebuilt keep their old record (an incremental export leaves them in place).
         if self.old is not None:
@@ -166,8 +174,9 @@ def export_site(
     mode = "articles" if articles else "changed" if changed_only else "full"
     if run.old is None and mode != "full":
         mode = "full"
+    run.mode = mode
     report = ExportReport(out, mode, articles=len(run.plan.entries), unpublished=run.plan.unpublished)
-    if mode != "full" and (link := top_level_symlink(out)):
+    if run.old is not None and (link := top_level_symlink(out)):
         raise ExportError(f"The export folder contains a symbolic link ({link}); remove it and export again.")
     art_uids, other_uids = run.choose(mode, articles or [])
     report.rendered = len(art_uids)
@@ -175,7 +184,7 @@ def export_site(
     try:
         run.build(tmp, art_uids, other_uids)
         _confirm_removals(run, confirm_large_delete)
-        if mode == "full":
+        if run.old is None:
             _finish_full(run, tmp, report)
         else:
             _finish_changes(run, tmp, report)
@@ -220,47 +229,18 @@ def _write_manifest(run: _Run, root: Path) -> None:
 
 
 def _finish_full(run: _Run, tmp: Path, report: ExportReport) -> None:
-    old_files = run.old.files() if run.old else {}
-    new_files = run.new.files()
-    report.written = sum(1 for rel, sha in new_files.items() if old_files.get(rel) != sha)
-    report.unchanged = len(new_files) - report.written
-    report.removed = len(set(old_files) - set(new_files))
-    _carry_over_foreign(run, tmp, set(new_files))
+    """First export into an empty or new folder: swap the whole temporary folder in."""
+    report.written = len(run.written)
+    report.unchanged = len(run.new.files()) - report.written
     _write_manifest(run, tmp)
     run.check_cancel()
     swap_in(tmp, run.out)
 
 
-def _carry_over_foreign(run: _Run, tmp: Path, new_files: set[str]) -> None:
-    """Keep files someone added to the export folder by hand (a CNAME, a robots.txt)."""
-    if run.old is None or not run.out.is_dir():
-        return
-    ours = set(run.old.files()) | new_files | {MANIFEST}
-    for dirpath, dirs, files in os.walk(run.out):
-        for name in dirs + files:
-            if os.path.islink(os.path.join(dirpath, name)):
-                raise ExportError(
-                    f"The export folder contains a symbolic link ({os.path.join(dirpath, name)}); "
-                    "remove it and export again."
-                )
-        for name in files:
-            src = Path(dirpath) / name
-            rel = src.relative_to(run.out).as_posix()
-            if rel not in ours:
-                dst = tmp / rel
-                dst.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy2(src, dst, follow_symlinks=False)
-
-
 def _finish_changes(run: _Run, tmp: Path, report: ExportReport) -> None:
     old_files = run.old.files() if run.old else {}
     new_files = run.new.files()
-    put = [
-        rel
-        for uid in sorted(run.built)
-        for rel, sha in sorted(run.new.units[uid].files.items())
-        if old_files.get(rel) != sha
-    ]
+    put = sorted(run.written)
     drop = sorted(set(old_files) - set(new_files))
     report.written, report.removed = len(put), len(drop)
     report.unchanged = len(new_files) - len(put)

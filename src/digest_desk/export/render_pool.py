@@ -6,7 +6,7 @@ import multiprocessing
 import os
 import sys
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from pathlib import Path
 
@@ -18,6 +18,8 @@ from digest_desk.store.site import get_site
 PARALLEL_FROM = 150  # below this many articles, starting processes costs more than it saves
 CHUNK = 100
 MAX_WORKERS = 2
+
+Result = tuple[int, dict[str, str], list[str]]
 
 
 def _workers() -> int:
@@ -33,56 +35,54 @@ def _context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("spawn")
 
 
-def render_articles(
-    store: Store,
-    root: Path,
-    ids: Sequence[int],
-    categories: list[str],
-    *,
-    fault: str | None,
-    cancel: threading.Event,
-    parallel: bool | None,
-    progress: Callable[[int], None],
-) -> Iterator[tuple[int, dict[str, str]]]:
-    """Render both pages of every article in ``ids`` into ``root``; yields (id, files)."""
-    if not ids:
-        return
-    use_pool = parallel if parallel is not None else (len(ids) >= PARALLEL_FROM and _workers() > 1)
-    if use_pool:
-        yield from _in_pool(store, root, ids, categories, fault, cancel, progress)
-        return
-    renderer = ArticleRenderer(store, root, get_site(store), categories, fault)
-    done = 0
-    for start in range(0, len(ids), 20):
-        if cancel.is_set():
-            raise ExportCancelled()
-        results = renderer.render(ids[start : start + 20])
-        done += len(results)
-        yield from results
-        progress(done)
+class ArticleBatch:
+    """Renders both pages of the given articles into ``root``.
 
+    With a pool, every chunk is submitted at construction so the workers run while the caller
+    builds the site pages; ``results()`` then yields (id, files, written) as chunks finish.
+    """
 
-def _in_pool(store, root, ids, categories, fault, cancel, progress):
-    chunks = [list(ids[i : i + CHUNK]) for i in range(0, len(ids), CHUNK)]
-    pool = ProcessPoolExecutor(
-        max_workers=_workers(), mp_context=_context(), initializer=init_worker,
-        initargs=(str(store.path), str(root), categories, fault),
-    )
-    pending: set[Future] = set()
-    done = 0
-    try:
-        pending = {pool.submit(render_chunk, chunk) for chunk in chunks}
-        while pending:
-            finished, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
-            if cancel.is_set():
+    def __init__(self, store: Store, root: Path, ids: Sequence[int], categories: list[str], *,
+                 fault: str | None, known: Mapping[str, str], cancel: threading.Event,
+                 parallel: bool | None) -> None:
+        self.store, self.root, self.ids = store, root, list(ids)
+        self.categories, self.fault, self.known, self.cancel = categories, fault, known, cancel
+        use_pool = parallel if parallel is not None else (len(ids) >= PARALLEL_FROM and _workers() > 1)
+        self.pool: ProcessPoolExecutor | None = None
+        self.pending: set[Future] = set()
+        if use_pool and self.ids:
+            self.pool = ProcessPoolExecutor(
+                max_workers=_workers(), mp_context=_context(), initializer=init_worker,
+                initargs=(str(store.path), str(root), categories, fault, dict(known)),
+            )
+            chunks = [self.ids[i : i + CHUNK] for i in range(0, len(self.ids), CHUNK)]
+            self.pending = {self.pool.submit(render_chunk, chunk) for chunk in chunks}
+
+    def results(self) -> Iterator[list[Result]]:
+        """Yields the results chunk by chunk; raises ExportCancelled when cancelled."""
+        if self.pool is None:
+            yield from self._serial()
+            return
+        while self.pending:
+            finished, self.pending = wait(self.pending, timeout=0.2, return_when=FIRST_COMPLETED)
+            if self.cancel.is_set():
                 raise ExportCancelled()
             for future in finished:
-                results = future.result()
-                done += len(results)
-                yield from results
-            if finished:
-                progress(done)
-    finally:
-        for future in pending:
+                yield future.result()
+
+    def _serial(self) -> Iterator[list[Result]]:
+        if not self.ids:
+            return
+        renderer = ArticleRenderer(self.store, self.root, get_site(self.store), self.categories,
+                                   self.fault, self.known)
+        for start in range(0, len(self.ids), 20):
+            if self.cancel.is_set():
+                raise ExportCancelled()
+            yield renderer.render(self.ids[start : start + 20])
+
+    def close(self) -> None:
+        for future in self.pending:
             future.cancel()
-        pool.shutdown(wait=True, cancel_futures=True)
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None

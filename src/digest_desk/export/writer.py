@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
+from collections.abc import Mapping
 from pathlib import Path
 
 from digest_desk.export.errors import UnsafePathError
@@ -22,15 +23,23 @@ class Writer:
     and never through a symbolic link.
     """
 
-    def __init__(self, root: Path, fault: str | None = None) -> None:
+    def __init__(self, root: Path, fault: str | None = None, known: Mapping[str, str] | None = None) -> None:
         self.root = str(root)
+        self.known = known or {}  # files of the previous export: equal bytes are not written again
+        self.written: list[str] = []
         self._made: set[str] = set()
         self._writes = 0
         self._fail_at = _parse_fault(fault)
 
     def write(self, rel: str, data: bytes) -> str:
-        """Write ``data`` to ``rel`` (created with its folders); returns its sha256."""
+        """Write ``data`` to ``rel`` unless the previous export holds the same bytes there.
+
+        Returns the sha256 of ``data``; ``written`` lists the paths actually written.
+        """
         check_rel(rel)
+        sha = hashlib.sha256(data).hexdigest()
+        if self.known.get(rel) == sha:
+            return sha
         target = os.path.join(self.root, rel)
         parent = rel.rpartition("/")[0]
         if parent and parent not in self._made:
@@ -41,7 +50,8 @@ class Writer:
         fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-        return hashlib.sha256(data).hexdigest()
+        self.written.append(rel)
+        return sha
 
 
     def _make_dirs(self, parent: str) -> None:

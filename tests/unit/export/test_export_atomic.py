@@ -22,9 +22,26 @@ def test_exporting_twice_gives_byte_identical_files(store, site, tmp_path):
     export_site(store, tmp_path / "b")
     first = tree(tmp_path / "a")
     assert first == tree(tmp_path / "b")
+    before = stats(tmp_path / "a")
     report = export_site(store, tmp_path / "a")
     assert tree(tmp_path / "a") == first
     assert report.written == 0 and report.unchanged == len(first) - 1
+    # Same bytes are not written again: every page keeps its inode and time stamp.
+    after = stats(tmp_path / "a")
+    assert {rel: before[rel] for rel in before if rel != ".digest-desk-manifest.json"} == {
+        rel: after[rel] for rel in after if rel != ".digest-desk-manifest.json"}
+
+
+def test_a_full_export_restores_files_deleted_by_hand(store, site, tmp_path):
+    out = tmp_path / "out"
+    export_site(store, out)
+    before = tree(out)
+    slug = sorted(site["articles"])[0]
+    (out / slug / "amp" / "index.html").unlink()
+    (out / "feed.xml").unlink()
+    report = export_site(store, out)
+    assert tree(out) == before
+    assert report.written == 2
 
 
 def test_worker_processes_write_the_same_bytes(store, site, tmp_path):
@@ -122,7 +139,7 @@ def test_a_full_disk_leaves_the_previous_export_byte_identical(store, site, tmp_
         export_site(store, out)
         before = tree(out)
         noise = Image(name="noise.png", mime="image/png", width=900, height=900, sha256="noise",
-                      data=os.urandom(900_000))  # random bytes: too big for what is left
+                      data=os.urandom(1_200_000))  # random bytes: more than the whole disk
         add_image(store, noise)
         with pytest.raises(ExportError, match="disk is full"):
             export_site(store, out)
