@@ -59,17 +59,15 @@ def _env() -> jinja2.Environment:
 
 
 def sections_for(categories: list[str]) -> list[Section]:
-    """Sections with unique folder names (``category/<slug>/``), in name order."""
-    used: set[str] = set()
-    out: list[Section] = []
+    """One section page per distinct ``category/<slugify(name)>/`` folder, as the article pages
+    link them; names that slugify alike share a page (titled by the first name), names with
+    no usable letters get none."""
+    out: dict[str, Section] = {}
     for name in sorted(categories):
-        base = slugify(name) or "section"
-        slug, n = base, 2
-        while slug in used:
-            slug, n = f"{base}-{n}", n + 1
-        used.add(slug)
-        out.append(Section(name, slug))
-    return out
+        slug = slugify(name)
+        if slug and slug not in out:
+            out[slug] = Section(name, slug)
+    return list(out.values())
 
 
 def base_url(site: Site) -> str:
@@ -100,8 +98,9 @@ class SitePages:
         self.entries = entries
         self.base_key = base_key
         self.base = base_url(site)
-        self.sections = sections_for(sorted({e.category for e in entries if e.category}))
-        self.section_slugs = {s.name: s.slug for s in self.sections}
+        names = sorted({e.category for e in entries if e.category})
+        self.sections = sections_for(names)
+        self.section_slugs = {name: slugify(name) for name in names if slugify(name)}
         self.logo = logo
 
     def _common(self, root: str, canonical_path: str) -> dict:
@@ -154,7 +153,7 @@ class SitePages:
     def units(self) -> list[SiteUnit]:
         units = self._listing_units("", "index", "Latest", self.entries, "")
         for section in self.sections:
-            chosen = [e for e in self.entries if e.category == section.name]
+            chosen = [e for e in self.entries if self.section_slugs.get(e.category) == section.slug]
             units += self._listing_units(f"category/{section.slug}/", f"category:{section.slug}", section.name, chosen, section.slug)
         for name, text in (("about", self.site.about_md), ("contact", self.site.contact_md)):
             units.append(SiteUnit(name, digest(self.base_key, name), self._page_builder(name, text)))

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from export_site_fixture import build_fixture_site
+from tests.export_site_fixture import build_fixture_site
 
 
 @pytest.fixture
 def site(store):
-    # Until the render branch is merged article pages cannot be built (removed after the merge).
-    pytest.importorskip("digest_desk.render")
     return build_fixture_site(store)

@@ -9,7 +9,7 @@ from pathlib import Path
 from urllib.parse import unquote, urldefrag, urlsplit
 
 from digest_desk.export import export_site
-from export_site_fixture import BASE_URL, tree
+from tests.export_site_fixture import BASE_URL, tree
 
 
 class _Refs(HTMLParser):
@@ -112,3 +112,29 @@ def test_every_internal_link_resolves_to_an_exported_file(store, site, tmp_path)
             assert out.resolve() in target.resolve().parents
             checked += 1
     assert checked > 100
+
+
+def test_the_digest_is_paginated_newest_first_with_working_page_links(store, tmp_path):
+    from datetime import UTC, datetime, timedelta
+
+    from digest_desk.export.site_pages import PAGE_SIZE
+    from digest_desk.store.articles import create_article
+
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    for i in range(PAGE_SIZE * 2 + 3):
+        create_article(store, title=f"Story number {i}", body="Text.", status="published",
+                       category="News", published_at=start + timedelta(hours=i), reason=None)
+    out = tmp_path / "out"
+    export_site(store, out)
+    first = (out / "index.html").read_text()
+    assert first.index("Story number 42") < first.index("Story number 41")
+    assert "Story number 22" not in first
+    for folder in ("page/2", "page/3", "category/news/page/3"):
+        assert (out / folder / "index.html").is_file()
+    assert not (out / "page/4").exists()
+    for page in [out / "index.html", out / "page/2/index.html", out / "page/3/index.html"]:
+        for ref in refs(page).refs:
+            if "://" not in ref and not ref.startswith("mailto:"):
+                assert (page.parent / ref).resolve().is_file(), f"{page} -> {ref}"
+    assert 'rel="prev" href="../../index.html"' in (out / "page/2/index.html").read_text()
+    assert 'rel="next" href="page/2/index.html"' in first

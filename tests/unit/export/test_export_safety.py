@@ -10,7 +10,7 @@ from sqlalchemy import text
 from digest_desk.export import ExportError, UnsafePathError, export_site
 from digest_desk.export.changeset import commit
 from digest_desk.export.folders import JOURNAL
-from export_site_fixture import leftovers, tree
+from tests.export_site_fixture import leftovers, tree
 
 
 def _raw(store, sql, **params):
