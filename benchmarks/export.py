@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import resource
 import shutil
 import sys
 import tempfile
+import threading
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -73,22 +75,58 @@ def generate(store, n: int) -> None:
     update_site(store, name="Bench Digest", partner_name="Partner", partner_url="https://partner.example/")
 
 
-def _peak_mb() -> tuple[float, float]:
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return own, kids
+class WorkerMemory(threading.Thread):
+    """Samples the resident memory of our descendant processes (the render workers) in /proc."""
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.peak_one = 0
+        self.peak_all = 0
+        self.stop = threading.Event()
+
+    def run(self) -> None:
+        me = os.getpid()
+        while not self.stop.wait(0.2):
+            parents, rss = {}, {}
+            for entry in os.listdir("/proc"):
+                if not entry.isdigit():
+                    continue
+                try:
+                    with open(f"/proc/{entry}/status") as fh:
+                        fields = dict(line.split(":", 1) for line in fh if ":" in line)
+                except OSError:
+                    continue
+                parents[int(entry)] = int(fields["PPid"])
+                rss[int(entry)] = int(fields.get("VmRSS", "0 kB").split()[0])
+            kids = [pid for pid in rss if _descends(pid, me, parents)]
+            if kids:
+                self.peak_one = max(self.peak_one, max(rss[k] for k in kids))
+                self.peak_all = max(self.peak_all, sum(rss[k] for k in kids))
+
+
+def _descends(pid: int, root: int, parents: dict[int, int]) -> bool:
+    while pid in parents and pid > 1:
+        pid = parents[pid]
+        if pid == root:
+            return True
+    return False
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("n", type=int, nargs="?", default=1000)
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    parser.add_argument("--db", type=Path, help="reuse (or create) this generated database")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="dd-bench-"))
-    store = open_store(work / "bench.sqlite3")
-    t = time.perf_counter()
-    generate(store, args.n)
-    print(f"generated {args.n} articles in {time.perf_counter() - t:.1f} s")
+    store = open_store(args.db or work / "bench.sqlite3")
+    if not store.engine.connect().exec_driver_sql("SELECT count(*) FROM article").scalar():
+        t = time.perf_counter()
+        generate(store, args.n)
+        print(f"generated {args.n} articles in {time.perf_counter() - t:.1f} s")
+    print(f"load average at start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    memory = WorkerMemory()
+    memory.start()
     out = work / "site"
 
     report = export_site(store, out)
@@ -104,8 +142,11 @@ def main() -> int:
     save_article(store, article, reason="bench")
     report = export_site(store, out, changed_only=True)
     print(f"incremental, 1 edit:{report.seconds:6.2f} s  ({report.written} files written, {report.rendered} rendered)")
-    own, kids = _peak_mb()
-    print(f"peak memory: parent {own:.0f} MB, largest worker {kids:.0f} MB")
+    memory.stop.set()
+    memory.join()
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak memory: parent {own:.0f} MB, largest worker {memory.peak_one / 1024:.0f} MB, "
+          f"all workers {memory.peak_all / 1024:.0f} MB")
     store.close()
     if args.keep:
         print(f"kept {work}")
