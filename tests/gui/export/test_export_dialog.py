@@ -66,3 +66,27 @@ def test_article_mode_needs_a_current_article(qtbot, store, settings):
     with_article = ExportDialog(store, settings=settings, article_slug="harbour-reopens")
     qtbot.addWidget(with_article)
     assert with_article.article_radio.isEnabled()
+
+
+def test_cancel_stops_the_export_and_keeps_the_previous_one(qtbot, store, tmp_path, settings):
+    from tests.export_site_fixture import build_fixture_site, tree
+
+    build_fixture_site(store)
+    out = tmp_path / "site"
+    dialog = ExportDialog(store, settings=settings)
+    qtbot.addWidget(dialog)
+    dialog.folder_edit.setText(str(out))
+    dialog.export_button.click()
+    _wait_done(qtbot, dialog)
+    assert dialog.progress.value() == dialog.progress.maximum() == 1
+    before = tree(out)
+    dialog.all_radio.setChecked(True)
+    dialog.export_button.click()
+    assert dialog.close_button.text() == "Cancel"
+    dialog.close_button.click()  # cancels instead of closing while the export runs
+    _wait_done(qtbot, dialog)
+    assert not dialog.open_button.isEnabled()  # nothing new to open
+    assert "cancelled" in dialog.status.text()
+    assert not dialog.status.font().bold()
+    assert tree(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("site.")) == []
