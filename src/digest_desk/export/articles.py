@@ -6,12 +6,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from sqlalchemy.orm import defer, selectinload
+from sqlalchemy.orm import selectinload
 from sqlmodel import select
 
 from digest_desk.domain import Article, Image, Site
 from digest_desk.export.writer import Writer
 from digest_desk.store.engine import Store, make_engine
+from digest_desk.store.media import media_map
 
 STANDARD_MEDIA = "../media/"  # standard page at <slug>/index.html
 AMP_MEDIA = "../../media/"  # simplified page at <slug>/amp/index.html
@@ -31,11 +32,8 @@ class ArticleRenderer:
         self.store = store
         self.site = site
         self.writer = Writer(root, fault, known)
+        media = media_map(store)
         with store.read() as session:
-            media = {
-                img.name: img
-                for img in session.exec(select(Image).options(defer(Image.data))).all()
-            }
             slugs = dict(session.exec(select(Article.id, Article.slug)).all())
         base = RenderContext(media=media, slugs=slugs, categories=list(categories))
         self.ctx_standard = replace(base, media_prefix=STANDARD_MEDIA)

@@ -6,7 +6,8 @@ import re
 from dataclasses import dataclass
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_LIST_ITEM = re.compile(r"^ {0,3}(?:[*+-]|\d{1,9}[.)])\s")
+_BULLET = re.compile(r"^ {0,3}[*+-]\s")
+_NUMBERED = re.compile(r"^ {0,3}\d{1,9}[.)]\s")
 _QUOTE = re.compile(r"^ {0,3}>")
 _DEEP_QUOTE = re.compile(r"^((?:\s*>){16})(?:\s*>)+")
 MAX_BRACKETS_PER_BLOCK = 200
@@ -22,8 +23,10 @@ class Chunk:
 
 
 def _kind(line: str) -> str:
-    if _LIST_ITEM.match(line):
-        return "list"
+    if _BULLET.match(line):
+        return "bullets"
+    if _NUMBERED.match(line):
+        return "numbers"
     if _QUOTE.match(line):
         return "quote"
     return "other"

@@ -130,6 +130,16 @@ class EmbedLines(BlockProcessor):
             return
 
 
+class ChunkMarkers(BlockProcessor):
+    """Our block markers become a paragraph the inline phase skips (AtomicString)."""
+
+    def test(self, parent, block):
+        return block.startswith(nonce()) and block.endswith("z") and "\n" not in block
+
+    def run(self, parent, blocks):
+        etree.SubElement(parent, "p").text = AtomicString(blocks.pop(0))
+
+
 class HeadingIds(Treeprocessor):
     """Give every heading a readable, unique id (``h-…``) for anchors."""
 
@@ -160,10 +170,12 @@ class TableAlign(Treeprocessor):
 def _build() -> markdown.Markdown:
     md = markdown.Markdown(
         extensions=["tables", "footnotes", "fenced_code"],
-        extension_configs={"tables": {"use_align_attribute": True}},
+        extension_configs={"tables": {"use_align_attribute": True},
+                           "footnotes": {"BACKLINK_TITLE": "%d"}},
         output_format="html",
     )
     md.parser.blockprocessors.register(EmbedLines(md.parser), "dd_embeds", 12)
+    md.parser.blockprocessors.register(ChunkMarkers(md.parser), "dd_markers", 110)
     md.inlinePatterns.register(_InlineImage(IMAGE_LINK_RE, md), "image_link", 150)
     md.inlinePatterns.register(_RefImage(IMAGE_REFERENCE_RE, md), "image_reference", 140)
     md.inlinePatterns.register(_ShortRefImage(IMAGE_REFERENCE_RE, md), "short_image_ref", 125)

@@ -8,8 +8,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
-from sqlalchemy.pool import NullPool
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.pool import QueuePool
 from sqlmodel import Session, create_engine
 
 from digest_desk.store.errors import (
@@ -43,11 +43,25 @@ def make_engine(path: Path) -> Engine:
     engine = create_engine(
         f"sqlite:///{path}",
         connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
-        poolclass=NullPool,
+        poolclass=QueuePool,  # reuse connections: connecting and its pragmas cost ~2 ms
+        pool_size=4,
+        max_overflow=8,
     )
     event.listen(engine, "connect", _on_connect)
     event.listen(engine, "begin", _on_begin)
     return engine
+
+
+def _readonly_uri(path: Path) -> str:
+    """A URI that reads ``path`` without leaving anything behind.
+
+    Without a ``-wal`` file no other connection is open, so the file is read as immutable
+    (a plain read-only open of a WAL database would create ``-wal``/``-shm`` files).
+    """
+    base = path.resolve().as_uri()
+    if Path(f"{path}-wal").exists():
+        return f"{base}?mode=ro"
+    return f"{base}?mode=ro&immutable=1"
 
 
 def inspect_file(path: Path) -> dict[str, object]:
@@ -70,7 +84,7 @@ def inspect_file(path: Path) -> dict[str, object]:
         raise NotADatabaseError(path, "it is not a SQLite database (wrong file header).")
     if len(header) < 100:
         raise CorruptDatabaseError(path, "the file is truncated (shorter than a database header).")
-    uri = f"{path.resolve().as_uri()}?mode=ro"
+    uri = _readonly_uri(path)
     try:
         con = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
     except sqlite3.Error as exc:
@@ -111,6 +125,12 @@ class Store:
             yield session
 
     @contextmanager
+    def connect(self) -> Iterator[Connection]:
+        """A plain connection for fast read-only SQL (a deferred transaction, rolled back)."""
+        with self._read_engine.connect() as conn:
+            yield conn
+
+    @contextmanager
     def write(self) -> Iterator[Session]:
         """A session whose transaction starts with BEGIN IMMEDIATE and commits on success."""
         with Session(self.engine, expire_on_commit=False) as session:
@@ -142,6 +162,10 @@ def open_store(path: str | Path, *, create: bool = True) -> Store:
     else:
         info = inspect_file(path)
         migrations.refuse_newer(path, info["revision"])
+        if info["revision"] != migrations.head():
+            from digest_desk.store.backup import make_backup
+
+            make_backup(path, f"before-{migrations.head()}")
     engine = make_engine(path)
     try:
         migrations.upgrade(engine)

@@ -12,7 +12,7 @@ from digest_desk.domain import Image
 from digest_desk.export import ExportCancelled, ExportError, export_site
 from digest_desk.export.folders import MARKER
 from digest_desk.store.articles import delete_article, get_by_slug, save_article
-from tests.export_site_fixture import add_image, leftovers, stats, tree
+from tests.export_site_fixture import insert_image, leftovers, stats, tree
 
 FAULT = "DIGEST_DESK_EXPORT_FAULT"
 
@@ -140,7 +140,7 @@ def test_a_full_disk_leaves_the_previous_export_byte_identical(store, site, tmp_
         before = tree(out)
         noise = Image(name="noise.png", mime="image/png", width=900, height=900, sha256="noise",
                       data=os.urandom(1_200_000))  # random bytes: more than the whole disk
-        add_image(store, noise)
+        insert_image(store, noise)
         with pytest.raises(ExportError, match="disk is full"):
             export_site(store, out)
         assert tree(out) == before
