@@ -14,6 +14,7 @@ from pathlib import Path
 
 from digest_desk.export.folders import JOURNAL, MANIFEST, fsync_dir, remove_tree
 from digest_desk.export.safepath import check_rel, inside
+from digest_desk.export.writer import FAULT_ENV, fault_count
 
 BACKUP = ".backup"
 
@@ -53,16 +54,28 @@ def commit(tmp: Path, out: Path, put: list[str], drop: list[str]) -> None:
         fh.flush()
         os.fsync(fh.fileno())
     backup = tmp / BACKUP
+    crash_after = fault_count(os.environ.get(FAULT_ENV), "crash-commit")
+    moves = 0
+
+    def moved() -> None:
+        nonlocal moves
+        moves += 1
+        if crash_after is not None and moves >= crash_after:
+            os._exit(70)  # test hook: die like a killed process, with no clean-up at all
+
     try:
         for rel in drop:
             src = inside(out, rel)
             if src.exists():
                 _move(src, backup / rel)
+                moved()
         for rel in put:
             dst = inside(out, rel)
             if dst.exists():
                 _move(dst, backup / rel)
+                moved()
             _move(tmp / rel, dst)
+            moved()
         fsync_dir(out)
     except BaseException:
         rollback_journal(tmp, out)

@@ -11,7 +11,8 @@ from pathlib import Path
 from digest_desk.export.errors import UnsafePathError
 from digest_desk.export.safepath import check_rel
 
-# Test hook: "enospc:N" makes the N-th write of a process fail as if the disk were full.
+# Test hook, never set in normal use: "enospc:N" makes the N-th write of a process fail as if
+# the disk were full; "crash-commit:N" ends the process abruptly after N renames of a commit.
 # Read by the export in the parent process and handed to its workers explicitly.
 FAULT_ENV = "DIGEST_DESK_EXPORT_FAULT"
 
@@ -71,14 +72,15 @@ class Writer:
             self._made.add(done)
 
 
-def _parse_fault(spec: str | None) -> int | None:
+def fault_count(spec: str | None, kind: str) -> int | None:
+    """N of a fault spec "kind:N" when it names ``kind``, else None."""
     if not spec:
         return None
-    kind, _, count = spec.partition(":")
-    if kind != "enospc":
+    name, _, count = spec.partition(":")
+    if name not in ("enospc", "crash-commit"):
         raise ValueError(f"unknown fault {spec!r}")
-    return max(1, int(count or "1"))
+    return max(1, int(count or "1")) if name == kind else None
 
 
-def sha256_bytes(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+def _parse_fault(spec: str | None) -> int | None:
+    return fault_count(spec, "enospc")

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from digest_desk.export import ExportCancelled, ExportError, ExportReport, export_site
+from digest_desk.export import ExportCancelled, ExportError, ExportReport, export_site, recover
 from digest_desk.store import Store
 
 SETTINGS_KEY = "export/last_folder"
@@ -90,7 +90,10 @@ class ExportDialog(QDialog):
         self.thread: ExportThread | None = None
         self.report: ExportReport | None = None
         self._build()
-        self.folder_edit.setText(str(self.settings.value(SETTINGS_KEY, "", type=str)))
+        last = str(self.settings.value(SETTINGS_KEY, "", type=str))
+        self.folder_edit.setText(last)
+        if last:
+            self._recover(Path(last))
         self._update_buttons()
 
     def _build(self) -> None:
@@ -131,6 +134,13 @@ class ExportDialog(QDialog):
         self.close_button.clicked.connect(self.cancel_or_close)
         layout.addWidget(self.buttons)
         self.resize(520, self.sizeHint().height())
+
+    def _recover(self, out: Path) -> None:
+        """Undo what an export killed with the program left beside the last folder."""
+        try:
+            recover(out)
+        except OSError as exc:
+            self.status.setText(self.tr("Could not tidy up an interrupted export: {0}").format(exc))
 
     @Slot()
     def choose_folder(self) -> None:

@@ -90,3 +90,20 @@ def test_cancel_stops_the_export_and_keeps_the_previous_one(qtbot, store, tmp_pa
     assert not dialog.status.font().bold()
     assert tree(out) == before
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("site.")) == []
+
+
+def test_opening_the_dialog_tidies_what_a_killed_export_left(qtbot, store, tmp_path, settings):
+    from digest_desk.export.folders import MARKER
+
+    out = tmp_path / "site"
+    out.mkdir()
+    leftover = tmp_path / "site.tmp-0badf00d"
+    leftover.mkdir()
+    (leftover / MARKER).write_text('{"target": "site"}')
+    stranger = tmp_path / "site.tmp-notours"
+    stranger.mkdir()
+    settings.setValue(SETTINGS_KEY, str(out))
+    dialog = ExportDialog(store, settings=settings)
+    qtbot.addWidget(dialog)
+    assert not leftover.exists()
+    assert stranger.is_dir()

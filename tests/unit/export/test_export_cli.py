@@ -62,3 +62,28 @@ def test_large_removals_need_yes_when_no_one_can_be_asked(store, site, db_path, 
     assert tree(out) == before
     allowed = _cli(db_path, "export", str(out), "--yes")
     assert allowed.returncode == 0 and list(out.glob("*/amp/index.html")) == []
+
+
+def test_a_process_killed_mid_commit_is_rolled_back_on_the_next_start(store, site, db_path, tmp_path):
+    from digest_desk.export import recover
+    from digest_desk.store.articles import get_by_slug, save_article
+    from tests.export_site_fixture import leftovers
+
+    out = tmp_path / "out"
+    assert _cli(db_path, "export", str(out)).returncode == 0
+    before = tree(out)
+    for slug in site["articles"]:
+        article = get_by_slug(store, slug)
+        article.title += " (corrected)"
+        save_article(store, article, reason="edit")
+    env_fault = {"DIGEST_DESK_EXPORT_FAULT": "crash-commit:5"}
+    crashed = subprocess.run(
+        [sys.executable, "-m", "digest_desk", "--db", str(db_path), "export", str(out), "--changed"],
+        capture_output=True, text=True, timeout=300, env={**os.environ, "PYTHONPATH": str(SRC), **env_fault},
+    )
+    assert crashed.returncode == 70
+    assert tree(out) != before  # half committed: some pages moved, the manifest not yet
+    assert leftovers(out)
+    recover(out)  # what the next start does first
+    assert tree(out) == before
+    assert leftovers(out) == []
