@@ -131,7 +131,7 @@ class SitePages:
         units = []
         for page in range(1, pages + 1):
             chunk = entries[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
-            key = digest(self.base_key, uid, page, pages, heading, [e.listing() for e in chunk])
+            key = digest(self.base_key, uid, page, pages, heading, [e.listing for e in chunk])
             units.append(SiteUnit(f"{uid}:{page}", key, self._listing_builder(prefix, heading, chunk, page, pages, section)))
         return units
 
@@ -152,14 +152,18 @@ class SitePages:
 
     def units(self) -> list[SiteUnit]:
         units = self._listing_units("", "index", "Latest", self.entries, "")
+        grouped: dict[str, list[Entry]] = {}
+        for e in self.entries:
+            if e.category in self.section_slugs:
+                grouped.setdefault(self.section_slugs[e.category], []).append(e)
         for section in self.sections:
-            chosen = [e for e in self.entries if self.section_slugs.get(e.category) == section.slug]
+            chosen = grouped.get(section.slug, [])
             units += self._listing_units(f"category/{section.slug}/", f"category:{section.slug}", section.name, chosen, section.slug)
         for name, text in (("about", self.site.about_md), ("contact", self.site.contact_md)):
             units.append(SiteUnit(name, digest(self.base_key, name), self._page_builder(name, text)))
         feed = self.entries[:FEED_LIMIT]
-        units.append(SiteUnit("feed", digest(self.base_key, "feed", [e.listing() for e in feed]), self._feed))
-        listing = [(e.slug, e.updated.isoformat()) for e in self.entries]
+        units.append(SiteUnit("feed", digest(self.base_key, "feed", [e.listing for e in feed]), self._feed))
+        listing = [(e.slug, e.listing[6]) for e in self.entries]
         units.append(SiteUnit("sitemap", digest(self.base_key, "sitemap", listing), self._sitemap))
         return units
 
