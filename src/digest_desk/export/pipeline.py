@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from digest_desk.export.articles import article_files
 from digest_desk.export.changeset import commit
 from digest_desk.export.errors import ExportCancelled, ExportError
 from digest_desk.export.folders import MANIFEST, cleanup_leftovers, make_temp, remove_tree, swap_in
@@ -175,6 +176,7 @@ def export_site(
     if run.old is None and mode != "full":
         mode = "full"
     run.mode = mode
+    _confirm_removals(run, confirm_large_delete)  # before any work: nothing to undo yet
     report = ExportReport(out, mode, articles=len(run.plan.entries), unpublished=run.plan.unpublished)
     if run.old is not None and (link := top_level_symlink(out)):
         raise ExportError(f"The export folder contains a symbolic link ({link}); remove it and export again.")
@@ -183,7 +185,6 @@ def export_site(
     tmp = make_temp(out)
     try:
         run.build(tmp, art_uids, other_uids)
-        _confirm_removals(run, confirm_large_delete)
         if run.old is None:
             _finish_full(run, tmp, report)
         else:
@@ -206,9 +207,19 @@ def _check_named(plan: Plan, slugs: Sequence[str]) -> None:
 
 
 def _removed_files(run: _Run) -> set[str]:
+    """Files of the previous export that this export will remove, known before rendering:
+    units that no longer exist, and the old pages of articles whose slug changed."""
     if run.old is None:
         return set()
-    return set(run.old.files()) - set(run.new.files())
+    keys = run.plan.keys()
+    slugs = {f"article:{e.id}": e.slug for e in run.plan.entries}
+    removed: set[str] = set()
+    for uid, unit in run.old.units.items():
+        if uid not in keys:
+            removed.update(unit.files)
+        elif uid in slugs:
+            removed.update(set(unit.files) - set(article_files(slugs[uid])))
+    return removed
 
 
 def _confirm_removals(run: _Run, confirm: Confirm | None) -> None:
