@@ -112,8 +112,9 @@ def test_article_export_writes_its_pages_and_the_indexes(store, site, tmp_path):
     assert tree(out)[f"{other}/index.html"] != before[f"{other}/index.html"]
 
 
-@pytest.mark.parametrize("changed_only", [False, True])
-def test_a_write_failure_leaves_the_previous_export_byte_identical(store, site, tmp_path, monkeypatch, changed_only):
+@pytest.mark.parametrize(("changed_only", "parallel"), [(False, False), (True, False), (True, True)])
+def test_a_write_failure_leaves_the_previous_export_byte_identical(store, site, tmp_path, monkeypatch,
+                                                                   changed_only, parallel):
     out = tmp_path / "out"
     export_site(store, out)
     before = tree(out)
@@ -123,7 +124,7 @@ def test_a_write_failure_leaves_the_previous_export_byte_identical(store, site, 
         save_article(store, fresh, reason="edit")
     monkeypatch.setenv(FAULT, "enospc:4")
     with pytest.raises(ExportError, match="disk is full.*previous export is unchanged"):
-        export_site(store, out, changed_only=changed_only)
+        export_site(store, out, changed_only=changed_only, parallel=parallel)
     assert tree(out) == before
     assert leftovers(out) == []
 
