@@ -2,6 +2,14 @@
 
 from __future__ import annotations
 
-from digest_desk.commands import backup_cmds, export_cmds, gui, import_cmds, render_cmds, store_cmds
+from digest_desk.commands import (
+    backup_cmds,
+    export_cmds,
+    gui,
+    import_cmds,
+    links_cmds,
+    render_cmds,
+    store_cmds,
+)
 
-COMMAND_MODULES = [gui, store_cmds, import_cmds, render_cmds, backup_cmds, export_cmds]
+COMMAND_MODULES = [gui, store_cmds, import_cmds, render_cmds, links_cmds, backup_cmds, export_cmds]
