@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from digest_desk.export.folders import MANIFEST
-from digest_desk.export.safepath import check_rel
 
 FORMAT = 1
 
@@ -48,10 +47,8 @@ class Manifest:
         data = json.loads(text)
         if not isinstance(data, dict) or data.get("format") != FORMAT:
             raise ValueError("unknown manifest format")
-        units: dict[str, Unit] = {}
-        for uid, raw in data["units"].items():
-            files = {check_rel(rel): str(sha) for rel, sha in raw["files"].items()}
-            units[str(uid)] = Unit(key=str(raw["key"]), files=files)
+        # Paths are not checked here: the export checks every path it writes or removes.
+        units = {str(uid): Unit(str(raw["key"]), dict(raw["files"])) for uid, raw in data["units"].items()}
         return cls(units)
 
 

@@ -83,6 +83,7 @@ class _Run:
         self.fault = os.environ.get(FAULT_ENV) or None
         self.plan: Plan = make_plan(store)
         self.old: Manifest | None = load_manifest(out) if out.is_dir() else None
+        self.old_files: dict[str, str] = self.old.files() if self.old is not None else {}
         self.new = Manifest()
         self.written: list[str] = []  # files written into the temporary folder this run
         self.mode = "full"
@@ -114,7 +115,7 @@ class _Run:
         export are written) and fill the new manifest."""
         keys = self.plan.keys()
         total = len(art_uids) + len(other_uids)
-        known = self.old.files() if self.old is not None else {}
+        known = self.old_files
         if self.mode == "full":  # a full export also repairs files deleted from the folder by hand
             known = {rel: sha for rel, sha in known.items() if os.path.isfile(os.path.join(self.out, rel))}
         ids = sorted(int(uid.split(":")[1]) for uid in art_uids)
@@ -225,7 +226,7 @@ def _removed_files(run: _Run) -> set[str]:
 def _confirm_removals(run: _Run, confirm: Confirm | None) -> None:
     if run.old is None:
         return
-    existing = len(run.old.files())
+    existing = len(run.old_files)
     removed = len(_removed_files(run))
     if existing and removed * 2 > existing:
         if confirm is None or not confirm(removed, existing):
@@ -249,7 +250,7 @@ def _finish_full(run: _Run, tmp: Path, report: ExportReport) -> None:
 
 
 def _finish_changes(run: _Run, tmp: Path, report: ExportReport) -> None:
-    old_files = run.old.files() if run.old else {}
+    old_files = run.old_files
     new_files = run.new.files()
     put = sorted(run.written)
     drop = sorted(set(old_files) - set(new_files))
