@@ -102,3 +102,21 @@ def test_a_commit_refuses_unsafe_paths_before_moving_anything(tmp_path):
     with pytest.raises(UnsafePathError):
         commit(tmp, out, ["../x.html"], ["keep.html"])
     assert (out / "keep.html").read_text() == "keep"
+
+
+def test_a_tampered_manifest_cannot_make_the_export_delete_outside(store, site, tmp_path):
+    import json
+
+    out = tmp_path / "out"
+    export_site(store, out)
+    precious = tmp_path / "precious.txt"
+    precious.write_text("keep")
+    manifest = out / ".digest-desk-manifest.json"
+    data = json.loads(manifest.read_text())
+    data["units"]["article:999"] = {"key": "x", "files": {"../precious.txt": "0" * 64}}
+    manifest.write_text(json.dumps(data))
+    before = tree(out)
+    with pytest.raises(UnsafePathError):
+        export_site(store, out, changed_only=True)
+    assert precious.read_text() == "keep"
+    assert tree(out) == before and leftovers(out) == []
