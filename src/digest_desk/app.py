@@ -23,12 +23,23 @@ def _app_icon():
     return QIcon(str(path)) if path.is_file() else None
 
 
+def _allow_root_webengine() -> None:
+    """Chromium refuses to start its sandbox as root (containers, live systems): say so up front."""
+    import os
+
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        flags = os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "")
+        if "--no-sandbox" not in flags:
+            os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = (flags + " --no-sandbox").strip()
+
+
 def make_application(argv: list[str] | None = None):
     """The QApplication with names set (so QSettings finds its file); reuses a running one."""
     from PySide6.QtWidgets import QApplication
 
     from digest_desk.ui.preview.engine import prepare_webengine
 
+    _allow_root_webengine()
     prepare_webengine()  # before the QApplication exists
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
     app.setOrganizationName(ORGANIZATION)

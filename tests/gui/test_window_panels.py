@@ -80,10 +80,14 @@ def test_site_profile_dialog_stores_changes_and_refuses_bad_input(window, qtbot,
     assert get_site(store).name == "Digest"  # nothing written
     assert dialog.ui.nameEdit.text() == "Morning Digest"  # nothing lost
     dialog.ui.baseUrlEdit.setText("https://digest.example.net/")
-    dialog.ui.footerAdd.click()
-    table = dialog.ui.footerTable
-    table.item(table.rowCount() - 1, 0).setText("Archive")
-    table.item(table.rowCount() - 1, 1).setText("/archive/")
+    dialog.footer.add_link("Archive", "/archive/")
+    dialog.footer.add_link("", "")
+    dialog.ui.buttonBox.button(QDialogButtonBox.StandardButton.Save).click()
+    rows = dialog.footer.table.rowCount()
+    assert f"Footer link {rows}" in dialog.ui.errorLabel.text()  # an empty row is refused
+    assert get_site(store).name == "Digest"
+    dialog.footer.table.selectRow(rows - 1)
+    dialog.footer.remove_selected()
     dialog.ui.buttonBox.button(QDialogButtonBox.StandardButton.Save).click()
     site = get_site(store)
     assert site.name == "Morning Digest" and site.banner_text == "Light version for phones"
