@@ -10,8 +10,10 @@ from PySide6.QtGui import QCloseEvent, QGuiApplication, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
+    QFrame,
     QMainWindow,
     QMessageBox,
+    QScrollArea,
     QSplitter,
     QWidget,
 )
@@ -80,7 +82,11 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.splitter)
         self.checks_dock = self._dock("checks-dock", self.tr("Checks"), self.live.checks,
                                       Qt.DockWidgetArea.BottomDockWidgetArea)
-        self.links_dock = self._dock("links-dock", self.tr("Related Links"), self.links_panel,
+        # Scrollable, so the panel's many controls do not force a tall dock on the previews.
+        links_scroll = QScrollArea(self, objectName="links-scroll", widgetResizable=True)
+        links_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        links_scroll.setWidget(self.links_panel)
+        self.links_dock = self._dock("links-dock", self.tr("Related Links"), links_scroll,
                                      Qt.DockWidgetArea.BottomDockWidgetArea)
         self.tabifyDockWidget(self.checks_dock, self.links_dock)
         self.checks_dock.raise_()
