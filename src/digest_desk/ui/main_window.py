@@ -80,6 +80,8 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.splitter)
         self.checks_dock = self._dock("checks-dock", self.tr("Checks"), self.live.checks,
                                       Qt.DockWidgetArea.BottomDockWidgetArea)
+        # A low minimum so the docks can leave room to write (the panel's layout asks ~200 px).
+        self.links_panel.setMinimumHeight(100)
         self.links_dock = self._dock("links-dock", self.tr("Related Links"), self.links_panel,
                                      Qt.DockWidgetArea.BottomDockWidgetArea)
         self.tabifyDockWidget(self.checks_dock, self.links_dock)
