@@ -82,9 +82,10 @@ def create_window(store, settings=None):
 
 
 def open_first_article(window, open_slug: str | None) -> None:
-    """Open ``--open SLUG`` (a message when unknown), else the article open last time."""
+    """Open ``--open SLUG`` (a message when unknown), else the article open last time,
+    else (a first run) the newest article, so a newcomer lands on real content."""
     from digest_desk.store import NotFoundError
-    from digest_desk.store.articles import get_by_slug
+    from digest_desk.store.articles import get_by_slug, list_articles
 
     if open_slug:
         try:
@@ -93,6 +94,9 @@ def open_first_article(window, open_slug: str | None) -> None:
         except NotFoundError as exc:
             window.statusBar().showMessage(str(exc), 10000)
     last = window.last_article_id()
+    if last is None:
+        newest = list_articles(window.store, limit=1)
+        last = newest[0].id if newest else None
     if last is not None:
         window.load_article(last)
 
