@@ -6,10 +6,14 @@ import re
 from dataclasses import dataclass
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_LIST_ITEM = re.compile(r"^ {0,3}(?:[*+-]|\d{1,9}[.)])\s")
+_BULLET = re.compile(r"^ {0,3}[*+-]\s")
+_NUMBERED = re.compile(r"^ {0,3}\d{1,9}[.)]\s")
 _QUOTE = re.compile(r"^ {0,3}>")
 _DEEP_QUOTE = re.compile(r"^((?:\s*>){16})(?:\s*>)+")
 MAX_BRACKETS_PER_BLOCK = 200
+# Bracket storms are parked on private-use characters no markdown rule looks at, then restored.
+PARKED = str.maketrans("[]()", "\ue000\ue001\ue002\ue003")
+UNPARK = str.maketrans("\ue000\ue001\ue002\ue003", "[]()")
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,8 +23,10 @@ class Chunk:
 
 
 def _kind(line: str) -> str:
-    if _LIST_ITEM.match(line):
-        return "list"
+    if _BULLET.match(line):
+        return "bullets"
+    if _NUMBERED.match(line):
+        return "numbers"
     if _QUOTE.match(line):
         return "quote"
     return "other"
@@ -74,7 +80,7 @@ def defuse(chunk: Chunk) -> Chunk:
     """Tame inputs Python-Markdown handles in quadratic time (bracket storms, deep quotes)."""
     text = chunk.text
     if "[" in text and text.count("[") + text.count("(") > MAX_BRACKETS_PER_BLOCK and not _FENCE.match(text):
-        text = re.sub(r"([\[\]()])", r"\\\1", text)
+        text = text.translate(PARKED)
     if ">" in text:
         text = "\n".join(_DEEP_QUOTE.sub(r"\1", line) for line in text.split("\n"))
     if text is chunk.text:

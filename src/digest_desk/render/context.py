@@ -37,7 +37,7 @@ class Block:
 
 def base_url(site: Site) -> str:
     """The site's base URL, always ending with a slash."""
-    url = (site.base_url or "https://example.com/").strip()
+    url = tidy_url(site.base_url or "https://example.com/")
     return url if url.endswith("/") else url + "/"
 
 

@@ -90,7 +90,7 @@ class EmbedRenderer:
         image = resolve_image(embed, self.prefix, self.media) if isinstance(embed, ImageEmbed) else None
         if isinstance(embed, ImageEmbed) and image is None:
             return ""
-        return template.render(embed=embed, image=image, preview=self.preview)
+        return template.render(embed=embed, image=image, preview=self.preview).strip()
 
     def fingerprint(self, embeds: tuple[Embed, ...]) -> str:
         """What the HTML of these embeds depends on, for the per-block cache key."""

@@ -22,7 +22,7 @@ from markdown.inlinepatterns import (
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
-from digest_desk.render.chunks import Chunk, split_chunks
+from digest_desk.render.chunks import UNPARK, Chunk, split_chunks
 from digest_desk.render.embeds import Embed, ImageEmbed, line_embed
 from digest_desk.render.sanitize import clean
 from digest_desk.render.typography import SmartTypography
@@ -130,6 +130,16 @@ class EmbedLines(BlockProcessor):
             return
 
 
+class ChunkMarkers(BlockProcessor):
+    """Our block markers become a paragraph the inline phase skips (AtomicString)."""
+
+    def test(self, parent, block):
+        return block.startswith(nonce()) and block.endswith("z") and "\n" not in block
+
+    def run(self, parent, blocks):
+        etree.SubElement(parent, "p").text = AtomicString(blocks.pop(0))
+
+
 class HeadingIds(Treeprocessor):
     """Give every heading a readable, unique id (``h-…``) for anchors."""
 
@@ -160,10 +170,12 @@ class TableAlign(Treeprocessor):
 def _build() -> markdown.Markdown:
     md = markdown.Markdown(
         extensions=["tables", "footnotes", "fenced_code"],
-        extension_configs={"tables": {"use_align_attribute": True}},
+        extension_configs={"tables": {"use_align_attribute": True},
+                           "footnotes": {"BACKLINK_TITLE": "%d"}},
         output_format="html",
     )
     md.parser.blockprocessors.register(EmbedLines(md.parser), "dd_embeds", 12)
+    md.parser.blockprocessors.register(ChunkMarkers(md.parser), "dd_markers", 110)
     md.inlinePatterns.register(_InlineImage(IMAGE_LINK_RE, md), "image_link", 150)
     md.inlinePatterns.register(_RefImage(IMAGE_REFERENCE_RE, md), "image_reference", 140)
     md.inlinePatterns.register(_ShortRefImage(IMAGE_REFERENCE_RE, md), "short_image_ref", 125)
@@ -208,7 +220,7 @@ def _parse(body: str) -> ParsedBody:
     chunks = split_chunks(body)
     source = "\n\n".join(f"{marker(i)}\n\n{c.text}" for i, c in enumerate(chunks))
     html, embeds = _convert(source)
-    html = clean(html)
+    html = clean(html.translate(UNPARK) if "\ue000" in html or "\ue002" in html else html)
     return ParsedBody(tuple(_split(html, chunks)), tuple(embeds))
 
 

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from digest_desk.ui.tasks import LatestOnly
+from digest_desk.ui.tasks import RENDER_LOCK, LatestOnly
 
 DEBOUNCE_MS = 300
 _ORDER = {"error": 0, "warning": 1, "info": 2}
@@ -39,8 +39,10 @@ def run_article_checks(article: Any, site: Any, ctx: Any, exists: Any) -> tuple[
     """Worker side: the problems plus the AMP CSS bytes and budget."""
     from digest_desk import checks, render
 
-    problems = list(checks.run_checks(article, site, ctx, exists=exists))
-    return problems, int(render.amp_css_bytes(article, site, ctx)), int(render.AMP_CSS_BUDGET)
+    with RENDER_LOCK:
+        problems = list(checks.run_checks(article, site, ctx, exists=exists))
+        css_bytes = int(render.amp_css_bytes(article, site, ctx))
+    return problems, css_bytes, int(render.AMP_CSS_BUDGET)
 
 
 class ChecksPanel(QWidget):

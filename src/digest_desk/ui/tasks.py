@@ -9,7 +9,12 @@ from typing import Any
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QObject, QThreadPool, Signal
 
+# The renderer shares one Python-Markdown instance and unlocked caches between calls, so two
+# threads rendering at once corrupt each other's output. Background work that renders holds this.
+RENDER_LOCK = threading.RLock()
+
 DoneCallback = Callable[[Any], None]
+ProgressCallback = Callable[[Any], None]
 ErrorCallback = Callable[[BaseException], None]
 
 
@@ -35,21 +40,31 @@ class _Relay(QObject):
     """Lives on the UI thread; a signal emitted from the worker arrives here queued."""
 
     arrived = Signal()
+    progressed = Signal(object)
 
     def __init__(self, job: Job, on_done: DoneCallback | None, on_error: ErrorCallback | None,
-                 owner: QObject | None) -> None:
+                 owner: QObject | None, on_progress: ProgressCallback | None = None) -> None:
         super().__init__(QCoreApplication.instance())
         self._job = job
         self._on_done = on_done
         self._on_error = on_error
+        self._on_progress = on_progress
         self._owner = owner
         self._owner_given = owner is not None
         self.arrived.connect(self._deliver)
+        self.progressed.connect(self._progress)
+
+    def _dropped(self) -> bool:
+        return self._job.cancelled or (self._owner_given and not shiboken6.isValid(self._owner))
+
+    def _progress(self, value: Any) -> None:
+        if self._on_progress is not None and not self._dropped():
+            self._on_progress(value)
 
     def _deliver(self) -> None:
         job = self._job
         self.deleteLater()
-        if job.cancelled or (self._owner_given and not shiboken6.isValid(self._owner)):
+        if self._dropped():
             return
         if job.error is not None:
             if self._on_error is not None:
@@ -75,17 +90,21 @@ def _work(job: Job, relay: _Relay, fn: Callable[..., Any], args: tuple[Any, ...]
 def run_in_background(fn: Callable[..., Any], *args: Any, on_done: DoneCallback | None = None,
                       on_error: ErrorCallback | None = None, owner: QObject | None = None,
                       pool: QThreadPool | None = None, pass_cancel: bool = False,
-                      **kwargs: Any) -> Job:
+                      on_progress: ProgressCallback | None = None, **kwargs: Any) -> Job:
     """Run ``fn(*args, **kwargs)`` on a worker thread; call ``on_done``/``on_error`` on the UI thread.
 
     ``owner``: when given and destroyed before the result arrives, nothing is delivered.
     ``pass_cancel``: give ``fn`` the job's ``cancel_event`` as keyword ``cancel`` so long work
     can stop early. A cancelled job delivers nothing.
+    ``on_progress``: ``fn`` gets a keyword ``progress``; each ``progress(value)`` it calls
+    reaches ``on_progress(value)`` on the UI thread, in order, before the result.
     """
     job = Job()
     if pass_cancel:
         kwargs["cancel"] = job.cancel_event
-    relay = _Relay(job, on_done, on_error, owner)
+    relay = _Relay(job, on_done, on_error, owner, on_progress)
+    if on_progress is not None:
+        kwargs["progress"] = relay.progressed.emit
     (pool or QThreadPool.globalInstance()).start(lambda: _work(job, relay, fn, args, kwargs))
     return job
 
@@ -114,11 +133,12 @@ class LatestOnly:
 
     def submit(self, fn: Callable[..., Any], *args: Any, on_done: DoneCallback | None = None,
                on_error: ErrorCallback | None = None, pass_cancel: bool = False,
-               **kwargs: Any) -> Job:
+               on_progress: ProgressCallback | None = None, **kwargs: Any) -> Job:
         self.cancel()
         self._current = run_in_background(fn, *args, on_done=on_done, on_error=on_error,
                                           owner=self._owner, pool=self._pool,
-                                          pass_cancel=pass_cancel, **kwargs)
+                                          pass_cancel=pass_cancel, on_progress=on_progress,
+                                          **kwargs)
         return self._current
 
     def cancel(self) -> None:

@@ -6,10 +6,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
-checks = pytest.importorskip("digest_desk.checks", reason="the checks package has not landed yet")
-pytest.importorskip("digest_desk.render", reason="the render package has not landed yet")
-
-from digest_desk.ui.checks_panel import ChecksPanel  # noqa: E402
+from digest_desk import checks
+from digest_desk.ui.checks_panel import ChecksPanel
 
 Problem, Fix = checks.Problem, checks.Fix
 

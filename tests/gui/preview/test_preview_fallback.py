@@ -7,10 +7,8 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QTextBrowser
 
-pytest.importorskip("digest_desk.render", reason="the render package has not landed yet")
-
-from digest_desk.ui.preview import PreviewPane  # noqa: E402
-from digest_desk.ui.preview.fallback import add_line_anchors  # noqa: E402
+from digest_desk.ui.preview import PreviewPane
+from digest_desk.ui.preview.fallback import add_line_anchors
 
 PARAS = [f"Fallback paragraph {n} with a few more words to fill the line." for n in range(80)]
 

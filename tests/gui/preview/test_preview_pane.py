@@ -6,9 +6,7 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 
-pytest.importorskip("digest_desk.render", reason="the render package has not landed yet")
-
-from digest_desk.ui.preview import PreviewPane  # noqa: E402
+from digest_desk.ui.preview import PreviewPane
 
 BODY_TEXT = "document.getElementById('dd-body').innerText"
 PARAS = [f"Paragraph number {n} with enough words to take some room on the page." for n in range(60)]
@@ -166,3 +164,84 @@ def test_engine_crash_reloads_then_falls_back(qtbot, pane, site, make_article, r
     assert pane.is_fallback and pane.notice.isVisible()
     assert isinstance(pane.views["standard"], QTextBrowser)
     assert "Survives a crash." in pane.views["simplified"].toPlainText()
+
+
+def test_pictures_from_the_store_show_offline(qtbot, site, make_article, run_js, tmp_path):
+    import io
+
+    from PIL import Image as PILImage
+
+    from digest_desk import render
+    from digest_desk.domain.models import Image
+
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (64, 32), "red").save(buffer, "PNG")
+    metadata = Image(name="red.png", mime="image/png", width=64, height=32, sha256="r1")
+    served: list[str] = []
+
+    def loader(name: str) -> bytes | None:
+        served.append(name)
+        return buffer.getvalue() if name == "red.png" else None
+
+    pane = PreviewPane(media_loader=loader)
+    qtbot.addWidget(pane)
+    pane.resize(1200, 700)
+    pane.show()
+    ctx = render.RenderContext(media={"red.png": metadata})
+    with qtbot.waitSignal(pane.rendered, timeout=15000):
+        pane.show_article(make_article("A picture:\n\n![A red box](media/red.png)"), site, ctx)
+    assert served == ["red.png"]
+    loaded = ("(() => { const i = document.querySelector('#dd-body img');"
+              " return i ? i.complete && i.naturalWidth : -1; })()")
+    for view in pane.views.values():
+        qtbot.waitUntil(lambda v=view: run_js(v, loaded) == 64, timeout=5000)
+    pane.clear()
+    pane.wait_idle(5000)
+
+
+def test_long_read_edit_shows_provisional_then_exact(qtbot, pane, site, make_article, run_js):
+    from digest_desk import render
+
+    paras = [f"Long read paragraph {n} with a handful of words to make it long enough." for n in range(320)]
+    article = make_article("\n\n".join([*paras, "[ref]: https://ref.example/"]))
+    with qtbot.waitSignal(pane.settled, timeout=20000):
+        pane.show_article(article, site)
+    events: list[str] = []
+    pane.rendered.connect(lambda _ms: events.append("rendered"))
+    pane.settled.connect(lambda _ms: events.append("settled"))
+    paras[160] = "See [the reference][ref] now."
+    article.body = "\n\n".join([*paras, "[ref]: https://ref.example/"])
+    with qtbot.waitSignal(pane.settled, timeout=20000):
+        pane.show_article(article, site)
+    assert events == ["rendered", "rendered", "settled"]  # provisional first, then the exact one
+    exact = render.render_blocks(article.body, "standard", None)
+    view = pane.views["standard"]
+    count = run_js(view, "document.getElementById('dd-body').children.length")
+    assert count == len(exact)
+    href = run_js(view, "(() => { const a = document.querySelector('#dd-body a[href=\"https://ref.example/\"]');"
+                  " return a ? a.textContent : null; })()")
+    assert href == "the reference"
+
+
+def test_amp_preview_is_visible_offline(qtbot, pane, site, make_article, run_js):
+    show_and_wait(qtbot, pane, make_article("Offline AMP body."), site)
+    view = pane.views["simplified"]
+    state = run_js(view, "({scripts: document.querySelectorAll('script[src]').length,"
+                   " boilerplate: document.querySelectorAll('style[amp-boilerplate]').length,"
+                   " visibility: getComputedStyle(document.body).visibility,"
+                   " text: document.body.innerText})", as_json=True)
+    assert state["scripts"] == 0 and state["boilerplate"] == 0
+    assert state["visibility"] == "visible" and "Offline AMP body." in state["text"]
+    assert "Read Standard Version" in state["text"]  # the simplified page's own chrome is there
+
+
+def test_clear_blanks_both_previews_and_drops_pending_work(qtbot, pane, site, make_article, run_js):
+    show_and_wait(qtbot, pane, make_article("Soon gone."), site)
+    seen = []
+    pane.rendered.connect(seen.append)
+    pane.show_article(make_article("Never shown."), site)
+    pane.clear()
+    qtbot.wait(600)  # past the typing pause
+    for view in pane.views.values():
+        qtbot.waitUntil(lambda v=view: run_js(v, "document.body.innerText").strip() == "", timeout=5000)
+    assert seen == []

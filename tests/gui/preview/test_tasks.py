@@ -98,3 +98,16 @@ def test_nothing_is_delivered_to_a_destroyed_owner(qtbot):
     qtbot.waitUntil(job.done.is_set, timeout=5000)
     qtbot.wait(100)
     assert results == []
+
+
+def test_progress_arrives_in_order_before_the_result(qtbot):
+    events: list[object] = []
+
+    def counting(n: int, progress) -> str:
+        for i in range(n):
+            progress(i)
+        return "done"
+
+    run_in_background(counting, 4, on_progress=events.append, on_done=events.append)
+    qtbot.waitUntil(lambda: "done" in events, timeout=5000)
+    assert events == [0, 1, 2, 3, "done"]

@@ -29,6 +29,7 @@ from digest_desk.ui.preview.media import MediaFolder, MediaLoader
 from digest_desk.ui.tasks import LatestOnly
 
 DEBOUNCE_MS = 300
+BLANK_PAGE = "<!doctype html><html><head><meta charset=\"utf-8\"></head><body></body></html>"
 PHONE_WIDTH = 390
 NARROW_WIDTH = 760
 _NO_LIMIT = 16777215
@@ -48,10 +49,13 @@ class PreviewPane(QWidget):
     """Shows an article in both renditions; refreshes when typing pauses, newest render only.
 
     ``rendered(ms)``: both previews now show the newest request; ms from the start of the
-    render (after the typing pause) to both pages updated.
+    render (after the typing pause) to both pages updated. For long reads the first update may
+    be provisional (only the edited blocks, rendered on their own); ``settled(ms)`` follows
+    when the exact render is shown (at once for ordinary updates).
     """
 
     rendered = Signal(float)
+    settled = Signal(float)
     link_activated = Signal(QUrl)
     render_failed = Signal(str)
 
@@ -66,6 +70,7 @@ class PreviewPane(QWidget):
         self._input: tuple[Article, Site, Any] | None = None
         self._shown_key: str | None = None
         self._shown_blocks: dict[str, list[Any]] = {}
+        self._shown_body = ""
         self._busy = 0
         self._serial = 0
         self._crashes = 0
@@ -76,6 +81,7 @@ class PreviewPane(QWidget):
         self._queued: job.RenderResult | None = None
         self._follow: int | None = None
         self._device = "desktop"
+        self.last_render_ms = 0.0  # renderer time of the last applied update (for benchmarks)
         self._build()
 
     # -- building -------------------------------------------------------------------------
@@ -192,8 +198,10 @@ class PreviewPane(QWidget):
             meta_key=job.meta_key(article, site, ctx),
             full=False)
         request.full = self._needs_full(request.meta_key)
+        if not request.full:
+            request.shown = (self._shown_body, self._shown_blocks)
         self._worker.submit(job.compute, request, self._media, on_done=self._on_result,
-                            on_error=self._on_error)
+                            on_error=self._on_error, on_progress=self._on_result)
 
     def follow_line(self, line: int) -> None:
         """Scroll the block holding markdown ``line`` (1-based) into view in both previews."""
@@ -203,9 +211,18 @@ class PreviewPane(QWidget):
                 view.follow_line(line)
 
     def clear(self) -> None:
+        """No article: stop pending work and show empty pages."""
         self._timer.stop()
         self._worker.cancel()
         self._input = None
+        self._serial += 1  # answers still on their way are ignored
+        self._watchdog.stop()
+        self._busy = 0
+        self._applying = self._queued = None
+        self._shown_key, self._shown_blocks, self._shown_body = None, {}, ""
+        base = QUrl.fromLocalFile(str(self._media.root) + "/")
+        for view in self.views.values():
+            view.load_page(BLANK_PAGE, base, lambda _ok: None)
 
     def wait_idle(self, msecs: int = -1) -> bool:
         """Block until no render runs in the background (for tests and shutdown)."""
@@ -227,6 +244,8 @@ class PreviewPane(QWidget):
 
     def _apply(self, result: job.RenderResult) -> None:
         request = result.request
+        if result.provisional and request.meta_key != self._shown_key:
+            return  # the exact result of the same request follows and reloads the pages
         if result.pages is None and request.meta_key != self._shown_key:
             request.full = True  # the pages changed under this partial render: redo it whole
             self._worker.submit(job.compute, request, self._media, on_done=self._on_result,
@@ -271,6 +290,7 @@ class PreviewPane(QWidget):
         self._queued = None
         self._shown_key = None
         self._shown_blocks = {}
+        self._shown_body = ""
         self.render_now()
 
     def _on_crashed(self, reason: str) -> None:
@@ -292,7 +312,12 @@ class PreviewPane(QWidget):
         if ok:
             self._shown_key = result.request.meta_key
             self._shown_blocks = result.blocks
-            self.rendered.emit((time.perf_counter() - result.request.started) * 1000.0)
+            self._shown_body = result.request.article.body or ""
+            self.last_render_ms = result.render_ms
+            elapsed = (time.perf_counter() - result.request.started) * 1000.0
+            self.rendered.emit(elapsed)
+            if not result.provisional:
+                self.settled.emit(elapsed)
         queued, self._queued = self._queued, None
         if queued is not None:
             self._apply(queued)

@@ -57,6 +57,18 @@ def test_only_line_shift_still_patches():
     assert change.delete == 0 and change.inserted == () and change.lines == (4,)
 
 
+def test_repeated_paragraphs_with_renumbered_keys_are_kept():
+    def wrap(key: str, line: int, text: str) -> B:
+        return B(key, line, f'<div class="dd-block" data-line="{line}" data-key="{key}">{text}</div>')
+
+    old = [wrap("aa-1", 1, "same"), wrap("bb-1", 3, "edit me"), wrap("aa-2", 5, "same"),
+           wrap("cc-1", 7, "tail"), wrap("aa-3", 9, "same")]
+    new = [wrap("aa-1", 1, "same"), wrap("aa-2", 3, "same"), wrap("aa-3", 5, "same"),
+           wrap("cc-1", 7, "tail"), wrap("aa-4", 9, "same")]
+    change = diff_blocks(old, new)
+    assert (change.start, change.delete, len(change.inserted)) == (1, 1, 1)
+
+
 @given(st.lists(st.sampled_from("abcde"), max_size=12), st.lists(st.sampled_from("abcde"), max_size=12))
 def test_applying_the_splice_reproduces_the_new_list(old_keys, new_keys):
     old, new = blocks(old_keys), blocks(new_keys, first=3)
