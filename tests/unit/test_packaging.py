@@ -292,7 +292,8 @@ def test_smoke_test_hook_reports_the_window_and_both_previews_then_quits(tmp_pat
 
 
 def test_smoke_test_hook_is_inert_without_the_variable(monkeypatch):
-    """A normal start: the hook returns before touching the window (an object() would fail)."""
+    """A normal start: the hook returns before touching the window (an object() would fail,
+    before any timer is set, as the second call shows)."""
     from digest_desk import app
 
     monkeypatch.delenv(app.SMOKE_TEST_ENV, raising=False)
