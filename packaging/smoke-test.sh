@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Smoke-test a built installer: unpack it into a temporary root and run the frozen program there,
 # in an empty environment from /, so nothing can come from the checkout or the system Python.
-# Usage: packaging/smoke-test.sh [dist/digest-desk_*.deb | dist/digest-desk-*.tar.gz]
+# Usage: packaging/smoke-test.sh [dist/digest-desk_*.deb | dist/digest-desk-*.tar.gz | BUNDLE_DIR]
 # Run by hand after packaging/build-linux.sh (takes about a minute). Exit 0 only when every step passes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 PKG=${1:-$(ls -t dist/digest-desk_*.deb 2>/dev/null | head -n 1)}
-[ -f "$PKG" ] || { echo "smoke-test: no installer given and none in dist/ (run packaging/build-linux.sh)" >&2; exit 2; }
+[ -e "$PKG" ] || { echo "smoke-test: no installer given and none in dist/ (run packaging/build-linux.sh)" >&2; exit 2; }
 PKG=$(cd "$(dirname "$PKG")" && pwd)/$(basename "$PKG")
 GUI_SECONDS=${DD_SMOKE_SECONDS:-8}
 T=$(mktemp -d /tmp/dd-smoke.XXXXXX)
@@ -30,7 +30,12 @@ case "$PKG" in
     BIN=$(ls -d "$T"/root/digest-desk-*/digest-desk)
     EXPECTED=$(basename "$(dirname "$BIN")"); EXPECTED=${EXPECTED#digest-desk-}
     BIN_REAL=$BIN ;;
-  *) echo "smoke-test: $PKG is neither a .deb nor a .tar.gz" >&2; exit 2 ;;
+  *)
+    [ -x "$PKG/digest-desk" ] || { echo "smoke-test: $PKG is neither a .deb, a .tar.gz nor a bundle folder" >&2; exit 2; }
+    cp -a "$PKG" "$T/root/bundle"   # a copy, so that nothing runs from inside the checkout
+    BIN=$T/root/bundle/digest-desk
+    EXPECTED=$(sed -n 's/^Version: //p' "$T"/root/bundle/_internal/digest_desk-*.dist-info/METADATA)
+    BIN_REAL=$BIN ;;
 esac
 INTERNAL=$(dirname "$BIN_REAL")/_internal
 HOST_PY=$(python3 -c 'import sys; print(sys.base_prefix)' 2>/dev/null || echo /nonexistent)
