@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections import Counter
 from typing import Any
 
 from digest_desk.commands.common import CommandError, fail, open_from_args
@@ -123,9 +124,11 @@ def cmd_links_check(args: argparse.Namespace) -> int:
     else:
         for row in report:
             print(f"{row['state']:<11} {row['article']}: {row['title']}  {row['url']}  {row['detail']}")
-    broken = sum(row["state"] in ("broken", "unreachable", "missing") for row in report)
+    counts = Counter(row["state"] for row in report)
+    broken = counts["broken"] + counts["unreachable"] + counts["missing"]
     if not args.json:
-        print(f"{len(report)} links checked, {broken} broken.", file=sys.stderr)
+        summary = ", ".join(f"{n} {state}" for state, n in sorted(counts.items()))
+        print(f"{len(report)} links: {summary or 'none'}.", file=sys.stderr)
     return 1 if broken else 0
 
 

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from digest_desk.domain import Article, Status
+from digest_desk.domain import Article, Link, Status
 from digest_desk.domain.slugs import SlugError, slugify, validate_slug
 from digest_desk.store import Store
 from digest_desk.store.articles import categories, slug_is_free, suggest_slug
@@ -197,7 +197,8 @@ class ArticleEditor(QWidget):
         data.update({k: v for k, v in self._values.items() if k != "slug"})
         data["body"] = self.body.toPlainText()
         copy = Article(**data)
-        copy.links = list(self.article.links)
+        # New Link objects: moving the article's own ones would empty its list (back-populates).
+        copy.links = [Link(**link.model_dump()) for link in self.article.links]
         return copy
 
     def snapshot(self) -> dict[str, Any]:

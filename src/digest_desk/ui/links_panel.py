@@ -207,6 +207,8 @@ class LinksPanel(QWidget):
             known = (undo_stack, cmds.LinkDocument(article.id, article.links, self))
             known[1].changed.connect(self._document_changed)
             self._documents[article.id] = known
+        else:  # the same article on the same stack, maybe reloaded: show what is stored
+            known[1].reset(article.links)
         self.document = known[1]
         self.model.set_document(self.document)
         self._load_targets()

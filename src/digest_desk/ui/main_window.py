@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 
 from digest_desk import __version__
 from digest_desk.domain import Article, Site
+from digest_desk.links.edits import link_rows
 from digest_desk.store import NotFoundError, Store, StoreError
 from digest_desk.store.articles import get_article
 from digest_desk.store.site import get_site
@@ -24,6 +25,7 @@ from digest_desk.ui.actions import ActionRegistry
 from digest_desk.ui.article_list import ArticleListPanel
 from digest_desk.ui.autosave import Autosaver
 from digest_desk.ui.editor import ArticleEditor
+from digest_desk.ui.links_panel import LinksPanel
 from digest_desk.ui.live import LiveViews
 from digest_desk.ui.menus import FORMAT_BAR, build_menus, build_toolbar
 from digest_desk.ui.operations import ArticleOperations
@@ -50,6 +52,7 @@ class MainWindow(QMainWindow):
         self.autosaver = Autosaver(store, self.editor, self._resolve_conflict, self)
         self.readouts = StatusReadouts(self.statusBar())
         self.live = LiveViews(self)
+        self.links_panel = LinksPanel(store, self)
         self.ops = ArticleOperations(self)
         self._build_layout()
         build_menus(self, self.actions)
@@ -74,7 +77,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.splitter)
         self.checks_dock = self._dock("checks-dock", self.tr("Checks"), self.live.checks,
                                       Qt.DockWidgetArea.BottomDockWidgetArea)
-        self.links_dock = self._dock("links-dock", self.tr("Related Links"), QWidget(),
+        self.links_dock = self._dock("links-dock", self.tr("Related Links"), self.links_panel,
                                      Qt.DockWidgetArea.BottomDockWidgetArea)
         self.tabifyDockWidget(self.checks_dock, self.links_dock)
         self.checks_dock.raise_()
@@ -123,6 +126,8 @@ class MainWindow(QMainWindow):
         act[A.ABOUT_QT].triggered.connect(QApplication.aboutQt)
         self.theme.changed.connect(self._theme_changed)
         self.list_panel.article_activated.connect(self.open_article)
+        self.links_panel.links_changed.connect(self._links_edited)
+        self.links_panel.checks_finished.connect(self._links_checked)
         self.editor.edited.connect(self.live.schedule)
         self.editor.body.line_changed.connect(self._line_changed)
         self.autosaver.state_changed.connect(lambda _s: self._update_title())
@@ -165,6 +170,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(str(exc), 8000)
             return False
         self.editor.load(article, self.stack_for(article_id))
+        self.links_panel.set_article(article, self.stack_for(article_id))
         self.autosaver.reset()
         self.settings.setValue("session/last_article", article_id)
         self.list_panel.select_article(article_id)
@@ -176,6 +182,7 @@ class MainWindow(QMainWindow):
 
     def close_article(self) -> None:
         self.editor.clear()
+        self.links_panel.set_article(None, None)
         self.autosaver.reset()
         self.live.article_closed()
         self.readouts.clear()
@@ -185,6 +192,18 @@ class MainWindow(QMainWindow):
     def save_now(self) -> None:
         if self.article is not None and self.autosaver.save_now():
             self.statusBar().showMessage(self.tr("Saved, revision recorded."), 4000)
+
+    def _links_edited(self, links: list) -> None:
+        """The links panel changed the open article's links: preview and autosave them."""
+        if self.article is not None:
+            self.article.links = link_rows(links, self.article.id)
+            self.editor.edited.emit()
+
+    def _links_checked(self, _results: list) -> None:
+        """Fresh link check results (already stored): show them in the checks, nothing to save."""
+        if self.article is not None:
+            self.article.links = link_rows(self.links_panel.links(), self.article.id)
+            self.live.schedule()
 
     def _saved(self, stored: Article) -> None:
         self.list_panel.model.reload()
@@ -326,6 +345,8 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.save_layout()
+        self.links_panel.cancel_check()
+        self.links_panel.wait_for_suggestions(3000)
         self.live.shutdown()
         self.list_panel.model.wait(3000)
         event.accept()

@@ -44,3 +44,26 @@ def test_loader_supplies_bytes_the_map_leaves_out_and_bad_names_are_skipped():
         assert asked == ["b.jpg", "gone.jpg"]  # a miss is not asked again on every keystroke
     finally:
         folder.close()
+
+
+def test_images_from_the_real_media_map_have_deferred_bytes_and_still_sync(store, tmp_path):
+    from PIL import Image as PILImage
+
+    from digest_desk.store.media import add_image, media_map
+
+    picture = tmp_path / "p.png"
+    PILImage.new("RGB", (4, 3), "red").save(picture)
+    add_image(store, picture, name="p.png")
+    media = media_map(store)  # detached images whose bytes were never loaded
+    folder = MediaFolder(lambda name: store_bytes(store, name))
+    try:
+        assert folder.sync(media) == 1
+        assert (folder.media_dir / "p.png").read_bytes() == picture.read_bytes()
+    finally:
+        folder.close()
+
+
+def store_bytes(store, name: str) -> bytes | None:
+    from digest_desk.store.media import get_image_bytes
+
+    return get_image_bytes(store, name)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from alembic import command
@@ -22,7 +23,9 @@ def config(engine: Engine | None = None) -> Config:
     return cfg
 
 
+@functools.cache
 def script() -> ScriptDirectory:
+    """The migration scripts (read once per process: parsing them costs ~25 ms)."""
     return ScriptDirectory.from_config(config())
 
 

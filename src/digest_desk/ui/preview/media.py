@@ -38,7 +38,9 @@ class MediaFolder:
                 stamp = str(getattr(image, "sha256", "") or getattr(image, "id", "") or name)
                 if self._written.get(name) == stamp:
                     continue
-                data = getattr(image, "data", None) or (self.loader(name) if self.loader else None)
+                # media_map() defers the bytes: read them only if already loaded, else ask the loader.
+                loaded = getattr(image, "__dict__", {}).get("data")
+                data = loaded or (self.loader(name) if self.loader else None)
                 if data is None:  # a remote picture, or gone: do not ask again for this version
                     self._written[name] = stamp
                     continue
