@@ -16,7 +16,7 @@ from digest_desk.links.footer import (
     move_footer_link,
     remove_footer_link,
 )
-from digest_desk.links.records import article_ids, link_state, links_of, store_results
+from digest_desk.links.records import existing_article_ids, link_state, links_of, store_results
 from digest_desk.links.validate import host_forms, is_idn
 from digest_desk.store import NotFoundError, StoreError
 from digest_desk.store.articles import get_by_slug, list_articles
@@ -118,7 +118,7 @@ def cmd_links_check(args: argparse.Namespace) -> int:
         timeout=args.timeout, concurrency=max(1, args.concurrency), progress=_progress(args),
     )
     store_results(store, results, ids)
-    report = _report(links, {r.url: r for r in results}, article_ids(store), _slug_map(store))
+    report = _report(links, {r.url: r for r in results}, existing_article_ids(store), _slug_map(store))
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))
     else:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+from pathlib import Path
+
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QUndoStack
 from PySide6.QtWidgets import (
@@ -17,9 +20,9 @@ from digest_desk import __version__
 from digest_desk.domain import Article, Site
 from digest_desk.links.edits import link_rows
 from digest_desk.store import NotFoundError, Store, StoreError
-from digest_desk.store.articles import get_article
+from digest_desk.store.articles import ArticleRow, get_article
 from digest_desk.store.site import get_site
-from digest_desk.ui import conflicts, icons
+from digest_desk.ui import conflicts
 from digest_desk.ui.actions import ActionId as A
 from digest_desk.ui.actions import ActionRegistry
 from digest_desk.ui.article_list import ArticleListPanel
@@ -81,7 +84,6 @@ class MainWindow(QMainWindow):
                                      Qt.DockWidgetArea.BottomDockWidgetArea)
         self.tabifyDockWidget(self.checks_dock, self.links_dock)
         self.checks_dock.raise_()
-        self.resizeDocks([self.checks_dock], [150], Qt.Orientation.Vertical)
 
     def _dock(self, name: str, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self, objectName=name)
@@ -126,6 +128,7 @@ class MainWindow(QMainWindow):
         act[A.ABOUT_QT].triggered.connect(QApplication.aboutQt)
         self.theme.changed.connect(self._theme_changed)
         self.list_panel.article_activated.connect(self.open_article)
+        self.live.preview.device_changed.connect(self._device_changed)
         self.links_panel.links_changed.connect(self._links_edited)
         self.links_panel.checks_finished.connect(self._links_checked)
         self.editor.edited.connect(self.live.schedule)
@@ -135,6 +138,7 @@ class MainWindow(QMainWindow):
         self.autosaver.failed.connect(lambda msg: self.statusBar().showMessage(msg, 8000))
         self.library_stack.indexChanged.connect(self._stack_moved)
         QGuiApplication.instance().focusChanged.connect(self._focus_changed)
+        QGuiApplication.instance().applicationStateChanged.connect(self._app_state_changed)
 
     # -- opening and saving ---------------------------------------------------------------
     @property
@@ -172,7 +176,7 @@ class MainWindow(QMainWindow):
         self.editor.load(article, self.stack_for(article_id))
         self.links_panel.set_article(article, self.stack_for(article_id))
         self.autosaver.reset()
-        self.settings.setValue("session/last_article", article_id)
+        self.settings.setValue(self._last_article_key(), article_id)
         self.list_panel.select_article(article_id)
         self.readouts.show_line(1)
         self.live.article_opened()
@@ -181,6 +185,7 @@ class MainWindow(QMainWindow):
         return True
 
     def close_article(self) -> None:
+        self.list_panel.select_article(None)
         self.editor.clear()
         self.links_panel.set_article(None, None)
         self.autosaver.reset()
@@ -206,8 +211,12 @@ class MainWindow(QMainWindow):
             self.live.schedule()
 
     def _saved(self, stored: Article) -> None:
-        self.list_panel.model.reload()
-        self.list_panel.refresh_categories()
+        row = ArticleRow(stored.id, stored.title, stored.slug, stored.status, stored.category,
+                         stored.published_at, stored.updated_at)
+        if not self.list_panel.model.update_article(row):
+            self.list_panel.model.reload()
+        if stored.category and self.list_panel.category_filter.findData(stored.category) < 0:
+            self.list_panel.refresh_categories()
 
     def _resolve_conflict(self, exc: StoreError) -> bool:
         choice = conflicts.ask(self, exc)
@@ -223,6 +232,10 @@ class MainWindow(QMainWindow):
         inside_new = new is not None and self.editor.isAncestorOf(new)
         if inside_old and not inside_new:
             self.autosaver.flush()
+
+    def _app_state_changed(self, state: Qt.ApplicationState) -> None:
+        if state != Qt.ApplicationState.ApplicationActive:
+            self.autosaver.flush()  # switching to another program
 
     # -- undo -----------------------------------------------------------------------------
     def _article_stack(self) -> QUndoStack | None:
@@ -277,9 +290,15 @@ class MainWindow(QMainWindow):
         self.readouts.show_line(line)
         self.live.follow_line(line)
 
+    def _device_changed(self, device: str) -> None:
+        """The pane's own phone/desktop buttons: keep the View menu in step."""
+        self.live.device = device
+        self.actions[A.DEVICE_PHONE if device == "phone" else A.DEVICE_DESKTOP].setChecked(True)
+
     def _theme_changed(self, dark: bool) -> None:
         self.actions.refresh_icons()
-        self.editor.body.highlighter.set_dark(dark)
+        self.editor.set_dark(dark)
+        self.list_panel.refresh_icons()
         self._sync_theme_actions()
 
     def _sync_theme_actions(self) -> None:
@@ -315,6 +334,9 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         if state is not None:
             self.restoreState(state)
+        else:  # first run: a low dock, most of the height for the editor and previews
+            QTimer.singleShot(0, lambda: self.resizeDocks([self.checks_dock], [130],
+                                                          Qt.Orientation.Vertical))
         if sizes is not None:
             self.splitter.restoreState(sizes)
         details = s.value("view/details", True)
@@ -333,8 +355,13 @@ class MainWindow(QMainWindow):
         s.setValue("view/device", self.live.device)
         s.sync()
 
+    def _last_article_key(self) -> str:
+        """One remembered article per database file (ids mean nothing in another database)."""
+        digest = hashlib.sha1(str(Path(self.store.path).resolve()).encode()).hexdigest()[:12]
+        return f"session/last_article_{digest}"
+
     def last_article_id(self) -> int | None:
-        value = self.settings.value("session/last_article")
+        value = self.settings.value(self._last_article_key())
         try:
             return int(value) if value is not None else None
         except (TypeError, ValueError):
@@ -355,5 +382,3 @@ class MainWindow(QMainWindow):
         super().showEvent(event)
         QTimer.singleShot(0, self.live.refresh_now)
 
-    def set_icon(self) -> None:
-        self.setWindowIcon(icons.get("app"))

@@ -129,3 +129,25 @@ def test_a_broken_link_found_by_the_checker_shows_in_the_checks_panel(window, qt
     finally:
         httpd.shutdown()
         httpd.server_close()
+
+
+def test_keyboard_in_the_docked_panel(window, qtbot, store):
+    from PySide6.QtGui import QGuiApplication
+
+    article = create_article(store, title="Keys", body="Text.", links=[
+        {"title": "One", "url": "https://one.example/"}, {"title": "Two", "url": "https://two.example/"}])
+    window.load_article(article.id)
+    window.links_dock.raise_()
+    panel = window.links_panel
+    qtbot.waitUntil(panel.table.isVisible)
+    panel.table.setFocus()
+    qtbot.waitUntil(panel.table.hasFocus)
+    panel.table.selectRow(0)
+    qtbot.keyClick(panel.table, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
+    assert [link["title"] for link in panel.links()] == ["Two", "One"]
+    QGuiApplication.clipboard().setText("https://three.example/\nhttps://four.example/")
+    qtbot.keyClick(panel.table, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)  # the window's Paste
+    assert [link["url"] for link in panel.links()][2:] == ["https://three.example/", "https://four.example/"]
+    panel.table.selectRow(0)
+    qtbot.keyClick(panel.table, Qt.Key.Key_Delete)
+    assert [link["title"] for link in panel.links()][:1] == ["One"]
