@@ -74,7 +74,7 @@ author: Packaging Desk
 category: Technology
 tags: [packaging, smoke]
 summary: One article imported, rendered and exported by the installed program.
-status: ready
+status: published
 links:
   - title: The AMP project
     url: https://amp.dev/
