@@ -144,10 +144,11 @@ def arm_smoke_test(window) -> None:
         seconds = max(float(raw), 0.0)
     except ValueError:
         seconds = 5.0
-    QTimer.singleShot(0, lambda: print(f"smoke-test: window-ready at {time.time():.3f}", flush=True))
     # the preview pane: the widget with both rendition views and a ``rendered`` signal
     pane = next((w for w in window.findChildren(QWidget)
                  if hasattr(w, "rendered") and hasattr(w, "views")), None)
+    QTimer.singleShot(0, lambda: print(f"smoke-test: window-ready at {time.time():.3f} "
+                                       f"cpu {time.process_time():.2f}s", flush=True))
     renders: list[float] = []
     if pane is not None and hasattr(pane, "rendered"):
         pane.rendered.connect(renders.append)
