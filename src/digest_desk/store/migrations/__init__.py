@@ -52,8 +52,13 @@ def current(engine: Engine) -> str | None:
 
 def upgrade(engine: Engine, target: str = "head") -> None:
     """Bring the database up to ``target`` inside one transaction."""
-    if current(engine) == head() and target == "head":
+    found = current(engine)
+    if found == head() and target == "head":
         return
+    if found is not None:  # an existing database: keep a verified copy before changing it
+        from digest_desk.store.backup import backup_before_migration
+
+        backup_before_migration(Path(engine.url.database))
     cfg = config(engine)
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
