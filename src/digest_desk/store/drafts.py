@@ -149,22 +149,21 @@ class DraftKeeper:
             path = None
         return DraftSaveError(message, path)
 
-    def clear(self, article_id: int | None, *, saved: dict[str, Any] | None = None,
+    def clear(self, article_id: int | None, *, written_before: datetime | None = None,
               new_key: str = "1") -> bool:
         """Drop this session's draft of the article after a save that contains it.
 
-        With ``saved`` (the fields just saved), a draft holding anything newer is kept.
+        Pass the instant the save took the editor's text as ``written_before``: a draft written
+        after it (typing went on while a background save ran) is kept.
         """
         slot = _slot(self.session_id, article_id, new_key)
+        params: dict[str, Any] = {"slot": slot}
+        sql = "DELETE FROM draft WHERE slot = :slot"
+        if written_before is not None:
+            sql += " AND updated_at <= :before"
+            params["before"] = written_before.astimezone(UTC).isoformat()
         with self.store.write() as session:
-            row = session.execute(text("SELECT data FROM draft WHERE slot = :slot"),
-                                  {"slot": slot}).first()
-            if row is None:
-                return False
-            if saved is not None and differs(saved, json.loads(row[0])):
-                return False
-            session.execute(text("DELETE FROM draft WHERE slot = :slot"), {"slot": slot})
-            return True
+            return session.execute(text(sql), params).rowcount > 0
 
     def pending(self) -> list[PendingDraft]:
         """Drafts of other sessions that hold text the articles do not (for the recovery dialog)."""

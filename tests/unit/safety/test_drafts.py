@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
 import pytest
 
@@ -57,19 +58,18 @@ def test_other_session_sees_my_draft_but_i_do_not(store):
     assert [d.session_id for d in theirs.pending()] == ["mine"]
 
 
-def test_clear_keeps_a_draft_newer_than_what_was_saved(store):
+def test_clear_keeps_a_draft_written_after_the_save_took_the_text(store):
     article = create_article(store, title="Hello", body="v1")
     keeper = DraftKeeper(store, "s1")
-    keeper.write(article.id, {"body": "v1 plus more typing"})
+    took_text = datetime.now(UTC)
     article.body = "v1 plus"
-    saved = save_article(store, article)
-    assert keeper.clear(article.id, saved=saved.snapshot()) is False
+    save_article(store, article)  # meanwhile typing went on and a draft was written:
+    keeper.write(article.id, {"body": "v1 plus more typing"})
+    assert keeper.clear(article.id, written_before=took_text) is False
     assert len(pending_drafts(store)) == 1
-    article = get_article(store, article.id)
-    article.body = "v1 plus more typing"
-    saved = save_article(store, article)
-    assert keeper.clear(article.id, saved=saved.snapshot()) is True
+    assert keeper.clear(article.id, written_before=datetime.now(UTC)) is True
     assert pending_drafts(store) == []
+    assert keeper.clear(article.id) is False  # nothing left
 
 
 def test_apply_draft_keeps_the_replaced_text_as_a_revision(store):
