@@ -74,6 +74,11 @@ class Child:
             raise AssertionError("child did not start typing")
         return self.typing_at
 
+    def say(self, line: str) -> None:
+        assert self.proc is not None and self.proc.stdin is not None
+        self.proc.stdin.write(line + "\n")
+        self.proc.stdin.flush()
+
     def finish(self, timeout: float = 120.0) -> tuple[int, str]:
         assert self.proc is not None
         code = self.proc.wait(timeout)
