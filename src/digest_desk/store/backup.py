@@ -102,7 +102,9 @@ def backup_file(db_path: Path | str, dest_dir: Path | None = None, *, kind: str 
         partial.unlink(missing_ok=True)
         if isinstance(exc, BackupError):
             raise
-        raise BackupError(f"The backup of {db_path.name} failed: {plain_message(exc)}") from exc
+        raise BackupError(
+            f"The backup of {db_path.name} failed: {plain_message(exc, final)}"
+        ) from exc
     prune(db_path, folder)
     return final
 
@@ -228,7 +230,7 @@ def restore(db_path: Path | str, backup_path: Path | str, *, force: bool = False
         _copy(db_path, aside)
         _restore_into(backup_path, db_path)
     except (OSError, sqlite3.Error) as exc:
-        raise BackupError(f"Restoring {db_path.name} failed: {plain_message(exc)}") from exc
+        raise BackupError(f"Restoring {db_path.name} failed: {plain_message(exc, db_path)}") from exc
     return aside
 
 

@@ -139,7 +139,7 @@ class DraftKeeper:
 
     def _rescue(self, slot: str, article_id: int | None, data: dict[str, Any],
                 exc: BaseException) -> DraftSaveError:
-        message = plain_message(exc)
+        message = plain_message(exc, self.store.path)
         try:
             path = write_recovery_file(
                 data, label=slot.replace(":", "-"), db_path=self.store.path,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import sqlite3
 import tempfile
 from datetime import UTC, datetime
@@ -14,6 +15,7 @@ from typing import Any
 from platformdirs import user_data_path
 
 APP_NAME = "digest-desk"
+LOW_SPACE = 1 << 20  # bytes: an I/O error with less free space than this is a full disk
 
 
 def recovery_dir(folder: Path | None = None) -> Path:
@@ -102,11 +104,27 @@ def _root_cause(exc: BaseException) -> BaseException:
         seen = inner
 
 
-def plain_message(exc: BaseException) -> str:
-    """Say in plain words why a write to the database failed."""
+def _space_left(path: Path | str | None) -> int | None:
+    if path is None:
+        return None
+    try:
+        return shutil.disk_usage(Path(path).resolve().parent).free
+    except OSError:
+        return None
+
+
+def plain_message(exc: BaseException, db_path: Path | str | None = None) -> str:
+    """Say in plain words why a write to the database failed.
+
+    SQLite reports a full disk as SQLITE_FULL, or as an I/O error when growing its shared-memory
+    file fails; with ``db_path`` the free space decides which it was.
+    """
     cause = _root_cause(exc)
     text = str(cause).lower()
-    if getattr(cause, "errno", None) == 28 or "disk is full" in text or "no space" in text:
+    name = getattr(cause, "sqlite_errorname", "") or ""
+    free = _space_left(db_path) if name.startswith("SQLITE_IOERR") else None
+    if (getattr(cause, "errno", None) == 28 or "disk is full" in text or "no space" in text
+            or (free is not None and free < LOW_SPACE)):
         return "The disk is full, so the database could not take your changes."
     if "readonly" in text or "read-only" in text or isinstance(cause, PermissionError):
         return "The database is read-only here, so your changes cannot be written to it."

@@ -18,6 +18,7 @@ from sqlmodel import Session, create_engine
 from digest_desk.store.backup import BackupInfo, list_backups
 from digest_desk.store.engine import BUSY_TIMEOUT_MS, Store, inspect_file, open_store
 from digest_desk.store.errors import DatabaseOpenError, ReadOnlyDatabaseError, StoreError
+from digest_desk.store.rescue import plain_message
 
 
 class ReadOnlyStore(Store):
@@ -115,8 +116,24 @@ def open_for_editing(path: Path | str, *, read_only: bool = False) -> Opened:
         return Opened(path, store, f"{path.name} is open read-only because {reason}; "
                                    "editing is disabled and nothing will be written to it.")
     except (StoreError, OperationalError) as exc:
-        error = exc if isinstance(exc, StoreError) else DatabaseOpenError(path, str(exc.orig))
+        error = _open_error(path, exc)
         return Opened(path, None, str(error), error, _backups(path))
+
+
+def _open_error(path: Path, exc: Exception) -> StoreError:
+    """The error to show: a full disk is said as such, not mistaken for a damaged file."""
+    words = plain_message(exc, path)
+    if words.startswith("The disk is full"):
+        error: StoreError = DatabaseOpenError(
+            path, "the disk is full (SQLite needs a little free space even to read or upgrade "
+                  "a database). Free some space and open it again."
+        )
+    elif isinstance(exc, StoreError):
+        return exc
+    else:
+        error = DatabaseOpenError(path, words)
+    error.__cause__ = exc
+    return error
 
 
 def _backups(path: Path) -> list[BackupInfo]:

@@ -1,0 +1,51 @@
+"""Fixtures for process-level safety tests: small real file systems (tmpfs) for disk-full and read-only."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+
+def _mount(target: Path, options: str) -> bool:
+    if os.geteuid() != 0:
+        return False
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(target)],
+                          capture_output=True)
+    return done.returncode == 0
+
+
+@pytest.fixture
+def small_fs(tmp_path: Path):
+    """A 3 MB tmpfs mounted for the test (skipped where mounting is not permitted)."""
+    target = tmp_path / "small"
+    target.mkdir()
+    if not _mount(target, "size=3m,mode=0777"):
+        pytest.skip("mounting a tmpfs is not permitted here (the max_page_count tests still run)")
+    yield target
+    subprocess.run(["umount", "-l", str(target)], check=False)
+
+
+def fill(folder: Path, leave: int = 0) -> Path:
+    """Fill the file system holding ``folder`` until fewer than ``leave`` bytes remain."""
+    filler = folder / "filler.bin"
+    fd = os.open(filler, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+    try:
+        for size in (1 << 20, 4096, 512, 1):
+            try:
+                while os.write(fd, b"\0" * size) == size:
+                    pass
+            except OSError:
+                continue
+    finally:
+        os.close(fd)
+    if leave:
+        size = filler.stat().st_size
+        os.truncate(filler, max(0, size - leave))
+    return filler
+
+
+def remount_read_only(folder: Path) -> None:
+    subprocess.run(["mount", "-o", "remount,ro", str(folder)], check=True)
