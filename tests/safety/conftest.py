@@ -26,26 +26,3 @@ def small_fs(tmp_path: Path):
         pytest.skip("mounting a tmpfs is not permitted here (the max_page_count tests still run)")
     yield target
     subprocess.run(["umount", "-l", str(target)], check=False)
-
-
-def fill(folder: Path, leave: int = 0) -> Path:
-    """Fill the file system holding ``folder`` until fewer than ``leave`` bytes remain."""
-    filler = folder / "filler.bin"
-    fd = os.open(filler, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
-    try:
-        for size in (1 << 20, 4096, 512, 1):
-            try:
-                while os.write(fd, b"\0" * size) == size:
-                    pass
-            except OSError:
-                continue
-    finally:
-        os.close(fd)
-    if leave:
-        size = filler.stat().st_size
-        os.truncate(filler, max(0, size - leave))
-    return filler
-
-
-def remount_read_only(folder: Path) -> None:
-    subprocess.run(["mount", "-o", "remount,ro", str(folder)], check=True)

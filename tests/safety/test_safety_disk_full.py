@@ -5,11 +5,10 @@ from __future__ import annotations
 import os
 
 import pytest
-from crash_tools import integrity
+from crash_tools import fill, integrity
 from sqlalchemy import event
 from sqlalchemy.exc import OperationalError
 
-from conftest import fill
 from digest_desk.store import open_store
 from digest_desk.store.articles import create_article, get_article, save_article
 from digest_desk.store.backup import BACKUP_DIR_ENV, BackupError
