@@ -10,6 +10,7 @@ from platformdirs import user_data_path
 
 APP_NAME = "digest-desk"
 ENV_DB = "DIGEST_DESK_DB"
+RESOURCE_FOLDERS = ("templates", "css", "icons", "samples")
 
 
 def _candidates() -> list[Path]:
@@ -27,7 +28,7 @@ def _candidates() -> list[Path]:
 def resources_dir() -> Path:
     """Folder holding templates/, css/, icons/ and samples/."""
     for candidate in _candidates():
-        if (candidate / "templates").is_dir():
+        if any((candidate / sub).is_dir() for sub in RESOURCE_FOLDERS):
             return candidate
     tried = ", ".join(str(c) for c in _candidates())
     raise FileNotFoundError(f"Digest Desk resources not found (looked in {tried})")

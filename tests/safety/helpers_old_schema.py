@@ -19,7 +19,7 @@ def make_old_schema(path: Path, revision: str = "0001") -> None:
     con.execute(
         "INSERT INTO article (title, slug, slug_key, summary, body, author, category, tags,"
         " status, updated_at, created_at, image_alt, version) VALUES ('Old', 'old', 'old', '',"
-        " 'old body', '', '', '[]', 'DRAFT', '2026-01-01T00:00:00+00:00',"
+        " 'old body', '', '', '[]', 'draft', '2026-01-01T00:00:00+00:00',"
         " '2026-01-01T00:00:00+00:00', '', 1)"
     )
     con.commit()

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from digest_desk.commands import backup_cmds, gui, store_cmds
+from digest_desk.commands import backup_cmds, gui, import_cmds, store_cmds
 
-COMMAND_MODULES = [gui, store_cmds, backup_cmds]
+COMMAND_MODULES = [gui, store_cmds, import_cmds, backup_cmds]

@@ -6,6 +6,7 @@ from enum import StrEnum
 from typing import Any  # noqa: UP035
 
 from sqlalchemy import JSON, Column, ForeignKey, Integer, LargeBinary, UniqueConstraint
+from sqlalchemy import Enum as SAEnum
 from sqlmodel import Field, Relationship, SQLModel
 
 from digest_desk.domain.types import TZDateTime, utcnow
@@ -21,6 +22,17 @@ class LinkKind(StrEnum):
     READ_MORE = "read-more"
     RELATED = "related"
     SOURCE = "source"
+
+
+def _value_enum(enum_type: type[StrEnum]) -> SAEnum:
+    """Store an enum by its value ("draft"), not its Python name ("DRAFT"), as plain text."""
+    return SAEnum(
+        enum_type,
+        values_callable=lambda members: [m.value for m in members],
+        native_enum=False,
+        create_constraint=False,
+        length=20,
+    )
 
 
 def default_footer_links() -> list[dict[str, str]]:
@@ -90,7 +102,9 @@ class Article(SQLModel, table=True):
     author: str = ""
     category: str = Field(default="", index=True)
     tags: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    status: Status = Field(default=Status.DRAFT, index=True)
+    status: Status = Field(
+        default=Status.DRAFT, sa_column=Column(_value_enum(Status), nullable=False, index=True)
+    )
     published_at: datetime | None = Field(default=None, sa_column=Column(TZDateTime, index=True))
     updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(TZDateTime, nullable=False))
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(TZDateTime, nullable=False))
@@ -138,7 +152,9 @@ class Link(SQLModel, table=True):
     )
     title: str = ""
     url: str = ""
-    kind: LinkKind = LinkKind.READ_MORE
+    kind: LinkKind = Field(
+        default=LinkKind.READ_MORE, sa_column=Column(_value_enum(LinkKind), nullable=False)
+    )
     position: int = 0
     target_article_id: int | None = Field(
         default=None, sa_column=Column(Integer, ForeignKey("article.id", ondelete="SET NULL"))

@@ -68,10 +68,10 @@ def validate_slug(slug: str) -> str:
     cleaned = slugify(slug)
     if not cleaned:
         raise SlugError("A slug needs at least one letter or digit.")
+    if is_reserved(cleaned):
+        raise SlugError(f"“{cleaned}” is reserved for the site's own pages; choose another slug.")
     if cleaned != slug:
         raise SlugError(f"A slug may hold only a-z, 0-9 and single hyphens; try “{cleaned}”.")
-    if is_reserved(cleaned):
-        raise SlugError(f"“{cleaned}” is reserved for the site's own pages.")
     return cleaned
 
 

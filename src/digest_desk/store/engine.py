@@ -50,6 +50,18 @@ def make_engine(path: Path) -> Engine:
     return engine
 
 
+def _readonly_uri(path: Path) -> str:
+    """A URI that reads ``path`` without leaving anything behind.
+
+    Without a ``-wal`` file no other connection is open, so the file is read as immutable
+    (a plain read-only open of a WAL database would create ``-wal``/``-shm`` files).
+    """
+    base = path.resolve().as_uri()
+    if Path(f"{path}-wal").exists():
+        return f"{base}?mode=ro"
+    return f"{base}?mode=ro&immutable=1"
+
+
 def inspect_file(path: Path) -> dict[str, object]:
     """Look at an existing file without writing to it.
 
@@ -70,7 +82,7 @@ def inspect_file(path: Path) -> dict[str, object]:
         raise NotADatabaseError(path, "it is not a SQLite database (wrong file header).")
     if len(header) < 100:
         raise CorruptDatabaseError(path, "the file is truncated (shorter than a database header).")
-    uri = f"{path.resolve().as_uri()}?mode=ro"
+    uri = _readonly_uri(path)
     try:
         con = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
     except sqlite3.Error as exc:
