@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
 
 def _mount(target: Path, options: str) -> bool:
     if os.geteuid() != 0:
