@@ -1,0 +1,1 @@
+"""Everything Qt: the workstation window, its editor, panels, dialogs, actions and icons."""

@@ -1,0 +1,324 @@
+"""The article list: a lazily paged model over the store, full-text search as you type, filters."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QRunnable,
+    Qt,
+    QThreadPool,
+    QTimer,
+    Signal,
+)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from digest_desk.domain import Status
+from digest_desk.store import Store
+from digest_desk.store.articles import ArticleRow, categories, count_articles, list_articles
+from digest_desk.store.search import search
+from digest_desk.ui import icons
+
+PAGE = 400
+KEEP_PAGES = 60
+SEARCH_LIMIT = 500
+SEARCH_DELAY_MS = 200
+COLUMNS = ("Title", "Status", "Date")
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class _Signals(QObject):
+    done = Signal(int, object, object)  # generation, key, result
+
+
+class _Load(QRunnable):
+    """One read off the UI thread; its result comes back tagged with the request generation."""
+
+    def __init__(self, signals: _Signals, generation: int, key: object, fn: Callable[[], Any]) -> None:
+        super().__init__()
+        self._signals, self._generation, self._key, self._fn = signals, generation, key, fn
+
+    def run(self) -> None:
+        try:
+            result = self._fn()
+        except Exception as exc:  # delivered to the UI thread, shown in the list's notice
+            result = exc
+        self._signals.done.emit(self._generation, self._key, result)
+
+
+def _date_text(row: ArticleRow) -> str:
+    when: datetime | None = row.published_at or row.updated_at
+    return when.astimezone().strftime("%Y-%m-%d %H:%M") if when else ""
+
+
+class ArticleListModel(QAbstractTableModel):
+    """All articles newest first (or search hits best first), rows read from the store page by page."""
+
+    loading_changed = Signal(bool)
+    failed = Signal(str)
+
+    def __init__(self, store: Store, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._store = store
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)
+        self._signals = _Signals(self)
+        self._signals.done.connect(self._delivered)
+        self._generation = 0
+        self._count = 0
+        self._pages: OrderedDict[int, list[ArticleRow]] = OrderedDict()
+        self._pending: set[int] = set()
+        self._hits: list[ArticleRow] | None = None  # search results (all loaded at once)
+        self._query = ""
+        self._status = ""
+        self._category = ""
+
+    # -- filters --------------------------------------------------------------------------
+    def set_filter(self, *, query: str | None = None, status: str | None = None,
+                   category: str | None = None) -> None:
+        if query is not None:
+            self._query = query.strip()
+        if status is not None:
+            self._status = status
+        if category is not None:
+            self._category = category
+        self.reload()
+
+    @property
+    def query(self) -> str:
+        return self._query
+
+    def reload(self) -> None:
+        """Forget loaded rows and count again (after a save, a new article or a filter change)."""
+        self._generation += 1
+        self._pending.clear()
+        self.loading_changed.emit(True)
+        store, status, category, query = self._store, self._status, self._category, self._query
+        if query:
+            def find() -> list[ArticleRow]:
+                hits = search(store, query, SEARCH_LIMIT)
+                rank = {hit.id: i for i, hit in enumerate(hits)}
+                rows = list_articles(store, status=status or None, category=category or None,
+                                     ids=list(rank))
+                return sorted(rows, key=lambda r: rank[r.id])
+            self._submit("search", find)
+        else:
+            self._submit("count", lambda: count_articles(store, status=status or None,
+                                                         category=category or None))
+
+    def _submit(self, key: object, fn: Callable[[], Any]) -> None:
+        self._pool.start(_Load(self._signals, self._generation, key, fn))
+
+    def wait(self, msecs: int = 5000) -> bool:
+        """Block until queued reads are done (tests, shutdown)."""
+        return self._pool.waitForDone(msecs)
+
+    def _delivered(self, generation: int, key: object, result: object) -> None:
+        if generation != self._generation:
+            return  # an answer to an older question
+        if isinstance(result, Exception):
+            self.failed.emit(str(result))
+            self.loading_changed.emit(False)
+            return
+        if key == "search":
+            self.beginResetModel()
+            self._hits, self._pages = list(result), OrderedDict()
+            self._count = len(self._hits)
+            self.endResetModel()
+        elif key == "count":
+            self.beginResetModel()
+            self._hits, self._pages, self._count = None, OrderedDict(), int(result)
+            self.endResetModel()
+        else:
+            self._page_loaded(int(key), list(result))
+        if not self._pending:
+            self.loading_changed.emit(False)
+
+    def _page_loaded(self, page: int, rows: list[ArticleRow]) -> None:
+        self._pending.discard(page)
+        self._pages[page] = rows
+        while len(self._pages) > KEEP_PAGES:
+            self._pages.popitem(last=False)
+        first = page * PAGE
+        last = min(first + PAGE, self._count) - 1
+        if last >= first:
+            self.dataChanged.emit(self.index(first, 0), self.index(last, len(COLUMNS) - 1))
+
+    def _request_page(self, page: int) -> None:
+        if page in self._pending:
+            return
+        self._pending.add(page)
+        store, status, category = self._store, self._status or None, self._category or None
+        self._submit(page, lambda: list_articles(store, status=status, category=category,
+                                                 offset=page * PAGE, limit=PAGE))
+
+    # -- rows -----------------------------------------------------------------------------
+    def row_at(self, row: int) -> ArticleRow | None:
+        """The article shown in ``row``, or None while its page is still being read."""
+        if row < 0 or row >= self._count:
+            return None
+        if self._hits is not None:
+            return self._hits[row]
+        page, offset = divmod(row, PAGE)
+        rows = self._pages.get(page)
+        if rows is None:
+            self._request_page(page)
+            return None
+        self._pages.move_to_end(page)
+        return rows[offset] if offset < len(rows) else None
+
+    def row_of(self, article_id: int) -> int:
+        """Row of a loaded article, or -1."""
+        if self._hits is not None:
+            return next((i for i, r in enumerate(self._hits) if r.id == article_id), -1)
+        for page, rows in self._pages.items():
+            for i, r in enumerate(rows):
+                if r.id == article_id:
+                    return page * PAGE + i
+        return -1
+
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else self._count
+
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.tr(COLUMNS[section])
+        return None
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        row = self.row_at(index.row())
+        col = index.column()
+        if row is None:
+            return self.tr("Loading…") if role == Qt.ItemDataRole.DisplayRole and col == 0 else None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (row.title or self.tr("(untitled)"), str(row.status).lower(), _date_text(row))[col]
+        if role == ID_ROLE:
+            return row.id
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{row.title}\n/{row.slug}/ · {row.category or '—'} · {str(row.status).lower()}"
+        if role == Qt.ItemDataRole.DecorationRole and col == 1:
+            return icons.get(str(row.status).lower())
+        return None
+
+
+class ArticleListPanel(QWidget):
+    """Search box, status and category filters above the article table."""
+
+    article_activated = Signal(int)
+
+    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._store = store
+        self.model = ArticleListModel(store, self)
+        self.search_box = QLineEdit(placeholderText=self.tr("Search all articles…"))
+        self.search_box.setObjectName("article-search")
+        self.search_box.setClearButtonEnabled(True)
+        self.search_box.addAction(icons.get("find"), QLineEdit.ActionPosition.LeadingPosition)
+        self.status_filter = QComboBox(objectName="status-filter")
+        self.status_filter.addItem(self.tr("Any status"), "")
+        for status in Status:
+            self.status_filter.addItem(icons.get(status.value), self.tr(status.value.title()), status.value)
+        self.category_filter = QComboBox(objectName="category-filter")
+        self.notice = QLabel(objectName="list-notice")
+        self.view = self._make_view()
+        self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self._apply_search)
+        self._layout()
+        self.refresh_categories()
+        self.search_box.textChanged.connect(lambda _t: self._search_timer.start())
+        self.status_filter.currentIndexChanged.connect(self._filters_changed)
+        self.category_filter.currentIndexChanged.connect(self._filters_changed)
+        self.view.activated.connect(self._activated)
+        self.view.clicked.connect(self._activated)
+        self.model.loading_changed.connect(self._loading)
+        self.model.failed.connect(lambda msg: self.notice.setText(self.tr("Cannot list: ") + msg))
+        self.model.reload()
+
+    def _make_view(self) -> QTreeView:
+        view = QTreeView(objectName="article-list")
+        view.setModel(self.model)
+        view.setRootIsDecorated(False)
+        view.setUniformRowHeights(True)
+        view.setAlternatingRowColors(True)
+        header = view.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        return view
+
+    def _layout(self) -> None:
+        filters = QHBoxLayout()
+        filters.setContentsMargins(0, 0, 0, 0)
+        filters.addWidget(self.status_filter, 1)
+        filters.addWidget(self.category_filter, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 0, 6)
+        layout.addWidget(self.search_box)
+        layout.addLayout(filters)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.notice)
+
+    def refresh_categories(self) -> None:
+        current = self.category_filter.currentData() or ""
+        self.category_filter.blockSignals(True)
+        self.category_filter.clear()
+        self.category_filter.addItem(self.tr("Any category"), "")
+        for name in categories(self._store):
+            self.category_filter.addItem(name, name)
+        self.category_filter.setCurrentIndex(max(0, self.category_filter.findData(current)))
+        self.category_filter.blockSignals(False)
+
+    def _apply_search(self) -> None:
+        self.model.set_filter(query=self.search_box.text())
+
+    def _filters_changed(self) -> None:
+        self.model.set_filter(status=self.status_filter.currentData() or "",
+                              category=self.category_filter.currentData() or "")
+
+    def _loading(self, busy: bool) -> None:
+        if busy:
+            self.notice.setText(self.tr("Reading…"))
+            return
+        count = self.model.rowCount()
+        if self.model.query:
+            text = self.tr("%n match(es)", "", count)
+        else:
+            text = self.tr("%n article(s)", "", count)
+        self.notice.setText(text)
+
+    def _activated(self, index: QModelIndex) -> None:
+        article_id = self.model.data(index, ID_ROLE)
+        if article_id is not None:
+            self.article_activated.emit(int(article_id))
+
+    def select_article(self, article_id: int) -> None:
+        """Highlight an article's row when it is loaded (without emitting activation)."""
+        row = self.model.row_of(article_id)
+        if row >= 0:
+            self.view.setCurrentIndex(self.model.index(row, 0))
+
+    def selected_id(self) -> int | None:
+        index = self.view.currentIndex()
+        value = self.model.data(index, ID_ROLE) if index.isValid() else None
+        return int(value) if value is not None else None

@@ -1,0 +1,349 @@
+"""The article editor: metadata form (undoable through the article's QUndoStack) and markdown body."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from PySide6.QtCore import QDateTime, Qt, Signal
+from PySide6.QtGui import QAction, QFont, QUndoStack
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateTimeEdit,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from digest_desk.domain import Article, Status
+from digest_desk.domain.slugs import SlugError, slugify, validate_slug
+from digest_desk.store import Store
+from digest_desk.store.articles import categories, slug_is_free, suggest_slug
+from digest_desk.ui import icons
+from digest_desk.ui.commands import SetFieldCommand
+from digest_desk.ui.markdown_edit import MarkdownEdit
+
+LABELS = {
+    "title": "headline", "slug": "slug", "summary": "summary", "author": "author",
+    "category": "category", "tags": "tags", "status": "status", "published_at": "publication date",
+    "image_id": "featured image", "image_alt": "image alt text",
+}
+
+
+def _tags(text: str) -> list[str]:
+    return [t.strip() for t in text.split(",") if t.strip()]
+
+
+class ArticleEditor(QWidget):
+    """Edits one article at a time; ``edited`` fires on any change of its content."""
+
+    edited = Signal()
+    slug_problem = Signal(str)  # "" when the slug is fine
+
+    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._store = store
+        self.article: Article | None = None
+        self.stack: QUndoStack | None = None
+        self._values: dict[str, Any] = {}
+        self._loading = False
+        self.slug_auto = True
+        self.image_name = ""
+        self._build()
+        self._connect()
+        self.setEnabled(False)
+
+    # -- construction ---------------------------------------------------------------------
+    def _build(self) -> None:
+        self.title_edit = QLineEdit(objectName="title-edit", placeholderText=self.tr("Headline"))
+        font = QFont(self.title_edit.font())
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        font.setBold(True)
+        self.title_edit.setFont(font)
+        self.slug_edit = QLineEdit(objectName="slug-edit")
+        self.slug_state = QLabel(objectName="slug-state")
+        self.summary_edit = QLineEdit(objectName="summary-edit", placeholderText=self.tr("One-sentence summary"))
+        self.author_edit = QLineEdit(objectName="author-edit")
+        self.category_edit = QComboBox(objectName="category-edit", editable=True)
+        self.tags_edit = QLineEdit(objectName="tags-edit", placeholderText=self.tr("comma, separated"))
+        self.status_edit = QComboBox(objectName="status-edit")
+        for status in Status:
+            self.status_edit.addItem(icons.get(status.value), self.tr(status.value.title()), status.value)
+        self.date_set = QCheckBox(self.tr("Published on"), objectName="date-set")
+        self.date_edit = QDateTimeEdit(objectName="date-edit", calendarPopup=True)
+        self.date_edit.setDisplayFormat("yyyy-MM-dd HH:mm")
+        self.image_button = QPushButton(icons.get("image"), self.tr("Choose…"), objectName="image-button")
+        self.image_clear = QPushButton(icons.get("clear"), "", objectName="image-clear")
+        self.image_clear.setToolTip(self.tr("Remove the featured image"))
+        self.image_label = QLabel(self.tr("none"), objectName="image-label")
+        self.image_alt_edit = QLineEdit(objectName="image-alt-edit", placeholderText=self.tr("Describe the picture"))
+        self.body = MarkdownEdit(self)
+        self.toolbar = QToolBar(self.tr("Formatting"), objectName="format-toolbar")
+        self.toolbar.setIconSize(self.toolbar.iconSize() * 0.8)
+        self.details = self._details_widget()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 0)
+        layout.setSpacing(4)
+        layout.addWidget(self.title_edit)
+        layout.addWidget(self.details)
+        layout.addWidget(self.toolbar)
+        layout.addWidget(self.body, 1)
+
+    def _details_widget(self) -> QWidget:
+        box = QWidget(objectName="details")
+        form = QFormLayout(box)
+        form.setContentsMargins(0, 0, 0, 0)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        slug_row = QHBoxLayout()
+        slug_row.addWidget(self.slug_edit, 1)
+        slug_row.addWidget(self.slug_state)
+        form.addRow(self.tr("Slug"), slug_row)
+        form.addRow(self.tr("Summary"), self.summary_edit)
+        people = QHBoxLayout()
+        people.addWidget(self.author_edit, 1)
+        people.addWidget(QLabel(self.tr("Category")))
+        people.addWidget(self.category_edit, 1)
+        form.addRow(self.tr("Author"), people)
+        form.addRow(self.tr("Tags"), self.tags_edit)
+        state = QHBoxLayout()
+        state.addWidget(self.status_edit)
+        state.addSpacing(12)
+        state.addWidget(self.date_set)
+        state.addWidget(self.date_edit, 1)
+        form.addRow(self.tr("Status"), state)
+        image = QHBoxLayout()
+        image.addWidget(self.image_button)
+        image.addWidget(self.image_clear)
+        image.addWidget(self.image_label, 1)
+        form.addRow(self.tr("Image"), image)
+        form.addRow(self.tr("Alt text"), self.image_alt_edit)
+        return box
+
+    def _connect(self) -> None:
+        self.title_edit.textEdited.connect(lambda t: self._push("title", t))
+        self.slug_edit.textEdited.connect(self._slug_typed)
+        self.summary_edit.textEdited.connect(lambda t: self._push("summary", t))
+        self.author_edit.textEdited.connect(lambda t: self._push("author", t))
+        self.category_edit.currentTextChanged.connect(lambda t: self._push("category", t.strip()))
+        self.tags_edit.textEdited.connect(lambda t: self._push("tags", _tags(t)))
+        self.status_edit.currentIndexChanged.connect(
+            lambda _i: self._push("status", self.status_edit.currentData()))
+        self.date_set.toggled.connect(lambda _on: self._push("published_at", self._date_value()))
+        self.date_edit.dateTimeChanged.connect(lambda _d: self._push("published_at", self._date_value()))
+        self.image_alt_edit.textEdited.connect(lambda t: self._push("image_alt", t))
+        self.image_clear.clicked.connect(lambda: self._push("image_id", None))
+        self.body.textChanged.connect(self._body_changed)
+
+    def add_format_actions(self, actions: list[QAction | None]) -> None:
+        for action in actions:
+            if action is None:
+                self.toolbar.addSeparator()
+            else:
+                self.toolbar.addAction(action)
+
+    # -- loading and reading --------------------------------------------------------------
+    def load(self, article: Article, stack: QUndoStack) -> None:
+        """Show ``article`` (a detached copy); structured edits go to ``stack``."""
+        self._loading = True
+        self.article, self.stack = article, stack
+        self.refresh_categories()
+        values = {name: getattr(article, name) for name in LABELS if name != "slug"}
+        values["slug"] = article.slug
+        values["status"] = str(article.status)
+        values["tags"] = list(article.tags or [])
+        self._values = values
+        self.slug_auto = str(article.status) != Status.PUBLISHED.value and (
+            slugify(article.title) == "" or article.slug.startswith(slugify(article.title)))
+        for name, value in values.items():
+            self._show(name, value)
+        self.body.setPlainText(article.body)
+        self.body.document().clearUndoRedoStacks()
+        self.body.document().setModified(False)
+        self._show_slug_state("")
+        self._loading = False
+        self.setEnabled(True)
+
+    def clear(self) -> None:
+        self._loading = True
+        self.article, self.stack = None, None
+        for edit in (self.title_edit, self.slug_edit, self.summary_edit, self.author_edit,
+                     self.tags_edit, self.image_alt_edit):
+            edit.clear()
+        self.body.clear()
+        self._loading = False
+        self.setEnabled(False)
+
+    def refresh_categories(self) -> None:
+        self.category_edit.blockSignals(True)
+        text = self.category_edit.currentText()
+        self.category_edit.clear()
+        self.category_edit.addItems(categories(self._store))
+        self.category_edit.setCurrentText(text)
+        self.category_edit.blockSignals(False)
+
+    def value(self, name: str) -> Any:
+        return self._values[name]
+
+    def edited_copy(self) -> Article:
+        """The article as currently edited (a new detached object; slug handled separately)."""
+        assert self.article is not None
+        data = self.article.model_dump()
+        data.update({k: v for k, v in self._values.items() if k != "slug"})
+        data["body"] = self.body.toPlainText()
+        copy = Article(**data)
+        copy.links = list(self.article.links)
+        return copy
+
+    def snapshot(self) -> dict[str, Any]:
+        data = dict(self._values)
+        data["body"] = self.body.toPlainText()
+        return data
+
+    def wanted_slug(self) -> str | None:
+        """The slug to store, or None when the typed one is unusable (the old one stays)."""
+        slug = self._values.get("slug", "")
+        try:
+            validate_slug(slug)
+        except SlugError:
+            return None
+        return slug
+
+    def mark_saved(self, article: Article) -> None:
+        """Take the stored version number (and the slug the store settled on)."""
+        assert self.article is not None
+        self.article.version = article.version
+        self.article.id = article.id
+        self.article.slug = article.slug
+        if article.slug != self._values.get("slug") and self.slug_auto:
+            self._values["slug"] = article.slug
+            self._show("slug", article.slug)
+
+    # -- field changes (through the undo stack) -------------------------------------------
+    def _push(self, name: str, value: Any) -> None:
+        if self._loading or self.stack is None or self._values.get(name) == value:
+            return
+        old = self._values.get(name)
+        self.stack.push(SetFieldCommand(self, name, LABELS[name], old, value))
+
+    def apply_field(self, name: str, value: Any) -> None:
+        """Set a field (called by undo commands): stores the value, updates the widget."""
+        self._values[name] = value
+        self._show(name, value)
+        if name == "title" and self.slug_auto:
+            slug = suggest_slug(self._store, value or "", self.article.id if self.article else None)
+            self._values["slug"] = slug
+            self._show("slug", slug)
+            self._show_slug_state("")
+        if name == "slug":
+            self._check_slug(value)
+        if not self._loading:
+            self.edited.emit()
+
+    def apply_snapshot(self, data: dict[str, Any]) -> None:
+        """Put a whole snapshot back (revision restore and its undo)."""
+        for name in LABELS:
+            if name in data:
+                value = data[name]
+                if name == "published_at" and isinstance(value, str):
+                    value = datetime.fromisoformat(value)
+                self._values[name] = value
+                self._show(name, value)
+        if "body" in data and data["body"] != self.body.toPlainText():
+            self.body.replace_all(data["body"])
+        self.edited.emit()
+
+    def _slug_typed(self, text: str) -> None:
+        self.slug_auto = False
+        self._push("slug", text.strip())
+
+    def _check_slug(self, slug: str) -> None:
+        try:
+            validate_slug(slug)
+        except SlugError as exc:
+            self._show_slug_state(str(exc))
+            return
+        exclude = self.article.id if self.article else None
+        if not slug_is_free(self._store, slug, exclude):
+            self._show_slug_state(self.tr("Another article already uses this slug."))
+        else:
+            self._show_slug_state("")
+
+    def _show_slug_state(self, problem: str) -> None:
+        if problem:
+            self.slug_state.setPixmap(icons.get("error").pixmap(16, 16))
+            self.slug_state.setToolTip(problem)
+        else:
+            self.slug_state.setPixmap(icons.get("ok").pixmap(16, 16))
+            self.slug_state.setToolTip(self.tr("This slug is free"))
+        self.slug_edit.setToolTip(problem)
+        self.slug_problem.emit(problem)
+
+    def _body_changed(self) -> None:
+        if not self._loading:
+            self.edited.emit()
+
+    # -- widgets <-> values ---------------------------------------------------------------
+    def _date_value(self) -> datetime | None:
+        if not self.date_set.isChecked():
+            return None
+        return self.date_edit.dateTime().toPython().astimezone(UTC).replace(microsecond=0)
+
+    def _show(self, name: str, value: Any) -> None:
+        widget_blockers = [self.title_edit, self.slug_edit, self.summary_edit, self.author_edit,
+                           self.category_edit, self.tags_edit, self.status_edit, self.date_set,
+                           self.date_edit, self.image_alt_edit]
+        for w in widget_blockers:
+            w.blockSignals(True)
+        try:
+            self._show_unblocked(name, value)
+        finally:
+            for w in widget_blockers:
+                w.blockSignals(False)
+
+    def _show_unblocked(self, name: str, value: Any) -> None:
+        simple = {"title": self.title_edit, "slug": self.slug_edit, "summary": self.summary_edit,
+                  "author": self.author_edit, "image_alt": self.image_alt_edit}
+        if name in simple:
+            edit = simple[name]
+            if edit.text() != (value or ""):
+                edit.setText(value or "")
+        elif name == "category":
+            self.category_edit.setCurrentText(value or "")
+        elif name == "tags":
+            if _tags(self.tags_edit.text()) != list(value or []):
+                self.tags_edit.setText(", ".join(value or []))
+        elif name == "status":
+            self.status_edit.setCurrentIndex(max(0, self.status_edit.findData(str(value))))
+        elif name == "published_at":
+            self.date_set.setChecked(value is not None)
+            self.date_edit.setEnabled(value is not None)
+            when = value or datetime.now(UTC)
+            self.date_edit.setDateTime(QDateTime(when.astimezone()))
+        elif name == "image_id":
+            self._show_image(value)
+
+    def _show_image(self, image_id: int | None) -> None:
+        from digest_desk.domain import Image
+
+        if image_id is None:
+            self.image_label.setText(self.tr("none"))
+            self.image_name = ""
+            return
+        with self._store.read() as session:
+            image = session.get(Image, image_id)
+        if image is None:
+            self.image_label.setText(self.tr("missing picture (id %1)").replace("%1", str(image_id)))
+            return
+        self.image_name = image.name
+        self.image_label.setText(f"{image.name} · {image.width}×{image.height}")
+        self.image_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+    def set_featured_image(self, image_id: int | None) -> None:
+        """Choose the featured image (undoable)."""
+        self._push("image_id", image_id)

@@ -1,0 +1,337 @@
+"""The workstation window: article list, editor and previews side by side, with docks and menus."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QUndoStack
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QWidget,
+)
+
+from digest_desk import __version__
+from digest_desk.domain import Article, Site
+from digest_desk.store import NotFoundError, Store, StoreError
+from digest_desk.store.articles import get_article
+from digest_desk.store.site import get_site
+from digest_desk.ui import conflicts, icons
+from digest_desk.ui.actions import ActionId as A
+from digest_desk.ui.actions import ActionRegistry
+from digest_desk.ui.article_list import ArticleListPanel
+from digest_desk.ui.autosave import Autosaver
+from digest_desk.ui.editor import ArticleEditor
+from digest_desk.ui.live import LiveViews
+from digest_desk.ui.menus import FORMAT_BAR, build_menus, build_toolbar
+from digest_desk.ui.operations import ArticleOperations
+from digest_desk.ui.status import StatusReadouts
+from digest_desk.ui.theme import ThemeManager, ThemeMode
+
+APP_TITLE = "Digest Desk"
+
+
+class MainWindow(QMainWindow):
+    """Owns the actions, the per-article undo stacks, autosave and the layout; panels do the rest."""
+
+    def __init__(self, store: Store, settings: QSettings, theme: ThemeManager) -> None:
+        super().__init__()
+        self.setObjectName("main-window")
+        self.store, self.settings, self.theme = store, settings, theme
+        self.site: Site = get_site(store)
+        self.stacks: dict[int, QUndoStack] = {}
+        self.library_stack = QUndoStack(self)
+        self.actions = ActionRegistry(self)
+        self.list_panel = ArticleListPanel(store, self)
+        self.editor = ArticleEditor(store, self)
+        self.editor.add_format_actions([self.actions[a] if a else None for a in FORMAT_BAR])
+        self.autosaver = Autosaver(store, self.editor, self._resolve_conflict, self)
+        self.live = LiveViews(self)
+        self.readouts = StatusReadouts(self.statusBar())
+        self.ops = ArticleOperations(self)
+        self._build_layout()
+        build_menus(self, self.actions)
+        build_toolbar(self, self.actions)
+        self._connect()
+        self._sync_theme_actions()
+        self.resize(1400, 900)
+        self._restore_layout()
+        self._update_title()
+        self._update_enabled()
+
+    # -- layout ---------------------------------------------------------------------------
+    def _build_layout(self) -> None:
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self, objectName="main-splitter")
+        self.splitter.addWidget(self.list_panel)
+        self.splitter.addWidget(self.editor)
+        self.splitter.addWidget(self.live.preview)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 4)
+        self.splitter.setStretchFactor(2, 5)
+        self.splitter.setSizes([300, 500, 600])
+        self.setCentralWidget(self.splitter)
+        self.checks_dock = self._dock("checks-dock", self.tr("Checks"), self.live.checks,
+                                      Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.links_dock = self._dock("links-dock", self.tr("Related Links"), QWidget(),
+                                     Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.tabifyDockWidget(self.checks_dock, self.links_dock)
+        self.checks_dock.raise_()
+
+    def _dock(self, name: str, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self, objectName=name)
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _connect(self) -> None:
+        act = self.actions
+        act[A.NEW].triggered.connect(self.ops.new_article)
+        act[A.SAVE].triggered.connect(self.save_now)
+        act[A.SITE_SETTINGS].triggered.connect(self.ops.edit_site)
+        act[A.QUIT].triggered.connect(self.close)
+        act[A.UNDO].triggered.connect(self.undo)
+        act[A.REDO].triggered.connect(self.redo)
+        act[A.CUT].triggered.connect(lambda: self._focused_call("cut"))
+        act[A.COPY].triggered.connect(lambda: self._focused_call("copy"))
+        act[A.PASTE].triggered.connect(lambda: self._focused_call("paste"))
+        act[A.FIND].triggered.connect(self._focus_search)
+        body = self.editor.body
+        act[A.BOLD].triggered.connect(body.bold)
+        act[A.ITALIC].triggered.connect(body.italic)
+        act[A.HEADING].triggered.connect(body.heading)
+        act[A.QUOTE].triggered.connect(body.quote)
+        act[A.LIST].triggered.connect(body.bullet_list)
+        act[A.LINK].triggered.connect(self.ops.insert_link)
+        act[A.INSERT_IMAGE].triggered.connect(self.ops.choose_body_image)
+        act[A.DUPLICATE].triggered.connect(self.ops.duplicate_article)
+        self.editor.image_button.clicked.connect(self.ops.choose_featured_image)
+        act[A.DELETE].triggered.connect(self.ops.delete_article)
+        act[A.REVISIONS].triggered.connect(self.ops.show_revisions)
+        act[A.OPEN_STANDARD].triggered.connect(self.ops.open_in_browser)
+        act[A.THEME_SYSTEM].triggered.connect(lambda: self.theme.set_mode(ThemeMode.SYSTEM))
+        act[A.THEME_LIGHT].triggered.connect(lambda: self.theme.set_mode(ThemeMode.LIGHT))
+        act[A.THEME_DARK].triggered.connect(lambda: self.theme.set_mode(ThemeMode.DARK))
+        act[A.DEVICE_PHONE].triggered.connect(lambda: self.live.set_device("phone"))
+        act[A.DEVICE_DESKTOP].triggered.connect(lambda: self.live.set_device("desktop"))
+        act[A.TOGGLE_DETAILS].toggled.connect(self.editor.details.setVisible)
+        act[A.EXPORT_SITE].triggered.connect(lambda: self.ops.export(False))
+        act[A.EXPORT_ARTICLE].triggered.connect(lambda: self.ops.export(True))
+        act[A.ABOUT].triggered.connect(self.about)
+        act[A.ABOUT_QT].triggered.connect(QApplication.aboutQt)
+        self.theme.changed.connect(self._theme_changed)
+        self.list_panel.article_activated.connect(self.open_article)
+        self.editor.edited.connect(self.live.schedule)
+        self.editor.body.line_changed.connect(self._line_changed)
+        self.autosaver.state_changed.connect(lambda _s: self._update_title())
+        self.autosaver.saved.connect(self._saved)
+        self.autosaver.failed.connect(lambda msg: self.statusBar().showMessage(msg, 8000))
+        self.library_stack.indexChanged.connect(self._stack_moved)
+        QGuiApplication.instance().focusChanged.connect(self._focus_changed)
+
+    # -- opening and saving ---------------------------------------------------------------
+    @property
+    def article(self) -> Article | None:
+        return self.editor.article
+
+    def stack_for(self, article_id: int) -> QUndoStack:
+        stack = self.stacks.get(article_id)
+        if stack is None:
+            stack = QUndoStack(self)
+            stack.indexChanged.connect(self._stack_moved)
+            self.stacks[article_id] = stack
+        return stack
+
+    def leave_article(self) -> bool:
+        """Save the open article before something else is shown; False when that failed."""
+        if self.editor.article is None:
+            return True
+        return self.autosaver.end_session()
+
+    def open_article(self, article_id: int) -> bool:
+        if self.article is not None and self.article.id == article_id:
+            return True
+        if not self.leave_article():
+            return False
+        return self.load_article(article_id)
+
+    def load_article(self, article_id: int) -> bool:
+        """Show an article from the store (no save of what was open)."""
+        try:
+            article = get_article(self.store, article_id)
+        except NotFoundError as exc:
+            self.statusBar().showMessage(str(exc), 8000)
+            return False
+        self.editor.load(article, self.stack_for(article_id))
+        self.autosaver.reset()
+        self.settings.setValue("session/last_article", article_id)
+        self.list_panel.select_article(article_id)
+        self.readouts.show_line(1)
+        self.live.article_opened()
+        self._update_title()
+        self._update_enabled()
+        return True
+
+    def close_article(self) -> None:
+        self.editor.clear()
+        self.autosaver.reset()
+        self.live.article_closed()
+        self.readouts.clear()
+        self._update_title()
+        self._update_enabled()
+
+    def save_now(self) -> None:
+        if self.article is not None and self.autosaver.save_now():
+            self.statusBar().showMessage(self.tr("Saved, revision recorded."), 4000)
+
+    def _saved(self, stored: Article) -> None:
+        self.list_panel.model.reload()
+        self.list_panel.refresh_categories()
+
+    def _resolve_conflict(self, exc: StoreError) -> bool:
+        choice = conflicts.ask(self, exc)
+        if choice is conflicts.Choice.KEEP_MINE:
+            conflicts.keep_mine(self.store, self.editor)
+            return True
+        article_id = conflicts.load_theirs(self.store, self.editor)
+        self.load_article(article_id)
+        return False
+
+    def _focus_changed(self, old: QWidget | None, new: QWidget | None) -> None:
+        inside_old = old is not None and self.editor.isAncestorOf(old)
+        inside_new = new is not None and self.editor.isAncestorOf(new)
+        if inside_old and not inside_new:
+            self.autosaver.flush()
+
+    # -- undo -----------------------------------------------------------------------------
+    def _article_stack(self) -> QUndoStack | None:
+        return self.stacks.get(self.article.id) if self.article is not None else None
+
+    def _newest_stack(self, redo: bool) -> QUndoStack | None:
+        """The stack whose next undo (or redo) step is the most recent one."""
+        best, best_seq = None, -1
+        for stack in (self._article_stack(), self.library_stack):
+            if stack is None:
+                continue
+            can = stack.canRedo() if redo else stack.canUndo()
+            if not can:
+                continue
+            cmd = stack.command(stack.index() if redo else stack.index() - 1)
+            seq = getattr(cmd, "seq", 0)
+            if (seq < best_seq) if redo else (seq > best_seq):
+                best, best_seq = stack, seq
+            elif best is None:
+                best, best_seq = stack, seq
+        return best
+
+    def undo(self) -> None:
+        body = self.editor.body
+        if body.hasFocus() and body.document().isUndoAvailable():
+            body.undo()
+            return
+        stack = self._newest_stack(redo=False)
+        if stack is not None:
+            stack.undo()
+
+    def redo(self) -> None:
+        body = self.editor.body
+        if body.hasFocus() and body.document().isRedoAvailable():
+            body.redo()
+            return
+        stack = self._newest_stack(redo=True)
+        if stack is not None:
+            stack.redo()
+
+    def _focused_call(self, name: str) -> None:
+        widget = QApplication.focusWidget()
+        if widget is not None and hasattr(widget, name):
+            getattr(widget, name)()
+
+    # -- small reactions ------------------------------------------------------------------
+    def _focus_search(self) -> None:
+        self.list_panel.search_box.setFocus()
+        self.list_panel.search_box.selectAll()
+
+    def _line_changed(self, line: int) -> None:
+        self.readouts.show_line(line)
+        self.live.follow_line(line)
+
+    def _theme_changed(self, dark: bool) -> None:
+        self.actions.refresh_icons()
+        self.editor.body.highlighter.set_dark(dark)
+        self._sync_theme_actions()
+
+    def _sync_theme_actions(self) -> None:
+        ids = {ThemeMode.SYSTEM: A.THEME_SYSTEM, ThemeMode.LIGHT: A.THEME_LIGHT, ThemeMode.DARK: A.THEME_DARK}
+        self.actions[ids[self.theme.mode]].setChecked(True)
+
+    def _update_title(self) -> None:
+        if self.article is None:
+            self.setWindowTitle(APP_TITLE)
+            return
+        title = self.editor.value("title") or self.tr("Untitled")
+        self.setWindowTitle(f"{title} — {self.tr(self.autosaver.state.value)} — {APP_TITLE}")
+
+    def _stack_moved(self, _index: int = 0) -> None:
+        self._update_enabled()
+
+    def _update_enabled(self) -> None:
+        has = self.article is not None
+        for action_id in (A.SAVE, A.DUPLICATE, A.DELETE, A.REVISIONS, A.OPEN_STANDARD, A.EXPORT_ARTICLE,
+                          A.BOLD, A.ITALIC, A.HEADING, A.LINK, A.QUOTE, A.LIST, A.INSERT_IMAGE):
+            self.actions[action_id].setEnabled(has)
+
+    def about(self) -> None:
+        QMessageBox.about(self, self.tr("About Digest Desk"), self.tr(
+            "<h3>Digest Desk %1</h3><p>Write an article once; publish a standard page and a "
+            "simplified AMP page.</p>").replace("%1", __version__))
+
+    # -- persistence ----------------------------------------------------------------------
+    def _restore_layout(self) -> None:
+        s = self.settings
+        geometry, state, sizes = s.value("window/geometry"), s.value("window/state"), s.value("window/splitter")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        if state is not None:
+            self.restoreState(state)
+        if sizes is not None:
+            self.splitter.restoreState(sizes)
+        details = s.value("view/details", True)
+        self.actions[A.TOGGLE_DETAILS].setChecked(str(details).lower() in ("true", "1"))
+        self.editor.details.setVisible(self.actions[A.TOGGLE_DETAILS].isChecked())
+        device = str(s.value("view/device", "desktop"))
+        self.actions[A.DEVICE_PHONE if device == "phone" else A.DEVICE_DESKTOP].setChecked(True)
+        self.live.set_device(device)
+
+    def save_layout(self) -> None:
+        s = self.settings
+        s.setValue("window/geometry", self.saveGeometry())
+        s.setValue("window/state", self.saveState())
+        s.setValue("window/splitter", self.splitter.saveState())
+        s.setValue("view/details", self.actions[A.TOGGLE_DETAILS].isChecked())
+        s.setValue("view/device", self.live.device)
+        s.sync()
+
+    def last_article_id(self) -> int | None:
+        value = self.settings.value("session/last_article")
+        try:
+            return int(value) if value is not None else None
+        except (TypeError, ValueError):
+            return None
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.leave_article():
+            event.ignore()
+            return
+        self.save_layout()
+        self.live.shutdown()
+        self.list_panel.model.wait(3000)
+        event.accept()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        QTimer.singleShot(0, self.live.refresh_now)
+
+    def set_icon(self) -> None:
+        self.setWindowIcon(icons.get("app"))

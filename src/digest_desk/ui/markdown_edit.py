@@ -1,0 +1,214 @@
+"""The markdown body editor: syntax highlighting, formatting commands, counts and the cursor's line."""
+
+from __future__ import annotations
+
+import re
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontDatabase,
+    QGuiApplication,
+    QPalette,
+    QSyntaxHighlighter,
+    QTextCharFormat,
+    QTextCursor,
+    QTextDocument,
+)
+from PySide6.QtWidgets import QPlainTextEdit, QWidget
+
+WORDS_PER_MINUTE = 230
+_WORD = re.compile(r"\w+(?:['’-]\w+)*", re.UNICODE)
+
+_INLINE_RULES = (
+    ("code", re.compile(r"`[^`\n]+`")),
+    ("bold", re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")),
+    ("italic", re.compile(r"(?<![*_\w])([*_])(?=\S)(?!\1)(.+?)(?<=\S)\1(?![*_\w])")),
+    ("link", re.compile(r"!?\[[^\]\n]*\]\([^)\n]*\)")),
+    ("url", re.compile(r"<https?://[^>\s]+>|https?://\S+")),
+)
+_LINE_RULES = (
+    ("heading", re.compile(r"^#{1,6}\s.*$")),
+    ("quote", re.compile(r"^\s{0,3}>.*$")),
+    ("list", re.compile(r"^\s*(?:[-*+]|\d+[.)])\s")),
+    ("rule", re.compile(r"^\s{0,3}(?:-{3,}|\*{3,}|_{3,})\s*$")),
+)
+_FENCE = re.compile(r"^\s{0,3}(```|~~~)")
+IN_FENCE = 1
+
+
+def _formats(dark: bool) -> dict[str, QTextCharFormat]:
+    colours = {
+        "heading": "#7fb4ff" if dark else "#1f4f96",
+        "quote": "#9aa5b1" if dark else "#5b6570",
+        "list": "#e0a458" if dark else "#a35d00",
+        "rule": "#9aa5b1" if dark else "#8a939c",
+        "code": "#c3e88d" if dark else "#2e7d32",
+        "link": "#6cb6ff" if dark else "#0b61c4",
+        "url": "#6cb6ff" if dark else "#0b61c4",
+        "bold": "",
+        "italic": "",
+    }
+    out: dict[str, QTextCharFormat] = {}
+    for name, colour in colours.items():
+        fmt = QTextCharFormat()
+        if colour:
+            fmt.setForeground(QColor(colour))
+        if name in ("heading", "bold"):
+            fmt.setFontWeight(QFont.Weight.Bold)
+        if name in ("italic", "quote"):
+            fmt.setFontItalic(True)
+        out[name] = fmt
+    return out
+
+
+class MarkdownHighlighter(QSyntaxHighlighter):
+    """Colours headings, emphasis, links, quotes, lists and code in the body."""
+
+    def __init__(self, document: QTextDocument, dark: bool = False) -> None:
+        super().__init__(document)
+        self._fmt = _formats(dark)
+
+    def set_dark(self, dark: bool) -> None:
+        self._fmt = _formats(dark)
+        self.rehighlight()
+
+    def highlightBlock(self, text: str) -> None:
+        in_fence = self.previousBlockState() == IN_FENCE
+        if _FENCE.match(text):
+            self.setFormat(0, len(text), self._fmt["code"])
+            self.setCurrentBlockState(0 if in_fence else IN_FENCE)
+            return
+        if in_fence:
+            self.setFormat(0, len(text), self._fmt["code"])
+            self.setCurrentBlockState(IN_FENCE)
+            return
+        self.setCurrentBlockState(0)
+        for name, rule in _LINE_RULES:
+            match = rule.match(text)
+            if match:
+                self.setFormat(match.start(), match.end() - match.start(), self._fmt[name])
+        for name, rule in _INLINE_RULES:
+            for match in rule.finditer(text):
+                self.setFormat(match.start(), match.end() - match.start(), self._fmt[name])
+
+
+def text_stats(text: str) -> tuple[int, int, int]:
+    """Words, characters and reading time in minutes (at least 1 when there is any text)."""
+    words = len(_WORD.findall(text))
+    minutes = (words + WORDS_PER_MINUTE - 1) // WORDS_PER_MINUTE
+    return words, len(text), minutes
+
+
+class MarkdownEdit(QPlainTextEdit):
+    """A plain-text editor for markdown with formatting commands that keep the text undoable."""
+
+    line_changed = Signal(int)  # 1-based line of the cursor
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("body-editor")
+        font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        font.setPointSizeF(max(font.pointSizeF(), 10.5))
+        self.setFont(font)
+        self.setTabChangesFocus(False)
+        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.setPlaceholderText(self.tr("Write the story in markdown…"))
+        dark = QGuiApplication.palette().color(QPalette.ColorRole.Base).lightness() < 128
+        self.highlighter = MarkdownHighlighter(self.document(), dark)
+        self._line = 1
+        self.cursorPositionChanged.connect(self._cursor_moved)
+
+    def current_line(self) -> int:
+        return self.textCursor().blockNumber() + 1
+
+    def _cursor_moved(self) -> None:
+        line = self.current_line()
+        if line != self._line:
+            self._line = line
+            self.line_changed.emit(line)
+
+    def go_to_line(self, line: int) -> None:
+        block = self.document().findBlockByNumber(max(0, line - 1))
+        if block.isValid():
+            cursor = QTextCursor(block)
+            self.setTextCursor(cursor)
+            self.centerCursor()
+            self.setFocus()
+
+    def replace_all(self, text: str) -> None:
+        """Swap the whole body as one undoable edit (restores, fixes)."""
+        cursor = QTextCursor(self.document())
+        cursor.beginEditBlock()
+        cursor.select(QTextCursor.SelectionType.Document)
+        cursor.insertText(text)
+        cursor.endEditBlock()
+
+    # -- formatting -----------------------------------------------------------------------
+    def wrap_selection(self, marker: str, placeholder: str) -> None:
+        """Put ``marker`` around the selection (or a placeholder word, selected for typing over)."""
+        cursor = self.textCursor()
+        selected = cursor.selectedText() or placeholder
+        cursor.beginEditBlock()
+        cursor.insertText(f"{marker}{selected}{marker}")
+        cursor.endEditBlock()
+        if not self.textCursor().hasSelection() and selected == placeholder:
+            end = cursor.position() - len(marker)
+            cursor.setPosition(end - len(selected))
+            cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(cursor)
+
+    def bold(self) -> None:
+        self.wrap_selection("**", self.tr("bold text"))
+
+    def italic(self) -> None:
+        self.wrap_selection("*", self.tr("italic text"))
+
+    def _selected_blocks(self) -> tuple[QTextCursor, list[str]]:
+        cursor = self.textCursor()
+        start, end = sorted((cursor.anchor(), cursor.position()))
+        cursor.setPosition(start)
+        cursor.movePosition(QTextCursor.MoveOperation.StartOfBlock)
+        cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+        cursor.movePosition(QTextCursor.MoveOperation.EndOfBlock, QTextCursor.MoveMode.KeepAnchor)
+        return cursor, cursor.selectedText().split("\u2029")
+
+    def prefix_lines(self, prefix: str, pattern: str) -> None:
+        """Give each selected line ``prefix``, or take it away when every line has it already."""
+        cursor, lines = self._selected_blocks()
+        rule = re.compile(pattern)
+        if all(rule.match(line) for line in lines if line.strip()):
+            new = [rule.sub("", line, count=1) for line in lines]
+        else:
+            new = [prefix + rule.sub("", line, count=1) if line.strip() else line for line in lines]
+        cursor.beginEditBlock()
+        cursor.insertText("\n".join(new))
+        cursor.endEditBlock()
+        self.setTextCursor(cursor)
+
+    def heading(self) -> None:
+        self.prefix_lines("## ", r"^#{1,6}\s+")
+
+    def quote(self) -> None:
+        self.prefix_lines("> ", r"^>\s?")
+
+    def bullet_list(self) -> None:
+        self.prefix_lines("- ", r"^[-*+]\s+")
+
+    def insert_link(self, url: str) -> None:
+        cursor = self.textCursor()
+        label = cursor.selectedText() or self.tr("link text")
+        cursor.insertText(f"[{label}]({url})")
+        self.setTextCursor(cursor)
+
+    def insert_image(self, name: str, alt: str) -> None:
+        """Insert ``![alt](media/NAME)`` on a line of its own."""
+        cursor = self.textCursor()
+        cursor.beginEditBlock()
+        if cursor.positionInBlock() > 0:
+            cursor.movePosition(QTextCursor.MoveOperation.EndOfBlock)
+            cursor.insertText("\n\n")
+        cursor.insertText(f"![{alt}](media/{name})\n")
+        cursor.endEditBlock()
+        self.setTextCursor(cursor)

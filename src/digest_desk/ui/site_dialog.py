@@ -1,0 +1,131 @@
+"""The site profile dialog (composes the Designer form ui/site_dialog.ui)."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFileDialog, QTableWidgetItem, QWidget
+
+from digest_desk.domain import Site
+from digest_desk.store import Store, StoreError
+from digest_desk.store.site import update_site
+from digest_desk.ui.forms.ui_site_dialog import Ui_SiteDialog
+
+TEXT_FIELDS = {
+    "name": "nameEdit", "tagline": "taglineEdit", "base_url": "baseUrlEdit",
+    "language": "languageEdit", "partner_name": "partnerNameEdit", "partner_url": "partnerUrlEdit",
+    "logo": "logoEdit", "banner_text": "bannerEdit", "banner_link_text": "bannerLinkEdit",
+    "read_more_text": "readMoreEdit", "exit_text": "exitEdit", "related_heading": "relatedEdit",
+}
+
+
+def _is_web_address(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
+def validate(values: dict[str, Any]) -> list[str]:
+    """Plain-language problems with the profile; empty when it can be saved."""
+    problems = []
+    if not values["name"].strip():
+        problems.append("The site needs a name.")
+    if not _is_web_address(values["base_url"]):
+        problems.append("The address must be a full web address such as https://news.example.com/.")
+    language = values["language"].strip()
+    if not language or not all(part.isalnum() for part in language.split("-")):
+        problems.append("The language must be a code such as en, de or pt-BR.")
+    if values["partner_url"] and not _is_web_address(values["partner_url"]):
+        problems.append("The partner address must be a full web address (or left empty).")
+    for i, link in enumerate(values["footer_links"], start=1):
+        if not link["title"] or not link["url"]:
+            problems.append(f"Footer link {i} needs both a title and an address.")
+    return problems
+
+
+class SiteDialog(QDialog):
+    """Edits the site profile; nothing is written until the values are valid."""
+
+    def __init__(self, store: Store, site: Site, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ui = Ui_SiteDialog()
+        self.ui.setupUi(self)
+        self._store = store
+        self.site: Site = site
+        self._fill(site)
+        self.ui.buttonBox.accepted.connect(self.save)
+        self.ui.buttonBox.rejected.connect(self.reject)
+        self.ui.footerAdd.clicked.connect(lambda: self._add_footer_row("", ""))
+        self.ui.footerRemove.clicked.connect(self._remove_footer_row)
+        self.ui.logoBrowse.clicked.connect(self._browse_logo)
+        self.ui.errorLabel.hide()
+
+    def _fill(self, site: Site) -> None:
+        for key, widget in TEXT_FIELDS.items():
+            getattr(self.ui, widget).setText(getattr(site, key) or "")
+        self.ui.logoWidth.setValue(site.logo_width or 0)
+        self.ui.logoHeight.setValue(site.logo_height or 0)
+        self.ui.footerTable.setRowCount(0)
+        for link in site.footer_links or []:
+            self._add_footer_row(link.get("title", ""), link.get("url", ""))
+
+    def _add_footer_row(self, title: str, url: str) -> None:
+        table = self.ui.footerTable
+        row = table.rowCount()
+        table.insertRow(row)
+        table.setItem(row, 0, QTableWidgetItem(title))
+        table.setItem(row, 1, QTableWidgetItem(url))
+
+    def _remove_footer_row(self) -> None:
+        row = self.ui.footerTable.currentRow()
+        if row >= 0:
+            self.ui.footerTable.removeRow(row)
+
+    def _browse_logo(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Choose a logo"), "",
+                                              self.tr("Images (*.png *.jpg *.jpeg *.gif *.webp)"))
+        if not path:
+            return
+        self.ui.logoEdit.setText(path)
+        from PIL import Image as PILImage
+
+        try:
+            with PILImage.open(path) as picture:
+                self.ui.logoWidth.setValue(picture.width)
+                self.ui.logoHeight.setValue(picture.height)
+        except OSError as exc:
+            self._show_problems([f"Cannot read the logo's size: {exc}"])
+
+    def values(self) -> dict[str, Any]:
+        """What the dialog holds now, in the site's field names."""
+        data: dict[str, Any] = {key: getattr(self.ui, w).text().strip() for key, w in TEXT_FIELDS.items()}
+        data["logo_width"] = self.ui.logoWidth.value() or None
+        data["logo_height"] = self.ui.logoHeight.value() or None
+        table = self.ui.footerTable
+        links = []
+        for row in range(table.rowCount()):
+            title, url = (table.item(row, c).text().strip() if table.item(row, c) else "" for c in (0, 1))
+            if title or url:
+                links.append({"title": title, "url": url})
+        data["footer_links"] = links
+        return data
+
+    def _show_problems(self, problems: list[str]) -> None:
+        self.ui.errorLabel.setText("\n".join(problems))
+        self.ui.errorLabel.setVisible(bool(problems))
+
+    def save(self) -> None:
+        values = self.values()
+        problems = validate(values)
+        if problems:
+            self._show_problems(problems)
+            return
+        try:
+            self.site = update_site(self._store, **values)
+        except StoreError as exc:
+            self._show_problems([str(exc)])
+            return
+        self.accept()
+
+    def save_button(self):
+        return self.ui.buttonBox.button(QDialogButtonBox.StandardButton.Save)

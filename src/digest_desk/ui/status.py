@@ -1,0 +1,44 @@
+"""Status bar read-outs: body counts and reading time, cursor line, AMP CSS bytes against the budget."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
+
+from digest_desk.ui.markdown_edit import text_stats
+
+
+class StatusReadouts(QWidget):
+    """Permanent labels on the right of the status bar."""
+
+    def __init__(self, bar: QStatusBar) -> None:
+        super().__init__(bar)
+        self.counts = QLabel(objectName="status-counts")
+        self.line = QLabel(objectName="status-line")
+        self.css = QLabel(objectName="status-css")
+        for label in (self.line, self.counts, self.css):
+            label.setContentsMargins(8, 0, 8, 0)
+            bar.addPermanentWidget(label)
+
+    def show_counts(self, text: str) -> None:
+        words, chars, minutes = text_stats(text)
+        self.counts.setText(self.tr("%1 words · %2 characters · %3 min read")
+                            .replace("%1", f"{words:,}").replace("%2", f"{chars:,}")
+                            .replace("%3", str(minutes)))
+
+    def show_line(self, line: int) -> None:
+        self.line.setText(self.tr("Line %1").replace("%1", str(line)))
+
+    def show_css(self, used: int | None, budget: int) -> None:
+        if used is None:
+            self.css.setText("")
+            return
+        over = used > budget
+        self.css.setText(self.tr("AMP CSS %1 / %2 bytes").replace("%1", f"{used:,}")
+                         .replace("%2", f"{budget:,}"))
+        self.css.setStyleSheet("color: #d9534f; font-weight: bold;" if over else "")
+        self.css.setToolTip(self.tr("Over the AMP budget: the simplified page will not validate")
+                            if over else self.tr("Inline CSS of the simplified page, against AMP's limit"))
+
+    def clear(self) -> None:
+        for label in (self.counts, self.line, self.css):
+            label.clear()

@@ -1,0 +1,51 @@
+"""Fixtures for window tests: isolated settings, a real database file, the real main window."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--no-sandbox --disable-gpu")
+
+from PySide6.QtCore import QSettings, QStandardPaths  # noqa: E402
+
+from digest_desk.app import create_window, make_application  # noqa: E402
+from digest_desk.store import open_store  # noqa: E402
+
+QStandardPaths.setTestModeEnabled(True)
+
+
+@pytest.fixture
+def settings(tmp_path: Path, qapp) -> QSettings:
+    make_application()
+    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+
+
+@pytest.fixture
+def window_factory(qtbot, db_path: Path, settings: QSettings):
+    """Builds main windows over the test database (several to test what persists between runs)."""
+    made = []
+
+    def make(path: Path = db_path):
+        store = open_store(path)
+        window = create_window(store, settings)
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitExposed(window)
+        made.append((window, store))
+        return window
+
+    yield make
+    for window, store in made:
+        if window.isVisible():
+            window.close()
+        window.list_panel.model.wait()
+        store.close()
+
+
+@pytest.fixture
+def window(window_factory):
+    return window_factory()
