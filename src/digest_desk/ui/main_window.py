@@ -18,7 +18,7 @@ from digest_desk.domain import Article, Site
 from digest_desk.store import NotFoundError, Store, StoreError
 from digest_desk.store.articles import get_article
 from digest_desk.store.site import get_site
-from digest_desk.ui import conflicts, icons
+from digest_desk.ui import icons
 from digest_desk.ui.actions import ActionId as A
 from digest_desk.ui.actions import ActionRegistry
 from digest_desk.ui.article_list import ArticleListPanel
@@ -27,6 +27,7 @@ from digest_desk.ui.editor import ArticleEditor
 from digest_desk.ui.live import LiveViews
 from digest_desk.ui.menus import FORMAT_BAR, build_menus, build_toolbar
 from digest_desk.ui.operations import ArticleOperations
+from digest_desk.ui.safety import SafetyGuard
 from digest_desk.ui.status import StatusReadouts
 from digest_desk.ui.theme import ThemeManager, ThemeMode
 
@@ -51,6 +52,7 @@ class MainWindow(QMainWindow):
         self.live = LiveViews(self)
         self.readouts = StatusReadouts(self.statusBar())
         self.ops = ArticleOperations(self)
+        self.safety = SafetyGuard(self)  # drafts, edit locks, conflicts (ui/safety.py)
         self._build_layout()
         build_menus(self, self.actions)
         build_toolbar(self, self.actions)
@@ -165,6 +167,7 @@ class MainWindow(QMainWindow):
             return False
         self.editor.load(article, self.stack_for(article_id))
         self.autosaver.reset()
+        self.safety.article_opened(article_id)
         self.settings.setValue("session/last_article", article_id)
         self.list_panel.select_article(article_id)
         self.readouts.show_line(1)
@@ -190,13 +193,7 @@ class MainWindow(QMainWindow):
         self.list_panel.refresh_categories()
 
     def _resolve_conflict(self, exc: StoreError) -> bool:
-        choice = conflicts.ask(self, exc)
-        if choice is conflicts.Choice.KEEP_MINE:
-            conflicts.keep_mine(self.store, self.editor)
-            return True
-        article_id = conflicts.load_theirs(self.store, self.editor)
-        self.load_article(article_id)
-        return False
+        return self.safety.resolve_conflict(exc)
 
     def _focus_changed(self, old: QWidget | None, new: QWidget | None) -> None:
         inside_old = old is not None and self.editor.isAncestorOf(old)
@@ -325,6 +322,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.save_layout()
+        self.safety.shutdown()
         self.live.shutdown()
         self.list_panel.model.wait(3000)
         event.accept()
