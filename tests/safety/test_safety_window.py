@@ -119,3 +119,26 @@ def test_disk_full_save_in_the_window_keeps_the_text(make_window, qtbot, db_path
     [path] = list_recovery_files(window.safety.keeper.recovery_folder)
     assert read_recovery_file(path)["data"]["body"] == big + "saved"
     assert window.editor.body.toPlainText() == big + "saved"  # the editor keeps the text
+
+
+def test_workstation_open_restores_a_damaged_database_from_its_backup(qtbot, tmp_path):
+    from digest_desk.app import make_application
+    from digest_desk.store import open_store
+    from digest_desk.store.articles import get_by_slug
+    from digest_desk.store.backup import backup, list_backups
+    from digest_desk.ui.safety import open_database_safely
+
+    make_application()
+    db = tmp_path / "desk.sqlite3"
+    store = open_store(db)
+    create_article(store, title="Precious", body="words")
+    backup(store)
+    store.close()
+    damaged = b"this is not a database any more" * 50
+    db.write_bytes(damaged)
+    _click_when_shown("restore-button")
+    restored = open_database_safely(str(db))
+    assert get_by_slug(restored, "precious").body == "words"
+    assert (tmp_path / "desk.sqlite3.before-restore").read_bytes() == damaged
+    assert any(b.kind == "daily" for b in list_backups(db))  # and today's backup was made
+    restored.close()

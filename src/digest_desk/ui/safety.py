@@ -259,6 +259,8 @@ def open_database_safely(db: str | None, parent: QWidget | None = None):
                 from digest_desk.store.demo import seed_demo
 
                 seed_demo(opened.store)
+            if opened.writable:
+                _daily_backup(path, parent)
             return opened.store
         dialog = DatabaseProblemDialog(opened.message, opened.backups, parent)
         if not dialog.exec() or dialog.chosen is None:
@@ -268,3 +270,13 @@ def open_database_safely(db: str | None, parent: QWidget | None = None):
         except BackupError as exc:
             QMessageBox.critical(parent, "Digest Desk", str(exc))
             return None
+
+
+def _daily_backup(path, parent: QWidget | None) -> None:
+    """Today's rolling backup, made once per day when the workstation starts."""
+    from digest_desk.store.backup import ensure_daily_backup
+
+    try:
+        ensure_daily_backup(path)
+    except BackupError as exc:
+        QMessageBox.warning(parent, "Digest Desk", str(exc))
