@@ -73,11 +73,11 @@ def _candidates(store, typist: Typist) -> dict[str, str]:
     return found
 
 
-def _check_and_recover(db, typist: Typist) -> tuple[str, float]:
+def _check_and_recover(db, typist: Typist, chars=None) -> tuple[str, float]:
     """Assert nothing older than 3 s was lost; recover the newest text; returns it and the loss."""
     typed = typist.typed()
     last_n = typed[-1][0] if typed else 0
-    full = typist.base + typed_chars(typist.seed, last_n + 1)
+    full = typist.base + (chars or typed_chars)(typist.seed, last_n + 1)
     must = max((n for n, t in typed if t <= typist.kill_at - LOSS_BUDGET), default=0)
     store = open_store(db, create=False)
     try:
@@ -147,3 +147,63 @@ def test_sigkill_at_random_instants_loses_at_most_three_seconds(tmp_path):
                 bases[typist.article_id] = text
     print(f"\n{len(losses)} kills; worst loss {max(losses):.2f} s, mean {sum(losses)/len(losses):.2f} s")
     assert len(losses) >= 30 or ROUNDS < 10
+
+
+WINDOW_ROUNDS = int(os.environ.get("DIGEST_DESK_WINDOW_CRASH_ROUNDS", "6"))
+
+
+@dataclass
+class WindowTypist(Typist):
+    """The real window typing into an existing article; its session id comes from its output."""
+
+    ini: str = ""
+
+    def argv(self, db) -> list[str]:
+        return [str(HERE / "child_window_typist.py"), str(db), str(self.article_id), str(self.seed),
+                self.ini]
+
+    @property
+    def session_from_output(self) -> str:
+        return next(x.split()[1] for x in self.child.lines if x.startswith("session "))
+
+
+def window_chars(seed: int, count: int) -> str:
+    return typed_chars(seed, count).replace("\n", " ")
+
+
+@pytest.mark.slow
+def test_sigkill_of_the_real_window_while_typing(tmp_path):
+    db = tmp_path / "window-crash.sqlite3"
+    store = open_store(db)
+    story = create_article(store, title="Window story", body="Typed in the window. ")
+    store.close()
+    base = story.body
+    rng = random.Random(4242)
+    losses: list[float] = []
+    gains: list[int] = []  # characters each round added to the article
+
+    def spawn(i: int) -> WindowTypist:
+        typist = WindowTypist("", rng.randrange(10**9), "", story.id, ini=str(tmp_path / f"s{i}.ini"))
+        typist.child = Child(typist.argv(db)).start()
+        return typist
+
+    waiting = spawn(0)
+    for round_no in range(WINDOW_ROUNDS):
+        typist = waiting
+        typist.base = base
+        typist.kill_at = typist.child.go(timeout=120) + rng.uniform(1.0, 6.0)
+        typist.session = typist.session_from_output
+        waiting = spawn(round_no + 1) if round_no + 1 < WINDOW_ROUNDS else None
+        time.sleep(max(0.0, typist.kill_at - time.time()))
+        typist.kill_at = time.time()
+        typist.child.proc.send_signal(signal.SIGKILL)
+        code, err = typist.child.finish()
+        assert code == -signal.SIGKILL, f"window ended on its own ({code}): {err[-2000:]}"
+        assert integrity(db) == "ok"
+        before = len(base)
+        base, loss = _check_and_recover(db, typist, chars=window_chars)
+        losses.append(loss)
+        gains.append(len(base) - before)
+        # a window restarted after a crash is not locked out by the dead window's edit lock
+        assert "editing True" in typist.child.lines
+    print(f"\nwindow: {len(losses)} kills; worst loss {max(losses):.2f} s; kept {gains}")

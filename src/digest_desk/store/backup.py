@@ -13,6 +13,7 @@ from pathlib import Path
 
 from digest_desk.store.engine import APPLICATION_ID, BUSY_TIMEOUT_MS, Store, inspect_file
 from digest_desk.store.errors import DatabaseOpenError, StoreError
+from digest_desk.store.locks import process_gone
 from digest_desk.store.rescue import plain_message
 
 KEEP = {"daily": 7, "pre-migration": 3, "manual": 5}
@@ -168,8 +169,9 @@ def _live_editors(db_path: Path, stale_after: float = 120.0) -> int:
         if "edit_lock" not in tables:
             return 0
         cutoff = time.time() - stale_after
-        return con.execute("SELECT count(*) FROM edit_lock WHERE heartbeat_at > ?",
-                           (cutoff,)).fetchone()[0]
+        rows = con.execute("SELECT host, pid FROM edit_lock WHERE heartbeat_at > ?",
+                           (cutoff,)).fetchall()
+        return sum(1 for host, pid in rows if not process_gone(host, pid))
     finally:
         con.close()
 

@@ -52,6 +52,23 @@ class LockState:
                 f"last active {int(self.age())} s ago).")
 
 
+def process_gone(host: str, pid: int) -> bool:
+    """True when the lock's process ran on this computer and no longer exists (it crashed)."""
+    if host != socket.gethostname() or os.name != "posix" or pid <= 0:
+        return False  # another computer, or no safe probe: wait for the heartbeat to go stale
+    try:
+        os.kill(pid, 0)  # signal 0 only asks whether the process exists
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+def _abandoned(row, now: float, stale_after: float) -> bool:
+    return now - row.heartbeat_at >= stale_after or process_gone(row.host, row.pid)
+
+
 def new_holder_id() -> str:
     """A fresh holder id for one window."""
     return uuid.uuid4().hex
@@ -83,13 +100,14 @@ def acquire(store: Store, article_id: int, holder: str, *, stale_after: float = 
             now: float | None = None) -> LockState:
     """Take the article's edit lock unless another live window holds it.
 
-    A lock whose heartbeat is older than ``stale_after`` is taken over silently (its window
-    crashed or hangs; the version check still stops that window overwriting newer text).
+    A lock whose heartbeat is older than ``stale_after``, or whose process on this computer is
+    gone, is taken over silently (its window crashed or hangs; the version check still stops
+    that window overwriting newer text).
     """
     now = time.time() if now is None else now
     with store.write() as session:
         row = _row(session, article_id)
-        if row is not None and row.holder != holder and now - row.heartbeat_at < stale_after:
+        if row is not None and row.holder != holder and not _abandoned(row, now, stale_after):
             return LockState(LockStatus.HELD, article_id, row.holder, row.host, row.pid,
                              row.heartbeat_at)
         _claim(session, article_id, holder, now)
@@ -140,7 +158,7 @@ def current_lock(store: Store, article_id: int, holder: str | None = None, *,
     now = time.time() if now is None else now
     with store.read() as session:
         row = _row(session, article_id)
-    if row is None or now - row.heartbeat_at >= stale_after:
+    if row is None or _abandoned(row, now, stale_after):
         return None
     status = LockStatus.OURS if row.holder == holder else LockStatus.HELD
     return LockState(status, article_id, row.holder, row.host, row.pid, row.heartbeat_at)
@@ -151,5 +169,5 @@ def live_holders(store: Store, *, stale_after: float = STALE_AFTER, exclude: str
     """Holders with a fresh heartbeat: the windows currently editing in this database."""
     now = time.time() if now is None else now
     with store.read() as session:
-        rows = session.execute(text("SELECT holder, heartbeat_at FROM edit_lock")).all()
-    return {r.holder for r in rows if now - r.heartbeat_at < stale_after and r.holder != exclude}
+        rows = session.execute(text("SELECT holder, host, pid, heartbeat_at FROM edit_lock")).all()
+    return {r.holder for r in rows if not _abandoned(r, now, stale_after) and r.holder != exclude}

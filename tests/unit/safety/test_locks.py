@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from digest_desk.store.articles import create_article
 from digest_desk.store.locks import (
     STALE_AFTER,
@@ -58,3 +60,22 @@ def test_live_holders_and_release_all(store):
     assert live_holders(store) == {"A"}
     assert release_all(store, "A") == 2
     assert live_holders(store) == set()
+
+
+def test_lock_of_a_crashed_process_on_this_computer_is_taken_at_once(store):
+    import socket
+    import subprocess
+    import sys
+
+    article = create_article(store, title="Shared")
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    with store.write() as session:
+        session.connection().exec_driver_sql(
+            "INSERT INTO edit_lock (article_id, holder, host, pid, acquired_at, heartbeat_at)"
+            " VALUES (?, 'crashed', ?, ?, 0, ?)",
+            (article.id, socket.gethostname(), dead.pid, time.time()),
+        )
+    assert live_holders(store) == set()
+    state = acquire(store, article.id, "restarted")
+    assert state.ours and state.replaced == "crashed"
