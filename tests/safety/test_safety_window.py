@@ -32,9 +32,11 @@ def test_steady_typing_writes_drafts_without_waiting_for_a_pause(make_window, qt
     window.load_article(article.id)
     window.editor.body.setFocus()
     _type_slowly(qtbot, window.editor.body, "x" * 70)  # ~3 s of typing, never pausing 1 s
+    window.safety.wait_for_drafts()
     assert any(d["body"].startswith("x" * 20) for d in _drafts(store))
     assert get_article(store, article.id).body == ""
     assert window.autosaver.save_now()
+    window.safety.wait_for_drafts()
     assert _drafts(store) == []  # the save holds everything: the draft is gone
 
 
@@ -116,6 +118,8 @@ def test_disk_full_save_in_the_window_keeps_the_text(make_window, qtbot, db_path
     assert "Not saved" in window.windowTitle()
     assert "disk is full" in window.statusBar().currentMessage()
     assert get_article(store, article.id).body == "saved"
+    window.safety.wait_for_drafts()
+    qtbot.waitUntil(lambda: "disk is full" in window.statusBar().currentMessage())
     [path] = list_recovery_files(window.safety.keeper.recovery_folder)
     assert read_recovery_file(path)["data"]["body"] == big + "saved"
     assert window.editor.body.toPlainText() == big + "saved"  # the editor keeps the text

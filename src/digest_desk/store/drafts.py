@@ -113,14 +113,16 @@ class DraftKeeper:
         self.last_error: DraftSaveError | None = None
 
     def write(self, article_id: int | None, data: dict[str, Any], *,
-              base_version: int | None = None, new_key: str = "1") -> int:
+              base_version: int | None = None, new_key: str = "1",
+              taken_at: datetime | None = None) -> int:
         """Keep ``data`` as this session's draft of the article, in its own short transaction.
 
-        On failure (disk full, read-only, locked) the text goes to a recovery file and
-        DraftSaveError explains what happened in plain words.
+        ``taken_at`` is when the text was read from the editor (default: now); a draft never
+        replaces one taken later. On failure (disk full, read-only, locked) the text goes to a
+        recovery file and DraftSaveError explains what happened in plain words.
         """
         slot = _slot(self.session_id, article_id, new_key)
-        now = _now().isoformat()
+        now = (taken_at or _now()).astimezone(UTC).isoformat()
         payload = json.dumps(data, ensure_ascii=False, default=str)
         try:
             with self.store.write() as session:
@@ -128,14 +130,15 @@ class DraftKeeper:
                     "INSERT INTO draft (slot, session_id, article_id, base_version, created_at,"
                     " updated_at, data) VALUES (:slot, :sid, :aid, :base, :now, :now, :data)"
                     " ON CONFLICT(slot) DO UPDATE SET updated_at = :now, data = :data,"
-                    " base_version = coalesce(:base, base_version) RETURNING id"
+                    " base_version = coalesce(:base, base_version)"
+                    " WHERE excluded.updated_at >= draft.updated_at RETURNING id"
                 ), {"slot": slot, "sid": self.session_id, "aid": article_id, "base": base_version,
-                    "now": now, "data": payload}).one()
+                    "now": now, "data": payload}).first()
         except (SQLAlchemyError, OSError, StoreError) as exc:
             self.last_error = self._rescue(slot, article_id, data, exc)
             raise self.last_error from exc
         self.last_error = None
-        return int(row[0])
+        return int(row[0]) if row is not None else -1
 
     def _rescue(self, slot: str, article_id: int | None, data: dict[str, Any],
                 exc: BaseException) -> DraftSaveError:

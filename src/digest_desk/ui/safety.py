@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from digest_desk.store import ConflictError, NotFoundError, StoreError
@@ -45,7 +46,12 @@ def _plain(value: Any) -> Any:
 
 
 class SafetyGuard(QObject):
-    """Attached to the main window; every hook is a method the window calls or a signal it emits."""
+    """Attached to the main window; every hook is a method the window calls or a signal it emits.
+
+    Drafts are written on one worker thread, in order, so even a 10 MB text never stalls typing.
+    """
+
+    draft_failed = Signal(str)  # emitted from the worker, delivered on the UI thread
 
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
@@ -56,6 +62,9 @@ class SafetyGuard(QObject):
         self.lock: LockState | None = None
         self.read_only = is_read_only(window.store)
         self._resolving = False
+        self._closed = False
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="digest-desk-drafts")
+        self.draft_failed.connect(lambda message: window.statusBar().showMessage(message, 15000))
         self._draft_clock = QTimer(self, singleShot=True)
         self._draft_clock.timeout.connect(self._draft_due)
         self._beat = QTimer(self, interval=int(HEARTBEAT_EVERY * 1000))
@@ -91,27 +100,42 @@ class SafetyGuard(QObject):
             data["links"] = [link.snapshot() for link in editor.article.links]
         return data
 
-    def write_draft(self) -> bool:
-        """Keep the editor's text as a draft now; False (with a message) when it had to go elsewhere."""
+    def write_draft(self) -> Future | None:
+        """Keep the editor's text as a draft (written in the background, in order)."""
         article = self.w.editor.article
         self.timer.written()
-        if article is None:
-            return True
+        if article is None or self._closed:
+            return None
+        data, taken = self.draft_data(), datetime.now(UTC)
+        return self._pool.submit(self._write, article.id, data, article.version, taken)
+
+    def _write(self, article_id: int, data: dict[str, Any], version: int, taken: datetime) -> bool:
         try:
-            self.keeper.write(article.id, self.draft_data(), base_version=article.version)
+            self.keeper.write(article_id, data, base_version=version, taken_at=taken)
         except DraftSaveError as exc:
-            self.w.statusBar().showMessage(str(exc), 15000)
+            self.draft_failed.emit(str(exc))
             return False
         return True
 
     def saved(self, stored) -> None:
-        """An article save went through: its draft is no longer needed."""
-        try:
-            self.keeper.clear(stored.id, written_before=datetime.now(UTC))
-        except StoreError:
-            pass
+        """An article save went through: its draft is no longer needed (after queued writes)."""
+        if self._closed:
+            return
+        self._pool.submit(self._clear, stored.id, datetime.now(UTC))
         if not self.timer.dirty:
             self._draft_clock.stop()
+
+    def _clear(self, article_id: int, when: datetime) -> None:
+        try:
+            self.keeper.clear(article_id, written_before=when)
+        except StoreError:
+            pass
+
+    def wait_for_drafts(self) -> None:
+        """Block until every queued draft write has finished (tests, closing)."""
+        if self._closed:
+            return
+        self._pool.submit(lambda: None).result()
 
     def save_failed(self, message: str) -> None:
         """A save failed (disk full, read-only, busy): keep the text as a draft or recovery file."""
@@ -178,6 +202,8 @@ class SafetyGuard(QObject):
     def shutdown(self) -> None:
         self._beat.stop()
         self._draft_clock.stop()
+        self._closed = True
+        self._pool.shutdown(wait=True)  # the last drafts reach the disk before the window goes
         if not self.read_only:
             try:
                 release_all(self.w.store, self.holder)
@@ -212,6 +238,7 @@ class SafetyGuard(QObject):
             return True
         if choice is Choice.BOTH and theirs is not None:
             window_conflicts.load_theirs(self.w.store, editor)
+        self.wait_for_drafts()
         self.keeper.clear(exc.article_id)
         self.w.load_article(exc.article_id)
         return False

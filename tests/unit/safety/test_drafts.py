@@ -145,3 +145,14 @@ def test_draft_timer_writes_after_a_pause_and_during_steady_typing():
             break
     assert step == 20
     assert timer.next_check(22.0) == pytest.approx(0.0)
+
+
+def test_an_older_snapshot_never_replaces_a_newer_draft(store):
+    from datetime import timedelta
+
+    keeper = DraftKeeper(store, "s1")
+    now = datetime.now(UTC)
+    keeper.write(None, {"body": "newer text"}, taken_at=now)
+    assert keeper.write(None, {"body": "older"}, taken_at=now - timedelta(seconds=1)) == -1
+    [draft] = pending_drafts(store)
+    assert draft.data["body"] == "newer text"
