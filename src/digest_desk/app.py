@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import sys
+import time
 from pathlib import Path
 
 ORGANIZATION = "Digest Desk"
@@ -25,6 +27,9 @@ def make_application(argv: list[str] | None = None):
     """The QApplication with names set (so QSettings finds its file); reuses a running one."""
     from PySide6.QtWidgets import QApplication
 
+    from digest_desk.ui.preview.engine import prepare_webengine
+
+    prepare_webengine()  # before the QApplication exists
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
@@ -100,11 +105,75 @@ def run_workstation(db: str | None = None, open_slug: str | None = None) -> int:
     window = create_window(store)
     window.show()
     open_first_article(window, open_slug)
+    arm_smoke_test(window)
     window.safety.offer_recovery()  # drafts left by a crash
     try:
         return app.exec()
     finally:
         store.close()
+
+
+SMOKE_TEST_ENV = "DIGEST_DESK_SMOKE_TEST"
+
+
+def arm_smoke_test(window) -> None:
+    """``DIGEST_DESK_SMOKE_TEST=SECONDS``: report start-up and both previews, then quit.
+
+    For ``packaging/smoke-test.sh`` on the frozen bundle: prints ``smoke-test: window-ready at
+    EPOCH`` on the first event-loop turn with the window shown, and after SECONDS one verdict
+    line; the exit status is 0 only when both previews rendered text with QtWebEngine.
+    """
+    raw = os.environ.get(SMOKE_TEST_ENV, "").strip()
+    if not raw:
+        return
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QWidget
+
+    try:
+        seconds = max(float(raw), 0.0)
+    except ValueError:
+        seconds = 5.0
+    QTimer.singleShot(0, lambda: print(f"smoke-test: window-ready at {time.time():.3f}", flush=True))
+    # the preview pane: the widget with both rendition views and a ``rendered`` signal
+    pane = next((w for w in window.findChildren(QWidget)
+                 if hasattr(w, "rendered") and hasattr(w, "views")), None)
+    renders: list[float] = []
+    if pane is not None and hasattr(pane, "rendered"):
+        pane.rendered.connect(renders.append)
+        pane.render_failed.connect(lambda msg: print(f"smoke-test: render failed: {msg}", flush=True))
+    QTimer.singleShot(int(seconds * 1000), lambda: _collect_previews(pane, renders))
+    QTimer.singleShot(int((seconds + 20) * 1000), lambda: _smoke_verdict(pane, renders, {}, 4))
+
+
+def _collect_previews(pane, renders: list[float]) -> None:
+    views = dict(getattr(pane, "views", {}) or {})
+    texts: dict[str, str] = {}
+
+    def got(name: str, text: str) -> None:
+        texts[name] = text or ""
+        if len(texts) == len(views):
+            _smoke_verdict(pane, renders, texts, 0)
+
+    if not views:
+        _smoke_verdict(pane, renders, texts, 0)
+    for name, view in views.items():
+        if hasattr(view, "page"):  # QWebEngineView: the DOM text arrives asynchronously
+            view.page().toPlainText(lambda text, n=name: got(n, text))
+        else:
+            got(name, view.toPlainText())
+
+
+def _smoke_verdict(pane, renders: list[float], texts: dict[str, str], status: int) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    engine = "fallback" if getattr(pane, "is_fallback", True) else "webengine"
+    sizes = " ".join(f"{name}={len(text.strip())}chars" for name, text in sorted(texts.items()))
+    ok = (status == 0 and engine == "webengine" and bool(renders) and len(texts) >= 2
+          and all(text.strip() for text in texts.values()))
+    first = f"{renders[0]:.0f}ms" if renders else "none"
+    print(f"smoke-test: previews {'ok' if ok else 'FAILED'} engine={engine} renders={len(renders)} "
+          f"first-render={first} {sizes}".rstrip(), flush=True)
+    QApplication.exit(0 if ok else (status or 3))
 
 
 def main() -> int:

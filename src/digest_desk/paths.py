@@ -47,6 +47,15 @@ def samples_dir() -> Path:
     return resource("samples")
 
 
+def icons_dir() -> Path:
+    return resource("icons")
+
+
+def app_icon_path(size: int | None = None) -> Path:
+    """The app icon: the SVG source, or the PNG rendered at ``size`` pixels (256 is shipped)."""
+    return icons_dir() / ("digest-desk.svg" if size is None else f"digest-desk-{size}.png")
+
+
 def data_dir() -> Path:
     """Per-user data folder (created on demand)."""
     path = user_data_path(APP_NAME, appauthor=False)

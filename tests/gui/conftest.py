@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -14,8 +15,22 @@ from PySide6.QtCore import QSettings, QStandardPaths  # noqa: E402
 
 from digest_desk.app import create_window, make_application  # noqa: E402
 from digest_desk.store import open_store  # noqa: E402
+from digest_desk.ui.preview.engine import prepare_webengine  # noqa: E402
 
+prepare_webengine()  # this conftest is imported before any QApplication exists
 QStandardPaths.setTestModeEnabled(True)
+
+
+SCREEN = {"name": "desk", "x": 0, "y": 0, "width": 1920, "height": 1200,
+          "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}
+
+
+@pytest.fixture(scope="session")
+def qapp_args(tmp_path_factory) -> list[str]:
+    """A desktop-sized offscreen screen (the default is 800x600, too small for side-by-side previews)."""
+    config = tmp_path_factory.mktemp("screen") / "screens.json"
+    config.write_text(json.dumps({"screens": [SCREEN]}), encoding="utf-8")
+    return ["digest-desk-tests", "-platform", f"offscreen:configfile={config}"]
 
 
 @pytest.fixture

@@ -27,9 +27,9 @@ def main(argv: list[str]) -> int:
     print("typing", flush=True)
     holder = uuid.uuid4().hex
     state = acquire(store, article_id, holder)
-    print(f"locked {os.getpid()}" if state.ours else "held", flush=True)
-    article = get_article(store, article_id)
+    article = get_article(store, article_id)  # loaded before the other window may save
     article.body = "text from the window that lost the lock"
+    print(f"locked {os.getpid()}" if state.ours else "held", flush=True)
     deadline = time.time() + 60
     while heartbeat(store, article_id, holder):
         if time.time() > deadline:

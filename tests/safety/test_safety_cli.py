@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 from crash_tools import child_env
 
@@ -44,15 +45,16 @@ def test_restore_a_damaged_database_from_a_named_backup(tmp_path):
     store = open_store(db)
     create_article(store, title="Story", body="kept")
     store.close()
-    backup_path = tmp_path / "elsewhere"
-    made = _cli(db, "backup", "--dest", str(backup_path))
+    made = _cli(db, "backup")
     assert made.returncode == 0, made.stderr
+    elsewhere = tmp_path / "elsewhere.sqlite3"  # a backup file kept anywhere can be named
+    Path(made.stdout.strip()).rename(elsewhere)
     db.write_bytes(b"garbage" * 100)
     for side in ("-wal", "-shm"):
         (tmp_path / f"desk.sqlite3{side}").unlink(missing_ok=True)
     refused = _cli(db, "list")
     assert refused.returncode == 2 and "not a SQLite database" in refused.stderr
-    done = _cli(db, "restore", made.stdout.strip())
+    done = _cli(db, "restore", str(elsewhere))
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "desk.sqlite3.before-restore").read_bytes() == b"garbage" * 100
     assert "Story" in _cli(db, "list").stdout

@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 
 from digest_desk.store.articles import create_article, get_article, revisions
-from digest_desk.store.backup import backup, list_backups
+from digest_desk.store.backup import backup, backup_infos
 from digest_desk.store.conflicts import Choice, resolve, save_or_conflict
 from digest_desk.store.drafts import DraftKeeper, apply_draft, discard_draft, pending_drafts
 from digest_desk.store.locks import acquire
@@ -79,7 +79,7 @@ def test_lock_notice_offers_take_over(qtbot, store):
 
 def test_database_problem_dialog_chooses_a_backup(qtbot, store):
     backup(store)
-    dialog = DatabaseProblemDialog("Cannot open it: damaged.", list_backups(store.path))
+    dialog = DatabaseProblemDialog("Cannot open it: damaged.", backup_infos(store.path))
     qtbot.addWidget(dialog)
     assert dialog.list.count() == 1 and dialog.restore_button.isEnabled()
     qtbot.mouseClick(dialog.restore_button, Qt.MouseButton.LeftButton)

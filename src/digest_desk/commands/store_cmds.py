@@ -6,6 +6,7 @@ import argparse
 import json
 
 from digest_desk.commands.common import CommandError, fail, open_from_args
+from digest_desk.store import StoreError
 from digest_desk.store.articles import list_articles
 from digest_desk.store.site import SITE_KEYS, get_site, update_site
 
@@ -85,6 +86,11 @@ def cmd_site_set(args: argparse.Namespace) -> int:
         store = open_from_args(args)
     except CommandError as exc:
         return fail(str(exc))
-    update_site(store, **{args.key: value})
-    print(f"{args.key} = {value}")
+    try:
+        site = update_site(store, **{args.key: value})
+    except StoreError as exc:
+        return fail(str(exc))
+    finally:
+        store.close()
+    print(f"{args.key} = {getattr(site, args.key)}")
     return 0

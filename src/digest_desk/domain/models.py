@@ -82,7 +82,7 @@ class Image(SQLModel, table=True):
     alt: str = ""
     caption: str = ""
     credit: str = ""
-    sha256: str = ""
+    sha256: str = Field(default="", index=True)
     data: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
     url: str = ""  # a remote picture (no bytes kept) when data is None
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(TZDateTime, nullable=False))

@@ -1,4 +1,4 @@
-"""Rolling backups with SQLite's online backup API, each verified, and restoring from one."""
+"""Rolling backups with SQLite's online backup API: verified, kept per kind, restorable."""
 
 from __future__ import annotations
 
@@ -16,40 +16,71 @@ from digest_desk.store.errors import DatabaseOpenError, StoreError
 from digest_desk.store.locks import process_gone
 from digest_desk.store.rescue import plain_message
 
-KEEP = {"daily": 7, "pre-migration": 3, "manual": 5}
+KEEP = 5  # manual backups kept (the default of make_backup)
+KEEP_BY_KIND = {"daily": 7, "pre-migration": 3, "manual": KEEP, "before-restore": 3}
 BACKUP_DIR_ENV = "DIGEST_DESK_BACKUP_DIR"
-_NAME = re.compile(r"^(?P<stem>.+)\.(?P<kind>daily|pre-migration|manual)\."
-                   r"(?P<stamp>\d{8}-\d{6}-\d{6})\.sqlite3$")
+_STAMP = "%Y%m%d-%H%M%S-%f"
+_NAME = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{8}-\d{6}-\d{6})(?:-(?P<reason>[a-z0-9-]+))?\.sqlite3$")
 
 
 class BackupError(StoreError):
-    """A backup could not be made, verified or restored; nothing was changed."""
+    """A backup that could not be made, verified or restored; the database was not changed."""
+
+
+def kind_of(reason: str) -> str:
+    """Group a backup's reason into the kinds kept separately."""
+    if reason in ("daily", "before-restore"):
+        return reason
+    return "pre-migration" if reason.startswith("before-") else "manual"
 
 
 @dataclass(frozen=True, slots=True)
 class BackupInfo:
     path: Path
-    kind: str
+    reason: str
     created: datetime
 
+    @property
+    def kind(self) -> str:
+        return kind_of(self.reason)
+
     def label(self) -> str:
-        return f"{self.created.astimezone().strftime('%Y-%m-%d %H:%M:%S')} ({self.kind})"
+        return f"{self.created.astimezone().strftime('%Y-%m-%d %H:%M:%S')} ({self.reason})"
 
 
-def backups_dir(db_path: Path | str) -> Path:
-    """Where a database's backups live: ``backups/`` beside it (or $DIGEST_DESK_BACKUP_DIR)."""
+def backup_dir(db_path: Path | str) -> Path:
+    """Backups live beside the database, in ``backups/`` (or in $DIGEST_DESK_BACKUP_DIR)."""
     override = os.environ.get(BACKUP_DIR_ENV)
     return Path(override) if override else Path(db_path).resolve().parent / "backups"
 
 
+def backup_infos(db_path: Path | str) -> list[BackupInfo]:
+    """Backups of ``db_path`` with their reason and time, newest first."""
+    folder = backup_dir(db_path)
+    if not folder.is_dir():
+        return []
+    stem = Path(db_path).stem
+    found = []
+    for path in folder.iterdir():
+        match = _NAME.match(path.name)
+        if match and match["stem"] == stem:
+            created = datetime.strptime(match["stamp"], _STAMP).replace(tzinfo=UTC)
+            found.append(BackupInfo(path, match["reason"] or "manual", created))
+    return sorted(found, key=lambda b: (b.created, b.path.name), reverse=True)
+
+
+def list_backups(db_path: Path | str) -> list[Path]:
+    """Backups of ``db_path``, newest first."""
+    return [info.path for info in backup_infos(db_path)]
+
+
 def _ro_connect(path: Path) -> sqlite3.Connection:
-    con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
-                          timeout=BUSY_TIMEOUT_MS / 1000)
-    return con
+    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
+                           timeout=BUSY_TIMEOUT_MS / 1000)
 
 
 def verify_backup(path: Path) -> None:
-    """Raise BackupError unless ``path`` is an intact Digest Desk database."""
+    """Raise BackupError unless ``path`` passes integrity_check and is a Digest Desk database."""
     try:
         con = _ro_connect(path)
         try:
@@ -60,15 +91,15 @@ def verify_backup(path: Path) -> None:
     except sqlite3.Error as exc:
         raise BackupError(f"The backup {path.name} cannot be read ({exc}).") from exc
     if check != ["ok"]:
-        raise BackupError(f"The backup {path.name} is damaged: {'; '.join(check)[:200]}.")
+        raise BackupError(f"The backup {path.name} failed its integrity check: {'; '.join(check)[:200]}")
     if app_id != APPLICATION_ID:
         raise BackupError(f"{path.name} is not a Digest Desk database.")
 
 
-def _copy(src_path: Path, dest: Path) -> None:
-    """Copy a live database (with its WAL) into a fresh self-contained file ``dest``."""
-    src = _ro_connect(src_path)
-    dst = sqlite3.connect(dest)
+def _copy(source: Path, target: Path) -> None:
+    """Online backup of a live database (with its WAL) into one self-contained file."""
+    src = _ro_connect(source)
+    dst = sqlite3.connect(target, timeout=BUSY_TIMEOUT_MS / 1000)
     try:
         src.backup(dst)
         dst.execute("PRAGMA journal_mode = DELETE")
@@ -76,88 +107,71 @@ def _copy(src_path: Path, dest: Path) -> None:
     finally:
         dst.close()
         src.close()
-    with dest.open("rb") as fh:
+    with target.open("rb") as fh:
         os.fsync(fh.fileno())
 
 
-def backup_file(db_path: Path | str, dest_dir: Path | None = None, *, kind: str = "manual",
+def make_backup(db_path: Path | str, reason: str = "manual", keep: int | None = None, *,
                 now: datetime | None = None) -> Path:
-    """Back up the database at ``db_path``; returns the verified backup file.
+    """Copy the live database (others may keep writing) into a verified backup file.
 
-    The copy is written under a temporary name, checked with integrity_check, then renamed, so
-    a failure (disk full, crash) never leaves a half backup that looks whole.
+    Written under a temporary name and renamed once checked, so a failure (disk full, crash)
+    never leaves a half backup. Keeps ``keep`` backups of this kind (default: KEEP_BY_KIND).
     """
-    if kind not in KEEP:
-        raise ValueError(f"unknown backup kind {kind!r}")
     db_path = Path(db_path)
-    folder = dest_dir if dest_dir is not None else backups_dir(db_path)
-    stamp = (now or datetime.now(UTC)).astimezone(UTC).strftime("%Y%m%d-%H%M%S-%f")
-    final = folder / f"{db_path.stem}.{kind}.{stamp}.sqlite3"
-    partial = folder / f".{final.name}.partial"
+    folder = backup_dir(db_path)
+    stamp = (now or datetime.now(UTC)).astimezone(UTC).strftime(_STAMP)
+    tag = re.sub(r"[^a-z0-9]+", "-", reason.lower()).strip("-")
+    final = folder / f"{db_path.stem}-{stamp}{'-' + tag if tag else ''}.sqlite3"
+    part = final.with_suffix(".part")
     try:
+        if not db_path.is_file():
+            raise FileNotFoundError(2, "no such database", str(db_path))
         folder.mkdir(parents=True, exist_ok=True)
-        _copy(db_path, partial)
-        verify_backup(partial)
-        os.replace(partial, final)
-    except (OSError, sqlite3.Error, BackupError) as exc:
-        partial.unlink(missing_ok=True)
-        if isinstance(exc, BackupError):
-            raise
-        raise BackupError(
-            f"The backup of {db_path.name} failed: {plain_message(exc, final)}"
-        ) from exc
-    prune(db_path, folder)
+        _copy(db_path, part)
+        verify_backup(part)
+        part.replace(final)
+    except (sqlite3.Error, OSError) as exc:
+        part.unlink(missing_ok=True)
+        raise BackupError(f"The backup of {db_path.name} failed: {plain_message(exc, final)} "
+                          "The database was not changed.") from exc
+    except BackupError:
+        part.unlink(missing_ok=True)
+        raise
+    prune(db_path, kind_of(tag or "manual"), keep)
     return final
 
 
-def backup(store: Store, dest_dir: Path | None = None, *, kind: str = "manual") -> Path:
-    """Back up an open store (other windows may keep writing meanwhile)."""
-    return backup_file(store.path, dest_dir, kind=kind)
+def backup(store: Store, *, reason: str = "manual") -> Path:
+    """Back up an open store."""
+    return make_backup(store.path, reason)
 
 
-def list_backups(db_path: Path | str, dest_dir: Path | None = None) -> list[BackupInfo]:
-    """The database's backups, newest first."""
-    db_path = Path(db_path)
-    folder = dest_dir if dest_dir is not None else backups_dir(db_path)
-    found: list[BackupInfo] = []
-    if not folder.is_dir():
-        return found
-    for path in folder.iterdir():
-        match = _NAME.match(path.name)
-        if match and match["stem"] == db_path.stem:
-            created = datetime.strptime(match["stamp"], "%Y%m%d-%H%M%S-%f").replace(tzinfo=UTC)
-            found.append(BackupInfo(path, match["kind"], created))
-    return sorted(found, key=lambda b: b.created, reverse=True)
+def prune(db_path: Path | str, kind: str, keep: int | None = None) -> list[Path]:
+    """Delete the backups of one kind beyond the number kept; returns the deleted files."""
+    keep = KEEP_BY_KIND.get(kind, KEEP) if keep is None else keep
+    same = [b for b in backup_infos(db_path) if b.kind == kind]
+    for old in same[keep:]:
+        old.path.unlink(missing_ok=True)
+    return [old.path for old in same[keep:]]
 
 
-def prune(db_path: Path | str, dest_dir: Path | None = None) -> list[Path]:
-    """Delete backups beyond the number kept for each kind; returns the deleted files."""
-    gone: list[Path] = []
-    for kind, keep in KEEP.items():
-        same = [b for b in list_backups(db_path, dest_dir) if b.kind == kind]
-        for old in same[keep:]:
-            old.path.unlink(missing_ok=True)
-            gone.append(old.path)
-    return gone
-
-
-def ensure_daily_backup(db_path: Path | str, dest_dir: Path | None = None,
-                        now: datetime | None = None) -> Path | None:
+def ensure_daily_backup(db_path: Path | str, now: datetime | None = None) -> Path | None:
     """Make today's daily backup unless one exists; returns the new file or None."""
     now = now or datetime.now(UTC)
     today = now.astimezone(UTC).date()
-    if any(b.kind == "daily" and b.created.date() == today for b in list_backups(db_path, dest_dir)):
+    if any(b.kind == "daily" and b.created.date() == today for b in backup_infos(db_path)):
         return None
-    return backup_file(db_path, dest_dir, kind="daily", now=now)
+    return make_backup(db_path, "daily", now=now)
 
 
-def backup_before_migration(db_path: Path | str) -> Path:
-    """Called before a schema upgrade: a failure stops the upgrade with the database unchanged."""
+def backup_before_migration(db_path: Path | str, target: str) -> Path:
+    """The copy taken before a schema upgrade; a failure stops the upgrade, nothing changed."""
     try:
-        return backup_file(db_path, kind="pre-migration")
+        return make_backup(db_path, f"before-{target}")
     except BackupError as exc:
         raise BackupError(
-            f"Digest Desk must upgrade {Path(db_path).name} and backs it up first, but could not: "
+            f"Digest Desk must upgrade {Path(db_path).name} and backs it up first, but could not. "
             f"{exc} The database was not changed."
         ) from exc
 
@@ -200,44 +214,59 @@ def _place(backup_path: Path, db_path: Path) -> None:
     os.replace(tmp, db_path)
 
 
+def _check_backup(backup_path: Path) -> None:
+    from digest_desk.store import migrations
+
+    info = inspect_file(backup_path)  # a Digest Desk database, readable, not damaged
+    migrations.refuse_newer(backup_path, info["revision"])
+    verify_backup(backup_path)
+
+
 def restore(db_path: Path | str, backup_path: Path | str, *, force: bool = False) -> Path | None:
     """Replace the database with a backup; returns where the replaced database was kept.
 
     Refuses while other windows edit (fresh edit locks) unless ``force``. A healthy database is
-    first copied to ``*.before-restore``; a damaged one is moved there untouched.
+    first backed up (reason "before-restore", so the restore can be undone); a damaged one is
+    moved aside untouched as ``*.before-restore``.
     """
     db_path, backup_path = Path(db_path), Path(backup_path)
-    verify_backup(backup_path)
+    _check_backup(backup_path)
     if not db_path.exists():
         _place(backup_path, db_path)
         return None
     try:
         inspect_file(db_path)
-        healthy = True
     except DatabaseOpenError:
-        healthy = False
-    if not healthy:
         aside = _set_aside(db_path)
         _place(backup_path, db_path)
         return aside
     busy = _live_editors(db_path)
     if busy and not force:
-        raise BackupError(
-            f"{busy} window(s) are editing articles in {db_path.name}; close them before "
-            "restoring (or restore with force)."
-        )
-    aside = db_path.with_name(db_path.name + ".before-restore")
-    aside.unlink(missing_ok=True)
+        raise BackupError(f"{busy} window(s) are editing articles in {db_path.name}; close them "
+                          "before restoring (or restore with force).")
+    kept = make_backup(db_path, "before-restore")
     try:
-        _copy(db_path, aside)
         _restore_into(backup_path, db_path)
     except (OSError, sqlite3.Error) as exc:
         raise BackupError(f"Restoring {db_path.name} failed: {plain_message(exc, db_path)}") from exc
-    return aside
+    return kept
+
+
+def restore_backup(db_path: Path | str, backup: Path | str | None = None, *,
+                   force: bool = False) -> Path:
+    """Put a backup (default: the newest) back in place of the database; returns the backup."""
+    db_path = Path(db_path)
+    if backup is None:
+        backups = list_backups(db_path)
+        if not backups:
+            raise BackupError(f"There are no backups of {db_path} in {backup_dir(db_path)}.")
+        backup = backups[0]
+    restore(db_path, backup, force=force)
+    return Path(backup)
 
 
 def _restore_into(backup_path: Path, db_path: Path) -> None:
-    """Copy the backup over the live database in one SQLite transaction."""
+    """Copy the backup over the live database in one SQLite transaction, then check it."""
     src = _ro_connect(backup_path)
     dst = sqlite3.connect(db_path, timeout=BUSY_TIMEOUT_MS / 1000)
     try:

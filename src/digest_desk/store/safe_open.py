@@ -15,7 +15,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import NullPool
 from sqlmodel import Session, create_engine
 
-from digest_desk.store.backup import BackupInfo, list_backups
+from digest_desk.store.backup import BackupInfo, backup_infos
 from digest_desk.store.engine import BUSY_TIMEOUT_MS, Store, inspect_file, open_store
 from digest_desk.store.errors import DatabaseOpenError, ReadOnlyDatabaseError, StoreError
 from digest_desk.store.rescue import plain_message
@@ -138,6 +138,6 @@ def _open_error(path: Path, exc: Exception) -> StoreError:
 
 def _backups(path: Path) -> list[BackupInfo]:
     try:
-        return list_backups(path)
+        return backup_infos(path)
     except OSError:
         return []

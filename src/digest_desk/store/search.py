@@ -1,15 +1,25 @@
-"""Full-text search over title, summary and body (SQLite FTS5), ranked."""
+"""Full-text search over title, summary and body (SQLite FTS5), ranked, fast on large stores."""
 
 from __future__ import annotations
 
 import re
+import sqlite3
+import unicodedata
 from dataclasses import dataclass
 
 from sqlalchemy import text
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import OperationalError
 
 from digest_desk.store.engine import Store
+from digest_desk.store.errors import StoreError
 
-_WORD = re.compile(r"\w+", re.UNICODE)
+RECENT_WINDOW = 1000
+_TOKEN = re.compile(r"[^\W_]+")  # what FTS5's unicode61 tokenizer keeps: letters and digits
+
+
+class SearchError(StoreError):
+    """A query the full-text index cannot run."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,41 +28,193 @@ class SearchHit:
     title: str
     slug: str
     snippet: str
-    rank: float
+    rank: float  # lower is better (bm25 convention)
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """One ANDed part of a query: a word or a phrase, the last word maybe a prefix."""
+
+    words: tuple[str, ...]
+    prefix: bool = False
+
+    def fts(self) -> str:
+        return '"' + " ".join(self.words) + '"' + ("*" if self.prefix else "")
+
+
+def parse(query: str) -> list[Term]:
+    """What an editor types, as terms: ``"quoted words"`` stay a phrase, ``word*`` a prefix.
+
+    FTS5 operators and punctuation are treated as plain text, so no input can break a query.
+    """
+    terms: list[Term] = []
+    for phrase, word in re.findall(r'"([^"]*)"?|(\S+)', query):
+        words = tuple(_TOKEN.findall(phrase or word))
+        if words:
+            terms.append(Term(words, prefix=bool(word) and word.endswith("*")))
+    return terms
 
 
 def to_match(query: str) -> str:
-    """Turn what an editor types into a safe FTS5 query.
+    """A safe FTS5 MATCH expression for ``query`` (empty when it holds no words)."""
+    return " ".join(term.fts() for term in parse(query))
 
-    Words are ANDed; ``"quoted words"`` stay a phrase; a trailing ``*`` on a word keeps
-    prefix search. Everything else (FTS5 operators, punctuation) is treated as text.
+
+def _fold(text_: str) -> str:
+    """Text as the index compares it: case folded, diacritics removed."""
+    if text_.isascii():
+        return text_.lower()
+    decomposed = unicodedata.normalize("NFKD", text_.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+class _Matcher:
+    """Finds every term of a query in a title or summary, token by token, like the index."""
+
+    def __init__(self, terms: list[Term]) -> None:
+        self.needles: list[str] = []
+        self.patterns: list[re.Pattern[str]] = []
+        for term in terms:
+            words = [w for t in term.words for w in _TOKEN.findall(_fold(t))]
+            end = r"[^\W_]*" if term.prefix else r"(?![^\W_])"
+            self.needles.append(words[0])
+            self.patterns.append(
+                re.compile(r"(?<![^\W_])" + r"[\W_]+".join(map(re.escape, words)) + end)
+            )
+
+    def spans(self, folded: str) -> list[tuple[int, int]]:
+        return sorted(m.span() for p in self.patterns for m in p.finditer(folded))
+
+    def __call__(self, value: str) -> bool:
+        folded = _fold(value)
+        return all(n in folded and p.search(folded) for n, p in zip(self.needles, self.patterns, strict=True))
+
+
+def _newest(raw: sqlite3.Connection, match: str, window: int) -> list[int]:
+    sql = "SELECT rowid FROM article_fts WHERE article_fts MATCH ? ORDER BY rowid DESC LIMIT ?"
+    return [row[0] for row in raw.execute(sql, (match, window)).fetchall()]
+
+
+def _by_bm25(conn: Connection, match: str, limit: int) -> list[tuple[int, float]]:
+    sql = text("SELECT rowid, rank FROM article_fts WHERE article_fts MATCH :m ORDER BY rank LIMIT :n")
+    return [(row[0], row[1]) for row in conn.execute(sql, {"m": match, "n": limit})]
+
+
+def _by_tiers(
+    raw: sqlite3.Connection, terms: list[Term], ids: list[int], limit: int
+) -> list[tuple[int, float]]:
+    """Title hits, then summary hits, then the rest; newest first in each (score -3, -2, -1).
+
+    Rows are read newest first, so reading stops once ``limit`` title hits are found.
     """
-    parts: list[str] = []
-    for phrase, word in re.findall(r'"([^"]*)"|(\S+)', query):
-        if phrase:
-            words = _WORD.findall(phrase)
-            if words:
-                parts.append('"' + " ".join(words) + '"')
-            continue
-        prefix = word.endswith("*")
-        words = _WORD.findall(word)
-        for i, w in enumerate(words):
-            star = "*" if prefix and i == len(words) - 1 else ""
-            parts.append(f'"{w}"{star}')
-    return " ".join(parts)
+    matches = _Matcher(terms)
+    marks = ", ".join(str(int(i)) for i in ids)
+    cursor = raw.execute(f"SELECT id, title, summary FROM article WHERE id IN ({marks}) ORDER BY id DESC")
+    tiers: tuple[list[int], list[int], list[int]] = ([], [], [])
+    for article_id, title, summary in cursor:
+        if matches(title):
+            tiers[0].append(article_id)
+            if len(tiers[0]) >= limit:
+                break
+        elif len(tiers[1]) < limit and matches(summary):
+            tiers[1].append(article_id)
+        elif len(tiers[2]) < limit:
+            tiers[2].append(article_id)
+    cursor.close()
+    ranked = [(i, -3.0 + n) for n, tier in enumerate(tiers) for i in tier]
+    return ranked[:limit]
 
 
-def search(store: Store, query: str, limit: int = 20) -> list[SearchHit]:
-    """Best matches first (bm25, title weighted over summary over body)."""
-    match = to_match(query)
-    if not match:
-        return []
+def _details(conn: Connection, match: str, ids: list[int]) -> dict[int, tuple[str, str, str]]:
+    """Title, slug and snippet of the chosen rows in one pass over their rowid range.
+
+    ``+rowid IN (...)`` is filtered by SQLite, not handed to FTS5, which would run the whole
+    query again for every listed rowid (costly for prefix queries).
+    """
+    marks = ", ".join(str(int(i)) for i in ids)
     sql = text(
-        "SELECT a.id, a.title, a.slug, "
-        "snippet(article_fts, 2, '[', ']', '…', 12), bm25(article_fts, 10.0, 4.0, 1.0) AS r "
+        "SELECT a.id, a.title, a.slug, snippet(article_fts, 2, '[', ']', '…', 12) "
         "FROM article_fts JOIN article a ON a.id = article_fts.rowid "
-        "WHERE article_fts MATCH :m ORDER BY r LIMIT :n"
+        "WHERE article_fts MATCH :m AND article_fts.rowid BETWEEN :lo AND :hi "
+        f"AND +article_fts.rowid IN ({marks})"
     )
-    with store.read() as session:
-        rows = session.execute(sql, {"m": match, "n": limit})
-        return [SearchHit(*row) for row in rows]
+    rows = conn.execute(sql, {"m": match, "lo": min(ids), "hi": max(ids)})
+    return {row[0]: (row[1], row[2], row[3]) for row in rows}
+
+
+def _folded_with_map(value: str) -> tuple[str, list[int] | None]:
+    """Folded text and, for each of its characters, the index of the original character.
+
+    The map is None for ASCII text, where both are the same.
+    """
+    if value.isascii():
+        return value.lower(), None
+    chars: list[str] = []
+    where: list[int] = []
+    for i, ch in enumerate(value):
+        for part in _fold(ch):
+            chars.append(part)
+            where.append(i)
+    return "".join(chars), where
+
+
+def snippet(body: str, matches: _Matcher, words: int = 12) -> str:
+    """About ``words`` words of ``body`` around the first hit, hits in [brackets] (like FTS5)."""
+    folded, where = _folded_with_map(body)
+    spans = matches.spans(folded)
+    if where is not None:
+        spans = [(where[a], where[b - 1] + 1) for a, b in spans if b > a]
+    tokens = [m.span() for m in _TOKEN.finditer(body)]
+    if not tokens:
+        return ""
+    first = next((n for n, (a, _b) in enumerate(tokens) if spans and a >= spans[0][0]), 0)
+    lo = max(0, first - words // 3)
+    hi = min(len(tokens), lo + words)
+    start, end = tokens[lo][0], tokens[hi - 1][1]
+    out, pos = [], start
+    for a, b in spans:
+        if a >= start and b <= end and a >= pos:
+            out += [body[pos:a], "[", body[a:b], "]"]
+            pos = b
+    out.append(body[pos:end])
+    text_ = " ".join("".join(out).split())
+    return ("…" if lo > 0 else "") + text_ + ("…" if hi < len(tokens) else "")
+
+
+def _plain_details(
+    raw: sqlite3.Connection, terms: list[Term], ids: list[int]
+) -> dict[int, tuple[str, str, str]]:
+    """Title, slug and a snippet made here (no second full-text query)."""
+    matches = _Matcher(terms)
+    marks = ", ".join(str(int(i)) for i in ids)
+    rows = raw.execute(f"SELECT id, title, slug, body FROM article WHERE id IN ({marks})")
+    return {row[0]: (row[1], row[2], snippet(row[3], matches)) for row in rows}
+
+
+def search(store: Store, query: str, limit: int = 20, *, window: int = RECENT_WINDOW) -> list[SearchHit]:
+    """Best matches first.
+
+    A query matching fewer than ``window`` articles is ranked by bm25 over all of them
+    (title weighs over summary over body). A query matching more (a very common word) is
+    answered from its ``window`` newest matches: those with every term in the title first,
+    then in the summary, then the rest, newest first in each group. Ranking every article
+    that mentions a common word costs tens of milliseconds at 100,000 articles, and in news
+    the recent matches are the relevant ones.
+    """
+    terms = parse(query)
+    if not terms or limit <= 0:
+        return []
+    match = " ".join(term.fts() for term in terms)
+    with store.connect() as conn:
+        raw = conn.connection.driver_connection
+        try:
+            newest = _newest(raw, match, window)
+            if len(newest) < window:
+                ranked = _by_bm25(conn, match, limit)
+                details = _details(conn, match, [i for i, _r in ranked]) if ranked else {}
+            else:
+                ranked = _by_tiers(raw, terms, newest, limit)
+                details = _plain_details(raw, terms, [i for i, _r in ranked])
+        except (OperationalError, sqlite3.OperationalError) as exc:
+            raise SearchError(f"Cannot search for “{query}”: {getattr(exc, 'orig', exc)}") from exc
+    return [SearchHit(i, *details[i], rank) for i, rank in ranked if i in details]

@@ -2,19 +2,91 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlmodel import select
 
 from digest_desk.domain import Site
+from digest_desk.domain.slugs import clean_text
 from digest_desk.domain.types import utcnow
 from digest_desk.store.engine import Store
+from digest_desk.store.errors import StoreError
 
 SITE_KEYS = (
     "name", "base_url", "language", "tagline", "partner_name", "partner_url", "logo",
     "banner_text", "banner_link_text", "read_more_text", "exit_text", "related_heading",
     "about_md", "contact_md",
 )
+
+
+_LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+
+
+class SiteSettingError(StoreError, ValueError):
+    """A site setting with a value that cannot be used; nothing was saved."""
+
+
+class UnknownSettingError(StoreError, KeyError):
+    """A site setting that does not exist."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+def _absolute_url(key: str, value: str, *, required: bool) -> str:
+    value = value.strip()
+    if not value and not required:
+        return ""
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise SiteSettingError(f"{key} must be a full web address such as https://example.com/.")
+    return value
+
+
+def _footer_links(value: Any) -> list[dict[str, str]]:
+    if not isinstance(value, list):
+        raise SiteSettingError("footer_links must be a list of {\"title\", \"url\"} entries.")
+    links = []
+    for n, item in enumerate(value, 1):
+        if not isinstance(item, dict) or not str(item.get("title", "")).strip():
+            raise SiteSettingError(f"footer link {n} needs a title.")
+        url = str(item.get("url", "")).strip()
+        if not (url.startswith("/") or urlsplit(url).scheme in ("http", "https")):
+            raise SiteSettingError(f"footer link {n} needs a url starting with / or https://.")
+        links.append({"title": clean_text(str(item["title"])).strip(), "url": url})
+    return links
+
+
+def check_setting(key: str, value: Any) -> Any:
+    """The value to store for ``key``, or SiteSettingError saying what is wrong."""
+    if key == "footer_links":
+        return _footer_links(value)
+    if key in ("logo_width", "logo_height"):
+        if value in (None, ""):
+            return None
+        if not str(value).isdigit() or int(value) <= 0:
+            raise SiteSettingError(f"{key} must be a positive number of pixels.")
+        return int(value)
+    value = clean_text(str(value))
+    if key == "base_url":
+        value = _absolute_url(key, value, required=True)
+        return value if value.endswith("/") else value + "/"
+    if key == "partner_url":
+        return _absolute_url(key, value, required=False)
+    if key == "name" and not value.strip():
+        raise SiteSettingError("The site needs a name.")
+    if key == "language" and not _LANGUAGE.match(value.strip()):
+        raise SiteSettingError("language must be a language code such as en, de or pt-BR.")
+    if key == "read_more_text":
+        try:
+            value.format(partner="Partner")
+        except (KeyError, IndexError, ValueError) as exc:
+            raise SiteSettingError(
+                "read_more_text may only use {partner} as a placeholder (write {{ for a brace)."
+            ) from exc
+    return value.strip() if key not in ("about_md", "contact_md") else value
 
 
 def get_site(store: Store) -> Site:
@@ -32,13 +104,18 @@ def get_site(store: Store) -> Site:
 
 
 def update_site(store: Store, **values: Any) -> Site:
-    """Change profile fields; unknown keys raise KeyError naming the allowed ones."""
+    """Change profile fields, all or none.
+
+    Unknown keys raise UnknownSettingError (a KeyError); unusable values SiteSettingError
+    (a ValueError), both StoreErrors with a message naming the setting.
+    """
     allowed = set(SITE_KEYS) | {"footer_links", "logo_width", "logo_height"}
     unknown = set(values) - allowed
     if unknown:
-        raise KeyError(
+        raise UnknownSettingError(
             f"Unknown site setting {', '.join(sorted(unknown))}; known: {', '.join(SITE_KEYS)}, footer_links"
         )
+    values = {key: check_setting(key, value) for key, value in values.items()}
     get_site(store)
     with store.write() as session:
         site = session.exec(select(Site).order_by(Site.id)).one()

@@ -302,10 +302,10 @@ class ArticleListPanel(QWidget):
             return
         count = self.model.rowCount()
         if self.model.query:
-            text = self.tr("%n match(es)", "", count)
+            text = self.tr("1 match") if count == 1 else self.tr("%1 matches")
         else:
-            text = self.tr("%n article(s)", "", count)
-        self.notice.setText(text)
+            text = self.tr("1 article") if count == 1 else self.tr("%1 articles")
+        self.notice.setText(text.replace("%1", f"{count:,}"))
 
     def _activated(self, index: QModelIndex) -> None:
         article_id = self.model.data(index, ID_ROLE)

@@ -44,6 +44,7 @@ class Autosaver(QObject):
         self._dirty = False
         self._unrevised = False  # autosaves since the last revision
         self._state = SaveState.SAVED
+        self._busy = False  # a save is under way (a conflict dialog may be open)
         editor.edited.connect(self.touch)
 
     @property
@@ -91,6 +92,15 @@ class Autosaver(QObject):
         self._set_state(SaveState.SAVED)
 
     def _save(self, reason: str | None) -> bool:
+        if self._busy:  # e.g. focus moved to the conflict dialog of this very save
+            return False
+        self._busy = True
+        try:
+            return self._save_once(reason)
+        finally:
+            self._busy = False
+
+    def _save_once(self, reason: str | None) -> bool:
         editor = self._editor
         if editor.article is None:
             return True
@@ -99,7 +109,9 @@ class Autosaver(QObject):
             stored = self._write(editor.edited_copy(), editor.wanted_slug(), reason)
         except ConflictError as exc:
             if self._on_conflict(exc):
-                return self._save(reason)
+                return self._save_once(reason)
+            if not self._dirty:  # the stored article was loaded instead (yours kept as a revision)
+                return True
             self._set_state(SaveState.FAILED)
             return False
         except StoreError as exc:

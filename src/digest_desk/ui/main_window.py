@@ -49,8 +49,8 @@ class MainWindow(QMainWindow):
         self.editor = ArticleEditor(store, self)
         self.editor.add_format_actions([self.actions[a] if a else None for a in FORMAT_BAR])
         self.autosaver = Autosaver(store, self.editor, self._resolve_conflict, self)
-        self.live = LiveViews(self)
         self.readouts = StatusReadouts(self.statusBar())
+        self.live = LiveViews(self)
         self.ops = ArticleOperations(self)
         self.safety = SafetyGuard(self)  # drafts, edit locks, conflicts (ui/safety.py)
         self._build_layout()
@@ -72,7 +72,7 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 4)
         self.splitter.setStretchFactor(2, 5)
-        self.splitter.setSizes([300, 500, 600])
+        self.splitter.setSizes([220, 400, 780])  # previews side by side from ~760 px
         self.setCentralWidget(self.splitter)
         self.checks_dock = self._dock("checks-dock", self.tr("Checks"), self.live.checks,
                                       Qt.DockWidgetArea.BottomDockWidgetArea)
@@ -80,6 +80,7 @@ class MainWindow(QMainWindow):
                                      Qt.DockWidgetArea.BottomDockWidgetArea)
         self.tabifyDockWidget(self.checks_dock, self.links_dock)
         self.checks_dock.raise_()
+        self.resizeDocks([self.checks_dock], [150], Qt.Orientation.Vertical)
 
     def _dock(self, name: str, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self, objectName=name)

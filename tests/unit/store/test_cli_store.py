@@ -81,3 +81,21 @@ def test_damaged_database_is_reported_and_left_alone(tmp_path):
 def test_import_of_a_missing_path_fails_clearly(tmp_path):
     res = run("--db", str(tmp_path / "x.sqlite3"), "import", str(tmp_path / "nope.md"))
     assert res.returncode == 1 and "nope.md" in res.stderr and "cannot be read" in res.stderr
+
+
+def test_backup_and_restore_commands(tmp_path):
+    db = tmp_path / "b.sqlite3"
+    (tmp_path / "a.md").write_text("---\ntitle: Before backup\n---\nx\n", encoding="utf-8")
+    assert run("--db", str(db), "import", str(tmp_path / "a.md")).returncode == 0
+    res = run("--db", str(db), "backup")
+    assert res.returncode == 0, res.stderr
+    made = Path(res.stdout.strip())
+    assert made.exists() and made.parent == tmp_path / "backups"
+    (tmp_path / "b.md").write_text("---\ntitle: After backup\n---\nx\n", encoding="utf-8")
+    run("--db", str(db), "import", str(tmp_path / "b.md"))
+    res = run("--db", str(db), "restore")
+    assert res.returncode == 0, res.stderr
+    slugs = [r["slug"] for r in json.loads(run("--db", str(db), "list", "--json").stdout)]
+    assert slugs == ["before-backup"]
+    res = run("--db", str(db), "restore", str(tmp_path / "a.md"))
+    assert res.returncode == 2 and "a.md" in res.stderr

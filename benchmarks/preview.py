@@ -1,0 +1,188 @@
+"""Preview speed: keystroke to both previews updated (800 and 20,000 words) and cold start."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--no-sandbox --disable-gpu")
+SRC = Path(__file__).resolve().parent.parent / "src"
+sys.path.insert(0, str(SRC))  # a benchmark script run by hand from a checkout
+
+WORDS = ("desk digest editor story page reader simplified standard preview block line "
+         "markdown render publish headline partner topic signal window cursor").split()
+EDITS = 40
+
+
+def paragraph(n: int, words: int) -> str:
+    text = " ".join(WORDS[(n * 7 + i * 3) % len(WORDS)] for i in range(words - 2))
+    return f"Paragraph {n}: {text}."  # distinct paragraphs, as in a real article
+
+
+def article_body(total_words: int) -> list[str]:
+    """Paragraphs of ~60 words with a heading and a list now and then."""
+    blocks: list[str] = []
+    words = 0
+    n = 0
+    while words < total_words:
+        if n % 12 == 0:
+            blocks.append(f"## Section {n // 12 + 1}")
+        if n % 9 == 4:
+            blocks.append("\n".join(f"- item {n}-{k} with *emphasis* and [a link](https://example.com/{n}/{k})"
+                                    for k in range(3)))
+            words += 24
+        blocks.append(paragraph(n, 60))
+        words += 60
+        n += 1
+    return blocks
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+
+
+def measure_typing(total_words: int) -> dict[str, float]:
+    """From a keystroke to both previews updated (first update, and the exact one), in ms."""
+    from PySide6.QtWidgets import QApplication
+
+    from digest_desk.domain.models import Article, Site
+    from digest_desk.ui.preview.pane import PreviewPane
+
+    app = QApplication.instance()
+    pane = PreviewPane()
+    pane.resize(1400, 900)
+    pane.show()
+    blocks = article_body(total_words)
+    article = Article(id=1, title="Benchmark", slug="benchmark", body="\n\n".join(blocks))
+    site = Site()
+    shown: list[float] = []
+    settled: list[float] = []
+    pane.rendered.connect(lambda _ms: shown.append(time.perf_counter()))
+    pane.settled.connect(lambda _ms: settled.append(time.perf_counter()))
+
+    def update() -> tuple[float, float]:
+        start = time.perf_counter()
+        count_shown, count_settled = len(shown), len(settled)
+        pane.show_article(article, site)
+        pane.render_now()  # the typing pause is over: time from here (debounce not counted)
+        while len(settled) == count_settled:
+            app.processEvents()
+            time.sleep(0.0002)
+        return (shown[count_shown] - start) * 1000.0, (settled[-1] - start) * 1000.0
+
+    first_load = update()[1]
+    middle = len(blocks) // 2
+    firsts, exacts = [], []
+    for i in range(EDITS):
+        blocks[middle] = blocks[middle] + "x" if i % 5 else blocks[middle] + " more"
+        article.body = "\n\n".join(blocks)
+        first, exact = update()
+        firsts.append(first)
+        exacts.append(exact)
+    pane.clear()
+    pane.wait_idle(5000)
+    pane.close()
+    pane.deleteLater()
+    return {"median": statistics.median(firsts), "p95": percentile(firsts, 0.95),
+            "exact_median": statistics.median(exacts), "exact_p95": percentile(exacts, 0.95),
+            "first_load": first_load}
+
+
+def measure_stall(total_words: int) -> tuple[float, float]:
+    """Longest event-loop gap (ms) while a whole long article renders and loads; total ms."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from digest_desk.domain.models import Article, Site
+    from digest_desk.ui.preview.pane import PreviewPane
+
+    app = QApplication.instance()
+    pane = PreviewPane()
+    pane.resize(1400, 900)
+    pane.show()
+    article = Article(id=2, title="Stall", slug="stall", body="\n\n".join(article_body(total_words)))
+    ticks: list[float] = []
+    timer = QTimer(interval=5)
+    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    done: list[float] = []
+    pane.rendered.connect(done.append)
+    timer.start()
+    start = time.perf_counter()
+    pane.show_article(article, Site())
+    pane.render_now()
+    while not done:
+        app.processEvents()
+        time.sleep(0.001)
+    total = (time.perf_counter() - start) * 1000.0
+    timer.stop()
+    gaps = [(b - a) * 1000.0 for a, b in zip(ticks, ticks[1:], strict=False)]
+    pane.close()
+    pane.deleteLater()
+    return max(gaps, default=0.0), total
+
+
+COLD_START = r"""
+import sys
+from PySide6.QtWidgets import QApplication
+from digest_desk.ui.preview.engine import prepare_webengine
+prepare_webengine()
+app = QApplication([])
+try:  # the whole workstation once it exists, else the preview pane alone
+    from digest_desk.app import create_window
+    from digest_desk.store import open_store
+    window = create_window(open_store(sys.argv[1]))
+except ImportError:
+    from digest_desk.ui.preview.pane import PreviewPane
+    window = PreviewPane()
+    window.resize(1200, 800)
+window.show()
+app.processEvents()
+print("usable", flush=True)
+"""
+
+
+def measure_cold_start(db: Path, runs: int = 3) -> float:
+    env = dict(os.environ, PYTHONPATH=str(SRC))
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        proc = subprocess.Popen([sys.executable, "-c", COLD_START, str(db)], env=env,
+                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        for line in proc.stdout:
+            if line.strip() == "usable":
+                times.append((time.perf_counter() - start) * 1000.0)
+                break
+        proc.kill()
+        proc.wait()
+    return statistics.median(times)
+
+
+def main() -> None:
+    import tempfile
+
+    from PySide6.QtWidgets import QApplication
+
+    from digest_desk.ui.preview.engine import prepare_webengine
+
+    prepare_webengine()
+    QApplication(sys.argv[:1])
+    for words in (800, 20_000):
+        r = measure_typing(words)
+        print(f"{words:>6} words: keystroke -> both previews updated  median {r['median']:6.1f} ms"
+              f"  p95 {r['p95']:6.1f} ms | exact render shown  median {r['exact_median']:6.1f} ms"
+              f"  p95 {r['exact_p95']:6.1f} ms | first whole load {r['first_load']:6.0f} ms")
+    stall, total = measure_stall(20_000)
+    print(f"20000 words, whole page: longest UI stall {stall:6.1f} ms during a {total:6.0f} ms render")
+    with tempfile.TemporaryDirectory() as tmp:
+        cold = measure_cold_start(Path(tmp) / "bench.sqlite3")
+    print(f"cold start to a usable window: median {cold:6.0f} ms")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Related links: URL rules, list edits, internal-link resolution, suggestions and a link checker."""

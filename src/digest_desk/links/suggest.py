@@ -1,0 +1,224 @@
+"""Suggested related articles: the articles sharing most of an article's distinctive terms (FTS5)."""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+import time
+import unicodedata
+import weakref
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
+TITLE_BOOST = 3.0
+TAG_BOOST = 3.0
+CANDIDATES = 20  # body terms whose document frequency is looked up
+QUERY_TERMS = 12  # terms in the final similarity query
+TITLE_TERMS = 4  # of those, the most distinctive also score again when in a candidate's title
+STOPWORDS = frozenset(
+    """a about after all also an and are as at be been but by can could did do does for from had
+    has have he her his how i if in into is it its just more most my new no not of on one or our
+    out over she so some than that the their them then there these they this to up was we were
+    what when which who will with would you your""".split()
+)
+_VOCAB = "temp.dd_article_vocab"
+SAMPLE_SIZE = 1000  # articles read to learn the store's most common words
+COMMON_SHARE = 0.10  # a word in this share of sampled articles is too common to look up
+MAX_SHARE = 0.05  # a word in more of all articles than this does not make two articles related
+PROFILE_SECONDS = 600.0
+COUNTS_SECONDS = 60.0
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    """An article worth linking to, with its similarity score (higher is closer)."""
+
+    article_id: int
+    title: str
+    slug: str
+    status: str
+    score: float
+
+
+@functools.lru_cache(maxsize=100_000)
+def fold(word: str) -> str:
+    """A word as the FTS5 unicode61 tokenizer indexes it (lower case, no diacritics)."""
+    decomposed = unicodedata.normalize("NFKD", word.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def terms(text_: str) -> list[str]:
+    return [t for t in (fold(w) for w in _TOKEN.findall(text_)) if len(t) > 1 and t not in STOPWORDS]
+
+
+def weighted_terms(title: str, tags: Iterable[str], body: str) -> Counter[str]:
+    """Term weights before idf: title words and tags count several times over body words."""
+    weights: Counter[str] = Counter()
+    for term in terms(body):
+        weights[term] += 1.0
+    for term in terms(title):
+        weights[term] += TITLE_BOOST
+    for tag in tags:
+        for term in terms(tag):
+            weights[term] += TAG_BOOST
+    return weights
+
+
+@dataclass(slots=True)
+class _Profile:
+    """Words too common to be worth a look-up in the index (their doclists are long), and
+    the document counts looked up lately (forgotten when an article is added, or after a while).
+    """
+
+    common: frozenset[str]
+    total: int
+    built: float
+    frequencies: dict[str, int] = field(default_factory=dict)
+    counted_at: tuple[int, float] = (0, 0.0)  # (highest article id, time) the counts are for
+
+    def counts(self, total: int) -> dict[str, int]:
+        top, since = self.counted_at
+        if top != total or time.monotonic() - since > COUNTS_SECONDS:
+            self.frequencies.clear()
+            self.counted_at = (total, time.monotonic())
+        return self.frequencies
+
+
+_profiles: weakref.WeakKeyDictionary[Any, _Profile] = weakref.WeakKeyDictionary()
+
+
+def _profile(store: Any, connection: Any, total: int) -> _Profile:
+    """The store's common words, learned from a random sample of articles and kept a while."""
+    known = _profiles.get(store)
+    if known and time.monotonic() - known.built < PROFILE_SECONDS and abs(total - known.total) <= max(
+        50, known.total // 10
+    ):
+        return known
+    common: frozenset[str] = frozenset()
+    if total > SAMPLE_SIZE:
+        rows = connection.exec_driver_sql(
+            "SELECT title || ' ' || body FROM article WHERE id IN "
+            "(SELECT id FROM article ORDER BY random() LIMIT ?)",
+            (SAMPLE_SIZE,),
+        ).fetchall()
+        seen: Counter[str] = Counter()
+        for (text_,) in rows:
+            seen.update({fold(w) for w in set(_TOKEN.findall(text_))})
+        common = frozenset(t for t, n in seen.items() if n >= COMMON_SHARE * len(rows))
+    profile = _Profile(common, total, time.monotonic())
+    _profiles[store] = profile
+    return profile
+
+
+def _ensure_vocab(connection: Any) -> None:
+    connection.exec_driver_sql(
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS {_VOCAB} USING fts5vocab(main, article_fts, row)"
+    )
+
+
+def _doc_frequencies(connection: Any, candidates: list[str]) -> dict[str, int]:
+    marks = ",".join("?" * len(candidates))
+    rows = connection.exec_driver_sql(
+        f"SELECT term, doc FROM {_VOCAB} WHERE term IN ({marks})", tuple(candidates)
+    )
+    return dict(rows.fetchall())
+
+
+def distinctive_terms(
+    connection: Any,
+    weights: Counter[str],
+    total_docs: int,
+    self_indexed: bool,
+    common: frozenset[str] = frozenset(),
+    known: dict[str, int] | None = None,
+) -> list[tuple[str, float]]:
+    """The QUERY_TERMS terms with the highest weight x idf that some other articles contain.
+
+    ``known`` caches document counts between calls (they change slowly; ranking tolerates it).
+    """
+    ranked = (t for t, _ in weights.most_common() if t not in common)
+    candidates = [t for _, t in zip(range(CANDIDATES), ranked, strict=False)]
+    if not candidates:
+        return []
+    known = {} if known is None else known
+    missing = [t for t in candidates if t not in known]
+    if missing:
+        _ensure_vocab(connection)
+        found = _doc_frequencies(connection, missing)
+        known.update({t: found.get(t, 0) for t in missing})
+    df = {t: known[t] for t in candidates}
+    own = 1 if self_indexed else 0
+    ceiling = max(MAX_SHARE * total_docs, 20)
+    scored = []
+    for term in candidates:
+        others = df.get(term, 0) - own
+        if others <= 0 or others > ceiling:
+            continue  # nobody else uses it (finds nothing) or everybody does (says nothing)
+        scored.append((weights[term] * math.log(1 + total_docs / others), term))
+    scored.sort(reverse=True)
+    return [(term, score) for score, term in scored[:QUERY_TERMS]]
+
+
+def _similarity_sql(chosen: list[tuple[str, float]]) -> tuple[str, list[Any]]:
+    """Sum, per article, the weights of the chosen terms it contains (the first few count twice
+    when in its title).
+
+    Each term is its own FTS5 look-up returning row ids only, which is much cheaper than
+    computing bm25 over every article matching any of the terms.
+    """
+    parts: list[str] = []
+    params: list[Any] = []
+    for rank, (term, weight) in enumerate(chosen):
+        for column in ("", "title : ") if rank < TITLE_TERMS else ("",):
+            parts.append("SELECT rowid AS id, ? AS w FROM article_fts WHERE article_fts MATCH ?")
+            params += [weight, f'{column}"{term}"']
+    sql = (
+        "SELECT s.id, a.title, a.slug, a.status, s.score FROM "
+        "(SELECT id, sum(w) AS score FROM (" + " UNION ALL ".join(parts) + ") "
+        "GROUP BY id ORDER BY score DESC, id DESC LIMIT ?) AS s "
+        "JOIN article a ON a.id = s.id ORDER BY s.score DESC, s.id DESC"
+    )
+    return sql, params
+
+
+def suggest_related(
+    store: Any,
+    article: Any,
+    limit: int = 10,
+    exclude: Iterable[int] = (),
+    links: Iterable[Any] | None = None,
+) -> list[Suggestion]:
+    """Up to ``limit`` articles most similar to ``article`` (its current, maybe unsaved, text).
+
+    Leaves out the article itself, articles it already links to (``links`` when given, as
+    Link rows or dicts, else ``article.links``) and ids in ``exclude``.
+    """
+    weights = weighted_terms(article.title or "", article.tags or [], article.body or "")
+    skip = {int(i) for i in exclude}
+    current = article.links if links is None else links
+    skip |= {int(_target(link)) for link in current or [] if _target(link)}
+    if article.id is not None:
+        skip.add(int(article.id))
+    with store.read() as session:
+        connection = session.connection()
+        total = connection.exec_driver_sql("SELECT max(rowid) FROM article").scalar() or 0
+        profile = _profile(store, connection, total)
+        chosen = distinctive_terms(
+            connection, weights, total, article.id is not None, profile.common, profile.counts(total)
+        )
+        if not chosen:
+            return []
+        sql, params = _similarity_sql(chosen)
+        rows = connection.exec_driver_sql(sql, (*params, limit + len(skip))).fetchall()
+    hits = [Suggestion(r[0], r[1], r[2], str(r[3]), float(r[4])) for r in rows if r[0] not in skip]
+    return hits[:limit]
+
+
+def _target(link: Any) -> int | None:
+    return link.get("target_article_id") if isinstance(link, dict) else getattr(link, "target_article_id", None)
+
+

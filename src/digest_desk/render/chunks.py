@@ -1,0 +1,88 @@
+"""Split a markdown body into top-level blocks with their source lines, and defuse slow input."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_BULLET = re.compile(r"^ {0,3}[*+-]\s")
+_NUMBERED = re.compile(r"^ {0,3}\d{1,9}[.)]\s")
+_QUOTE = re.compile(r"^ {0,3}>")
+_DEEP_QUOTE = re.compile(r"^((?:\s*>){16})(?:\s*>)+")
+MAX_BRACKETS_PER_BLOCK = 200
+# Bracket storms are parked on private-use characters no markdown rule looks at, then restored.
+PARKED = str.maketrans("[]()", "\ue000\ue001\ue002\ue003")
+UNPARK = str.maketrans("\ue000\ue001\ue002\ue003", "[]()")
+
+
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    line: int  # 1-based line of the block's first line in the body
+    text: str
+
+
+def _kind(line: str) -> str:
+    if _BULLET.match(line):
+        return "bullets"
+    if _NUMBERED.match(line):
+        return "numbers"
+    if _QUOTE.match(line):
+        return "quote"
+    return "other"
+
+
+def _continues(line: str, prev_kind: str) -> bool:
+    """Whether a line after a blank line still belongs to the block before it."""
+    if line.startswith(("    ", "\t")):
+        return True
+    kind = _kind(line)
+    return kind != "other" and kind == prev_kind
+
+
+def split_chunks(body: str) -> list[Chunk]:
+    """Top-level blocks separated by blank lines, keeping fences, lists and quotes whole."""
+    lines = body.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    chunks: list[Chunk] = []
+    current: list[str] = []
+    start = 0
+    fence = ""
+    blank_before = False
+    kind = "other"
+    for number, line in enumerate(lines, 1):
+        if fence:
+            current.append(line)
+            if line.strip().startswith(fence) and not line.strip().strip(fence[0]):
+                fence = ""
+            continue
+        if not line.strip():
+            blank_before = bool(current)
+            if current:
+                current.append(line)
+            continue
+        if current and blank_before and not _continues(line, kind):
+            chunks.append(Chunk(start, "\n".join(current).rstrip("\n ")))
+            current = []
+        if not current:
+            start = number
+            kind = _kind(line)
+        current.append(line)
+        blank_before = False
+        m = _FENCE.match(line)
+        if m:
+            fence = m.group(1)
+    if current:
+        chunks.append(Chunk(start, "\n".join(current).rstrip("\n ")))
+    return [defuse(c) for c in chunks]
+
+
+def defuse(chunk: Chunk) -> Chunk:
+    """Tame inputs Python-Markdown handles in quadratic time (bracket storms, deep quotes)."""
+    text = chunk.text
+    if "[" in text and text.count("[") + text.count("(") > MAX_BRACKETS_PER_BLOCK and not _FENCE.match(text):
+        text = text.translate(PARKED)
+    if ">" in text:
+        text = "\n".join(_DEEP_QUOTE.sub(r"\1", line) for line in text.split("\n"))
+    if text is chunk.text:
+        return chunk
+    return Chunk(chunk.line, text)

@@ -1,0 +1,116 @@
+"""Placeholders in parsed bodies replaced by each rendition's own template per construct."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from digest_desk.domain import Image
+from digest_desk.paths import templates_dir
+from digest_desk.render.context import is_absolute_web_url, is_safe_url, tidy_url
+from digest_desk.render.embeds import Embed, ImageEmbed, TweetEmbed, YouTubeEmbed
+from digest_desk.render.mdparse import ParsedChunk, nonce
+
+DEFAULT_WIDTH, DEFAULT_HEIGHT = 1600, 900  # AMP needs a size: 16:9 when the real one is unknown
+PARTIALS = {ImageEmbed: "image.html", YouTubeEmbed: "youtube.html", TweetEmbed: "tweet.html"}
+
+
+@cache
+def environment() -> Environment:
+    """The one Jinja2 environment (autoescaping on), built on first use."""
+    return Environment(
+        loader=FileSystemLoader(str(templates_dir())),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+        auto_reload=False,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedImage:
+    src: str
+    alt: str
+    width: int
+    height: int
+    known_size: bool
+    caption: str = ""
+    credit: str = ""
+
+
+def resolve_image(embed: ImageEmbed, prefix: str, media: Mapping[str, Image]) -> ResolvedImage | None:
+    """Where an image comes from and how big it is; None when its URL is not allowed."""
+    name = embed.media_name
+    if name is not None:
+        image = media.get(name)
+        if image is None:
+            return ResolvedImage(prefix + name, embed.alt, DEFAULT_WIDTH, DEFAULT_HEIGHT, False, embed.title)
+        return _from_image(image, prefix, embed.alt, embed.title)
+    if not (is_absolute_web_url(embed.src) and is_safe_url(embed.src)):
+        return None
+    return ResolvedImage(tidy_url(embed.src), embed.alt, DEFAULT_WIDTH, DEFAULT_HEIGHT, False, embed.title)
+
+
+def image_url(image: Image, prefix: str) -> str:
+    if image.url and is_absolute_web_url(image.url) and is_safe_url(image.url):
+        return tidy_url(image.url)
+    return prefix + tidy_url(image.name)
+
+
+def _from_image(image: Image, prefix: str, alt: str, caption: str) -> ResolvedImage:
+    known = bool(image.width and image.height and image.width > 0 and image.height > 0)
+    return ResolvedImage(
+        image_url(image, prefix), alt or image.alt,
+        image.width if known else DEFAULT_WIDTH, image.height if known else DEFAULT_HEIGHT,
+        known, caption or image.caption, image.credit,
+    )
+
+
+def featured_image(image: Image | None, alt: str, prefix: str) -> ResolvedImage | None:
+    return None if image is None else _from_image(image, prefix, alt, "")
+
+
+@dataclass(frozen=True)
+class EmbedRenderer:
+    """Renders embeds for one rendition ("standard" or "amp"), optionally as an offline preview."""
+
+    rendition: str
+    preview: bool
+    prefix: str
+    media: Mapping[str, Image]
+
+    def render(self, embed: Embed) -> str:
+        template = environment().get_template(f"{self.rendition}/{PARTIALS[type(embed)]}")
+        image = resolve_image(embed, self.prefix, self.media) if isinstance(embed, ImageEmbed) else None
+        if isinstance(embed, ImageEmbed) and image is None:
+            return ""
+        return template.render(embed=embed, image=image, preview=self.preview).strip()
+
+    def fingerprint(self, embeds: tuple[Embed, ...]) -> str:
+        """What the HTML of these embeds depends on, for the per-block cache key."""
+        parts = [self.rendition, str(self.preview), self.prefix]
+        for embed in embeds:
+            parts.append(repr(embed))
+            name = embed.media_name if isinstance(embed, ImageEmbed) else None
+            image = self.media.get(name) if name else None
+            if image is not None:
+                parts.append(f"{image.name}|{image.width}|{image.height}|{image.alt}|{image.caption}|{image.credit}|{image.url}")
+        return hashlib.blake2b("\x1f".join(parts).encode(), digest_size=8).hexdigest()
+
+    def fill(self, chunk: ParsedChunk, embeds: tuple[Embed, ...]) -> str:
+        """The chunk's HTML with every placeholder replaced by its rendered embed."""
+        if not chunk.embeds:
+            return chunk.html
+        n = re.escape(nonce())
+
+        def block(m: re.Match[str]) -> str:
+            return self.render(embeds[int(m.group(1))])
+
+        html = re.sub(rf"<p>{n}b(\d+)z</p>", block, chunk.html)
+        return re.sub(rf"{n}[bi](\d+)z", block, html)

@@ -1,0 +1,64 @@
+"""The schema.org NewsArticle both renditions carry, serialised safely for a script element."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from digest_desk.domain import Article, Site
+from digest_desk.render.context import is_absolute_web_url, site_url, standard_url
+
+_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
+def iso(moment: datetime | None) -> str:
+    """ISO 8601 with a time zone (naive times are taken as UTC)."""
+    if moment is None:
+        return ""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.isoformat(timespec="seconds")
+
+
+def news_article(article: Article, site: Site, image_urls: list[str]) -> dict[str, Any]:
+    published = article.published_at or article.created_at
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "mainEntityOfPage": {"@type": "WebPage", "@id": standard_url(article, site)},
+        "headline": article.title,
+        "datePublished": iso(published),
+        "dateModified": iso(article.updated_at or published),
+        "publisher": _publisher(site),
+    }
+    if article.summary:
+        data["description"] = article.summary
+    if image_urls:
+        data["image"] = image_urls
+    if article.author:
+        data["author"] = {"@type": "Person", "name": article.author}
+    if article.category:
+        data["articleSection"] = article.category
+    if article.tags:
+        data["keywords"] = list(article.tags)
+    return data
+
+
+def _publisher(site: Site) -> dict[str, Any]:
+    publisher: dict[str, Any] = {"@type": "Organization", "name": site.name, "url": site_url(site, "/")}
+    if site.logo:
+        logo: dict[str, Any] = {"@type": "ImageObject", "url": site_url(site, site.logo)}
+        if site.logo_width and site.logo_height:
+            logo["width"], logo["height"] = site.logo_width, site.logo_height
+        if is_absolute_web_url(logo["url"]):
+            publisher["logo"] = logo
+    return publisher
+
+
+def dumps(data: dict[str, Any]) -> str:
+    """JSON that cannot end its script element: < > & (and line separators) as \\u escapes."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    for char, repl in _ESCAPES.items():
+        text = text.replace(char, repl)
+    return text

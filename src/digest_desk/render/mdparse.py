@@ -1,0 +1,256 @@
+"""Markdown to sanitised HTML, once per body: embeds become placeholders, blocks keep their lines."""
+
+from __future__ import annotations
+
+import re
+import secrets
+import xml.etree.ElementTree as etree
+from collections import OrderedDict
+from dataclasses import dataclass
+from functools import cache
+from html import escape
+
+import markdown
+from markdown.blockprocessors import BlockProcessor
+from markdown.inlinepatterns import (
+    IMAGE_LINK_RE,
+    IMAGE_REFERENCE_RE,
+    ImageInlineProcessor,
+    ImageReferenceInlineProcessor,
+    ShortImageReferenceInlineProcessor,
+)
+from markdown.treeprocessors import Treeprocessor
+from markdown.util import AtomicString
+
+from digest_desk.render.chunks import UNPARK, Chunk, split_chunks
+from digest_desk.render.embeds import Embed, ImageEmbed, line_embed
+from digest_desk.render.sanitize import clean
+from digest_desk.render.typography import SmartTypography
+
+MAX_MARKDOWN_CHARS = 500_000  # beyond this the body is shown as plain paragraphs (bounded time)
+_STANDALONE_IMAGE = re.compile(r'^!\[([^\]\n]*)\]\(\s*<?([^\s<>()]+)>?(?:\s+"([^"\n]*)")?\s*\)$')
+_HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_ID_CHARS = re.compile(r"[^\w\- ]+")
+
+
+@cache
+def nonce() -> str:
+    """Random per-process letters that user text cannot guess, used in placeholders."""
+    return "dd" + secrets.token_hex(6)
+
+
+def marker(i: int) -> str:
+    return f"{nonce()}m{i}z"
+
+
+def block_token(i: int) -> str:
+    return f"{nonce()}b{i}z"
+
+
+def inline_token(i: int) -> str:
+    return f"{nonce()}i{i}z"
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedChunk:
+    line: int
+    html: str  # sanitised, with embed placeholders
+    embeds: tuple[int, ...]  # indexes into ParsedBody.embeds
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedBody:
+    chunks: tuple[ParsedChunk, ...]
+    embeds: tuple[Embed, ...]
+    plain: bool = False  # True when the body was too long for markdown
+
+
+def _unescape_md(text: str) -> str:
+    return re.sub(r"\\([\\`*_{}\[\]()#+\-.!>\"'|])", r"\1", text)
+
+
+class _ImageTokens:
+    """Mixin: record an image as an embed and leave an inline placeholder."""
+
+    def handleMatch(self, m, data):  # noqa: N802 - Python-Markdown API
+        el, start, end = super().handleMatch(m, data)
+        if el is None or isinstance(el, str):
+            return el, start, end
+        embed = ImageEmbed(
+            src=el.get("src", ""), alt=_unescape_md(el.get("alt", "")), title=el.get("title", ""),
+            block=False,
+        )
+        return AtomicString(inline_token(_add_embed(self.md, embed))), start, end
+
+
+class _InlineImage(_ImageTokens, ImageInlineProcessor):
+    pass
+
+
+class _RefImage(_ImageTokens, ImageReferenceInlineProcessor):
+    pass
+
+
+class _ShortRefImage(_ImageTokens, ShortImageReferenceInlineProcessor):
+    pass
+
+
+def _add_embed(md: markdown.Markdown, embed: Embed) -> int:
+    md.dd_embeds.append(embed)
+    return len(md.dd_embeds) - 1
+
+
+def _block_embed(line: str) -> Embed | None:
+    stripped = line.strip()
+    m = _STANDALONE_IMAGE.match(stripped)
+    if m:
+        return ImageEmbed(src=m.group(2), alt=_unescape_md(m.group(1)), title=m.group(3) or "", block=True)
+    return line_embed(stripped)
+
+
+class EmbedLines(BlockProcessor):
+    """A line holding only an image, a YouTube URL or a tweet URL becomes a block embed."""
+
+    def test(self, parent, block):
+        return ("http" in block or "![" in block) and any(_block_embed(ln) for ln in block.split("\n"))
+
+    def run(self, parent, blocks):
+        lines = blocks.pop(0).split("\n")
+        for i, line in enumerate(lines):
+            embed = _block_embed(line)
+            if embed is None:
+                continue
+            before, after = "\n".join(lines[:i]), "\n".join(lines[i + 1:])
+            if before.strip():
+                self.parser.parseBlocks(parent, [before])
+            p = etree.SubElement(parent, "p")
+            p.text = AtomicString(block_token(_add_embed(self.parser.md, embed)))
+            if after.strip():
+                blocks.insert(0, after)
+            return
+
+
+class ChunkMarkers(BlockProcessor):
+    """Our block markers become a paragraph the inline phase skips (AtomicString)."""
+
+    def test(self, parent, block):
+        return block.startswith(nonce()) and block.endswith("z") and "\n" not in block
+
+    def run(self, parent, blocks):
+        etree.SubElement(parent, "p").text = AtomicString(blocks.pop(0))
+
+
+class HeadingIds(Treeprocessor):
+    """Give every heading a readable, unique id (``h-…``) for anchors."""
+
+    def run(self, root):
+        seen: set[str] = set()
+        for el in root.iter():
+            if el.tag in _HEADING_TAGS and "id" not in el.attrib:
+                text = re.sub(r"\x02[^\x03]*\x03", "", "".join(el.itertext()))
+                base = "h-" + "-".join(_ID_CHARS.sub("", text).lower().split())[:60].strip("-")
+                ident, n = base.rstrip("-") or "h", 1
+                while ident in seen:
+                    n += 1
+                    ident = f"{base}-{n}"
+                seen.add(ident)
+                el.set("id", ident)
+
+
+class TableAlign(Treeprocessor):
+    """Column alignment as classes (``align`` is obsolete HTML, ``style`` is not allowed)."""
+
+    def run(self, root):
+        for el in root.iter():
+            align = el.attrib.pop("align", None) if el.tag in ("th", "td") else None
+            if align in ("left", "right", "center"):
+                el.set("class", f"ta-{align}")
+
+
+def _build() -> markdown.Markdown:
+    md = markdown.Markdown(
+        extensions=["tables", "footnotes", "fenced_code"],
+        extension_configs={"tables": {"use_align_attribute": True},
+                           "footnotes": {"BACKLINK_TITLE": "%d"}},
+        output_format="html",
+    )
+    md.parser.blockprocessors.register(EmbedLines(md.parser), "dd_embeds", 12)
+    md.parser.blockprocessors.register(ChunkMarkers(md.parser), "dd_markers", 110)
+    md.inlinePatterns.register(_InlineImage(IMAGE_LINK_RE, md), "image_link", 150)
+    md.inlinePatterns.register(_RefImage(IMAGE_REFERENCE_RE, md), "image_reference", 140)
+    md.inlinePatterns.register(_ShortRefImage(IMAGE_REFERENCE_RE, md), "short_image_ref", 125)
+    md.treeprocessors.register(SmartTypography(md), "dd_typography", 8)
+    md.treeprocessors.register(HeadingIds(md), "dd_heading_ids", 7)
+    md.treeprocessors.register(TableAlign(md), "dd_table_align", 6)
+    md.dd_embeds = []
+    return md
+
+
+@cache
+def _markdown() -> markdown.Markdown:
+    return _build()
+
+
+def _convert(text: str) -> tuple[str, list[Embed]]:
+    md = _markdown()
+    md.reset()
+    md.dd_embeds = []
+    html = md.convert(text)
+    return html, md.dd_embeds
+
+
+_CACHE: OrderedDict[str, ParsedBody] = OrderedDict()
+_CACHE_SIZE = 8
+
+
+def parse_body(body: str) -> ParsedBody:
+    """Parse (or fetch from a small cache) the sanitised, placeholder-carrying body."""
+    hit = _CACHE.get(body)
+    if hit is not None:
+        _CACHE.move_to_end(body)
+        return hit
+    parsed = _parse_plain(body) if len(body) > MAX_MARKDOWN_CHARS else _parse(body)
+    _CACHE[body] = parsed
+    if len(_CACHE) > _CACHE_SIZE:
+        _CACHE.popitem(last=False)
+    return parsed
+
+
+def _parse(body: str) -> ParsedBody:
+    chunks = split_chunks(body)
+    source = "\n\n".join(f"{marker(i)}\n\n{c.text}" for i, c in enumerate(chunks))
+    html, embeds = _convert(source)
+    html = clean(html.translate(UNPARK) if "\ue000" in html or "\ue002" in html else html)
+    return ParsedBody(tuple(_split(html, chunks)), tuple(embeds))
+
+
+def _split(html: str, chunks: list[Chunk]) -> list[ParsedChunk]:
+    n = re.escape(nonce())
+    parts = re.split(rf"<p>{n}m(\d+)z</p>", html)
+    stray = re.compile(rf"{n}m\d+z")
+    token = re.compile(rf"{n}[bi](\d+)z")
+    out: list[ParsedChunk] = []
+    for index, piece in zip(parts[1::2], parts[2::2], strict=True):
+        piece = stray.sub("", piece).strip()
+        footnotes = piece.find('<div class="footnote">') if index == str(len(chunks) - 1) else -1
+        pieces = [piece[:footnotes].strip(), piece[footnotes:]] if footnotes > 0 else [piece]
+        for k, text in enumerate(pieces):
+            if not text or text == "<p></p>":
+                continue
+            line = chunks[int(index)].line if k == 0 else _footnote_line(chunks)
+            ids = tuple(int(i) for i in token.findall(text))
+            out.append(ParsedChunk(line, text, ids))
+    return out
+
+
+def _footnote_line(chunks: list[Chunk]) -> int:
+    return next((c.line for c in chunks if c.text.startswith("[^")), chunks[-1].line)
+
+
+def _parse_plain(body: str) -> ParsedBody:
+    """Very long bodies: escaped paragraphs, no markdown (keeps render time bounded)."""
+    out = []
+    for chunk in split_chunks(body):
+        text = escape(chunk.text).replace("\n", "<br>\n")
+        out.append(ParsedChunk(chunk.line, f"<p>{text}</p>", ()))
+    return ParsedBody(tuple(out), (), plain=True)

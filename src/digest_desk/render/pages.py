@@ -1,0 +1,168 @@
+"""Whole pages: the standard page and the simplified AMP page, published or as a preview."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter, OrderedDict
+from functools import cache
+from typing import Any
+
+from digest_desk.domain import Article, Site
+from digest_desk.domain.slugs import slugify
+from digest_desk.paths import resource
+from digest_desk.render import jsonld
+from digest_desk.render.context import (
+    BODY_CONTAINER_ID,
+    Block,
+    RenderContext,
+    amp_url,
+    base_url,
+    is_safe_url,
+    media_prefix,
+    site_url,
+    standard_url,
+)
+from digest_desk.render.embed_html import EmbedRenderer, environment, featured_image
+from digest_desk.render.embeds import TweetEmbed, YouTubeEmbed
+from digest_desk.render.links import shown_links, split_read_more
+from digest_desk.render.mdparse import ParsedBody, parse_body
+
+RENDITIONS = {"standard": "standard", "simplified": "amp", "amp": "amp"}
+AMP_EXTENSIONS = {YouTubeEmbed: "amp-youtube", TweetEmbed: "amp-twitter"}
+
+
+@cache
+def stylesheet(name: str) -> str:
+    return resource("css", name).read_text(encoding="utf-8").strip()
+
+
+def amp_css(site: Site | None = None) -> str:
+    return stylesheet("amp.css")
+
+
+def amp_css_bytes(article: Article | None = None, site: Site | None = None, ctx: RenderContext | None = None) -> int:
+    """UTF-8 bytes of the simplified page's custom CSS (the AMP budget counts these)."""
+    return len(amp_css(site).encode("utf-8"))
+
+
+def _rendition(name: str) -> str:
+    try:
+        return RENDITIONS[name]
+    except KeyError:
+        raise ValueError(f"unknown rendition {name!r}; use 'standard' or 'simplified'") from None
+
+
+_BLOCK_CACHE: OrderedDict[tuple[str, str], str] = OrderedDict()
+_BLOCK_CACHE_SIZE = 4096
+
+
+def _filled(renderer: EmbedRenderer, parsed: ParsedBody, index: int) -> str:
+    chunk = parsed.chunks[index]
+    if not chunk.embeds:
+        return chunk.html
+    embeds = tuple(parsed.embeds[i] for i in chunk.embeds)
+    key = (chunk.html, renderer.fingerprint(embeds))
+    html = _BLOCK_CACHE.get(key)
+    if html is None:
+        html = renderer.fill(chunk, parsed.embeds)
+        _BLOCK_CACHE[key] = html
+        if len(_BLOCK_CACHE) > _BLOCK_CACHE_SIZE:
+            _BLOCK_CACHE.popitem(last=False)
+    return html
+
+
+def _blocks(parsed: ParsedBody, renderer: EmbedRenderer) -> list[Block]:
+    seen: Counter[str] = Counter()
+    out = []
+    for index, chunk in enumerate(parsed.chunks):
+        html = _filled(renderer, parsed, index)
+        digest = hashlib.blake2b(html.encode(), digest_size=8).hexdigest()
+        seen[digest] += 1
+        key = f"{digest}-{seen[digest]}"
+        wrapped = f'<div class="dd-block" data-line="{chunk.line}" data-key="{key}">{html}</div>'
+        out.append(Block(key, chunk.line, wrapped))
+    return out
+
+
+def render_blocks(body_markdown: str, rendition: str, ctx: RenderContext | None = None, *,
+                  site: Site | None = None) -> list[Block]:
+    """The body as preview blocks (``data-line``/``data-key`` wrappers), cached per block."""
+    ctx = ctx or RenderContext()
+    kind = _rendition(rendition)
+    prefix = media_prefix(site, ctx) if site is not None else (ctx.media_prefix or "media/")
+    renderer = EmbedRenderer(kind, True, prefix, ctx.media)
+    return _blocks(parse_body(body_markdown or ""), renderer)
+
+
+def _body_html(parsed: ParsedBody, renderer: EmbedRenderer) -> str:
+    if renderer.preview:
+        return "\n".join(block.html for block in _blocks(parsed, renderer))
+    return "\n".join(_filled(renderer, parsed, i) for i in range(len(parsed.chunks)))
+
+
+def _sections(site: Site, ctx: RenderContext, current: str) -> list[dict[str, Any]]:
+    root = base_url(site)
+    return [
+        {"name": name, "url": f"{root}category/{slugify(name)}/", "current": name == current}
+        for name in ctx.categories if name and slugify(name)
+    ]
+
+
+def _footer(site: Site) -> list[dict[str, str]]:
+    out = []
+    for item in site.footer_links or []:
+        url = site_url(site, str(item.get("url", "")))
+        if item.get("title") and is_safe_url(url, allow_relative=False):
+            out.append({"title": str(item["title"]), "url": url})
+    return out
+
+
+def _extensions(parsed: ParsedBody) -> list[str]:
+    used = {AMP_EXTENSIONS[type(e)] for e in parsed.embeds if type(e) in AMP_EXTENSIONS}
+    return sorted(used)
+
+
+def _page(article: Article, site: Site, ctx: RenderContext | None, rendition: str, preview: bool) -> str:
+    ctx = ctx or RenderContext()
+    kind = _rendition(rendition)
+    prefix = media_prefix(site, ctx)
+    parsed = parse_body(article.body or "")
+    renderer = EmbedRenderer(kind, preview, prefix, ctx.media)
+    hero = featured_image(article.image, article.image_alt, prefix)
+    links = shown_links(article, site, ctx, kind)
+    read_more, others = split_read_more(links)
+    hero_urls = [hero.src] if hero and hero.src.startswith(("http://", "https://")) else []
+    values = {
+        "article": article, "site": site, "preview": preview, "hero": hero,
+        "body": _body_html(parsed, renderer), "body_id": BODY_CONTAINER_ID,
+        "urls": {"standard": standard_url(article, site), "amp": amp_url(article, site),
+                 "home": base_url(site)},
+        "published": jsonld.iso(article.published_at), "updated": jsonld.iso(article.updated_at),
+        "sections": _sections(site, ctx, article.category), "footer": _footer(site),
+        "links": links, "read_more": read_more, "other_links": others,
+        "extensions": _extensions(parsed),
+        "has_tweets": any(isinstance(e, TweetEmbed) for e in parsed.embeds),
+        "css": amp_css(site) if kind == "amp" else stylesheet("standard.css"),
+        "jsonld": jsonld.dumps(jsonld.news_article(article, site, hero_urls)),
+    }
+    return environment().get_template(f"{kind}/page.html").render(values)
+
+
+def standard(article: Article, site: Site, ctx: RenderContext | None = None) -> str:
+    """The published standard page."""
+    return _page(article, site, ctx, "standard", False)
+
+
+def simplified(article: Article, site: Site, ctx: RenderContext | None = None) -> str:
+    """The published simplified page: valid AMP."""
+    return _page(article, site, ctx, "simplified", False)
+
+
+def preview_standard(article: Article, site: Site, ctx: RenderContext | None = None) -> str:
+    """The standard page with ``data-line`` blocks, for the live preview."""
+    return _page(article, site, ctx, "standard", True)
+
+
+def preview_simplified(article: Article, site: Site, ctx: RenderContext | None = None) -> str:
+    """The simplified page without the AMP runtime or boilerplate, so it shows offline."""
+    return _page(article, site, ctx, "simplified", True)

@@ -1,0 +1,31 @@
+"""Whether QtWebEngine can drive the previews, and the start-up steps it needs."""
+
+from __future__ import annotations
+
+import importlib
+import os
+
+from PySide6.QtCore import QCoreApplication, Qt
+
+DISABLE_ENV = "DIGEST_DESK_NO_WEBENGINE"
+
+
+def webengine_unavailable_reason() -> str | None:
+    """None when QtWebEngine can be used, else a sentence saying why not."""
+    if os.environ.get(DISABLE_ENV, "").strip() not in ("", "0"):
+        return f"QtWebEngine is turned off ({DISABLE_ENV} is set)."
+    try:
+        importlib.import_module("PySide6.QtWebEngineWidgets")
+    except ImportError as exc:
+        return f"QtWebEngine cannot be loaded: {exc}"
+    return None
+
+
+def prepare_webengine() -> bool:
+    """Call before the QApplication exists: shares GL contexts and loads QtWebEngine early.
+
+    Returns whether QtWebEngine is available. Safe to call more than once.
+    """
+    if QCoreApplication.instance() is None:
+        QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
+    return webengine_unavailable_reason() is None

@@ -1,0 +1,57 @@
+"""A private folder the previews load from: the page's base URL and the pictures it shows."""
+
+from __future__ import annotations
+
+import tempfile
+import threading
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+MediaLoader = Callable[[str], bytes | None]
+
+
+class MediaFolder:
+    """Writes media from the store to ``<tmp>/media/NAME`` so ``media/NAME`` resolves offline."""
+
+    def __init__(self, loader: MediaLoader | None = None) -> None:
+        self._tmp = tempfile.TemporaryDirectory(prefix="digest-desk-preview-")
+        self.root = Path(self._tmp.name)
+        self.media_dir = self.root / "media"
+        self.media_dir.mkdir()
+        self.loader = loader
+        self._written: dict[str, str] = {}
+        self._lock = threading.Lock()
+
+    @property
+    def media_prefix(self) -> str:
+        """Absolute file URL prefix of the pictures (ends with a slash)."""
+        return self.media_dir.as_uri() + "/"
+
+    def sync(self, media: Mapping[str, Any]) -> int:
+        """Write pictures not yet on disk (or changed); returns how many files were written."""
+        written = 0
+        with self._lock:
+            for name, image in media.items():
+                if _unsafe(name):
+                    continue
+                stamp = str(getattr(image, "sha256", "") or getattr(image, "id", "") or name)
+                if self._written.get(name) == stamp:
+                    continue
+                # media_map() defers the bytes: read them only if already loaded, else ask the loader.
+                loaded = getattr(image, "__dict__", {}).get("data")
+                data = loaded or (self.loader(name) if self.loader else None)
+                if data is None:  # a remote picture, or gone: do not ask again for this version
+                    self._written[name] = stamp
+                    continue
+                (self.media_dir / name).write_bytes(data)
+                self._written[name] = stamp
+                written += 1
+        return written
+
+    def close(self) -> None:
+        self._tmp.cleanup()
+
+
+def _unsafe(name: str) -> bool:
+    return not name or "/" in name or "\\" in name or name in (".", "..")

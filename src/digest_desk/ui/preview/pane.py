@@ -1,0 +1,361 @@
+"""The live previews: the standard page and the simplified AMP page, side by side or as tabs."""
+
+from __future__ import annotations
+
+import time
+from functools import partial
+from typing import Any
+from urllib.parse import urljoin
+
+from PySide6.QtCore import QTimer, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QResizeEvent
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QHBoxLayout,
+    QLabel,
+    QSplitter,
+    QTabBar,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from digest_desk import render
+from digest_desk.domain.models import Article, Site
+from digest_desk.ui.preview import job
+from digest_desk.ui.preview.blockdiff import diff_blocks
+from digest_desk.ui.preview.engine import webengine_unavailable_reason
+from digest_desk.ui.preview.media import MediaFolder, MediaLoader
+from digest_desk.ui.tasks import LatestOnly
+
+DEBOUNCE_MS = 300
+BLANK_PAGE = "<!doctype html><html><head><meta charset=\"utf-8\"></head><body></body></html>"
+PHONE_WIDTH = 390
+NARROW_WIDTH = 760
+_NO_LIMIT = 16777215
+WATCHDOG_MS = 8000  # a view that has not answered by then is reloaded
+MAX_CRASHES = 3  # engine crashes before the pane falls back to the simple preview
+
+
+def _make_view(name: str, fallback: bool, parent: QWidget) -> QWidget:
+    if fallback:
+        from digest_desk.ui.preview.fallback import TextPreviewView
+        return TextPreviewView(name, render.BODY_CONTAINER_ID, parent)
+    from digest_desk.ui.preview.webview import WebPreviewView
+    return WebPreviewView(name, render.BODY_CONTAINER_ID, parent)
+
+
+class PreviewPane(QWidget):
+    """Shows an article in both renditions; refreshes when typing pauses, newest render only.
+
+    ``rendered(ms)``: both previews now show the newest request; ms from the start of the
+    render (after the typing pause) to both pages updated. For long reads the first update may
+    be provisional (only the edited blocks, rendered on their own); ``settled(ms)`` follows
+    when the exact render is shown (at once for ordinary updates).
+    """
+
+    rendered = Signal(float)
+    settled = Signal(float)
+    link_activated = Signal(QUrl)
+    render_failed = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None, media_loader: MediaLoader | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("preview_pane")
+        self.fallback_reason = webengine_unavailable_reason()
+        self._media = MediaFolder(media_loader)
+        self._worker = LatestOnly(self)
+        self._timer = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
+        self._timer.timeout.connect(self.render_now)
+        self._input: tuple[Article, Site, Any] | None = None
+        self._shown_key: str | None = None
+        self._shown_blocks: dict[str, list[Any]] = {}
+        self._shown_body = ""
+        self._busy = 0
+        self._serial = 0
+        self._crashes = 0
+        self._crash_pending = False
+        self._applying: job.RenderResult | None = None
+        self._watchdog = QTimer(self, singleShot=True, interval=WATCHDOG_MS)
+        self._watchdog.timeout.connect(self._recover)
+        self._queued: job.RenderResult | None = None
+        self._follow: int | None = None
+        self._device = "desktop"
+        self.last_render_ms = 0.0  # renderer time of the last applied update (for benchmarks)
+        self._build()
+
+    # -- building -------------------------------------------------------------------------
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addLayout(self._build_bar())
+        self.notice = QLabel(self)
+        self.notice.setObjectName("preview_notice")
+        self.notice.setWordWrap(True)
+        self.notice.setVisible(self.fallback_reason is not None)
+        if self.fallback_reason:
+            self.notice.setText(self.tr("Simplified preview: {reason} Pages may look different "
+                                        "from the published ones.").format(reason=self.fallback_reason))
+        layout.addWidget(self.notice)
+        self.splitter = QSplitter(self)
+        self.views: dict[str, QWidget] = {}
+        self._frames: dict[str, QWidget] = {}
+        for name in job.RENDITIONS:
+            self._add_view(name)
+        layout.addWidget(self.splitter, 1)
+        self._update_layout_mode()
+
+    def _build_bar(self) -> QHBoxLayout:
+        bar = QHBoxLayout()
+        self.tabs = QTabBar(self)
+        self.tabs.setObjectName("preview_tabs")
+        self.tabs.addTab(self.tr("Standard"))
+        self.tabs.addTab(self.tr("Simplified (AMP)"))
+        self.tabs.currentChanged.connect(lambda _i: self._update_layout_mode())
+        bar.addWidget(self.tabs)
+        bar.addStretch(1)
+        self._devices = QButtonGroup(self)
+        for device, label in (("phone", self.tr("Phone")), ("desktop", self.tr("Desktop"))):
+            button = QToolButton(self, text=label, checkable=True, objectName=f"device_{device}")
+            button.setToolTip(self.tr("Preview at {device} width").format(device=label.lower()))
+            button.setChecked(device == "desktop")
+            button.clicked.connect(lambda _c=False, d=device: self.set_device(d))
+            self._devices.addButton(button)
+            bar.addWidget(button)
+        return bar
+
+    def _add_view(self, name: str) -> None:
+        frame = QWidget(self.splitter)
+        row = QHBoxLayout(frame)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addStretch(0)
+        row.addStretch(0)
+        self.splitter.addWidget(frame)
+        self._frames[name] = frame
+        self._place_view(name)
+
+    def _place_view(self, name: str) -> None:
+        frame = self._frames[name]
+        view = _make_view(f"preview_{name}", self.fallback_reason is not None, frame)
+        view.link_clicked.connect(self._open_link)
+        if hasattr(view, "crashed"):
+            view.crashed.connect(self._on_crashed)
+        view.setMaximumWidth(PHONE_WIDTH if self._device == "phone" else _NO_LIMIT)
+        old = self.views.get(name)
+        if old is not None:
+            frame.layout().removeWidget(old)
+            old.hide()
+            old.deleteLater()
+        frame.layout().insertWidget(1, view, 1)
+        self.views[name] = view
+
+    # -- public API -----------------------------------------------------------------------
+    @property
+    def is_fallback(self) -> bool:
+        return self.fallback_reason is not None
+
+    @property
+    def tabbed(self) -> bool:
+        return not self.tabs.isHidden()
+
+    def device(self) -> str:
+        return self._device
+
+    def set_device(self, device: str) -> None:
+        """Preview at phone width (390 px) or at the full desktop width."""
+        if device not in ("phone", "desktop"):
+            raise ValueError(f"unknown device {device!r}: use 'phone' or 'desktop'")
+        self._device = device
+        for button in self._devices.buttons():
+            button.setChecked(button.objectName() == f"device_{device}")
+        width = PHONE_WIDTH if device == "phone" else _NO_LIMIT
+        for view in self.views.values():
+            view.setMaximumWidth(width)
+        self._update_layout_mode()
+
+    def set_media_loader(self, loader: MediaLoader | None) -> None:
+        """Where picture bytes come from when ``ctx.media`` holds images without data."""
+        self._media.loader = loader
+
+    def show_article(self, article: Article | None, site: Site | None = None, ctx: Any = None) -> None:
+        """Ask for a refresh; it starts when no new request came for ~300 ms."""
+        if article is None or site is None:
+            self.clear()
+            return
+        self._input = (article, site, ctx)
+        self._timer.start()
+
+    def render_now(self) -> None:
+        """Start rendering the latest request at once (the typing pause is over)."""
+        self._timer.stop()
+        if self._input is None:
+            return
+        article, site, ctx = self._input
+        request = job.RenderRequest(
+            article=job.clone_article(article), site=site,
+            ctx=job.preview_context(ctx, self._media),
+            meta_key=job.meta_key(article, site, ctx),
+            full=False)
+        request.full = self._needs_full(request.meta_key)
+        if not request.full:
+            request.shown = (self._shown_body, self._shown_blocks)
+        self._worker.submit(job.compute, request, self._media, on_done=self._on_result,
+                            on_error=self._on_error, on_progress=self._on_result)
+
+    def follow_line(self, line: int) -> None:
+        """Scroll the block holding markdown ``line`` (1-based) into view in both previews."""
+        self._follow = line
+        if self._busy == 0 and self._shown_key is not None:
+            for view in self.views.values():
+                view.follow_line(line)
+
+    def clear(self) -> None:
+        """No article: stop pending work and show empty pages."""
+        self._timer.stop()
+        self._worker.cancel()
+        self._input = None
+        self._serial += 1  # answers still on their way are ignored
+        self._watchdog.stop()
+        self._busy = 0
+        self._applying = self._queued = None
+        self._shown_key, self._shown_blocks, self._shown_body = None, {}, ""
+        base = QUrl.fromLocalFile(str(self._media.root) + "/")
+        for view in self.views.values():
+            view.load_page(BLANK_PAGE, base, lambda _ok: None)
+
+    def wait_idle(self, msecs: int = -1) -> bool:
+        """Block until no render runs in the background (for tests and shutdown)."""
+        return self._worker.wait(msecs)
+
+    # -- applying results -----------------------------------------------------------------
+    def _needs_full(self, key: str) -> bool:
+        return (key != self._shown_key or self.is_fallback
+                or (self._applying is not None and self._applying.request.meta_key != key))
+
+    def _on_result(self, result: job.RenderResult) -> None:
+        if self._busy:
+            self._queued = result
+            return
+        self._apply(result)
+
+    def _on_error(self, exc: BaseException) -> None:
+        self.render_failed.emit(f"{type(exc).__name__}: {exc}")
+
+    def _apply(self, result: job.RenderResult) -> None:
+        request = result.request
+        if result.provisional and request.meta_key != self._shown_key:
+            return  # the exact result of the same request follows and reloads the pages
+        if result.pages is None and request.meta_key != self._shown_key:
+            request.full = True  # the pages changed under this partial render: redo it whole
+            self._worker.submit(job.compute, request, self._media, on_done=self._on_result,
+                                on_error=self._on_error)
+            return
+        self._applying = result
+        self._busy = len(self.views)
+        self._serial += 1
+        done = partial(self._view_done, self._serial)
+        self._watchdog.start()
+        base = QUrl.fromLocalFile(str(self._media.root) + "/")
+        for name, view in list(self.views.items()):
+            if result.pages is not None:
+                view.load_page(result.pages[name], base, done)
+                continue
+            change = diff_blocks(self._shown_blocks.get(name, []), result.blocks[name])
+            if change is None:
+                done(True)
+            else:
+                view.splice(change, done)
+
+    def _view_done(self, serial: int, ok: bool) -> None:
+        result = self._applying
+        if serial != self._serial or result is None:
+            return  # an answer from before a recovery
+        self._busy -= 1
+        if not ok:
+            self._shown_key = None  # the DOM is not what we think: reload the pages next time
+        if self._busy > 0:
+            return
+        self._applying = None
+        self._watchdog.stop()
+        self._finish(result, ok)
+
+    def _recover(self) -> None:
+        """Forget what the views show and load whole pages again (after a crash or a hang)."""
+        self._serial += 1
+        self._crash_pending = False
+        self._watchdog.stop()
+        self._busy = 0
+        self._applying = None
+        self._queued = None
+        self._shown_key = None
+        self._shown_blocks = {}
+        self._shown_body = ""
+        self.render_now()
+
+    def _on_crashed(self, reason: str) -> None:
+        if self._crash_pending:
+            return  # both views share one engine process: one crash, two reports
+        self._crash_pending = True
+        self._crashes += 1
+        if self._crashes >= MAX_CRASHES and not self.is_fallback:
+            self.fallback_reason = self.tr("the web preview engine stopped {n} times ({reason}).").format(
+                n=self._crashes, reason=reason)
+            self.notice.setText(self.tr("Simplified preview: {reason}").format(reason=self.fallback_reason))
+            self.notice.show()
+            for name in job.RENDITIONS:
+                self._place_view(name)
+            self._update_layout_mode()
+        QTimer.singleShot(0, self._recover)
+
+    def _finish(self, result: job.RenderResult, ok: bool) -> None:
+        if ok:
+            self._shown_key = result.request.meta_key
+            self._shown_blocks = result.blocks
+            self._shown_body = result.request.article.body or ""
+            self.last_render_ms = result.render_ms
+            elapsed = (time.perf_counter() - result.request.started) * 1000.0
+            self.rendered.emit(elapsed)
+            if not result.provisional:
+                self.settled.emit(elapsed)
+        queued, self._queued = self._queued, None
+        if queued is not None:
+            self._apply(queued)
+        elif not ok:
+            self.render_now()
+        elif self._follow is not None:
+            self.follow_line(self._follow)
+
+    # -- links and layout -----------------------------------------------------------------
+    def _open_link(self, url: QUrl) -> None:
+        target = self._public_url(url)
+        self.link_activated.emit(target)
+        QDesktopServices.openUrl(target)
+
+    def _public_url(self, url: QUrl) -> QUrl:
+        """Relative links resolve against the preview folder; send them to the real site."""
+        if not url.isLocalFile() or self._input is None:
+            return url
+        path = url.toLocalFile()
+        root = str(self._media.root)
+        relative = path[len(root):] if path.startswith(root) else path
+        base = self._input[1].base_url or "/"
+        target = QUrl(urljoin(base if base.endswith("/") else base + "/", relative.lstrip("/")))
+        if url.hasFragment():
+            target.setFragment(url.fragment())
+        return target
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._update_layout_mode()
+
+    def _update_layout_mode(self) -> None:
+        narrow = self.width() < NARROW_WIDTH
+        self.tabs.setVisible(narrow)
+        current = job.RENDITIONS[max(self.tabs.currentIndex(), 0)]
+        for name, frame in self._frames.items():
+            frame.setVisible(not narrow or name == current)
+
+    def closeEvent(self, event: Any) -> None:  # noqa: N802
+        self.clear()
+        super().closeEvent(event)

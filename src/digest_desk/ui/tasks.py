@@ -1,0 +1,150 @@
+"""Run a function off the UI thread and deliver its result (or its exception) back on it."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import shiboken6
+from PySide6.QtCore import QCoreApplication, QObject, QThreadPool, Signal
+
+# The renderer shares one Python-Markdown instance and unlocked caches between calls, so two
+# threads rendering at once corrupt each other's output. Background work that renders holds this.
+RENDER_LOCK = threading.RLock()
+
+DoneCallback = Callable[[Any], None]
+ProgressCallback = Callable[[Any], None]
+ErrorCallback = Callable[[BaseException], None]
+
+
+class Job:
+    """A handle on one background call: cancel it, ask whether it finished, read its outcome."""
+
+    def __init__(self) -> None:
+        self.cancel_event = threading.Event()
+        self.done = threading.Event()
+        self.result: Any = None
+        self.error: BaseException | None = None
+
+    def cancel(self) -> None:
+        """Ask the function to stop (if it watches ``cancel_event``) and drop its result."""
+        self.cancel_event.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self.cancel_event.is_set()
+
+
+class _Relay(QObject):
+    """Lives on the UI thread; a signal emitted from the worker arrives here queued."""
+
+    arrived = Signal()
+    progressed = Signal(object)
+
+    def __init__(self, job: Job, on_done: DoneCallback | None, on_error: ErrorCallback | None,
+                 owner: QObject | None, on_progress: ProgressCallback | None = None) -> None:
+        super().__init__(QCoreApplication.instance())
+        self._job = job
+        self._on_done = on_done
+        self._on_error = on_error
+        self._on_progress = on_progress
+        self._owner = owner
+        self._owner_given = owner is not None
+        self.arrived.connect(self._deliver)
+        self.progressed.connect(self._progress)
+
+    def _dropped(self) -> bool:
+        return self._job.cancelled or (self._owner_given and not shiboken6.isValid(self._owner))
+
+    def _progress(self, value: Any) -> None:
+        if self._on_progress is not None and not self._dropped():
+            self._on_progress(value)
+
+    def _deliver(self) -> None:
+        job = self._job
+        self.deleteLater()
+        if self._dropped():
+            return
+        if job.error is not None:
+            if self._on_error is not None:
+                self._on_error(job.error)
+        elif self._on_done is not None:
+            self._on_done(job.result)
+
+
+def _work(job: Job, relay: _Relay, fn: Callable[..., Any], args: tuple[Any, ...],
+          kwargs: dict[str, Any]) -> None:
+    if job.cancelled:  # superseded while waiting in the queue: skip the work entirely
+        job.done.set()
+        relay.arrived.emit()
+        return
+    try:
+        job.result = fn(*args, **kwargs)
+    except BaseException as exc:  # noqa: BLE001 - delivered to on_error on the UI thread
+        job.error = exc
+    job.done.set()
+    relay.arrived.emit()
+
+
+def run_in_background(fn: Callable[..., Any], *args: Any, on_done: DoneCallback | None = None,
+                      on_error: ErrorCallback | None = None, owner: QObject | None = None,
+                      pool: QThreadPool | None = None, pass_cancel: bool = False,
+                      on_progress: ProgressCallback | None = None, **kwargs: Any) -> Job:
+    """Run ``fn(*args, **kwargs)`` on a worker thread; call ``on_done``/``on_error`` on the UI thread.
+
+    ``owner``: when given and destroyed before the result arrives, nothing is delivered.
+    ``pass_cancel``: give ``fn`` the job's ``cancel_event`` as keyword ``cancel`` so long work
+    can stop early. A cancelled job delivers nothing.
+    ``on_progress``: ``fn`` gets a keyword ``progress``; each ``progress(value)`` it calls
+    reaches ``on_progress(value)`` on the UI thread, in order, before the result.
+    """
+    job = Job()
+    if pass_cancel:
+        kwargs["cancel"] = job.cancel_event
+    relay = _Relay(job, on_done, on_error, owner, on_progress)
+    if on_progress is not None:
+        kwargs["progress"] = relay.progressed.emit
+    (pool or QThreadPool.globalInstance()).start(lambda: _work(job, relay, fn, args, kwargs))
+    return job
+
+
+class LatestOnly:
+    """Submit requests where only the newest matters: each one cancels the ones before it.
+
+    With its own single-thread pool, superseded requests still waiting in the queue are skipped
+    and the work never runs concurrently with itself (so caches in ``fn`` need no locks).
+    """
+
+    def __init__(self, owner: QObject | None = None, pool: QThreadPool | None = None) -> None:
+        self._owner = owner
+        if pool is None:
+            pool = QThreadPool(owner)
+            pool.setMaxThreadCount(1)
+        self._pool = pool
+        self._current: Job | None = None
+
+    @property
+    def current(self) -> Job | None:
+        return self._current
+
+    def busy(self) -> bool:
+        return self._current is not None and not self._current.done.is_set()
+
+    def submit(self, fn: Callable[..., Any], *args: Any, on_done: DoneCallback | None = None,
+               on_error: ErrorCallback | None = None, pass_cancel: bool = False,
+               on_progress: ProgressCallback | None = None, **kwargs: Any) -> Job:
+        self.cancel()
+        self._current = run_in_background(fn, *args, on_done=on_done, on_error=on_error,
+                                          owner=self._owner, pool=self._pool,
+                                          pass_cancel=pass_cancel, on_progress=on_progress,
+                                          **kwargs)
+        return self._current
+
+    def cancel(self) -> None:
+        if self._current is not None:
+            self._current.cancel()
+
+    def wait(self, msecs: int = -1) -> bool:
+        """Block until every queued job has run (for shutdown and tests)."""
+        return self._pool.waitForDone(msecs)

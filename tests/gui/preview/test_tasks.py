@@ -1,0 +1,113 @@
+"""The background helper: work runs off the UI thread, results and errors come back on it."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from PySide6.QtCore import QObject
+
+from digest_desk.ui.tasks import LatestOnly, run_in_background
+
+
+def test_result_arrives_on_the_ui_thread(qtbot):
+    seen: dict[str, object] = {}
+
+    def work(a: int, b: int) -> int:
+        seen["worker"] = threading.current_thread()
+        return a + b
+
+    def done(value: int) -> None:
+        seen["value"] = value
+        seen["deliverer"] = threading.current_thread()
+
+    job = run_in_background(work, 2, 3, on_done=done)
+    qtbot.waitUntil(lambda: "value" in seen, timeout=5000)
+    assert seen["value"] == 5 and job.result == 5
+    assert seen["worker"] is not threading.main_thread()
+    assert seen["deliverer"] is threading.main_thread()
+
+
+def test_exception_arrives_on_error_callback(qtbot):
+    errors: list[BaseException] = []
+
+    def boom() -> None:
+        raise ValueError("bad markdown")
+
+    run_in_background(boom, on_done=lambda _v: errors.append(AssertionError("no")),
+                      on_error=errors.append)
+    qtbot.waitUntil(lambda: bool(errors), timeout=5000)
+    assert isinstance(errors[0], ValueError) and str(errors[0]) == "bad markdown"
+
+
+def test_ui_thread_keeps_running_while_work_is_busy(qtbot):
+    got: list[float] = []
+    job = run_in_background(time.sleep, 0.4, on_done=lambda _v: got.append(1.0))
+    ticks = 0
+    while not job.done.is_set():
+        qtbot.wait(20)  # the event loop turns while the worker sleeps
+        ticks += 1
+    qtbot.waitUntil(lambda: bool(got), timeout=5000)
+    assert ticks >= 5
+
+
+def test_latest_only_delivers_just_the_newest(qtbot):
+    owner = QObject()
+    latest = LatestOnly(owner)
+    delivered: list[int] = []
+    gate = threading.Event()
+
+    def slow(n: int) -> int:
+        gate.wait(5)
+        return n
+
+    for n in range(5):
+        latest.submit(slow, n, on_done=delivered.append)
+    gate.set()
+    latest.wait(5000)
+    qtbot.wait(100)
+    assert delivered == [4]
+
+
+def test_cancel_flag_reaches_long_work(qtbot):
+    started = threading.Event()
+    stopped: list[bool] = []
+
+    def long_work(cancel: threading.Event) -> str:
+        started.set()
+        stopped.append(cancel.wait(5))
+        return "late"
+
+    results: list[str] = []
+    job = run_in_background(long_work, on_done=results.append, pass_cancel=True)
+    assert started.wait(5)
+    job.cancel()
+    qtbot.waitUntil(job.done.is_set, timeout=5000)
+    qtbot.wait(100)
+    assert stopped == [True] and results == []  # stopped early and delivered nothing
+
+
+def test_nothing_is_delivered_to_a_destroyed_owner(qtbot):
+    owner = QObject()
+    gate = threading.Event()
+    results: list[int] = []
+    job = run_in_background(lambda: gate.wait(5) and 1, on_done=results.append, owner=owner)
+    owner.deleteLater()
+    qtbot.wait(50)
+    gate.set()
+    qtbot.waitUntil(job.done.is_set, timeout=5000)
+    qtbot.wait(100)
+    assert results == []
+
+
+def test_progress_arrives_in_order_before_the_result(qtbot):
+    events: list[object] = []
+
+    def counting(n: int, progress) -> str:
+        for i in range(n):
+            progress(i)
+        return "done"
+
+    run_in_background(counting, 4, on_progress=events.append, on_done=events.append)
+    qtbot.waitUntil(lambda: "done" in events, timeout=5000)
+    assert events == [0, 1, 2, 3, "done"]

@@ -1,0 +1,117 @@
+"""Starting the workstation: bad databases get a message (not a crash), --open, generated forms."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from guihelpers import answer_modal
+from PIL import Image as PILImage
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from digest_desk.app import run_workstation
+from digest_desk.store.articles import create_article, get_article
+from digest_desk.store.media import get_image
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_generated_forms_match_their_designer_sources():
+    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "compile_ui.py"), "--check"],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
+def test_a_file_that_is_not_a_database_gets_a_message_and_exit_status(tmp_path, qapp, capsys):
+    bad = tmp_path / "notes.sqlite3"
+    bad.write_text("shopping list: bread, milk")
+    seen: dict[str, str] = {}
+
+    def read_and_close(box: QMessageBox) -> None:
+        seen["text"] = box.text()
+        box.close()
+
+    answer_modal(read_and_close)
+    assert run_workstation(db=str(bad)) == 2
+    assert "not a SQLite database" in seen["text"]
+    assert bad.read_text() == "shopping list: bread, milk"  # left untouched
+    assert "not a SQLite database" in capsys.readouterr().err
+
+
+def test_open_slug_shows_that_article(tmp_path, qapp, store, db_path):
+    create_article(store, title="First")
+    wanted = create_article(store, title="Second story")
+    seen: dict[str, object] = {}
+
+    def inspect_and_close() -> None:
+        window = next(w for w in QApplication.topLevelWidgets() if w.objectName() == "main-window")
+        seen["id"] = window.article.id if window.article else None
+        seen["title"] = window.windowTitle()
+        window.close()
+
+    QTimer.singleShot(1500, inspect_and_close)
+    assert run_workstation(db=str(db_path), open_slug="second-story") == 0
+    assert seen["id"] == wanted.id
+    assert str(seen["title"]).startswith("Second story")
+
+
+def make_png(path: Path, size: tuple[int, int]) -> Path:
+    PILImage.new("RGB", size, (200, 80, 40)).save(path)
+    return path
+
+
+def test_insert_image_stores_pixel_size_and_writes_markdown(window, store, tmp_path):
+    article = create_article(store, title="Photo story", body="Intro.")
+    window.load_article(article.id)
+    body = window.editor.body
+    body.moveCursor(body.textCursor().MoveOperation.End)
+    assert window.ops.insert_body_image(make_png(tmp_path / "harbour-view.png", (640, 360)))
+    text = body.toPlainText()
+    assert text.startswith("Intro.\n\n![harbour view](media/")
+    name = text.split("(media/")[1].split(")")[0]
+    image = get_image(store, name)
+    assert (image.width, image.height) == (640, 360)
+
+
+def test_featured_image_is_undoable_and_saved(window, store, tmp_path):
+    article = create_article(store, title="Cover story")
+    window.load_article(article.id)
+    assert window.ops.set_featured_image(make_png(tmp_path / "cover.png", (1200, 675)))
+    assert "1200×675" in window.editor.image_label.text()
+    window.autosaver.flush()
+    assert get_article(store, article.id).image_id is not None
+    window.findChild(QAction, "edit.undo").trigger()
+    assert window.editor.value("image_id") is None
+    window.autosaver.flush()
+    assert get_article(store, article.id).image_id is None
+
+
+def test_a_broken_picture_is_refused_with_a_message(window, store, tmp_path):
+    article = create_article(store, title="No photo", body="Text.")
+    window.load_article(article.id)
+    fake = tmp_path / "fake.png"
+    fake.write_text("not a picture")
+    seen: dict[str, str] = {}
+
+    def read_and_close(box: QMessageBox) -> None:
+        seen["text"] = box.text()
+        box.close()
+
+    answer_modal(read_and_close)
+    assert not window.ops.insert_body_image(fake)
+    assert seen["text"].startswith("Cannot use this picture")
+    assert window.editor.body.toPlainText() == "Text."
+
+
+def test_status_bar_counts_words_and_follows_the_cursor_line(window, qtbot, store):
+    article = create_article(store, title="Counts", body="one two three\n\nfour five")
+    window.load_article(article.id)
+    assert "5 words" in window.readouts.counts.text()
+    assert "1 min read" in window.readouts.counts.text()
+    body = window.editor.body
+    body.setFocus()
+    body.go_to_line(3)
+    assert window.readouts.line.text() == "Line 3"

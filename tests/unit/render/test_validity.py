@@ -1,0 +1,56 @@
+"""The official AMP validator over every simplified page, the Nu Html Checker over every standard page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from digest_desk import render
+from digest_desk.domain import Link, LinkKind
+
+from .fixtures import article, context, minimal_article, reference_article, site
+from .hostile import TITLES, hostile_body
+from .validators import amp_validate, nu_validate
+
+
+def _fixture_articles():
+    hostile = article(hostile_body(), title=TITLES[0], summary=TITLES[2], author=TITLES[1])
+    hostile.image_alt = TITLES[2]
+    hostile.links = [Link(article_id=1, title=t, url=u, kind=LinkKind.READ_MORE)
+                     for t, u in zip(TITLES, ["javascript:alert(1)", "https://ok.example/\"><script>", "//evil.example", "https://fine.example/?q=<x>"], strict=True)]
+    only_tweet = article("https://x.com/someone/status/123456789", title="Only a tweet")
+    remote = article("![remote](https://img.example.org/a.png)\n\nText ![unknown](media/nope.jpg) here.", title="Remote")
+    return {"reference": reference_article(), "minimal": minimal_article(), "hostile": hostile,
+            "only-tweet": only_tweet, "remote-images": remote}
+
+
+@pytest.fixture(scope="module")
+def articles():
+    return _fixture_articles()
+
+
+def test_every_simplified_page_passes_the_official_amp_validator(articles):
+    pages = {name: render.simplified(a, site(), context()) for name, a in articles.items()}
+    assert amp_validate(pages) == {name: [] for name in pages}
+
+
+def test_the_amp_validator_really_rejects_invalid_pages():
+    good = render.simplified(minimal_article(), site())
+    bad = {
+        "onclick": good.replace("<h1>", '<h1 onclick="x()">'),
+        "script": good.replace("</body>", "<script>alert(1)</script></body>"),
+        "no-height": render.simplified(article("![a](media/river.jpg)"), site(), context()).replace(' height="900"', ""),
+        "missing-extension": render.simplified(article("https://youtu.be/dQw4w9WgXcQ"), site()).replace(
+            '<script async custom-element="amp-youtube" src="https://cdn.ampproject.org/v0/amp-youtube-0.1.js"></script>', ""),
+    }
+    result = amp_validate(bad)
+    assert all(result[name] for name in bad), result
+
+
+def test_every_standard_page_passes_the_nu_html_checker(articles, tmp_path: Path):
+    pages = {name: render.standard(a, site(), context()) for name, a in articles.items()}
+    pages["bad"] = pages["minimal"].replace("<main>", "<main><div><p>unclosed</span>")
+    errors = nu_validate(pages, tmp_path)
+    assert errors.pop("bad"), "the checker must flag a broken page"
+    assert errors == {name: [] for name in articles}

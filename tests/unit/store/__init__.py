@@ -1,0 +1,1 @@
+"""Store, import, search and command line tests on real SQLite files."""

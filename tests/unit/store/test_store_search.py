@@ -1,0 +1,101 @@
+"""Full-text search: ranking, sync with edits, phrases, prefixes, hostile input, the recent window."""
+
+from __future__ import annotations
+
+import pytest
+
+from digest_desk.store.articles import create_article, delete_article, get_article, save_article
+from digest_desk.store.search import search, to_match
+
+
+@pytest.fixture
+def filled(store):
+    create_article(store, title="Market report", body="Volcano mentioned once in passing.")
+    create_article(store, title="Volcano erupts on the island", summary="Ash cloud", body="Lava.")
+    create_article(store, title="Weather", summary="Volcano ash drifts south", body="Rain later.")
+    create_article(store, title="City council votes", body="The city council approved the plan.")
+    create_article(store, title="Council minutes", body="The council of the city met.")
+    return store
+
+
+def test_title_beats_summary_beats_body(filled):
+    hits = search(filled, "volcano")
+    assert [h.title for h in hits] == ["Volcano erupts on the island", "Weather", "Market report"]
+    assert hits[0].rank <= hits[1].rank <= hits[2].rank
+
+
+def test_snippet_marks_the_match(filled):
+    [hit] = search(filled, "passing")
+    assert "[passing]" in hit.snippet and hit.slug == "market-report"
+
+
+def test_phrase_prefix_and_diacritics(filled):
+    create_article(store := filled, title="Café reopens", body="Espresso again.")
+    assert {h.title for h in search(store, '"city council"')} == {"City council votes"}
+    assert {h.title for h in search(store, "coun*")} == {"City council votes", "Council minutes"}
+    assert [h.title for h in search(store, "cafe")] == ["Café reopens"]
+
+
+def test_index_follows_edits_and_deletes(filled):
+    [hit] = search(filled, "lava")
+    article = get_article(filled, hit.id)
+    article.body = "Magma."
+    save_article(filled, article)
+    assert search(filled, "lava") == [] and len(search(filled, "magma")) == 1
+    delete_article(filled, article.id)
+    assert search(filled, "magma") == []
+
+
+@pytest.mark.parametrize(
+    "query", ['"', "AND", "NOT OR", "title:volcano", "vol*cano*", "(((", "a - b", "NEAR(x y)", "^x", ""]
+)
+def test_operators_typed_by_editors_never_break_the_query(filled, query):
+    search(filled, query)  # must not raise
+    if query.strip('"( '):
+        assert to_match(query)
+
+
+def test_very_common_terms_rank_within_the_newest_matches(store):
+    ids = [create_article(store, title=f"Story {i}", body="common " * (1 + i % 3)).id for i in range(30)]
+    hits = search(store, "common", limit=10, window=8)
+    assert len(hits) == 8 and {h.id for h in hits} == set(ids[-8:])
+    assert len(search(store, "common", limit=50)) == 30  # under the window: everything ranked
+
+
+def test_common_term_tiers_put_title_hits_first_then_summary(store):
+    body_only = create_article(store, title="Quiet day", body="The ferry ran late.").id
+    titled = create_article(store, title="Ferry strike ends", body="Crews return.").id
+    summed = create_article(store, title="Harbour", summary="A ferry update", body="Text.").id
+    newer_body = create_article(store, title="Weather", body="Ferry crossings calm.").id
+    hits = search(store, "ferry", window=3)  # 4 matches > window: the 3 newest are ranked
+    assert [h.id for h in hits] == [titled, summed, newer_body]
+    assert body_only not in {h.id for h in hits}
+    assert "[Ferry]" in hits[2].snippet
+
+
+def test_snippets_of_common_terms_mark_whole_words_and_keep_accents(store):
+    for i in range(4):
+        create_article(store, title=f"Note {i}", body=f"Le café numéro {i} ouvre à Zürich demain matin.")
+    hits = search(store, "zurich caf*", window=2)
+    assert len(hits) == 2
+    assert "[café]" in hits[0].snippet and "[Zürich]" in hits[0].snippet
+
+
+def test_any_typed_text_is_a_valid_query(tmp_path):
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from digest_desk.store import open_store
+
+    store = open_store(tmp_path / "fuzz.sqlite3")
+    for i in range(3):
+        create_article(store, title=f"Ünïcode “quotes” {i}", body='Text with "quotes" and * stars.')
+
+    @settings(max_examples=150, deadline=None)
+    @given(st.text(alphabet=st.characters(codec="utf-8"), max_size=40))
+    def check(query: str) -> None:
+        search(store, query)
+        search(store, query, window=1)
+
+    check()
+    store.close()
