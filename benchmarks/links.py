@@ -109,8 +109,8 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=50)
     parser.add_argument("--checker", action="store_true", help="only the link checker numbers")
     args = parser.parse_args()
-    bench_checker()
     if args.checker:
+        bench_checker()
         return 0
     fresh = not args.db.exists()
     store = open_store(args.db)
@@ -129,21 +129,24 @@ def main() -> int:
     print(f"store: {total} articles; first call (samples common words) {first:.0f} ms")
     print(f"{args.runs} suggestion queries, limit 10, random articles:")
     for label, forget in (("no cached word counts", True), ("word counts cached as used", False)):
-        times, found = [], []
+        times, cpu, found = [], [], []
         for article in articles:
             if forget:
                 suggest._profiles[store].frequencies.clear()
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.process_time()
             hits = suggest_related(store, article, limit=10)
             times.append((time.perf_counter() - start) * 1000)
+            cpu.append((time.process_time() - start_cpu) * 1000)
             found.append(len(hits))
         times.sort()
         print(
             f"  {label:27} median {statistics.median(times):.1f} ms  "
             f"p90 {times[int(len(times) * 0.9)]:.1f} ms  max {times[-1]:.1f} ms  "
-            f"mean hits {statistics.mean(found):.1f}  (target: median < 50 ms)"
+            f"(CPU median {statistics.median(cpu):.1f} ms)  mean hits {statistics.mean(found):.1f}"
         )
+    print("  target: median under 50 ms; wall times grow with other load on the machine")
     store.close()
+    bench_checker()
     return 0
 
 

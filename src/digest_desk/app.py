@@ -23,12 +23,23 @@ def _app_icon():
     return QIcon(str(path)) if path.is_file() else None
 
 
+def _allow_root_webengine() -> None:
+    """Chromium refuses to start its sandbox as root (containers, live systems): say so up front."""
+    import os
+
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        flags = os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "")
+        if "--no-sandbox" not in flags:
+            os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = (flags + " --no-sandbox").strip()
+
+
 def make_application(argv: list[str] | None = None):
     """The QApplication with names set (so QSettings finds its file); reuses a running one."""
     from PySide6.QtWidgets import QApplication
 
     from digest_desk.ui.preview.engine import prepare_webengine
 
+    _allow_root_webengine()
     prepare_webengine()  # before the QApplication exists
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
     app.setOrganizationName(ORGANIZATION)
@@ -71,9 +82,10 @@ def create_window(store, settings=None):
 
 
 def open_first_article(window, open_slug: str | None) -> None:
-    """Open ``--open SLUG`` (a message when unknown), else the article open last time."""
+    """Open ``--open SLUG`` (a message when unknown), else the article open last time,
+    else (a first run) the newest article, so a newcomer lands on real content."""
     from digest_desk.store import NotFoundError
-    from digest_desk.store.articles import get_by_slug
+    from digest_desk.store.articles import get_by_slug, list_articles
 
     if open_slug:
         try:
@@ -82,6 +94,9 @@ def open_first_article(window, open_slug: str | None) -> None:
         except NotFoundError as exc:
             window.statusBar().showMessage(str(exc), 10000)
     last = window.last_article_id()
+    if last is None:
+        newest = list_articles(window.store, limit=1)
+        last = newest[0].id if newest else None
     if last is not None:
         window.load_article(last)
 

@@ -64,3 +64,23 @@ def window_factory(qtbot, db_path: Path, settings: QSettings):
 @pytest.fixture
 def window(window_factory):
     return window_factory()
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session, exitstatus):
+    """Delete the windows (and their web pages) while Qt still runs: left to interpreter exit,
+    QtWebEngine's profile went before its pages and the run ended in a segmentation fault."""
+    import gc
+
+    from PySide6.QtCore import QCoreApplication, QEvent
+    from PySide6.QtWidgets import QApplication
+
+    if QApplication.instance() is None:
+        return
+    for widget in QApplication.topLevelWidgets():
+        widget.close()
+        widget.deleteLater()
+    for _ in range(3):
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        QCoreApplication.processEvents()
+        gc.collect()

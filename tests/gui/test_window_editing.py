@@ -171,3 +171,57 @@ def test_formatting_actions_edit_the_body_undoably(window, qtbot, store):
     qtbot.keyClick(body, Qt.Key.Key_Return)
     trigger(window, "format.italic")
     assert body.toPlainText().endswith("\n*italic text*")
+
+
+def test_theme_switch_is_not_an_edit(window, store):
+    article = create_article(store, title="Calm", body="# Heading\n\nText with **bold**.")
+    window.load_article(article.id)
+    version = get_article(store, article.id).version
+    window.findChild(QAction, "view.theme_dark").trigger()
+    window.findChild(QAction, "view.theme_light").trigger()
+    assert not window.autosaver.dirty and "Saved" in window.windowTitle()
+    assert window.autosaver.flush()
+    assert get_article(store, article.id).version == version
+
+
+def test_saving_updates_the_list_row_in_place(window, qtbot, store):
+    from guihelpers import settle
+
+    for n in range(3):
+        create_article(store, title=f"Story {n}")
+    window.list_panel.model.reload()
+    settle(window)
+    target = create_article(store, title="Old headline")
+    window.list_panel.model.reload()
+    settle(window)
+    model = window.list_panel.model
+    model.row_at(0)
+    settle(window)
+    window.load_article(target.id)
+    resets = []
+    model.modelReset.connect(lambda: resets.append(1))
+    window.editor.title_edit.selectAll()
+    qtbot.keyClicks(window.editor.title_edit, "New headline")
+    assert window.autosaver.flush()
+    row = model.row_of(target.id)
+    assert model.data(model.index(row, 0)) == "New headline"
+    assert resets == []  # no reset: the list keeps its scroll position and selection
+    assert window.list_panel.selected_id() == target.id
+
+
+def test_ctrl_z_in_a_field_undoes_through_the_article_stack(window, qtbot, store):
+    from PySide6.QtGui import QKeySequence
+
+    article = create_article(store, title="Field undo", author="Ann")
+    window.load_article(article.id)
+    field = window.editor.author_edit
+    field.setFocus()
+    field.selectAll()
+    qtbot.keyClicks(field, "Bea")
+    window.editor.summary_edit.setFocus()
+    qtbot.keyClicks(window.editor.summary_edit, "Short")
+    field.setFocus()
+    qtbot.keySequence(field, QKeySequence(QKeySequence.StandardKey.Undo))
+    assert window.editor.value("summary") == "" and window.editor.summary_edit.text() == ""
+    qtbot.keySequence(field, QKeySequence(QKeySequence.StandardKey.Undo))
+    assert window.editor.value("author") == "Ann" and field.text() == "Ann"

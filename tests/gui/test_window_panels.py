@@ -80,10 +80,14 @@ def test_site_profile_dialog_stores_changes_and_refuses_bad_input(window, qtbot,
     assert get_site(store).name == "Digest"  # nothing written
     assert dialog.ui.nameEdit.text() == "Morning Digest"  # nothing lost
     dialog.ui.baseUrlEdit.setText("https://digest.example.net/")
-    dialog.ui.footerAdd.click()
-    table = dialog.ui.footerTable
-    table.item(table.rowCount() - 1, 0).setText("Archive")
-    table.item(table.rowCount() - 1, 1).setText("/archive/")
+    dialog.footer.add_link("Archive", "/archive/")
+    dialog.footer.add_link("", "")
+    dialog.ui.buttonBox.button(QDialogButtonBox.StandardButton.Save).click()
+    rows = dialog.footer.table.rowCount()
+    assert f"Footer link {rows}" in dialog.ui.errorLabel.text()  # an empty row is refused
+    assert get_site(store).name == "Digest"
+    dialog.footer.table.selectRow(rows - 1)
+    dialog.footer.remove_selected()
     dialog.ui.buttonBox.button(QDialogButtonBox.StandardButton.Save).click()
     site = get_site(store)
     assert site.name == "Morning Digest" and site.banner_text == "Light version for phones"
@@ -152,7 +156,8 @@ def test_conflict_load_theirs_keeps_mine_as_revision(window, qtbot, store):
     window.editor.body.selectAll()
     window.editor.body.setFocus()
     qtbot.keyClicks(window.editor.body, "My edit.")
-    answer_modal(lambda box: next(b for b in box.buttons() if b.text() == "Load Theirs").click())
+    # the safety conflict dialog: "Keep Both" shows theirs and keeps mine as a revision
+    answer_modal(lambda box: next(b for b in box.buttons() if b.text() == "Keep Both").click())
     window.autosaver.flush()
     assert window.editor.body.toPlainText() == "Their edit."
     mine = [r for r in revisions(store, article.id) if r.reason.startswith("yours")]
@@ -196,3 +201,20 @@ def test_layout_theme_and_last_article_persist(window_factory, store):
     assert second.findChild(QAction, "view.device_phone").isChecked()
     second.findChild(QAction, "view.theme_light").trigger()
     assert QApplication.palette().color(QPalette.ColorRole.Window).lightness() > 150
+
+
+def test_last_article_is_remembered_per_database(window_factory, store, tmp_path):
+    from digest_desk.store import open_store
+
+    article = create_article(store, title="In the first database")
+    first = window_factory()
+    first.load_article(article.id)
+    first.close()
+    other_path = tmp_path / "other.sqlite3"
+    other_store = open_store(other_path)
+    create_article(other_store, title="Unrelated")
+    other_store.close()
+    other = window_factory(other_path)
+    assert other.last_article_id() is None
+    again = window_factory()
+    assert again.last_article_id() == article.id

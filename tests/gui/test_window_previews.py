@@ -58,3 +58,88 @@ def test_site_banner_edit_changes_the_amp_preview(window, qtbot, store):
     text = page_text(qtbot, amp)
     assert "Quick edition for small screens" in text
     assert "Simplified Version" not in text
+
+
+def test_featured_picture_reaches_both_previews_and_the_checks(window, qtbot, store, tmp_path):
+    from PIL import Image as PILImage
+
+    from digest_desk.store.media import add_image
+
+    picture = tmp_path / "harbour.png"
+    PILImage.new("RGB", (640, 360), "navy").save(picture)
+    image = add_image(store, picture, name="harbour.png")
+    article = create_article(store, title="Harbour open", body="Ships are moving.",
+                             image_id=image.id, image_alt="The harbour at dawn")
+    wait_rendered(qtbot, window, lambda: window.load_article(article.id))
+    pane = window.live.preview
+    for name in ("standard", "simplified"):
+        html = page_text(qtbot, pane.views[name], "document.documentElement.outerHTML")
+        assert "harbour.png" in html and "The harbour at dawn" in html, name
+    copy = window.editor.edited_copy()
+    assert copy.image is not None and copy.image.name == "harbour.png"
+    from digest_desk.checks import run_checks
+    from digest_desk.store.site import get_site
+
+    codes = {problem.code for problem in run_checks(copy, get_site(store))}
+    assert "editorial.featured-image-missing" not in codes
+
+
+def test_pictures_show_in_both_previews(window, qtbot, store, tmp_path):
+    from PIL import Image as PILImage
+
+    PILImage.new("RGB", (320, 180), (30, 90, 160)).save(tmp_path / "bay.png")
+    article = create_article(store, title="Bay at dawn", body="Intro.")
+    wait_rendered(qtbot, window, lambda: window.load_article(article.id))
+    body = window.editor.body
+    body.moveCursor(body.textCursor().MoveOperation.End)
+    wait_rendered(qtbot, window, lambda: window.ops.insert_body_image(tmp_path / "bay.png"))
+    script = "Array.from(document.images).map(i => i.naturalWidth)"
+    for name in ("standard", "simplified"):
+        view = window.live.preview.views[name]
+        qtbot.waitUntil(lambda v=view: 320 in page_text(qtbot, v, script), timeout=10000)
+
+
+def test_device_buttons_and_view_menu_stay_in_step(window):
+    from PySide6.QtWidgets import QToolButton
+
+    pane = window.live.preview
+    pane.findChild(QToolButton, "device_phone").click()
+    assert window.findChild(QAction, "view.device_phone").isChecked()
+    window.findChild(QAction, "view.device_desktop").trigger()
+    assert pane.device() == "desktop"
+    assert pane.findChild(QToolButton, "device_desktop").isChecked()
+
+
+def test_checks_dock_jumps_to_the_line_and_applies_a_fix(window, qtbot, store):
+    body_text = "First paragraph.\n\nSee [the source](http://example.org/report) for details."
+    article = create_article(store, title="Checked story", body=body_text)
+    panel = window.live.checks
+    with qtbot.waitSignal(panel.problems_changed, timeout=20000,
+                          check_params_cb=lambda problems: any(p.fix for p in problems)):
+        window.load_article(article.id)
+    tree = panel.tree
+    row = next(i for i in range(tree.topLevelItemCount())
+               if panel.problems()[i].fix is not None)
+    item = tree.topLevelItem(row)
+    tree.setCurrentItem(item)
+    tree.itemActivated.emit(item, 0)
+    assert window.editor.body.current_line() == 3
+    panel.request_fix()
+    body = window.editor.body
+    assert "https://example.org/report" in body.toPlainText()
+    body.undo()  # the fix is an ordinary, undoable edit of the body
+    assert body.toPlainText() == body_text
+
+
+def test_about_shows_the_version(window):
+    from digest_desk import __version__
+
+    seen: dict[str, str] = {}
+
+    def read(box) -> None:
+        seen["text"] = box.text()
+        box.close()
+
+    answer_modal(read)
+    window.findChild(QAction, "help.about").trigger()
+    assert __version__ in seen["text"]

@@ -15,6 +15,7 @@ from digest_desk.render.context import base_url, url_scheme
 from digest_desk.render.mdparse import MAX_MARKDOWN_CHARS
 
 HEADLINE_MAX = 110
+MIN_FEATURED_PIXELS = 50_000
 _HOST = re.compile(r"^(?=.{1,253}$)(?!-)[\w-]{1,63}(?<!-)(?:\.(?!-)[\w-]{1,63}(?<!-))+$", re.UNICODE)
 Exists = Callable[[int | str], bool]
 
@@ -25,6 +26,7 @@ def check_editorial(article: Article, site: Site, ctx: RenderContext, exists: Ex
     yield from _images(article, ctx, refs)
     yield from _body_links(site, refs, exists)
     yield from _article_links(article, exists)
+    yield from _last_link_checks(article)
 
 
 def _texts(article: Article) -> Iterator[Problem]:
@@ -45,7 +47,19 @@ def _texts(article: Article) -> Iterator[Problem]:
                       "There is no summary; it is shown under the headline and in search results and shares.")
 
 
+def _featured(article: Article) -> Iterator[Problem]:
+    image = article.image
+    if image is None:
+        yield Problem("info", "editorial.featured-image-missing",
+                      "There is no featured image; shares and search results look better with one.")
+    elif image.width * image.height < MIN_FEATURED_PIXELS:
+        yield Problem("warning", "editorial.featured-image-small",
+                      f"The featured image is {image.width}×{image.height}; search engines want at least "
+                      f"{MIN_FEATURED_PIXELS:,} pixels (e.g. 300×167).")
+
+
 def _images(article: Article, ctx: RenderContext, refs: list[SourceRef]) -> Iterator[Problem]:
+    yield from _featured(article)
     if article.image is not None and not (article.image_alt or article.image.alt).strip():
         yield Problem("warning", "editorial.image-alt-missing",
                       "The featured image has no alternative text for readers who cannot see it.")
@@ -155,3 +169,17 @@ def _article_links(article: Article, exists: Exists) -> Iterator[Problem]:
         if key in seen:
             yield Problem("warning", "editorial.link-duplicate", f"{label} is listed twice.")
         seen.add(key)
+
+
+def _last_link_checks(article: Article) -> Iterator[Problem]:
+    """What the link checker found at its last visit (stored on each link by ``links.checker``)."""
+    for number, link in enumerate(article.links or [], 1):
+        if link.target_article_id is not None or link.checked_at is None:
+            continue
+        label = f"Related link {number} (“{_short(link.title or link.url, 40)}”)"
+        if link.check_status is None:
+            yield Problem("info", "editorial.link-unreachable",
+                          f"{label} could not be reached at the last check ({link.check_error or 'no answer'}).")
+        elif link.check_error or not 200 <= link.check_status < 400:
+            detail = link.check_error or f"HTTP {link.check_status}"
+            yield Problem("warning", "editorial.link-broken", f"{label} is broken: the last check got {detail}.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from digest_desk.commands import (
     backup_cmds,
+    export_cmds,
     gui,
     import_cmds,
     links_cmds,
@@ -11,4 +12,4 @@ from digest_desk.commands import (
     store_cmds,
 )
 
-COMMAND_MODULES = [gui, store_cmds, import_cmds, render_cmds, links_cmds, backup_cmds]
+COMMAND_MODULES = [gui, store_cmds, import_cmds, render_cmds, links_cmds, backup_cmds, export_cmds]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections import Counter
 from typing import Any
 
 from digest_desk.commands.common import CommandError, fail, open_from_args
@@ -15,7 +16,7 @@ from digest_desk.links.footer import (
     move_footer_link,
     remove_footer_link,
 )
-from digest_desk.links.records import article_ids, link_state, links_of, store_results
+from digest_desk.links.records import existing_article_ids, link_state, links_of, store_results
 from digest_desk.links.validate import host_forms, is_idn
 from digest_desk.store import NotFoundError, StoreError
 from digest_desk.store.articles import get_by_slug, list_articles
@@ -117,15 +118,17 @@ def cmd_links_check(args: argparse.Namespace) -> int:
         timeout=args.timeout, concurrency=max(1, args.concurrency), progress=_progress(args),
     )
     store_results(store, results, ids)
-    report = _report(links, {r.url: r for r in results}, article_ids(store), _slug_map(store))
+    report = _report(links, {r.url: r for r in results}, existing_article_ids(store), _slug_map(store))
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))
     else:
         for row in report:
             print(f"{row['state']:<11} {row['article']}: {row['title']}  {row['url']}  {row['detail']}")
-    broken = sum(row["state"] in ("broken", "unreachable", "missing") for row in report)
+    counts = Counter(row["state"] for row in report)
+    broken = counts["broken"] + counts["unreachable"] + counts["missing"]
     if not args.json:
-        print(f"{len(report)} links checked, {broken} broken.", file=sys.stderr)
+        summary = ", ".join(f"{n} {state}" for state, n in sorted(counts.items()))
+        print(f"{len(report)} links: {summary or 'none'}.", file=sys.stderr)
     return 1 if broken else 0
 
 

@@ -33,6 +33,15 @@ def clean_text(text: str) -> str:
     return _INVISIBLE.sub("", text)
 
 
+_CONTROL_OR_SPACE = re.compile(r"[\x00-\x20\x7f-\x9f\u2028\u2029\u00a0\u3000]+")
+
+
+def clean_line(text: str) -> str:
+    """One-line text (titles, link titles): invisible and control characters removed,
+    runs of white space collapsed to one space, no space at either end."""
+    return _CONTROL_OR_SPACE.sub(" ", clean_text(text)).strip()
+
+
 def _drop_symbols(text: str) -> str:
     return "".join(ch for ch in text if unicodedata.category(ch) not in {"So", "Sk", "Cs", "Co", "Cn"})
 

@@ -24,7 +24,7 @@ def links_of(store: Any, article_ids: Sequence[int] | None = None) -> list[Link]
         return list(session.execute(stmt).scalars())
 
 
-def article_ids(store: Any) -> set[int]:
+def existing_article_ids(store: Any) -> set[int]:
     with store.read() as session:
         return set(session.execute(select(Article.id)).scalars())
 

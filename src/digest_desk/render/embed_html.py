@@ -109,8 +109,8 @@ class EmbedRenderer:
             return chunk.html
         n = re.escape(nonce())
 
-        def block(m: re.Match[str]) -> str:
-            return self.render(embeds[int(m.group(1))])
+        def embed(m: re.Match[str]) -> str:
+            return self.render(embeds[int(m.group(1) or m.group(2))])
 
-        html = re.sub(rf"<p>{n}b(\d+)z</p>", block, chunk.html)
-        return re.sub(rf"{n}[bi](\d+)z", block, html)
+        # One pass: text produced by a replacement is never scanned again.
+        return re.sub(rf"<p>{n}b(\d+)z</p>|{n}[bi](\d+)z", embed, chunk.html)

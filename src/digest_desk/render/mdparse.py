@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 import secrets
+import threading
 import xml.etree.ElementTree as etree
 from collections import OrderedDict
 from dataclasses import dataclass
-from functools import cache
 from html import escape
 
 import markdown
@@ -24,19 +24,36 @@ from markdown.util import AtomicString
 
 from digest_desk.render.chunks import UNPARK, Chunk, split_chunks
 from digest_desk.render.embeds import Embed, ImageEmbed, line_embed
+from digest_desk.render.nesting import repair
 from digest_desk.render.sanitize import clean
 from digest_desk.render.typography import SmartTypography
 
 MAX_MARKDOWN_CHARS = 500_000  # beyond this the body is shown as plain paragraphs (bounded time)
 _STANDALONE_IMAGE = re.compile(r'^!\[([^\]\n]*)\]\(\s*<?([^\s<>()]+)>?(?:\s+"([^"\n]*)")?\s*\)$')
+_RAW_TAG = re.compile(r"<[A-Za-z/!?]")
 _HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _ID_CHARS = re.compile(r"[^\w\- ]+")
 
 
-@cache
+_LOCK = threading.Lock()  # guards the first nonce and the parse cache
+_NONCE: list[str] = []
+_LOCAL = threading.local()  # one Markdown instance per thread: renders may run in parallel
+
+
 def nonce() -> str:
     """Random per-process letters that user text cannot guess, used in placeholders."""
-    return "dd" + secrets.token_hex(6)
+    if not _NONCE:
+        with _LOCK:
+            if not _NONCE:
+                _NONCE.append("dd" + secrets.token_hex(6))
+    return _NONCE[0]
+
+
+def strip_tokens(text: str) -> str:
+    """Text meant for an attribute (alt, title, id) without any of our placeholders."""
+    if "dd" not in text:
+        return text
+    return re.sub(rf"{re.escape(nonce())}[bmi]\d+z", "", text)
 
 
 def marker(i: int) -> str:
@@ -77,8 +94,8 @@ class _ImageTokens:
         if el is None or isinstance(el, str):
             return el, start, end
         embed = ImageEmbed(
-            src=el.get("src", ""), alt=_unescape_md(el.get("alt", "")), title=el.get("title", ""),
-            block=False,
+            src=el.get("src", ""), alt=strip_tokens(_unescape_md(el.get("alt", ""))),
+            title=strip_tokens(el.get("title", "")), block=False,
         )
         return AtomicString(inline_token(_add_embed(self.md, embed))), start, end
 
@@ -147,7 +164,7 @@ class HeadingIds(Treeprocessor):
         seen: set[str] = set()
         for el in root.iter():
             if el.tag in _HEADING_TAGS and "id" not in el.attrib:
-                text = re.sub(r"\x02[^\x03]*\x03", "", "".join(el.itertext()))
+                text = strip_tokens(re.sub(r"\x02[^\x03]*\x03", "", "".join(el.itertext())))
                 base = "h-" + "-".join(_ID_CHARS.sub("", text).lower().split())[:60].strip("-")
                 ident, n = base.rstrip("-") or "h", 1
                 while ident in seen:
@@ -186,9 +203,11 @@ def _build() -> markdown.Markdown:
     return md
 
 
-@cache
 def _markdown() -> markdown.Markdown:
-    return _build()
+    md = getattr(_LOCAL, "md", None)
+    if md is None:
+        md = _LOCAL.md = _build()
+    return md
 
 
 def _convert(text: str) -> tuple[str, list[Embed]]:
@@ -205,26 +224,38 @@ _CACHE_SIZE = 8
 
 def parse_body(body: str) -> ParsedBody:
     """Parse (or fetch from a small cache) the sanitised, placeholder-carrying body."""
-    hit = _CACHE.get(body)
-    if hit is not None:
-        _CACHE.move_to_end(body)
-        return hit
+    with _LOCK:
+        hit = _CACHE.get(body)
+        if hit is not None:
+            _CACHE.move_to_end(body)
+            return hit
     parsed = _parse_plain(body) if len(body) > MAX_MARKDOWN_CHARS else _parse(body)
-    _CACHE[body] = parsed
-    if len(_CACHE) > _CACHE_SIZE:
-        _CACHE.popitem(last=False)
+    with _LOCK:
+        _CACHE[body] = parsed
+        if len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
     return parsed
 
 
+_C0 = dict.fromkeys(c for c in range(32) if c not in (9, 10, 13))
+_C0[0x7F] = None
+_LEFTOVER = re.compile(r"\x02?(?:klzzwxh|wzxhzdk):\d+\x03|\x02[^\x02\x03]{0,40}\x03|[\x02\x03]")
+
+
 def _parse(body: str) -> ParsedBody:
-    chunks = split_chunks(body)
+    chunks = split_chunks(body.translate(_C0))
     source = "\n\n".join(f"{marker(i)}\n\n{c.text}" for i, c in enumerate(chunks))
     html, embeds = _convert(source)
-    html = clean(html.translate(UNPARK) if "\ue000" in html or "\ue002" in html else html)
+    if "\x02" in html or "\x03" in html:  # placeholders Python-Markdown failed to restore
+        html = _LEFTOVER.sub("", html)
+    if "\ue000" in html or "\ue002" in html:
+        html = html.translate(UNPARK)
     return ParsedBody(tuple(_split(html, chunks)), tuple(embeds))
 
 
 def _split(html: str, chunks: list[Chunk]) -> list[ParsedChunk]:
+    """Cut the document at our markers and sanitise each block on its own, so an unclosed
+    tag in one block cannot wrap the blocks after it."""
     n = re.escape(nonce())
     parts = re.split(rf"<p>{n}m(\d+)z</p>", html)
     stray = re.compile(rf"{n}m\d+z")
@@ -233,8 +264,12 @@ def _split(html: str, chunks: list[Chunk]) -> list[ParsedChunk]:
     for index, piece in zip(parts[1::2], parts[2::2], strict=True):
         piece = stray.sub("", piece).strip()
         footnotes = piece.find('<div class="footnote">') if index == str(len(chunks) - 1) else -1
-        pieces = [piece[:footnotes].strip(), piece[footnotes:]] if footnotes > 0 else [piece]
-        for k, text in enumerate(pieces):
+        pieces = [piece[:footnotes], piece[footnotes:]] if footnotes > 0 else [piece]
+        raw_html = _RAW_TAG.search(chunks[int(index)].text) is not None
+        for k, raw in enumerate(pieces):
+            text = clean(raw).strip() if raw.strip() else ""
+            if raw_html and text:
+                text = repair(text)
             if not text or text == "<p></p>":
                 continue
             line = chunks[int(index)].line if k == 0 else _footnote_line(chunks)
@@ -250,7 +285,7 @@ def _footnote_line(chunks: list[Chunk]) -> int:
 def _parse_plain(body: str) -> ParsedBody:
     """Very long bodies: escaped paragraphs, no markdown (keeps render time bounded)."""
     out = []
-    for chunk in split_chunks(body):
+    for chunk in split_chunks(body.translate(_C0)):
         text = escape(chunk.text).replace("\n", "<br>\n")
         out.append(ParsedChunk(chunk.line, f"<p>{text}</p>", ()))
     return ParsedBody(tuple(out), (), plain=True)

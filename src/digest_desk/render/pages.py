@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections import Counter, OrderedDict
 from functools import cache
 from typing import Any
@@ -54,6 +55,7 @@ def _rendition(name: str) -> str:
 
 _BLOCK_CACHE: OrderedDict[tuple[str, str], str] = OrderedDict()
 _BLOCK_CACHE_SIZE = 4096
+_BLOCK_LOCK = threading.Lock()
 
 
 def _filled(renderer: EmbedRenderer, parsed: ParsedBody, index: int) -> str:
@@ -62,12 +64,14 @@ def _filled(renderer: EmbedRenderer, parsed: ParsedBody, index: int) -> str:
         return chunk.html
     embeds = tuple(parsed.embeds[i] for i in chunk.embeds)
     key = (chunk.html, renderer.fingerprint(embeds))
-    html = _BLOCK_CACHE.get(key)
+    with _BLOCK_LOCK:
+        html = _BLOCK_CACHE.get(key)
     if html is None:
         html = renderer.fill(chunk, parsed.embeds)
-        _BLOCK_CACHE[key] = html
-        if len(_BLOCK_CACHE) > _BLOCK_CACHE_SIZE:
-            _BLOCK_CACHE.popitem(last=False)
+        with _BLOCK_LOCK:
+            _BLOCK_CACHE[key] = html
+            if len(_BLOCK_CACHE) > _BLOCK_CACHE_SIZE:
+                _BLOCK_CACHE.popitem(last=False)
     return html
 
 
@@ -111,6 +115,8 @@ def _sections(site: Site, ctx: RenderContext, current: str) -> list[dict[str, An
 def _footer(site: Site) -> list[dict[str, str]]:
     out = []
     for item in site.footer_links or []:
+        if not isinstance(item, dict):
+            continue
         url = site_url(site, str(item.get("url", "")))
         if item.get("title") and is_safe_url(url, allow_relative=False):
             out.append({"title": str(item["title"]), "url": url})

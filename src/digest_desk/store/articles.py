@@ -10,7 +10,7 @@ from sqlalchemy import func, select, text
 from sqlmodel import Session
 
 from digest_desk.domain import Article, Link, LinkKind, Revision, Status
-from digest_desk.domain.slugs import clean_text, slug_key, unique_slug, validate_slug
+from digest_desk.domain.slugs import clean_line, slug_key, unique_slug, validate_slug
 from digest_desk.domain.types import utcnow
 from digest_desk.store.engine import Store
 from digest_desk.store.errors import ConflictError, DuplicateSlugError, NotFoundError
@@ -74,7 +74,7 @@ def _set_links(session: Session, article: Article, links: list[dict[str, Any]] |
             data = data.model_dump()
         prev = old.get((data.get("url", ""), data.get("target_article_id")))
         link = Link(
-            title=clean_text(data.get("title", "")),
+            title=clean_line(data.get("title", "")),
             url=data.get("url", "").strip(),
             kind=LinkKind(data.get("kind", LinkKind.READ_MORE)),
             position=position,
@@ -106,7 +106,7 @@ def create_article(
 ) -> Article:
     """Insert a new article; the slug comes from the title unless one is given."""
     with store.write() as session:
-        article = Article(title=clean_text(title), **fields)
+        article = Article(title=clean_line(title), **fields)
         _assign_slug(session, article, slug)
         if links:
             _set_links(session, article, links)
@@ -158,7 +158,7 @@ def save_article(
             raise ConflictError(article.id, article.version, stored.version)
         for name in EDITABLE:
             setattr(stored, name, getattr(article, name))
-        stored.title = clean_text(stored.title)
+        stored.title = clean_line(stored.title)
         if slug is not None and slug != stored.slug:
             _assign_slug(session, stored, slug)
         if links is not None:

@@ -11,13 +11,14 @@ from typing import Any
 import yaml
 
 from digest_desk.domain import LinkKind, Status
-from digest_desk.domain.slugs import SlugError, clean_text, validate_slug
+from digest_desk.domain.slugs import SlugError, clean_line, clean_text, validate_slug
 from digest_desk.store.errors import StoreError
 
 FIELDS = (
     "title", "slug", "date", "updated", "author", "category", "tags", "summary", "status",
     "image", "links",
 )
+ONE_LINE = ("title", "author", "category", "slug", "status")
 IMAGE_FIELDS = ("src", "alt", "width", "height", "caption", "credit")
 LINK_FIELDS = ("title", "url", "kind")
 _FENCE = re.compile(r"^(---|\.\.\.)[ \t]*$")
@@ -145,7 +146,7 @@ class _Reader:
             return ""
         if isinstance(value, dict | list):
             raise self.fail(key, f"“{key}” must be text.")
-        result = clean_text(str(value)).strip()
+        result = clean_line(str(value)) if key in ONE_LINE else clean_text(str(value)).strip()
         if required and not result:
             raise self.fail(key, f"“{key}” is empty; every article needs one.")
         return result
@@ -216,7 +217,7 @@ class _Reader:
             if kind not in {k.value for k in LinkKind}:
                 raise self.fail("links", f"link {n}: kind “{kind}” is unknown; use read-more, "
                                          "related or source.")
-            title = clean_text(str(item.get("title") or "")).strip() or str(item["url"]).strip()
+            title = clean_line(str(item.get("title") or "")) or str(item["url"]).strip()
             links.append({"title": title, "url": str(item["url"]).strip(), "kind": kind})
         return links
 

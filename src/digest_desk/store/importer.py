@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +25,7 @@ from digest_desk.store.frontmatter import (
 from digest_desk.store.media import MediaError, add_image, add_remote_image
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
+_INTERNAL = re.compile(r"^/([a-z0-9]+(?:-[a-z0-9]+)*)/?$")
 
 
 @dataclass
@@ -83,6 +85,21 @@ def _rewrite_body(session: Session, store: Store, parsed: ParsedArticle) -> str:
     return body
 
 
+def _internal_targets(session: Session, links: list[dict]) -> list[dict]:
+    """Links written as ``/other-slug/`` point at that article when it exists."""
+    resolved = []
+    for link in links:
+        match = _INTERNAL.match(link["url"])
+        if match:
+            target = session.execute(
+                select(Article.id).where(Article.slug_key == slug_key(match[1]))
+            ).scalar()
+            if target is not None:
+                link = {**link, "target_article_id": target}
+        resolved.append(link)
+    return resolved
+
+
 def _target_slug(parsed: ParsedArticle) -> str:
     if parsed.slug:
         return parsed.slug
@@ -109,7 +126,7 @@ def _write(session: Session, store: Store, parsed: ParsedArticle) -> ImportResul
         article.image_id, article.image_alt = image.id, parsed.image.alt or image.alt
     else:
         article.image_id, article.image_alt = None, ""
-    _set_links(session, article, parsed.links)
+    _set_links(session, article, _internal_targets(session, parsed.links))
     session.add(article)
     session.flush()
     _record_revision(session, article, "import")

@@ -38,8 +38,9 @@ PAGE = 400
 KEEP_PAGES = 60
 SEARCH_LIMIT = 500
 SEARCH_DELAY_MS = 200
-COLUMNS = ("Title", "Status", "Date")
+COLUMNS = ("Title", "", "Date")  # the status column shows an icon
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
+STATUS_ROLE = Qt.ItemDataRole.UserRole + 2
 
 
 class _Signals(QObject):
@@ -61,9 +62,11 @@ class _Load(QRunnable):
         self._signals.done.emit(self._generation, self._key, result)
 
 
-def _date_text(row: ArticleRow) -> str:
+def _date_text(row: ArticleRow, full: bool = False) -> str:
     when: datetime | None = row.published_at or row.updated_at
-    return when.astimezone().strftime("%Y-%m-%d %H:%M") if when else ""
+    if when is None:
+        return ""
+    return when.astimezone().strftime("%Y-%m-%d %H:%M" if full else "%d %b %y")
 
 
 class ArticleListModel(QAbstractTableModel):
@@ -192,6 +195,23 @@ class ArticleListModel(QAbstractTableModel):
                     return page * PAGE + i
         return -1
 
+    def update_article(self, row: ArticleRow) -> bool:
+        """Show a saved article's new title/status in place; False when a reload is needed
+        (not loaded, or its date moved it to another place in the order)."""
+        index = self.row_of(row.id)
+        if index < 0:
+            return False
+        old = self.row_at(index)
+        if old is None or old.published_at != row.published_at or self._status or self._category:
+            return False
+        if self._hits is not None:
+            self._hits[index] = row
+        else:
+            page, offset = divmod(index, PAGE)
+            self._pages[page][offset] = row
+        self.dataChanged.emit(self.index(index, 0), self.index(index, len(COLUMNS) - 1))
+        return True
+
     def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else self._count
 
@@ -210,12 +230,16 @@ class ArticleListModel(QAbstractTableModel):
         col = index.column()
         if row is None:
             return self.tr("Loading…") if role == Qt.ItemDataRole.DisplayRole and col == 0 else None
+        status = str(row.status).lower()
         if role == Qt.ItemDataRole.DisplayRole:
-            return (row.title or self.tr("(untitled)"), str(row.status).lower(), _date_text(row))[col]
+            return (row.title or self.tr("(untitled)"), "", _date_text(row))[col]
         if role == ID_ROLE:
             return row.id
+        if role == STATUS_ROLE:
+            return status
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{row.title}\n/{row.slug}/ · {row.category or '—'} · {str(row.status).lower()}"
+            return (f"{row.title}\n/{row.slug}/ · {row.category or '—'} · {status} · "
+                    f"{_date_text(row, full=True)}")
         if role == Qt.ItemDataRole.DecorationRole and col == 1:
             return icons.get(str(row.status).lower())
         return None
@@ -229,11 +253,13 @@ class ArticleListPanel(QWidget):
     def __init__(self, store: Store, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._store = store
+        self.current_id: int | None = None  # the article open in the editor
         self.model = ArticleListModel(store, self)
         self.search_box = QLineEdit(placeholderText=self.tr("Search all articles…"))
         self.search_box.setObjectName("article-search")
         self.search_box.setClearButtonEnabled(True)
-        self.search_box.addAction(icons.get("find"), QLineEdit.ActionPosition.LeadingPosition)
+        self._find_icon = self.search_box.addAction(icons.get("find"),
+                                                    QLineEdit.ActionPosition.LeadingPosition)
         self.status_filter = QComboBox(objectName="status-filter")
         self.status_filter.addItem(self.tr("Any status"), "")
         for status in Status:
@@ -262,9 +288,14 @@ class ArticleListPanel(QWidget):
         view.setAlternatingRowColors(True)
         header = view.header()
         header.setStretchLastSection(False)
+        # Fixed widths: sizing columns to their contents would read a thousand rows per change.
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Fixed)
+        header.resizeSection(1, 28)
+        header.resizeSection(2, view.fontMetrics().horizontalAdvance("00 Mmm 00") + 16)
+        view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        view.setTextElideMode(Qt.TextElideMode.ElideRight)
         return view
 
     def _layout(self) -> None:
@@ -278,6 +309,13 @@ class ArticleListPanel(QWidget):
         layout.addLayout(filters)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.notice)
+
+    def refresh_icons(self) -> None:
+        """Redraw icons in the current palette (after a theme switch)."""
+        for i in range(1, self.status_filter.count()):
+            self.status_filter.setItemIcon(i, icons.get(self.status_filter.itemData(i)))
+        self._find_icon.setIcon(icons.get("find"))
+        self.view.viewport().update()
 
     def refresh_categories(self) -> None:
         current = self.category_filter.currentData() or ""
@@ -300,6 +338,8 @@ class ArticleListPanel(QWidget):
         if busy:
             self.notice.setText(self.tr("Reading…"))
             return
+        if self.current_id is not None and self.selected_id() != self.current_id:
+            self.select_article(self.current_id)
         count = self.model.rowCount()
         if self.model.query:
             text = self.tr("1 match") if count == 1 else self.tr("%1 matches")
@@ -312,8 +352,12 @@ class ArticleListPanel(QWidget):
         if article_id is not None:
             self.article_activated.emit(int(article_id))
 
-    def select_article(self, article_id: int) -> None:
+    def select_article(self, article_id: int | None) -> None:
         """Highlight an article's row when it is loaded (without emitting activation)."""
+        self.current_id = article_id
+        if article_id is None:
+            self.view.clearSelection()
+            return
         row = self.model.row_of(article_id)
         if row >= 0:
             self.view.setCurrentIndex(self.model.index(row, 0))

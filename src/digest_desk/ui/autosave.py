@@ -133,10 +133,10 @@ class Autosaver(QObject):
         if slug == copy.slug:
             slug = None
         try:
-            return save_article(self._store, copy, reason=reason, slug=slug)
+            return save_article(self._store, copy, reason=reason, slug=slug, links=copy.links)
         except DuplicateSlugError as exc:  # taken meanwhile: keep the old slug, save the rest
             self.failed.emit(str(exc))
-            return save_article(self._store, copy, reason=reason)
+            return save_article(self._store, copy, reason=reason, links=copy.links)
 
     def _set_state(self, state: SaveState) -> None:
         if state != self._state:

@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
     QStyle,
@@ -73,6 +74,11 @@ class ChecksPanel(QWidget):
         self.tree.setRootIsDecorated(False)
         self.tree.setHeaderLabels([self.tr("Line"), self.tr("Problem"), self.tr("Check")])
         self.tree.setAlternatingRowColors(True)
+        header = self.tree.header()  # the message gets the width; line and code fit their text
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         self.tree.itemActivated.connect(self._on_activated)
         self.tree.currentItemChanged.connect(lambda *_: self._update_fix_button())
         layout.addWidget(self.tree, 1)
@@ -95,8 +101,6 @@ class ChecksPanel(QWidget):
         self._problems = sorted(problems, key=_sort_key)
         self.tree.clear()
         self.tree.addTopLevelItems([self._item(problem) for problem in self._problems])
-        for column in (0, 2):
-            self.tree.resizeColumnToContents(column)
         self.summary.setText(self._summary_text())
         self._update_fix_button()
         self.problems_changed.emit(list(self._problems))

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from PySide6.QtCore import QDateTime, Qt, Signal
-from PySide6.QtGui import QAction, QFont, QUndoStack
+from PySide6.QtCore import QDateTime, QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QAction, QFont, QKeyEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -20,8 +20,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.orm import defer
 
-from digest_desk.domain import Article, Status
+from digest_desk.domain import Article, Image, Link, Status
 from digest_desk.domain.slugs import SlugError, slugify, validate_slug
 from digest_desk.store import Store
 from digest_desk.store.articles import categories, slug_is_free, suggest_slug
@@ -54,9 +55,12 @@ class ArticleEditor(QWidget):
         self._values: dict[str, Any] = {}
         self._loading = False
         self.slug_auto = True
+        self._slug_problem = ""
         self.image_name = ""
+        self._image: Image | None = None  # the featured picture (metadata only)
         self._build()
         self._connect()
+        self._route_undo_to_stack()
         self.setEnabled(False)
 
     # -- construction ---------------------------------------------------------------------
@@ -140,6 +144,20 @@ class ArticleEditor(QWidget):
         self.image_clear.clicked.connect(lambda: self._push("image_id", None))
         self.body.textChanged.connect(self._body_changed)
 
+    def _route_undo_to_stack(self) -> None:
+        """Ctrl+Z in a metadata field undoes through the article's stack (Edit > Undo), not the
+        field's private history, which would change the text behind the stack's back."""
+        for edit in (self.title_edit, self.slug_edit, self.summary_edit, self.author_edit,
+                     self.tags_edit, self.image_alt_edit, self.category_edit.lineEdit()):
+            edit.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
+            if event.matches(QKeySequence.StandardKey.Undo) or event.matches(QKeySequence.StandardKey.Redo):
+                event.ignore()  # not for the field: the window's Undo/Redo shortcut runs
+                return True
+        return super().eventFilter(watched, event)
+
     def add_format_actions(self, actions: list[QAction | None]) -> None:
         for action in actions:
             if action is None:
@@ -197,7 +215,9 @@ class ArticleEditor(QWidget):
         data.update({k: v for k, v in self._values.items() if k != "slug"})
         data["body"] = self.body.toPlainText()
         copy = Article(**data)
-        copy.links = list(self.article.links)
+        # New Link objects: moving the article's own ones would empty its list (back-populates).
+        copy.links = [Link(**link.model_dump()) for link in self.article.links]
+        copy.image = self._image
         return copy
 
     def snapshot(self) -> dict[str, Any]:
@@ -275,6 +295,7 @@ class ArticleEditor(QWidget):
             self._show_slug_state("")
 
     def _show_slug_state(self, problem: str) -> None:
+        self._slug_problem = problem
         if problem:
             self.slug_state.setPixmap(icons.get("error").pixmap(16, 16))
             self.slug_state.setToolTip(problem)
@@ -287,6 +308,19 @@ class ArticleEditor(QWidget):
     def _body_changed(self) -> None:
         if not self._loading:
             self.edited.emit()
+
+    def set_dark(self, dark: bool) -> None:
+        """Re-colour the body and icons for a theme (textChanged fires then, but nothing was edited)."""
+        self._loading = True
+        try:
+            self.body.highlighter.set_dark(dark)
+        finally:
+            self._loading = False
+        for i in range(self.status_edit.count()):
+            self.status_edit.setItemIcon(i, icons.get(self.status_edit.itemData(i)))
+        self.image_button.setIcon(icons.get("image"))
+        self.image_clear.setIcon(icons.get("clear"))
+        self._show_slug_state(self._slug_problem)
 
     # -- widgets <-> values ---------------------------------------------------------------
     def _date_value(self) -> datetime | None:
@@ -313,6 +347,7 @@ class ArticleEditor(QWidget):
             edit = simple[name]
             if edit.text() != (value or ""):
                 edit.setText(value or "")
+                edit.setCursorPosition(0)  # show the start of long texts
         elif name == "category":
             self.category_edit.setCurrentText(value or "")
         elif name == "tags":
@@ -329,14 +364,17 @@ class ArticleEditor(QWidget):
             self._show_image(value)
 
     def _show_image(self, image_id: int | None) -> None:
-        from digest_desk.domain import Image
-
+        self._image = None
         if image_id is None:
             self.image_label.setText(self.tr("none"))
             self.image_name = ""
             return
         with self._store.read() as session:
-            image = session.get(Image, image_id)
+            image = session.get(Image, image_id, options=[defer(Image.data)])
+            if image is not None:
+                fields = {n: getattr(image, n) for n in Image.model_fields if n != "data"}
+                image = Image(**fields, data=None)
+        self._image = image
         if image is None:
             self.image_label.setText(self.tr("missing picture (id %1)").replace("%1", str(image_id)))
             return

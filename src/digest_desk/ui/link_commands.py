@@ -17,13 +17,14 @@ from digest_desk.links.edits import (
     removed,
     replaced,
 )
+from digest_desk.ui.commands import stamp
 
 
 class LinkDocument(QObject):
     """The links of one article as being edited; ``changed`` carries a copy of the new list."""
 
     changed = Signal(list)
-    checks_updated = Signal()
+    refreshed = Signal()  # shown data replaced without an edit (check results, a reload)
 
     def __init__(self, article_id: int | None, links: Iterable[Any] = (), parent: QObject | None = None):
         super().__init__(parent)
@@ -40,13 +41,18 @@ class LinkDocument(QObject):
         self._links = [dict(link) for link in links]
         self.changed.emit(self.links())
 
+    def reset(self, links: Iterable[Any]) -> None:
+        """Take the links as stored (an article loaded again); not an edit, nothing to save."""
+        self._links = [link_dict(link) for link in links]
+        self.refreshed.emit()
+
     def apply_checks(self, results: Mapping[str, Mapping[str, Any]]) -> None:
         """Show fresh check results (by URL) without making an edit: nothing to undo or save."""
         for link in self._links:
             found = results.get(link.get("url", "").strip())
             if found:
                 link.update({name: found.get(name) for name in CHECK_FIELDS})
-        self.checks_updated.emit()
+        self.refreshed.emit()
 
 
 class LinkListCommand(QUndoCommand):
@@ -54,6 +60,7 @@ class LinkListCommand(QUndoCommand):
 
     def __init__(self, document: LinkDocument, after: Sequence[LinkData], text: str) -> None:
         super().__init__(text)
+        self.seq = stamp()  # lets Edit > Undo pick the newest step across the window's stacks
         self._document = document
         self._before = document.links()
         self._after = [dict(link) for link in after]

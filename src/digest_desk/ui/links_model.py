@@ -53,11 +53,11 @@ class LinksModel(QAbstractTableModel):
     def set_document(self, document: LinkDocument | None) -> None:
         if self._document is not None:
             self._document.changed.disconnect(self._reload)
-            self._document.checks_updated.disconnect(self._reload)
+            self._document.refreshed.disconnect(self._reload)
         self._document = document
         if document is not None:
             document.changed.connect(self._reload)
-            document.checks_updated.connect(self._reload)
+            document.refreshed.connect(self._reload)
         self._reload()
 
     def set_targets(self, targets: Mapping[int, tuple[str, str]]) -> None:

@@ -52,6 +52,22 @@ class KindDelegate(QStyledItemDelegate):
         model.setData(index, editor.currentText(), Qt.ItemDataRole.EditRole)
 
 
+class LinksTable(QTableView):
+    """The link table; ``paste()`` lets the window's Edit > Paste reach it when it has focus."""
+
+    paste_requested = Signal()
+
+    def paste(self) -> None:
+        self.paste_requested.emit()
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802
+        if event.matches(QKeySequence.StandardKey.Paste):  # no window around: handle it here
+            self.paste()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+
 class LinksPanel(QWidget):
     """Links of the current article; every edit is an undo command on the article's stack."""
 
@@ -110,8 +126,9 @@ class LinksPanel(QWidget):
         self._validate_form()
         return page
 
-    def _build_table(self, parent: QWidget) -> QTableView:
-        table = QTableView(parent, objectName="links_table")
+    def _build_table(self, parent: QWidget) -> LinksTable:
+        table = LinksTable(parent, objectName="links_table")
+        table.paste_requested.connect(self.paste_clipboard)
         table.setModel(self.model)
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -135,13 +152,14 @@ class LinksPanel(QWidget):
             ("link_move_up", self.tr("Move link up"), "Alt+Up", "mdi6.arrow-up", lambda: self._move_selected(-1)),
             ("link_move_down", self.tr("Move link down"), "Alt+Down", "mdi6.arrow-down", lambda: self._move_selected(1)),
             ("link_remove", self.tr("Remove link"), QKeySequence.StandardKey.Delete, "mdi6.delete-outline", self.remove_selected),
-            ("link_paste", self.tr("Paste links"), QKeySequence.StandardKey.Paste, "mdi6.content-paste", self.paste_clipboard),
+            ("link_paste", self.tr("Paste links"), None, "mdi6.content-paste", self.paste_clipboard),
         ]
         self.actions_by_name: dict[str, QAction] = {}
         for name, text, keys, glyph, slot in specs:
             action = QAction(qta.icon(glyph), text, table, objectName=name)
-            action.setShortcut(QKeySequence(keys))
-            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            if keys is not None:  # paste: the table's paste() serves Ctrl+V (the window owns it)
+                action.setShortcut(QKeySequence(keys))
+                action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             action.setToolTip(text)
             action.setStatusTip(text)
             action.triggered.connect(slot)
@@ -207,6 +225,8 @@ class LinksPanel(QWidget):
             known = (undo_stack, cmds.LinkDocument(article.id, article.links, self))
             known[1].changed.connect(self._document_changed)
             self._documents[article.id] = known
+        else:  # the same article on the same stack, maybe reloaded: show what is stored
+            known[1].reset(article.links)
         self.document = known[1]
         self.model.set_document(self.document)
         self._load_targets()

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, QTimer
 
 from digest_desk import render
+from digest_desk.domain import Image
 from digest_desk.store import StoreError
 from digest_desk.store.articles import categories, list_articles
 from digest_desk.store.media import get_image_bytes, media_map
@@ -19,11 +20,18 @@ from digest_desk.ui.tasks import LatestOnly
 if TYPE_CHECKING:
     from digest_desk.ui.main_window import MainWindow
 
-COUNT_DELAY_MS = 400
+TYPING_PAUSE_MS = 300  # the previews and checks refresh when typing pauses this long
 
 
 def checks_available() -> bool:
     return importlib.util.find_spec("digest_desk.checks") is not None
+
+
+def _without_bytes(image: Image) -> Image:
+    """A plain copy of a media_map row: its deferred ``data`` raises when read outside a session,
+    and the preview's media folder reads ``data`` before asking the loader for the bytes."""
+    values = {name: getattr(image, name) for name in Image.model_fields if name != "data"}
+    return Image(**values, data=None)
 
 
 def _css_only(article: Any, site: Any, ctx: Any) -> tuple[int, int]:
@@ -42,9 +50,11 @@ class LiveViews(QObject):
         self.device = "desktop"
         self._media: dict[str, Any] | None = None
         self._categories: list[str] | None = None
+        self._slug_targets: tuple[int, ...] = ()
+        self._slugs: dict[int, str] = {}
         self._css_worker = LatestOnly(self)
-        self._timer = QTimer(self, singleShot=True, interval=COUNT_DELAY_MS)
-        self._timer.timeout.connect(self._slow_refresh)
+        self._pause = QTimer(self, singleShot=True, interval=TYPING_PAUSE_MS)
+        self._pause.timeout.connect(self._paused)
         self.checks.jump_requested.connect(window.editor.body.go_to_line)
         self.checks.fix_requested.connect(self._apply_fix)
         self.checks.css_bytes_changed.connect(window.readouts.show_css)
@@ -55,23 +65,28 @@ class LiveViews(QObject):
 
     # -- what the window calls ------------------------------------------------------------
     def schedule(self) -> None:
-        """The article changed: the preview and checks debounce themselves; counts follow."""
-        self._feed()
-        self._timer.start()
+        """The article changed: render, check and count once typing pauses (one copy per pause,
+        not one per keystroke: copying a 20,000-word article costs milliseconds)."""
+        self._pause.start()
+
+    def _paused(self) -> None:
+        self._feed(at_once=True)
+        self._slow_refresh()
 
     def refresh_now(self) -> None:
         if self.window.editor.article is None:
             return
-        self._feed()
-        self.preview.render_now()
+        self._pause.stop()
+        self._feed(at_once=True)
         self._slow_refresh()
 
     def article_opened(self) -> None:
         self._categories = None
+        self._slug_targets, self._slugs = (), {}
         self.refresh_now()
 
     def article_closed(self) -> None:
-        self._timer.stop()
+        self._pause.stop()
         self.preview.clear()
         self.checks.show_problems([])
 
@@ -86,7 +101,7 @@ class LiveViews(QObject):
         self.preview.set_device(device)
 
     def shutdown(self) -> None:
-        self._timer.stop()
+        self._pause.stop()
         self.preview.clear()
         self.preview.wait_idle(3000)
         self.checks.wait_idle(3000)
@@ -103,14 +118,17 @@ class LiveViews(QObject):
         """Media by name, slugs of internal link targets, site sections."""
         store = self.window.store
         if self._media is None:
-            self._media = media_map(store)
+            self._media = {name: _without_bytes(img) for name, img in media_map(store).items()}
         if self._categories is None:
             self._categories = categories(store)
-        targets = [link.target_article_id for link in article.links if link.target_article_id]
-        slugs = {row.id: row.slug for row in list_articles(store, ids=targets)} if targets else {}
-        return render.RenderContext(media=self._media, slugs=slugs, categories=self._categories)
+        targets = tuple(link.target_article_id for link in article.links if link.target_article_id)
+        if targets != self._slug_targets:  # asked once per set of links, not per keystroke
+            self._slug_targets = targets
+            self._slugs = ({row.id: row.slug for row in list_articles(store, ids=list(targets))}
+                           if targets else {})
+        return render.RenderContext(media=self._media, slugs=self._slugs, categories=self._categories)
 
-    def _feed(self) -> None:
+    def _feed(self, at_once: bool = False) -> None:
         editor = self.window.editor
         if editor.article is None:
             return
@@ -118,8 +136,12 @@ class LiveViews(QObject):
         ctx = self.context(article)
         site = self.window.site
         self.preview.show_article(article, site, ctx)
+        if at_once:
+            self.preview.render_now()
         if checks_available():
             self.checks.check_article(article, site, ctx)
+            if at_once:
+                self.checks.check_now()
         else:
             self._css_worker.submit(_css_only, clone_article(article), site, ctx,
                                     on_done=lambda r: self.window.readouts.show_css(*r))

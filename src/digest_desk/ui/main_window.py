@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+from pathlib import Path
+
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QUndoStack
 from PySide6.QtWidgets import (
@@ -15,15 +18,16 @@ from PySide6.QtWidgets import (
 
 from digest_desk import __version__
 from digest_desk.domain import Article, Site
+from digest_desk.links.edits import link_rows
 from digest_desk.store import NotFoundError, Store, StoreError
-from digest_desk.store.articles import get_article
+from digest_desk.store.articles import ArticleRow, get_article
 from digest_desk.store.site import get_site
-from digest_desk.ui import icons
 from digest_desk.ui.actions import ActionId as A
 from digest_desk.ui.actions import ActionRegistry
 from digest_desk.ui.article_list import ArticleListPanel
 from digest_desk.ui.autosave import Autosaver
 from digest_desk.ui.editor import ArticleEditor
+from digest_desk.ui.links_panel import LinksPanel
 from digest_desk.ui.live import LiveViews
 from digest_desk.ui.menus import FORMAT_BAR, build_menus, build_toolbar
 from digest_desk.ui.operations import ArticleOperations
@@ -51,6 +55,7 @@ class MainWindow(QMainWindow):
         self.autosaver = Autosaver(store, self.editor, self._resolve_conflict, self)
         self.readouts = StatusReadouts(self.statusBar())
         self.live = LiveViews(self)
+        self.links_panel = LinksPanel(store, self)
         self.ops = ArticleOperations(self)
         self.safety = SafetyGuard(self)  # drafts, edit locks, conflicts (ui/safety.py)
         self._build_layout()
@@ -76,11 +81,10 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.splitter)
         self.checks_dock = self._dock("checks-dock", self.tr("Checks"), self.live.checks,
                                       Qt.DockWidgetArea.BottomDockWidgetArea)
-        self.links_dock = self._dock("links-dock", self.tr("Related Links"), QWidget(),
+        self.links_dock = self._dock("links-dock", self.tr("Related Links"), self.links_panel,
                                      Qt.DockWidgetArea.BottomDockWidgetArea)
         self.tabifyDockWidget(self.checks_dock, self.links_dock)
         self.checks_dock.raise_()
-        self.resizeDocks([self.checks_dock], [150], Qt.Orientation.Vertical)
 
     def _dock(self, name: str, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self, objectName=name)
@@ -125,6 +129,9 @@ class MainWindow(QMainWindow):
         act[A.ABOUT_QT].triggered.connect(QApplication.aboutQt)
         self.theme.changed.connect(self._theme_changed)
         self.list_panel.article_activated.connect(self.open_article)
+        self.live.preview.device_changed.connect(self._device_changed)
+        self.links_panel.links_changed.connect(self._links_edited)
+        self.links_panel.checks_finished.connect(self._links_checked)
         self.editor.edited.connect(self.live.schedule)
         self.editor.body.line_changed.connect(self._line_changed)
         self.autosaver.state_changed.connect(lambda _s: self._update_title())
@@ -132,6 +139,7 @@ class MainWindow(QMainWindow):
         self.autosaver.failed.connect(lambda msg: self.statusBar().showMessage(msg, 8000))
         self.library_stack.indexChanged.connect(self._stack_moved)
         QGuiApplication.instance().focusChanged.connect(self._focus_changed)
+        QGuiApplication.instance().applicationStateChanged.connect(self._app_state_changed)
 
     # -- opening and saving ---------------------------------------------------------------
     @property
@@ -167,9 +175,10 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(str(exc), 8000)
             return False
         self.editor.load(article, self.stack_for(article_id))
+        self.links_panel.set_article(article, self.stack_for(article_id))
         self.autosaver.reset()
         self.safety.article_opened(article_id)
-        self.settings.setValue("session/last_article", article_id)
+        self.settings.setValue(self._last_article_key(), article_id)
         self.list_panel.select_article(article_id)
         self.readouts.show_line(1)
         self.live.article_opened()
@@ -178,7 +187,9 @@ class MainWindow(QMainWindow):
         return True
 
     def close_article(self) -> None:
+        self.list_panel.select_article(None)
         self.editor.clear()
+        self.links_panel.set_article(None, None)
         self.autosaver.reset()
         self.live.article_closed()
         self.readouts.clear()
@@ -189,9 +200,25 @@ class MainWindow(QMainWindow):
         if self.article is not None and self.autosaver.save_now():
             self.statusBar().showMessage(self.tr("Saved, revision recorded."), 4000)
 
+    def _links_edited(self, links: list) -> None:
+        """The links panel changed the open article's links: preview and autosave them."""
+        if self.article is not None:
+            self.article.links = link_rows(links, self.article.id)
+            self.editor.edited.emit()
+
+    def _links_checked(self, _results: list) -> None:
+        """Fresh link check results (already stored): show them in the checks, nothing to save."""
+        if self.article is not None:
+            self.article.links = link_rows(self.links_panel.links(), self.article.id)
+            self.live.schedule()
+
     def _saved(self, stored: Article) -> None:
-        self.list_panel.model.reload()
-        self.list_panel.refresh_categories()
+        row = ArticleRow(stored.id, stored.title, stored.slug, stored.status, stored.category,
+                         stored.published_at, stored.updated_at)
+        if not self.list_panel.model.update_article(row):
+            self.list_panel.model.reload()
+        if stored.category and self.list_panel.category_filter.findData(stored.category) < 0:
+            self.list_panel.refresh_categories()
 
     def _resolve_conflict(self, exc: StoreError) -> bool:
         return self.safety.resolve_conflict(exc)
@@ -201,6 +228,10 @@ class MainWindow(QMainWindow):
         inside_new = new is not None and self.editor.isAncestorOf(new)
         if inside_old and not inside_new:
             self.autosaver.flush()
+
+    def _app_state_changed(self, state: Qt.ApplicationState) -> None:
+        if state != Qt.ApplicationState.ApplicationActive:
+            self.autosaver.flush()  # switching to another program
 
     # -- undo -----------------------------------------------------------------------------
     def _article_stack(self) -> QUndoStack | None:
@@ -255,9 +286,15 @@ class MainWindow(QMainWindow):
         self.readouts.show_line(line)
         self.live.follow_line(line)
 
+    def _device_changed(self, device: str) -> None:
+        """The pane's own phone/desktop buttons: keep the View menu in step."""
+        self.live.device = device
+        self.actions[A.DEVICE_PHONE if device == "phone" else A.DEVICE_DESKTOP].setChecked(True)
+
     def _theme_changed(self, dark: bool) -> None:
         self.actions.refresh_icons()
-        self.editor.body.highlighter.set_dark(dark)
+        self.editor.set_dark(dark)
+        self.list_panel.refresh_icons()
         self._sync_theme_actions()
 
     def _sync_theme_actions(self) -> None:
@@ -293,6 +330,9 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         if state is not None:
             self.restoreState(state)
+        else:  # first run: a low dock, most of the height for the editor and previews
+            QTimer.singleShot(0, lambda: self.resizeDocks([self.checks_dock], [130],
+                                                          Qt.Orientation.Vertical))
         if sizes is not None:
             self.splitter.restoreState(sizes)
         details = s.value("view/details", True)
@@ -311,8 +351,13 @@ class MainWindow(QMainWindow):
         s.setValue("view/device", self.live.device)
         s.sync()
 
+    def _last_article_key(self) -> str:
+        """One remembered article per database file (ids mean nothing in another database)."""
+        digest = hashlib.sha1(str(Path(self.store.path).resolve()).encode()).hexdigest()[:12]
+        return f"session/last_article_{digest}"
+
     def last_article_id(self) -> int | None:
-        value = self.settings.value("session/last_article")
+        value = self.settings.value(self._last_article_key())
         try:
             return int(value) if value is not None else None
         except (TypeError, ValueError):
@@ -324,6 +369,8 @@ class MainWindow(QMainWindow):
             return
         self.save_layout()
         self.safety.shutdown()
+        self.links_panel.cancel_check()
+        self.links_panel.wait_for_suggestions(3000)
         self.live.shutdown()
         self.list_panel.model.wait(3000)
         event.accept()
@@ -332,5 +379,3 @@ class MainWindow(QMainWindow):
         super().showEvent(event)
         QTimer.singleShot(0, self.live.refresh_now)
 
-    def set_icon(self) -> None:
-        self.setWindowIcon(icons.get("app"))

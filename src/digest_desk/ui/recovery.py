@@ -170,6 +170,10 @@ class ConflictDialog(QDialog):
         layout.addWidget(buttons)
         self.resize(760, 480)
 
+    def buttons(self) -> list[QPushButton]:
+        """The choice buttons (as QMessageBox.buttons() gives them)."""
+        return [b for b in self.findChildren(QPushButton) if b.objectName().startswith("conflict-")]
+
     def _choose(self, choice: Choice) -> None:
         self.choice = choice
         self.accept()

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFileDialog, QTableWidgetItem, QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFileDialog, QWidget
 
 from digest_desk.domain import Site
 from digest_desk.store import Store, StoreError
 from digest_desk.store.site import update_site
+from digest_desk.ui.footer_links_editor import FooterLinksEditor
 from digest_desk.ui.forms.ui_site_dialog import Ui_SiteDialog
 
 TEXT_FIELDS = {
@@ -37,9 +38,6 @@ def validate(values: dict[str, Any]) -> list[str]:
         problems.append("The language must be a code such as en, de or pt-BR.")
     if values["partner_url"] and not _is_web_address(values["partner_url"]):
         problems.append("The partner address must be a full web address (or left empty).")
-    for i, link in enumerate(values["footer_links"], start=1):
-        if not link["title"] or not link["url"]:
-            problems.append(f"Footer link {i} needs both a title and an address.")
     return problems
 
 
@@ -52,11 +50,11 @@ class SiteDialog(QDialog):
         self.ui.setupUi(self)
         self._store = store
         self.site: Site = site
+        self.footer = FooterLinksEditor(self)  # the links engineer's editor, in the Footer tab
+        self.ui.footerLayout.addWidget(self.footer, 1)
         self._fill(site)
         self.ui.buttonBox.accepted.connect(self.save)
         self.ui.buttonBox.rejected.connect(self.reject)
-        self.ui.footerAdd.clicked.connect(lambda: self._add_footer_row("", ""))
-        self.ui.footerRemove.clicked.connect(self._remove_footer_row)
         self.ui.logoBrowse.clicked.connect(self._browse_logo)
         self.ui.errorLabel.hide()
 
@@ -65,21 +63,7 @@ class SiteDialog(QDialog):
             getattr(self.ui, widget).setText(getattr(site, key) or "")
         self.ui.logoWidth.setValue(site.logo_width or 0)
         self.ui.logoHeight.setValue(site.logo_height or 0)
-        self.ui.footerTable.setRowCount(0)
-        for link in site.footer_links or []:
-            self._add_footer_row(link.get("title", ""), link.get("url", ""))
-
-    def _add_footer_row(self, title: str, url: str) -> None:
-        table = self.ui.footerTable
-        row = table.rowCount()
-        table.insertRow(row)
-        table.setItem(row, 0, QTableWidgetItem(title))
-        table.setItem(row, 1, QTableWidgetItem(url))
-
-    def _remove_footer_row(self) -> None:
-        row = self.ui.footerTable.currentRow()
-        if row >= 0:
-            self.ui.footerTable.removeRow(row)
+        self.footer.set_links(list(site.footer_links or []))
 
     def _browse_logo(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, self.tr("Choose a logo"), "",
@@ -101,13 +85,7 @@ class SiteDialog(QDialog):
         data: dict[str, Any] = {key: getattr(self.ui, w).text().strip() for key, w in TEXT_FIELDS.items()}
         data["logo_width"] = self.ui.logoWidth.value() or None
         data["logo_height"] = self.ui.logoHeight.value() or None
-        table = self.ui.footerTable
-        links = []
-        for row in range(table.rowCount()):
-            title, url = (table.item(row, c).text().strip() if table.item(row, c) else "" for c in (0, 1))
-            if title or url:
-                links.append({"title": title, "url": url})
-        data["footer_links"] = links
+        data["footer_links"] = [] if self.footer.errors() else self.footer.links()
         return data
 
     def _show_problems(self, problems: list[str]) -> None:
@@ -116,7 +94,7 @@ class SiteDialog(QDialog):
 
     def save(self) -> None:
         values = self.values()
-        problems = validate(values)
+        problems = validate(values) + self.footer.errors()
         if problems:
             self._show_problems(problems)
             return

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QToolButton
 
 from digest_desk.ui.preview import PreviewPane
 
@@ -62,7 +63,7 @@ def test_typing_pause_debounces_into_one_render(qtbot, pane, site, make_article)
         for n in range(5):
             article.body = "a" * (n + 1)
             pane.show_article(article, site)
-            qtbot.wait(50)
+            qtbot.wait(20)  # well inside the 300 ms pause
     qtbot.wait(500)
     assert len(counts) == 1
 
@@ -135,8 +136,11 @@ def test_clicked_link_opens_outside_and_preview_stays(qtbot, pane, site, make_ar
 
 
 def test_device_toggle_and_narrow_tabs(qtbot, pane):
-    pane.set_device("phone")
+    with qtbot.waitSignal(pane.device_changed, timeout=1000) as blocker:
+        QTest.mouseClick(pane.findChild(QToolButton, "device_phone"), Qt.MouseButton.LeftButton)
+    assert blocker.args == ["phone"] and pane.device() == "phone"
     assert pane.views["standard"].maximumWidth() == 390
+    assert pane.views["simplified"].maximumWidth() == 390
     pane.set_device("desktop")
     assert pane.views["standard"].maximumWidth() > 10000
     with pytest.raises(ValueError):
@@ -245,3 +249,17 @@ def test_clear_blanks_both_previews_and_drops_pending_work(qtbot, pane, site, ma
     for view in pane.views.values():
         qtbot.waitUntil(lambda v=view: run_js(v, "document.body.innerText").strip() == "", timeout=5000)
     assert seen == []
+
+
+def test_another_article_starts_at_the_top(qtbot, pane, site, make_article, run_js):
+    first = make_article("\n\n".join(PARAS))
+    show_and_wait(qtbot, pane, first, site)
+    view = pane.views["standard"]
+    run_js(view, "window.scrollTo(0, 600); window.scrollY")
+    qtbot.waitUntil(lambda: view.page().scrollPosition().y() >= 599, timeout=5000)
+    second = make_article("\n\n".join(reversed(PARAS)), title="Another story")
+    second.id = 2
+    show_and_wait(qtbot, pane, second, site)
+    assert "Another story" in run_js(view, "document.body.innerText")
+    qtbot.wait(200)
+    assert run_js(view, "window.scrollY") == 0

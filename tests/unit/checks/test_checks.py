@@ -97,10 +97,15 @@ def test_unknown_embed_and_missing_media():
     assert [p.line for p in by_code(problems, "editorial.image-missing")] == [3]
 
 
-def test_featured_image_without_alt():
+def test_featured_image_without_alt_or_too_small():
     a = article("Text.")
+    assert by_code(run_checks(a, site()), "editorial.featured-image-missing")[0].severity == "info"
     a.image = Image(name="x.jpg", width=10, height=10, alt="")
-    assert by_code(run_checks(a, site()), "editorial.image-alt-missing")
+    problems = run_checks(a, site())
+    assert by_code(problems, "editorial.image-alt-missing")
+    assert "10×10" in by_code(problems, "editorial.featured-image-small")[0].message
+    a.image = Image(name="x.jpg", width=400, height=300, alt="ok")
+    assert not by_code(run_checks(a, site()), "editorial.featured-image-small")
 
 
 def test_hostile_article_renders_without_amp_errors():

@@ -156,3 +156,18 @@ def test_empty_body_and_minimal_article_render():
     a = article("")
     assert "<h1>Council backs the green corridor</h1>" in render.simplified(a, site())
     assert "dd-body" in render.standard(minimal_article(), site())
+
+
+def test_parallel_renders_match_serial_ones():
+    from concurrent.futures import ThreadPoolExecutor
+
+    bodies = [reference_article().body + f"\n\nExtra paragraph {i} with a [link](https://x.example/{i})." for i in range(12)]
+    s, ctx = site(), context()
+    expected = [(render.standard(article(b), s, ctx), render.simplified(article(b), s, ctx)) for b in bodies]
+    from digest_desk.render import mdparse, pages
+
+    mdparse._CACHE.clear()
+    pages._BLOCK_CACHE.clear()
+    with ThreadPoolExecutor(4) as pool:
+        got = list(pool.map(lambda b: (render.standard(article(b), s, ctx), render.simplified(article(b), s, ctx)), bodies))
+    assert got == expected

@@ -54,3 +54,36 @@ def test_every_standard_page_passes_the_nu_html_checker(articles, tmp_path: Path
     errors = nu_validate(pages, tmp_path)
     assert errors.pop("bad"), "the checker must flag a broken page"
     assert errors == {name: [] for name in articles}
+
+
+def test_a_missing_validator_fails_in_ci_and_skips_elsewhere(monkeypatch):
+    from . import validators
+
+    monkeypatch.setattr(validators, "AMP_DIR", Path("/nonexistent/ampval"))
+    monkeypatch.setenv("DIGEST_DESK_CI", "1")
+    with pytest.raises(pytest.fail.Exception, match="setup-validators"):
+        validators.amp_validate({"x": "<p>"})
+    monkeypatch.delenv("DIGEST_DESK_CI")
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception):
+        validators.amp_validate({"x": "<p>"})
+
+
+def _random_bodies(count: int) -> list[str]:
+    import random
+
+    pieces = ["text", "*em*", "**strong**", "`code`", "[l](https://a.example/)", "[j](javascript:x)", "<b>",
+              "</p>", "<script>", "<!--", "\"", "'", "&", "![i](media/river.jpg)", "![r](http://x.example/a.png)",
+              "\n", "\n\n", "- ", "1. ", "> ", "# ", "```", "\n\n|a|b|\n|-|-|\n|1|2|\n\n", "[^1]", "\n\n[^1]: n\n\n",
+              "<svg onload=x>", "\n\nhttps://youtu.be/dQw4w9WgXcQ\n\n", "\n\nhttps://x.com/a/status/1\n\n",
+              "<a href='javascript:x'>", "    ", "<div>", "<table><tr><td>x", "<h2 id='-amp-x'>h</h2>"]
+    rng = random.Random(20261128)
+    return ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 60))) for _ in range(count)]
+
+
+def test_random_mixes_of_constructs_pass_both_validators(tmp_path: Path):
+    bodies = _random_bodies(30)
+    amp = {f"r{i}": render.simplified(article(b), site(), context()) for i, b in enumerate(bodies)}
+    assert amp_validate(amp) == {name: [] for name in amp}
+    std = {f"r{i}": render.standard(article(b), site(), context()) for i, b in enumerate(bodies)}
+    assert nu_validate(std, tmp_path) == {name: [] for name in std}

@@ -104,3 +104,9 @@ def test_any_title_gives_a_valid_slug(title):
     assert SLUG.match(slug), slug
     assert len(slug) <= MAX_SLUG
     assert validate_slug(slug) == slug
+
+
+def test_titles_are_one_line_without_control_characters(store):
+    a = create_article(store, title="  Storm\nwarning\x00 for\t\u2028the coast\u200b  ")
+    assert a.title == "Storm warning for the coast"
+    assert a.slug == "storm-warning-for-the-coast"

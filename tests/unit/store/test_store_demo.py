@@ -22,6 +22,8 @@ def test_demo_seeds_site_articles_pictures_and_links(store):
     assert all(a.links and a.summary and a.tags and a.published_at for a in articles)
     kinds = {link.kind for a in articles for link in a.links}
     assert kinds == {LinkKind.READ_MORE, LinkKind.RELATED, LinkKind.SOURCE}
+    internal = [link for a in articles for link in a.links if link.target_article_id]
+    assert internal and internal[0].url == "/night-train-ridership-doubles/"
     bodies = "\n".join(a.body for a in articles)
     assert "](media/ridership-chart.png" in bodies and "youtube.com/watch" in bodies
     media = media_map(store)

@@ -168,3 +168,16 @@ def test_one_bad_file_does_not_stop_the_others(store, tmp_path):
     done, failed = import_paths(store, [tmp_path])
     assert [r.slug for r in done] == ["alpha", "gamma"]
     assert [f.path.name for f in failed] == ["b.md"]
+
+
+def test_site_relative_links_to_existing_articles_become_internal(store, tmp_path):
+    (tmp_path / "a.md").write_text("---\ntitle: First story\n---\nA\n", encoding="utf-8")
+    (tmp_path / "b.md").write_text(
+        "---\ntitle: Second story\nlinks:\n  - {title: First, url: /first-story/, kind: related}\n"
+        "  - {title: Nowhere, url: /no-such-story/, kind: related}\n---\nB\n", encoding="utf-8",
+    )
+    done, failed = import_paths(store, [tmp_path])
+    assert not failed
+    links = get_by_slug(store, "second-story").links
+    assert links[0].target_article_id == done[0].article_id
+    assert links[1].target_article_id is None and links[1].url == "/no-such-story/"

@@ -13,6 +13,7 @@ from digest_desk.store import (
     NewerSchemaError,
     NotADatabaseError,
     StoreError,
+    engine,
     migrations,
     open_store,
 )
@@ -91,7 +92,10 @@ def test_sqlite_file_without_tables_is_refused(db_path):
     _assert_refused(db_path, NotADatabaseError, "no tables")
 
 
-def test_truncated_database_is_refused_and_untouched(tmp_path):
+@pytest.mark.parametrize("full_check", [True, False], ids=["small-file", "large-file"])
+def test_truncated_database_is_refused_and_untouched(tmp_path, monkeypatch, full_check):
+    if not full_check:
+        monkeypatch.setattr(engine, "FULL_CHECK_BYTES", 0)
     path = _made_db(tmp_path, articles=20)
     data = path.read_bytes()
     path.write_bytes(data[: len(data) // 2])
@@ -103,7 +107,10 @@ def test_header_only_file_is_refused(db_path):
     _assert_refused(db_path, CorruptDatabaseError, "truncated")
 
 
-def test_flipped_byte_in_a_table_page_is_refused_and_untouched(tmp_path):
+@pytest.mark.parametrize("full_check", [True, False], ids=["small-file", "large-file"])
+def test_flipped_byte_in_a_table_page_is_refused_and_untouched(tmp_path, monkeypatch, full_check):
+    if not full_check:  # files above the limit get the quick edge check instead
+        monkeypatch.setattr(engine, "FULL_CHECK_BYTES", 0)
     path = _made_db(tmp_path, articles=20)
     con = sqlite3.connect(path)
     page_size = con.execute("PRAGMA page_size").fetchone()[0]

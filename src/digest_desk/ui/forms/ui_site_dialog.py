@@ -16,10 +16,9 @@ from PySide6.QtGui import (QBrush, QColor, QConicalGradient, QCursor,
     QImage, QKeySequence, QLinearGradient, QPainter,
     QPalette, QPixmap, QRadialGradient, QTransform)
 from PySide6.QtWidgets import (QAbstractButton, QApplication, QDialog, QDialogButtonBox,
-    QFormLayout, QHBoxLayout, QHeaderView, QLabel,
-    QLineEdit, QPushButton, QSizePolicy, QSpacerItem,
-    QSpinBox, QTabWidget, QTableWidget, QTableWidgetItem,
-    QVBoxLayout, QWidget)
+    QFormLayout, QHBoxLayout, QLabel, QLineEdit,
+    QPushButton, QSizePolicy, QSpacerItem, QSpinBox,
+    QTabWidget, QVBoxLayout, QWidget)
 
 class Ui_SiteDialog(object):
     def setupUi(self, SiteDialog):
@@ -200,38 +199,11 @@ class Ui_SiteDialog(object):
         self.footerTab.setObjectName(u"footerTab")
         self.footerLayout = QVBoxLayout(self.footerTab)
         self.footerLayout.setObjectName(u"footerLayout")
-        self.footerTable = QTableWidget(self.footerTab)
-        if (self.footerTable.columnCount() < 2):
-            self.footerTable.setColumnCount(2)
-        __qtablewidgetitem = QTableWidgetItem()
-        self.footerTable.setHorizontalHeaderItem(0, __qtablewidgetitem)
-        __qtablewidgetitem1 = QTableWidgetItem()
-        self.footerTable.setHorizontalHeaderItem(1, __qtablewidgetitem1)
-        self.footerTable.setObjectName(u"footerTable")
-        self.footerTable.setColumnCount(2)
-        self.footerTable.horizontalHeader().setStretchLastSection(True)
-        self.footerTable.verticalHeader().setVisible(False)
+        self.footerHint = QLabel(self.footerTab)
+        self.footerHint.setObjectName(u"footerHint")
+        self.footerHint.setWordWrap(True)
 
-        self.footerLayout.addWidget(self.footerTable)
-
-        self.footerButtons = QHBoxLayout()
-        self.footerButtons.setObjectName(u"footerButtons")
-        self.footerAdd = QPushButton(self.footerTab)
-        self.footerAdd.setObjectName(u"footerAdd")
-
-        self.footerButtons.addWidget(self.footerAdd)
-
-        self.footerRemove = QPushButton(self.footerTab)
-        self.footerRemove.setObjectName(u"footerRemove")
-
-        self.footerButtons.addWidget(self.footerRemove)
-
-        self.footerSpacer = QSpacerItem(0, 0, QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
-
-        self.footerButtons.addItem(self.footerSpacer)
-
-
-        self.footerLayout.addLayout(self.footerButtons)
+        self.footerLayout.addWidget(self.footerHint)
 
         self.tabs.addTab(self.footerTab, "")
 
@@ -301,11 +273,6 @@ class Ui_SiteDialog(object):
         self.exitLabel.setText(QCoreApplication.translate("SiteDialog", u"&Exit link", None))
         self.relatedLabel.setText(QCoreApplication.translate("SiteDialog", u"Related &heading", None))
         self.tabs.setTabText(self.tabs.indexOf(self.ampTab), QCoreApplication.translate("SiteDialog", u"Simplified Page", None))
-        ___qtablewidgetitem = self.footerTable.horizontalHeaderItem(0)
-        ___qtablewidgetitem.setText(QCoreApplication.translate("SiteDialog", u"Title", None))
-        ___qtablewidgetitem1 = self.footerTable.horizontalHeaderItem(1)
-        ___qtablewidgetitem1.setText(QCoreApplication.translate("SiteDialog", u"Address (relative to the site root)", None))
-        self.footerAdd.setText(QCoreApplication.translate("SiteDialog", u"&Add Link", None))
-        self.footerRemove.setText(QCoreApplication.translate("SiteDialog", u"Re&move Link", None))
+        self.footerHint.setText(QCoreApplication.translate("SiteDialog", u"Links at the foot of every page, in this order (addresses relative to the site root, or full web addresses).", None))
         self.tabs.setTabText(self.tabs.indexOf(self.footerTab), QCoreApplication.translate("SiteDialog", u"Footer Links", None))
     # retranslateUi

@@ -40,8 +40,8 @@ class TextPreviewView(QTextBrowser):
         self.anchorClicked.connect(self._on_anchor)
         self._lines: list[int] = []
 
-    def load_page(self, html: str, base: QUrl, done: Done) -> None:
-        keep = self.verticalScrollBar().value()
+    def load_page(self, html: str, base: QUrl, done: Done, keep_scroll: bool = True) -> None:
+        keep = self.verticalScrollBar().value() if keep_scroll else 0
         marked, self._lines = add_line_anchors(_SCRIPT.sub("", html))
         self.document().setBaseUrl(base)
         self.setHtml(marked)

@@ -58,6 +58,7 @@ class PreviewPane(QWidget):
     settled = Signal(float)
     link_activated = Signal(QUrl)
     render_failed = Signal(str)
+    device_changed = Signal(str)
 
     def __init__(self, parent: QWidget | None = None, media_loader: MediaLoader | None = None) -> None:
         super().__init__(parent)
@@ -71,6 +72,7 @@ class PreviewPane(QWidget):
         self._shown_key: str | None = None
         self._shown_blocks: dict[str, list[Any]] = {}
         self._shown_body = ""
+        self._shown_article: int | None = None
         self._busy = 0
         self._serial = 0
         self._crashes = 0
@@ -166,6 +168,7 @@ class PreviewPane(QWidget):
         """Preview at phone width (390 px) or at the full desktop width."""
         if device not in ("phone", "desktop"):
             raise ValueError(f"unknown device {device!r}: use 'phone' or 'desktop'")
+        changed = device != self._device
         self._device = device
         for button in self._devices.buttons():
             button.setChecked(button.objectName() == f"device_{device}")
@@ -173,6 +176,8 @@ class PreviewPane(QWidget):
         for view in self.views.values():
             view.setMaximumWidth(width)
         self._update_layout_mode()
+        if changed:
+            self.device_changed.emit(device)
 
     def set_media_loader(self, loader: MediaLoader | None) -> None:
         """Where picture bytes come from when ``ctx.media`` holds images without data."""
@@ -257,9 +262,10 @@ class PreviewPane(QWidget):
         done = partial(self._view_done, self._serial)
         self._watchdog.start()
         base = QUrl.fromLocalFile(str(self._media.root) + "/")
+        same_article = request.article.id == self._shown_article  # another story starts at the top
         for name, view in list(self.views.items()):
             if result.pages is not None:
-                view.load_page(result.pages[name], base, done)
+                view.load_page(result.pages[name], base, done, keep_scroll=same_article)
                 continue
             change = diff_blocks(self._shown_blocks.get(name, []), result.blocks[name])
             if change is None:
@@ -313,6 +319,7 @@ class PreviewPane(QWidget):
             self._shown_key = result.request.meta_key
             self._shown_blocks = result.blocks
             self._shown_body = result.request.article.body or ""
+            self._shown_article = result.request.article.id
             self.last_render_ms = result.render_ms
             elapsed = (time.perf_counter() - result.request.started) * 1000.0
             self.rendered.emit(elapsed)

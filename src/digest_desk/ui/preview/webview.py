@@ -89,9 +89,12 @@ class WebPreviewView(QWebEngineView):
             self._load_done = None
             self.crashed.emit(f"{status.name}, exit code {code}")
 
-    def load_page(self, html: str, base: QUrl, done: Done) -> None:
-        """Show a whole page, keeping the reader's scroll position."""
-        self._restore = self.page().scrollPosition() if self._load_done is None else self._restore
+    def load_page(self, html: str, base: QUrl, done: Done, keep_scroll: bool = True) -> None:
+        """Show a whole page, keeping the reader's scroll position (unless told otherwise)."""
+        if not keep_scroll:
+            self._restore = None
+        elif self._load_done is None:
+            self._restore = self.page().scrollPosition()
         self._load_done = done
         if len(html) > SET_HTML_LIMIT // 4 and len(html.encode()) > SET_HTML_LIMIT and base.isLocalFile():
             target = Path(base.toLocalFile()) / f"preview-{self._name}.html"

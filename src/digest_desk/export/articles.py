@@ -1,0 +1,80 @@
+"""Rendering article pages (both renditions) into a folder; runs in worker processes too."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from sqlalchemy.orm import selectinload
+from sqlmodel import select
+
+from digest_desk.domain import Article, Image, Site
+from digest_desk.export.writer import Writer
+from digest_desk.store.engine import Store, make_engine
+from digest_desk.store.media import media_map
+
+STANDARD_MEDIA = "../media/"  # standard page at <slug>/index.html
+AMP_MEDIA = "../../media/"  # simplified page at <slug>/amp/index.html
+
+
+def article_files(slug: str) -> tuple[str, str]:
+    return f"{slug}/index.html", f"{slug}/amp/index.html"
+
+
+class ArticleRenderer:
+    """Loads articles by id and writes their standard and simplified pages."""
+
+    def __init__(self, store: Store, root: Path, site: Site, categories: Sequence[str],
+                 fault: str | None = None, known: Mapping[str, str] | None = None) -> None:
+        from digest_desk.render import RenderContext
+
+        self.store = store
+        self.site = site
+        self.writer = Writer(root, fault, known)
+        media = media_map(store)
+        with store.read() as session:
+            slugs = dict(session.exec(select(Article.id, Article.slug)).all())
+        base = RenderContext(media=media, slugs=slugs, categories=list(categories))
+        self.ctx_standard = replace(base, media_prefix=STANDARD_MEDIA)
+        self.ctx_amp = replace(base, media_prefix=AMP_MEDIA)
+
+    def load(self, ids: Sequence[int]) -> list[Article]:
+        stmt = (
+            select(Article)
+            .where(Article.id.in_(list(ids)))
+            .options(selectinload(Article.image).defer(Image.data))
+            .order_by(Article.id)
+        )
+        with self.store.read() as session:
+            return list(session.exec(stmt).all())
+
+    def render(self, ids: Sequence[int]) -> list[tuple[int, dict[str, str], list[str]]]:
+        """Write both pages of each article; returns (id, {path: sha256}, paths written)."""
+        from digest_desk import render
+
+        done = []
+        for article in self.load(ids):
+            std_rel, amp_rel = article_files(article.slug)
+            std = render.standard(article, self.site, self.ctx_standard).encode("utf-8")
+            amp = render.simplified(article, self.site, self.ctx_amp).encode("utf-8")
+            start = len(self.writer.written)
+            files = {std_rel: self.writer.write(std_rel, std), amp_rel: self.writer.write(amp_rel, amp)}
+            done.append((article.id, files, self.writer.written[start:]))
+        return done
+
+
+# Worker processes keep one renderer, made by the pool initializer (never at import time).
+_worker: dict[str, ArticleRenderer] = {}
+
+
+def init_worker(db_path: str, root: str, categories: list[str], fault: str | None,
+                known: dict[str, str]) -> None:
+    from digest_desk.store.site import get_site
+
+    store = Store(Path(db_path), make_engine(Path(db_path)), created=False)
+    _worker["renderer"] = ArticleRenderer(store, Path(root), get_site(store), categories, fault, known)
+
+
+def render_chunk(ids: list[int]) -> list[tuple[int, dict[str, str], list[str]]]:
+    return _worker["renderer"].render(ids)

@@ -1,0 +1,106 @@
+"""Committing an incremental export: move changed files in with renames, roll back on failure.
+
+The new and changed files are first written to a folder beside the export. The commit then
+only renames: each replaced or removed file goes to a backup folder, each new file into place,
+the manifest last. A journal written before the first rename lets a failure (or the next start
+after a crash) put every file back, so the previous export is restored exactly.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from digest_desk.export.folders import JOURNAL, MANIFEST, fsync_dir, remove_tree
+from digest_desk.export.safepath import check_rel, inside
+from digest_desk.export.writer import FAULT_ENV, fault_count
+
+BACKUP = ".backup"
+
+
+def _move(src: Path, dst: Path) -> None:
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(src, dst)
+
+
+def _prune_empty(out: Path, rels: list[str]) -> None:
+    """Remove folders left empty under ``out`` (never ``out`` itself)."""
+    folders = {str(Path(rel).parent) for rel in rels}
+    candidates: set[Path] = set()
+    for folder in folders:
+        path = Path(folder)
+        while str(path) not in ("", "."):
+            candidates.add(path)
+            path = path.parent
+    for folder in sorted(candidates, key=lambda p: len(p.parts), reverse=True):
+        target = out / folder
+        if target.is_dir() and not target.is_symlink():
+            try:
+                target.rmdir()
+            except OSError:
+                pass  # not empty: other files still live there
+
+
+def commit(tmp: Path, out: Path, put: list[str], drop: list[str]) -> None:
+    """Move ``put`` (written under ``tmp``) into ``out`` and take ``drop`` out of it, atomically
+    in the sense that any failure restores ``out`` as it was. ``put`` must end with the manifest.
+    """
+    for rel in put + drop:
+        check_rel(rel)
+    journal = tmp / JOURNAL
+    with open(journal, "w", encoding="utf-8") as fh:
+        json.dump({"put": put, "drop": drop}, fh)
+        fh.flush()
+        os.fsync(fh.fileno())
+    backup = tmp / BACKUP
+    crash_after = fault_count(os.environ.get(FAULT_ENV), "crash-commit")
+    moves = 0
+
+    def moved() -> None:
+        nonlocal moves
+        moves += 1
+        if crash_after is not None and moves >= crash_after:
+            os._exit(70)  # test hook: die like a killed process, with no clean-up at all
+
+    try:
+        for rel in drop:
+            src = inside(out, rel)
+            if src.exists():
+                _move(src, backup / rel)
+                moved()
+        for rel in put:
+            dst = inside(out, rel)
+            if dst.exists():
+                _move(dst, backup / rel)
+                moved()
+            _move(tmp / rel, dst)
+            moved()
+        fsync_dir(out)
+    except BaseException:
+        rollback_journal(tmp, out)
+        raise
+    journal.unlink()  # committed: from here on nothing is rolled back
+    _prune_empty(out, drop)
+    remove_tree(tmp)
+
+
+def rollback_journal(tmp: Path, out: Path) -> None:
+    """Put back every file an unfinished commit moved (idempotent)."""
+    try:
+        data = json.loads((tmp / JOURNAL).read_text("utf-8"))
+        put, drop = list(data["put"]), list(data["drop"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return
+    backup = tmp / BACKUP
+    for rel in put + drop:
+        check_rel(rel)
+        saved = backup / rel
+        dst = inside(out, rel)
+        if saved.exists():
+            _move(saved, dst)
+        elif rel in put and not (tmp / rel).exists() and dst.exists():
+            dst.unlink()  # a new file that had been moved in
+    _prune_empty(out, [rel for rel in put if rel != MANIFEST])
+    (tmp / JOURNAL).unlink(missing_ok=True)
+    fsync_dir(out)

@@ -1,0 +1,261 @@
+"""``export_site``: the whole site, one article, or what changed, written atomically."""
+
+from __future__ import annotations
+
+import errno
+import os
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from digest_desk.export.articles import article_files
+from digest_desk.export.changeset import commit
+from digest_desk.export.errors import ExportCancelled, ExportError
+from digest_desk.export.folders import MANIFEST, cleanup_leftovers, make_temp, remove_tree, swap_in
+from digest_desk.export.manifest import Manifest, Unit, load_manifest
+from digest_desk.export.plan import Plan, make_plan
+from digest_desk.export.render_pool import ArticleBatch
+from digest_desk.export.safepath import top_level_symlink
+from digest_desk.export.writer import FAULT_ENV, Writer
+from digest_desk.store.engine import Store
+
+Progress = Callable[[int, int], None]
+Confirm = Callable[[int, int], bool]
+
+
+@dataclass(slots=True)
+class ExportReport:
+    """What an export did; ``written`` counts files whose bytes changed or are new."""
+
+    out: Path
+    mode: str  # "full", "changed" or "articles"
+    articles: int = 0
+    rendered: int = 0  # articles whose pages were rendered this time
+    written: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    unpublished: int = 0
+    seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (
+            f"Exported {self.articles} articles to {self.out} ({self.mode}): {self.written} files "
+            f"written, {self.unchanged} unchanged, {self.removed} removed in {self.seconds:.2f} s."
+        )
+
+
+def _check_target(out: Path) -> None:
+    if out.is_symlink():
+        raise ExportError(f"{out} is a symbolic link; choose the real folder to export into.")
+    if out.exists() and not out.is_dir():
+        raise ExportError(f"{out} is a file, not a folder; choose a folder to export into.")
+    if out.is_dir() and not (out / MANIFEST).is_file() and any(out.iterdir()):
+        raise ExportError(
+            f"{out} is not empty and holds no earlier Digest Desk export; choose an empty "
+            "folder (or the folder of an earlier export) so nothing of yours is overwritten."
+        )
+
+
+def _plain_os_error(exc: OSError) -> ExportError:
+    where = f" ({exc.filename})" if exc.filename else ""
+    if exc.errno == errno.ENOSPC:
+        text = "The disk is full"
+    elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        text = "Permission denied: the folder cannot be written"
+    else:
+        text = f"The export could not write a file: {exc.strerror or exc}"
+    return ExportError(f"{text}{where}. The previous export is unchanged.")
+
+
+class _Run:
+    """One export run: the plan, the old manifest, and the folder being built."""
+
+    def __init__(self, store: Store, out: Path, progress: Progress | None, cancel: threading.Event | None,
+                 parallel: bool | None) -> None:
+        self.store = store
+        self.out = out
+        self.progress = progress or (lambda done, total: None)
+        self.cancel = cancel or threading.Event()
+        self.parallel = parallel
+        self.fault = os.environ.get(FAULT_ENV) or None
+        self.plan: Plan = make_plan(store)
+        self.old: Manifest | None = load_manifest(out) if out.is_dir() else None
+        self.old_files: dict[str, str] = self.old.files() if self.old is not None else {}
+        self.new = Manifest()
+        self.written: list[str] = []  # files written into the temporary folder this run
+        self.mode = "full"
+
+    def check_cancel(self) -> None:
+        if self.cancel.is_set():
+            raise ExportCancelled()
+
+    def choose(self, mode: str, slugs: Sequence[str]) -> tuple[set[str], set[str]]:
+        """Which article units and which other units get built this time."""
+        keys = self.plan.keys()
+        arts = {uid for uid in keys if uid.startswith("article:")}
+        others = set(keys) - arts
+        if mode == "full" or self.old is None:
+            return arts, others
+        old = self.old.units
+
+        def stale(uid: str) -> bool:
+            return uid not in old or old[uid].key != keys[uid]
+
+        if mode == "changed":
+            return {u for u in arts if stale(u)}, {u for u in others if stale(u)}
+        by_slug = {e.slug: f"article:{e.id}" for e in self.plan.entries}
+        named = {by_slug[s] for s in slugs}
+        return named | {u for u in arts if u not in old}, {u for u in others if stale(u)}
+
+    def build(self, root: Path, art_uids: set[str], other_uids: set[str]) -> None:
+        """Render the chosen units into ``root`` (only bytes that differ from the previous
+        export are written) and fill the new manifest."""
+        keys = self.plan.keys()
+        total = len(art_uids) + len(other_uids)
+        known = self.old_files
+        if self.mode == "full":  # a full export also repairs files deleted from the folder by hand
+            known = {rel: sha for rel, sha in known.items() if os.path.isfile(os.path.join(self.out, rel))}
+        ids = sorted(int(uid.split(":")[1]) for uid in art_uids)
+        batch = ArticleBatch(self.store, root, ids, self.plan.categories, fault=self.fault,
+                             known=known, cancel=self.cancel, parallel=self.parallel)
+        try:
+            writer = Writer(root, self.fault, known)
+            done = 0
+            for unit in self.plan.site_units:  # while the workers render the articles
+                if unit.uid in other_uids:
+                    self.check_cancel()
+                    files = {rel: writer.write(rel, data) for rel, data in unit.build().items()}
+                    self.new.units[unit.uid] = Unit(keys[unit.uid], files)
+                    done += 1
+                    self.progress(done, total)
+            self.written.extend(writer.written)
+            for results in batch.results():
+                for aid, files, written in results:
+                    self.new.units[f"article:{aid}"] = Unit(keys[f"article:{aid}"], files)
+                    self.written.extend(written)
+                done += len(results)
+                self.progress(done, total)
+        finally:
+            batch.close()
+        self.check_cancel()
+        # Units not rebuilt keep their old record (an incremental export leaves them in place).
+        if self.old is not None:
+            for uid in keys:
+                if uid not in self.new.units and uid in self.old.units:
+                    self.new.units[uid] = self.old.units[uid]
+
+
+def export_site(
+    store: Store,
+    outdir: str | os.PathLike[str],
+    *,
+    articles: Sequence[str] | None = None,
+    changed_only: bool = False,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+    confirm_large_delete: Confirm | None = None,
+    parallel: bool | None = None,
+) -> ExportReport:
+    """Export the published site into ``outdir``; see the package docstring for the rules.
+
+    ``articles`` (slugs) re-exports those articles plus the pages that list them;
+    ``changed_only`` rebuilds what changed since the last export. Without an earlier export
+    both fall back to a full export. ``confirm_large_delete(removed, existing)`` is asked
+    before an export would remove more than half of an existing export's files; without it
+    such an export stops. ``parallel`` forces (True) or forbids (False) worker processes.
+    """
+    started = time.perf_counter()
+    out = Path(outdir).expanduser().absolute()
+    cleanup_leftovers(out)
+    _check_target(out)
+    run = _Run(store, out, progress, cancel, parallel)
+    _check_named(run.plan, articles or [])
+    mode = "articles" if articles else "changed" if changed_only else "full"
+    if run.old is None and mode != "full":
+        mode = "full"
+    run.mode = mode
+    _confirm_removals(run, confirm_large_delete)  # before any work: nothing to undo yet
+    report = ExportReport(out, mode, articles=len(run.plan.entries), unpublished=run.plan.unpublished)
+    if run.old is not None and (link := top_level_symlink(out)):
+        raise ExportError(f"The export folder contains a symbolic link ({link}); remove it and export again.")
+    art_uids, other_uids = run.choose(mode, articles or [])
+    report.rendered = len(art_uids)
+    tmp = make_temp(out)
+    try:
+        run.build(tmp, art_uids, other_uids)
+        if run.old is None:
+            _finish_full(run, tmp, report)
+        else:
+            _finish_changes(run, tmp, report)
+    except OSError as exc:
+        remove_tree(tmp)
+        raise _plain_os_error(exc) from exc
+    except BaseException:
+        remove_tree(tmp)
+        raise
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _check_named(plan: Plan, slugs: Sequence[str]) -> None:
+    known = {e.slug for e in plan.entries}
+    for slug in slugs:
+        if slug not in known:
+            raise ExportError(f"No published article has the slug “{slug}”; only published articles are exported.")
+
+
+def _removed_files(run: _Run) -> set[str]:
+    """Files of the previous export that this export will remove, known before rendering:
+    units that no longer exist, and the old pages of articles whose slug changed."""
+    if run.old is None:
+        return set()
+    keys = run.plan.keys()
+    slugs = {f"article:{e.id}": e.slug for e in run.plan.entries}
+    removed: set[str] = set()
+    for uid, unit in run.old.units.items():
+        if uid not in keys:
+            removed.update(unit.files)
+        elif uid in slugs:
+            removed.update(set(unit.files) - set(article_files(slugs[uid])))
+    return removed
+
+
+def _confirm_removals(run: _Run, confirm: Confirm | None) -> None:
+    if run.old is None:
+        return
+    existing = len(run.old_files)
+    removed = len(_removed_files(run))
+    if existing and removed * 2 > existing:
+        if confirm is None or not confirm(removed, existing):
+            raise ExportCancelled(
+                f"The export would delete {removed} of the {existing} files of the existing export; "
+                "it was stopped and the previous export is unchanged."
+            )
+
+
+def _write_manifest(run: _Run, root: Path) -> None:
+    (root / MANIFEST).write_text(run.new.to_json(), "utf-8")
+
+
+def _finish_full(run: _Run, tmp: Path, report: ExportReport) -> None:
+    """First export into an empty or new folder: swap the whole temporary folder in."""
+    report.written = len(run.written)
+    report.unchanged = len(run.new.files()) - report.written
+    _write_manifest(run, tmp)
+    run.check_cancel()
+    swap_in(tmp, run.out)
+
+
+def _finish_changes(run: _Run, tmp: Path, report: ExportReport) -> None:
+    old_files = run.old_files
+    new_files = run.new.files()
+    put = sorted(run.written)
+    drop = sorted(set(old_files) - set(new_files))
+    report.written, report.removed = len(put), len(drop)
+    report.unchanged = len(new_files) - len(put)
+    _write_manifest(run, tmp)
+    run.check_cancel()
+    commit(tmp, run.out, put + [MANIFEST], drop)

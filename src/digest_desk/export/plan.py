@@ -1,0 +1,119 @@
+"""What an export consists of: every unit with its key, built from the store's current state."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from digest_desk.domain import Site
+from digest_desk.domain.slugs import MAX_SLUG, RESERVED, SlugError, validate_slug
+from digest_desk.export.articles import article_files
+from digest_desk.export.errors import ExportError
+from digest_desk.export.safepath import check_rel
+from digest_desk.export.site_pages import SitePages, SiteUnit, logo_info
+from digest_desk.export.sitedata import (
+    Entry,
+    categories_of,
+    digest,
+    entries_from,
+    global_key,
+    media_bytes,
+    media_items,
+    published_rows,
+    unpublished_count,
+)
+from digest_desk.paths import resource
+from digest_desk.store.engine import Store
+from digest_desk.store.site import get_site
+
+
+@dataclass(slots=True)
+class Plan:
+    site: Site
+    entries: list[Entry]
+    categories: list[str]
+    site_units: list[SiteUnit]  # pages, feed, sitemap, assets and media
+    unpublished: int
+    article_keys: dict[str, str] = field(default_factory=dict)  # "article:<id>" -> key
+
+    def keys(self) -> dict[str, str]:
+        out = dict(self.article_keys)
+        out.update((u.uid, u.key) for u in self.site_units)
+        return out
+
+
+def _asset_units(logo_file: tuple[str, Path] | None) -> list[SiteUnit]:
+    units = []
+    css = resource("css")
+    for path in sorted(css.glob("*.css")) if css.is_dir() else []:
+        data = path.read_bytes()
+        units.append(SiteUnit(f"asset:{path.name}", digest("asset", data.hex()), _const(f"assets/{path.name}", data)))
+    if logo_file:
+        rel, path = logo_file
+        data = path.read_bytes()
+        units.append(SiteUnit("asset:logo", digest("logo", rel, data.hex()), _const(rel, data)))
+    return units
+
+
+def _const(rel: str, data: bytes):
+    check_rel(rel)
+    return lambda: {rel: data}
+
+
+def _media_units(store: Store) -> list[SiteUnit]:
+    units = []
+    for item in media_items(store):
+        if not item.has_data:
+            continue
+        rel = f"media/{item.name}"
+        try:
+            check_rel(rel)
+        except ExportError as exc:
+            raise ExportError(f"The picture “{item.name}” has a name that cannot be a file name: {exc}") from exc
+        units.append(
+            SiteUnit(f"media:{item.name}", digest("media", item.name, item.sha256 or item.width),
+                     _media_loader(store, item.name, rel))
+        )
+    return units
+
+
+def _media_loader(store: Store, name: str, rel: str):
+    def build() -> dict[str, bytes]:
+        return {rel: media_bytes(store, name) or b""}
+
+    return build
+
+
+_PLAIN_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+def _check_slugs(entries: list[Entry]) -> None:
+    for e in entries:
+        if len(e.slug) <= MAX_SLUG and _PLAIN_SLUG.fullmatch(e.slug) and e.slug not in RESERVED:
+            continue  # the common case, checked without the slower full validation
+        try:
+            validate_slug(e.slug)
+            for rel in article_files(e.slug):
+                check_rel(rel)
+        except (SlugError, ExportError) as exc:
+            raise ExportError(
+                f"Article {e.id} “{e.title}” has the slug “{e.slug}”, which cannot be a folder "
+                f"of the site ({exc}). Correct the slug and export again."
+            ) from exc
+
+
+def make_plan(store: Store) -> Plan:
+    site = get_site(store)
+    # The sections depend on the published articles, and every page on the sections.
+    rows, links = published_rows(store)
+    categories = categories_of(rows)
+    base_key = global_key(store, categories)
+    entries = entries_from(rows, links, base_key)
+    _check_slugs(entries)
+    logo, logo_file = logo_info(site)
+    units = SitePages(site, entries, base_key, logo).units()
+    units += _asset_units(logo_file) + _media_units(store)
+    plan = Plan(site, entries, categories, units, unpublished_count(store))
+    plan.article_keys = {f"article:{e.id}": e.key for e in entries}
+    return plan

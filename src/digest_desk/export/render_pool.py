@@ -1,0 +1,92 @@
+"""Rendering many articles across processes (chunked), few articles in this process."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from pathlib import Path
+
+from digest_desk.export.articles import ArticleRenderer, init_worker, render_chunk
+from digest_desk.export.errors import ExportCancelled
+from digest_desk.store.engine import Store
+from digest_desk.store.site import get_site
+
+PARALLEL_FROM = 150  # below this many articles, starting processes costs more than it saves
+CHUNK = 100
+MAX_WORKERS = 2
+
+Result = tuple[int, dict[str, str], list[str]]
+
+
+def _workers() -> int:
+    # A frozen bundle cannot start fresh interpreters for a forkserver or spawn without the
+    # launcher calling multiprocessing.freeze_support(); until it does, render in-process there.
+    if getattr(sys, "frozen", False):
+        return 1
+    return max(1, min(MAX_WORKERS, os.cpu_count() or 1))
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    # forkserver: workers fork from a clean single-threaded server, safe beside Qt threads.
+    if sys.platform.startswith("linux"):
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["digest_desk.export.articles"])
+        return ctx
+    return multiprocessing.get_context("spawn")
+
+
+class ArticleBatch:
+    """Renders both pages of the given articles into ``root``.
+
+    With a pool, every chunk is submitted at construction so the workers run while the caller
+    builds the site pages; ``results()`` then yields (id, files, written) as chunks finish.
+    """
+
+    def __init__(self, store: Store, root: Path, ids: Sequence[int], categories: list[str], *,
+                 fault: str | None, known: Mapping[str, str], cancel: threading.Event,
+                 parallel: bool | None) -> None:
+        self.store, self.root, self.ids = store, root, list(ids)
+        self.categories, self.fault, self.known, self.cancel = categories, fault, known, cancel
+        use_pool = parallel if parallel is not None else (len(ids) >= PARALLEL_FROM and _workers() > 1)
+        self.pool: ProcessPoolExecutor | None = None
+        self.pending: set[Future] = set()
+        if use_pool and self.ids:
+            self.pool = ProcessPoolExecutor(
+                max_workers=_workers(), mp_context=_context(), initializer=init_worker,
+                initargs=(str(store.path), str(root), categories, fault, dict(known)),
+            )
+            chunks = [self.ids[i : i + CHUNK] for i in range(0, len(self.ids), CHUNK)]
+            self.pending = {self.pool.submit(render_chunk, chunk) for chunk in chunks}
+
+    def results(self) -> Iterator[list[Result]]:
+        """Yields the results chunk by chunk; raises ExportCancelled when cancelled."""
+        if self.pool is None:
+            yield from self._serial()
+            return
+        while self.pending:
+            finished, self.pending = wait(self.pending, timeout=0.2, return_when=FIRST_COMPLETED)
+            if self.cancel.is_set():
+                raise ExportCancelled()
+            for future in finished:
+                yield future.result()
+
+    def _serial(self) -> Iterator[list[Result]]:
+        if not self.ids:
+            return
+        renderer = ArticleRenderer(self.store, self.root, get_site(self.store), self.categories,
+                                   self.fault, self.known)
+        for start in range(0, len(self.ids), 20):
+            if self.cancel.is_set():
+                raise ExportCancelled()
+            yield renderer.render(self.ids[start : start + 20])
+
+    def close(self) -> None:
+        for future in self.pending:
+            future.cancel()
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None

@@ -1,0 +1,228 @@
+"""The site-level pages: the digest index, section pages, About, Contact, feed and sitemap."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+
+import jinja2
+import markdown
+import nh3
+
+from digest_desk.domain import Site
+from digest_desk.domain.slugs import slugify
+from digest_desk.export.sitedata import Entry, digest
+from digest_desk.paths import resource
+
+PAGE_SIZE = 20
+FEED_LIMIT = 100
+MONTHS = (
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    name: str
+    slug: str
+
+
+@dataclass(slots=True)
+class SiteUnit:
+    """One output unit: its id, the key it is built from, and how to build its files."""
+
+    uid: str
+    key: str
+    build: Callable[[], dict[str, bytes]]
+
+
+def long_date(value: datetime) -> str:
+    """A date in words, independent of the process locale (deterministic output)."""
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+
+
+@lru_cache(maxsize=1)
+def _env() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(resource("templates", "site"))),
+        autoescape=jinja2.select_autoescape(["html", "xml"]),
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters["long_date"] = long_date
+    return env
+
+
+def sections_for(categories: list[str]) -> list[Section]:
+    """One section page per distinct ``category/<slugify(name)>/`` folder, as the article pages
+    link them; names that slugify alike share a page (titled by the first name), names with
+    no usable letters get none."""
+    out: dict[str, Section] = {}
+    for name in sorted(categories):
+        slug = slugify(name)
+        if slug and slug not in out:
+            out[slug] = Section(name, slug)
+    return list(out.values())
+
+
+def base_url(site: Site) -> str:
+    return (site.base_url or "https://example.com/").rstrip("/") + "/"
+
+
+def local_href(url: str, root: str) -> str:
+    """A footer link written for the site root ("/about/") made relative and openable from disk."""
+    if not url.startswith("/") or url.startswith("//"):
+        return url
+    path = url.lstrip("/")
+    if path == "" or path.endswith("/"):
+        path += "index.html"
+    return root + path
+
+
+def safe_markdown(text: str) -> str:
+    """About/Contact markdown as sanitised HTML."""
+    html = markdown.markdown(text or "", extensions=["extra", "sane_lists"], output_format="html")
+    return nh3.clean(html)
+
+
+class SitePages:
+    """Builds the site-level units from the profile and the listing entries."""
+
+    def __init__(self, site: Site, entries: list[Entry], base_key: str, logo: dict | None) -> None:
+        self.site = site
+        self.entries = entries
+        self.base_key = base_key
+        self.base = base_url(site)
+        names = sorted({e.category for e in entries if e.category})
+        self.sections = sections_for(names)
+        self.section_slugs = {name: slugify(name) for name in names if slugify(name)}
+        self.logo = logo
+
+    def _common(self, root: str, canonical_path: str) -> dict:
+        logo = None
+        if self.logo:
+            src = self.logo["src"]
+            logo = {**self.logo, "src": src if "://" in src else root + src}
+        return {
+            "site": self.site,
+            "root": root,
+            "canonical": self.base + canonical_path,
+            "sections": self.sections,
+            "section_slugs": self.section_slugs,
+            "footer": [
+                {"title": link.get("title", ""), "href": local_href(link.get("url", "/"), root)}
+                for link in (self.site.footer_links or [])
+            ],
+            "logo": logo,
+            "current_section": "",
+            "description": "",
+        }
+
+    def _render(self, name: str, **values) -> bytes:
+        return _env().get_template(name).render(**values).encode("utf-8")
+
+    def _listing_units(self, prefix: str, uid: str, heading: str, entries: list[Entry], section: str) -> list[SiteUnit]:
+        pages = max(1, math.ceil(len(entries) / PAGE_SIZE))
+        units = []
+        for page in range(1, pages + 1):
+            chunk = entries[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+            key = digest(self.base_key, uid, page, pages, heading, [e.listing for e in chunk])
+            units.append(SiteUnit(f"{uid}:{page}", key, self._listing_builder(prefix, heading, chunk, page, pages, section)))
+        return units
+
+    def _listing_builder(self, prefix: str, heading: str, chunk: list[Entry], page: int, pages: int, section: str):
+        def build() -> dict[str, bytes]:
+            folder = prefix if page == 1 else f"{prefix}page/{page}/"
+            root = "../" * folder.count("/")
+            values = self._common(root, folder)
+            values.update(
+                title=heading if (prefix or page > 1) else self.site.name,
+                heading=heading, entries=chunk, page=page, pages=pages,
+                page_href=lambda n: _page_href(page, n), current_section=section,
+                description=self.site.tagline if not prefix else "",
+            )
+            return {folder + "index.html": self._render("listing.html", **values)}
+
+        return build
+
+    def units(self) -> list[SiteUnit]:
+        units = self._listing_units("", "index", "Latest", self.entries, "")
+        grouped: dict[str, list[Entry]] = {}
+        for e in self.entries:
+            if e.category in self.section_slugs:
+                grouped.setdefault(self.section_slugs[e.category], []).append(e)
+        for section in self.sections:
+            chosen = grouped.get(section.slug, [])
+            units += self._listing_units(f"category/{section.slug}/", f"category:{section.slug}", section.name, chosen, section.slug)
+        for name, text in (("about", self.site.about_md), ("contact", self.site.contact_md)):
+            units.append(SiteUnit(name, digest(self.base_key, name), self._page_builder(name, text)))
+        feed = self.entries[:FEED_LIMIT]
+        units.append(SiteUnit("feed", digest(self.base_key, "feed", [e.listing for e in feed]), self._feed))
+        listing = [(e.slug, e.listing[6]) for e in self.entries]
+        units.append(SiteUnit("sitemap", digest(self.base_key, "sitemap", listing), self._sitemap))
+        return units
+
+    def _page_builder(self, name: str, text: str):
+        titles = {"about": "About Us", "contact": "Contact Us"}
+        for link in self.site.footer_links or []:
+            if link.get("url", "").strip("/") == name and link.get("title"):
+                titles[name] = link["title"]
+
+        def build() -> dict[str, bytes]:
+            values = self._common("../", f"{name}/")
+            body = safe_markdown(text) if text.strip() else "<p>This page has not been written yet.</p>"
+            values.update(title=titles[name], heading=titles[name], body_html=body)
+            return {f"{name}/index.html": self._render("page.html", **values)}
+
+        return build
+
+    def _feed(self) -> dict[str, bytes]:
+        entries = self.entries[:FEED_LIMIT]
+        updated = max((e.updated for e in entries), default=self.site.updated_at)
+        data = self._render("feed.xml", site=self.site, base=self.base, entries=entries, updated=updated.isoformat())
+        return {"feed.xml": data}
+
+    def _sitemap(self) -> dict[str, bytes]:
+        newest = max((e.updated for e in self.entries), default=None)
+        urls = [{"loc": self.base, "lastmod": newest.date().isoformat() if newest else ""}]
+        for section in self.sections:
+            urls.append({"loc": f"{self.base}category/{section.slug}/", "lastmod": ""})
+        urls += [{"loc": f"{self.base}about/", "lastmod": ""}, {"loc": f"{self.base}contact/", "lastmod": ""}]
+        for e in sorted(self.entries, key=lambda e: e.slug):
+            urls.append({"loc": f"{self.base}{e.slug}/", "lastmod": e.updated.date().isoformat()})
+        return {"sitemap.xml": self._render("sitemap.xml", urls=urls)}
+
+
+def _page_href(current: int, target: int) -> str:
+    """Relative link from listing page ``current`` to page ``target`` of the same listing."""
+    up = "" if current == 1 else "../../"
+    return up + ("index.html" if target == 1 else f"page/{target}/index.html")
+
+
+def logo_info(site: Site) -> tuple[dict | None, tuple[str, Path] | None]:
+    """How the logo is shown, and the local file to copy into assets/ (None when remote)."""
+    logo = (site.logo or "").strip()
+    if not logo:
+        return None, None
+    if logo.startswith(("https://", "http://")):
+        if site.logo_width and site.logo_height:
+            return {"src": logo, "width": site.logo_width, "height": site.logo_height}, None
+        return None, None
+    path = Path(logo).expanduser()
+    if not path.is_file():
+        return None, None
+    from PIL import Image as PILImage
+
+    try:
+        with PILImage.open(path) as img:
+            width, height = img.size
+    except OSError:
+        return None, None
+    suffix = path.suffix.lower() if path.suffix.lower() in {".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg"} else ".png"
+    rel = f"assets/logo{suffix}"
+    return {"src": rel, "width": site.logo_width or width, "height": site.logo_height or height}, (rel, path)

@@ -1,0 +1,160 @@
+"""Plain data the export needs, read straight from SQLite: listing entries and content keys."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from digest_desk import __version__
+from digest_desk.paths import resources_dir
+from digest_desk.store.engine import Store
+
+# SQLAlchemy stores enum members by name; accept the value spelling as well.
+PUBLISHED = ("PUBLISHED", "published")
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """What index pages, feed and sitemap need of one published article (no body)."""
+
+    id: int
+    slug: str
+    title: str
+    summary: str
+    author: str
+    category: str
+    published: datetime
+    updated: datetime
+    image: str  # media name of the lead picture, "" when none
+    image_width: int
+    image_height: int
+    image_alt: str
+    key: str  # content key of the article's own pages
+    listing: tuple[Any, ...]  # what index pages show of it: their keys change only when this does
+
+
+@dataclass(frozen=True, slots=True)
+class MediaItem:
+    name: str
+    mime: str
+    width: int
+    height: int
+    sha256: str
+    has_data: bool
+    url: str
+
+
+def row_digest(base_key: str, row: tuple, links: list[tuple]) -> str:
+    """A stable sha256 of an article row and its links (``repr`` of plain tuples is unambiguous)."""
+    text = repr((base_key, row, links))
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def digest(*parts: Any) -> str:
+    """A stable sha256 over plain values (str, int, float, None, datetime, tuples and lists)."""
+    return hashlib.sha256(repr(parts).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+@lru_cache(maxsize=1)
+def code_version() -> str:
+    """Changes whenever templates, CSS or the rendering and export code change."""
+    h = hashlib.sha256(__version__.encode())
+    package = Path(__file__).resolve().parent.parent
+    roots = [resources_dir() / "templates", resources_dir() / "css", package / "render", package / "export"]
+    for root in roots:
+        if not root.is_dir():
+            continue
+        for path in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix != ".pyc"):
+            h.update(str(path.relative_to(root.parent)).encode())
+            h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def _rows(store: Store, sql: str, params: tuple = ()) -> list[tuple]:
+    """Plain tuples straight from the sqlite3 cursor (one read transaction, no row objects)."""
+    with store.read() as session:
+        raw = session.connection().connection.dbapi_connection
+        return raw.execute(sql, params).fetchall()
+
+
+def global_key(store: Store, categories: list[str]) -> str:
+    """What every page depends on: the site profile, the media list, the sections, the code."""
+    site = _rows(store, "SELECT * FROM site ORDER BY id LIMIT 1")
+    media = _rows(
+        store,
+        "SELECT name, mime, width, height, alt, caption, credit, sha256, url, data IS NOT NULL "
+        "FROM image ORDER BY name",
+    )
+    return digest(site, media, categories, code_version())
+
+
+def media_items(store: Store) -> list[MediaItem]:
+    rows = _rows(
+        store,
+        "SELECT name, mime, width, height, sha256, data IS NOT NULL, url FROM image ORDER BY name",
+    )
+    return [MediaItem(r[0], r[1], r[2], r[3], r[4], bool(r[5]), r[6]) for r in rows]
+
+
+def media_bytes(store: Store, name: str) -> bytes | None:
+    rows = _rows(store, "SELECT data FROM image WHERE name = ?", (name,))
+    return rows[0][0] if rows else None
+
+
+def _links_by_article(store: Store) -> dict[int, list[tuple]]:
+    rows = _rows(
+        store,
+        "SELECT l.article_id, l.title, l.url, l.kind, l.position, l.target_article_id, "
+        "t.slug, t.title, t.status, l.check_status, l.check_final_url "
+        "FROM link l LEFT JOIN article t ON t.id = l.target_article_id "
+        "ORDER BY l.article_id, l.position, l.id",
+    )
+    out: dict[int, list[tuple]] = {}
+    for row in rows:
+        out.setdefault(row[0], []).append(row[1:])
+    return out
+
+
+# The body itself is not read: ``version`` moves on at every save (the store guarantees it), so
+# with the update time it stands for the text. Reading and hashing 50 MB
+# of bodies would cost more than the whole one-second budget of an incremental export.
+_ARTICLE_SQL = (
+    "SELECT a.id, a.slug, a.title, a.summary, a.author, a.category, a.published_at, a.updated_at, "
+    "i.name, i.width, i.height, a.image_alt, a.version, a.tags, a.status, "
+    "a.created_at, a.image_id "
+    "FROM article a LEFT JOIN image i ON i.id = a.image_id WHERE a.status IN (?, ?)"
+)
+
+
+def published_rows(store: Store) -> tuple[list[tuple], dict[int, list[tuple]]]:
+    """Raw rows of the published articles and their links (one read each)."""
+    return _rows(store, _ARTICLE_SQL, PUBLISHED), _links_by_article(store)
+
+
+def entries_from(rows: list[tuple], links: dict[int, list[tuple]], base_key: str) -> list[Entry]:
+    """Entries newest first (publication date, then id), each with its content key."""
+    entries: list[Entry] = []
+    for row in rows:
+        (aid, slug, title, summary, author, category, pub, upd, img, iw, ih, ialt) = row[:12]
+        updated = datetime.fromisoformat(upd)
+        published = datetime.fromisoformat(pub) if pub else updated
+        key = row_digest(base_key, row, links.get(aid, []))
+        listing = (slug, title, summary, author, category, pub, upd, img, iw, ih, ialt)
+        entries.append(
+            Entry(aid, slug, title, summary, author, category, published, updated,
+                  img or "", iw or 0, ih or 0, ialt, key, listing)
+        )
+    entries.sort(key=lambda e: (e.published, e.id), reverse=True)
+    return entries
+
+
+def unpublished_count(store: Store) -> int:
+    return _rows(store, "SELECT count(*) FROM article WHERE status NOT IN (?, ?)", PUBLISHED)[0][0]
+
+
+def categories_of(rows: list[tuple]) -> list[str]:
+    return sorted({row[5] for row in rows if row[5]})

@@ -1,0 +1,140 @@
+"""A full export of the fixture site: layout, URL pairs, feed, sitemap and links that resolve."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urldefrag, urlsplit
+
+from digest_desk.export import export_site
+from tests.export_site_fixture import BASE_URL, tree
+
+
+class _Refs(HTMLParser):
+    """Collects href/src references and the link rel pairs of a page."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.refs: list[str] = []
+        self.rels: dict[str, str] = {}
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        for name in ("href", "src"):
+            if a.get(name):
+                self.refs.append(a[name])
+        if tag == "link" and a.get("rel") in ("canonical", "amphtml") and a.get("href"):
+            self.rels[a["rel"]] = a["href"]
+
+
+def refs(path: Path) -> _Refs:
+    parser = _Refs()
+    parser.feed(path.read_text("utf-8"))
+    return parser
+
+
+def url_to_file(out: Path, url: str) -> Path:
+    """The exported file a base_url URL is served from."""
+    rel = url[len(BASE_URL):]
+    target = out / unquote(rel)
+    return target / "index.html" if rel == "" or rel.endswith("/") else target
+
+
+def test_layout_holds_every_published_article_in_both_renditions(store, site, tmp_path):
+    out = tmp_path / "out"
+    report = export_site(store, out)
+    files = set(tree(out))
+    for slug in site["articles"]:
+        assert f"{slug}/index.html" in files
+        assert f"{slug}/amp/index.html" in files
+    assert site["draft"].slug + "/index.html" not in files
+    for rel in ["index.html", "about/index.html", "contact/index.html", "feed.xml", "sitemap.xml",
+                "assets/site.css", "media/harbour.png", "media/market.jpg",
+                "category/weather/index.html", "category/politics/index.html",
+                ".digest-desk-manifest.json"]:
+        assert rel in files, rel
+    assert report.articles == 6 and report.unpublished == 1
+    assert report.written == len(files) - 1  # all but the manifest
+    assert "Who we are" in (out / "about/index.html").read_text()
+    assert 'href="mailto:desk@digest.example.org"' in (out / "contact/index.html").read_text()
+
+
+def test_canonical_and_amphtml_point_at_each_other_and_at_files(store, site, tmp_path):
+    out = tmp_path / "out"
+    export_site(store, out)
+    for slug in site["articles"]:
+        std = refs(out / slug / "index.html").rels
+        amp = refs(out / slug / "amp" / "index.html").rels
+        assert std["canonical"] == f"{BASE_URL}{slug}/"
+        assert std["amphtml"] == f"{BASE_URL}{slug}/amp/"
+        assert amp["canonical"] == std["canonical"]
+        assert url_to_file(out, std["amphtml"]) == out / slug / "amp" / "index.html"
+        assert url_to_file(out, amp["canonical"]).is_file()
+
+
+def test_feed_and_sitemap_parse_and_list_every_article(store, site, tmp_path):
+    out = tmp_path / "out"
+    export_site(store, out)
+    atom = "{http://www.w3.org/2005/Atom}"
+    feed = ET.parse(out / "feed.xml").getroot()
+    ids = [e.find(f"{atom}id").text for e in feed.iter(f"{atom}entry")]
+    assert sorted(ids) == sorted(f"{BASE_URL}{slug}/" for slug in site["articles"])
+    updated = [e.find(f"{atom}updated").text for e in feed.iter(f"{atom}entry")]
+    assert all(re.search(r"[+-]\d\d:\d\d$", u) for u in updated)
+    sm = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+    locs = [u.find(f"{sm}loc").text for u in ET.parse(out / "sitemap.xml").getroot()]
+    for slug in site["articles"]:
+        assert f"{BASE_URL}{slug}/" in locs
+    for loc in locs:
+        assert url_to_file(out, loc).is_file(), loc
+
+
+def test_every_internal_link_resolves_to_an_exported_file(store, site, tmp_path):
+    out = tmp_path / "out"
+    export_site(store, out)
+    checked = 0
+    for page in sorted(out.rglob("*.html")):
+        for ref in refs(page).refs:
+            url, _frag = urldefrag(ref)
+            if not url:
+                continue
+            parts = urlsplit(url)
+            if url.startswith(BASE_URL):
+                target = url_to_file(out, url)  # served from the base URL
+            elif parts.scheme or url.startswith("//"):
+                continue  # another site (the partner, the AMP runtime)
+            else:
+                # Opened from disk a folder link shows a listing, so it must name a file.
+                target = (page.parent / unquote(parts.path)).resolve()
+            assert target.is_file(), f"{page.relative_to(out)} -> {ref}"
+            assert out.resolve() in target.resolve().parents
+            checked += 1
+    assert checked > 100
+
+
+def test_the_digest_is_paginated_newest_first_with_working_page_links(store, tmp_path):
+    from datetime import UTC, datetime, timedelta
+
+    from digest_desk.export.site_pages import PAGE_SIZE
+    from digest_desk.store.articles import create_article
+
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    for i in range(PAGE_SIZE * 2 + 3):
+        create_article(store, title=f"Story number {i}", body="Text.", status="published",
+                       category="News", published_at=start + timedelta(hours=i), reason=None)
+    out = tmp_path / "out"
+    export_site(store, out)
+    first = (out / "index.html").read_text()
+    assert first.index("Story number 42") < first.index("Story number 41")
+    assert "Story number 22" not in first
+    for folder in ("page/2", "page/3", "category/news/page/3"):
+        assert (out / folder / "index.html").is_file()
+    assert not (out / "page/4").exists()
+    for page in [out / "index.html", out / "page/2/index.html", out / "page/3/index.html"]:
+        for ref in refs(page).refs:
+            if "://" not in ref and not ref.startswith("mailto:"):
+                assert (page.parent / ref).resolve().is_file(), f"{page} -> {ref}"
+    assert 'rel="prev" href="../../index.html"' in (out / "page/2/index.html").read_text()
+    assert 'rel="next" href="page/2/index.html"' in first

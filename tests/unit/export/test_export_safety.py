@@ -1,0 +1,122 @@
+"""Nothing an export does reaches outside its folder, and bad targets are refused untouched."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from sqlalchemy import text
+
+from digest_desk.export import ExportError, UnsafePathError, export_site
+from digest_desk.export.changeset import commit
+from digest_desk.export.folders import JOURNAL
+from tests.export_site_fixture import leftovers, tree
+
+
+def _raw(store, sql, **params):
+    with store.write() as session:
+        session.execute(text(sql), params)
+
+
+@pytest.mark.parametrize("slug", ["../escaped", "..", "a/../../b", "/etc", "amp", "media"])
+def test_a_slug_that_tries_to_escape_cannot(store, site, tmp_path, slug):
+    out = tmp_path / "deep" / "out"
+    export_site(store, out)
+    before = tree(out)
+    victim = next(iter(site["articles"].values()))
+    _raw(store, "UPDATE article SET slug = :s WHERE id = :i", s=slug, i=victim.id)
+    with pytest.raises(ExportError, match="cannot be a folder"):
+        export_site(store, out)
+    assert tree(out) == before and leftovers(out) == []
+    assert sorted(p.name for p in (tmp_path / "deep").iterdir()) == ["out"]
+    assert not (tmp_path / "escaped").exists()
+
+
+def test_a_picture_name_that_tries_to_escape_cannot(store, site, tmp_path):
+    out = tmp_path / "out"
+    _raw(store, "UPDATE image SET name = '../../stolen.png' WHERE name = 'market.jpg'")
+    with pytest.raises(ExportError, match="stolen.png"):
+        export_site(store, out)
+    assert not out.exists() and leftovers(out) == []
+    assert not (tmp_path.parent / "stolen.png").exists()
+
+
+def test_a_symlink_inside_the_export_is_refused(store, site, tmp_path):
+    out = tmp_path / "out"
+    export_site(store, out)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    os.symlink(outside, out / "sneaky")
+    with pytest.raises(ExportError, match="symbolic link"):
+        export_site(store, out, changed_only=True)
+    with pytest.raises(ExportError, match="symbolic link"):
+        export_site(store, out)
+    assert list(outside.iterdir()) == [] and leftovers(out) == []
+
+
+def test_an_export_folder_that_is_a_symlink_is_refused(store, site, tmp_path):
+    real = tmp_path / "real"
+    real.mkdir()
+    os.symlink(real, tmp_path / "out")
+    with pytest.raises(ExportError, match="symbolic link"):
+        export_site(store, tmp_path / "out")
+    assert list(real.iterdir()) == []
+
+
+def test_a_folder_with_other_files_is_not_taken_over(store, site, tmp_path):
+    out = tmp_path / "documents"
+    out.mkdir()
+    (out / "thesis.docx").write_text("years of work")
+    with pytest.raises(ExportError, match="not empty"):
+        export_site(store, out)
+    assert tree(out) == {"thesis.docx": tree(out)["thesis.docx"]}
+    assert leftovers(out) == []
+
+
+def test_a_failed_commit_puts_every_file_back(tmp_path):
+    out = tmp_path / "out"
+    (out / "a").mkdir(parents=True)
+    (out / "a" / "index.html").write_text("old a")
+    (out / "gone.html").write_text("old gone")
+    (out / ".digest-desk-manifest.json").write_text("old manifest")
+    before = tree(out)
+    tmp = tmp_path / "out.tmp-00000001"
+    (tmp / "a").mkdir(parents=True)
+    (tmp / "a" / "index.html").write_text("new a")
+    (tmp / "b").mkdir()
+    (tmp / "b" / "index.html").write_text("new b")
+    # "missing.html" was never written: the commit fails half-way, after moving others.
+    with pytest.raises(FileNotFoundError):
+        commit(tmp, out, ["a/index.html", "b/index.html", "missing.html"], ["gone.html"])
+    assert tree(out) == before
+    assert not (out / "b").exists()
+    assert not (tmp / JOURNAL).exists()
+
+
+def test_a_commit_refuses_unsafe_paths_before_moving_anything(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "keep.html").write_text("keep")
+    tmp = tmp_path / "out.tmp-00000002"
+    tmp.mkdir()
+    with pytest.raises(UnsafePathError):
+        commit(tmp, out, ["../x.html"], ["keep.html"])
+    assert (out / "keep.html").read_text() == "keep"
+
+
+def test_a_tampered_manifest_cannot_make_the_export_delete_outside(store, site, tmp_path):
+    import json
+
+    out = tmp_path / "out"
+    export_site(store, out)
+    precious = tmp_path / "precious.txt"
+    precious.write_text("keep")
+    manifest = out / ".digest-desk-manifest.json"
+    data = json.loads(manifest.read_text())
+    data["units"]["article:999"] = {"key": "x", "files": {"../precious.txt": "0" * 64}}
+    manifest.write_text(json.dumps(data))
+    before = tree(out)
+    with pytest.raises(UnsafePathError):
+        export_site(store, out, changed_only=True)
+    assert precious.read_text() == "keep"
+    assert tree(out) == before and leftovers(out) == []

@@ -1,0 +1,85 @@
+"""The pieces under the pages: block splitting, typography, URL rules, sanitising."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from digest_desk import render
+from digest_desk.render.chunks import split_chunks
+from digest_desk.render.context import is_safe_url
+from digest_desk.render.sanitize import clean
+from digest_desk.render.typography import smarten
+
+from .fixtures import article, context, site
+from .safety import audit
+
+
+def test_chunks_keep_fences_lists_and_quotes_whole():
+    body = "# T\n\npara\nmore\n\n- a\n\n- b\n\n    indented\n\n1. one\n\n2. two\n\n> q\n\n> q2\n\n```\nx\n\n\ny\n```\n\nend"
+    chunks = split_chunks(body)
+    assert [c.line for c in chunks] == [1, 3, 6, 12, 16, 20, 27]
+    assert chunks[2].text == "- a\n\n- b\n\n    indented"
+    assert chunks[5].text == "```\nx\n\n\ny\n```"
+
+
+def test_windows_line_endings_keep_line_numbers():
+    assert [c.line for c in split_chunks("a\r\n\r\nb\r\n\r\n\r\nc")] == [1, 3, 6]
+
+
+@pytest.mark.parametrize("text, prev, expected", [
+    ('"Hi," she said', "", "\u201cHi,\u201d she said"),
+    ("it's", "", "it\u2019s"),
+    ("'quoted'", " ", "\u2018quoted\u2019"),
+    ("the '90s", "", "the \u201990s"),
+    ('" after em', "o", "\u201d after em"),
+    ("a -- b --- c...", "", "a \u2013 b \u2014 c\u2026"),
+    ("(\"x\")", "", "(\u201cx\u201d)"),
+    ("no punctuation", "", "no punctuation"),
+])
+def test_smart_typography(text, prev, expected):
+    assert smarten(text, prev) == expected
+
+
+def test_typography_skips_code_and_spans_inline_markup():
+    html = render.render_blocks('"*stress*" and `"code"`\n\n```\n"fenced" -- x\n```', "standard")
+    joined = "".join(b.html for b in html)
+    assert "\u201c<em>stress</em>\u201d" in joined
+    assert "<code>&#34;code&#34;</code>" in joined or '<code>"code"</code>' in joined
+    assert '"fenced" -- x' in joined
+
+
+@pytest.mark.parametrize("url, ok", [
+    ("https://a.example/x", True), ("http://a.example", True), ("mailto:a@b.example", True),
+    ("/relative/path", True), ("#anchor", True), ("page.html", True), ("?q=1", True),
+    ("javascript:alert(1)", False), ("JAVASCRIPT:x", False), ("java\nscript:x", False),
+    ("\x01javascript:x", False), ("data:text/html,x", False), ("vbscript:x", False),
+    ("//evil.example", False), ("\\\\evil.example", False), ("/\\evil.example", False),
+    ("https:evil", False), ("ftp://files.example", False), ("", False),
+])
+def test_url_rules(url, ok):
+    assert is_safe_url(url) is ok
+
+
+def test_sanitiser_keeps_structure_and_drops_danger():
+    out = clean('<h2 id="h-a" onclick="x">T</h2><table><tr><td class="ta-left evil">1</td></tr></table>'
+                '<a href="https://ok.example" target="_top" style="x">ok</a><code class="language-py">c</code>')
+    assert '<h2 id="h-a">T</h2>' in out and '<td class="ta-left">1</td>' in out
+    assert '<a href="https://ok.example">ok</a>' in out and '<code class="language-py">' in out
+
+
+_PIECES = st.sampled_from([
+    "text", "*em*", "**strong**", "`code`", "[l](https://a.example/)", "[j](javascript:x)", "<b>",
+    "</p>", "<script>", "<!--", "-->", "\"", "'", "&", "&#106;", "![i](media/river.jpg)", "![r](http://x.example/a.png)",
+    "\n", "\n\n", "- ", "1. ", "> ", "# ", "```", "|a|b|\n|-|-|\n|1|2|", "[^1]", "[^1]: n", "<svg onload=x>",
+    "https://youtu.be/dQw4w9WgXcQ", "\n\nhttps://x.com/a/status/1\n\n", "<a href='javascript:x'>", "    ",
+])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_PIECES, max_size=40).map("".join))
+def test_any_mix_of_constructs_renders_safely_in_both_renditions(body):
+    a, s, ctx = article(body), site(), context()
+    for page in (render.standard(a, s, ctx), render.simplified(a, s, ctx)):
+        assert audit(page).problems == []
