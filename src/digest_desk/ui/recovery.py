@@ -213,6 +213,7 @@ class DatabaseProblemDialog(QDialog):
         self.setWindowTitle(self.tr("Cannot Open The Database"))
         self.chosen: BackupInfo | None = None
         self.backups = list(backups)
+        self.message = message
         label = QLabel(message, wordWrap=True, objectName="database-problem-text")
         self.list = QListWidget(self, objectName="backup-list")
         for info in self.backups:
@@ -235,6 +236,10 @@ class DatabaseProblemDialog(QDialog):
         layout.addWidget(hint)
         layout.addWidget(self.list, 1)
         layout.addWidget(buttons)
+
+    def text(self) -> str:
+        """The explanation shown (as QMessageBox.text() gives it)."""
+        return self.message
 
     def _restore(self) -> None:
         row = self.list.currentRow()

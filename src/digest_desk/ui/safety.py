@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
@@ -291,6 +292,7 @@ def open_database_safely(db: str | None, parent: QWidget | None = None):
             return opened.store
         dialog = DatabaseProblemDialog(opened.message, opened.backups, parent)
         if not dialog.exec() or dialog.chosen is None:
+            print(f"digest-desk: {opened.message}", file=sys.stderr)
             return None
         try:
             restore(path, dialog.chosen.path, force=True)
