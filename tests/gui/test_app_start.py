@@ -134,15 +134,30 @@ def test_status_bar_counts_words_and_follows_the_cursor_line(window, qtbot, stor
     assert window.readouts.line.text() == "Line 3"
 
 
-def test_export_runner_reports_the_command_line_error(qtbot, tmp_path):
-    from digest_desk.ui.export_runner import ExportRunner
+def test_export_menu_exports_the_edited_site_in_the_background(window, qtbot, store, tmp_path):
+    from digest_desk.ui.export_dialog import ExportDialog
 
-    bad = tmp_path / "not-a-db.sqlite3"
-    bad.write_text("plain text")
-    runner = ExportRunner(bad)
-    with qtbot.waitSignal(runner.finished, timeout=60000) as blocker:
-        runner.start(str(tmp_path / "out"))
-    ok, message = blocker.args
-    assert not ok and "digest-desk" in message  # the CLI's own one-line error, shown as is
-    assert not runner.running
-    assert not (tmp_path / "out").exists()
+    article = create_article(store, title="Ferry timetable", body="Old text.", status="published")
+    window.load_article(article.id)
+    body = window.editor.body
+    body.selectAll()
+    body.setFocus()
+    qtbot.keyClicks(body, "Boats leave every hour.")  # not yet autosaved: the export saves it first
+    out = tmp_path / "site"
+    seen: dict[str, object] = {}
+
+    def export_and_close(dialog: ExportDialog) -> None:
+        seen["article_mode"] = dialog.article_radio.isChecked()
+        dialog.folder_edit.setText(str(out))
+        dialog.export_button.click()
+        qtbot.waitUntil(lambda: not dialog.running(), timeout=60000)
+        seen["status"] = dialog.status.text()
+        dialog.close_button.click()
+
+    answer_modal(export_and_close)
+    window.findChild(QAction, "export.article").trigger()
+    assert seen["article_mode"] is True
+    assert str(seen["status"]).startswith("Done:")
+    page = (out / "ferry-timetable" / "index.html").read_text(encoding="utf-8")
+    assert "Boats leave every hour." in page
+    assert (out / "ferry-timetable" / "amp" / "index.html").is_file()

@@ -7,13 +7,13 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QProgressBar, QPushButton
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
 from digest_desk.domain import Status
 from digest_desk.store import StoreError
 from digest_desk.store.articles import create_article, revisions
 from digest_desk.ui.commands import DeleteArticleCommand, RestoreRevisionCommand
-from digest_desk.ui.export_runner import ExportRunner
+from digest_desk.ui.export_dialog import ExportDialog
 from digest_desk.ui.revisions_dialog import RevisionsDialog
 from digest_desk.ui.site_dialog import SiteDialog
 
@@ -29,13 +29,6 @@ class ArticleOperations(QObject):
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.w = window
-        self.exporter = ExportRunner(window.store.path, self)
-        self.exporter.finished.connect(self._export_finished)
-        self._progress = QProgressBar(maximumWidth=160, maximum=0, visible=False)
-        self._cancel = QPushButton(self.tr("Cancel"), visible=False)
-        self._cancel.clicked.connect(self.exporter.cancel)
-        window.statusBar().addWidget(self._progress)
-        window.statusBar().addWidget(self._cancel)
 
     def _error(self, message: str) -> None:
         QMessageBox.warning(self.w, self.tr("Digest Desk"), message)
@@ -173,24 +166,13 @@ class ArticleOperations(QObject):
 
     # -- export ---------------------------------------------------------------------------
     def export(self, only_this: bool) -> None:
-        if self.exporter.running:
-            return
-        out = QFileDialog.getExistingDirectory(self.w, self.tr("Export To Folder"))
-        if out:
-            self.start_export(out, only_this)
+        """The export dialog (background export with progress and cancel), saved edits first."""
+        self.export_dialog(only_this).exec()
 
-    def start_export(self, out_dir: str, only_this: bool) -> None:
-        if not self.w.autosaver.flush():
-            return
-        slugs = [self.w.article.slug] if only_this and self.w.article is not None else None
-        self._progress.setVisible(True)
-        self._cancel.setVisible(True)
-        self.w.statusBar().showMessage(self.tr("Exporting…"))
-        self.exporter.start(out_dir, slugs)
-
-    def _export_finished(self, ok: bool, message: str) -> None:
-        self._progress.setVisible(False)
-        self._cancel.setVisible(False)
-        self.w.statusBar().showMessage(message, 10000)
-        if not ok:
-            self._error(message)
+    def export_dialog(self, only_this: bool) -> ExportDialog:
+        self.w.autosaver.flush()
+        slug = self.w.article.slug if self.w.article is not None else None
+        dialog = ExportDialog(self.w.store, self.w, article_slug=slug, settings=self.w.settings)
+        if only_this and slug:
+            dialog.article_radio.setChecked(True)
+        return dialog
