@@ -35,7 +35,7 @@ def one_start(binary: Path, db: Path, home: Path, slug: str | None) -> float | N
                           text=True, timeout=120)
     for line in proc.stdout.splitlines():
         if line.startswith(READY):
-            return float(line[len(READY):]) - t0
+            return float(line[len(READY):].split()[0]) - t0
     print(f"no window-ready line (exit {proc.returncode}): {proc.stderr[-400:]}", file=sys.stderr)
     return None
 

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Smoke-test a built installer: unpack it into a temporary root and run the frozen program there,
 # in an empty environment from /, so nothing can come from the checkout or the system Python.
-# Usage: packaging/smoke-test.sh [dist/digest-desk_*.deb | dist/digest-desk-*.tar.gz]
+# Usage: packaging/smoke-test.sh [dist/digest-desk_*.deb | dist/digest-desk-*.tar.gz | BUNDLE_DIR]
 # Run by hand after packaging/build-linux.sh (takes about a minute). Exit 0 only when every step passes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 PKG=${1:-$(ls -t dist/digest-desk_*.deb 2>/dev/null | head -n 1)}
-[ -f "$PKG" ] || { echo "smoke-test: no installer given and none in dist/ (run packaging/build-linux.sh)" >&2; exit 2; }
+[ -e "$PKG" ] || { echo "smoke-test: no installer given and none in dist/ (run packaging/build-linux.sh)" >&2; exit 2; }
 PKG=$(cd "$(dirname "$PKG")" && pwd)/$(basename "$PKG")
 GUI_SECONDS=${DD_SMOKE_SECONDS:-8}
 T=$(mktemp -d /tmp/dd-smoke.XXXXXX)
@@ -30,7 +30,12 @@ case "$PKG" in
     BIN=$(ls -d "$T"/root/digest-desk-*/digest-desk)
     EXPECTED=$(basename "$(dirname "$BIN")"); EXPECTED=${EXPECTED#digest-desk-}
     BIN_REAL=$BIN ;;
-  *) echo "smoke-test: $PKG is neither a .deb nor a .tar.gz" >&2; exit 2 ;;
+  *)
+    [ -x "$PKG/digest-desk" ] || { echo "smoke-test: $PKG is neither a .deb, a .tar.gz nor a bundle folder" >&2; exit 2; }
+    cp -a "$PKG" "$T/root/bundle"   # a copy, so that nothing runs from inside the checkout
+    BIN=$T/root/bundle/digest-desk
+    EXPECTED=$(sed -n 's/^Version: //p' "$T"/root/bundle/_internal/digest_desk-*.dist-info/METADATA)
+    BIN_REAL=$BIN ;;
 esac
 INTERNAL=$(dirname "$BIN_REAL")/_internal
 HOST_PY=$(python3 -c 'import sys; print(sys.base_prefix)' 2>/dev/null || echo /nonexistent)
@@ -69,7 +74,7 @@ author: Packaging Desk
 category: Technology
 tags: [packaging, smoke]
 summary: One article imported, rendered and exported by the installed program.
-status: ready
+status: published
 links:
   - title: The AMP project
     url: https://amp.dev/
@@ -123,6 +128,7 @@ gui_run() {
   RC=0
   DD_EXTRA_ENV="DIGEST_DESK_SMOKE_TEST=$seconds" dd --db "$db" "$@" > "$log" 2>"$log.err" || RC=$?
   READY=$(awk -v t0="$t0" '/^smoke-test: window-ready at /{printf "%.2f", $4 - t0}' "$log")
+  CPU=$(awk '/^smoke-test: window-ready at /{print $6}' "$log")
 }
 gui_ok() { [ "$RC" -eq 0 ] && [ -n "$READY" ] && grep -q "^smoke-test: previews ok" "$1"; }
 gui_why() { echo "exit $RC: $(grep -h '^smoke-test:' "$1" | tail -n 3) $(grep -v '^\[' "$1.err" | tail -n 3)"; }
@@ -130,9 +136,12 @@ gui_why() { echo "exit $RC: $(grep -h '^smoke-test:' "$1" | tail -n 3) $(grep -v
 gui_run "$T/work/gui1.log" "$GUI_SECONDS" "$DB_PLAIN" gui --open "$SLUG"
 if gui_ok "$T/work/gui1.log"; then
   pass "window: usable ${READY}s after launch; $(grep '^smoke-test: previews ok' "$T/work/gui1.log")"
-  times=("$READY")
-  for n in 2 3; do gui_run "$T/work/gui$n.log" 1 "$DB_PLAIN" gui --open "$SLUG"; times+=("${READY:-?}"); done
-  echo "      launch to usable window, runs 1-3: ${times[*]} s"
+  times=("$READY") cpus=("$CPU")
+  for n in 2 3; do
+    gui_run "$T/work/gui$n.log" 1 "$DB_PLAIN" gui --open "$SLUG"; times+=("${READY:-?}"); cpus+=("${CPU:-?}")
+  done
+  echo "      launch to usable window, runs 1-3: ${times[*]} s wall; CPU of the app process: ${cpus[*]}"
+  echo "      (load average now: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores)"
 else fail "window: $(gui_why "$T/work/gui1.log")"; fi
 # b. a bundled sample with pictures, in the database holding all of them
 if [ -n "$SAMPLE_SLUG" ]; then

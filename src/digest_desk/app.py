@@ -106,18 +106,22 @@ def run_workstation(db: str | None = None, open_slug: str | None = None) -> int:
     from PySide6.QtWidgets import QMessageBox
 
     from digest_desk.store import StoreError
+    from digest_desk.ui.safety import open_database_safely
 
     app = make_application()
     try:
-        store = open_database(db)
+        store = open_database_safely(db)  # damaged file: plain message and restore offer
     except StoreError as exc:
         QMessageBox.critical(None, "Digest Desk", str(exc))
         print(f"digest-desk: {exc}", file=sys.stderr)
+        return 2
+    if store is None:
         return 2
     window = create_window(store)
     window.show()
     open_first_article(window, open_slug)
     arm_smoke_test(window)
+    window.safety.offer_recovery()  # drafts left by a crash
     try:
         return app.exec()
     finally:
@@ -144,10 +148,11 @@ def arm_smoke_test(window) -> None:
         seconds = max(float(raw), 0.0)
     except ValueError:
         seconds = 5.0
-    QTimer.singleShot(0, lambda: print(f"smoke-test: window-ready at {time.time():.3f}", flush=True))
     # the preview pane: the widget with both rendition views and a ``rendered`` signal
     pane = next((w for w in window.findChildren(QWidget)
                  if hasattr(w, "rendered") and hasattr(w, "views")), None)
+    QTimer.singleShot(0, lambda: print(f"smoke-test: window-ready at {time.time():.3f} "
+                                       f"cpu {time.process_time():.2f}s", flush=True))
     renders: list[float] = []
     if pane is not None and hasattr(pane, "rendered"):
         pane.rendered.connect(renders.append)

@@ -156,7 +156,8 @@ def test_conflict_load_theirs_keeps_mine_as_revision(window, qtbot, store):
     window.editor.body.selectAll()
     window.editor.body.setFocus()
     qtbot.keyClicks(window.editor.body, "My edit.")
-    answer_modal(lambda box: next(b for b in box.buttons() if b.text() == "Load Theirs").click())
+    # the safety conflict dialog: "Keep Both" shows theirs and keeps mine as a revision
+    answer_modal(lambda box: next(b for b in box.buttons() if b.text() == "Keep Both").click())
     window.autosaver.flush()
     assert window.editor.body.toPlainText() == "Their edit."
     mine = [r for r in revisions(store, article.id) if r.reason.startswith("yours")]

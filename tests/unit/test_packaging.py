@@ -283,7 +283,8 @@ def test_smoke_test_hook_reports_the_window_and_both_previews_then_quits(tmp_pat
     run = _cli(["--db", db, "gui", "--open", "hook-check"], tmp_path, {"DIGEST_DESK_SMOKE_TEST": "4"})
     lines = [line for line in run.stdout.splitlines() if line.startswith("smoke-test: ")]
     assert run.returncode == 0, run.stdout + run.stderr[-2000:]
-    ready = float(lines[0].removeprefix("smoke-test: window-ready at "))
+    ready = float(lines[0].split()[3])
+    assert re.fullmatch(r"smoke-test: window-ready at [\d.]+ cpu [\d.]+s", lines[0]), lines[0]
     assert started < ready < time.time()
     verdict = lines[-1]
     assert verdict.startswith("smoke-test: previews ok engine=webengine"), verdict
@@ -291,7 +292,8 @@ def test_smoke_test_hook_reports_the_window_and_both_previews_then_quits(tmp_pat
 
 
 def test_smoke_test_hook_is_inert_without_the_variable(monkeypatch):
-    """A normal start: the hook returns before touching the window (an object() would fail)."""
+    """A normal start: the hook returns before touching the window (an object() would fail,
+    before any timer is set, as the second call shows)."""
     from digest_desk import app
 
     monkeypatch.delenv(app.SMOKE_TEST_ENV, raising=False)

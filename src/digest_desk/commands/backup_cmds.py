@@ -1,52 +1,77 @@
-"""``backup`` and ``restore`` subcommands: rolling copies of the database beside it."""
+"""``backup`` and ``restore`` subcommands: verified copies beside the database, and putting one back."""
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
 
-from digest_desk.commands.common import CommandError, fail, open_from_args
+from digest_desk.commands.common import fail
 from digest_desk.paths import resolve_db_path
 from digest_desk.store import StoreError
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("backup", help="copy the database into backups/ beside it (5 kept)")
+    p = sub.add_parser("backup", help="copy the database into backups/ beside it (verified, rolling)")
     p.add_argument("--list", action="store_true", help="list existing backups, newest first")
     p.set_defaults(handler=cmd_backup)
     p = sub.add_parser("restore", help="put a backup back (default: the newest); the current "
-                                       "database is backed up first")
+                                       "database is kept first")
     p.add_argument("backup", nargs="?", type=Path, metavar="BACKUP")
+    p.add_argument("--list", action="store_true", help="list the backups that can be restored")
+    p.add_argument("--force", action="store_true",
+                   help="restore even while other windows are editing")
     p.set_defaults(handler=cmd_restore)
 
 
-def cmd_backup(args: argparse.Namespace) -> int:
-    from digest_desk.store.backup import list_backups, make_backup
+def _db(args: argparse.Namespace) -> Path:
+    return resolve_db_path(getattr(args, "db", None))[0]
 
+
+def _print_list(db: Path) -> int:
+    from digest_desk.store.backup import backup_infos
+
+    found = backup_infos(db)
+    if not found:
+        print(f"No backups of {db} yet.")
+    for info in found:
+        print(f"{info.label():<40} {info.path}")
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from digest_desk.store.backup import make_backup
+
+    db = _db(args)
+    if args.list:
+        return _print_list(db)
+    if not db.exists():
+        return fail(f"no database at {db}.")
     try:
-        store = open_from_args(args)
-    except CommandError as exc:
-        return fail(str(exc))
-    try:
-        if args.list:
-            for path in list_backups(store.path):
-                print(path)
-            return 0
-        print(make_backup(store.path))
+        print(make_backup(db))
     except StoreError as exc:
         return fail(str(exc))
-    finally:
-        store.close()
     return 0
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from digest_desk.store.backup import restore_backup
+    from digest_desk.store.backup import list_backups, restore
 
-    path, _is_default = resolve_db_path(getattr(args, "db", None))
+    db = _db(args)
+    if args.list:
+        return _print_list(db)
+    chosen = args.backup
+    if chosen is None:
+        found = list_backups(db)
+        if not found:
+            return fail(f"no backups of {db} to restore (make one with “digest-desk backup”).")
+        chosen = found[0]
+    if not chosen.exists():
+        return fail(f"no backup file at {chosen}.")
     try:
-        restored = restore_backup(path, args.backup)
+        kept = restore(db, chosen, force=args.force)
     except StoreError as exc:
         return fail(str(exc))
-    print(f"restored {restored} into {path}")
+    print(f"restored {chosen} into {db}")
+    if kept is not None:
+        print(f"The database it replaced is kept as {kept}.")
     return 0

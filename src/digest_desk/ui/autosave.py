@@ -6,10 +6,12 @@ from collections.abc import Callable
 from enum import StrEnum
 
 from PySide6.QtCore import QObject, QTimer, Signal
+from sqlalchemy.exc import SQLAlchemyError
 
 from digest_desk.domain import Article
 from digest_desk.store import ConflictError, DuplicateSlugError, Store, StoreError
 from digest_desk.store.articles import save_article
+from digest_desk.store.rescue import plain_message
 from digest_desk.ui.editor import ArticleEditor
 
 AUTOSAVE_DELAY_MS = 2000
@@ -115,6 +117,10 @@ class Autosaver(QObject):
         except StoreError as exc:
             self._set_state(SaveState.FAILED)
             self.failed.emit(str(exc))
+            return False
+        except (SQLAlchemyError, OSError) as exc:  # disk full, read-only file system, I/O error
+            self._set_state(SaveState.FAILED)
+            self.failed.emit(plain_message(exc, self._store.path))
             return False
         editor.mark_saved(stored)
         self._dirty = False

@@ -10,8 +10,10 @@ from PySide6.QtGui import QCloseEvent, QGuiApplication, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
+    QFrame,
     QMainWindow,
     QMessageBox,
+    QScrollArea,
     QSplitter,
     QWidget,
 )
@@ -22,7 +24,6 @@ from digest_desk.links.edits import link_rows
 from digest_desk.store import NotFoundError, Store, StoreError
 from digest_desk.store.articles import ArticleRow, get_article
 from digest_desk.store.site import get_site
-from digest_desk.ui import conflicts
 from digest_desk.ui.actions import ActionId as A
 from digest_desk.ui.actions import ActionRegistry
 from digest_desk.ui.article_list import ArticleListPanel
@@ -32,6 +33,7 @@ from digest_desk.ui.links_panel import LinksPanel
 from digest_desk.ui.live import LiveViews
 from digest_desk.ui.menus import FORMAT_BAR, build_menus, build_toolbar
 from digest_desk.ui.operations import ArticleOperations
+from digest_desk.ui.safety import SafetyGuard
 from digest_desk.ui.status import StatusReadouts
 from digest_desk.ui.theme import ThemeManager, ThemeMode
 
@@ -57,6 +59,7 @@ class MainWindow(QMainWindow):
         self.live = LiveViews(self)
         self.links_panel = LinksPanel(store, self)
         self.ops = ArticleOperations(self)
+        self.safety = SafetyGuard(self)  # drafts, edit locks, conflicts (ui/safety.py)
         self._build_layout()
         build_menus(self, self.actions)
         build_toolbar(self, self.actions)
@@ -80,9 +83,11 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.splitter)
         self.checks_dock = self._dock("checks-dock", self.tr("Checks"), self.live.checks,
                                       Qt.DockWidgetArea.BottomDockWidgetArea)
-        # A low minimum so the docks can leave room to write (the panel's layout asks ~200 px).
-        self.links_panel.setMinimumHeight(100)
-        self.links_dock = self._dock("links-dock", self.tr("Related Links"), self.links_panel,
+        # Scrollable, so the panel's many controls do not force a tall dock on the previews.
+        links_scroll = QScrollArea(self, objectName="links-scroll", widgetResizable=True)
+        links_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        links_scroll.setWidget(self.links_panel)
+        self.links_dock = self._dock("links-dock", self.tr("Related Links"), links_scroll,
                                      Qt.DockWidgetArea.BottomDockWidgetArea)
         self.tabifyDockWidget(self.checks_dock, self.links_dock)
         self.checks_dock.raise_()
@@ -178,6 +183,7 @@ class MainWindow(QMainWindow):
         self.editor.load(article, self.stack_for(article_id))
         self.links_panel.set_article(article, self.stack_for(article_id))
         self.autosaver.reset()
+        self.safety.article_opened(article_id)
         self.settings.setValue(self._last_article_key(), article_id)
         self.list_panel.select_article(article_id)
         self.readouts.show_line(1)
@@ -221,13 +227,7 @@ class MainWindow(QMainWindow):
             self.list_panel.refresh_categories()
 
     def _resolve_conflict(self, exc: StoreError) -> bool:
-        choice = conflicts.ask(self, exc)
-        if choice is conflicts.Choice.KEEP_MINE:
-            conflicts.keep_mine(self.store, self.editor)
-            return True
-        article_id = conflicts.load_theirs(self.store, self.editor)
-        self.load_article(article_id)
-        return False
+        return self.safety.resolve_conflict(exc)
 
     def _focus_changed(self, old: QWidget | None, new: QWidget | None) -> None:
         inside_old = old is not None and self.editor.isAncestorOf(old)
@@ -374,6 +374,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.save_layout()
+        self.safety.shutdown()
         self.links_panel.cancel_check()
         self.links_panel.wait_for_suggestions(3000)
         self.live.shutdown()

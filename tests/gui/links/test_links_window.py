@@ -35,7 +35,7 @@ def test_panel_edits_drag_undo_redo_show_in_both_previews(window, qtbot, store):
     )
     rendered(qtbot, window, lambda: window.load_article(article.id))
     panel, pane = window.links_panel, window.live.preview
-    assert window.links_dock.widget() is panel and panel.links()[0]["title"] == "Gauges"
+    assert window.links_dock.widget().widget() is panel and panel.links()[0]["title"] == "Gauges"
 
     rendered(qtbot, window, lambda: panel.add_internal_link(target.id, "Dam inspection"))
     std, amp = hrefs(qtbot, pane.views["standard"]), hrefs(qtbot, pane.views["simplified"])
@@ -151,3 +151,9 @@ def test_keyboard_in_the_docked_panel(window, qtbot, store):
     panel.table.selectRow(0)
     qtbot.keyClick(panel.table, Qt.Key.Key_Delete)
     assert [link["title"] for link in panel.links()][:1] == ["One"]
+
+
+def test_links_dock_scrolls_instead_of_forcing_a_tall_bottom_area(window):
+    # The panel has many controls; in its scroll area the dock can stay low under the previews.
+    assert window.links_panel.minimumSizeHint().height() > 150
+    assert window.links_dock.minimumSizeHint().height() < 120

@@ -1,0 +1,62 @@
+"""Typing after a 10 MB paste in the real window (offscreen): longest event-loop stall while drafts save.
+
+Run by hand: ``PYTHONPATH=src QT_QPA_PLATFORM=offscreen python benchmarks/safety_paste.py [--mb 10]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtTest import QTest
+
+from digest_desk.app import create_window, make_application
+from digest_desk.store import open_store
+from digest_desk.store.articles import create_article
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--mb", type=int, default=10)
+    ap.add_argument("--seconds", type=float, default=8.0)
+    args = ap.parse_args()
+    app = make_application()
+    with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as tmp:
+        store = open_store(Path(tmp) / "paste.sqlite3")
+        article = create_article(store, title="Paste", body="")
+        window = create_window(store, QSettings(str(Path(tmp) / "s.ini"), QSettings.Format.IniFormat))
+        window.autosaver.set_delay(600_000)  # measure the draft path alone
+        window.show()
+        window.load_article(article.id)
+        body = window.editor.body
+        start = time.perf_counter()
+        body.insertPlainText("Pasted wire copy. " * (args.mb * 1024 * 1024 // 18))
+        print(f"paste of {args.mb} MB took {time.perf_counter() - start:.2f} s (one-off)")
+        gaps: list[float] = []
+        last = [time.perf_counter()]
+
+        def key() -> None:
+            now = time.perf_counter()
+            gaps.append(now - last[0])
+            last[0] = now
+            QTest.keyClicks(body, "k")
+
+        timer = QTimer(interval=20)
+        timer.timeout.connect(key)
+        timer.start()
+        QTimer.singleShot(int(args.seconds * 1000), app.quit)
+        app.exec()
+        timer.stop()
+        window.safety.wait_for_drafts()
+        gaps.sort()
+        print(f"keys typed: {len(gaps)}; key interval median {gaps[len(gaps) // 2] * 1000:.0f} ms, "
+              f"worst {gaps[-1] * 1000:.0f} ms (target 20 ms)")
+        window.close()
+        store.close()
+
+
+if __name__ == "__main__":
+    main()

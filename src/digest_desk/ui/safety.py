@@ -1,0 +1,309 @@
+"""The window's safety net: drafts while typing, edit locks with heartbeat, conflicts, recovery, restore."""
+
+from __future__ import annotations
+
+import time
+from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from digest_desk.store import ConflictError, NotFoundError, StoreError
+from digest_desk.store.articles import get_article
+from digest_desk.store.backup import BackupError, restore
+from digest_desk.store.conflicts import Choice, Conflict
+from digest_desk.store.drafts import (
+    DraftKeeper,
+    DraftSaveError,
+    DraftTimer,
+    apply_draft,
+    discard_draft,
+    drop_unchanged_drafts,
+)
+from digest_desk.store.locks import (
+    HEARTBEAT_EVERY,
+    LockState,
+    acquire,
+    heartbeat,
+    live_holders,
+    release,
+    release_all,
+    take_over,
+)
+from digest_desk.store.safe_open import is_read_only
+from digest_desk.ui.recovery import ConflictDialog, LockNotice, RecoveryDialog
+
+if TYPE_CHECKING:
+    from digest_desk.ui.main_window import MainWindow
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return value
+
+
+class SafetyGuard(QObject):
+    """Attached to the main window; every hook is a method the window calls or a signal it emits.
+
+    Drafts are written on one worker thread, in order, so even a 10 MB text never stalls typing.
+    """
+
+    draft_failed = Signal(str)  # emitted from the worker, delivered on the UI thread
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.w = window
+        self.keeper = DraftKeeper(window.store)
+        self.holder = self.keeper.session_id
+        self.timer = DraftTimer()
+        self.lock: LockState | None = None
+        self.read_only = is_read_only(window.store)
+        self._resolving = False
+        self._closed = False
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="digest-desk-drafts")
+        self.draft_failed.connect(lambda message: window.statusBar().showMessage(message, 15000))
+        self._draft_clock = QTimer(self, singleShot=True)
+        self._draft_clock.timeout.connect(self._draft_due)
+        self._beat = QTimer(self, interval=int(HEARTBEAT_EVERY * 1000))
+        self._beat.timeout.connect(self.beat)
+        self.notice = LockNotice(window.editor)
+        window.editor.layout().insertWidget(0, self.notice)
+        self.notice.take_over_requested.connect(self.take_over)
+        window.editor.edited.connect(self.edited)
+        window.autosaver.saved.connect(self.saved)
+        window.autosaver.failed.connect(self.save_failed)
+
+    # -- drafts ---------------------------------------------------------------------------
+    def edited(self) -> None:
+        if self.w.editor.article is None or self.read_only:
+            return
+        now = time.monotonic()
+        self.timer.changed(now)
+        wait = self.timer.next_check(now)
+        if wait is not None and not self._draft_clock.isActive():
+            self._draft_clock.start(int(wait * 1000) + 1)
+
+    def _draft_due(self) -> None:
+        now = time.monotonic()
+        if self.timer.due(now):
+            self.write_draft()
+        elif self.timer.dirty:
+            self._draft_clock.start(int((self.timer.next_check(now) or 0) * 1000) + 1)
+
+    def draft_data(self) -> dict[str, Any]:
+        editor = self.w.editor
+        data = {k: _plain(v) for k, v in editor.snapshot().items()}
+        if editor.article is not None:
+            data["links"] = [link.snapshot() for link in editor.article.links]
+        return data
+
+    def write_draft(self) -> Future | None:
+        """Keep the editor's text as a draft (written in the background, in order)."""
+        article = self.w.editor.article
+        self.timer.written()
+        if article is None or self._closed:
+            return None
+        data, taken = self.draft_data(), datetime.now(UTC)
+        return self._pool.submit(self._write, article.id, data, article.version, taken)
+
+    def _write(self, article_id: int, data: dict[str, Any], version: int, taken: datetime) -> bool:
+        try:
+            self.keeper.write(article_id, data, base_version=version, taken_at=taken)
+        except DraftSaveError as exc:
+            self.draft_failed.emit(str(exc))
+            return False
+        return True
+
+    def saved(self, stored) -> None:
+        """An article save went through: its draft is no longer needed (after queued writes)."""
+        if self._closed:
+            return
+        self._pool.submit(self._clear, stored.id, datetime.now(UTC))
+        if not self.timer.dirty:
+            self._draft_clock.stop()
+
+    def _clear(self, article_id: int, when: datetime) -> None:
+        try:
+            self.keeper.clear(article_id, written_before=when)
+        except StoreError:
+            pass
+
+    def wait_for_drafts(self) -> None:
+        """Block until every queued draft write has finished (tests, closing)."""
+        if self._closed:
+            return
+        self._pool.submit(lambda: None).result()
+
+    def save_failed(self, message: str) -> None:
+        """A save failed (disk full, read-only, busy): keep the text as a draft or recovery file."""
+        self.write_draft()
+
+    # -- edit locks -----------------------------------------------------------------------
+    def article_opened(self, article_id: int) -> None:
+        if self.read_only:
+            self._pause(self.w.tr("The database is open read-only; editing is disabled."))
+            return
+        previous = self.lock
+        if previous is not None and previous.article_id != article_id:
+            self._quiet(release, previous.article_id)
+        try:
+            self.lock = acquire(self.w.store, article_id, self.holder)
+        except StoreError:
+            self.lock = None
+            return
+        self.notice.show_state(self.lock)
+        self.set_editing(self.lock.ours)
+        if not self._beat.isActive():
+            self._beat.start()
+
+    def _pause(self, text: str) -> None:
+        self.notice.label.setText(text)
+        self.notice.button.hide()
+        self.notice.show()
+        self.set_editing(False)
+
+    def set_editing(self, enabled: bool) -> None:
+        """Pause or resume editing; the text stays readable and the notice stays usable."""
+        editor = self.w.editor
+        for widget in (editor.title_edit, editor.details, editor.toolbar):
+            widget.setEnabled(enabled)
+        editor.body.setReadOnly(not enabled)
+
+    @property
+    def editing(self) -> bool:
+        return not self.w.editor.body.isReadOnly()
+
+    def take_over(self) -> None:
+        article = self.w.editor.article
+        if article is None:
+            return
+        self.lock = take_over(self.w.store, article.id, self.holder)
+        self.w.load_article(article.id)  # show what the other window saved, then edit here
+
+    def beat(self) -> None:
+        if self.lock is None or not self.lock.ours:
+            return
+        if not self._quiet(heartbeat, self.lock.article_id):
+            self.lock = None
+            self.write_draft()
+            self.notice.show_state(None)
+            self._pause(self.w.tr("Another window took over this article. Your text is kept as a "
+                                  "draft; reopen the article to continue."))
+
+    def _quiet(self, fn, article_id: int) -> bool:
+        try:
+            return bool(fn(self.w.store, article_id, self.holder))
+        except StoreError:
+            return False
+
+    def shutdown(self) -> None:
+        self._beat.stop()
+        self._draft_clock.stop()
+        self._closed = True
+        self._pool.shutdown(wait=True)  # the last drafts reach the disk before the window goes
+        if not self.read_only:
+            try:
+                release_all(self.w.store, self.holder)
+            except StoreError:
+                pass
+
+    # -- conflicts ------------------------------------------------------------------------
+    def resolve_conflict(self, exc: ConflictError) -> bool:
+        """The window's conflict handler: True when the save should be retried."""
+        if self._resolving:  # the dialog took focus, which flushed autosave: one dialog is enough
+            return False
+        self._resolving = True
+        try:
+            return self._resolve(exc)
+        finally:
+            self._resolving = False
+
+    def _resolve(self, exc: ConflictError) -> bool:
+        from digest_desk.ui import conflicts as window_conflicts
+
+        editor = self.w.editor
+        try:
+            theirs = get_article(self.w.store, exc.article_id)
+        except NotFoundError:
+            theirs = None
+        conflict = Conflict(editor.edited_copy(), theirs, None)
+        dialog = ConflictDialog(conflict, self.w)
+        dialog.exec()
+        choice = dialog.choice or Choice.BOTH  # closing the dialog loses nothing
+        if choice is Choice.MINE:
+            window_conflicts.keep_mine(self.w.store, editor)
+            return True
+        if choice is Choice.BOTH and theirs is not None:
+            window_conflicts.load_theirs(self.w.store, editor)
+        self.wait_for_drafts()
+        self.keeper.clear(exc.article_id)
+        self.w.load_article(exc.article_id)
+        return False
+
+    # -- recovery at start ----------------------------------------------------------------
+    def offer_recovery(self, parent: QWidget | None = None) -> int:
+        """Show drafts left by crashed or closed windows; returns how many were recovered."""
+        if self.read_only:
+            return 0
+        try:
+            drop_unchanged_drafts(self.w.store)
+            busy = live_holders(self.w.store, exclude=self.holder)
+            drafts = [d for d in self.keeper.pending() if d.session_id not in busy]
+        except StoreError:
+            return 0
+        if not drafts:
+            return 0
+        recovered: list[int] = []
+        dialog = RecoveryDialog(drafts, parent or self.w)
+        dialog.recover_requested.connect(lambda d: recovered.append(apply_draft(self.w.store, d).id))
+        dialog.discard_requested.connect(lambda d: discard_draft(self.w.store, d.id))
+        dialog.exec()
+        if recovered:
+            self.w.list_panel.model.reload()
+            self.w.load_article(recovered[-1])
+        return len(recovered)
+
+
+def open_database_safely(db: str | None, parent: QWidget | None = None):
+    """Open the workstation's database; a damaged one gets a plain message and restore offers.
+
+    Returns the store (maybe read-only) or None when the editor gave up.
+    """
+    from digest_desk.paths import resolve_db_path
+    from digest_desk.store.safe_open import open_for_editing
+    from digest_desk.ui.recovery import DatabaseProblemDialog
+
+    path, is_default = resolve_db_path(db)
+    while True:
+        opened = open_for_editing(path)
+        if opened.store is not None:
+            if opened.message:
+                QMessageBox.information(parent, "Digest Desk", opened.message)
+            if opened.store.created and is_default and opened.writable:
+                from digest_desk.store.demo import seed_demo
+
+                seed_demo(opened.store)
+            if opened.writable:
+                _daily_backup(path, parent)
+            return opened.store
+        dialog = DatabaseProblemDialog(opened.message, opened.backups, parent)
+        if not dialog.exec() or dialog.chosen is None:
+            return None
+        try:
+            restore(path, dialog.chosen.path, force=True)
+        except BackupError as exc:
+            QMessageBox.critical(parent, "Digest Desk", str(exc))
+            return None
+
+
+def _daily_backup(path, parent: QWidget | None) -> None:
+    """Today's rolling backup, made once per day when the workstation starts."""
+    from digest_desk.store.backup import ensure_daily_backup
+
+    try:
+        ensure_daily_backup(path)
+    except BackupError as exc:
+        QMessageBox.warning(parent, "Digest Desk", str(exc))
