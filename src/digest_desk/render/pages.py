@@ -17,9 +17,10 @@ from digest_desk.render.context import (
     Block,
     RenderContext,
     amp_url,
-    base_url,
     is_safe_url,
     media_prefix,
+    own_page_path,
+    page_href,
     site_url,
     standard_url,
 )
@@ -105,21 +106,22 @@ def _body_html(parsed: ParsedBody, renderer: EmbedRenderer) -> str:
 
 
 def _sections(site: Site, ctx: RenderContext, current: str) -> list[dict[str, Any]]:
-    root = base_url(site)
     return [
-        {"name": name, "url": f"{root}category/{slugify(name)}/", "current": name == current}
+        {"name": name, "url": page_href(site, ctx, f"category/{slugify(name)}/"), "current": name == current}
         for name in ctx.categories if name and slugify(name)
     ]
 
 
-def _footer(site: Site) -> list[dict[str, str]]:
+def _footer(site: Site, ctx: RenderContext) -> list[dict[str, str]]:
     out = []
     for item in site.footer_links or []:
         if not isinstance(item, dict):
             continue
         url = site_url(site, str(item.get("url", "")))
-        if item.get("title") and is_safe_url(url, allow_relative=False):
-            out.append({"title": str(item["title"]), "url": url})
+        if not (item.get("title") and is_safe_url(url, allow_relative=False)):
+            continue
+        path = own_page_path(site, url) if ctx.root else None
+        out.append({"title": str(item["title"]), "url": url if path is None else page_href(site, ctx, path)})
     return out
 
 
@@ -142,9 +144,9 @@ def _page(article: Article, site: Site, ctx: RenderContext | None, rendition: st
         "article": article, "site": site, "preview": preview, "hero": hero,
         "body": _body_html(parsed, renderer), "body_id": BODY_CONTAINER_ID,
         "urls": {"standard": standard_url(article, site), "amp": amp_url(article, site),
-                 "home": base_url(site)},
+                 "home": page_href(site, ctx, ""), "standard_link": page_href(site, ctx, f"{article.slug}/")},
         "published": jsonld.iso(article.published_at), "updated": jsonld.iso(article.updated_at),
-        "sections": _sections(site, ctx, article.category), "footer": _footer(site),
+        "sections": _sections(site, ctx, article.category), "footer": _footer(site, ctx),
         "links": links, "read_more": read_more, "other_links": others,
         "extensions": _extensions(parsed),
         "has_tweets": any(isinstance(e, TweetEmbed) for e in parsed.embeds),
