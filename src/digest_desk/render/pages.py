@@ -17,6 +17,7 @@ from digest_desk.render.context import (
     Block,
     RenderContext,
     amp_url,
+    base_url,
     is_safe_url,
     media_prefix,
     own_page_path,
@@ -139,9 +140,12 @@ def _page(article: Article, site: Site, ctx: RenderContext | None, rendition: st
     hero = featured_image(article.image, article.image_alt, prefix)
     links = shown_links(article, site, ctx, kind)
     read_more, others = split_read_more(links)
-    hero_urls = [hero.src] if hero and hero.src.startswith(("http://", "https://")) else []
+    # Shared and structured-data images must be absolute even when the page's media is relative.
+    shared = featured_image(article.image, article.image_alt, base_url(site) + "media/")
+    hero_urls = [shared.src] if shared and shared.src.startswith(("http://", "https://")) else []
     values = {
         "article": article, "site": site, "preview": preview, "hero": hero,
+        "share_image": hero_urls[0] if hero_urls else "",
         "body": _body_html(parsed, renderer), "body_id": BODY_CONTAINER_ID,
         "urls": {"standard": standard_url(article, site), "amp": amp_url(article, site),
                  "home": page_href(site, ctx, ""), "standard_link": page_href(site, ctx, f"{article.slug}/")},

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
@@ -198,3 +199,18 @@ def test_article_pages_link_other_pages_relatively_so_the_export_works_from_disk
         amp_links = [href for href, _ in refs(amp_page).anchors]
         assert "../index.html" not in amp_links
         assert "../../" + slug + "/index.html" in amp_links  # banner, self link and exit link
+
+
+def test_exported_share_images_and_json_ld_images_are_absolute(store, site, tmp_path):
+    out = tmp_path / "out"
+    export_site(store, out)
+    slug = next(iter(site["articles"]))  # the one with the lead picture
+    std = (out / slug / "index.html").read_text("utf-8")
+    amp = (out / slug / "amp" / "index.html").read_text("utf-8")
+    image = f"{BASE_URL}media/harbour.png"
+    assert f'<meta property="og:image" content="{image}">' in std
+    assert f'<meta name="twitter:image" content="{image}">' in std
+    assert url_to_file(out, image).is_file()
+    for page in (std, amp):
+        data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S).group(1))
+        assert data["image"] == [image]

@@ -200,3 +200,18 @@ def test_root_prefix_makes_links_between_pages_relative_and_keeps_identity_urls_
     plain = render.standard(a, s, context())
     assert '<a href="https://digest.example.org/about/#team">About Us</a>' in plain
     assert '<a href="https://digest.example.org/older-story/">Earlier: the first vote</a>' in plain
+
+
+def test_shared_and_structured_data_images_are_absolute_when_the_page_media_is_relative():
+    from dataclasses import replace
+
+    a, s = reference_article(), site()
+    ctx = replace(context(), root="../", media_prefix="../media/")
+    std, amp = render.standard(a, s, ctx), render.simplified(a, s, replace(ctx, media_prefix="../../media/"))
+    absolute = "https://digest.example.org/media/hero.jpg"
+    assert f'<meta property="og:image" content="{absolute}">' in std
+    assert f'<meta name="twitter:image" content="{absolute}">' in std
+    assert '<img src="../media/hero.jpg"' in std  # the page itself keeps its relative picture
+    for page in (std, amp):
+        data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S).group(1))
+        assert data["image"] == [absolute]
