@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import Counter, OrderedDict
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from digest_desk.domain import Article, Site
@@ -106,11 +106,20 @@ def _body_html(parsed: ParsedBody, renderer: EmbedRenderer) -> str:
     return "\n".join(_filled(renderer, parsed, i) for i in range(len(parsed.chunks)))
 
 
+@lru_cache(maxsize=32)
+def _section_links(home: str, root: str, categories: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """(name, url) per section: the same for every article of an export, so built once."""
+    ctx = RenderContext(root=root)
+    site = Site(base_url=home)
+    return tuple(
+        (name, page_href(site, ctx, f"category/{slug}/"))
+        for name in categories if name and (slug := slugify(name))
+    )
+
+
 def _sections(site: Site, ctx: RenderContext, current: str) -> list[dict[str, Any]]:
-    return [
-        {"name": name, "url": page_href(site, ctx, f"category/{slugify(name)}/"), "current": name == current}
-        for name in ctx.categories if name and slugify(name)
-    ]
+    links = _section_links(base_url(site), ctx.root, tuple(ctx.categories))
+    return [{"name": name, "url": url, "current": name == current} for name, url in links]
 
 
 def _footer(site: Site, ctx: RenderContext) -> list[dict[str, str]]:
