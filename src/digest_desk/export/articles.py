@@ -14,8 +14,10 @@ from digest_desk.export.writer import Writer
 from digest_desk.store.engine import Store, make_engine
 from digest_desk.store.media import media_map
 
-STANDARD_MEDIA = "../media/"  # standard page at <slug>/index.html
-AMP_MEDIA = "../../media/"  # simplified page at <slug>/amp/index.html
+STANDARD_ROOT = "../"  # standard page at <slug>/index.html
+AMP_ROOT = "../../"  # simplified page at <slug>/amp/index.html
+STANDARD_MEDIA = STANDARD_ROOT + "media/"
+AMP_MEDIA = AMP_ROOT + "media/"
 
 
 def article_files(slug: str) -> tuple[str, str]:
@@ -36,8 +38,9 @@ class ArticleRenderer:
         with store.read() as session:
             slugs = dict(session.exec(select(Article.id, Article.slug)).all())
         base = RenderContext(media=media, slugs=slugs, categories=list(categories))
-        self.ctx_standard = replace(base, media_prefix=STANDARD_MEDIA)
-        self.ctx_amp = replace(base, media_prefix=AMP_MEDIA)
+        # Links between exported pages are relative, so the folder works from disk and served.
+        self.ctx_standard = replace(base, media_prefix=STANDARD_MEDIA, root=STANDARD_ROOT)
+        self.ctx_amp = replace(base, media_prefix=AMP_MEDIA, root=AMP_ROOT)
 
     def load(self, ids: Sequence[int]) -> list[Article]:
         stmt = (

@@ -24,6 +24,10 @@ class RenderContext:
     slugs: Mapping[int, str] = field(default_factory=dict)
     categories: Sequence[str] = ()
     media_prefix: str = ""  # "" means base_url + "media/"
+    # How links between pages start: "" means absolute base_url addresses (previews, CLI);
+    # an export passes the way up to its root ("../" from OUT/<slug>/index.html), and links
+    # then name the index.html file so the folder also works opened from disk.
+    root: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +59,35 @@ def site_url(site: Site, path: str) -> str:
     if is_absolute_web_url(path):
         return path
     return base_url(site) + path.lstrip("/")
+
+
+def page_href(site: Site, ctx: RenderContext, path: str) -> str:
+    """A link to a page of this site (``path`` relative to its root, "" or "about/").
+
+    Absolute under ``base_url`` without a root prefix; otherwise relative to the current page,
+    with ``index.html`` named for folder links so a browser opens it from disk too.
+    """
+    if not ctx.root:
+        return base_url(site) + path.lstrip("/")
+    parts = urlsplit(path.lstrip("/"))
+    file = parts.path + "index.html" if parts.path in ("", ".") or parts.path.endswith("/") else parts.path
+    file = file.removeprefix("./")
+    query = f"?{parts.query}" if parts.query else ""
+    fragment = f"#{parts.fragment}" if parts.fragment else ""
+    return f"{ctx.root}{file}{query}{fragment}"
+
+
+def own_page_path(site: Site, url: str) -> str | None:
+    """The path below the site root when ``url`` is a root-relative or own-site URL, else None."""
+    url = url.strip()
+    if url.startswith("/") and not url.startswith("//"):
+        return url.lstrip("/")
+    root = base_url(site)
+    if url.startswith(root):
+        return url[len(root):]
+    if url + "/" == root:
+        return ""
+    return None
 
 
 def media_prefix(site: Site, ctx: RenderContext) -> str:

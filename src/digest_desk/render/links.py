@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from digest_desk.domain import Article, Link, LinkKind, Site
-from digest_desk.render.context import RenderContext, base_url, is_absolute_web_url, tidy_url
+from digest_desk.render.context import RenderContext, is_absolute_web_url, page_href, tidy_url
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,8 +20,8 @@ class ShownLink:
 def link_url(link: Link, site: Site, ctx: RenderContext, rendition: str) -> str | None:
     """Where a link points in this rendition; None when it cannot be shown safely."""
     if link.target_article_id is not None and link.target_article_id in ctx.slugs:
-        url = f"{base_url(site)}{ctx.slugs[link.target_article_id]}/"
-        return url + "amp/" if rendition == "amp" else url
+        slug = ctx.slugs[link.target_article_id]
+        return page_href(site, ctx, f"{slug}/amp/" if rendition == "amp" else f"{slug}/")
     url = (link.url or "").strip()
     return tidy_url(url) if is_absolute_web_url(url) and "\\" not in url else None
 

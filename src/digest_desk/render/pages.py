@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import Counter, OrderedDict
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from digest_desk.domain import Article, Site
@@ -20,6 +20,8 @@ from digest_desk.render.context import (
     base_url,
     is_safe_url,
     media_prefix,
+    own_page_path,
+    page_href,
     site_url,
     standard_url,
 )
@@ -104,22 +106,32 @@ def _body_html(parsed: ParsedBody, renderer: EmbedRenderer) -> str:
     return "\n".join(_filled(renderer, parsed, i) for i in range(len(parsed.chunks)))
 
 
+@lru_cache(maxsize=32)
+def _section_links(home: str, root: str, categories: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """(name, url) per section: the same for every article of an export, so built once."""
+    ctx = RenderContext(root=root)
+    site = Site(base_url=home)
+    return tuple(
+        (name, page_href(site, ctx, f"category/{slug}/"))
+        for name in categories if name and (slug := slugify(name))
+    )
+
+
 def _sections(site: Site, ctx: RenderContext, current: str) -> list[dict[str, Any]]:
-    root = base_url(site)
-    return [
-        {"name": name, "url": f"{root}category/{slugify(name)}/", "current": name == current}
-        for name in ctx.categories if name and slugify(name)
-    ]
+    links = _section_links(base_url(site), ctx.root, tuple(ctx.categories))
+    return [{"name": name, "url": url, "current": name == current} for name, url in links]
 
 
-def _footer(site: Site) -> list[dict[str, str]]:
+def _footer(site: Site, ctx: RenderContext) -> list[dict[str, str]]:
     out = []
     for item in site.footer_links or []:
         if not isinstance(item, dict):
             continue
         url = site_url(site, str(item.get("url", "")))
-        if item.get("title") and is_safe_url(url, allow_relative=False):
-            out.append({"title": str(item["title"]), "url": url})
+        if not (item.get("title") and is_safe_url(url, allow_relative=False)):
+            continue
+        path = own_page_path(site, url) if ctx.root else None
+        out.append({"title": str(item["title"]), "url": url if path is None else page_href(site, ctx, path)})
     return out
 
 
@@ -137,14 +149,17 @@ def _page(article: Article, site: Site, ctx: RenderContext | None, rendition: st
     hero = featured_image(article.image, article.image_alt, prefix)
     links = shown_links(article, site, ctx, kind)
     read_more, others = split_read_more(links)
-    hero_urls = [hero.src] if hero and hero.src.startswith(("http://", "https://")) else []
+    # Shared and structured-data images must be absolute even when the page's media is relative.
+    shared = featured_image(article.image, article.image_alt, base_url(site) + "media/")
+    hero_urls = [shared.src] if shared and shared.src.startswith(("http://", "https://")) else []
     values = {
         "article": article, "site": site, "preview": preview, "hero": hero,
+        "share_image": hero_urls[0] if hero_urls else "",
         "body": _body_html(parsed, renderer), "body_id": BODY_CONTAINER_ID,
         "urls": {"standard": standard_url(article, site), "amp": amp_url(article, site),
-                 "home": base_url(site)},
+                 "home": page_href(site, ctx, ""), "standard_link": page_href(site, ctx, f"{article.slug}/")},
         "published": jsonld.iso(article.published_at), "updated": jsonld.iso(article.updated_at),
-        "sections": _sections(site, ctx, article.category), "footer": _footer(site),
+        "sections": _sections(site, ctx, article.category), "footer": _footer(site, ctx),
         "links": links, "read_more": read_more, "other_links": others,
         "extensions": _extensions(parsed),
         "has_tweets": any(isinstance(e, TweetEmbed) for e in parsed.embeds),

@@ -2,31 +2,46 @@
 
 from __future__ import annotations
 
+import json
 import re
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import unquote, urldefrag, urlsplit
+from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 
 from digest_desk.export import export_site
 from tests.export_site_fixture import BASE_URL, tree
 
 
 class _Refs(HTMLParser):
-    """Collects href/src references and the link rel pairs of a page."""
+    """Collects href/src references, the anchors (href, text) and the link rel pairs of a page."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.refs: list[str] = []
         self.rels: dict[str, str] = {}
+        self.anchors: list[tuple[str, str]] = []
+        self._open: list[str] | None = None
+        self._href = ""
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
         for name in ("href", "src"):
             if a.get(name):
                 self.refs.append(a[name])
+        if tag == "a" and a.get("href"):
+            self._open, self._href = [], a["href"]
         if tag == "link" and a.get("rel") in ("canonical", "amphtml") and a.get("href"):
             self.rels[a["rel"]] = a["href"]
+
+    def handle_data(self, data):
+        if self._open is not None:
+            self._open.append(data)
+
+    def handle_endtag(self, tag):
+        if tag == "a" and self._open is not None:
+            self.anchors.append((self._href, "".join(self._open).strip()))
+            self._open = None
 
 
 def refs(path: Path) -> _Refs:
@@ -138,3 +153,64 @@ def test_the_digest_is_paginated_newest_first_with_working_page_links(store, tmp
                 assert (page.parent / ref).resolve().is_file(), f"{page} -> {ref}"
     assert 'rel="prev" href="../../index.html"' in (out / "page/2/index.html").read_text()
     assert 'rel="next" href="page/2/index.html"' in first
+
+
+def _opened_from_disk(out: Path, page: Path, href: str) -> Path:
+    """The file a browser opens for a relative link on a page opened from disk (file://)."""
+    path = urlsplit(href).path
+    assert path and not path.endswith("/"), f"{page.relative_to(out)}: {href} names no file"
+    return (page.parent / unquote(path)).resolve()
+
+
+def test_article_pages_link_other_pages_relatively_so_the_export_works_from_disk(store, site, tmp_path):
+    """Header, sections, footer and related links of both renditions open exported files from
+    disk; only canonical/amphtml (and og:url, JSON-LD) stay absolute base_url addresses."""
+    out = tmp_path / "out"
+    export_site(store, out)
+    first_slug = next(iter(site["articles"]))
+    for slug, article in site["articles"].items():
+        for page in (out / slug / "index.html", out / slug / "amp" / "index.html"):
+            parsed = refs(page)
+            anchors = dict((text, href) for href, text in parsed.anchors)
+            for href, text in parsed.anchors:
+                assert not href.startswith(BASE_URL), f"{page.relative_to(out)}: {text!r} -> {href}"
+                if urlsplit(href).scheme:
+                    continue  # the partner site, mailto
+                target = _opened_from_disk(out, page, href)
+                assert target.is_file(), f"{page.relative_to(out)}: {text!r} -> {href}"
+                # Served from base_url the same relative link lands on the same file.
+                served = urlsplit(BASE_URL + str(page.relative_to(out)))
+                assert url_to_file(out, urljoin(served.geturl(), href)).resolve() == target
+            # The footer: "/about/", "/contact/" and "/" of the site profile, as files.
+            assert _opened_from_disk(out, page, anchors["About Us"]) == (out / "about/index.html").resolve()
+            assert _opened_from_disk(out, page, anchors["Contact Us"]) == (out / "contact/index.html").resolve()
+            assert _opened_from_disk(out, page, anchors["See More Digest"]) == (out / "index.html").resolve()
+            if article.id != site["articles"][first_slug].id:
+                related = anchors[site["articles"][first_slug].title]
+                want = out / first_slug / ("amp/index.html" if page.parent.name == "amp" else "index.html")
+                assert _opened_from_disk(out, page, related) == want.resolve()
+            assert parsed.rels["canonical"] == f"{BASE_URL}{slug}/"
+        std = refs(out / slug / "index.html")
+        std_anchors = dict((text, href) for href, text in std.anchors)
+        assert _opened_from_disk(out, out / slug / "index.html", std_anchors["Harbour Digest"]) == (out / "index.html").resolve()
+        section = _opened_from_disk(out, out / slug / "index.html", std_anchors[article.category])
+        assert section == (out / "category" / article.category.lower() / "index.html").resolve()
+        amp_page = out / slug / "amp" / "index.html"
+        amp_links = [href for href, _ in refs(amp_page).anchors]
+        assert "../index.html" not in amp_links
+        assert "../../" + slug + "/index.html" in amp_links  # banner, self link and exit link
+
+
+def test_exported_share_images_and_json_ld_images_are_absolute(store, site, tmp_path):
+    out = tmp_path / "out"
+    export_site(store, out)
+    slug = next(iter(site["articles"]))  # the one with the lead picture
+    std = (out / slug / "index.html").read_text("utf-8")
+    amp = (out / slug / "amp" / "index.html").read_text("utf-8")
+    image = f"{BASE_URL}media/harbour.png"
+    assert f'<meta property="og:image" content="{image}">' in std
+    assert f'<meta name="twitter:image" content="{image}">' in std
+    assert url_to_file(out, image).is_file()
+    for page in (std, amp):
+        data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S).group(1))
+        assert data["image"] == [image]

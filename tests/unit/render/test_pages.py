@@ -171,3 +171,47 @@ def test_parallel_renders_match_serial_ones():
     with ThreadPoolExecutor(4) as pool:
         got = list(pool.map(lambda b: (render.standard(article(b), s, ctx), render.simplified(article(b), s, ctx)), bodies))
     assert got == expected
+
+
+def test_root_prefix_makes_links_between_pages_relative_and_keeps_identity_urls_absolute():
+    from dataclasses import replace
+
+    a, s = reference_article(), site()
+    s.footer_links = [{"title": "About Us", "url": "/about/#team"}, {"title": "Home", "url": "/"},
+                      {"title": "Own", "url": "https://digest.example.org/contact/"},
+                      {"title": "Wire", "url": "https://wire.example.com/x"}]
+    std = render.standard(a, s, replace(context(), root="../", media_prefix="../media/"))
+    amp = render.simplified(a, s, replace(context(), root="../../", media_prefix="../../media/"))
+    assert '<a href="../index.html">River Digest</a>' in std
+    assert 'href="../category/city/index.html" aria-current="page"' in std
+    assert '<a href="../about/index.html#team">About Us</a>' in std
+    assert '<a href="../index.html">Home</a>' in std
+    assert '<a href="../contact/index.html">Own</a>' in std
+    assert '<a href="https://wire.example.com/x">Wire</a>' in std
+    assert '<a href="../older-story/index.html">Earlier: the first vote</a>' in std
+    assert '<a href="../../older-story/amp/index.html">Earlier: the first vote</a>' in amp
+    assert 'href="../../about/index.html#team">About Us</a>' in amp
+    assert 'href="../../green-corridor/index.html" rel="noamphtml nofollow"' in amp
+    for page in (std, amp):
+        assert '<link rel="canonical" href="https://digest.example.org/green-corridor/">' in page
+    assert '<link rel="amphtml" href="https://digest.example.org/green-corridor/amp/">' in std
+    assert '<meta property="og:url" content="https://digest.example.org/green-corridor/">' in std
+    # Without a root (previews, CLI) the same links are absolute base_url addresses.
+    plain = render.standard(a, s, context())
+    assert '<a href="https://digest.example.org/about/#team">About Us</a>' in plain
+    assert '<a href="https://digest.example.org/older-story/">Earlier: the first vote</a>' in plain
+
+
+def test_shared_and_structured_data_images_are_absolute_when_the_page_media_is_relative():
+    from dataclasses import replace
+
+    a, s = reference_article(), site()
+    ctx = replace(context(), root="../", media_prefix="../media/")
+    std, amp = render.standard(a, s, ctx), render.simplified(a, s, replace(ctx, media_prefix="../../media/"))
+    absolute = "https://digest.example.org/media/hero.jpg"
+    assert f'<meta property="og:image" content="{absolute}">' in std
+    assert f'<meta name="twitter:image" content="{absolute}">' in std
+    assert '<img src="../media/hero.jpg"' in std  # the page itself keeps its relative picture
+    for page in (std, amp):
+        data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S).group(1))
+        assert data["image"] == [absolute]
