@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 
 from digest_desk.export.errors import ExportError
+from digest_desk.store.rescue import fsync_dir
 
 MARKER = ".digest-desk-export-tmp"
 MANIFEST = ".digest-desk-manifest.json"
@@ -22,20 +23,6 @@ def _sibling(out: Path, kind: str) -> Path:
 
 def _leftover_pattern(out: Path) -> re.Pattern[str]:
     return re.compile(re.escape(out.name) + r"\.(tmp|old)-[0-9a-f]{8}$")
-
-
-def fsync_dir(path: Path) -> None:
-    """Make a rename inside ``path`` durable (no-op where directories cannot be opened)."""
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def make_temp(out: Path) -> Path:
