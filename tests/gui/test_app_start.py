@@ -126,7 +126,7 @@ def test_a_broken_picture_is_refused_with_a_message(window, store, tmp_path):
 def test_status_bar_counts_words_and_follows_the_cursor_line(window, qtbot, store):
     article = create_article(store, title="Counts", body="one two three\n\nfour five")
     window.load_article(article.id)
-    assert "5 words" in window.readouts.counts.text()
+    qtbot.waitUntil(lambda: "5 words" in window.readouts.counts.text())  # counted off the UI thread
     assert "1 min read" in window.readouts.counts.text()
     body = window.editor.body
     body.setFocus()

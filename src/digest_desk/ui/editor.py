@@ -58,6 +58,8 @@ class ArticleEditor(QWidget):
         self._slug_problem = ""
         self.image_name = ""
         self._image: Image | None = None  # the featured picture (metadata only)
+        self._body_text: str | None = None  # the body's text, read once per change (see body_text)
+        self.body_reads = 0  # full-text reads of the body (tests check they do not grow per key)
         self._build()
         self._connect()
         self._route_undo_to_stack()
@@ -208,12 +210,20 @@ class ArticleEditor(QWidget):
     def value(self, name: str) -> Any:
         return self._values[name]
 
+    def body_text(self) -> str:
+        """The body's text. ``toPlainText()`` copies the whole document (10 MB: tens of ms), so
+        it is read only when asked (typing pauses, drafts, saves) and shared until the next edit."""
+        if self._body_text is None:
+            self._body_text = self.body.toPlainText()
+            self.body_reads += 1
+        return self._body_text
+
     def edited_copy(self) -> Article:
         """The article as currently edited (a new detached object; slug handled separately)."""
         assert self.article is not None
         data = self.article.model_dump()
         data.update({k: v for k, v in self._values.items() if k != "slug"})
-        data["body"] = self.body.toPlainText()
+        data["body"] = self.body_text()
         copy = Article(**data)
         # New Link objects: moving the article's own ones would empty its list (back-populates).
         copy.links = [Link(**link.model_dump()) for link in self.article.links]
@@ -222,7 +232,7 @@ class ArticleEditor(QWidget):
 
     def snapshot(self) -> dict[str, Any]:
         data = dict(self._values)
-        data["body"] = self.body.toPlainText()
+        data["body"] = self.body_text()
         return data
 
     def wanted_slug(self) -> str | None:
@@ -274,7 +284,7 @@ class ArticleEditor(QWidget):
                     value = datetime.fromisoformat(value)
                 self._values[name] = value
                 self._show(name, value)
-        if "body" in data and data["body"] != self.body.toPlainText():
+        if "body" in data and data["body"] != self.body_text():
             self.body.replace_all(data["body"])
         self.edited.emit()
 
@@ -306,6 +316,7 @@ class ArticleEditor(QWidget):
         self.slug_problem.emit(problem)
 
     def _body_changed(self) -> None:
+        self._body_text = None
         if not self._loading:
             self.edited.emit()
 

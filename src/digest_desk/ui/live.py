@@ -8,11 +8,12 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, QTimer
 
 from digest_desk import render
-from digest_desk.domain import Image
+from digest_desk.domain import Article, Image
 from digest_desk.store import StoreError
 from digest_desk.store.articles import categories, list_articles
 from digest_desk.store.media import get_image_bytes, media_map
 from digest_desk.ui.checks_panel import ChecksPanel
+from digest_desk.ui.markdown_edit import text_stats
 from digest_desk.ui.preview.job import clone_article
 from digest_desk.ui.preview.pane import PreviewPane
 from digest_desk.ui.tasks import LatestOnly
@@ -21,6 +22,10 @@ if TYPE_CHECKING:
     from digest_desk.ui.main_window import MainWindow
 
 TYPING_PAUSE_MS = 300  # the previews and checks refresh when typing pauses this long
+# Bodies longer than this are previewed by their beginning only and not checked while typing:
+# rendering, diffing and handing megabytes of HTML to the views would stall the editor.
+LIVE_MAX_CHARS = 1_000_000
+PREVIEW_HEAD_CHARS = 200_000
 
 
 def checks_available() -> bool:
@@ -53,6 +58,9 @@ class LiveViews(QObject):
         self._slug_targets: tuple[int, ...] = ()
         self._slugs: dict[int, str] = {}
         self._css_worker = LatestOnly(self)
+        self._count_worker = LatestOnly(self)
+        self.recounts = 0  # whole-body word counts started (once per typing pause at most)
+        self.huge = False  # the body is over LIVE_MAX_CHARS: previews show its start, no checks
         self._pause = QTimer(self, singleShot=True, interval=TYPING_PAUSE_MS)
         self._pause.timeout.connect(self._paused)
         self.checks.jump_requested.connect(window.editor.body.go_to_line)
@@ -106,6 +114,7 @@ class LiveViews(QObject):
         self.preview.wait_idle(3000)
         self.checks.wait_idle(3000)
         self._css_worker.wait(3000)
+        self._count_worker.wait(3000)
 
     # -- rendering inputs -----------------------------------------------------------------
     def _load_media(self, name: str) -> bytes | None:
@@ -135,6 +144,12 @@ class LiveViews(QObject):
         article = editor.edited_copy()
         ctx = self.context(article)
         site = self.window.site
+        self._set_huge(len(article.body) > LIVE_MAX_CHARS)
+        if self.huge:
+            self.preview.show_article(_head_of(article), site, ctx)
+            if at_once:
+                self.preview.render_now()
+            return
         self.preview.show_article(article, site, ctx)
         if at_once:
             self.preview.render_now()
@@ -146,13 +161,41 @@ class LiveViews(QObject):
             self._css_worker.submit(_css_only, clone_article(article), site, ctx,
                                     on_done=lambda r: self.window.readouts.show_css(*r))
 
+    def _set_huge(self, huge: bool) -> None:
+        if huge == self.huge:
+            return
+        self.huge = huge
+        if huge:
+            self.checks.show_problems([])
+            self.checks.summary.setText(self.window.tr(
+                "Checks paused: the body is over %1 characters.").replace("%1", f"{LIVE_MAX_CHARS:,}"))
+            self.window.readouts.show_css(None, 0)
+            self.window.statusBar().showMessage(self.window.tr(
+                "Very long body: the previews show its first %1 characters and the checks wait "
+                "until it is shorter.").replace("%1", f"{PREVIEW_HEAD_CHARS:,}"), 10000)
+
     def _slow_refresh(self) -> None:
+        """Word counts on a worker thread (newest only): counting 10 MB takes most of a second."""
         editor = self.window.editor
-        if editor.article is not None:
-            self.window.readouts.show_counts(editor.body.toPlainText())
+        if editor.article is None:
+            return
+        self.recounts += 1
+        self._count_worker.submit(text_stats, editor.body_text(),
+                                  on_done=lambda stats: self.window.readouts.show_stats(*stats))
 
     def _apply_fix(self, fix: Any) -> None:
-        body = self.window.editor.body
-        fixed = fix.apply(body.toPlainText())
-        if fixed != body.toPlainText():
-            body.replace_all(fixed)
+        editor = self.window.editor
+        text = editor.body_text()
+        fixed = fix.apply(text)
+        if fixed != text:
+            editor.body.replace_all(fixed)
+
+
+def _head_of(article: Article) -> Article:
+    """The article with only the start of its body, and a note that the rest is not shown."""
+    head = clone_article(article)
+    cut = article.body.rfind("\n", 0, PREVIEW_HEAD_CHARS)
+    head.body = (article.body[:cut if cut > 0 else PREVIEW_HEAD_CHARS]
+                 + f"\n\n*[Preview shows the first {PREVIEW_HEAD_CHARS:,} of "
+                   f"{len(article.body):,} characters.]*\n")
+    return head

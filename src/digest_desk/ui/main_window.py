@@ -140,6 +140,7 @@ class MainWindow(QMainWindow):
         self.links_panel.checks_finished.connect(self._links_checked)
         self.editor.edited.connect(self.live.schedule)
         self.editor.body.line_changed.connect(self._line_changed)
+        self.editor.body.highlighting_changed.connect(self._highlighting_changed)
         self.autosaver.state_changed.connect(lambda _s: self._update_title())
         self.autosaver.saved.connect(self._saved)
         self.autosaver.failed.connect(lambda msg: self.statusBar().showMessage(msg, 8000))
@@ -291,6 +292,13 @@ class MainWindow(QMainWindow):
     def _line_changed(self, line: int) -> None:
         self.readouts.show_line(line)
         self.live.follow_line(line)
+
+    def _highlighting_changed(self, on: bool) -> None:
+        if on:
+            self.statusBar().showMessage(self.tr("Markdown colours are back on."), 4000)
+        else:
+            self.statusBar().showMessage(self.tr(
+                "Very long body: markdown colours are off so typing stays quick."), 10000)
 
     def _device_changed(self, device: str) -> None:
         """The pane's own phone/desktop buttons: keep the View menu in step."""

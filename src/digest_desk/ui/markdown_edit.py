@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
 WORDS_PER_MINUTE = 230
 _WORD = re.compile(r"\w+(?:['’-]\w+)*", re.UNICODE)
+_SPACE = re.compile(r"\s")
 
 _INLINE_RULES = (
     ("code", re.compile(r"`[^`\n]+`")),
@@ -36,6 +37,12 @@ _LINE_RULES = (
 )
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 IN_FENCE = 1
+# Above this many characters the body is shown without colours: highlighting runs Python on every
+# block, so a 10 MB paste would take many seconds and every later edit of a long line too.
+HIGHLIGHT_MAX_CHARS = 1_000_000
+HIGHLIGHT_RESUME_CHARS = 800_000  # back on below this (no flapping around the limit)
+LONG_LINE_CHARS = 20_000  # a line this long gets its line colour only, no inline scan
+COUNT_CHUNK_CHARS = 65_536  # word counts go chunk by chunk so a worker thread yields the GIL
 
 
 def _formats(dark: bool) -> dict[str, QTextCharFormat]:
@@ -72,7 +79,8 @@ class MarkdownHighlighter(QSyntaxHighlighter):
 
     def set_dark(self, dark: bool) -> None:
         self._fmt = _formats(dark)
-        self.rehighlight()
+        if self.document() is not None:
+            self.rehighlight()
 
     def highlightBlock(self, text: str) -> None:
         in_fence = self.previousBlockState() == IN_FENCE
@@ -89,14 +97,34 @@ class MarkdownHighlighter(QSyntaxHighlighter):
             match = rule.match(text)
             if match:
                 self.setFormat(match.start(), match.end() - match.start(), self._fmt[name])
+        if len(text) > LONG_LINE_CHARS:
+            return
         for name, rule in _INLINE_RULES:
             for match in rule.finditer(text):
                 self.setFormat(match.start(), match.end() - match.start(), self._fmt[name])
 
 
+def count_words(text: str, chunk: int = COUNT_CHUNK_CHARS) -> int:
+    """Words in ``text``, counted in pieces cut at whitespace (same result as one pass), so a
+    long count on a worker thread lets the UI thread run between the pieces."""
+    words, start, size = 0, 0, len(text)
+    while start < size:
+        end = min(size, start + chunk)
+        if end < size:
+            cut = max(text.rfind(" ", start, end), text.rfind("\n", start, end))
+            if cut >= start:
+                end = cut + 1
+            else:  # no space in the piece: run on to the next one
+                space = _SPACE.search(text, end)
+                end = space.end() if space else size
+        words += len(_WORD.findall(text, start, end))
+        start = end
+    return words
+
+
 def text_stats(text: str) -> tuple[int, int, int]:
     """Words, characters and reading time in minutes (at least 1 when there is any text)."""
-    words = len(_WORD.findall(text))
+    words = count_words(text)
     minutes = (words + WORDS_PER_MINUTE - 1) // WORDS_PER_MINUTE
     return words, len(text), minutes
 
@@ -105,6 +133,7 @@ class MarkdownEdit(QPlainTextEdit):
     """A plain-text editor for markdown with formatting commands that keep the text undoable."""
 
     line_changed = Signal(int)  # 1-based line of the cursor
+    highlighting_changed = Signal(bool)  # colours switched off (huge body) or back on
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -116,9 +145,32 @@ class MarkdownEdit(QPlainTextEdit):
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.setPlaceholderText(self.tr("Write the story in markdown…"))
         dark = QGuiApplication.palette().color(QPalette.ColorRole.Base).lightness() < 128
+        # Connected before the highlighter's own reaction, so a huge paste switches it off
+        # before it colours a single pasted block.
+        self.document().contentsChange.connect(self._size_changed)
         self.highlighter = MarkdownHighlighter(self.document(), dark)
         self._line = 1
+        self._resume = QTimer(self, singleShot=True, interval=0)
+        self._resume.timeout.connect(self._resume_highlighting)
         self.cursorPositionChanged.connect(self._cursor_moved)
+
+    # -- huge bodies ----------------------------------------------------------------------
+    @property
+    def highlighting(self) -> bool:
+        return self.highlighter.document() is not None
+
+    def _size_changed(self, _pos: int = 0, _removed: int = 0, _added: int = 0) -> None:
+        size = self.document().characterCount()  # O(1)
+        if self.highlighting and size > HIGHLIGHT_MAX_CHARS:
+            self.highlighter.setDocument(None)
+            self.highlighting_changed.emit(False)
+        elif not self.highlighting and size < HIGHLIGHT_RESUME_CHARS and not self._resume.isActive():
+            self._resume.start()  # not inside the document's own change notification
+
+    def _resume_highlighting(self) -> None:
+        if not self.highlighting and self.document().characterCount() < HIGHLIGHT_RESUME_CHARS:
+            self.highlighter.setDocument(self.document())
+            self.highlighting_changed.emit(True)
 
     def current_line(self) -> int:
         return self.textCursor().blockNumber() + 1

@@ -20,7 +20,9 @@ class StatusReadouts(QWidget):
             bar.addPermanentWidget(label)
 
     def show_counts(self, text: str) -> None:
-        words, chars, minutes = text_stats(text)
+        self.show_stats(*text_stats(text))
+
+    def show_stats(self, words: int, chars: int, minutes: int) -> None:
         self.counts.setText(self.tr("%1 words · %2 characters · %3 min read")
                             .replace("%1", f"{words:,}").replace("%2", f"{chars:,}")
                             .replace("%3", str(minutes)))
