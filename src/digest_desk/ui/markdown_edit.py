@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import QMimeData, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -42,6 +42,8 @@ IN_FENCE = 1
 HIGHLIGHT_MAX_CHARS = 1_000_000
 HIGHLIGHT_RESUME_CHARS = 800_000  # back on below this (no flapping around the limit)
 LONG_LINE_CHARS = 20_000  # a line this long gets its line colour only, no inline scan
+PASTE_LINE_MAX = 10_000  # a pasted paragraph line longer than this gets soft line breaks
+PASTE_WRAP_AT = 1_000
 COUNT_CHUNK_CHARS = 65_536  # word counts go chunk by chunk so a worker thread yields the GIL
 
 
@@ -122,6 +124,37 @@ def count_words(text: str, chunk: int = COUNT_CHUNK_CHARS) -> int:
     return words
 
 
+def soften_long_lines(text: str, limit: int = PASTE_LINE_MAX, width: int = PASTE_WRAP_AT) -> str:
+    """Break paragraph lines longer than ``limit`` at spaces about every ``width`` characters.
+
+    In markdown a single newline inside a paragraph is a soft break that renders as a space, so
+    the published pages do not change; the editor, whose layout cost grows with the longest
+    line, stays responsive after a huge one-paragraph paste. Code (fenced or indented) and lines
+    without spaces are left as they are.
+    """
+    if len(text) <= limit or max(map(len, text.split("\n"))) <= limit:
+        return text
+    out: list[str] = []
+    fenced = False
+    for line in text.split("\n"):
+        if _FENCE.match(line):
+            fenced = not fenced
+        if fenced or len(line) <= limit or line.startswith(("    ", "\t")):
+            out.append(line)
+            continue
+        start = 0
+        while len(line) - start > width:
+            cut = line.rfind(" ", start + width // 2, start + width)
+            if cut < 0:
+                cut = line.find(" ", start + width)
+                if cut < 0:
+                    break
+            out.append(line[start:cut])
+            start = cut + 1
+        out.append(line[start:])
+    return "\n".join(out)
+
+
 def text_stats(text: str) -> tuple[int, int, int]:
     """Words, characters and reading time in minutes (at least 1 when there is any text)."""
     words = count_words(text)
@@ -155,6 +188,14 @@ class MarkdownEdit(QPlainTextEdit):
         self.cursorPositionChanged.connect(self._cursor_moved)
 
     # -- huge bodies ----------------------------------------------------------------------
+    def insertFromMimeData(self, source: QMimeData) -> None:
+        """Paste as plain text, with soft breaks in giant paragraphs (see soften_long_lines)."""
+        if source.hasText():
+            self.insertPlainText(soften_long_lines(source.text()))
+            self.ensureCursorVisible()
+            return
+        super().insertFromMimeData(source)
+
     @property
     def highlighting(self) -> bool:
         return self.highlighter.document() is not None
