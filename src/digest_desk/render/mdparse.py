@@ -26,7 +26,7 @@ from digest_desk.render.chunks import UNPARK, Chunk, split_chunks
 from digest_desk.render.embeds import Embed, ImageEmbed, line_embed
 from digest_desk.render.nesting import repair
 from digest_desk.render.sanitize import clean
-from digest_desk.render.typography import SmartTypography
+from digest_desk.render.typography import SmartTypography, smarten
 
 MAX_MARKDOWN_CHARS = 500_000  # beyond this the body is shown as plain paragraphs (bounded time)
 _STANDALONE_IMAGE = re.compile(r'^!\[([^\]\n]*)\]\(\s*<?([^\s<>()]+)>?(?:\s+"([^"\n]*)")?\s*\)$')
@@ -242,26 +242,56 @@ _C0[0x7F] = None
 _LEFTOVER = re.compile(r"\x02?(?:klzzwxh|wzxhzdk):\d+\x03|\x02[^\x02\x03]{0,40}\x03|[\x02\x03]")
 
 
-def _parse(body: str) -> ParsedBody:
+# A block of prose no markdown rule can touch: no inline syntax characters, no URL (a line
+# holding one can become an embed), no line that could open a heading, list, quote, code
+# block, rule or setext underline, no hard line break. Python-Markdown would give it as
+# ``<p>`` + the text with curled quotes + ``</p>``, which the fast path builds directly.
+_MARKUP_CHARS = re.compile(
+    r"[`\\\[\]<>&*_|\t\x02\x03\ue000-\ue003]|(?i:http)"  # inline syntax, placeholders, URLs
+    r"|^ {0,3}(?:[#=:+~\-]|\d+[.)])|^ {4}|^ *$| $",  # block openers, indents, blank lines, breaks
+    re.MULTILINE,
+)
+
+
+def plain_paragraph(text: str) -> bool:
+    """Whether Python-Markdown would render ``text`` (one block) as a single bare paragraph."""
+    return _MARKUP_CHARS.search(text) is None
+
+
+def _fast_html(text: str) -> str:
+    # The paragraph follows a marker paragraph, so the character before it is a newline.
+    return f"<p>{smarten(text.lstrip(), chr(10))}</p>"
+
+
+def _parse(body: str, fast_path: bool = True) -> ParsedBody:
     chunks = split_chunks(body.translate(_C0))
-    source = "\n\n".join(f"{marker(i)}\n\n{c.text}" for i, c in enumerate(chunks))
+    last = len(chunks) - 1  # the last block stays with markdown: footnotes are appended to it
+    fast = {
+        i: _fast_html(c.text) for i, c in enumerate(chunks)
+        if fast_path and i != last and plain_paragraph(c.text)
+    }
+    source = "\n\n".join(f"{marker(i)}\n\n{c.text}" for i, c in enumerate(chunks) if i not in fast)
     html, embeds = _convert(source)
     if "\x02" in html or "\x03" in html:  # placeholders Python-Markdown failed to restore
         html = _LEFTOVER.sub("", html)
     if "\ue000" in html or "\ue002" in html:
         html = html.translate(UNPARK)
-    return ParsedBody(tuple(_split(html, chunks)), tuple(embeds))
+    return ParsedBody(tuple(_split(html, chunks, fast)), tuple(embeds))
 
 
-def _split(html: str, chunks: list[Chunk]) -> list[ParsedChunk]:
+def _split(html: str, chunks: list[Chunk], fast: dict[int, str]) -> list[ParsedChunk]:
     """Cut the document at our markers and sanitise each block on its own, so an unclosed
-    tag in one block cannot wrap the blocks after it."""
+    tag in one block cannot wrap the blocks after it. ``fast`` holds the blocks rendered
+    without markdown, by index."""
     n = re.escape(nonce())
     parts = re.split(rf"<p>{n}m(\d+)z</p>", html)
     stray = re.compile(rf"{n}m\d+z")
     token = re.compile(rf"{n}[bi](\d+)z")
+    pieces_by_index = dict(fast)
+    pieces_by_index.update((int(i), piece) for i, piece in zip(parts[1::2], parts[2::2], strict=True))
     out: list[ParsedChunk] = []
-    for index, piece in zip(parts[1::2], parts[2::2], strict=True):
+    for number in sorted(pieces_by_index):
+        index, piece = str(number), pieces_by_index[number]
         piece = stray.sub("", piece).strip()
         footnotes = piece.find('<div class="footnote">') if index == str(len(chunks) - 1) else -1
         pieces = [piece[:footnotes], piece[footnotes:]] if footnotes > 0 else [piece]
