@@ -26,13 +26,13 @@ from digest_desk.render.chunks import UNPARK, Chunk, split_chunks
 from digest_desk.render.embeds import Embed, ImageEmbed, line_embed
 from digest_desk.render.nesting import repair
 from digest_desk.render.sanitize import clean
-from digest_desk.render.typography import SmartTypography, smarten
+from digest_desk.render.fastpath import fast_block, heading_base
+from digest_desk.render.typography import SmartTypography
 
 MAX_MARKDOWN_CHARS = 500_000  # beyond this the body is shown as plain paragraphs (bounded time)
 _STANDALONE_IMAGE = re.compile(r'^!\[([^\]\n]*)\]\(\s*<?([^\s<>()]+)>?(?:\s+"([^"\n]*)")?\s*\)$')
 _RAW_TAG = re.compile(r"<[A-Za-z/!?]")
 _HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
-_ID_CHARS = re.compile(r"[^\w\- ]+")
 
 
 _LOCK = threading.Lock()  # guards the first nonce and the parse cache
@@ -157,21 +157,41 @@ class ChunkMarkers(BlockProcessor):
         etree.SubElement(parent, "p").text = AtomicString(blocks.pop(0))
 
 
+def heading_mark() -> str:
+    """Heading ids are first written as this mark + their base; ``_HeadingNumbers`` then makes
+    them unique in document order, over blocks from markdown and from the fast path alike."""
+    return f"{nonce()}H"
+
+
 class HeadingIds(Treeprocessor):
-    """Give every heading a readable, unique id (``h-…``) for anchors."""
+    """Give every heading a readable id (``h-…``) for anchors (numbered later, see above)."""
 
     def run(self, root):
-        seen: set[str] = set()
+        mark = heading_mark()
         for el in root.iter():
             if el.tag in _HEADING_TAGS and "id" not in el.attrib:
                 text = strip_tokens(re.sub(r"\x02[^\x03]*\x03", "", "".join(el.itertext())))
-                base = "h-" + "-".join(_ID_CHARS.sub("", text).lower().split())[:60].strip("-")
-                ident, n = base.rstrip("-") or "h", 1
-                while ident in seen:
-                    n += 1
-                    ident = f"{base}-{n}"
-                seen.add(ident)
-                el.set("id", ident)
+                el.set("id", mark + heading_base(text))
+
+
+class _HeadingNumbers:
+    """Turns marked heading ids into unique ones: the first ``h-x``, then ``h-x-2``…"""
+
+    def __init__(self) -> None:
+        self.seen: set[str] = set()
+        self.pattern = re.compile(rf'id="{re.escape(heading_mark())}([^"]*)"')
+
+    def fill(self, html: str) -> str:
+        return self.pattern.sub(self._unique, html) if "id=" in html else html
+
+    def _unique(self, m: re.Match[str]) -> str:
+        base = m.group(1)
+        ident, n = base.rstrip("-") or "h", 1
+        while ident in self.seen:
+            n += 1
+            ident = f"{base}-{n}"
+        self.seen.add(ident)
+        return f'id="{ident}"'
 
 
 class TableAlign(Treeprocessor):
@@ -242,36 +262,20 @@ _C0[0x7F] = None
 _LEFTOVER = re.compile(r"\x02?(?:klzzwxh|wzxhzdk):\d+\x03|\x02[^\x02\x03]{0,40}\x03|[\x02\x03]")
 
 
-# A block of prose no markdown rule can touch: no inline syntax characters, no URL (a line
-# holding one can become an embed), no line that could open a heading, list, quote, code
-# block, rule or setext underline, no hard line break. Python-Markdown would give it as
-# ``<p>`` + the text with curled quotes + ``</p>``, which the fast path builds directly.
-_MARKUP_CHARS = re.compile(
-    r"[`\\\[\]<>&*_|\t\x02\x03\ue000-\ue003]|(?i:http)"  # inline syntax, placeholders, URLs
-    r"|^ {0,3}(?:[#=:+~\-]|\d+[.)])|^ {4}|^ *$| $",  # block openers, indents, blank lines, breaks
-    re.MULTILINE,
-)
-
-
-def plain_paragraph(text: str) -> bool:
-    """Whether Python-Markdown would render ``text`` (one block) as a single bare paragraph."""
-    return _MARKUP_CHARS.search(text) is None
-
-
-def _fast_html(text: str) -> str:
-    # The paragraph follows a marker paragraph, so the character before it is a newline.
-    return f"<p>{smarten(text.lstrip(), chr(10))}</p>"
-
-
 def _parse(body: str, fast_path: bool = True) -> ParsedBody:
     chunks = split_chunks(body.translate(_C0))
-    last = len(chunks) - 1  # the last block stays with markdown: footnotes are appended to it
-    fast = {
-        i: _fast_html(c.text) for i, c in enumerate(chunks)
-        if fast_path and i != last and plain_paragraph(c.text)
-    }
-    source = "\n\n".join(f"{marker(i)}\n\n{c.text}" for i, c in enumerate(chunks) if i not in fast)
-    html, embeds = _convert(source)
+    # Footnotes are appended to the last block, so with any footnote syntax it stays with markdown.
+    last = len(chunks) - 1 if "[^" in body else len(chunks)
+    fast: dict[int, str] = {}
+    if fast_path:
+        mark = heading_mark()
+        for i, c in enumerate(chunks):
+            if i != last and (html := fast_block(c.text, mark)) is not None:
+                fast[i] = html
+    html, embeds = "", []
+    if len(fast) < len(chunks):
+        source = "\n\n".join(f"{marker(i)}\n\n{c.text}" for i, c in enumerate(chunks) if i not in fast)
+        html, embeds = _convert(source)
     if "\x02" in html or "\x03" in html:  # placeholders Python-Markdown failed to restore
         html = _LEFTOVER.sub("", html)
     if "\ue000" in html or "\ue002" in html:
@@ -289,9 +293,10 @@ def _split(html: str, chunks: list[Chunk], fast: dict[int, str]) -> list[ParsedC
     token = re.compile(rf"{n}[bi](\d+)z")
     pieces_by_index = dict(fast)
     pieces_by_index.update((int(i), piece) for i, piece in zip(parts[1::2], parts[2::2], strict=True))
+    numbers = _HeadingNumbers()
     out: list[ParsedChunk] = []
     for number in sorted(pieces_by_index):
-        index, piece = str(number), pieces_by_index[number]
+        index, piece = str(number), numbers.fill(pieces_by_index[number])
         piece = stray.sub("", piece).strip()
         footnotes = piece.find('<div class="footnote">') if index == str(len(chunks) - 1) else -1
         pieces = [piece[:footnotes], piece[footnotes:]] if footnotes > 0 else [piece]

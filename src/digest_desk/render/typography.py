@@ -17,8 +17,8 @@ _DECADE = re.compile(r"\d\ds")
 
 def smarten(text: str, prev: str) -> str:
     """Curl quotes in ``text``; ``prev`` is the character that came just before it."""
-    if not _PUNCT.search(text):
-        return text
+    if "'" not in text and '"' not in text and "--" not in text and "..." not in text:
+        return text  # (four substring scans are much faster than one search of _PUNCT)
     out: list[str] = []
     last = 0
     for m in _PUNCT.finditer(text):

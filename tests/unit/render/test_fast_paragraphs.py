@@ -1,6 +1,8 @@
-"""Plain paragraphs skip Python-Markdown: the result must be exactly what markdown gives."""
+"""Everyday blocks skip Python-Markdown: the result must be exactly what markdown gives."""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 from hypothesis import given, settings
@@ -8,42 +10,60 @@ from hypothesis import strategies as st
 
 from digest_desk.paths import resource
 from digest_desk.render import mdparse
-from digest_desk.render.mdparse import plain_paragraph
+from digest_desk.render.fastpath import fast_block
 
 from .fixtures import DATA
+
+MARK = "@@"
 
 
 def _both(body: str) -> tuple[mdparse.ParsedBody, mdparse.ParsedBody]:
     return mdparse._parse(body), mdparse._parse(body, fast_path=False)
 
 
-@pytest.mark.parametrize("text, plain", [
-    ("The council met on Tuesday. \"It's late,\" she said -- twice...", True),
-    ("Line one\nline two of the same paragraph", True),
-    ("Prices rose 5% (again); 'the 90s' are back!", True),
-    ("# Heading", False), ("   ## Heading", False), ("Title\n=====", False), ("Title\n---", False),
-    ("- item", False), ("+ item", False), ("1. first", False), ("1986) year", False),
-    ("> quote", False), ("    code", False), ("~~~\ncode\n~~~", False), ("a *b*", False),
-    ("snake_case", False), ("a `b`", False), ("[link](x)", False), ("a & b", False), ("a < b", False),
-    ("a > b", False), ("a\\b", False), ("x | y", False), ("hard break  \nnext", False),
-    ("see https://youtu.be/dQw4w9WgXcQ", False), ("HTTP://EXAMPLE.ORG", False), ("a\tb", False),
-    ("a \n b", False), ("\ue000", False), ("\x02x\x03", False),
+@pytest.mark.parametrize("block, html", [
+    ("The council met on Tuesday. \"It's late,\" she said -- twice...",
+     "<p>The council met on Tuesday. \u201cIt\u2019s late,\u201d she said \u2013 twice\u2026</p>"),
+    ("Line one\nline two", "<p>Line one\nline two</p>"),
+    ("\"Quoted\" at the start", "<p>\u201cQuoted\u201d at the start</p>"),
+    ("Prices rose 5% (again); 'the 90s' are back!", "<p>Prices rose 5% (again); \u2018the 90s\u2019 are back!</p>"),
+    ("See [the \"report\"](https://example.org/r?x=1) now.",
+     '<p>See <a href="https://example.org/r?x=1">the \u201creport\u201d</a> now.</p>'),
+    ("- one\n- [two](http://b.example/x_y) 'too'",
+     '<ul>\n<li>one</li>\n<li><a href="http://b.example/x_y">two</a> \u2018too\u2019</li>\n</ul>'),
+    ("## It's [here](https://a.example)", f'<h2 id="{MARK}h-its-here">It\u2019s <a href="https://a.example">here</a></h2>'),
 ])
-def test_plain_paragraph_rule(text, plain):
-    assert plain_paragraph(text) is plain
+def test_everyday_blocks_are_built_directly(block, html):
+    assert fast_block(block, MARK) == html
 
 
-def test_fast_path_is_taken_for_prose_and_matches_markdown():
-    body = "First \"quoted\" words -- and 'more'...\n\n" * 5 + "## Heading\n\nLast one."
+@pytest.mark.parametrize("block", [
+    "# Heading #", "#Heading", "   ## Indented", "Title\n=====", "Title\n---", "- item\ntext", "- item\n\n- loose",
+    "-  two spaces", "- - nested", "- 1. nested", "+ item", "* item", "1. first", "1986) year", "> quote", "    code",
+    "~~~\ncode\n~~~", "a *b*", "snake_case", "a `b`", "[ref][id]", "[link](/relative)", "![i](https://a.example/i.png)",
+    "[l](https://a.example \"title\")", "[l](https://a.example/a&b)", "a & b", "a < b", "a > b", "a\\b", "x | y",
+    "hard break  \nnext", "see https://youtu.be/dQw4w9WgXcQ", "HTTP://EXAMPLE.ORG", "a\tb", "a \n b", "\ue000",
+    "\x02x\x03", "x[^1]", "a\u2028b", "# word\u3000", "- item\u3000",
+])
+def test_everything_else_is_left_to_markdown(block):
+    assert fast_block(block, MARK) is None
+
+
+def test_heading_ids_are_numbered_across_both_paths():
+    body = "## News\n\ntext\n\n## *News*\n\n## News\n\n## News 2"
     fast, slow = _both(body)
     assert fast == slow
-    assert len(fast.chunks) == 7 and fast.chunks[0].html == "<p>First \u201cquoted\u201d words \u2013 and \u2018more\u2019\u2026</p>"
+    assert re.findall(r'id="([^"]+)"', "".join(c.html for c in fast.chunks)) == [
+        "h-news", "h-news-2", "h-news-3", "h-news-2-2"]
 
 
 @pytest.mark.parametrize("first", [
     "1. word", "1986) word", "# word", "Title\n===", "Title\n---", "~~~\ncode\n~~~", "a  \nb",
-    "https://youtu.be/dQw4w9WgXcQ", "word\nhttps://x.com/someone/status/12345", "> q", "- a", "    code",
-    "[r]: https://r.example\n\n[text][r]", "x[^1]\n\n[^1]: note", "a *b* c", "a &amp; b",
+    "https://youtu.be/dQw4w9WgXcQ", "word\nhttps://x.com/someone/status/12345", "> q", "- a\n- b", "    code",
+    "[r]: https://r.example\n\n[text][r]", "x[^1]\n\n[^1]: note", "a *b* c", "a &amp; b", "## Heading",
+    "[a](https://youtu.be/dQw4w9WgXcQ)", "- [a](https://a.example)\n- b", "[l](https://a.example)[l](https://b.example)",
+    "[^x](https://a.example)", "![i](https://a.example/i.png)", "'Tis the season", "- 'a'\n- \"b\"",
+    "## 'Quoted' [\"heading\"](https://a.example)",
 ])
 def test_blocks_markdown_would_change_match_markdown(first):
     fast, slow = _both(first + "\n\nThe end.")
@@ -64,14 +84,13 @@ def test_real_articles_render_the_same_with_and_without_the_fast_path(name):
 _WORDS = st.sampled_from([
     "word", "The", "news", " ", "  ", "\n", "\n\n", "\n   ", "\n    ", "'", "\"", "--", "---", "...", ".", ",",
     "1.", "2)", "12", "#", "-", "+", "=", "~~~", "```", "*", "_", "`", "[", "]", "(", ")", "!", "<", ">", "&",
-    "|", "\\", "\t", ":", "é", "\u00a0", "\u2028", "http://a.example/", "https://youtu.be/dQw4w9WgXcQ",
+    "|", "\\", "\t", ":", "é", "\u00a0", "\u2028", "\x85", "http://a.example/", "https://youtu.be/dQw4w9WgXcQ",
     "[^1]", "[^1]: note", "[r]: https://r.example", "<b>", "&amp;", "\r\n", "\u3000", "\ufeff",
+    "[a link](https://a.example/p)", "[x](http://b.example/q_r)", " [l](https://c.example) ", "![", "[r]",
 ])
-
-
 _PREFIX = st.sampled_from([
-    "", "", "", "", "# ", "   ## ", "1. ", "2) ", "- ", "+ ", "* ", "> ", "    ", "   ", "~~~", "```", "===",
-    "---", "***", ": ", "\t", "[^1]: ", "[r]: ", "https://youtu.be/dQw4w9WgXcQ\n", "x  \n", "x \n",
+    "", "", "", "", "# ", "   ## ", "###### ", "1. ", "2) ", "- ", "- ", "+ ", "* ", "> ", "    ", "   ", "~~~",
+    "```", "===", "---", "***", ": ", "\t", "[^1]: ", "[r]: ", "https://youtu.be/dQw4w9WgXcQ\n", "x  \n", "x \n",
 ])
 _LINE = st.tuples(_PREFIX, st.lists(_WORDS | st.just("word "), min_size=1, max_size=8)).map(
     lambda t: t[0] + "".join(t[1]))
