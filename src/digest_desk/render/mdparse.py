@@ -262,12 +262,17 @@ _C0[0x7F] = None
 _LEFTOVER = re.compile(r"\x02?(?:klzzwxh|wzxhzdk):\d+\x03|\x02[^\x02\x03]{0,40}\x03|[\x02\x03]")
 
 
+# Markdown reads raw HTML blocks and fences across blank lines, so blocks between them are
+# not on their own: with either in the body every block goes through markdown.
+_SPANS_BLOCKS = re.compile(r"<|```|~~~")
+
+
 def _parse(body: str, fast_path: bool = True) -> ParsedBody:
     chunks = split_chunks(body.translate(_C0))
     # Footnotes are appended to the last block, so with any footnote syntax it stays with markdown.
     last = len(chunks) - 1 if "[^" in body else len(chunks)
     fast: dict[int, str] = {}
-    if fast_path:
+    if fast_path and not _SPANS_BLOCKS.search(body):
         mark = heading_mark()
         for i, c in enumerate(chunks):
             if i != last and (html := fast_block(c.text, mark)) is not None:

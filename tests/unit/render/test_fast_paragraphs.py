@@ -49,6 +49,14 @@ def test_everything_else_is_left_to_markdown(block):
     assert fast_block(block, MARK) is None
 
 
+@pytest.mark.parametrize("body", [
+    "<div>\n\nword\n\n</div>", "<!--\n\nword\n\n-->", "~~~,\n~~~\n\nword\n\n~~~ ", "```\n\nword\n\n```",
+])
+def test_html_blocks_and_fences_spanning_blocks_match_markdown(body):
+    fast, slow = _both(body)
+    assert fast == slow
+
+
 def test_heading_ids_are_numbered_across_both_paths():
     body = "## News\n\ntext\n\n## *News*\n\n## News\n\n## News 2"
     fast, slow = _both(body)
@@ -86,10 +94,10 @@ _WORDS = st.sampled_from([
     "1.", "2)", "12", "#", "-", "+", "=", "~~~", "```", "*", "_", "`", "[", "]", "(", ")", "!", "<", ">", "&",
     "|", "\\", "\t", ":", "é", "\u00a0", "\u2028", "\x85", "http://a.example/", "https://youtu.be/dQw4w9WgXcQ",
     "[^1]", "[^1]: note", "[r]: https://r.example", "<b>", "&amp;", "\r\n", "\u3000", "\ufeff",
-    "[a link](https://a.example/p)", "[x](http://b.example/q_r)", " [l](https://c.example) ", "![", "[r]",
+    "<div>", "</div>", "<!--", "-->", "[a link](https://a.example/p)", "[x](http://b.example/q_r)", " [l](https://c.example) ", "![", "[r]",
 ])
 _PREFIX = st.sampled_from([
-    "", "", "", "", "# ", "   ## ", "###### ", "1. ", "2) ", "- ", "- ", "+ ", "* ", "> ", "    ", "   ", "~~~",
+    "", "", "", "", "# ", "<div>", "</div>", "<!--", "-->", "   ## ", "###### ", "1. ", "2) ", "- ", "- ", "+ ", "* ", "> ", "    ", "   ", "~~~",
     "```", "===", "---", "***", ": ", "\t", "[^1]: ", "[r]: ", "https://youtu.be/dQw4w9WgXcQ\n", "x  \n", "x \n",
 ])
 _LINE = st.tuples(_PREFIX, st.lists(_WORDS | st.just("word "), min_size=1, max_size=8)).map(
