@@ -123,16 +123,25 @@ def _sections(site: Site, ctx: RenderContext, current: str) -> list[dict[str, An
 
 
 def _footer(site: Site, ctx: RenderContext) -> list[dict[str, str]]:
+    items = tuple(
+        (str(item.get("title") or ""), str(item.get("url", "")))
+        for item in site.footer_links or [] if isinstance(item, dict)
+    )
+    return [{"title": title, "url": url} for title, url in _footer_links(base_url(site), ctx.root, items)]
+
+
+@lru_cache(maxsize=32)
+def _footer_links(home: str, root: str, items: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+    """(title, url) of the footer links: the same on every page of an export, so built once."""
+    site, ctx = Site(base_url=home), RenderContext(root=root)
     out = []
-    for item in site.footer_links or []:
-        if not isinstance(item, dict):
+    for title, raw in items:
+        url = site_url(site, raw)
+        if not (title and is_safe_url(url, allow_relative=False)):
             continue
-        url = site_url(site, str(item.get("url", "")))
-        if not (item.get("title") and is_safe_url(url, allow_relative=False)):
-            continue
-        path = own_page_path(site, url) if ctx.root else None
-        out.append({"title": str(item["title"]), "url": url if path is None else page_href(site, ctx, path)})
-    return out
+        path = own_page_path(site, url) if root else None
+        out.append((title, url if path is None else page_href(site, ctx, path)))
+    return tuple(out)
 
 
 def _extensions(parsed: ParsedBody) -> list[str]:
