@@ -16,8 +16,9 @@ from digest_desk.export.errors import ExportCancelled, ExportError
 from digest_desk.export.folders import MANIFEST, cleanup_leftovers, make_temp, remove_tree, swap_in
 from digest_desk.export.manifest import Manifest, Unit, load_manifest
 from digest_desk.export.plan import Plan, make_plan
-from digest_desk.export.render_pool import ArticleBatch
+from digest_desk.export.render_pool import ArticleBatch, warm_up
 from digest_desk.export.safepath import top_level_symlink
+from digest_desk.export.sitedata import published_count
 from digest_desk.export.writer import FAULT_ENV, Writer
 from digest_desk.store.engine import Store
 
@@ -171,6 +172,8 @@ def export_site(
     out = Path(outdir).expanduser().absolute()
     cleanup_leftovers(out)
     _check_target(out)
+    if parallel is not False and not articles and not (changed_only and (out / MANIFEST).is_file()):
+        warm_up(published_count(store))  # a full export: most articles go to the workers
     run = _Run(store, out, progress, cancel, parallel)
     _check_named(run.plan, articles or [])
     mode = "articles" if articles else "changed" if changed_only else "full"

@@ -34,9 +34,19 @@ def _context() -> multiprocessing.context.BaseContext:
     # forkserver: workers fork from a clean single-threaded server, safe beside Qt threads.
     if sys.platform.startswith("linux"):
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["digest_desk.export.articles"])
+        ctx.set_forkserver_preload(["digest_desk.export.worker_preload"])
         return ctx
     return multiprocessing.get_context("spawn")
+
+
+def warm_up(articles: int) -> None:
+    """Start the fork server now when ``articles`` will be rendered by workers, so its imports
+    and template compiling run while the caller plans the export instead of after."""
+    if articles >= PARALLEL_FROM and _workers() > 1 and sys.platform.startswith("linux"):
+        _context()
+        from multiprocessing import forkserver
+
+        forkserver.ensure_running()
 
 
 class ArticleBatch:

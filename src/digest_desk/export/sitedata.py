@@ -152,6 +152,10 @@ def entries_from(rows: list[tuple], links: dict[int, list[tuple]], base_key: str
     return entries
 
 
+def published_count(store: Store) -> int:
+    return _rows(store, "SELECT count(*) FROM article WHERE status IN (?, ?)", PUBLISHED)[0][0]
+
+
 def unpublished_count(store: Store) -> int:
     return _rows(store, "SELECT count(*) FROM article WHERE status NOT IN (?, ?)", PUBLISHED)[0][0]
 
