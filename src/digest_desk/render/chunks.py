@@ -49,6 +49,7 @@ def split_chunks(body: str) -> list[Chunk]:
     fence = ""
     blank_before = False
     kind = "other"
+    fences = "```" in body or "~~~" in body  # most bodies have none: skip the per-line check
     for number, line in enumerate(lines, 1):
         if fence:
             current.append(line)
@@ -68,7 +69,7 @@ def split_chunks(body: str) -> list[Chunk]:
             kind = _kind(line)
         current.append(line)
         blank_before = False
-        m = _FENCE.match(line)
+        m = _FENCE.match(line) if fences else None
         if m:
             fence = m.group(1)
     if current:

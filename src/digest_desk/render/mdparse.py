@@ -302,6 +302,10 @@ def _split(html: str, chunks: list[Chunk], fast: dict[int, str]) -> list[ParsedC
     out: list[ParsedChunk] = []
     for number in sorted(pieces_by_index):
         index, piece = str(number), numbers.fill(pieces_by_index[number])
+        if number in fast:  # built from plain text and checked links: no tokens, no raw HTML
+            if (text := clean(piece).strip()) and text != "<p></p>":
+                out.append(ParsedChunk(chunks[number].line, text, ()))
+            continue
         piece = stray.sub("", piece).strip()
         footnotes = piece.find('<div class="footnote">') if index == str(len(chunks) - 1) else -1
         pieces = [piece[:footnotes], piece[footnotes:]] if footnotes > 0 else [piece]
