@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from importlib import metadata
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -59,10 +60,26 @@ def digest(*parts: Any) -> str:
     return hashlib.sha256(repr(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
 
+# Libraries whose output lands in the pages: a new version may render the same text differently.
+RENDERING_LIBRARIES = ("markdown", "nh3", "jinja2", "markupsafe")
+
+
+def library_versions() -> str:
+    found = []
+    for name in RENDERING_LIBRARIES:
+        try:
+            found.append(f"{name}={metadata.version(name)}")
+        except metadata.PackageNotFoundError:  # a frozen bundle without metadata: its own version counts
+            found.append(f"{name}=?")
+    return ";".join(found)
+
+
 @lru_cache(maxsize=1)
 def code_version() -> str:
-    """Changes whenever templates, CSS or the rendering and export code change."""
+    """Changes whenever templates, CSS, the rendering and export code or the libraries that
+    render (markdown, sanitiser, templates) change."""
     h = hashlib.sha256(__version__.encode())
+    h.update(library_versions().encode())
     package = Path(__file__).resolve().parent.parent
     roots = [resources_dir() / "templates", resources_dir() / "css", package / "render", package / "export"]
     for root in roots:

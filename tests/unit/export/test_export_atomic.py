@@ -215,3 +215,23 @@ def test_files_added_by_hand_survive_a_full_export(store, site, tmp_path):
     (out / "robots.txt").write_text("User-agent: *\n")
     export_site(store, out)
     assert (out / "robots.txt").read_text() == "User-agent: *\n"
+
+
+def test_a_new_version_of_a_rendering_library_rerenders_every_page(store, site, tmp_path, monkeypatch):
+    from importlib import metadata
+
+    from digest_desk.export import sitedata
+
+    out = tmp_path / "out"
+    export_site(store, out)
+    assert export_site(store, out, changed_only=True).rendered == 0
+    real = metadata.version
+    monkeypatch.setattr(metadata, "version", lambda name: "99.0" if name == "markdown" else real(name))
+    sitedata.code_version.cache_clear()
+    try:
+        report = export_site(store, out, changed_only=True)
+    finally:
+        monkeypatch.undo()
+        sitedata.code_version.cache_clear()
+    assert report.rendered == len(site["articles"])
+    assert report.written == 0  # same library really installed: same bytes, nothing rewritten
