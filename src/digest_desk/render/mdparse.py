@@ -299,11 +299,14 @@ def _split(html: str, chunks: list[Chunk], fast: dict[int, str]) -> list[ParsedC
     pieces_by_index = dict(fast)
     pieces_by_index.update((int(i), piece) for i, piece in zip(parts[1::2], parts[2::2], strict=True))
     numbers = _HeadingNumbers()
+    order = sorted(pieces_by_index)
+    filled = {number: numbers.fill(pieces_by_index[number]) for number in order}  # ids in document order
+    cleaned = dict(zip(fast, _clean_blocks([filled[i] for i in fast]), strict=True))
     out: list[ParsedChunk] = []
-    for number in sorted(pieces_by_index):
-        index, piece = str(number), numbers.fill(pieces_by_index[number])
+    for number in order:
+        index, piece = str(number), filled[number]
         if number in fast:  # built from plain text and checked links: no tokens, no raw HTML
-            if (text := clean(piece).strip()) and text != "<p></p>":
+            if (text := cleaned[number].strip()) and text != "<p></p>":
                 out.append(ParsedChunk(chunks[number].line, text, ()))
             continue
         piece = stray.sub("", piece).strip()
@@ -320,6 +323,16 @@ def _split(html: str, chunks: list[Chunk], fast: dict[int, str]) -> list[ParsedC
             ids = tuple(int(i) for i in token.findall(text))
             out.append(ParsedChunk(line, text, ids))
     return out
+
+
+def _clean_blocks(blocks: list[str]) -> list[str]:
+    """Sanitise well-formed blocks in one call (each call has a fixed cost), cut apart again
+    at a separator no text can hold; one by one if the count does not come back the same."""
+    if len(blocks) < 2:
+        return [clean(b) for b in blocks]
+    separator = f"{nonce()}s"
+    out = clean(separator.join(blocks)).split(separator)
+    return out if len(out) == len(blocks) else [clean(b) for b in blocks]
 
 
 def _footnote_line(chunks: list[Chunk]) -> int:
