@@ -214,3 +214,13 @@ def test_exported_share_images_and_json_ld_images_are_absolute(store, site, tmp_
     for page in (std, amp):
         data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S).group(1))
         assert data["image"] == [image]
+
+
+def test_the_listing_query_reads_no_article_body(store, site):
+    # The covering index answers the export's listing query without the rows (and their bodies).
+    from digest_desk.export import sitedata
+
+    with store.read() as session:
+        raw = session.connection().connection.dbapi_connection
+        plan = raw.execute("EXPLAIN QUERY PLAN " + sitedata._ARTICLE_SQL, sitedata.PUBLISHED).fetchall()
+    assert "COVERING INDEX ix_article_export_listing" in plan[0][3]
