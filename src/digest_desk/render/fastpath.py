@@ -83,16 +83,7 @@ def fast_block(text: str, heading_mark: str) -> str | None:
         inline = _inline(text.lstrip())
         return None if inline is None else f"<p>{inline[0]}</p>"
     if text.startswith("- "):
-        items = []
-        for line in text.split("\n"):
-            m = _ITEM.fullmatch(line)
-            if m is None or not _block_ok(m.group(1)) or m.group(1) != m.group(1).strip():
-                return None
-            inline = _inline(m.group(1))
-            if inline is None:
-                return None
-            items.append(f"<li>{inline[0]}</li>\n")
-        return "<ul>\n" + "".join(items) + "</ul>"
+        return _bullets(text)
     m = _HEADING.fullmatch(text)
     if m is not None and _block_ok(m.group(2)) and m.group(2) == m.group(2).strip():  # markdown strips it
         inline = _inline(m.group(2))
@@ -101,3 +92,28 @@ def fast_block(text: str, heading_mark: str) -> str | None:
         level = len(m.group(1))
         return f'<h{level} id="{heading_mark}{heading_base(inline[1])}">{inline[0]}</h{level}>'
     return None
+
+
+def _bullets(text: str) -> str | None:
+    """A bullet list of one-line items. Markdown makes an item next to a blank line "loose"
+    (its text in a paragraph); the others stay tight."""
+    items: list[list] = []  # [inline HTML, loose]
+    blank = False
+    for line in text.split("\n"):
+        if not line:
+            if blank or not items:
+                return None  # two blank lines in a row may end the list
+            blank = items[-1][1] = True
+            continue
+        m = _ITEM.fullmatch(line)
+        if m is None or not _block_ok(m.group(1)) or m.group(1) != m.group(1).strip():
+            return None
+        inline = _inline(m.group(1))
+        if inline is None:
+            return None
+        items.append([inline[0], blank])
+        blank = False
+    if blank:
+        return None
+    body = "".join(f"<li>\n<p>{html}</p>\n</li>\n" if loose else f"<li>{html}</li>\n" for html, loose in items)
+    return f"<ul>\n{body}</ul>"

@@ -31,6 +31,7 @@ def _both(body: str) -> tuple[mdparse.ParsedBody, mdparse.ParsedBody]:
      '<p>See <a href="https://example.org/r?x=1">the \u201creport\u201d</a> now.</p>'),
     ("- one\n- [two](http://b.example/x_y) 'too'",
      '<ul>\n<li>one</li>\n<li><a href="http://b.example/x_y">two</a> \u2018too\u2019</li>\n</ul>'),
+    ("- a\n- b\n\n- c\n- d", "<ul>\n<li>a</li>\n<li>\n<p>b</p>\n</li>\n<li>\n<p>c</p>\n</li>\n<li>d</li>\n</ul>"),
     ("## It's [here](https://a.example)", f'<h2 id="{MARK}h-its-here">It\u2019s <a href="https://a.example">here</a></h2>'),
 ])
 def test_everyday_blocks_are_built_directly(block, html):
@@ -38,7 +39,7 @@ def test_everyday_blocks_are_built_directly(block, html):
 
 
 @pytest.mark.parametrize("block", [
-    "# Heading #", "#Heading", "   ## Indented", "Title\n=====", "Title\n---", "- item\ntext", "- item\n\n- loose",
+    "# Heading #", "#Heading", "   ## Indented", "Title\n=====", "Title\n---", "- item\ntext", "- item\n\n\n- far",
     "-  two spaces", "- - nested", "- 1. nested", "+ item", "* item", "1. first", "1986) year", "> quote", "    code",
     "~~~\ncode\n~~~", "a *b*", "snake_case", "a `b`", "[ref][id]", "[link](/relative)", "![i](https://a.example/i.png)",
     "[l](https://a.example \"title\")", "[l](https://a.example/a&b)", "a & b", "a < b", "a > b", "a\\b", "x | y",
@@ -71,7 +72,8 @@ def test_heading_ids_are_numbered_across_both_paths():
     "[r]: https://r.example\n\n[text][r]", "x[^1]\n\n[^1]: note", "a *b* c", "a &amp; b", "## Heading",
     "[a](https://youtu.be/dQw4w9WgXcQ)", "- [a](https://a.example)\n- b", "[l](https://a.example)[l](https://b.example)",
     "[^x](https://a.example)", "![i](https://a.example/i.png)", "'Tis the season", "- 'a'\n- \"b\"",
-    "## 'Quoted' [\"heading\"](https://a.example)",
+    "## 'Quoted' [\"heading\"](https://a.example)", "- a\n\n- b", "- a\n- b\n\n- c\n- d", "- a\n\n\n- b",
+    "- a\n\n- b\n\n- c", "- a\n   \n- b", "- a\n\n  - b", "- a\n\nb",
 ])
 def test_blocks_markdown_would_change_match_markdown(first):
     fast, slow = _both(first + "\n\nThe end.")
