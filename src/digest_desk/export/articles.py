@@ -54,13 +54,13 @@ class ArticleRenderer:
 
     def render(self, ids: Sequence[int]) -> list[tuple[int, dict[str, str], list[str]]]:
         """Write both pages of each article; returns (id, {path: sha256}, paths written)."""
-        from digest_desk import render
+        from digest_desk.render.pages import both
 
         done = []
         for article in self.load(ids):
             std_rel, amp_rel = article_files(article.slug)
-            std = render.standard(article, self.site, self.ctx_standard).encode("utf-8")
-            amp = render.simplified(article, self.site, self.ctx_amp).encode("utf-8")
+            std_html, amp_html = both(article, self.site, self.ctx_standard, self.ctx_amp)
+            std, amp = std_html.encode("utf-8"), amp_html.encode("utf-8")
             start = len(self.writer.written)
             files = {std_rel: self.writer.write(std_rel, std), amp_rel: self.writer.write(amp_rel, amp)}
             done.append((article.id, files, self.writer.written[start:]))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import quote, urlsplit
 
 from digest_desk.domain import Article, Image, Site
@@ -41,7 +42,12 @@ class Block:
 
 def base_url(site: Site) -> str:
     """The site's base URL, always ending with a slash."""
-    url = tidy_url(site.base_url or "https://example.com/")
+    return _base_url(site.base_url or "https://example.com/")
+
+
+@lru_cache(maxsize=16)
+def _base_url(raw: str) -> str:  # asked for several times per page, always with the same text
+    url = tidy_url(raw)
     return url if url.endswith("/") else url + "/"
 
 

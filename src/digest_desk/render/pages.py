@@ -149,7 +149,8 @@ def _extensions(parsed: ParsedBody) -> list[str]:
     return sorted(used)
 
 
-def _page(article: Article, site: Site, ctx: RenderContext | None, rendition: str, preview: bool) -> str:
+def _page(article: Article, site: Site, ctx: RenderContext | None, rendition: str, preview: bool,
+          shared_jsonld: str | None = None) -> str:
     ctx = ctx or RenderContext()
     kind = _rendition(rendition)
     prefix = media_prefix(site, ctx)
@@ -159,8 +160,7 @@ def _page(article: Article, site: Site, ctx: RenderContext | None, rendition: st
     links = shown_links(article, site, ctx, kind)
     read_more, others = split_read_more(links)
     # Shared and structured-data images must be absolute even when the page's media is relative.
-    shared = featured_image(article.image, article.image_alt, base_url(site) + "media/")
-    hero_urls = [shared.src] if shared and shared.src.startswith(("http://", "https://")) else []
+    hero_urls = _hero_urls(article, site)
     values = {
         "article": article, "site": site, "preview": preview, "hero": hero,
         "share_image": hero_urls[0] if hero_urls else "",
@@ -173,9 +173,26 @@ def _page(article: Article, site: Site, ctx: RenderContext | None, rendition: st
         "extensions": _extensions(parsed),
         "has_tweets": any(isinstance(e, TweetEmbed) for e in parsed.embeds),
         "css": amp_css(site) if kind == "amp" else stylesheet("standard.css"),
-        "jsonld": jsonld.dumps(jsonld.news_article(article, site, hero_urls)),
+        "jsonld": shared_jsonld if shared_jsonld is not None else _jsonld(article, site, hero_urls),
     }
     return environment().get_template(f"{kind}/page.html").render(values)
+
+
+def _jsonld(article: Article, site: Site, hero_urls: list[str]) -> str:
+    return jsonld.dumps(jsonld.news_article(article, site, hero_urls))
+
+
+def _hero_urls(article: Article, site: Site) -> list[str]:
+    shared = featured_image(article.image, article.image_alt, base_url(site) + "media/")
+    return [shared.src] if shared and shared.src.startswith(("http://", "https://")) else []
+
+
+def both(article: Article, site: Site, ctx_standard: RenderContext, ctx_simplified: RenderContext) -> tuple[str, str]:
+    """The published standard and simplified pages, sharing what they have in common (the
+    parsed body and the structured data), as ``standard`` and ``simplified`` would give them."""
+    data = _jsonld(article, site, _hero_urls(article, site))
+    return (_page(article, site, ctx_standard, "standard", False, data),
+            _page(article, site, ctx_simplified, "simplified", False, data))
 
 
 def standard(article: Article, site: Site, ctx: RenderContext | None = None) -> str:

@@ -215,3 +215,14 @@ def test_shared_and_structured_data_images_are_absolute_when_the_page_media_is_r
     for page in (std, amp):
         data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S).group(1))
         assert data["image"] == [absolute]
+
+
+def test_both_pages_at_once_equal_each_page_alone():
+    from dataclasses import replace
+
+    from digest_desk.render.pages import both
+
+    s, ctx = site(), context()
+    amp_ctx = replace(ctx, root="../../", media_prefix="../../media/")
+    for art in (reference_article(), minimal_article()):
+        assert both(art, s, ctx, amp_ctx) == (render.standard(art, s, ctx), render.simplified(art, s, amp_ctx))
