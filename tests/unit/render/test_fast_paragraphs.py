@@ -74,6 +74,7 @@ def test_heading_ids_are_numbered_across_both_paths():
     "[^x](https://a.example)", "![i](https://a.example/i.png)", "'Tis the season", "- 'a'\n- \"b\"",
     "## 'Quoted' [\"heading\"](https://a.example)", "- a\n\n- b", "- a\n- b\n\n- c\n- d", "- a\n\n\n- b",
     "- a\n\n- b\n\n- c", "- a\n   \n- b", "- a\n\n  - b", "- a\n\nb",
+    "no-break\u00a0space", "- no-break\u00a0item", "a = b",
 ])
 def test_blocks_markdown_would_change_match_markdown(first):
     fast, slow = _both(first + "\n\nThe end.")
@@ -113,3 +114,18 @@ def test_any_body_renders_the_same_with_and_without_the_fast_path(paragraphs):
     body = "\n\n".join(paragraphs)
     fast, slow = _both(body)
     assert fast == slow
+
+
+def test_the_sanitiser_returns_plain_text_blocks_unchanged():
+    # The fast path skips nh3 for <p>/<ul>/<li> blocks around text without &, <, > or a
+    # no-break space (nor the control characters removed before parsing): for every other
+    # Unicode character nh3 must give the block back as it was.
+    from digest_desk.render.sanitize import clean
+
+    skipped = set("&<>\u00a0")
+    chars = [chr(c) for c in range(0x20, 0x110000) if not 0xD800 <= c <= 0xDFFF and chr(c) not in skipped]
+    chars += ["\n", "\u2028", "\x85"]
+    for start in range(0, len(chars), 4096):
+        text = "".join(chars[start:start + 4096])
+        for block in (f"<p>{text}</p>", f"<ul>\n<li>{text}</li>\n<li>\n<p>{text}</p>\n</li>\n</ul>"):
+            assert clean(block) == block
