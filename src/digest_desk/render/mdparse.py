@@ -24,9 +24,9 @@ from markdown.util import AtomicString
 
 from digest_desk.render.chunks import UNPARK, Chunk, split_chunks
 from digest_desk.render.embeds import Embed, ImageEmbed, line_embed
+from digest_desk.render.fastpath import fast_block, heading_base
 from digest_desk.render.nesting import repair
 from digest_desk.render.sanitize import clean
-from digest_desk.render.fastpath import fast_block, heading_base
 from digest_desk.render.typography import SmartTypography
 
 MAX_MARKDOWN_CHARS = 500_000  # beyond this the body is shown as plain paragraphs (bounded time)
@@ -275,8 +275,8 @@ def _parse(body: str, fast_path: bool = True) -> ParsedBody:
     if fast_path and not _SPANS_BLOCKS.search(body):
         mark = heading_mark()
         for i, c in enumerate(chunks):
-            if i != last and (html := fast_block(c.text, mark)) is not None:
-                fast[i] = html
+            if i != last and (block := fast_block(c.text, mark)) is not None:
+                fast[i] = block
     html, embeds = "", []
     if len(fast) < len(chunks):
         source = "\n\n".join(f"{marker(i)}\n\n{c.text}" for i, c in enumerate(chunks) if i not in fast)
@@ -303,23 +303,22 @@ def _split(html: str, chunks: list[Chunk], fast: dict[int, str]) -> list[ParsedC
     filled = {number: numbers.fill(pieces_by_index[number]) for number in order}  # ids in document order
     cleaned = dict(zip(fast, _clean_blocks([filled[i] for i in fast]), strict=True))
     out: list[ParsedChunk] = []
-    for number in order:
-        index, piece = str(number), filled[number]
-        if number in fast:  # built from plain text and checked links: no tokens, no raw HTML
-            if (text := cleaned[number].strip()) and text != "<p></p>":
-                out.append(ParsedChunk(chunks[number].line, text, ()))
+    for index in order:
+        if index in fast:  # built from plain text and checked links: no tokens, no raw HTML
+            if (text := cleaned[index].strip()) and text != "<p></p>":
+                out.append(ParsedChunk(chunks[index].line, text, ()))
             continue
-        piece = stray.sub("", piece).strip()
-        footnotes = piece.find('<div class="footnote">') if index == str(len(chunks) - 1) else -1
+        piece = stray.sub("", filled[index]).strip()
+        footnotes = piece.find('<div class="footnote">') if index == len(chunks) - 1 else -1
         pieces = [piece[:footnotes], piece[footnotes:]] if footnotes > 0 else [piece]
-        raw_html = _RAW_TAG.search(chunks[int(index)].text) is not None
+        raw_html = _RAW_TAG.search(chunks[index].text) is not None
         for k, raw in enumerate(pieces):
             text = clean(raw).strip() if raw.strip() else ""
             if raw_html and text:
                 text = repair(text)
             if not text or text == "<p></p>":
                 continue
-            line = chunks[int(index)].line if k == 0 else _footnote_line(chunks)
+            line = chunks[index].line if k == 0 else _footnote_line(chunks)
             ids = tuple(int(i) for i in token.findall(text))
             out.append(ParsedChunk(line, text, ids))
     return out
