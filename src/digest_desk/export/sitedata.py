@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import hashlib
-from importlib import metadata
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
