@@ -48,6 +48,17 @@ def remove_tree(path: Path) -> None:
         shutil.rmtree(path, ignore_errors=True)
 
 
+def clear_temp(tmp: Path) -> None:
+    """Empty a working folder from ``make_temp`` (its marker stays); links are not followed."""
+    for entry in tmp.iterdir():
+        if entry.name == MARKER:
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry)
+        else:
+            entry.unlink()
+
+
 def is_ours(path: Path, out: Path) -> bool:
     """A leftover sibling we made: named after ``out`` and carrying our marker or manifest."""
     if path.is_symlink() or not path.is_dir():

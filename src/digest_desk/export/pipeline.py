@@ -13,12 +13,12 @@ from pathlib import Path
 from digest_desk.export.articles import article_files
 from digest_desk.export.changeset import commit
 from digest_desk.export.errors import ExportCancelled, ExportError
-from digest_desk.export.folders import MANIFEST, cleanup_leftovers, make_temp, remove_tree, swap_in
+from digest_desk.export.folders import MANIFEST, cleanup_leftovers, clear_temp, make_temp, remove_tree, swap_in
 from digest_desk.export.manifest import Manifest, Unit, load_manifest
 from digest_desk.export.plan import Plan, make_plan
-from digest_desk.export.render_pool import ArticleBatch, warm_up
+from digest_desk.export.render_pool import ArticleBatch
 from digest_desk.export.safepath import top_level_symlink
-from digest_desk.export.sitedata import published_count
+from digest_desk.export.sitedata import render_inputs
 from digest_desk.export.writer import FAULT_ENV, Writer
 from digest_desk.store.engine import Store
 
@@ -82,12 +82,29 @@ class _Run:
         self.cancel = cancel or threading.Event()
         self.parallel = parallel
         self.fault = os.environ.get(FAULT_ENV) or None
-        self.plan: Plan = make_plan(store)
         self.old: Manifest | None = load_manifest(out) if out.is_dir() else None
         self.old_files: dict[str, str] = self.old.files() if self.old is not None else {}
+        self.plan: Plan  # made by export_site, once the workers (if any) are rendering
         self.new = Manifest()
         self.written: list[str] = []  # files written into the temporary folder this run
         self.mode = "full"
+        self.batch: ArticleBatch | None = None
+
+    def known(self) -> dict[str, str]:
+        """Files of the previous export whose bytes need not be written again."""
+        if self.mode == "full":  # a full export also repairs files deleted from the folder by hand
+            return {rel: sha for rel, sha in self.old_files.items() if os.path.isfile(os.path.join(self.out, rel))}
+        return self.old_files
+
+    def start(self, root: Path, ids: Sequence[int], categories: list[str]) -> None:
+        """Hand the articles ``ids`` to the renderers (with a pool, they start at once)."""
+        self.batch = ArticleBatch(self.store, root, sorted(ids), categories, fault=self.fault,
+                                  known=self.known(), cancel=self.cancel, parallel=self.parallel)
+
+    def stop(self) -> None:
+        if self.batch is not None:
+            self.batch.close()
+            self.batch = None
 
     def check_cancel(self) -> None:
         if self.cancel.is_set():
@@ -113,17 +130,19 @@ class _Run:
 
     def build(self, root: Path, art_uids: set[str], other_uids: set[str]) -> None:
         """Render the chosen units into ``root`` (only bytes that differ from the previous
-        export are written) and fill the new manifest."""
+        export are written) and fill the new manifest. The articles go to the batch already
+        started, if it holds exactly the chosen articles with the plan's sections."""
         keys = self.plan.keys()
         total = len(art_uids) + len(other_uids)
-        known = self.old_files
-        if self.mode == "full":  # a full export also repairs files deleted from the folder by hand
-            known = {rel: sha for rel, sha in known.items() if os.path.isfile(os.path.join(self.out, rel))}
         ids = sorted(int(uid.split(":")[1]) for uid in art_uids)
-        batch = ArticleBatch(self.store, root, ids, self.plan.categories, fault=self.fault,
-                             known=known, cancel=self.cancel, parallel=self.parallel)
+        if self.batch is None or self.batch.ids != ids or self.batch.categories != self.plan.categories:
+            if self.batch is not None:  # the store changed after the batch started
+                self.stop()
+                clear_temp(root)  # its pages may show an outdated list of sections or articles
+            self.start(root, ids, self.plan.categories)
+        assert self.batch is not None
         try:
-            writer = Writer(root, self.fault, known)
+            writer = Writer(root, self.fault, self.known())
             done = 0
             for unit in self.plan.site_units:  # while the workers render the articles
                 if unit.uid in other_uids:
@@ -133,14 +152,14 @@ class _Run:
                     done += 1
                     self.progress(done, total)
             self.written.extend(writer.written)
-            for results in batch.results():
+            for results in self.batch.results():
                 for aid, files, written in results:
                     self.new.units[f"article:{aid}"] = Unit(keys[f"article:{aid}"], files)
                     self.written.extend(written)
                 done += len(results)
                 self.progress(done, total)
         finally:
-            batch.close()
+            self.stop()
         self.check_cancel()
         # Units not rebuilt keep their old record (an incremental export leaves them in place).
         if self.old is not None:
@@ -172,31 +191,36 @@ def export_site(
     out = Path(outdir).expanduser().absolute()
     cleanup_leftovers(out)
     _check_target(out)
-    if parallel is not False and not articles and not (changed_only and (out / MANIFEST).is_file()):
-        warm_up(published_count(store))  # a full export: most articles go to the workers
     run = _Run(store, out, progress, cancel, parallel)
-    _check_named(run.plan, articles or [])
-    mode = "articles" if articles else "changed" if changed_only else "full"
-    if run.old is None and mode != "full":
-        mode = "full"
-    run.mode = mode
-    _confirm_removals(run, confirm_large_delete)  # before any work: nothing to undo yet
-    report = ExportReport(out, mode, articles=len(run.plan.entries), unpublished=run.plan.unpublished)
     if run.old is not None and (link := top_level_symlink(out)):
         raise ExportError(f"The export folder contains a symbolic link ({link}); remove it and export again.")
-    art_uids, other_uids = run.choose(mode, articles or [])
-    report.rendered = len(art_uids)
+    mode = "full"  # also what a first export is, whatever was asked
+    if run.old is not None:
+        mode = "articles" if articles else "changed" if changed_only else "full"
+    run.mode = mode
     tmp = make_temp(out)
     try:
+        if mode == "full":
+            # Every published article will be rendered: start the workers on them now, so they
+            # render while the plan is made (a new batch is started if the plan disagrees).
+            run.start(tmp, *render_inputs(store))
+        run.plan = make_plan(store)
+        _check_named(run.plan, articles or [])
+        _confirm_removals(run, confirm_large_delete)  # nothing of the previous export touched yet
+        report = ExportReport(out, mode, articles=len(run.plan.entries), unpublished=run.plan.unpublished)
+        art_uids, other_uids = run.choose(mode, articles or [])
+        report.rendered = len(art_uids)
         run.build(tmp, art_uids, other_uids)
         if run.old is None:
             _finish_full(run, tmp, report)
         else:
             _finish_changes(run, tmp, report)
     except OSError as exc:
+        run.stop()
         remove_tree(tmp)
         raise _plain_os_error(exc) from exc
     except BaseException:
+        run.stop()
         remove_tree(tmp)
         raise
     report.seconds = time.perf_counter() - started

@@ -39,16 +39,6 @@ def _context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("spawn")
 
 
-def warm_up(articles: int) -> None:
-    """Start the fork server now when ``articles`` will be rendered by workers, so its imports
-    and template compiling run while the caller plans the export instead of after."""
-    if articles >= PARALLEL_FROM and _workers() > 1 and sys.platform.startswith("linux"):
-        _context()
-        from multiprocessing import forkserver
-
-        forkserver.ensure_running()
-
-
 class ArticleBatch:
     """Renders both pages of the given articles into ``root``.
 

@@ -235,3 +235,41 @@ def test_a_new_version_of_a_rendering_library_rerenders_every_page(store, site, 
         sitedata.code_version.cache_clear()
     assert report.rendered == len(site["articles"])
     assert report.written == 0  # same library really installed: same bytes, nothing rewritten
+
+
+@pytest.mark.parametrize("parallel", [True, False])
+def test_edits_made_while_a_full_export_starts_end_up_as_the_plan_says(store, site, tmp_path, monkeypatch,
+                                                                      parallel):
+    """A full export starts rendering before it has read the whole store; when an article is
+    unpublished and a section renamed in that moment, the pages already rendered are dropped
+    and the export equals a clean export of the final state."""
+    from digest_desk.export import pipeline
+
+    out = tmp_path / "out"
+    gone, moved = sorted(site["articles"])[:2]
+    real_plan = pipeline.make_plan
+
+    def plan_after_an_edit(store_):
+        if parallel:  # let the workers write pages of the old state first
+            for _ in range(600):
+                if any((tmp / gone / "index.html").is_file() for tmp in tmp_path.glob("out.tmp-*")):
+                    break
+                threading.Event().wait(0.05)
+            else:
+                pytest.fail("the workers wrote nothing before the plan")
+        article = get_by_slug(store_, gone)
+        article.status = "draft"
+        save_article(store_, article, reason="unpublish")
+        article = get_by_slug(store_, moved)
+        article.category = "Harbour Life"
+        save_article(store_, article, reason="new section")
+        return real_plan(store_)
+
+    monkeypatch.setattr(pipeline, "make_plan", plan_after_an_edit)
+    export_site(store, out, parallel=parallel)
+    monkeypatch.setattr(pipeline, "make_plan", real_plan)
+    export_site(store, tmp_path / "clean", parallel=parallel)
+    assert not (out / gone).exists()
+    assert (out / "category" / "harbour-life" / "index.html").is_file()
+    assert tree(out) == tree(tmp_path / "clean")
+    assert leftovers(out) == []
