@@ -13,7 +13,14 @@ from pathlib import Path
 from digest_desk.export.articles import article_files
 from digest_desk.export.changeset import commit
 from digest_desk.export.errors import ExportCancelled, ExportError
-from digest_desk.export.folders import MANIFEST, cleanup_leftovers, clear_temp, make_temp, remove_tree, swap_in
+from digest_desk.export.folders import (
+    MANIFEST,
+    cleanup_leftovers,
+    clear_temp,
+    make_temp,
+    remove_tree,
+    swap_in,
+)
 from digest_desk.export.manifest import Manifest, Unit, load_manifest
 from digest_desk.export.plan import Plan, make_plan
 from digest_desk.export.render_pool import ArticleBatch
