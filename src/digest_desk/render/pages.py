@@ -6,7 +6,9 @@ import hashlib
 import threading
 from collections import Counter, OrderedDict
 from functools import cache, lru_cache
-from typing import Any
+from typing import NamedTuple
+
+from markupsafe import Markup
 
 from digest_desk.domain import Article, Site
 from digest_desk.domain.slugs import slugify
@@ -106,33 +108,39 @@ def _body_html(parsed: ParsedBody, renderer: EmbedRenderer) -> str:
     return "\n".join(_filled(renderer, parsed, i) for i in range(len(parsed.chunks)))
 
 
-@lru_cache(maxsize=32)
-def _section_links(home: str, root: str, categories: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
-    """(name, url) per section: the same for every article of an export, so built once."""
+class SectionLink(NamedTuple):
+    name: str
+    url: str
+    current: bool
+
+
+class FooterLink(NamedTuple):
+    title: str
+    url: str
+
+
+@lru_cache(maxsize=256)
+def _section_links(home: str, root: str, categories: tuple[str, ...], current: str) -> tuple[SectionLink, ...]:
+    """The sections with their links: the same for every article of an export, so built once."""
     ctx = RenderContext(root=root)
     site = Site(base_url=home)
     return tuple(
-        (name, page_href(site, ctx, f"category/{slug}/"))
+        SectionLink(name, page_href(site, ctx, f"category/{slug}/"), name == current)
         for name in categories if name and (slug := slugify(name))
     )
 
 
-def _sections(site: Site, ctx: RenderContext, current: str) -> list[dict[str, Any]]:
-    links = _section_links(base_url(site), ctx.root, tuple(ctx.categories))
-    return [{"name": name, "url": url, "current": name == current} for name, url in links]
-
-
-def _footer(site: Site, ctx: RenderContext) -> list[dict[str, str]]:
+def _footer(site: Site, ctx: RenderContext) -> tuple[FooterLink, ...]:
     items = tuple(
         (str(item.get("title") or ""), str(item.get("url", "")))
         for item in site.footer_links or [] if isinstance(item, dict)
     )
-    return [{"title": title, "url": url} for title, url in _footer_links(base_url(site), ctx.root, items)]
+    return _footer_links(base_url(site), ctx.root, items)
 
 
 @lru_cache(maxsize=32)
-def _footer_links(home: str, root: str, items: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
-    """(title, url) of the footer links: the same on every page of an export, so built once."""
+def _footer_links(home: str, root: str, items: tuple[tuple[str, str], ...]) -> tuple[FooterLink, ...]:
+    """The footer links: the same on every page of an export, so built once."""
     site, ctx = Site(base_url=home), RenderContext(root=root)
     out = []
     for title, raw in items:
@@ -140,8 +148,36 @@ def _footer_links(home: str, root: str, items: tuple[tuple[str, str], ...]) -> t
         if not (title and is_safe_url(url, allow_relative=False)):
             continue
         path = own_page_path(site, url) if root else None
-        out.append((title, url if path is None else page_href(site, ctx, path)))
+        out.append(FooterLink(title, url if path is None else page_href(site, ctx, path)))
     return tuple(out)
+
+
+# The masthead and the site footer are the same on every page of a rendition (up to the
+# current section), so each is rendered from its template once and reused as markup. Their
+# templates see only the values passed here.
+@lru_cache(maxsize=256)
+def _masthead(name: str, tagline: str, home: str, sections: tuple[SectionLink, ...]) -> Markup:
+    template = environment().get_template("standard/header.html")
+    return Markup(template.render(site={"name": name, "tagline": tagline}, urls={"home": home}, sections=sections))
+
+
+@lru_cache(maxsize=64)
+def _site_footer(kind: str, name: str, footer: tuple[FooterLink, ...]) -> Markup:
+    return Markup(environment().get_template(f"{kind}/footer.html").render(site={"name": name}, footer=footer))
+
+
+@cache
+def _fixed(name: str) -> Markup:
+    """A template without values (the AMP boilerplate), rendered once."""
+    return Markup(environment().get_template(name).render())
+
+
+def _chrome(kind: str, site: Site, ctx: RenderContext, category: str) -> dict[str, Markup]:
+    footer = _site_footer(kind, site.name, _footer(site, ctx))
+    if kind == "amp":
+        return {"site_footer": footer, "boilerplate": _fixed("amp/boilerplate.html")}
+    sections = _section_links(base_url(site), ctx.root, tuple(ctx.categories), category or "")
+    return {"site_footer": footer, "masthead": _masthead(site.name, site.tagline, page_href(site, ctx, ""), sections)}
 
 
 def _extensions(parsed: ParsedBody) -> list[str]:
@@ -168,7 +204,7 @@ def _page(article: Article, site: Site, ctx: RenderContext | None, rendition: st
         "urls": {"standard": standard_url(article, site), "amp": amp_url(article, site),
                  "home": page_href(site, ctx, ""), "standard_link": page_href(site, ctx, f"{article.slug}/")},
         "published": jsonld.iso(article.published_at), "updated": jsonld.iso(article.updated_at),
-        "sections": _sections(site, ctx, article.category), "footer": _footer(site, ctx),
+        **_chrome(kind, site, ctx, article.category),
         "links": links, "read_more": read_more, "other_links": others,
         "extensions": _extensions(parsed),
         "has_tweets": any(isinstance(e, TweetEmbed) for e in parsed.embeds),
