@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 from sqlmodel import select
 
 from digest_desk.domain import Article, Image, Site
+from digest_desk.export.sitedata import article_slugs
 from digest_desk.export.writer import Writer
 from digest_desk.store.engine import Store, make_engine
 from digest_desk.store.media import media_map
@@ -35,8 +36,7 @@ class ArticleRenderer:
         self.site = site
         self.writer = Writer(root, fault, known)
         media = media_map(store)
-        with store.read() as session:
-            slugs = dict(session.exec(select(Article.id, Article.slug)).all())
+        slugs = article_slugs(store)
         base = RenderContext(media=media, slugs=slugs, categories=list(categories))
         # Links between exported pages are relative, so the folder works from disk and served.
         self.ctx_standard = replace(base, media_prefix=STANDARD_MEDIA, root=STANDARD_ROOT)

@@ -36,11 +36,14 @@ class Plan:
     site_units: list[SiteUnit]  # pages, feed, sitemap, assets and media
     unpublished: int
     article_keys: dict[str, str] = field(default_factory=dict)  # "article:<id>" -> key
+    _keys: dict[str, str] | None = None
 
     def keys(self) -> dict[str, str]:
-        out = dict(self.article_keys)
-        out.update((u.uid, u.key) for u in self.site_units)
-        return out
+        """Every unit's key by unit id (built once: an export asks several times)."""
+        if self._keys is None:
+            self._keys = dict(self.article_keys)
+            self._keys.update((u.uid, u.key) for u in self.site_units)
+        return self._keys
 
 
 def _asset_units(logo_file: tuple[str, Path] | None) -> list[SiteUnit]:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 import jinja2
 import markdown
@@ -30,6 +31,11 @@ MONTHS = (
 class Section:
     name: str
     slug: str
+
+
+class SitemapUrl(NamedTuple):  # attributes, not dict keys: Jinja looks attributes up first
+    loc: str
+    lastmod: str
 
 
 @dataclass(slots=True)
@@ -189,12 +195,11 @@ class SitePages:
 
     def _sitemap(self) -> dict[str, bytes]:
         newest = max((e.updated for e in self.entries), default=None)
-        urls = [{"loc": self.base, "lastmod": newest.date().isoformat() if newest else ""}]
-        for section in self.sections:
-            urls.append({"loc": f"{self.base}category/{section.slug}/", "lastmod": ""})
-        urls += [{"loc": f"{self.base}about/", "lastmod": ""}, {"loc": f"{self.base}contact/", "lastmod": ""}]
-        for e in sorted(self.entries, key=lambda e: e.slug):
-            urls.append({"loc": f"{self.base}{e.slug}/", "lastmod": e.updated.date().isoformat()})
+        urls = [SitemapUrl(self.base, newest.date().isoformat() if newest else "")]
+        urls += [SitemapUrl(f"{self.base}category/{section.slug}/", "") for section in self.sections]
+        urls += [SitemapUrl(f"{self.base}about/", ""), SitemapUrl(f"{self.base}contact/", "")]
+        urls += [SitemapUrl(f"{self.base}{e.slug}/", e.updated.date().isoformat())
+                 for e in sorted(self.entries, key=lambda e: e.slug)]
         return {"sitemap.xml": self._render("sitemap.xml", urls=urls)}
 
 

@@ -169,6 +169,11 @@ def entries_from(rows: list[tuple], links: dict[int, list[tuple]], base_key: str
     return entries
 
 
+def article_slugs(store: Store) -> dict[int, str]:
+    """Every article's slug by id (links between articles are written with them)."""
+    return dict(_rows(store, "SELECT id, slug FROM article"))
+
+
 def render_inputs(store: Store) -> tuple[list[int], list[str]]:
     """Ids of the published articles and their sections: what the article pages of a full
     export need, read in one quick query so rendering can start before the plan is made."""
