@@ -273,3 +273,21 @@ def test_edits_made_while_a_full_export_starts_end_up_as_the_plan_says(store, si
     assert (out / "category" / "harbour-life" / "index.html").is_file()
     assert tree(out) == tree(tmp_path / "clean")
     assert leftovers(out) == []
+
+
+def test_the_garbage_collector_is_paused_during_an_export_and_back_after(store, site, tmp_path):
+    import gc
+
+    seen = []
+    export_site(store, tmp_path / "out", progress=lambda done, total: seen.append(gc.isenabled()))
+    assert seen and not any(seen)
+    assert gc.isenabled()
+    with pytest.raises(ExportError):  # a failed export enables it again too
+        export_site(store, tmp_path / "out" / "feed.xml")
+    assert gc.isenabled()
+    gc.disable()  # and an export leaves a collector it found disabled disabled
+    try:
+        export_site(store, tmp_path / "out", changed_only=True)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
