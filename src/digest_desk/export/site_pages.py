@@ -137,7 +137,7 @@ class SitePages:
         units = []
         for page in range(1, pages + 1):
             chunk = entries[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
-            key = digest(self.base_key, uid, page, pages, heading, [e.listing for e in chunk])
+            key = digest(self.base_key, uid, page, pages, heading, [e.key for e in chunk])
             units.append(SiteUnit(f"{uid}:{page}", key, self._listing_builder(prefix, heading, chunk, page, pages, section)))
         return units
 
@@ -168,9 +168,8 @@ class SitePages:
         for name, text in (("about", self.site.about_md), ("contact", self.site.contact_md)):
             units.append(SiteUnit(name, digest(self.base_key, name), self._page_builder(name, text)))
         feed = self.entries[:FEED_LIMIT]
-        units.append(SiteUnit("feed", digest(self.base_key, "feed", [e.listing for e in feed]), self._feed))
-        listing = [(e.slug, e.listing[6]) for e in self.entries]
-        units.append(SiteUnit("sitemap", digest(self.base_key, "sitemap", listing), self._sitemap))
+        units.append(SiteUnit("feed", digest(self.base_key, "feed", [e.key for e in feed]), self._feed))
+        units.append(SiteUnit("sitemap", digest(self.base_key, "sitemap", [e.key for e in self.entries]), self._sitemap))
         return units
 
     def _page_builder(self, name: str, text: str):

@@ -34,8 +34,10 @@ class Entry:
     image_width: int
     image_height: int
     image_alt: str
-    key: str  # content key of the article's own pages
-    listing: tuple[Any, ...]  # what index pages show of it: their keys change only when this does
+    # Content key of the article's pages, from everything stored about it. Pages that list the
+    # article use it too: an edit of the body renders those again, to the same bytes, which are
+    # then not written; hashing what they show instead cost more than rendering them.
+    key: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,10 +162,9 @@ def entries_from(rows: list[tuple], links: dict[int, list[tuple]], base_key: str
         updated = datetime.fromisoformat(upd)
         published = datetime.fromisoformat(pub) if pub else updated
         key = row_digest(base_key, row, links.get(aid, []))
-        listing = (slug, title, summary, author, category, pub, upd, img, iw, ih, ialt)
         entries.append(
             Entry(aid, slug, title, summary, author, category, published, updated,
-                  img or "", iw or 0, ih or 0, ialt, key, listing)
+                  img or "", iw or 0, ih or 0, ialt, key)
         )
     entries.sort(key=lambda e: (e.published, e.id), reverse=True)
     return entries
