@@ -52,21 +52,41 @@ class ArticleBatch:
         self.store, self.root, self.ids = store, root, list(ids)
         self.categories, self.fault, self.known, self.cancel = categories, fault, known, cancel
         use_pool = parallel if parallel is not None else (len(ids) >= PARALLEL_FROM and _workers() > 1)
+        self.use_pool = bool(use_pool and self.ids)
         self.pool: ProcessPoolExecutor | None = None
         self.pending: set[Future] = set()
-        if use_pool and self.ids:
+        self._starter: threading.Thread | None = None
+        self._start_error: BaseException | None = None
+        if self.use_pool:
+            # Starting the processes waits until the fork server has imported the renderer
+            # (0.5-0.8 s); a thread does the waiting, so the caller goes on meanwhile.
+            self._starter = threading.Thread(target=self._start_pool, name="export-pool", daemon=True)
+            self._starter.start()
+
+    def _start_pool(self) -> None:
+        try:
             self.pool = ProcessPoolExecutor(
                 max_workers=_workers(), mp_context=_context(), initializer=init_worker,
-                initargs=(str(store.path), str(root), categories, fault, dict(known)),
+                initargs=(str(self.store.path), str(self.root), self.categories, self.fault, dict(self.known)),
             )
             chunks = [self.ids[i : i + CHUNK] for i in range(0, len(self.ids), CHUNK)]
             self.pending = {self.pool.submit(render_chunk, chunk) for chunk in chunks}
+        except BaseException as exc:  # raised again by results()
+            self._start_error = exc
+
+    def _join_starter(self) -> None:
+        if self._starter is not None:
+            self._starter.join()
+            self._starter = None
 
     def results(self) -> Iterator[list[Result]]:
         """Yields the results chunk by chunk; raises ExportCancelled when cancelled."""
-        if self.pool is None:
+        if not self.use_pool:
             yield from self._serial()
             return
+        self._join_starter()
+        if self._start_error is not None:
+            raise self._start_error
         while self.pending:
             finished, self.pending = wait(self.pending, timeout=0.2, return_when=FIRST_COMPLETED)
             if self.cancel.is_set():
@@ -85,6 +105,7 @@ class ArticleBatch:
             yield renderer.render(self.ids[start : start + 20])
 
     def close(self) -> None:
+        self._join_starter()
         for future in self.pending:
             future.cancel()
         if self.pool is not None:
