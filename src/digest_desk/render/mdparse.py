@@ -23,10 +23,11 @@ from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
 from digest_desk.render.chunks import UNPARK, Chunk, split_chunks
+from digest_desk.render.context import is_safe_url, tidy_url
 from digest_desk.render.embeds import Embed, ImageEmbed, line_embed
 from digest_desk.render.fastpath import fast_block, heading_base
 from digest_desk.render.nesting import repair
-from digest_desk.render.sanitize import clean
+from digest_desk.render.sanitize import ID_OK, clean
 from digest_desk.render.typography import SmartTypography
 
 MAX_MARKDOWN_CHARS = 500_000  # beyond this the body is shown as plain paragraphs (bounded time)
@@ -324,14 +325,32 @@ def _split(html: str, chunks: list[Chunk], fast: dict[int, str]) -> list[ParsedC
     return out
 
 
+_FAST_ATTR = re.compile(r' (href|id)="([^"]*)"')
+
+
+def _needs_cleaning(block: str) -> bool:
+    """Whether nh3 could change a fast-path block. It cannot change bare <p>/<ul>/<li>/<a>/<hN>
+    around text without &, < or > (a test runs every Unicode character through it), nor a
+    link or heading id its own attribute filter keeps as it is; a no-break space it writes as
+    an entity."""
+    if "\u00a0" in block:
+        return True
+    if "=" not in block:
+        return False
+    for name, value in _FAST_ATTR.findall(block):
+        if name == "href" and not (is_safe_url(value) and tidy_url(value) == value):
+            return True
+        if name == "id" and ID_OK.match(value) is None:
+            return True
+    return False
+
+
 def _clean_blocks(blocks: list[str]) -> list[str]:
-    """Sanitise the fast path's blocks. Those with attributes (links, heading ids) or a
-    no-break space go through nh3, in one call (each call has a fixed cost), cut apart again at
-    a separator no text can hold (one by one if the count does not come back the same). The
-    others are bare <p>/<ul>/<li> around text without &, < or >, which nh3 returns unchanged
-    (a test checks every Unicode character), so they are not sent."""
+    """Sanitise the fast path's blocks that nh3 could change, in one call (each call has a
+    fixed cost), cut apart again at a separator no text can hold (one by one if the count does
+    not come back the same). The others nh3 would return as they are, so they are not sent."""
     out = list(blocks)
-    marked = [i for i, b in enumerate(blocks) if "=" in b or "\u00a0" in b]
+    marked = [i for i, b in enumerate(blocks) if _needs_cleaning(b)]
     if len(marked) == 1:
         out[marked[0]] = clean(blocks[marked[0]])
     elif marked:

@@ -27,7 +27,7 @@ ATTRIBUTES = {
     **{f"h{n}": {"id"} for n in range(1, 7)},
 }
 _CLASS_OK = re.compile(r"^(?:footnote|footnote-ref|footnote-backref|ta-left|ta-right|ta-center|language-[A-Za-z0-9_+-]{1,40})$")
-_ID_OK = re.compile(r"^(?!-?amp-|i-amp-)[A-Za-z][A-Za-z0-9_:.-]{0,80}$")
+ID_OK = re.compile(r"^(?!-?amp-|i-amp-)[A-Za-z][A-Za-z0-9_:.-]{0,80}$")
 
 
 def _filter(tag: str, attr: str, value: str) -> str | None:
@@ -37,7 +37,7 @@ def _filter(tag: str, attr: str, value: str) -> str | None:
         kept = [c for c in value.split() if _CLASS_OK.match(c)]
         return " ".join(kept) or None
     if attr == "id":
-        return value if _ID_OK.match(value) else None
+        return value if ID_OK.match(value) else None
     if attr == "start":
         return value if value.isdigit() and len(value) < 10 else None
     return value

@@ -98,6 +98,9 @@ _WORDS = st.sampled_from([
     "|", "\\", "\t", ":", "é", "\u00a0", "\u2028", "\x85", "http://a.example/", "https://youtu.be/dQw4w9WgXcQ",
     "[^1]", "[^1]: note", "[r]: https://r.example", "<b>", "&amp;", "\r\n", "\u3000", "\ufeff",
     "<div>", "</div>", "<!--", "-->", "[a link](https://a.example/p)", "[x](http://b.example/q_r)", " [l](https://c.example) ", "![", "[r]",
+    # Links and heading ids the sanitiser changes or drops (so those blocks must still go through it).
+    "[odd](https://a.example/{x}|^)", "[h](http:///x)", "[i](https://b\u00fccher.example/\u00e9)", "[up](HTTPS://A.EXAMPLE/)",
+    "[q](https://a.example/?q=1=2#f)", "[n](https://a.example/\u00a0x)", "\u6771\u4eac", "\u00dcber", "amp", "-amp-",
 ])
 _PREFIX = st.sampled_from([
     "", "", "", "", "# ", "<div>", "</div>", "<!--", "-->", "   ## ", "###### ", "1. ", "2) ", "- ", "- ", "+ ", "* ", "> ", "    ", "   ", "~~~",
