@@ -211,7 +211,10 @@ def _page(article: Article, site: Site, ctx: RenderContext | None, rendition: st
         "css": amp_css(site) if kind == "amp" else stylesheet("standard.css"),
         "jsonld": shared_jsonld if shared_jsonld is not None else _jsonld(article, site, hero_urls),
     }
-    return environment().get_template(f"{kind}/page.html").render(values)
+    template = environment().get_template(f"{kind}/page.html")
+    # As Template.render, but the values are the whole context (shared): Jinja's globals
+    # (range, dict, cycler...) are not copied in for every page; the page templates use none.
+    return "".join(template.root_render_func(template.new_context(values, shared=True)))
 
 
 def _jsonld(article: Article, site: Site, hero_urls: list[str]) -> str:
