@@ -265,7 +265,8 @@ _LEFTOVER = re.compile(r"\x02?(?:klzzwxh|wzxhzdk):\d+\x03|\x02[^\x02\x03]{0,40}\
 
 # Markdown reads raw HTML blocks and fences across blank lines, so blocks between them are
 # not on their own: with either in the body every block goes through markdown.
-_SPANS_BLOCKS = re.compile(r"<|```|~~~")
+def _spans_blocks(body: str) -> bool:
+    return "<" in body or "```" in body or "~~~" in body
 
 
 def _parse(body: str, fast_path: bool = True) -> ParsedBody:
@@ -273,7 +274,7 @@ def _parse(body: str, fast_path: bool = True) -> ParsedBody:
     # Footnotes are appended to the last block, so with any footnote syntax it stays with markdown.
     last = len(chunks) - 1 if "[^" in body else len(chunks)
     fast: dict[int, str] = {}
-    if fast_path and not _SPANS_BLOCKS.search(body):
+    if fast_path and not _spans_blocks(body):
         mark = heading_mark()
         for i, c in enumerate(chunks):
             if i != last and (block := fast_block(c.text, mark)) is not None:
