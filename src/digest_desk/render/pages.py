@@ -6,8 +6,9 @@ import hashlib
 import threading
 from collections import Counter, OrderedDict
 from functools import cache, lru_cache
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
+from jinja2 import Template
 from markupsafe import Markup
 
 from digest_desk.domain import Article, Site
@@ -185,40 +186,49 @@ def _extensions(parsed: ParsedBody) -> list[str]:
     return sorted(used)
 
 
+def _common(article: Article, site: Site) -> dict[str, Any]:
+    """Page values that do not depend on the rendition (``both`` computes them once)."""
+    # Shared and structured-data images must be absolute even when the page's media is relative.
+    hero_urls = _hero_urls(article, site)
+    return {
+        "article": article, "site": site,
+        "share_image": hero_urls[0] if hero_urls else "",
+        "published": jsonld.iso(article.published_at), "updated": jsonld.iso(article.updated_at),
+        "jsonld": jsonld.dumps(jsonld.news_article(article, site, hero_urls)),
+        "standard_url": standard_url(article, site), "amp_url": amp_url(article, site),
+    }
+
+
+@cache
+def _template(kind: str) -> Template:
+    return environment().get_template(f"{kind}/page.html")
+
+
 def _page(article: Article, site: Site, ctx: RenderContext | None, rendition: str, preview: bool,
-          shared_jsonld: str | None = None) -> str:
+          common: dict[str, Any] | None = None) -> str:
     ctx = ctx or RenderContext()
     kind = _rendition(rendition)
+    common = common or _common(article, site)
     prefix = media_prefix(site, ctx)
     parsed = parse_body(article.body or "")
     renderer = EmbedRenderer(kind, preview, prefix, ctx.media)
-    hero = featured_image(article.image, article.image_alt, prefix)
     links = shown_links(article, site, ctx, kind)
     read_more, others = split_read_more(links)
-    # Shared and structured-data images must be absolute even when the page's media is relative.
-    hero_urls = _hero_urls(article, site)
     values = {
-        "article": article, "site": site, "preview": preview, "hero": hero,
-        "share_image": hero_urls[0] if hero_urls else "",
+        **common, "preview": preview, "hero": featured_image(article.image, article.image_alt, prefix),
         "body": _body_html(parsed, renderer), "body_id": BODY_CONTAINER_ID,
-        "urls": {"standard": standard_url(article, site), "amp": amp_url(article, site),
+        "urls": {"standard": common["standard_url"], "amp": common["amp_url"],
                  "home": page_href(site, ctx, ""), "standard_link": page_href(site, ctx, f"{article.slug}/")},
-        "published": jsonld.iso(article.published_at), "updated": jsonld.iso(article.updated_at),
         **_chrome(kind, site, ctx, article.category),
         "links": links, "read_more": read_more, "other_links": others,
         "extensions": _extensions(parsed),
         "has_tweets": any(isinstance(e, TweetEmbed) for e in parsed.embeds),
         "css": amp_css(site) if kind == "amp" else stylesheet("standard.css"),
-        "jsonld": shared_jsonld if shared_jsonld is not None else _jsonld(article, site, hero_urls),
     }
-    template = environment().get_template(f"{kind}/page.html")
+    template = _template(kind)
     # As Template.render, but the values are the whole context (shared): Jinja's globals
     # (range, dict, cycler...) are not copied in for every page; the page templates use none.
     return "".join(template.root_render_func(template.new_context(values, shared=True)))
-
-
-def _jsonld(article: Article, site: Site, hero_urls: list[str]) -> str:
-    return jsonld.dumps(jsonld.news_article(article, site, hero_urls))
 
 
 def _hero_urls(article: Article, site: Site) -> list[str]:
@@ -228,10 +238,11 @@ def _hero_urls(article: Article, site: Site) -> list[str]:
 
 def both(article: Article, site: Site, ctx_standard: RenderContext, ctx_simplified: RenderContext) -> tuple[str, str]:
     """The published standard and simplified pages, sharing what they have in common (the
-    parsed body and the structured data), as ``standard`` and ``simplified`` would give them."""
-    data = _jsonld(article, site, _hero_urls(article, site))
-    return (_page(article, site, ctx_standard, "standard", False, data),
-            _page(article, site, ctx_simplified, "simplified", False, data))
+    parsed body, dates, URLs and the structured data), as ``standard`` and ``simplified``
+    would give them."""
+    common = _common(article, site)
+    return (_page(article, site, ctx_standard, "standard", False, common),
+            _page(article, site, ctx_simplified, "simplified", False, common))
 
 
 def standard(article: Article, site: Site, ctx: RenderContext | None = None) -> str:
