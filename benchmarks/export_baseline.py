@@ -47,6 +47,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("db", type=Path)
     parser.add_argument("--workdir", type=Path)
+    parser.add_argument("--keep", action="store_true", help="keep the output (deleting many files slows the "
+                        "next run on some file systems)")
     args = parser.parse_args()
     with sqlite3.connect(args.db) as conn:
         rows = conn.execute("SELECT slug, title, body FROM article ORDER BY id").fetchall()
@@ -57,7 +59,10 @@ def main() -> int:
         done = sum(pool.imap_unordered(_render, chunks))
     seconds = time.perf_counter() - started
     print(f"baseline: {done} articles, one rendition, 2 processes: {seconds:.2f} s ({done / seconds:.0f} articles/s)")
-    shutil.rmtree(work)
+    if args.keep:
+        print(f"kept {work}")
+    else:
+        shutil.rmtree(work)
     return 0
 
 
