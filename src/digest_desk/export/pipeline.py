@@ -98,12 +98,16 @@ class _Run:
         self.written: list[str] = []  # files written into the temporary folder this run
         self.mode = "full"
         self.batch: ArticleBatch | None = None
+        self._known: dict[str, str] | None = None
 
     def known(self) -> dict[str, str]:
-        """Files of the previous export whose bytes need not be written again."""
-        if self.mode == "full":  # a full export also repairs files deleted from the folder by hand
-            return {rel: sha for rel, sha in self.old_files.items() if os.path.isfile(os.path.join(self.out, rel))}
-        return self.old_files
+        """Files of the previous export whose bytes need not be written again (looked up once)."""
+        if self._known is None:
+            self._known = self.old_files
+            if self.mode == "full":  # a full export also repairs files deleted from the folder by hand
+                self._known = {rel: sha for rel, sha in self.old_files.items()
+                               if os.path.isfile(os.path.join(self.out, rel))}
+        return self._known
 
     def start(self, root: Path, ids: Sequence[int], categories: list[str]) -> None:
         """Hand the articles ``ids`` to the renderers (with a pool, they start at once)."""
