@@ -9,6 +9,7 @@ import xml.etree.ElementTree as etree
 from collections import OrderedDict
 from dataclasses import dataclass
 from html import escape
+from typing import NamedTuple
 
 import markdown
 from markdown.blockprocessors import BlockProcessor
@@ -69,8 +70,7 @@ def inline_token(i: int) -> str:
     return f"{nonce()}i{i}z"
 
 
-@dataclass(frozen=True, slots=True)
-class ParsedChunk:
+class ParsedChunk(NamedTuple):  # a tuple: made for every block, faster than a frozen dataclass
     line: int
     html: str  # sanitised, with embed placeholders
     embeds: tuple[int, ...]  # indexes into ParsedBody.embeds
