@@ -20,8 +20,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_generated_forms_match_their_designer_sources():
+    # An empty PATH: the compiler must be found beside this interpreter, not wherever PATH points.
     result = subprocess.run([sys.executable, str(ROOT / "scripts" / "compile_ui.py"), "--check"],
-                            capture_output=True, text=True)
+                            capture_output=True, text=True, env={"PATH": ""})
     assert result.returncode == 0, result.stderr
 
 
