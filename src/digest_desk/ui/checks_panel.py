@@ -163,10 +163,10 @@ class ChecksPanel(QWidget):
         self._timer.stop()
         if self._input is None:
             return
-        from digest_desk.ui.preview.job import clone_article
+        from digest_desk.domain import detached_article
 
         article, site, ctx, exists = self._input
-        self._worker.submit(run_article_checks, clone_article(article), site, ctx, exists,
+        self._worker.submit(run_article_checks, detached_article(article), site, ctx, exists,
                             on_done=self._on_checked, on_error=self._on_failed)
 
     def wait_idle(self, msecs: int = -1) -> bool:

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import defer
 
-from digest_desk.domain import Article, Image, Link, Status
+from digest_desk.domain import Article, Image, Link, Status, detached_image
 from digest_desk.domain.slugs import SlugError, slugify, validate_slug
 from digest_desk.store import Store
 from digest_desk.store.articles import categories, slug_is_free, suggest_slug
@@ -383,8 +383,7 @@ class ArticleEditor(QWidget):
         with self._store.read() as session:
             image = session.get(Image, image_id, options=[defer(Image.data)])
             if image is not None:
-                fields = {n: getattr(image, n) for n in Image.model_fields if n != "data"}
-                image = Image(**fields, data=None)
+                image = detached_image(image)
         self._image = image
         if image is None:
             self.image_label.setText(self.tr("missing picture (id %1)").replace("%1", str(image_id)))

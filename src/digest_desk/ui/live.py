@@ -8,13 +8,12 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, QTimer
 
 from digest_desk import render
-from digest_desk.domain import Article, Image
+from digest_desk.domain import Article, detached_article, detached_image
 from digest_desk.store import StoreError
 from digest_desk.store.articles import categories, list_articles
 from digest_desk.store.media import get_image_bytes, media_map
 from digest_desk.ui.checks_panel import ChecksPanel
 from digest_desk.ui.markdown_edit import text_stats
-from digest_desk.ui.preview.job import clone_article
 from digest_desk.ui.preview.pane import PreviewPane
 from digest_desk.ui.tasks import LatestOnly
 
@@ -30,13 +29,6 @@ PREVIEW_HEAD_CHARS = 200_000
 
 def checks_available() -> bool:
     return importlib.util.find_spec("digest_desk.checks") is not None
-
-
-def _without_bytes(image: Image) -> Image:
-    """A plain copy of a media_map row: its deferred ``data`` raises when read outside a session,
-    and the preview's media folder reads ``data`` before asking the loader for the bytes."""
-    values = {name: getattr(image, name) for name in Image.model_fields if name != "data"}
-    return Image(**values, data=None)
 
 
 def _css_only(article: Any, site: Any, ctx: Any) -> tuple[int, int]:
@@ -127,7 +119,7 @@ class LiveViews(QObject):
         """Media by name, slugs of internal link targets, site sections."""
         store = self.window.store
         if self._media is None:
-            self._media = {name: _without_bytes(img) for name, img in media_map(store).items()}
+            self._media = {name: detached_image(img) for name, img in media_map(store).items()}
         if self._categories is None:
             self._categories = categories(store)
         targets = tuple(link.target_article_id for link in article.links if link.target_article_id)
@@ -158,7 +150,7 @@ class LiveViews(QObject):
             if at_once:
                 self.checks.check_now()
         else:
-            self._css_worker.submit(_css_only, clone_article(article), site, ctx,
+            self._css_worker.submit(_css_only, detached_article(article), site, ctx,
                                     on_done=lambda r: self.window.readouts.show_css(*r))
 
     def _set_huge(self, huge: bool) -> None:
@@ -193,7 +185,7 @@ class LiveViews(QObject):
 
 def _head_of(article: Article) -> Article:
     """The article with only the start of its body, and a note that the rest is not shown."""
-    head = clone_article(article)
+    head = detached_article(article)
     cut = article.body.rfind("\n", 0, PREVIEW_HEAD_CHARS)
     head.body = (article.body[:cut if cut > 0 else PREVIEW_HEAD_CHARS]
                  + f"\n\n*[Preview shows the first {PREVIEW_HEAD_CHARS:,} of "

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from digest_desk import render
-from digest_desk.domain.models import Article, Link, Site
+from digest_desk.domain.models import Article, Site
 from digest_desk.ui.preview.media import MediaFolder
 from digest_desk.ui.preview.quick import quick_blocks
 from digest_desk.ui.tasks import RENDER_LOCK
@@ -40,17 +40,6 @@ class RenderResult:
     blocks: dict[str, list[Any]]
     render_ms: float = 0.0  # time spent in the renderer (the rest is the preview's own)
     provisional: bool = False  # only the edited blocks re-rendered; the exact result follows
-
-
-def clone_article(article: Article) -> Article:
-    """A detached copy of the fields and links the renderer reads."""
-    values = {name: getattr(article, name) for name in Article.model_fields}
-    values["tags"] = list(values.get("tags") or [])
-    clone = Article(**values)
-    clone.links = [Link(**{name: getattr(link, name) for name in Link.model_fields})
-                   for link in article.links]
-    clone.image = article.image
-    return clone
 
 
 def meta_key(article: Article, site: Site, ctx: Any) -> str:

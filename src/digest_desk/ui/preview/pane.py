@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from digest_desk import render
+from digest_desk.domain import detached_article
 from digest_desk.domain.models import Article, Site
 from digest_desk.ui.preview import job
 from digest_desk.ui.preview.blockdiff import diff_blocks
@@ -198,7 +199,7 @@ class PreviewPane(QWidget):
             return
         article, site, ctx = self._input
         request = job.RenderRequest(
-            article=job.clone_article(article), site=site,
+            article=detached_article(article), site=site,
             ctx=job.preview_context(ctx, self._media),
             meta_key=job.meta_key(article, site, ctx),
             full=False)
