@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import sys
 import time
-from pathlib import Path
 
 ORGANIZATION = "Digest Desk"
 APPLICATION = "digest-desk"
@@ -52,20 +51,6 @@ def make_application(argv: list[str] | None = None):
     if icon is not None:
         app.setWindowIcon(icon)
     return app
-
-
-def open_database(db: str | Path | None):
-    """The store named by --db / DIGEST_DESK_DB / the default; demo content in a new default one."""
-    from digest_desk.paths import resolve_db_path
-    from digest_desk.store import open_store
-
-    path, is_default = resolve_db_path(db)
-    store = open_store(path)
-    if store.created and is_default:
-        from digest_desk.store.demo import seed_demo
-
-        seed_demo(store)
-    return store
 
 
 def create_window(store, settings=None):

@@ -12,10 +12,10 @@ import sys
 import time
 import uuid
 
-from digest_desk.store import open_store
+from digest_desk.store import ConflictError, open_store
 from digest_desk.store.articles import get_article
-from digest_desk.store.conflicts import Conflict, save_or_conflict
 from digest_desk.store.locks import acquire, heartbeat
+from digest_desk.store.saving import save_edits
 
 
 def main(argv: list[str]) -> int:
@@ -38,8 +38,12 @@ def main(argv: list[str]) -> int:
     print("lost", flush=True)
     if sys.stdin.readline().strip() != "save":  # the window wakes up and autosaves
         return 1
-    result = save_or_conflict(store, article)
-    print("conflict" if isinstance(result, Conflict) else "saved", flush=True)
+    try:
+        save_edits(store, article, slug=None, reason=None)
+    except ConflictError:
+        print("conflict", flush=True)
+    else:
+        print("saved", flush=True)
     return 0
 
 

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 
+from digest_desk.store import ConflictError
 from digest_desk.store.articles import create_article, get_article, revisions
 from digest_desk.store.backup import backup, backup_infos
-from digest_desk.store.conflicts import Choice, resolve, save_or_conflict
+from digest_desk.store.conflicts import Choice, keep_both, load_theirs
 from digest_desk.store.drafts import DraftKeeper, apply_draft, discard_draft, pending_drafts
 from digest_desk.store.locks import acquire
+from digest_desk.store.saving import save_edits
 from digest_desk.ui.recovery import (
     ConflictDialog,
     DatabaseProblemDialog,
@@ -43,9 +46,11 @@ def _conflict(store):
     article = create_article(store, title="Story", body="original")
     stale, fresh = get_article(store, article.id), get_article(store, article.id)
     fresh.body = "theirs"
-    save_or_conflict(store, fresh)
+    save_edits(store, fresh, slug=None, reason=None)
     stale.body = "mine"
-    return save_or_conflict(store, stale)
+    with pytest.raises(ConflictError):
+        save_edits(store, stale, slug=None, reason=None)
+    return load_theirs(store, stale)
 
 
 def test_conflict_dialog_offers_three_choices(qtbot, store):
@@ -57,9 +62,9 @@ def test_conflict_dialog_offers_three_choices(qtbot, store):
     assert {"conflict-mine", "conflict-theirs", "conflict-both"} <= names
     qtbot.mouseClick(dialog.findChild(QPushButton, "conflict-both"), Qt.MouseButton.LeftButton)
     assert dialog.choice is Choice.BOTH
-    result = resolve(store, conflict, dialog.choice)
-    assert result.body == "theirs"
-    assert any(r.data["body"] == "mine" for r in revisions(store, result.id))
+    article_id = keep_both(store, conflict)
+    assert get_article(store, article_id).body == "theirs"
+    assert any(r.data["body"] == "mine" for r in revisions(store, article_id))
 
 
 def test_lock_notice_offers_take_over(qtbot, store):

@@ -6,11 +6,15 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from digest_desk.domain import Article
-from digest_desk.store.articles import create_article, get_article, save_article
+from digest_desk.domain import EDITABLE_FIELDS, Article
+from digest_desk.store.articles import create_article, get_article
 from digest_desk.store.drafts import draft_diff, keep_revision
 from digest_desk.store.engine import Store
-from digest_desk.store.errors import ConflictError, NotFoundError
+from digest_desk.store.errors import NotFoundError
+
+THEIRS_REPLACED = "theirs, replaced by yours"
+YOURS_KEPT = "yours, kept in a conflict"
+RECREATED = "recreated after deletion elsewhere"
 
 
 class Choice(StrEnum):
@@ -25,52 +29,47 @@ class Conflict:
 
     mine: Article
     theirs: Article | None  # None when the article was deleted elsewhere
-    links: list[dict[str, Any]] | None
 
     def diff(self) -> str:
         theirs = self.theirs.snapshot() if self.theirs is not None else None
-        mine = self.mine.snapshot()
-        if self.links is not None:
-            mine["links"] = self.links
-        return draft_diff(theirs, mine)
+        return draft_diff(theirs, self.mine.snapshot())
 
 
-def save_or_conflict(store: Store, article: Article, *, reason: str | None = None,
-                     links: list[dict[str, Any]] | None = None) -> Article | Conflict:
-    """Save ``article``; when the stored copy moved on, return the Conflict instead of raising."""
+def load_theirs(store: Store, mine: Article) -> Conflict:
+    """The stored side of a failed save of ``mine`` (None as theirs when deleted elsewhere)."""
     try:
-        return save_article(store, article, reason=reason, links=links)
-    except ConflictError:
-        try:
-            theirs = get_article(store, article.id)
-        except NotFoundError:
-            theirs = None
-        return Conflict(article, theirs, links)
+        theirs = get_article(store, mine.id)
+    except NotFoundError:
+        theirs = None
+    return Conflict(mine, theirs)
 
 
-def resolve(store: Store, conflict: Conflict, choice: Choice | str) -> Article | None:
-    """Apply the editor's choice; nothing either side wrote is lost except by explicit "theirs"."""
-    choice = Choice(choice)
+def keep_mine(store: Store, conflict: Conflict) -> Article:
+    """Prepare for saving mine over theirs: theirs goes into the history first.
+
+    Returns the stored article whose id and version mine is saved on next; when the article was
+    deleted elsewhere, it is written back from mine (links included) as a new article.
+    """
     mine, theirs = conflict.mine, conflict.theirs
     if theirs is None:
-        return _recreate(store, conflict) if choice is not Choice.THEIRS else None
-    if choice is Choice.THEIRS:
+        fields = {name: getattr(mine, name) for name in EDITABLE_FIELDS if name not in ("title", "slug")}
+        return create_article(store, title=mine.title, links=[x.snapshot() for x in mine.links],
+                              reason=RECREATED, **fields)
+    try:
+        keep_revision(store, theirs.id, THEIRS_REPLACED)
         return get_article(store, theirs.id)
-    if choice is Choice.MINE:
-        keep_revision(store, theirs.id, "replaced in a conflict (their version)")
-        return save_article(store, mine, reason="kept mine in a conflict", links=conflict.links,
-                            force=True)
-    data = mine.snapshot()
-    if conflict.links is not None:
-        data["links"] = conflict.links
-    keep_revision(store, theirs.id, "your version, kept in a conflict", data=data)
-    return get_article(store, theirs.id)
+    except NotFoundError:  # deleted in the meantime: the same as deleted before
+        return keep_mine(store, Conflict(mine, None))
 
 
-def _recreate(store: Store, conflict: Conflict) -> Article:
-    mine = conflict.mine
-    fields = {name: getattr(mine, name) for name in (
-        "summary", "body", "author", "category", "tags", "status", "published_at", "image_alt")}
-    links = conflict.links if conflict.links is not None else [x.snapshot() for x in mine.links]
-    return create_article(store, title=mine.title, links=links,
-                          reason="recreated after deletion elsewhere", **fields)
+def keep_both(store: Store, conflict: Conflict) -> int | None:
+    """Theirs stays the article and mine is recorded as its revision; returns the article id
+    (None when it was deleted elsewhere: then there is nothing to keep mine beside)."""
+    if conflict.theirs is None:
+        return None
+    data: dict[str, Any] = conflict.mine.snapshot()
+    try:
+        keep_revision(store, conflict.theirs.id, YOURS_KEPT, data=data)
+    except NotFoundError:
+        return None
+    return conflict.theirs.id

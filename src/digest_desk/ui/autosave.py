@@ -1,4 +1,8 @@
-"""Autosave: write edits a moment after typing pauses, on focus change, switch and close."""
+"""Autosave: write edits a moment after typing pauses, on focus change, switch and close.
+
+The database write runs on a worker thread of its own (one save at a time, in order), so typing
+never waits for the disk; the explicit saves (Ctrl+S, switching, closing) wait for their outcome.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +10,12 @@ from collections.abc import Callable
 from enum import StrEnum
 
 from PySide6.QtCore import QObject, QTimer, Signal
-from sqlalchemy.exc import SQLAlchemyError
 
 from digest_desk.domain import Article
-from digest_desk.store import ConflictError, DuplicateSlugError, Store, StoreError
-from digest_desk.store.articles import save_article
-from digest_desk.store.rescue import plain_message
+from digest_desk.store import ConflictError, Store, StoreError
+from digest_desk.store.saving import Saved, save_edits
 from digest_desk.ui.editor import ArticleEditor
+from digest_desk.ui.tasks import InOrder, Job
 
 AUTOSAVE_DELAY_MS = 2000
 
@@ -40,11 +43,14 @@ class Autosaver(QObject):
         super().__init__(parent)
         self._store, self._editor, self._on_conflict = store, editor, on_conflict
         self._timer = QTimer(self, singleShot=True, interval=AUTOSAVE_DELAY_MS)
-        self._timer.timeout.connect(self.flush)
+        self._timer.timeout.connect(self.save_in_background)
+        self._worker = InOrder(self)
         self._dirty = False
+        self._edits = 0  # changes so far; a save that started at an older count leaves us dirty
         self._unrevised = False  # autosaves since the last revision
         self._state = SaveState.SAVED
-        self._busy = False  # a save is under way (a conflict dialog may be open)
+        self._busy = False  # a save is being settled (a conflict dialog may be open)
+        self._running: tuple[Job, Article, int, str | None] | None = None  # the save under way
         editor.edited.connect(self.touch)
 
     @property
@@ -63,80 +69,119 @@ class Autosaver(QObject):
         if self._editor.article is None:
             return
         self._dirty = True
+        self._edits += 1
         self._set_state(SaveState.EDITED)
         self._timer.start()
 
+    # -- saves that do not wait -----------------------------------------------------------
+    def save_in_background(self) -> None:
+        """Typing paused: start writing pending edits and return at once (no revision)."""
+        self._timer.stop()
+        if self._busy or self._running is not None or not self._dirty:
+            return  # one save at a time: the one under way starts the next when it is done
+        if self._editor.article is not None:
+            self._start(None)
+
+    def _start(self, reason: str | None) -> Job:
+        editor = self._editor
+        self._set_state(SaveState.SAVING)
+        copy, slug = editor.edited_copy(), editor.wanted_slug()
+        job = self._worker.submit(save_edits, self._store, copy, slug=slug, reason=reason,
+                                  on_done=lambda _r: self._arrived(), on_error=lambda _e: self._arrived())
+        self._running = (job, editor.article, self._edits, reason)
+        return job
+
+    def _arrived(self) -> None:
+        """A background save finished (delivered on the UI thread)."""
+        if self._running is None or self._busy:
+            return
+        self._busy = True
+        try:
+            self._settle()
+        finally:
+            self._busy = False
+        if self._dirty and self._running is None and not self._timer.isActive():
+            self.save_in_background()  # edits made while the save ran
+
+    # -- saves that wait for their outcome ------------------------------------------------
     def flush(self) -> bool:
         """Save pending edits now, without a revision. True when nothing is left unsaved."""
-        self._timer.stop()
-        if not self._dirty:
-            return True
-        return self._save(None)
+        return self._save(None, only_if_dirty=True)
 
     def save_now(self) -> bool:
         """The explicit save (Ctrl+S): write and record a revision."""
-        self._timer.stop()
-        return self._save("save")
+        return self._save("save", only_if_dirty=False)
 
     def end_session(self) -> bool:
         """Leaving the article: save what is pending; record a revision of the autosave session."""
-        self._timer.stop()
-        if not self._dirty and not self._unrevised:
-            return True
-        return self._save("autosave")
+        return self._save("autosave", only_if_dirty=not self._unrevised)
 
     def reset(self) -> None:
-        """A freshly loaded article: nothing pending."""
+        """A freshly loaded article: nothing pending (a save still under way is waited for)."""
         self._timer.stop()
+        if self._running is not None and not self._busy:
+            self._busy = True
+            try:
+                self._settle()
+            finally:
+                self._busy = False
         self._dirty = self._unrevised = False
         self._set_state(SaveState.SAVED)
 
-    def _save(self, reason: str | None) -> bool:
+    def wait(self, msecs: int = -1) -> bool:
+        """Block until the save under way (if any) has been written (closing, tests)."""
+        return self._worker.wait(msecs)
+
+    def _save(self, reason: str | None, *, only_if_dirty: bool) -> bool:
+        self._timer.stop()
         if self._busy:  # e.g. focus moved to the conflict dialog of this very save
             return False
         self._busy = True
         try:
-            return self._save_once(reason)
+            if self._running is not None and not self._settle():
+                return False
+            if (only_if_dirty and not self._dirty) or self._editor.article is None:
+                return True
+            self._start(reason)
+            return self._settle()
         finally:
             self._busy = False
 
-    def _save_once(self, reason: str | None) -> bool:
-        editor = self._editor
-        if editor.article is None:
-            return True
-        self._set_state(SaveState.SAVING)
-        try:
-            stored = self._write(editor.edited_copy(), editor.wanted_slug(), reason)
-        except ConflictError as exc:
-            if self._on_conflict(exc):
-                return self._save_once(reason)
-            if not self._dirty:  # the stored article was loaded instead (yours kept as a revision)
-                return True
-            self._set_state(SaveState.FAILED)
-            return False
-        except StoreError as exc:
-            self._set_state(SaveState.FAILED)
-            self.failed.emit(str(exc))
-            return False
-        except (SQLAlchemyError, OSError) as exc:  # disk full, read-only file system, I/O error
-            self._set_state(SaveState.FAILED)
-            self.failed.emit(plain_message(exc, self._store.path))
-            return False
-        editor.mark_saved(stored)
-        self._dirty = False
-        self._unrevised = reason is None
-        self._set_state(SaveState.SAVED)
-        self.saved.emit(stored)
+    # -- outcomes -------------------------------------------------------------------------
+    def _settle(self) -> bool:
+        """Take the outcome of the save under way (waiting for it); retries after a conflict
+        that the editor resolved by keeping their text. True when it was written."""
+        while self._running is not None:
+            job, article, edits, reason = self._running
+            self._running = None
+            try:
+                done: Saved = job.take()
+            except ConflictError as exc:
+                if article is not self._editor.article:
+                    return False  # another article is open now: its own saves go on
+                if self._on_conflict(exc):
+                    self._start(reason)
+                    continue
+                if not self._dirty:  # the stored article was loaded instead (yours kept)
+                    return True
+                self._set_state(SaveState.FAILED)
+                return False
+            except StoreError as exc:  # disk full, read-only, busy: the text stays in the editor
+                self._set_state(SaveState.FAILED)
+                self.failed.emit(str(exc))
+                return False
+            self._written(done, article, edits, reason)
         return True
 
-    def _write(self, copy: Article, slug: str | None, reason: str | None) -> Article:
-        if slug == copy.slug:
-            slug = None
-        try:
-            return save_article(self._store, copy, reason=reason, slug=slug, links=copy.links)
-        except DuplicateSlugError as exc:  # taken meanwhile: keep the old slug, save the rest
-            self.failed.emit(str(exc))
-            return save_article(self._store, copy, reason=reason, links=copy.links)
+    def _written(self, done: Saved, article: Article | None, edits: int, reason: str | None) -> None:
+        if done.note:
+            self.failed.emit(done.note)
+        if article is self._editor.article:
+            self._editor.mark_saved(done.article)
+            self._dirty = self._edits != edits
+            self._unrevised = reason is None
+            self._set_state(SaveState.EDITED if self._dirty else SaveState.SAVED)
+        self.saved.emit(done.article)
 
     def _set_state(self, state: SaveState) -> None:
         if state != self._state:

@@ -3,24 +3,18 @@
 from __future__ import annotations
 
 import itertools
-from datetime import datetime
 from typing import Any, Protocol
 
 from PySide6.QtGui import QUndoCommand
-from sqlmodel import select
 
-from digest_desk.domain import Revision
+from digest_desk.domain import EDITABLE_FIELDS
 from digest_desk.store import Store
-from digest_desk.store.articles import create_article, delete_article
+from digest_desk.store.articles import delete_article
+from digest_desk.store.revisions import restore_deleted, revision_history
 
 _sequence = itertools.count(1)
-FIELD_IDS = {
-    name: 1000 + i
-    for i, name in enumerate(
-        ("title", "slug", "summary", "author", "category", "tags", "status", "published_at",
-         "image_id", "image_alt")
-    )
-}
+# Merge ids of the metadata fields (the body has its own undo history in the text document).
+FIELD_IDS = {name: 1000 + i for i, name in enumerate(n for n in EDITABLE_FIELDS if n != "body")}
 
 
 def stamp() -> int:
@@ -75,22 +69,6 @@ class RestoreRevisionCommand(QUndoCommand):
         self.target.apply_snapshot(self.before)
 
 
-def _revision_rows(store: Store, article_id: int) -> list[dict[str, Any]]:
-    with store.read() as session:
-        rows = session.exec(select(Revision).where(Revision.article_id == article_id)
-                            .order_by(Revision.id)).all()
-        return [{"version": r.version, "reason": r.reason, "created_at": r.created_at,
-                 "data": r.data} for r in rows]
-
-
-def _fields_from_snapshot(data: dict[str, Any]) -> dict[str, Any]:
-    fields = {k: data[k] for k in ("summary", "body", "author", "category", "tags", "status",
-                                   "image_id", "image_alt") if k in data}
-    if data.get("published_at"):
-        fields["published_at"] = datetime.fromisoformat(data["published_at"])
-    return fields
-
-
 class DeleteArticleCommand(QUndoCommand):
     """Delete an article; undo writes it back with its slug, links and revision history."""
 
@@ -102,17 +80,11 @@ class DeleteArticleCommand(QUndoCommand):
         self.seq = stamp()
 
     def redo(self) -> None:
-        self.history = _revision_rows(self.store, self.article_id)
+        self.history = revision_history(self.store, self.article_id)
         self.snapshot = delete_article(self.store, self.article_id)
         self.on_change(None)
 
     def undo(self) -> None:
-        data = self.snapshot
-        article = create_article(self.store, title=data["title"], slug=data["slug"],
-                                 links=data.get("links") or None, reason=None,
-                                 **_fields_from_snapshot(data))
-        with self.store.write() as session:
-            for row in self.history:
-                session.add(Revision(article_id=article.id, **row))
+        article = restore_deleted(self.store, self.snapshot, self.history)
         self.article_id = article.id
         self.on_change(article.id)

@@ -20,16 +20,18 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import defer
 
-from digest_desk.domain import Article, Image, Link, Status, detached_image
+from digest_desk.domain import EDITABLE_FIELDS, Article, Image, Link, Status
 from digest_desk.domain.slugs import SlugError, slugify, validate_slug
 from digest_desk.store import Store
 from digest_desk.store.articles import categories, slug_is_free, suggest_slug
+from digest_desk.store.pictures import picture_info
 from digest_desk.ui import icons
 from digest_desk.ui.commands import SetFieldCommand
 from digest_desk.ui.markdown_edit import MarkdownEdit
 
+# The metadata form's fields (the body is the text below it), each with its undo label.
+FORM_FIELDS = tuple(name for name in EDITABLE_FIELDS if name != "body")
 LABELS = {
     "title": "headline", "slug": "slug", "summary": "summary", "author": "author",
     "category": "category", "tags": "tags", "status": "status", "published_at": "publication date",
@@ -173,8 +175,7 @@ class ArticleEditor(QWidget):
         self._loading = True
         self.article, self.stack = article, stack
         self.refresh_categories()
-        values = {name: getattr(article, name) for name in LABELS if name != "slug"}
-        values["slug"] = article.slug
+        values = {name: getattr(article, name) for name in FORM_FIELDS}
         values["status"] = str(article.status)
         values["tags"] = list(article.tags or [])
         self._values = values
@@ -188,6 +189,20 @@ class ArticleEditor(QWidget):
         self._show_slug_state("")
         self._loading = False
         self.setEnabled(True)
+
+    def set_editable(self, editable: bool) -> None:
+        """Pause or resume editing: the text stays readable (and scrollable), nothing changes it."""
+        for widget in (self.title_edit, self.details, self.toolbar):
+            widget.setEnabled(editable)
+        self.body.setReadOnly(not editable)
+
+    @property
+    def editable(self) -> bool:
+        return not self.body.isReadOnly()
+
+    def add_notice(self, notice: QWidget) -> None:
+        """Show a bar (such as "being edited elsewhere") above the headline."""
+        self.layout().insertWidget(0, notice)
 
     def clear(self) -> None:
         self._loading = True
@@ -277,7 +292,7 @@ class ArticleEditor(QWidget):
 
     def apply_snapshot(self, data: dict[str, Any]) -> None:
         """Put a whole snapshot back (revision restore and its undo)."""
-        for name in LABELS:
+        for name in FORM_FIELDS:
             if name in data:
                 value = data[name]
                 if name == "published_at" and isinstance(value, str):
@@ -380,10 +395,7 @@ class ArticleEditor(QWidget):
             self.image_label.setText(self.tr("none"))
             self.image_name = ""
             return
-        with self._store.read() as session:
-            image = session.get(Image, image_id, options=[defer(Image.data)])
-            if image is not None:
-                image = detached_image(image)
+        image = picture_info(self._store, image_id)
         self._image = image
         if image is None:
             self.image_label.setText(self.tr("missing picture (id %1)").replace("%1", str(image_id)))

@@ -11,10 +11,9 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from digest_desk.store import ConflictError, NotFoundError, StoreError
-from digest_desk.store.articles import get_article
+from digest_desk.store import ConflictError, StoreError
 from digest_desk.store.backup import BackupError, restore
-from digest_desk.store.conflicts import Choice, Conflict
+from digest_desk.store.conflicts import Choice, keep_both, keep_mine, load_theirs
 from digest_desk.store.drafts import (
     DraftKeeper,
     DraftSaveError,
@@ -223,22 +222,17 @@ class SafetyGuard(QObject):
             self._resolving = False
 
     def _resolve(self, exc: ConflictError) -> bool:
-        from digest_desk.ui import conflicts as window_conflicts
-
         editor = self.w.editor
-        try:
-            theirs = get_article(self.w.store, exc.article_id)
-        except NotFoundError:
-            theirs = None
-        conflict = Conflict(editor.edited_copy(), theirs, None)
+        conflict = load_theirs(self.w.store, editor.edited_copy())
         dialog = ConflictDialog(conflict, self.w)
         dialog.exec()
         choice = dialog.choice or Choice.BOTH  # closing the dialog loses nothing
         if choice is Choice.MINE:
-            window_conflicts.keep_mine(self.w.store, editor)
+            base = keep_mine(self.w.store, conflict)
+            editor.article.id, editor.article.version = base.id, base.version
             return True
-        if choice is Choice.BOTH and theirs is not None:
-            window_conflicts.load_theirs(self.w.store, editor)
+        if choice is Choice.BOTH:
+            keep_both(self.w.store, conflict)
         self.wait_for_drafts()
         self.keeper.clear(exc.article_id)
         self.w.load_article(exc.article_id)

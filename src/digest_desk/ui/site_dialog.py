@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFileDialog, QWidget
+from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
 
 from digest_desk.domain import Site
 from digest_desk.store import Store, StoreError
@@ -104,6 +104,3 @@ class SiteDialog(QDialog):
             self._show_problems([str(exc)])
             return
         self.accept()
-
-    def save_button(self):
-        return self.ui.buttonBox.button(QDialogButtonBox.StandardButton.Save)

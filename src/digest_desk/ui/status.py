@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
-from digest_desk.ui.markdown_edit import text_stats
-
 
 class StatusReadouts(QWidget):
     """Permanent labels on the right of the status bar."""
@@ -18,9 +16,6 @@ class StatusReadouts(QWidget):
         for label in (self.line, self.counts, self.css):
             label.setContentsMargins(8, 0, 8, 0)
             bar.addPermanentWidget(label)
-
-    def show_counts(self, text: str) -> None:
-        self.show_stats(*text_stats(text))
 
     def show_stats(self, words: int, chars: int, minutes: int) -> None:
         self.counts.setText(self.tr("%1 words · %2 characters · %3 min read")

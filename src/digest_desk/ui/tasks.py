@@ -26,6 +26,17 @@ class Job:
         self.done = threading.Event()
         self.result: Any = None
         self.error: BaseException | None = None
+        self.taken = False  # the outcome was taken by ``take``: nothing is delivered
+
+    def take(self, timeout: float | None = None) -> Any:
+        """Wait here for the outcome and take it instead of ``on_done``/``on_error``: returns the
+        result or raises the function's exception (TimeoutError when it did not finish in time)."""
+        self.taken = True
+        if not self.done.wait(timeout):
+            raise TimeoutError("the background work did not finish in time")
+        if self.error is not None:
+            raise self.error
+        return self.result
 
     def cancel(self) -> None:
         """Ask the function to stop (if it watches ``cancel_event``) and drop its result."""
@@ -55,7 +66,7 @@ class _Relay(QObject):
         self.progressed.connect(self._progress)
 
     def _dropped(self) -> bool:
-        return self._job.cancelled or (self._owner_given and not shiboken6.isValid(self._owner))
+        return self._job.cancelled or self._job.taken or (self._owner_given and not shiboken6.isValid(self._owner))
 
     def _progress(self, value: Any) -> None:
         if self._on_progress is not None and not self._dropped():
@@ -147,4 +158,23 @@ class LatestOnly:
 
     def wait(self, msecs: int = -1) -> bool:
         """Block until every queued job has run (for shutdown and tests)."""
+        return self._pool.waitForDone(msecs)
+
+
+class InOrder:
+    """Runs submitted calls one at a time, in the order submitted, on one worker thread of its own
+    (database writes that must not overtake each other: autosaves, drafts)."""
+
+    def __init__(self, owner: QObject | None = None) -> None:
+        self._owner = owner
+        self._pool = QThreadPool(owner)
+        self._pool.setMaxThreadCount(1)
+
+    def submit(self, fn: Callable[..., Any], *args: Any, on_done: DoneCallback | None = None,
+               on_error: ErrorCallback | None = None, **kwargs: Any) -> Job:
+        return run_in_background(fn, *args, on_done=on_done, on_error=on_error, owner=self._owner,
+                                 pool=self._pool, **kwargs)
+
+    def wait(self, msecs: int = -1) -> bool:
+        """Block until every submitted call has run (closing, tests)."""
         return self._pool.waitForDone(msecs)
