@@ -11,6 +11,7 @@ from digest_desk.store.site import get_site
 from digest_desk.ui.actions import SPECS, ActionId
 from digest_desk.ui.article_list import ID_ROLE, PAGE
 from digest_desk.ui.revisions_dialog import RevisionsDialog
+from digest_desk.ui.settings import WINDOW_GEOMETRY
 from digest_desk.ui.site_dialog import SiteDialog
 
 
@@ -191,7 +192,7 @@ def test_layout_theme_and_last_article_persist(window_factory, store):
     sizes = first.splitter.sizes()
     geometry = first.saveGeometry()
     first.close()
-    assert first.settings.value("window/geometry") == geometry
+    assert WINDOW_GEOMETRY.read(first.settings) == geometry
     second = window_factory()
     assert (second.size().width(), second.size().height()) == (1000, 700)
     assert second.splitter.sizes() == sizes

@@ -24,8 +24,7 @@ from PySide6.QtWidgets import (
 
 from digest_desk.export import ExportCancelled, ExportError, ExportReport, export_site, recover
 from digest_desk.store import Store
-
-SETTINGS_KEY = "export/last_folder"
+from digest_desk.ui.settings import EXPORT_FOLDER
 
 
 class ExportThread(QThread):
@@ -90,7 +89,7 @@ class ExportDialog(QDialog):
         self.thread: ExportThread | None = None
         self.report: ExportReport | None = None
         self._build()
-        last = str(self.settings.value(SETTINGS_KEY, "", type=str))
+        last = EXPORT_FOLDER.read(self.settings)
         self.folder_edit.setText(last)
         if last:
             self._recover(Path(last))
@@ -166,7 +165,7 @@ class ExportDialog(QDialog):
         if self.running() or not text:
             return
         out = Path(text).expanduser()
-        self.settings.setValue(SETTINGS_KEY, str(out))
+        EXPORT_FOLDER.write(self.settings, str(out))
         slugs = [self.article_slug] if self.article_radio.isChecked() and self.article_slug else None
         self.report = None
         self.thread = ExportThread(self.store, out, slugs=slugs, changed=self.changed_radio.isChecked())

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-from pathlib import Path
-
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QUndoStack
 from PySide6.QtWidgets import (
@@ -24,6 +21,7 @@ from digest_desk.links.edits import link_rows
 from digest_desk.store import NotFoundError, Store, StoreError
 from digest_desk.store.articles import ArticleRow, get_article
 from digest_desk.store.site import get_site
+from digest_desk.ui import settings as keys
 from digest_desk.ui.actions import ActionId as A
 from digest_desk.ui.actions import ActionRegistry
 from digest_desk.ui.article_list import ArticleListPanel
@@ -185,7 +183,7 @@ class MainWindow(QMainWindow):
         self.links_panel.set_article(article, self.stack_for(article_id))
         self.autosaver.reset()
         self.safety.article_opened(article_id)
-        self.settings.setValue(self._last_article_key(), article_id)
+        self._last_article().write(self.settings, article_id)
         self.list_panel.select_article(article_id)
         self.readouts.show_line(1)
         self.live.article_opened()
@@ -339,7 +337,8 @@ class MainWindow(QMainWindow):
     # -- persistence ----------------------------------------------------------------------
     def _restore_layout(self) -> None:
         s = self.settings
-        geometry, state, sizes = s.value("window/geometry"), s.value("window/state"), s.value("window/splitter")
+        geometry, state = keys.WINDOW_GEOMETRY.read(s), keys.WINDOW_STATE.read(s)
+        sizes = keys.WINDOW_SPLITTER.read(s)
         if geometry is not None:
             self.restoreGeometry(geometry)
         if state is not None:
@@ -349,33 +348,27 @@ class MainWindow(QMainWindow):
                                                           Qt.Orientation.Vertical))
         if sizes is not None:
             self.splitter.restoreState(sizes)
-        details = s.value("view/details", True)
-        self.actions[A.TOGGLE_DETAILS].setChecked(str(details).lower() in ("true", "1"))
+        self.actions[A.TOGGLE_DETAILS].setChecked(keys.VIEW_DETAILS.read(s))
         self.editor.details.setVisible(self.actions[A.TOGGLE_DETAILS].isChecked())
-        device = str(s.value("view/device", "desktop"))
+        device = keys.VIEW_DEVICE.read(s)
         self.actions[A.DEVICE_PHONE if device == "phone" else A.DEVICE_DESKTOP].setChecked(True)
         self.live.set_device(device)
 
     def save_layout(self) -> None:
         s = self.settings
-        s.setValue("window/geometry", self.saveGeometry())
-        s.setValue("window/state", self.saveState())
-        s.setValue("window/splitter", self.splitter.saveState())
-        s.setValue("view/details", self.actions[A.TOGGLE_DETAILS].isChecked())
-        s.setValue("view/device", self.live.device)
+        keys.WINDOW_GEOMETRY.write(s, self.saveGeometry())
+        keys.WINDOW_STATE.write(s, self.saveState())
+        keys.WINDOW_SPLITTER.write(s, self.splitter.saveState())
+        keys.VIEW_DETAILS.write(s, self.actions[A.TOGGLE_DETAILS].isChecked())
+        keys.VIEW_DEVICE.write(s, self.live.device)
         s.sync()
 
-    def _last_article_key(self) -> str:
+    def _last_article(self) -> keys.Setting:
         """One remembered article per database file (ids mean nothing in another database)."""
-        digest = hashlib.sha1(str(Path(self.store.path).resolve()).encode()).hexdigest()[:12]
-        return f"session/last_article_{digest}"
+        return keys.LAST_ARTICLE.for_database(self.store.path)
 
     def last_article_id(self) -> int | None:
-        value = self.settings.value(self._last_article_key())
-        try:
-            return int(value) if value is not None else None
-        except (TypeError, ValueError):
-            return None
+        return self._last_article().read(self.settings)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self.leave_article():

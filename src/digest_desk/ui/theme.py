@@ -8,7 +8,7 @@ from PySide6.QtCore import QObject, QSettings, Qt, Signal
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QStyleFactory
 
-SETTINGS_KEY = "view/theme"
+from digest_desk.ui.settings import VIEW_THEME
 
 
 class ThemeMode(StrEnum):
@@ -65,7 +65,7 @@ class ThemeManager(QObject):
         self._settings = settings
         app.setStyle(QStyleFactory.create("Fusion"))
         self._light = app.style().standardPalette()
-        value = str(settings.value(SETTINGS_KEY, ThemeMode.SYSTEM.value))
+        value = VIEW_THEME.read(settings)
         self._mode = ThemeMode(value) if value in ThemeMode._value2member_map_ else ThemeMode.SYSTEM
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._system_changed)
         self._dark = False
@@ -81,7 +81,7 @@ class ThemeManager(QObject):
 
     def set_mode(self, mode: ThemeMode | str) -> None:
         self._mode = ThemeMode(mode)
-        self._settings.setValue(SETTINGS_KEY, self._mode.value)
+        VIEW_THEME.write(self._settings, self._mode.value)
         self._apply()
 
     def _system_changed(self, _scheme: Qt.ColorScheme) -> None:

@@ -8,7 +8,8 @@ import pytest
 from PySide6.QtCore import QSettings, QStandardPaths
 
 from digest_desk.store.articles import create_article
-from digest_desk.ui.export_dialog import SETTINGS_KEY, ExportDialog
+from digest_desk.ui.export_dialog import ExportDialog
+from digest_desk.ui.settings import EXPORT_FOLDER
 
 
 @pytest.fixture
@@ -38,7 +39,7 @@ def test_export_writes_the_site_and_remembers_the_folder(qtbot, store, tmp_path,
     assert dialog.status.text().startswith("Done:")
     assert dialog.open_button.isEnabled()
     assert dialog.result_url().toLocalFile() == str(out / "index.html")
-    assert settings.value(SETTINGS_KEY) == str(out)
+    assert EXPORT_FOLDER.read(settings) == str(out)
 
     again = ExportDialog(store, settings=settings)
     qtbot.addWidget(again)

@@ -1,0 +1,60 @@
+"""Every setting the workstation keeps (QSettings), declared once: key, type, default, meaning."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QSettings
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    """One remembered value; ``read`` gives the default when it is missing or unusable."""
+
+    key: str
+    type: type
+    default: Any
+    doc: str
+
+    def read(self, settings: QSettings) -> Any:
+        value = settings.value(self.key)
+        if value is None:
+            return self.default
+        return _convert(value, self.type, self.default)
+
+    def write(self, settings: QSettings, value: Any) -> None:
+        settings.setValue(self.key, value)
+
+    def for_database(self, path: str | Path) -> Setting:
+        """This setting kept apart per database file (ids mean nothing in another database)."""
+        digest = hashlib.sha1(str(Path(path).resolve()).encode()).hexdigest()[:12]
+        return Setting(f"{self.key}_{digest}", self.type, self.default, self.doc)
+
+
+def _convert(value: Any, kind: type, default: Any) -> Any:
+    if kind is bool:
+        return value if isinstance(value, bool) else str(value).lower() in ("true", "1")
+    if kind is QByteArray:
+        return value if isinstance(value, QByteArray | bytes) else default
+    try:
+        return kind(value)
+    except (TypeError, ValueError):
+        return default
+
+
+WINDOW_GEOMETRY = Setting("window/geometry", QByteArray, None, "The main window's size and place.")
+WINDOW_STATE = Setting("window/state", QByteArray, None, "Where the docks and toolbars are.")
+WINDOW_SPLITTER = Setting("window/splitter", QByteArray, None,
+                          "Widths of the list, the editor and the previews.")
+VIEW_DETAILS = Setting("view/details", bool, True, "Whether the metadata form above the body shows.")
+VIEW_DEVICE = Setting("view/device", str, "desktop", "The previews' width: 'phone' or 'desktop'.")
+VIEW_THEME = Setting("view/theme", str, "system", "The theme: 'system', 'light' or 'dark'.")
+EXPORT_FOLDER = Setting("export/last_folder", str, "", "The folder the last export went to.")
+LAST_ARTICLE = Setting("session/last_article", int, None,
+                       "The article open at closing, per database file (see for_database).")
+
+ALL = (WINDOW_GEOMETRY, WINDOW_STATE, WINDOW_SPLITTER, VIEW_DETAILS, VIEW_DEVICE, VIEW_THEME,
+       EXPORT_FOLDER, LAST_ARTICLE)
