@@ -103,7 +103,7 @@ def test_opening_the_dialog_tidies_what_a_killed_export_left(qtbot, store, tmp_p
     (leftover / MARKER).write_text('{"target": "site"}')
     stranger = tmp_path / "site.tmp-notours"
     stranger.mkdir()
-    settings.setValue(SETTINGS_KEY, str(out))
+    EXPORT_FOLDER.write(settings, str(out))
     dialog = ExportDialog(store, settings=settings)
     qtbot.addWidget(dialog)
     assert not leftover.exists()
