@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from typing import Any, Protocol
 
 from PySide6.QtGui import QUndoCommand
@@ -70,9 +71,12 @@ class RestoreRevisionCommand(QUndoCommand):
 
 
 class DeleteArticleCommand(QUndoCommand):
-    """Delete an article; undo writes it back with its slug, links and revision history."""
+    """Delete an article; undo writes it back with its slug, links and revision history.
 
-    def __init__(self, store: Store, article_id: int, title: str, on_change) -> None:
+    ``on_change(article_id, exists)`` hears of each deletion (False) and each restore (True)."""
+
+    def __init__(self, store: Store, article_id: int, title: str,
+                 on_change: Callable[[int, bool], None]) -> None:
         super().__init__(f"Delete “{title}”")
         self.store, self.article_id, self.on_change = store, article_id, on_change
         self.snapshot: dict[str, Any] = {}
@@ -82,9 +86,9 @@ class DeleteArticleCommand(QUndoCommand):
     def redo(self) -> None:
         self.history = revision_history(self.store, self.article_id)
         self.snapshot = delete_article(self.store, self.article_id)
-        self.on_change(None)
+        self.on_change(self.article_id, False)
 
     def undo(self) -> None:
         article = restore_deleted(self.store, self.snapshot, self.history)
         self.article_id = article.id
-        self.on_change(article.id)
+        self.on_change(article.id, True)

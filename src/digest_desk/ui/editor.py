@@ -404,6 +404,24 @@ class ArticleEditor(QWidget):
         self.image_label.setText(f"{image.name} · {image.width}×{image.height}")
         self.image_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
+    def go_to_line(self, line: int) -> None:
+        self.body.go_to_line(line)
+
+    def replace_body(self, text: str) -> None:
+        """Replace the whole body as one undo step (a fix from the checks)."""
+        self.body.replace_all(text)
+
+    def focus_title(self) -> None:
+        self.title_edit.setFocus()
+
+    def insert_image(self, name: str, alt: str) -> None:
+        """Put a stored picture into the body at the cursor."""
+        self.body.insert_image(name, alt)
+
+    def insert_link(self, url: str) -> None:
+        """Link the body's selection (or a placeholder) to ``url``."""
+        self.body.insert_link(url)
+
     def set_featured_image(self, image_id: int | None) -> None:
         """Choose the featured image (undoable)."""
         self._push("image_id", image_id)

@@ -3,22 +3,22 @@
 from __future__ import annotations
 
 import importlib.util
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtWidgets import QWidget
 
 from digest_desk import render
-from digest_desk.domain import Article, detached_article, detached_image
-from digest_desk.store import StoreError
+from digest_desk.domain import Article, Site, detached_article, detached_image
+from digest_desk.store import Store, StoreError
 from digest_desk.store.articles import categories, list_articles
 from digest_desk.store.media import get_image_bytes, media_map
 from digest_desk.ui.checks_panel import ChecksPanel
+from digest_desk.ui.editor import ArticleEditor
 from digest_desk.ui.markdown_edit import text_stats
 from digest_desk.ui.preview.pane import PreviewPane
+from digest_desk.ui.status import StatusReadouts
 from digest_desk.ui.tasks import LatestOnly
-
-if TYPE_CHECKING:
-    from digest_desk.ui.main_window import MainWindow
 
 TYPING_PAUSE_MS = 300  # the previews and checks refresh when typing pauses this long
 # Bodies longer than this are previewed by their beginning only and not checked while typing:
@@ -38,12 +38,15 @@ def _css_only(article: Any, site: Any, ctx: Any) -> tuple[int, int]:
 class LiveViews(QObject):
     """Feeds the open article to the previews and the checks as the editor changes it."""
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window = window
-        self.preview = PreviewPane(window)
+    message = Signal(str, int)  # text for the status bar, milliseconds to show it
+
+    def __init__(self, store: Store, site: Site, editor: ArticleEditor, readouts: StatusReadouts,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store, self.site, self.editor, self.readouts = store, site, editor, readouts
+        self.preview = PreviewPane(parent)
         self.preview.set_media_loader(self._load_media)
-        self.checks = ChecksPanel(window)
+        self.checks = ChecksPanel(parent)
         self.device = "desktop"
         self._media: dict[str, Any] | None = None
         self._categories: list[str] | None = None
@@ -55,13 +58,13 @@ class LiveViews(QObject):
         self.huge = False  # the body is over LIVE_MAX_CHARS: previews show its start, no checks
         self._pause = QTimer(self, singleShot=True, interval=TYPING_PAUSE_MS)
         self._pause.timeout.connect(self._paused)
-        self.checks.jump_requested.connect(window.editor.body.go_to_line)
+        self.checks.jump_requested.connect(editor.go_to_line)
         self.checks.fix_requested.connect(self._apply_fix)
-        self.checks.css_bytes_changed.connect(window.readouts.show_css)
+        self.checks.css_bytes_changed.connect(readouts.show_css)
         self.preview.render_failed.connect(
-            lambda msg: window.statusBar().showMessage(window.tr("Preview failed: ") + msg, 8000))
+            lambda msg: self.message.emit(self.tr("Preview failed: ") + msg, 8000))
         if not checks_available():
-            self.checks.summary.setText(window.tr("The checks are not installed in this build."))
+            self.checks.summary.setText(self.tr("The checks are not installed in this build."))
 
     # -- what the window calls ------------------------------------------------------------
     def schedule(self) -> None:
@@ -74,7 +77,7 @@ class LiveViews(QObject):
         self._slow_refresh()
 
     def refresh_now(self) -> None:
-        if self.window.editor.article is None:
+        if self.editor.article is None:
             return
         self._pause.stop()
         self._feed(at_once=True)
@@ -92,6 +95,10 @@ class LiveViews(QObject):
 
     def media_changed(self) -> None:
         self._media = None
+
+    def site_changed(self, site: Site) -> None:
+        self.site = site
+        self.refresh_now()
 
     def follow_line(self, line: int) -> None:
         self.preview.follow_line(line)
@@ -111,13 +118,13 @@ class LiveViews(QObject):
     # -- rendering inputs -----------------------------------------------------------------
     def _load_media(self, name: str) -> bytes | None:
         try:
-            return get_image_bytes(self.window.store, name)
+            return get_image_bytes(self.store, name)
         except StoreError:
             return None
 
     def context(self, article: Any) -> render.RenderContext:
         """Media by name, slugs of internal link targets, site sections."""
-        store = self.window.store
+        store = self.store
         if self._media is None:
             self._media = {name: detached_image(img) for name, img in media_map(store).items()}
         if self._categories is None:
@@ -130,12 +137,12 @@ class LiveViews(QObject):
         return render.RenderContext(media=self._media, slugs=self._slugs, categories=self._categories)
 
     def _feed(self, at_once: bool = False) -> None:
-        editor = self.window.editor
+        editor = self.editor
         if editor.article is None:
             return
         article = editor.edited_copy()
         ctx = self.context(article)
-        site = self.window.site
+        site = self.site
         self._set_huge(len(article.body) > LIVE_MAX_CHARS)
         if self.huge:
             self.preview.show_article(_head_of(article), site, ctx)
@@ -151,7 +158,7 @@ class LiveViews(QObject):
                 self.checks.check_now()
         else:
             self._css_worker.submit(_css_only, detached_article(article), site, ctx,
-                                    on_done=lambda r: self.window.readouts.show_css(*r))
+                                    on_done=lambda r: self.readouts.show_css(*r))
 
     def _set_huge(self, huge: bool) -> None:
         if huge == self.huge:
@@ -159,28 +166,27 @@ class LiveViews(QObject):
         self.huge = huge
         if huge:
             self.checks.show_problems([])
-            self.checks.summary.setText(self.window.tr(
+            self.checks.summary.setText(self.tr(
                 "Checks paused: the body is over %1 characters.").replace("%1", f"{LIVE_MAX_CHARS:,}"))
-            self.window.readouts.show_css(None, 0)
-            self.window.statusBar().showMessage(self.window.tr(
+            self.readouts.show_css(None, 0)
+            self.message.emit(self.tr(
                 "Very long body: the previews show its first %1 characters and the checks wait "
                 "until it is shorter.").replace("%1", f"{PREVIEW_HEAD_CHARS:,}"), 10000)
 
     def _slow_refresh(self) -> None:
         """Word counts on a worker thread (newest only): counting 10 MB takes most of a second."""
-        editor = self.window.editor
+        editor = self.editor
         if editor.article is None:
             return
         self.recounts += 1
         self._count_worker.submit(text_stats, editor.body_text(),
-                                  on_done=lambda stats: self.window.readouts.show_stats(*stats))
+                                  on_done=lambda stats: self.readouts.show_stats(*stats))
 
     def _apply_fix(self, fix: Any) -> None:
-        editor = self.window.editor
-        text = editor.body_text()
+        text = self.editor.body_text()
         fixed = fix.apply(text)
         if fixed != text:
-            editor.body.replace_all(fixed)
+            self.editor.replace_body(fixed)
 
 
 def _head_of(article: Article) -> Article:

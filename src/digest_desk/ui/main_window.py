@@ -54,10 +54,11 @@ class MainWindow(QMainWindow):
         self.editor.add_format_actions([self.actions[a] if a else None for a in FORMAT_BAR])
         self.autosaver = Autosaver(store, self.editor, self._resolve_conflict, self)
         self.readouts = StatusReadouts(self.statusBar())
-        self.live = LiveViews(self)
+        self.live = LiveViews(store, self.site, self.editor, self.readouts, self)
         self.links_panel = LinksPanel(store, self)
-        self.ops = ArticleOperations(self)
-        self.safety = SafetyGuard(self)  # drafts, edit locks, conflicts (ui/safety.py)
+        self.ops = ArticleOperations(store, self.editor, self.autosaver, self.library_stack,
+                                     settings, self.site, self)
+        self.safety = SafetyGuard(store, self.editor, self.autosaver, self)  # drafts, locks, conflicts
         self._build_layout()
         build_menus(self, self.actions)
         build_toolbar(self, self.actions)
@@ -131,6 +132,15 @@ class MainWindow(QMainWindow):
         act[A.EXPORT_ARTICLE].triggered.connect(lambda: self.ops.export(True))
         act[A.ABOUT].triggered.connect(self.about)
         act[A.ABOUT_QT].triggered.connect(QApplication.aboutQt)
+        self.ops.article_created.connect(self._article_created)
+        self.ops.article_deleted.connect(self._article_deleted)
+        self.ops.article_restored.connect(self._article_restored)
+        self.ops.media_added.connect(self.live.media_changed)
+        self.ops.site_changed.connect(self._site_changed)
+        self.safety.reload_wanted.connect(self.load_article)
+        self.safety.articles_recovered.connect(self._article_created)
+        self.safety.message.connect(self.statusBar().showMessage)
+        self.live.message.connect(self.statusBar().showMessage)
         self.theme.changed.connect(self._theme_changed)
         self.list_panel.article_activated.connect(self.open_article)
         self.live.preview.device_changed.connect(self._device_changed)
@@ -204,6 +214,25 @@ class MainWindow(QMainWindow):
     def save_now(self) -> None:
         if self.article is not None and self.autosaver.save_now():
             self.statusBar().showMessage(self.tr("Saved, revision recorded."), 4000)
+
+    def _article_created(self, article_id: int) -> None:
+        """A new, duplicated or recovered article is stored: list it and show it."""
+        self.list_panel.model.reload()
+        self.load_article(article_id)
+
+    def _article_deleted(self, article_id: int) -> None:
+        self.list_panel.model.reload()
+        self.close_article()
+        self.stacks.pop(article_id, None)  # its edits cannot be undone into another article
+
+    def _article_restored(self, article_id: int) -> None:
+        self.list_panel.model.reload()
+        if self.leave_article():
+            self.load_article(article_id)
+
+    def _site_changed(self, site: Site) -> None:
+        self.site = site
+        self.live.site_changed(site)
 
     def _links_edited(self, links: list) -> None:
         """The links panel changed the open article's links: preview and autosave them."""
@@ -375,6 +404,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.save_layout()
+        self.autosaver.wait(5000)
         self.safety.shutdown()
         self.links_panel.cancel_check()
         self.links_panel.wait_for_suggestions(3000)

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import sys
 import time
-from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from digest_desk.store import ConflictError, StoreError
+from digest_desk.store import ConflictError, Store, StoreError
 from digest_desk.store.backup import BackupError, restore
 from digest_desk.store.conflicts import Choice, keep_both, keep_mine, load_theirs
 from digest_desk.store.drafts import (
@@ -33,10 +32,10 @@ from digest_desk.store.locks import (
     take_over,
 )
 from digest_desk.store.safe_open import is_read_only
+from digest_desk.ui.autosave import Autosaver
+from digest_desk.ui.editor import ArticleEditor
 from digest_desk.ui.recovery import ConflictDialog, LockNotice, RecoveryDialog
-
-if TYPE_CHECKING:
-    from digest_desk.ui.main_window import MainWindow
+from digest_desk.ui.tasks import InOrder, Job
 
 
 def _plain(value: Any) -> Any:
@@ -46,39 +45,44 @@ def _plain(value: Any) -> Any:
 
 
 class SafetyGuard(QObject):
-    """Attached to the main window; every hook is a method the window calls or a signal it emits.
+    """Keeps drafts of the editor's text, holds the open article's edit lock, settles conflicts
+    and offers recovery; it tells the window what happened through its signals.
 
     Drafts are written on one worker thread, in order, so even a 10 MB text never stalls typing.
     """
 
+    message = Signal(str, int)  # text for the status bar, milliseconds to show it
+    reload_wanted = Signal(int)  # the stored article should replace the editor's text
+    articles_recovered = Signal(int)  # drafts were written back; the last one's article id
     draft_failed = Signal(str)  # emitted from the worker, delivered on the UI thread
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.w = window
-        self.keeper = DraftKeeper(window.store)
+    def __init__(self, store: Store, editor: ArticleEditor, autosaver: Autosaver,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.store, self.editor = store, editor
+        self.keeper = DraftKeeper(store)
         self.holder = self.keeper.session_id
         self.timer = DraftTimer()
         self.lock: LockState | None = None
-        self.read_only = is_read_only(window.store)
+        self.read_only = is_read_only(store)
         self._resolving = False
         self._closed = False
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="digest-desk-drafts")
-        self.draft_failed.connect(lambda message: window.statusBar().showMessage(message, 15000))
+        self._worker = InOrder(self)
+        self.draft_failed.connect(lambda text: self.message.emit(text, 15000))
         self._draft_clock = QTimer(self, singleShot=True)
         self._draft_clock.timeout.connect(self._draft_due)
         self._beat = QTimer(self, interval=int(HEARTBEAT_EVERY * 1000))
         self._beat.timeout.connect(self.beat)
-        self.notice = LockNotice(window.editor)
-        window.editor.layout().insertWidget(0, self.notice)
+        self.notice = LockNotice(editor)
+        editor.add_notice(self.notice)
         self.notice.take_over_requested.connect(self.take_over)
-        window.editor.edited.connect(self.edited)
-        window.autosaver.saved.connect(self.saved)
-        window.autosaver.failed.connect(self.save_failed)
+        editor.edited.connect(self.edited)
+        autosaver.saved.connect(self.saved)
+        autosaver.failed.connect(self.save_failed)
 
     # -- drafts ---------------------------------------------------------------------------
     def edited(self) -> None:
-        if self.w.editor.article is None or self.read_only:
+        if self.editor.article is None or self.read_only:
             return
         now = time.monotonic()
         self.timer.changed(now)
@@ -94,20 +98,20 @@ class SafetyGuard(QObject):
             self._draft_clock.start(int((self.timer.next_check(now) or 0) * 1000) + 1)
 
     def draft_data(self) -> dict[str, Any]:
-        editor = self.w.editor
+        editor = self.editor
         data = {k: _plain(v) for k, v in editor.snapshot().items()}
         if editor.article is not None:
             data["links"] = [link.snapshot() for link in editor.article.links]
         return data
 
-    def write_draft(self) -> Future | None:
+    def write_draft(self) -> Job | None:
         """Keep the editor's text as a draft (written in the background, in order)."""
-        article = self.w.editor.article
+        article = self.editor.article
         self.timer.written()
         if article is None or self._closed:
             return None
         data, taken = self.draft_data(), datetime.now(UTC)
-        return self._pool.submit(self._write, article.id, data, article.version, taken)
+        return self._worker.submit(self._write, article.id, data, article.version, taken)
 
     def _write(self, article_id: int, data: dict[str, Any], version: int, taken: datetime) -> bool:
         try:
@@ -121,7 +125,7 @@ class SafetyGuard(QObject):
         """An article save went through: its draft is no longer needed (after queued writes)."""
         if self._closed:
             return
-        self._pool.submit(self._clear, stored.id, datetime.now(UTC))
+        self._worker.submit(self._clear, stored.id, datetime.now(UTC))
         if not self.timer.dirty:
             self._draft_clock.stop()
 
@@ -133,9 +137,7 @@ class SafetyGuard(QObject):
 
     def wait_for_drafts(self) -> None:
         """Block until every queued draft write has finished (tests, closing)."""
-        if self._closed:
-            return
-        self._pool.submit(lambda: None).result()
+        self._worker.wait()
 
     def save_failed(self, message: str) -> None:
         """A save failed (disk full, read-only, busy): keep the text as a draft or recovery file."""
@@ -144,18 +146,18 @@ class SafetyGuard(QObject):
     # -- edit locks -----------------------------------------------------------------------
     def article_opened(self, article_id: int) -> None:
         if self.read_only:
-            self._pause(self.w.tr("The database is open read-only; editing is disabled."))
+            self._pause(self.tr("The database is open read-only; editing is disabled."))
             return
         previous = self.lock
         if previous is not None and previous.article_id != article_id:
             self._quiet(release, previous.article_id)
         try:
-            self.lock = acquire(self.w.store, article_id, self.holder)
+            self.lock = acquire(self.store, article_id, self.holder)
         except StoreError:
             self.lock = None
             return
         self.notice.show_state(self.lock)
-        self.set_editing(self.lock.ours)
+        self.editor.set_editable(self.lock.ours)
         if not self._beat.isActive():
             self._beat.start()
 
@@ -163,25 +165,18 @@ class SafetyGuard(QObject):
         self.notice.label.setText(text)
         self.notice.button.hide()
         self.notice.show()
-        self.set_editing(False)
-
-    def set_editing(self, enabled: bool) -> None:
-        """Pause or resume editing; the text stays readable and the notice stays usable."""
-        editor = self.w.editor
-        for widget in (editor.title_edit, editor.details, editor.toolbar):
-            widget.setEnabled(enabled)
-        editor.body.setReadOnly(not enabled)
+        self.editor.set_editable(False)
 
     @property
     def editing(self) -> bool:
-        return not self.w.editor.body.isReadOnly()
+        return self.editor.editable
 
     def take_over(self) -> None:
-        article = self.w.editor.article
+        article = self.editor.article
         if article is None:
             return
-        self.lock = take_over(self.w.store, article.id, self.holder)
-        self.w.load_article(article.id)  # show what the other window saved, then edit here
+        self.lock = take_over(self.store, article.id, self.holder)
+        self.reload_wanted.emit(article.id)  # show what the other window saved, then edit here
 
     def beat(self) -> None:
         if self.lock is None or not self.lock.ours:
@@ -190,12 +185,12 @@ class SafetyGuard(QObject):
             self.lock = None
             self.write_draft()
             self.notice.show_state(None)
-            self._pause(self.w.tr("Another window took over this article. Your text is kept as a "
-                                  "draft; reopen the article to continue."))
+            self._pause(self.tr("Another window took over this article. Your text is kept as a "
+                                "draft; reopen the article to continue."))
 
     def _quiet(self, fn, article_id: int) -> bool:
         try:
-            return bool(fn(self.w.store, article_id, self.holder))
+            return bool(fn(self.store, article_id, self.holder))
         except StoreError:
             return False
 
@@ -203,16 +198,16 @@ class SafetyGuard(QObject):
         self._beat.stop()
         self._draft_clock.stop()
         self._closed = True
-        self._pool.shutdown(wait=True)  # the last drafts reach the disk before the window goes
+        self._worker.wait()  # the last drafts reach the disk before the window goes
         if not self.read_only:
             try:
-                release_all(self.w.store, self.holder)
+                release_all(self.store, self.holder)
             except StoreError:
                 pass
 
     # -- conflicts ------------------------------------------------------------------------
     def resolve_conflict(self, exc: ConflictError) -> bool:
-        """The window's conflict handler: True when the save should be retried."""
+        """The autosaver's conflict handler: True when the save should be retried."""
         if self._resolving:  # the dialog took focus, which flushed autosave: one dialog is enough
             return False
         self._resolving = True
@@ -222,20 +217,20 @@ class SafetyGuard(QObject):
             self._resolving = False
 
     def _resolve(self, exc: ConflictError) -> bool:
-        editor = self.w.editor
-        conflict = load_theirs(self.w.store, editor.edited_copy())
-        dialog = ConflictDialog(conflict, self.w)
+        editor = self.editor
+        conflict = load_theirs(self.store, editor.edited_copy())
+        dialog = ConflictDialog(conflict, editor.window())
         dialog.exec()
         choice = dialog.choice or Choice.BOTH  # closing the dialog loses nothing
         if choice is Choice.MINE:
-            base = keep_mine(self.w.store, conflict)
+            base = keep_mine(self.store, conflict)
             editor.article.id, editor.article.version = base.id, base.version
             return True
         if choice is Choice.BOTH:
-            keep_both(self.w.store, conflict)
+            keep_both(self.store, conflict)
         self.wait_for_drafts()
         self.keeper.clear(exc.article_id)
-        self.w.load_article(exc.article_id)
+        self.reload_wanted.emit(exc.article_id)
         return False
 
     # -- recovery at start ----------------------------------------------------------------
@@ -244,21 +239,20 @@ class SafetyGuard(QObject):
         if self.read_only:
             return 0
         try:
-            drop_unchanged_drafts(self.w.store)
-            busy = live_holders(self.w.store, exclude=self.holder)
+            drop_unchanged_drafts(self.store)
+            busy = live_holders(self.store, exclude=self.holder)
             drafts = [d for d in self.keeper.pending() if d.session_id not in busy]
         except StoreError:
             return 0
         if not drafts:
             return 0
         recovered: list[int] = []
-        dialog = RecoveryDialog(drafts, parent or self.w)
-        dialog.recover_requested.connect(lambda d: recovered.append(apply_draft(self.w.store, d).id))
-        dialog.discard_requested.connect(lambda d: discard_draft(self.w.store, d.id))
+        dialog = RecoveryDialog(drafts, parent or self.editor.window())
+        dialog.recover_requested.connect(lambda d: recovered.append(apply_draft(self.store, d).id))
+        dialog.discard_requested.connect(lambda d: discard_draft(self.store, d.id))
         dialog.exec()
         if recovered:
-            self.w.list_panel.model.reload()
-            self.w.load_article(recovered[-1])
+            self.articles_recovered.emit(recovered[-1])
         return len(recovered)
 
 
