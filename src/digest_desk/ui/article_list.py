@@ -11,9 +11,7 @@ from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
     QObject,
-    QRunnable,
     Qt,
-    QThreadPool,
     QTimer,
     Signal,
 )
@@ -33,6 +31,7 @@ from digest_desk.store import Store
 from digest_desk.store.articles import ArticleRow, categories, count_articles, list_articles
 from digest_desk.store.search import search
 from digest_desk.ui import icons
+from digest_desk.ui.tasks import InOrder, Job
 
 PAGE = 400
 KEEP_PAGES = 60
@@ -41,25 +40,6 @@ SEARCH_DELAY_MS = 200
 COLUMNS = ("Title", "", "Date")  # the status column shows an icon
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 STATUS_ROLE = Qt.ItemDataRole.UserRole + 2
-
-
-class _Signals(QObject):
-    done = Signal(int, object, object)  # generation, key, result
-
-
-class _Load(QRunnable):
-    """One read off the UI thread; its result comes back tagged with the request generation."""
-
-    def __init__(self, signals: _Signals, generation: int, key: object, fn: Callable[[], Any]) -> None:
-        super().__init__()
-        self._signals, self._generation, self._key, self._fn = signals, generation, key, fn
-
-    def run(self) -> None:
-        try:
-            result = self._fn()
-        except Exception as exc:  # delivered to the UI thread, shown in the list's notice
-            result = exc
-        self._signals.done.emit(self._generation, self._key, result)
 
 
 def _date_text(row: ArticleRow, full: bool = False) -> str:
@@ -78,11 +58,8 @@ class ArticleListModel(QAbstractTableModel):
     def __init__(self, store: Store, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._store = store
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(1)
-        self._signals = _Signals(self)
-        self._signals.done.connect(self._delivered)
-        self._generation = 0
+        self._reads = InOrder(self)
+        self._jobs: list[Job] = []  # reads asked for since the last reload (a page each at most)
         self._count = 0
         self._pages: OrderedDict[int, list[ArticleRow]] = OrderedDict()
         self._pending: set[int] = set()
@@ -108,7 +85,9 @@ class ArticleListModel(QAbstractTableModel):
 
     def reload(self) -> None:
         """Forget loaded rows and count again (after a save, a new article or a filter change)."""
-        self._generation += 1
+        for job in self._jobs:  # answers to an older question are not wanted (nor read, if queued)
+            job.cancel()
+        self._jobs.clear()
         self._pending.clear()
         self.loading_changed.emit(True)
         store, status, category, query = self._store, self._status, self._category, self._query
@@ -125,16 +104,16 @@ class ArticleListModel(QAbstractTableModel):
                                                          category=category or None))
 
     def _submit(self, key: object, fn: Callable[[], Any]) -> None:
-        self._pool.start(_Load(self._signals, self._generation, key, fn))
+        """One read off the UI thread; its result (or error) comes back with its key."""
+        self._jobs.append(self._reads.submit(fn, on_done=lambda result: self._delivered(key, result),
+                                             on_error=lambda exc: self._delivered(key, exc)))
 
     def wait(self, msecs: int = 5000) -> bool:
         """Block until queued reads are done (tests, shutdown)."""
-        return self._pool.waitForDone(msecs)
+        return self._reads.wait(msecs)
 
-    def _delivered(self, generation: int, key: object, result: object) -> None:
-        if generation != self._generation:
-            return  # an answer to an older question
-        if isinstance(result, Exception):
+    def _delivered(self, key: object, result: object) -> None:
+        if isinstance(result, BaseException):
             self.failed.emit(str(result))
             self.loading_changed.emit(False)
             return

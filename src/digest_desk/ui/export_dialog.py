@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QThread, QUrl, Signal, Slot
+from PySide6.QtCore import QObject, QSettings, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QDialog,
@@ -25,46 +26,36 @@ from PySide6.QtWidgets import (
 from digest_desk.export import ExportCancelled, ExportError, ExportReport, export_site, recover
 from digest_desk.store import Store
 from digest_desk.ui.settings import EXPORT_FOLDER
+from digest_desk.ui.tasks import Job, run_in_background
 
 
-class ExportThread(QThread):
-    """Runs one export off the UI thread; results come back as queued signals."""
-
-    progressed = Signal(int, int)
-    succeeded = Signal(object)  # ExportReport
-    failed = Signal(str, bool)  # message, cancelled
-    delete_question = Signal(int, int)  # removed, existing: answer through answer_delete()
+class ExportRun:
+    """One export on a worker thread (through ``run_in_background``): it can be cancelled, and it
+    asks the dialog before removing much of an existing export."""
 
     def __init__(self, store: Store, out: Path, *, slugs: list[str] | None, changed: bool) -> None:
-        super().__init__()
         self.store, self.out, self.slugs, self.changed = store, out, slugs, changed
         self.cancel_event = threading.Event()
         self._answer = threading.Event()
         self._allowed = False
+        self.job: Job | None = None
 
-    def run(self) -> None:
-        try:
-            report = export_site(
-                self.store, self.out, articles=self.slugs, changed_only=self.changed,
-                progress=self.progressed.emit, cancel=self.cancel_event,
-                confirm_large_delete=self._ask,
-            )
-        except ExportCancelled as exc:
-            self.failed.emit(str(exc), True)
-        except ExportError as exc:
-            self.failed.emit(str(exc), False)
-        except Exception as exc:  # noqa: BLE001 - shown to the editor instead of crashing the window
-            self.failed.emit(
-                f"The export stopped because of an unexpected problem ({exc}). "
-                "The previous export is unchanged.",
-                False,
-            )
-        else:
-            self.succeeded.emit(report)
+    def start(self, on_progress: Callable[[tuple], None], on_done: Callable[[ExportReport], None],
+              on_error: Callable[[BaseException], None], owner: QObject) -> None:
+        self.job = run_in_background(self._run, on_progress=on_progress, on_done=on_done,
+                                     on_error=on_error, owner=owner)
+
+    def _run(self, progress: Callable[[tuple], None]) -> ExportReport:
+        self._tell = progress
+        return export_site(
+            self.store, self.out, articles=self.slugs, changed_only=self.changed,
+            progress=lambda done, total: progress(("progress", done, total)),
+            cancel=self.cancel_event, confirm_large_delete=self._ask,
+        )
 
     def _ask(self, removed: int, existing: int) -> bool:
         self._answer.clear()
-        self.delete_question.emit(removed, existing)
+        self._tell(("ask", removed, existing))
         while not self._answer.wait(0.1):
             if self.cancel_event.is_set():
                 return False
@@ -73,6 +64,20 @@ class ExportThread(QThread):
     def answer_delete(self, allowed: bool) -> None:
         self._allowed = allowed
         self._answer.set()
+
+    def wait(self) -> None:
+        if self.job is not None:
+            self.job.done.wait()
+
+
+def failure_text(exc: BaseException) -> tuple[str, bool]:
+    """What the dialog says about an export that stopped, and whether it was cancelled."""
+    if isinstance(exc, ExportCancelled):
+        return str(exc), True
+    if isinstance(exc, ExportError):
+        return str(exc), False
+    return (f"The export stopped because of an unexpected problem ({exc}). "
+            "The previous export is unchanged.", False)
 
 
 class ExportDialog(QDialog):
@@ -86,7 +91,7 @@ class ExportDialog(QDialog):
         self.store = store
         self.article_slug = article_slug
         self.settings = settings or QSettings()
-        self.thread: ExportThread | None = None
+        self.export_run: ExportRun | None = None
         self.report: ExportReport | None = None
         self._build()
         last = EXPORT_FOLDER.read(self.settings)
@@ -148,7 +153,7 @@ class ExportDialog(QDialog):
             self.folder_edit.setText(folder)
 
     def running(self) -> bool:
-        return self.thread is not None
+        return self.export_run is not None
 
     def _update_buttons(self) -> None:
         busy = self.running()
@@ -168,28 +173,35 @@ class ExportDialog(QDialog):
         EXPORT_FOLDER.write(self.settings, str(out))
         slugs = [self.article_slug] if self.article_radio.isChecked() and self.article_slug else None
         self.report = None
-        self.thread = ExportThread(self.store, out, slugs=slugs, changed=self.changed_radio.isChecked())
-        self.thread.progressed.connect(self._on_progress)
-        self.thread.succeeded.connect(self._on_success)
-        self.thread.failed.connect(self._on_failure)
-        self.thread.delete_question.connect(self._on_delete_question)
-        self.thread.finished.connect(self._on_thread_finished)
+        self.export_run = ExportRun(self.store, out, slugs=slugs, changed=self.changed_radio.isChecked())
         self.progress.setRange(0, 0)
         font = self.status.font()
         font.setBold(False)
         self.status.setFont(font)
         self.status.setText(self.tr("Exporting…"))
         self._update_buttons()
-        self.thread.start()
+        self.export_run.start(self._on_news, self._on_success, self._on_error, self)
+
+    def _on_news(self, news: tuple) -> None:
+        kind, first, second = news
+        if kind == "ask":
+            self._on_delete_question(first, second)
+        else:
+            self._on_progress(first, second)
 
     @Slot(int, int)
     def _on_progress(self, done: int, total: int) -> None:
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(done)
 
+    def _on_error(self, exc: BaseException) -> None:
+        self._on_failure(*failure_text(exc))
+        self._on_thread_finished()
+
     @Slot(object)
     def _on_success(self, report: ExportReport) -> None:
         self.report = report
+        self._on_thread_finished()
         self.progress.setRange(0, 1)
         self.progress.setValue(1)
         text = self.tr("Done: {0} articles, {1} files written, {2} unchanged, {3} removed in {4:.1f} s.")
@@ -211,21 +223,18 @@ class ExportDialog(QDialog):
             self.tr("This export would remove {0} of the {1} files of the existing export. Continue?").format(removed, existing),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No,
         )
-        if self.thread is not None:
-            self.thread.answer_delete(answer == QMessageBox.StandardButton.Yes)
+        if self.export_run is not None:
+            self.export_run.answer_delete(answer == QMessageBox.StandardButton.Yes)
 
-    @Slot()
     def _on_thread_finished(self) -> None:
-        if self.thread is not None:
-            self.thread.deleteLater()
-        self.thread = None
+        self.export_run = None
         self._update_buttons()
 
     @Slot()
     def cancel_or_close(self) -> None:
-        if self.thread is not None:
+        if self.export_run is not None:
             self.status.setText(self.tr("Cancelling…"))
-            self.thread.cancel_event.set()
+            self.export_run.cancel_event.set()
         else:
             self.reject()
 
@@ -242,13 +251,13 @@ class ExportDialog(QDialog):
             QDesktopServices.openUrl(url)
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
-        if self.thread is not None:
-            self.thread.cancel_event.set()
-            self.thread.wait()
+        if self.export_run is not None:
+            self.export_run.cancel_event.set()
+            self.export_run.wait()
         super().closeEvent(event)
 
     def reject(self) -> None:
-        if self.thread is not None:
+        if self.export_run is not None:
             self.cancel_or_close()
             return
         super().reject()
