@@ -134,3 +134,18 @@ def test_every_setting_has_a_type_a_default_and_a_doc(tmp_path):
     one, other = settings.LAST_ARTICLE.for_database("a.db"), settings.LAST_ARTICLE.for_database("b.db")
     one.write(again, 7)
     assert one.read(again) == 7 and other.read(again) is None
+
+
+def test_only_the_task_helper_starts_threads():
+    """Background work goes through ui/tasks.py (one helper, results delivered on the UI thread)."""
+    threads = {"QThread", "QThreadPool", "QRunnable", "ThreadPoolExecutor", "Thread"}
+    offenders = []
+    for name, (_path, tree) in _ui_modules().items():
+        if name == f"{PACKAGE}.tasks":
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                offenders += [f"{name}: {a.name}" for a in node.names if a.name in threads]
+            elif isinstance(node, ast.Attribute) and node.attr in threads:
+                offenders.append(f"{name}: {node.attr}")
+    assert offenders == []

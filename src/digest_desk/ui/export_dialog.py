@@ -26,11 +26,11 @@ from PySide6.QtWidgets import (
 from digest_desk.export import ExportCancelled, ExportError, ExportReport, export_site, recover
 from digest_desk.store import Store
 from digest_desk.ui.settings import EXPORT_FOLDER
-from digest_desk.ui.tasks import Job, run_in_background
+from digest_desk.ui.tasks import InOrder, Job
 
 
 class ExportRun:
-    """One export on a worker thread (through ``run_in_background``): it can be cancelled, and it
+    """One export on a worker thread (through ``ui/tasks``): it can be cancelled, and it
     asks the dialog before removing much of an existing export."""
 
     def __init__(self, store: Store, out: Path, *, slugs: list[str] | None, changed: bool) -> None:
@@ -42,8 +42,8 @@ class ExportRun:
 
     def start(self, on_progress: Callable[[tuple], None], on_done: Callable[[ExportReport], None],
               on_error: Callable[[BaseException], None], owner: QObject) -> None:
-        self.job = run_in_background(self._run, on_progress=on_progress, on_done=on_done,
-                                     on_error=on_error, owner=owner)
+        worker = InOrder(owner)  # a thread of its own: link checks on the shared pool never delay it
+        self.job = worker.submit(self._run, on_progress=on_progress, on_done=on_done, on_error=on_error)
 
     def _run(self, progress: Callable[[tuple], None]) -> ExportReport:
         self._tell = progress

@@ -171,9 +171,10 @@ class InOrder:
         self._pool.setMaxThreadCount(1)
 
     def submit(self, fn: Callable[..., Any], *args: Any, on_done: DoneCallback | None = None,
-               on_error: ErrorCallback | None = None, **kwargs: Any) -> Job:
+               on_error: ErrorCallback | None = None, on_progress: ProgressCallback | None = None,
+               **kwargs: Any) -> Job:
         return run_in_background(fn, *args, on_done=on_done, on_error=on_error, owner=self._owner,
-                                 pool=self._pool, **kwargs)
+                                 pool=self._pool, on_progress=on_progress, **kwargs)
 
     def wait(self, msecs: int = -1) -> bool:
         """Block until every submitted call has run (closing, tests)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 
+import pytest
 from PySide6.QtCore import QObject
 
 from digest_desk.ui.tasks import LatestOnly, run_in_background
@@ -111,3 +112,40 @@ def test_progress_arrives_in_order_before_the_result(qtbot):
     run_in_background(counting, 4, on_progress=events.append, on_done=events.append)
     qtbot.waitUntil(lambda: "done" in events, timeout=5000)
     assert events == [0, 1, 2, 3, "done"]
+
+
+def test_in_order_runs_one_call_at_a_time_in_submission_order(qtbot):
+    from digest_desk.ui.tasks import InOrder
+
+    owner = QObject()
+    worker = InOrder(owner)
+    ran: list[int] = []
+    delivered: list[int] = []
+    busy = threading.Lock()
+
+    def step(n: int) -> int:
+        assert busy.acquire(blocking=False)  # never two at once
+        time.sleep(0.01)
+        ran.append(n)
+        busy.release()
+        return n
+
+    for n in range(8):
+        worker.submit(step, n, on_done=delivered.append)
+    qtbot.waitUntil(lambda: len(delivered) == 8, timeout=5000)
+    assert ran == list(range(8)) and delivered == list(range(8))
+
+
+def test_a_taken_outcome_is_not_delivered_again(qtbot):
+    from digest_desk.ui.tasks import InOrder
+
+    owner = QObject()
+    worker = InOrder(owner)
+    delivered: list[object] = []
+    job = worker.submit(lambda: 42, on_done=delivered.append)
+    assert job.take(5) == 42
+    failing = worker.submit(lambda: 1 / 0, on_error=delivered.append)
+    with pytest.raises(ZeroDivisionError):
+        failing.take(5)
+    worker.submit(lambda: "not taken", on_done=delivered.append)
+    qtbot.waitUntil(lambda: delivered == ["not taken"], timeout=5000)
