@@ -6,9 +6,11 @@ import sqlite3
 import threading
 import time
 
+from guihelpers import answer_modal
 from sqlalchemy import event
 
-from digest_desk.store.articles import create_article, get_article
+from digest_desk.store.articles import create_article, get_article, revisions, save_article
+from digest_desk.store.conflicts import THEIRS_REPLACED
 
 
 def _writer_threads(store) -> list[threading.Thread]:
@@ -73,3 +75,19 @@ def test_closing_waits_for_the_save_under_way(window, qtbot, store):
     qtbot.waitUntil(lambda: window.autosaver.state.value == "Saving…", timeout=3000)
     window.close()
     assert get_article(store, article.id).body == "Written just before closing."
+
+
+def test_a_background_save_that_lost_the_race_asks_and_keeps_mine(window, qtbot, store):
+    article = create_article(store, title="Shared story", body="Base.")
+    window.load_article(article.id)
+    elsewhere = get_article(store, article.id)
+    elsewhere.body = "Their edit."
+    save_article(store, elsewhere)
+    window.autosaver.set_delay(10)
+    answer_modal(lambda box: next(b for b in box.buttons() if b.text() == "Keep Mine").click())
+    _type(window, qtbot, " Mine.")
+    qtbot.waitUntil(lambda: window.autosaver.state.value == "Saved", timeout=10000)
+    assert get_article(store, article.id).body == "Base. Mine."
+    kept = [r for r in revisions(store, article.id) if r.reason == THEIRS_REPLACED]
+    assert kept and kept[0].data["body"] == "Their edit."
+    assert window.editor.article.version == get_article(store, article.id).version
