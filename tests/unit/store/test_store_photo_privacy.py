@@ -14,7 +14,7 @@ from digest_desk.store.media import add_image, get_image_bytes
 SECRETS = (b"Alice Owner", b"SN-778812", b"secret desk comment", b"xmp-creator-bob")
 
 
-def _makeICC -> bytes:
+def _make_icc() -> bytes:
     return PIL.ImageCms.ImageCmsProfile(PIL.ImageCms.createProfile("sRGB")).tobytes()
 
 
