@@ -18,7 +18,7 @@ def _make_icc() -> bytes:
     return PIL.ImageCms.ImageCmsProfile(PIL.ImageCms.createProfile("sRGB")).tobytes()
 
 
-ICC = _makeICC
+ICC = _make_icc()
 
 
 def _exif(orientation: int) -> PIL.Image.Exif:
