@@ -10,6 +10,7 @@ from digest_desk.domain import Revision
 from digest_desk.store import ConflictError, NotFoundError, Store
 from digest_desk.store.articles import create_article, get_article, save_article
 from digest_desk.ui.editor import ArticleEditor
+from digest_desk.ui.plaintext import plain
 
 
 class Choice(StrEnum):
@@ -20,6 +21,7 @@ class Choice(StrEnum):
 def ask(parent: QWidget, exc: ConflictError) -> Choice:
     box = QMessageBox(QMessageBox.Icon.Warning, parent.tr("Changed Elsewhere"), str(exc), parent=parent)
     box.setObjectName("conflict-box")
+    plain(box)  # the message names the article
     box.setInformativeText(parent.tr(
         "Keep yours: your text is saved, theirs is kept as a revision.\n"
         "Load theirs: their text is shown, yours is kept as a revision."))

@@ -7,7 +7,7 @@ from functools import partial
 from typing import Any
 from urllib.parse import urljoin
 
-from PySide6.QtCore import QTimer, QUrl, Signal
+from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QResizeEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -96,6 +96,7 @@ class PreviewPane(QWidget):
         layout.setSpacing(2)
         layout.addLayout(self._build_bar())
         self.notice = QLabel(self)
+        self.notice.setTextFormat(Qt.TextFormat.PlainText)  # the reason quotes a system error
         self.notice.setObjectName("preview_notice")
         self.notice.setWordWrap(True)
         self.notice.setVisible(self.fallback_reason is not None)
