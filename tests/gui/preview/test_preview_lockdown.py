@@ -145,6 +145,7 @@ def test_the_preview_folder_serves_only_its_own_files(qtbot, tmp_path):
         ("http://elsewhere.example/", "http://elsewhere.example/"),
         ("mailto:desk@digest.example?attach=/etc/passwd&subject=Hi&cc=x@y.z&body=Text",
          "mailto:desk@digest.example?subject=Hi&body=Text"),
+        ("mailto:desk@digest.example?attach=/etc/passwd", "mailto:desk@digest.example"),
         ("javascript:alert(1)", None),
         ("file:///etc/passwd", None),
         ("data:text/html,<b>x</b>", None),

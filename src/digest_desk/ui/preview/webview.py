@@ -181,10 +181,15 @@ class LinkGuardPage(QWebEnginePage):
         if not is_main_frame:
             return url.scheme() in ("about", "data")  # inert frames only; never a file or a site
         if nav_type in (NavType.NavigationTypeTyped, NavType.NavigationTypeOther) \
-                and self.expected_loads > 0:
+                and self.expected_loads > 0 and self._own(url):
             self.expected_loads -= 1
             return True
         return False  # redirects, refreshes, form posts, history moves: nothing we started
+
+    def _own(self, url: QUrl) -> bool:
+        """A page the view loads itself: setHtml's data: URL or a file of its own folder."""
+        host = self.interceptor.host
+        return url.scheme() == "data" or (url.scheme() == PREVIEW_SCHEME and url.host() == host)
 
     def createWindow(self, _type: QWebEnginePage.WebWindowType) -> QWebEnginePage:  # noqa: N802
         """Links with ``target=_blank`` ask for a new window: catch their URL instead."""
