@@ -93,6 +93,9 @@ def split(path: Path, text: str) -> tuple[str, str, int]:
 
 MAX_DEPTH = 40  # nesting of lists and mappings in front matter
 MAX_NODES = 20_000  # values in one front matter (a real one has a few dozen)
+MAX_FRONT_MATTER = 1024 * 1024  # characters; a real front matter is a few kilobytes
+# Quoted strings and comments, where brackets are text; and the brackets that nest.
+_FLOW = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\n]|\'\')*\'|(?<!\S)#[^\n]*|[\[\]{}]')
 
 
 class _FrontMatterLoader(yaml.SafeLoader):
@@ -148,7 +151,27 @@ def _compose(front: str) -> tuple[Any, yaml.Node | None]:
         loader.dispose()
 
 
+def _flow_depth(front: str) -> int:
+    """How deep ``[`` and ``{`` nest outside quotes and comments (PyYAML's scanner slows down
+    with every open level, so a deep file is refused before it is scanned)."""
+    depth = deepest = 0
+    for match in _FLOW.finditer(front):
+        char = match.group()
+        if char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth = max(0, depth - 1)
+    return deepest
+
+
 def load_yaml(path: Path, front: str) -> tuple[dict[str, Any], dict[str, int]]:
+    if len(front) > MAX_FRONT_MATTER:
+        raise ImportFailure(path, f"the front matter is longer than {MAX_FRONT_MATTER // 1024} KB; "
+                                  "is its closing “---” line missing?", line=1, column=1)
+    if _flow_depth(front) > MAX_DEPTH:
+        raise ImportFailure(path, f"broken YAML front matter: nested deeper than {MAX_DEPTH} levels.",
+                            line=2, column=1)
     try:
         data, node = _compose(front)
     except yaml.YAMLError as exc:

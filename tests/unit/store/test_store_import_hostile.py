@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 import time
+import tracemalloc
 
 import PIL.Image
 import pytest
@@ -59,8 +60,11 @@ BILLION_LAUGHS = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
         (BILLION_LAUGHS, ["aliases"]),
         ("base: &b Ana\nauthor: *b\n", ["aliases"]),
         ("image: {src: x.png, width: " + "9" * 5000 + "}\n", ["cannot be read"]),
+        ("summary: " + "[a, " * 20_000 + "\n", ["nested deeper than"]),
+        ("summary: " + "a" * 1_100_000 + "\n", ["longer than 1024 KB"]),
     ],
-    ids=["month-13", "nested-brackets", "billion-laughs", "alias", "huge-int"],
+    ids=["month-13", "nested-brackets", "billion-laughs", "alias", "huge-int", "nested-lists",
+         "huge-front-matter"],
 )
 def test_hostile_front_matter_fails_alone_and_fast(store, tmp_path, front, words):
     elapsed = _refused(store, _article(tmp_path, "bad.md", front), *words)
@@ -125,8 +129,13 @@ def test_a_100_mb_markdown_file_is_refused_without_reading_it(store, tmp_path):
     with path.open("wb") as out:
         out.write(b"---\ntitle: Huge\n---\n")
         out.truncate(100 * 1024 * 1024)  # sparse: costs no disk, reading it would cost 100 MB
-    elapsed = _refused(store, path, "larger than 20 MB")
-    assert elapsed < 0.2
+    tracemalloc.start()
+    try:
+        elapsed = _refused(store, path, "larger than 20 MB")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert elapsed < 0.5 and peak < 2 * 1024 * 1024  # refused from its size, nothing read
     assert MAX_MARKDOWN_BYTES == 20 * 1024 * 1024
 
 
