@@ -59,7 +59,11 @@ def _picture_path(parsed: ParsedArticle, roots: tuple[Path, ...], src: str) -> P
     """The real path of a local picture, when it lies inside the file's folder or a media folder."""
     for base in (parsed.path.parent, *roots):
         candidate = base / src
-        if candidate.exists() or candidate.is_symlink():
+        try:
+            present = candidate.exists() or candidate.is_symlink()
+        except (OSError, ValueError) as exc:  # a NUL byte, a name too long for the system
+            raise MediaError(f"the picture path {src!r} cannot be used ({exc}).") from exc
+        if present:
             real = inside(candidate, [parsed.path.parent, *roots])
             if real is None:
                 raise MediaError(

@@ -104,6 +104,10 @@ def test_a_symlink_out_of_the_folder_is_not_followed(store, tmp_path):
     _refused(store, _article(folder, "draft.md", "image: pic.png\n"), "outside the file's folder")
 
 
+def test_a_picture_path_with_a_nul_byte_is_one_clear_failure(store, tmp_path):
+    _refused(store, _article(tmp_path, "nul.md", 'image: "a\\x00.png"\n'), "cannot be used")
+
+
 def test_dev_zero_is_never_read(store, tmp_path):
     folder = tmp_path / "in"
     folder.mkdir()
