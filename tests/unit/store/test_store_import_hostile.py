@@ -104,8 +104,9 @@ def test_a_symlink_out_of_the_folder_is_not_followed(store, tmp_path):
     _refused(store, _article(folder, "draft.md", "image: pic.png\n"), "outside the file's folder")
 
 
-def test_a_picture_path_with_a_nul_byte_is_one_clear_failure(store, tmp_path):
-    _refused(store, _article(tmp_path, "nul.md", 'image: "a\\x00.png"\n'), "cannot be used")
+def test_picture_paths_the_system_cannot_use_are_one_clear_failure(store, tmp_path):
+    _refused(store, _article(tmp_path, "nul.md", 'image: "a\\x00.png"\n'), "not found")
+    _refused(store, _article(tmp_path, "long.md", f"image: {'a' * 5000}.png\n"), "cannot be used")
 
 
 def test_dev_zero_is_never_read(store, tmp_path):
