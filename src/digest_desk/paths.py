@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -59,7 +60,9 @@ def app_icon_path(size: int | None = None) -> Path:
 def data_dir() -> Path:
     """Per-user data folder (created on demand)."""
     path = user_data_path(APP_NAME, appauthor=False)
-    path.mkdir(parents=True, exist_ok=True)
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    with contextlib.suppress(OSError):
+        path.chmod(0o700)  # the database, backups and recovery files: the editor's alone
     return path
 
 

@@ -10,11 +10,12 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDialogButtonBox
 
 from digest_desk.store.articles import create_article
+from digest_desk.ui.preview.webview import PREVIEW_WORLD
 
 
 def page_text(qtbot, view, script: str = "document.body.innerText") -> str:
     box: dict[str, object] = {}
-    view.page().runJavaScript(f"JSON.stringify({script})", 0, lambda v: box.setdefault("v", v))
+    view.page().runJavaScript(f"JSON.stringify({script})", PREVIEW_WORLD, lambda v: box.setdefault("v", v))
     qtbot.waitUntil(lambda: "v" in box, timeout=10000)
     return json.loads(box["v"])
 

@@ -14,6 +14,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="import markdown files with YAML front matter (folders are searched for *.md)",
     )
     p.add_argument("paths", nargs="+", metavar="FILE_OR_DIR")
+    p.add_argument("--media", action="append", default=[], metavar="DIR",
+                   help="a folder pictures may also be read from (besides each file's own folder)")
     p.set_defaults(handler=cmd_import)
 
 
@@ -25,7 +27,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     except CommandError as exc:
         return fail(str(exc))
     try:
-        done, failed = import_paths(store, args.paths)
+        done, failed = import_paths(store, args.paths, args.media)
     finally:
         store.close()
     for result in done:
@@ -36,4 +38,9 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(f"digest-desk: {failure}", file=sys.stderr)
     if not done and not failed:
         return fail("no markdown files found in " + ", ".join(args.paths), 1)
-    return 1 if failed else 0
+    if failed:
+        files = "file" if len(failed) == 1 else "files"
+        print(f"digest-desk: {len(failed)} {files} not imported, {len(done)} imported.",
+              file=sys.stderr)
+        return 1
+    return 0

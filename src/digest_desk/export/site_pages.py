@@ -18,6 +18,8 @@ from digest_desk.domain import Site
 from digest_desk.domain.slugs import slugify
 from digest_desk.export.sitedata import Entry, digest
 from digest_desk.paths import resource
+from digest_desk.render.context import base_url as render_base_url
+from digest_desk.render.context import site_link
 
 PAGE_SIZE = 20
 FEED_LIMIT = 100
@@ -77,7 +79,15 @@ def sections_for(categories: list[str]) -> list[Section]:
 
 
 def base_url(site: Site) -> str:
-    return (site.base_url or "https://example.com/").rstrip("/") + "/"
+    return render_base_url(site)  # only an http(s) address, whatever the database says
+
+
+def _footer_href(site: Site, url: str, root: str) -> str | None:
+    """Where a footer link goes on a site page; None for one that must not render."""
+    safe = site_link(site, url)
+    if safe is None:
+        return None
+    return local_href(url.strip(), root) if url.strip().startswith("/") else safe
 
 
 def local_href(url: str, root: str) -> str:
@@ -121,8 +131,9 @@ class SitePages:
             "sections": self.sections,
             "section_slugs": self.section_slugs,
             "footer": [
-                {"title": link.get("title", ""), "href": local_href(link.get("url", "/"), root)}
+                {"title": link.get("title", ""), "href": href}
                 for link in (self.site.footer_links or [])
+                if (href := _footer_href(self.site, str(link.get("url", "/")), root))
             ],
             "logo": logo,
             "current_section": "",

@@ -19,7 +19,9 @@ from digest_desk.links.validate import to_ascii_url
 
 MAX_REDIRECTS = 10
 DNS_HEDGE = 1.0  # seconds before a second, parallel host name look-up
-URL_BUDGET = 3  # a whole redirect chain gets this many request timeouts
+URL_BUDGET = 3  # a whole redirect chain gets this many request timeouts, however servers answer
+_TIME_UP = "time up"
+RUN_BUDGET = 600.0  # seconds for a whole run; checks still running then are stopped
 USER_AGENT = "DigestDesk-LinkChecker/0.1 (+https://example.com/digest-desk)"
 RETRY_WITH_GET = {400, 403, 404, 405, 406, 429, 500, 501, 502, 503}
 
@@ -55,8 +57,71 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None  # let the 3xx surface as an HTTPError so the chain can be recorded
 
 
-def _opener() -> urllib.request.OpenerDirector:
-    return urllib.request.build_opener(_NoRedirect())
+class _Deadline:
+    """Shuts the sockets of one check down when its time is up, whatever a server is sending.
+
+    A socket timeout only bounds each read, so a server dripping a byte a second could keep a
+    check busy for ever; this closes the connection at a wall-clock deadline instead.
+    """
+
+    def __init__(self, at: float) -> None:
+        self.at = at
+        self.expired = False
+        self._socks: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(max(0.0, at - time.monotonic()), self.expire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def add(self, sock: socket.socket) -> socket.socket:
+        with self._lock:
+            self._socks.append(sock)
+            if self.expired:
+                _shut(sock)
+        return sock
+
+    def expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            for sock in self._socks:
+                _shut(sock)
+
+    def stop(self) -> None:
+        self._timer.cancel()
+
+
+def _shut(sock: socket.socket) -> None:
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass
+
+
+def _opener(deadline: _Deadline) -> urllib.request.OpenerDirector:
+    """An opener whose every connection is registered with ``deadline``."""
+
+    def create(*args: object, **kwargs: object) -> socket.socket:
+        return deadline.add(socket.create_connection(*args, **kwargs))  # type: ignore[arg-type]
+
+    class Plain(http.client.HTTPConnection):
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+            self._create_connection = create
+
+    class Secure(http.client.HTTPSConnection):
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+            self._create_connection = create
+
+    class PlainHandler(urllib.request.HTTPHandler):
+        def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+            return self.do_open(Plain, req)
+
+    class SecureHandler(urllib.request.HTTPSHandler):
+        def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+            return self.do_open(Secure, req, context=self._context)
+
+    return urllib.request.build_opener(_NoRedirect(), PlainHandler(), SecureHandler())
 
 
 def _resolves(host: str, port: int, timeout: float) -> str:
@@ -128,54 +193,71 @@ def _is_final_failure(exc: BaseException) -> bool:
     return isinstance(reason, ConnectionRefusedError | socket.gaierror | TimeoutError | socket.timeout)
 
 
-def check_url(url: str, *, timeout: float = 5.0, cancel: threading.Event | None = None) -> CheckResult:
+def check_url(url: str, *, timeout: float = 5.0, cancel: threading.Event | None = None,
+              stop_at: float | None = None) -> CheckResult:
     """Check one http(s) URL, following up to MAX_REDIRECTS redirects.
 
-    Each request waits at most ``timeout`` seconds, and a whole redirect chain at most
-    ``URL_BUDGET`` times that.
+    Each request waits at most ``timeout`` seconds, and the whole check (redirects, slow or
+    dripping servers included) at most ``URL_BUDGET`` times that, or until ``stop_at`` (a
+    ``time.monotonic()`` value) when that comes first.
     """
     start = time.monotonic()
     deadline = start + timeout * URL_BUDGET
+    if stop_at is not None:
+        deadline = min(deadline, stop_at)
     result = CheckResult(url=url)
     current = to_ascii_url(url)
-    opener = _opener()
+    watch = _Deadline(deadline)
+    opener = _opener(watch)
     try:
-        for _hop in range(MAX_REDIRECTS + 1):
-            if cancel is not None and cancel.is_set():
-                result.error = "cancelled"
-                break
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                result.status = None
-                result.error = f"unreachable: no final answer within {timeout * URL_BUDGET:g} s"
-                break
-            parts = urlsplit(current)
-            if parts.scheme not in ("http", "https") or not parts.hostname:
-                result.error = f"unreachable: cannot check “{current}”"
-                break
-            port = parts.port or (443 if parts.scheme == "https" else 80)
-            wait_for = min(timeout, remaining)
-            dns_problem = _resolves(parts.hostname, port, wait_for)
-            if dns_problem:
-                result.error = f"unreachable: {dns_problem}"
-                break
-            status, location = _one_hop(opener, current, wait_for)
-            result.status, result.final_url = status, current
-            if 300 <= status < 400 and location:
-                current = urljoin(current, location)
-                result.redirects.append((status, current))
-                continue
-            break
-        else:
-            result.error = f"more than {MAX_REDIRECTS} redirects"
+        _follow(result, opener, current, timeout, deadline, cancel)
     except (urllib.error.URLError, OSError, http.client.HTTPException, ValueError) as exc:
         result.status = None
         result.error = _describe(exc, timeout)
+    finally:
+        watch.stop()
+    time_up = watch.expired and (result.error or result.status is None)
+    if (time_up and result.error != "cancelled") or result.error == _TIME_UP:
+        result.status = None
+        result.error = f"unreachable: no final answer within {deadline - start:.3g} s"
     if not result.error and result.status and 300 <= result.status < 400:
         result.error = "redirect without a target"
     result.elapsed = time.monotonic() - start
     result.checked_at = utcnow()
     return result
+
+
+def _follow(result: CheckResult, opener: urllib.request.OpenerDirector, current: str,
+            timeout: float, deadline: float, cancel: threading.Event | None) -> None:
+    """Request ``current`` and the redirects it leads to, filling ``result``."""
+    for _hop in range(MAX_REDIRECTS + 1):
+        if cancel is not None and cancel.is_set():
+            result.error = "cancelled"
+            break
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            result.status = None
+            result.error = _TIME_UP
+            break
+        parts = urlsplit(current)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            result.error = f"unreachable: cannot check “{current}”"
+            break
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        wait_for = min(timeout, remaining)
+        dns_problem = _resolves(parts.hostname, port, wait_for)
+        if dns_problem:
+            result.error = f"unreachable: {dns_problem}"
+            break
+        status, location = _one_hop(opener, current, wait_for)
+        result.status, result.final_url = status, current
+        if 300 <= status < 400 and location:
+            current = urljoin(current, location)
+            result.redirects.append((status, current))
+            continue
+        break
+    else:
+        result.error = f"more than {MAX_REDIRECTS} redirects"
 
 
 def checkable(url: str) -> bool:
@@ -189,22 +271,26 @@ def check_links(
     concurrency: int = 8,
     cancel: threading.Event | None = None,
     progress: Callable[[int, int, CheckResult], None] | None = None,
+    run_budget: float = RUN_BUDGET,
 ) -> list[CheckResult]:
     """Check each distinct http(s) URL once, ``concurrency`` at a time, in the order given.
 
     ``progress(done, total, result)`` is called (on a worker thread) as each finishes. When
     ``cancel`` is set, URLs not yet started are dropped and running checks stop after their
-    current request (bounded by ``timeout``); only finished results are returned.
+    current request (bounded by ``timeout``); only finished results are returned. The whole
+    run ends after ``run_budget`` seconds: checks still running are stopped then (reported as
+    unreachable within the time) and URLs not yet started are dropped.
     """
     unique = list(dict.fromkeys(u.strip() for u in urls if u and checkable(u)))
     cancel = cancel or threading.Event()
     results: dict[str, CheckResult] = {}
     if not unique:
         return []
+    stop_at = time.monotonic() + run_budget
     pool = ThreadPoolExecutor(max_workers=max(1, concurrency), thread_name_prefix="dd-check")
     try:
         pending: set[Future] = {
-            pool.submit(_guarded, url, timeout, cancel) for url in unique
+            pool.submit(_guarded, url, timeout, cancel, stop_at) for url in unique
         }
         while pending:
             done, pending = wait(pending, timeout=0.1, return_when=FIRST_COMPLETED)
@@ -223,8 +309,8 @@ def check_links(
     return [results[u] for u in unique if u in results]
 
 
-def _guarded(url: str, timeout: float, cancel: threading.Event) -> CheckResult | None:
-    if cancel.is_set():
+def _guarded(url: str, timeout: float, cancel: threading.Event, stop_at: float) -> CheckResult | None:
+    if cancel.is_set() or time.monotonic() >= stop_at:
         return None
-    result = check_url(url, timeout=timeout, cancel=cancel)
+    result = check_url(url, timeout=timeout, cancel=cancel, stop_at=stop_at)
     return None if result.error == "cancelled" else result

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from urllib.parse import urlsplit
 
 from digest_desk.domain.slugs import clean_text
-from digest_desk.links.validate import validate_url
+from digest_desk.links.validate import site_path_issue, validate_url
 
 FooterLinks = list[dict[str, str]]
 
@@ -21,9 +20,10 @@ def check_footer_link(title: str, url: str) -> tuple[str, str]:
     url = url.strip()
     if not title:
         raise FooterError("A footer link needs a title.")
-    if url.startswith("/") and not url.startswith("//"):
-        if any(ch.isspace() for ch in url) or urlsplit(url).netloc:
-            raise FooterError(f"“{url}” is not a usable site path.")
+    if url.startswith("/"):
+        problem = site_path_issue(url)
+        if problem:
+            raise FooterError(problem + " Use a site path such as /contact/.")
         return title, url
     issue = validate_url(url, "related")  # http(s) only, as the site profile accepts
     if issue and issue.severity == "error":

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 from digest_desk.domain.slugs import clean_text
 
@@ -95,13 +95,36 @@ def validate_url(url: str, kind: str = "read-more") -> LinkIssue | None:
         names = ", ".join(allowed)
         return _error("bad-scheme", f"“{scheme}:” links are not allowed for a {kind} link (only {names}).")
     if scheme == "mailto":
-        return _validate_mailto(parts.path)
+        return _validate_mailto(parts.path, parts.query)
     return _validate_host(parts)
 
 
-def _validate_mailto(address: str) -> LinkIssue | None:
+MAILTO_PARAMS = frozenset({"subject", "body"})
+
+
+def _validate_mailto(address: str, query: str = "") -> LinkIssue | None:
     if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", address.split("?")[0]):
         return _error("bad-email", "The mailto: link needs an e-mail address like name@example.org.")
+    extra = sorted({k for k, _v in parse_qsl(query, keep_blank_values=True)
+                    if k.lower() not in MAILTO_PARAMS})
+    if extra:
+        return _error("mailto-params", f"A mailto: link may only carry subject and body, not "
+                                       f"{', '.join(extra)}.")
+    return None
+
+
+def site_path_issue(url: str) -> str | None:
+    """Why ``url`` (starting with /) is not a plain path on this site, or None when it is.
+
+    Browsers read ``/\\host`` and ``//host`` as another site, so neither is a site path.
+    """
+    if "\\" in url or url.startswith("//") or any(ch.isspace() or ord(ch) < 32 for ch in url):
+        return f"“{url}” is not a usable site path (no backslashes, spaces or // at the start)."
+    try:
+        if urlsplit(url).netloc:
+            return f"“{url}” is not a usable site path."
+    except ValueError as exc:
+        return f"“{url}” cannot be read: {exc}."
     return None
 
 

@@ -6,11 +6,14 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from urllib.parse import quote, urlsplit
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
 from digest_desk.domain import Article, Image, Site
 
 AMP_CSS_BUDGET = 75000
+DEFAULT_BASE_URL = "https://example.com/"
+MAILTO_PARAMS = frozenset({"subject", "body"})  # cc, bcc, attach… are never rendered
+LOGO_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg"})
 BODY_CONTAINER_ID = "dd-body"
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 _CONTROL = re.compile(r"[\x00-\x20\x7f]+")
@@ -41,14 +44,60 @@ class Block:
 
 
 def base_url(site: Site) -> str:
-    """The site's base URL, always ending with a slash."""
-    return _base_url(site.base_url or "https://example.com/")
+    """The site's base URL, always ending with a slash.
+
+    Whatever the database holds (a restored or shared one may say ``javascript:…``), only an
+    http(s) address with a host is used; anything else renders as the neutral default.
+    """
+    return _base_url(site.base_url or DEFAULT_BASE_URL)
 
 
 @lru_cache(maxsize=16)
 def _base_url(raw: str) -> str:  # asked for several times per page, always with the same text
+    if not (is_absolute_web_url(raw) and is_safe_url(raw, allow_relative=False)):
+        return DEFAULT_BASE_URL
     url = tidy_url(raw)
     return url if url.endswith("/") else url + "/"
+
+
+def logo_url(site: Site) -> str | None:
+    """The published address of the site logo, never a local path.
+
+    An http(s) logo is used as it is; a logo chosen from disk is published as
+    ``assets/logo.EXT`` under the site, so only that address may appear in pages and JSON-LD.
+    """
+    logo = (site.logo or "").strip()
+    if not logo:
+        return None
+    if len(url_scheme(logo)) > 1:  # "C:" is a Windows drive, not a scheme
+        return tidy_url(logo) if is_absolute_web_url(logo) and is_safe_url(logo) else None
+    suffix = "." + logo.rpartition(".")[2].lower() if "." in logo else ""
+    return base_url(site) + f"assets/logo{suffix if suffix in LOGO_SUFFIXES else '.png'}"
+
+
+def clean_mailto(url: str) -> str:
+    """A mailto: URL with only its subject and body parameters (no cc, bcc or attach=)."""
+    address, sep, query = _CONTROL.sub("", url).partition("?")
+    if not sep:
+        return address
+    kept = [(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if k.lower() in MAILTO_PARAMS]
+    return address + ("?" + urlencode(kept, quote_via=quote) if kept else "")
+
+
+def site_link(site: Site, raw: str) -> str | None:
+    """A link from the site profile (footer, partner) as an absolute URL, or None when unsafe.
+
+    Site paths ("/about/") resolve under ``base_url``; a backslash, a protocol-relative
+    ``//host`` or a scheme other than http, https and mailto never renders.
+    """
+    raw = (raw or "").strip()
+    if url_scheme(raw) == "mailto":
+        raw = clean_mailto(raw)
+        return raw if is_safe_url(raw, allow_relative=False) else None
+    if not is_safe_url(raw):
+        return None
+    url = site_url(site, raw)
+    return url if is_absolute_web_url(url) and is_safe_url(url, allow_relative=False) else None
 
 
 def standard_url(article: Article, site: Site) -> str:
@@ -124,7 +173,9 @@ def is_safe_url(url: str, *, allow_relative: bool = True) -> bool:
     if scheme:
         if scheme not in SAFE_SCHEMES:
             return False
-        return scheme == "mailto" or bool(urlsplit(cleaned).netloc)
+        if scheme == "mailto":
+            return clean_mailto(cleaned) == cleaned
+        return bool(urlsplit(cleaned).netloc)
     return allow_relative and ":" not in re.split(r"[/?#]", cleaned, maxsplit=1)[0]
 
 

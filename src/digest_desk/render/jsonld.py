@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from digest_desk.domain import Article, Site
-from digest_desk.render.context import is_absolute_web_url, site_url, standard_url
+from digest_desk.render.context import logo_url, site_url, standard_url
 
 _ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 
@@ -47,12 +47,12 @@ def news_article(article: Article, site: Site, image_urls: list[str]) -> dict[st
 
 def _publisher(site: Site) -> dict[str, Any]:
     publisher: dict[str, Any] = {"@type": "Organization", "name": site.name, "url": site_url(site, "/")}
-    if site.logo:
-        logo: dict[str, Any] = {"@type": "ImageObject", "url": site_url(site, site.logo)}
+    url = logo_url(site)  # never the local path a logo was chosen from
+    if url:
+        logo: dict[str, Any] = {"@type": "ImageObject", "url": url}
         if site.logo_width and site.logo_height:
             logo["width"], logo["height"] = site.logo_width, site.logo_height
-        if is_absolute_web_url(logo["url"]):
-            publisher["logo"] = logo
+        publisher["logo"] = logo
     return publisher
 
 

@@ -21,11 +21,10 @@ from digest_desk.render.context import (
     RenderContext,
     amp_url,
     base_url,
-    is_safe_url,
     media_prefix,
     own_page_path,
     page_href,
-    site_url,
+    site_link,
     standard_url,
 )
 from digest_desk.render.embed_html import EmbedRenderer, environment, featured_image
@@ -145,8 +144,8 @@ def _footer_links(home: str, root: str, items: tuple[tuple[str, str], ...]) -> t
     site, ctx = Site(base_url=home), RenderContext(root=root)
     out = []
     for title, raw in items:
-        url = site_url(site, raw)
-        if not (title and is_safe_url(url, allow_relative=False)):
+        url = site_link(site, raw)
+        if not (title and url):
             continue
         path = own_page_path(site, url) if root else None
         out.append(FooterLink(title, url if path is None else page_href(site, ctx, path)))

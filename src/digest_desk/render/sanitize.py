@@ -7,7 +7,7 @@ from functools import cache
 
 import nh3
 
-from digest_desk.render.context import is_safe_url, tidy_url
+from digest_desk.render.context import clean_mailto, is_safe_url, tidy_url, url_scheme
 
 TAGS = frozenset({
     "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "strong", "em", "b", "i", "s", "del",
@@ -32,6 +32,8 @@ ID_OK = re.compile(r"^(?!-?amp-|i-amp-)[A-Za-z][A-Za-z0-9_:.-]{0,80}$")
 
 def _filter(tag: str, attr: str, value: str) -> str | None:
     if attr == "href":
+        if url_scheme(value) == "mailto":
+            value = clean_mailto(value)  # subject and body only: never cc, bcc or attach=
         return tidy_url(value) if is_safe_url(value) else None
     if attr == "class":
         kept = [c for c in value.split() if _CLASS_OK.match(c)]

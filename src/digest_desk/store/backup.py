@@ -14,6 +14,7 @@ from pathlib import Path
 from digest_desk.store.engine import APPLICATION_ID, BUSY_TIMEOUT_MS, Store, inspect_file
 from digest_desk.store.errors import DatabaseOpenError, StoreError
 from digest_desk.store.locks import process_gone
+from digest_desk.store.private import make_private, new_private_file, private_folder
 from digest_desk.store.rescue import plain_message
 
 KEEP = 5  # manual backups kept (the default of make_backup)
@@ -52,6 +53,11 @@ def backup_dir(db_path: Path | str) -> Path:
     """Backups live beside the database, in ``backups/`` (or in $DIGEST_DESK_BACKUP_DIR)."""
     override = os.environ.get(BACKUP_DIR_ENV)
     return Path(override) if override else Path(db_path).resolve().parent / "backups"
+
+
+def _private_copy_target(target: Path) -> None:
+    target.unlink(missing_ok=True)
+    new_private_file(target)  # a backup holds every article: readable by its owner only
 
 
 def backup_infos(db_path: Path | str) -> list[BackupInfo]:
@@ -99,6 +105,7 @@ def verify_backup(path: Path) -> None:
 def _copy(source: Path, target: Path) -> None:
     """Online backup of a live database (with its WAL) into one self-contained file."""
     src = _ro_connect(source)
+    _private_copy_target(target)
     dst = sqlite3.connect(target, timeout=BUSY_TIMEOUT_MS / 1000)
     try:
         src.backup(dst)
@@ -127,7 +134,7 @@ def make_backup(db_path: Path | str, reason: str = "manual", keep: int | None = 
     try:
         if not db_path.is_file():
             raise FileNotFoundError(2, "no such database", str(db_path))
-        folder.mkdir(parents=True, exist_ok=True)
+        private_folder(folder)
         _copy(db_path, part)
         verify_backup(part)
         part.replace(final)
@@ -208,7 +215,9 @@ def _set_aside(db_path: Path) -> Path:
 
 def _place(backup_path: Path, db_path: Path) -> None:
     tmp = db_path.with_name(f".{db_path.name}.restoring")
+    _private_copy_target(tmp)
     shutil.copyfile(backup_path, tmp)
+    make_private(tmp)
     with tmp.open("rb") as fh:
         os.fsync(fh.fileno())
     os.replace(tmp, db_path)
@@ -278,3 +287,6 @@ def _restore_into(backup_path: Path, db_path: Path) -> None:
     finally:
         dst.close()
         src.close()
+    for path in (db_path, *_sidecars(db_path)):
+        if path.exists():
+            make_private(path)  # a restore never leaves the database readable by others

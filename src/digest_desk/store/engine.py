@@ -17,6 +17,7 @@ from digest_desk.store.errors import (
     NotADatabaseError,
     StoreError,
 )
+from digest_desk.store.private import new_private_file, parent_folder
 
 APPLICATION_ID = 0x44475344  # "DGSD": marks a file as a Digest Desk database
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -178,7 +179,8 @@ def open_store(path: str | Path, *, create: bool = True) -> Store:
     if created:
         if not create:
             raise StoreError(f"No database at {path}.")
-        path.parent.mkdir(parents=True, exist_ok=True)
+        parent_folder(path)
+        new_private_file(path)  # SQLite gives its WAL and SHM files the database's mode
     else:
         info = inspect_file(path)
         migrations.refuse_newer(path, info["revision"])

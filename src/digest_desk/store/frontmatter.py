@@ -91,6 +91,50 @@ def split(path: Path, text: str) -> tuple[str, str, int]:
     raise ImportFailure(path, "the front matter is not closed by a “---” line.", line=1, column=1)
 
 
+MAX_DEPTH = 40  # nesting of lists and mappings in front matter
+MAX_NODES = 20_000  # values in one front matter (a real one has a few dozen)
+MAX_FRONT_MATTER = 1024 * 1024  # characters; a real front matter is a few kilobytes
+# Quoted strings and comments, where brackets are text; and the brackets that nest.
+_FLOW = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\n]|\'\')*\'|(?<!\S)#[^\n]*|[\[\]{}]')
+
+
+class _FrontMatterLoader(yaml.SafeLoader):
+    """SafeLoader that refuses aliases, deep nesting and huge documents before building them."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+        self._nodes = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node:
+        if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark
+            raise yaml.composer.ComposerError(
+                None, None, "aliases (*name) are not accepted; write the value out in full", mark)
+        self._nodes += 1
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH or self._nodes > MAX_NODES:
+                mark = self.peek_event().start_mark
+                raise yaml.composer.ComposerError(
+                    None, None, f"nested deeper than {MAX_DEPTH} levels or more than "
+                    f"{MAX_NODES:,} values", mark)
+            return super().compose_node(parent, index)  # type: ignore[arg-type]
+        finally:
+            self._depth -= 1
+
+
+def _timestamp_or_text(loader: yaml.SafeLoader, node: yaml.Node) -> object:
+    """A YAML date when it is one; otherwise its text (checked, with its line, by the reader)."""
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)  # type: ignore[arg-type]
+    except (ValueError, OverflowError):
+        return loader.construct_scalar(node)  # type: ignore[arg-type]
+
+
+_FrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_text)
+
+
 def _key_lines(node: yaml.Node | None) -> dict[str, int]:
     """0-based front matter line of each top-level key (for messages)."""
     if not isinstance(node, yaml.MappingNode):
@@ -98,10 +142,38 @@ def _key_lines(node: yaml.Node | None) -> dict[str, int]:
     return {str(k.value): k.start_mark.line for k, _v in node.value if isinstance(k, yaml.ScalarNode)}
 
 
-def load_yaml(path: Path, front: str) -> tuple[dict[str, Any], dict[str, int]]:
+def _compose(front: str) -> tuple[Any, yaml.Node | None]:
+    loader = _FrontMatterLoader(front)
     try:
-        lines = _key_lines(yaml.compose(front, Loader=yaml.SafeLoader))
-        data = yaml.safe_load(front)
+        node = loader.get_single_node()
+        return (loader.construct_document(node) if node is not None else None), node
+    finally:
+        loader.dispose()
+
+
+def _flow_depth(front: str) -> int:
+    """How deep ``[`` and ``{`` nest outside quotes and comments (PyYAML's scanner slows down
+    with every open level, so a deep file is refused before it is scanned)."""
+    depth = deepest = 0
+    for match in _FLOW.finditer(front):
+        char = match.group()
+        if char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth = max(0, depth - 1)
+    return deepest
+
+
+def load_yaml(path: Path, front: str) -> tuple[dict[str, Any], dict[str, int]]:
+    if len(front) > MAX_FRONT_MATTER:
+        raise ImportFailure(path, f"the front matter is longer than {MAX_FRONT_MATTER // 1024} KB; "
+                                  "is its closing “---” line missing?", line=1, column=1)
+    if _flow_depth(front) > MAX_DEPTH:
+        raise ImportFailure(path, f"broken YAML front matter: nested deeper than {MAX_DEPTH} levels.",
+                            line=2, column=1)
+    try:
+        data, node = _compose(front)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
@@ -109,11 +181,15 @@ def load_yaml(path: Path, front: str) -> tuple[dict[str, Any], dict[str, int]]:
             raise ImportFailure(path, f"broken YAML front matter: {problem}",
                                 line=mark.line + 2, column=mark.column + 1) from exc
         raise ImportFailure(path, f"broken YAML front matter: {problem}") from exc
+    except (ValueError, TypeError, OverflowError, RecursionError) as exc:
+        raise ImportFailure(path, f"the front matter has a value that cannot be read ({exc}).",
+                            line=2, column=1) from exc
     if data is None:
         data = {}
     if not isinstance(data, dict):
         raise ImportFailure(path, "the front matter must be “key: value” lines.", line=2, column=1)
-    return data, {key: line + 2 for key, line in lines.items()}
+    data = {str(key): value for key, value in data.items()}
+    return data, {key: line + 2 for key, line in _key_lines(node).items()}
 
 
 def parse_when(value: Any) -> datetime:

@@ -15,6 +15,8 @@ from digest_desk.domain import Image
 from digest_desk.domain.slugs import slugify
 from digest_desk.store.engine import Store
 from digest_desk.store.errors import NotFoundError, StoreError
+from digest_desk.store.photometa import strip_metadata
+from digest_desk.store.readfile import UnsafeFileError, read_capped
 
 MAX_BYTES = 30 * 1024 * 1024
 MAX_PIXELS = 60_000_000  # larger pictures are refused as possible decompression bombs
@@ -75,10 +77,20 @@ def _read(path_or_bytes: str | Path | bytes) -> tuple[bytes, str, str]:
         return data, "image", "the picture"
     path = Path(path_or_bytes)
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise MediaError(f"{path} cannot be read ({exc.strerror or exc}).") from exc
+        data = read_capped(path, MAX_BYTES)
+    except UnsafeFileError as exc:
+        raise MediaError(f"{path} {exc}.") from exc
     return data, path.name, str(path)
+
+
+def _clean(data: bytes, fmt: str, label: str) -> tuple[bytes, int, int]:
+    """The picture without private metadata, and its pixel size once orientation is applied."""
+    try:
+        data = strip_metadata(data, fmt)
+    except Exception as exc:  # Pillow raises many types for damaged files
+        raise MediaError(f"{label} could not be cleaned of its metadata ({exc}).") from exc
+    _fmt, width, height = probe(data, label)
+    return data, width, height
 
 
 def add_image(
@@ -93,12 +105,14 @@ def add_image(
 ) -> Image:
     """Keep a picture in the store and return its row (with bytes).
 
-    The same bytes stored before are not stored twice: the existing row is returned, with
-    any non-empty ``alt``/``caption``/``credit`` given here written onto it. Pass
-    ``session`` to take part in a caller's write transaction.
+    Private metadata (EXIF, GPS, XMP, comments) is dropped first, orientation applied and the
+    colour profile kept. The same bytes stored before are not stored twice: the existing row
+    is returned, with any non-empty ``alt``/``caption``/``credit`` given here written onto it.
+    Pass ``session`` to take part in a caller's write transaction.
     """
     data, suggested, label = _read(path_or_bytes)
-    fmt, width, height = probe(data, label)
+    fmt, _width, _height = probe(data, label)
+    data, width, height = _clean(data, fmt, label)
     if session is None:
         with store.write() as own:
             return _store_image(own, data, fmt, width, height, name or suggested, alt, caption, credit)

@@ -14,6 +14,8 @@ from typing import Any
 
 from platformdirs import user_data_path
 
+from digest_desk.store.private import private_folder
+
 APP_NAME = "digest-desk"
 LOW_SPACE = 1 << 20  # bytes: an I/O error with less free space than this is a full disk
 
@@ -21,8 +23,7 @@ LOW_SPACE = 1 << 20  # bytes: an I/O error with less free space than this is a f
 def recovery_dir(folder: Path | None = None) -> Path:
     """The folder holding recovery files (``recovery/`` in the user data folder by default)."""
     path = folder if folder is not None else user_data_path(APP_NAME, appauthor=False) / "recovery"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return private_folder(path)  # recovery files hold unsaved article text
 
 
 def atomic_write(path: Path, payload: bytes) -> None:

@@ -49,7 +49,8 @@ def parse(query: str) -> list[Term]:
     """
     terms: list[Term] = []
     for phrase, word in re.findall(r'"([^"]*)"?|(\S+)', query):
-        words = tuple(_TOKEN.findall(phrase or word))
+        # A word that folds to no letter or digit ("ͺ", a lone half-width mark) matches nothing.
+        words = tuple(w for w in _TOKEN.findall(phrase or word) if _TOKEN.search(_fold(w)))
         if words:
             terms.append(Term(words, prefix=bool(word) and word.endswith("*")))
     return terms

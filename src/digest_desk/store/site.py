@@ -55,6 +55,9 @@ def _footer_links(value: Any) -> list[dict[str, str]]:
         url = str(item.get("url", "")).strip()
         if not (url.startswith("/") or urlsplit(url).scheme in ("http", "https")):
             raise SiteSettingError(f"footer link {n} needs a url starting with / or https://.")
+        if "\\" in url or url.startswith("//") or any(ch.isspace() or ch < " " for ch in url):
+            # browsers read /\\host and //host as another site, and drop tabs inside URLs
+            raise SiteSettingError(f"footer link {n}: “{url}” is not a usable site path.")
         links.append({"title": clean_text(str(item["title"])).strip(), "url": url})
     return links
 

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from digest_desk.ui.plaintext import plain, plain_tip
 from digest_desk.ui.tasks import RENDER_LOCK, LatestOnly
 
 DEBOUNCE_MS = 300
@@ -83,7 +84,7 @@ class ChecksPanel(QWidget):
         self.tree.currentItemChanged.connect(lambda *_: self._update_fix_button())
         layout.addWidget(self.tree, 1)
         row = QHBoxLayout()
-        self.summary = QLabel(self.tr("No checks run yet."), self, objectName="checks_summary")
+        self.summary = plain(QLabel(self.tr("No checks run yet."), self, objectName="checks_summary"))
         row.addWidget(self.summary, 1)
         self.fix_button = QPushButton(self.tr("Fix"), self, objectName="checks_fix")
         self.fix_button.setToolTip(self.tr("Apply the fix this check offers"))
@@ -115,7 +116,7 @@ class ChecksPanel(QWidget):
         if fix is not None:
             tip += "\n" + self.tr("Fix available: {label}").format(label=fix.label)
         for column in range(3):
-            item.setToolTip(column, tip)
+            item.setToolTip(column, plain_tip(tip))
         item.setData(0, PROBLEM_ROLE, problem)
         return item
 

@@ -13,6 +13,7 @@ from digest_desk.links.edits import drop_target
 from digest_desk.links.records import link_state
 from digest_desk.links.validate import host_forms, is_idn, link_issues
 from digest_desk.ui.link_commands import LinkDocument
+from digest_desk.ui.plaintext import plain_tip
 
 MIME = "application/x-digest-desk-link-row"
 STATE, TITLE, URL, KIND = range(4)
@@ -108,7 +109,7 @@ class LinksModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.EditRole:
             return {TITLE: link.get("title"), URL: link.get("url"), KIND: link.get("kind")}.get(column)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(index.row(), column)
+            return plain_tip(self._tooltip(index.row(), column))
         if role == Qt.ItemDataRole.ForegroundRole and column in (TITLE, URL):
             return self._warning_brush(index.row(), column)
         return None

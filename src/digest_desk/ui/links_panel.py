@@ -31,9 +31,10 @@ from digest_desk.links.records import store_results
 from digest_desk.links.suggest import Suggestion, suggest_related
 from digest_desk.links.validate import host_forms, is_idn, parse_pasted, validate_url
 from digest_desk.store.articles import list_articles
-from digest_desk.store.search import search
+from digest_desk.store.search import SearchError, search
 from digest_desk.ui import link_commands as cmds
 from digest_desk.ui.links_model import KIND, KINDS, URL, LinksModel
+from digest_desk.ui.plaintext import plain
 from digest_desk.ui.tasks import LatestOnly, run_in_background
 
 
@@ -108,7 +109,7 @@ class LinksPanel(QWidget):
         self.kind_combo.addItems(KINDS)
         self.add_button = QToolButton(page, objectName="link_add", icon=qta.icon("mdi6.plus"))
         self.add_button.setToolTip(self.tr("Add the link"))
-        self.hint = QLabel(page, objectName="link_hint", wordWrap=True)
+        self.hint = plain(QLabel(page, objectName="link_hint", wordWrap=True))
         for signal in (self.url_edit.textChanged, self.kind_combo.currentTextChanged):
             signal.connect(self._validate_form)
         self.url_edit.returnPressed.connect(self.add_from_form)
@@ -177,7 +178,7 @@ class LinksPanel(QWidget):
         self.progress = QProgressBar(parent, objectName="link_progress", visible=False)
         self.cancel_button = QPushButton(self.tr("Cancel"), parent, objectName="link_cancel", visible=False)
         self.cancel_button.clicked.connect(self.cancel_check)
-        self.status = QLabel(parent, objectName="link_status")
+        self.status = plain(QLabel(parent, objectName="link_status"))
         row.addStretch(1)
         for widget in (self.status, self.progress, self.cancel_button, self.check_button):
             row.addWidget(widget)
@@ -357,7 +358,7 @@ class LinksPanel(QWidget):
             item.setData(Qt.ItemDataRole.UserRole, suggestion.article_id)
             item.setToolTip(f"/{suggestion.slug}/ · {suggestion.status}")
             row = QWidget(self.suggestions)
-            label = QLabel(suggestion.title, row)
+            label = plain(QLabel(suggestion.title, row))  # a title is text, never markup
             add = QToolButton(row, icon=qta.icon("mdi6.link-variant-plus"), objectName=f"suggest_add_{suggestion.article_id}")
             add.setToolTip(self.tr("Add as a related link"))
             add.clicked.connect(lambda _=False, s=suggestion: self.add_internal_link(s.article_id, s.title))
@@ -380,7 +381,12 @@ class LinksPanel(QWidget):
         self._find_timer.stop()
         self.find_results.clear()
         own = self.article.id if self.article is not None else None
-        for hit in search(self.store, self.find_edit.text(), 20):
+        try:
+            hits = search(self.store, self.find_edit.text(), 20)
+        except SearchError as exc:
+            self.status.setText(str(exc))
+            return
+        for hit in hits:
             if hit.id == own:
                 continue
             item = QListWidgetItem(f"{hit.title}  (/{hit.slug}/)", self.find_results)

@@ -148,6 +148,7 @@ class ConflictDialog(QDialog):
             text = self.tr("This article was saved in another window while you edited it. "
                            "Nothing was overwritten. Below: their saved text (−) and yours (+).")
         label = QLabel(text, wordWrap=True)
+        label.setTextFormat(Qt.TextFormat.PlainText)
         self.diff = diff_view(self, "conflict-diff")
         self.diff.setPlainText(conflict.diff())
         buttons = QDialogButtonBox(self)
@@ -188,6 +189,7 @@ class LockNotice(QFrame):
         super().__init__(parent, objectName="lock-notice")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.label = QLabel(self, wordWrap=True, objectName="lock-notice-text")
+        self.label.setTextFormat(Qt.TextFormat.PlainText)  # names another user and host
         self.button = QPushButton(self.tr("Take Over"), self, objectName="take-over-button")
         self.button.setToolTip(self.tr("Edit here; the other window's later saves will ask first."))
         self.button.clicked.connect(self.take_over_requested)
@@ -215,6 +217,7 @@ class DatabaseProblemDialog(QDialog):
         self.backups = list(backups)
         self.message = message
         label = QLabel(message, wordWrap=True, objectName="database-problem-text")
+        label.setTextFormat(Qt.TextFormat.PlainText)  # a path and an error from the system
         self.list = QListWidget(self, objectName="backup-list")
         for info in self.backups:
             QListWidgetItem(info.label(), self.list)

@@ -12,6 +12,7 @@ from digest_desk.store import Store, StoreError
 from digest_desk.store.site import update_site
 from digest_desk.ui.footer_links_editor import FooterLinksEditor
 from digest_desk.ui.forms.ui_site_dialog import Ui_SiteDialog
+from digest_desk.ui.plaintext import plain
 
 TEXT_FIELDS = {
     "name": "nameEdit", "tagline": "taglineEdit", "base_url": "baseUrlEdit",
@@ -89,6 +90,7 @@ class SiteDialog(QDialog):
         return data
 
     def _show_problems(self, problems: list[str]) -> None:
+        plain(self.ui.errorLabel)  # problems quote what was typed
         self.ui.errorLabel.setText("\n".join(problems))
         self.ui.errorLabel.setVisible(bool(problems))
 

@@ -8,12 +8,13 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QAction
 
 from digest_desk.store.articles import create_article, get_article
+from digest_desk.ui.preview.webview import PREVIEW_WORLD
 
 
 def hrefs(qtbot, view) -> list[str]:
     box: dict[str, object] = {}
     script = "JSON.stringify(Array.from(document.querySelectorAll('a[href]')).map(a => a.getAttribute('href')))"
-    view.page().runJavaScript(script, 0, lambda v: box.setdefault("v", v))
+    view.page().runJavaScript(script, PREVIEW_WORLD, lambda v: box.setdefault("v", v))
     qtbot.waitUntil(lambda: "v" in box, timeout=10000)
     return json.loads(box["v"])
 

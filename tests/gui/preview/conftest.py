@@ -15,6 +15,7 @@ from PySide6.QtCore import QStandardPaths  # noqa: E402
 
 from digest_desk.domain.models import Article, Link, Site  # noqa: E402
 from digest_desk.ui.preview.engine import prepare_webengine  # noqa: E402
+from digest_desk.ui.preview.webview import PREVIEW_WORLD  # noqa: E402
 
 prepare_webengine()  # conftest import runs before any QApplication exists
 QStandardPaths.setTestModeEnabled(True)
@@ -45,7 +46,7 @@ def run_js(qtbot) -> Callable[..., object]:
         box: dict[str, object] = {}
         if as_json:  # arrays and objects do not survive the trip back as they are
             script = f"JSON.stringify({script})"
-        view.page().runJavaScript(script, 0, lambda value: box.setdefault("value", value))
+        view.page().runJavaScript(script, PREVIEW_WORLD, lambda value: box.setdefault("value", value))
         qtbot.waitUntil(lambda: "value" in box, timeout=timeout)
         return json.loads(box["value"]) if as_json else box["value"]
 

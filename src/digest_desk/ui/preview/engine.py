@@ -28,4 +28,23 @@ def prepare_webengine() -> bool:
     """
     if QCoreApplication.instance() is None:
         QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
-    return webengine_unavailable_reason() is None
+    if webengine_unavailable_reason() is not None:
+        return False
+    if QCoreApplication.instance() is None:
+        _register_preview_scheme()
+    return True
+
+
+def _register_preview_scheme() -> None:
+    """The scheme the web previews load from (must be known before the QApplication exists)."""
+    from PySide6.QtWebEngineCore import QWebEngineUrlScheme
+
+    from digest_desk.ui.preview.media import PREVIEW_SCHEME
+
+    name = PREVIEW_SCHEME.encode()
+    if bytes(QWebEngineUrlScheme.schemeByName(name).name().data()) == name:
+        return
+    scheme = QWebEngineUrlScheme(name)
+    scheme.setSyntax(QWebEngineUrlScheme.Syntax.Host)
+    scheme.setFlags(QWebEngineUrlScheme.Flag.SecureScheme)
+    QWebEngineUrlScheme.registerScheme(scheme)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import tempfile
 import threading
 from collections.abc import Callable, Mapping
@@ -9,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 MediaLoader = Callable[[str], bytes | None]
+# The web previews load their page and pictures through this scheme, never through file:// URLs.
+PREVIEW_SCHEME = "dd-preview"
 
 
 class MediaFolder:
@@ -22,11 +25,18 @@ class MediaFolder:
         self.loader = loader
         self._written: dict[str, str] = {}
         self._lock = threading.Lock()
+        self.host = "p" + secrets.token_hex(8)  # this folder's name under the preview scheme
+        self.web = False  # True: pages address the folder through PREVIEW_SCHEME, not file://
+
+    @property
+    def web_root(self) -> str:
+        """The folder's address in the web previews (ends with a slash)."""
+        return f"{PREVIEW_SCHEME}://{self.host}/"
 
     @property
     def media_prefix(self) -> str:
-        """Absolute file URL prefix of the pictures (ends with a slash)."""
-        return self.media_dir.as_uri() + "/"
+        """Absolute URL prefix of the pictures (ends with a slash), for the kind of view in use."""
+        return self.web_root + "media/" if self.web else self.media_dir.as_uri() + "/"
 
     def sync(self, media: Mapping[str, Any]) -> int:
         """Write pictures not yet on disk (or changed); returns how many files were written."""

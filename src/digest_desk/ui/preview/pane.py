@@ -7,7 +7,7 @@ from functools import partial
 from typing import Any
 from urllib.parse import urljoin
 
-from PySide6.QtCore import QTimer, QUrl, Signal
+from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QResizeEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -23,10 +23,11 @@ from PySide6.QtWidgets import (
 from digest_desk import render
 from digest_desk.domain import detached_article
 from digest_desk.domain.models import Article, Site
+from digest_desk.render.context import base_url as render_base_url
 from digest_desk.ui.preview import job
 from digest_desk.ui.preview.blockdiff import diff_blocks
 from digest_desk.ui.preview.engine import webengine_unavailable_reason
-from digest_desk.ui.preview.media import MediaFolder, MediaLoader
+from digest_desk.ui.preview.media import PREVIEW_SCHEME, MediaFolder, MediaLoader
 from digest_desk.ui.tasks import LatestOnly
 
 DEBOUNCE_MS = 300
@@ -66,6 +67,7 @@ class PreviewPane(QWidget):
         self.setObjectName("preview_pane")
         self.fallback_reason = webengine_unavailable_reason()
         self._media = MediaFolder(media_loader)
+        self._media.web = self.fallback_reason is None
         self._worker = LatestOnly(self)
         self._timer = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
         self._timer.timeout.connect(self.render_now)
@@ -94,6 +96,7 @@ class PreviewPane(QWidget):
         layout.setSpacing(2)
         layout.addLayout(self._build_bar())
         self.notice = QLabel(self)
+        self.notice.setTextFormat(Qt.TextFormat.PlainText)  # the reason quotes a system error
         self.notice.setObjectName("preview_notice")
         self.notice.setWordWrap(True)
         self.notice.setVisible(self.fallback_reason is not None)
@@ -198,6 +201,7 @@ class PreviewPane(QWidget):
         if self._input is None:
             return
         article, site, ctx = self._input
+        self._media.web = not self.is_fallback
         request = job.RenderRequest(
             article=detached_article(article), site=site,
             ctx=job.preview_context(ctx, self._media),
@@ -226,7 +230,7 @@ class PreviewPane(QWidget):
         self._busy = 0
         self._applying = self._queued = None
         self._shown_key, self._shown_blocks, self._shown_body = None, {}, ""
-        base = QUrl.fromLocalFile(str(self._media.root) + "/")
+        base = self._base()
         for view in self.views.values():
             view.load_page(BLANK_PAGE, base, lambda _ok: None)
 
@@ -262,7 +266,7 @@ class PreviewPane(QWidget):
         self._serial += 1
         done = partial(self._view_done, self._serial)
         self._watchdog.start()
-        base = QUrl.fromLocalFile(str(self._media.root) + "/")
+        base = self._base()
         same_article = request.article.id == self._shown_article  # another story starts at the top
         for name, view in list(self.views.items()):
             if result.pages is not None:
@@ -334,21 +338,37 @@ class PreviewPane(QWidget):
         elif self._follow is not None:
             self.follow_line(self._follow)
 
+    def _base(self) -> QUrl:
+        """Where the pages are loaded from: the preview scheme, or the folder for the fallback."""
+        if self.is_fallback:
+            return QUrl.fromLocalFile(str(self._media.root) + "/")
+        from digest_desk.ui.preview.webview import serve_folder
+        return serve_folder(self._media.host, self._media.root)
+
     # -- links and layout -----------------------------------------------------------------
     def _open_link(self, url: QUrl) -> None:
-        target = self._public_url(url)
+        """A clicked link goes to the system only as http(s), or mailto with subject/body."""
+        from digest_desk.ui.preview.webview import external_url
+        target = external_url(self._public_url(url))
+        if target is None:
+            return  # file:, javascript:, data: and any other scheme stay unopened
         self.link_activated.emit(target)
         QDesktopServices.openUrl(target)
 
     def _public_url(self, url: QUrl) -> QUrl:
         """Relative links resolve against the preview folder; send them to the real site."""
-        if not url.isLocalFile() or self._input is None:
+        if self._input is None:
             return url
-        path = url.toLocalFile()
-        root = str(self._media.root)
-        relative = path[len(root):] if path.startswith(root) else path
-        base = self._input[1].base_url or "/"
-        target = QUrl(urljoin(base if base.endswith("/") else base + "/", relative.lstrip("/")))
+        if url.scheme() == PREVIEW_SCHEME and url.host() == self._media.host:
+            relative = url.path()
+        elif url.isLocalFile():
+            path = url.toLocalFile()
+            root = str(self._media.root)
+            relative = path[len(root):] if path.startswith(root) else path
+        else:
+            return url
+        base = render_base_url(self._input[1])  # http(s) only, whatever the database says
+        target = QUrl(urljoin(base, relative.lstrip("/")))
         if url.hasFragment():
             target.setFragment(url.fragment())
         return target
