@@ -28,7 +28,9 @@ from digest_desk.store import Store
 from digest_desk.store.articles import categories, slug_is_free, suggest_slug
 from digest_desk.ui import icons
 from digest_desk.ui.commands import SetFieldCommand
+from digest_desk.ui.find_bar import FindBar
 from digest_desk.ui.markdown_edit import MarkdownEdit
+from digest_desk.ui.paste import keep_one_line
 
 LABELS = {
     "title": "headline", "slug": "slug", "summary": "summary", "author": "author",
@@ -101,6 +103,9 @@ class ArticleEditor(QWidget):
         layout.addWidget(self.details)
         layout.addWidget(self.toolbar)
         layout.addWidget(self.body, 1)
+        self.find_bar = FindBar(self.title_edit, self.summary_edit, self.body, self)  # Ctrl+F/H
+        layout.addWidget(self.find_bar)
+        keep_one_line(self.title_edit, self.summary_edit)  # pastes fold to one clean line
 
     def _details_widget(self) -> QWidget:
         box = QWidget(objectName="details")
