@@ -114,7 +114,8 @@ class FindBar(QWidget):
         self.find_edit = QLineEdit(self, objectName="find-text", clearButtonEnabled=True)
         self.find_edit.setPlaceholderText(self.tr("Find in headline, summary and body"))
         self.count_label = QLabel(self, objectName="find-count")
-        self.count_label.setMinimumWidth(self.fontMetrics().horizontalAdvance("9999 of 9999 · summary"))
+        self.count_label.setMinimumWidth(self.fontMetrics().horizontalAdvance("99 of 99 · summary"))
+        self.find_edit.setMinimumWidth(self.fontMetrics().horizontalAdvance("x" * 16))
         self.case_button = self._option("case", "match-case", self.tr("Match Case"),
                                         self.tr("Match upper and lower case exactly"), "Alt+C")
         self.word_button = self._option("word", "whole-word", self.tr("Whole Words"),
@@ -138,7 +139,8 @@ class FindBar(QWidget):
         for widget in (self.find_edit, self.count_label, self.previous_button, self.next_button,
                        self.case_button, self.word_button, self.regex_button, self.close_button):
             find_row.addWidget(widget)
-        find_row.setStretch(0, 1)
+        find_row.setStretch(0, 3)
+        find_row.setStretch(1, 1)
         replace = QHBoxLayout(self.replace_row)
         replace.setContentsMargins(0, 0, 0, 0)
         replace.addWidget(self.replace_edit, 1)
@@ -289,7 +291,8 @@ class FindBar(QWidget):
             where = self._names[self.matches[self.current].field]
             text, bad = self.tr("%1 of %2 · %3").replace("%1", f"{self.current + 1:,}").replace(
                 "%2", f"{len(self.matches):,}").replace("%3", where), False
-        self.count_label.setText(text)
+        width = self.fontMetrics().horizontalAdvance("x" * 28)
+        self.count_label.setText(self.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, width))
         self.count_label.setToolTip(text)
         colour = self.palette().color(QPalette.ColorRole.PlaceholderText if not bad
                                       else QPalette.ColorRole.BrightText)
