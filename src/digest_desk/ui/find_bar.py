@@ -92,6 +92,7 @@ class FindBar(QWidget):
     # -- construction ---------------------------------------------------------------------
     def _option(self, name: str, icon: str, text: str, tip: str, key: str) -> QToolButton:
         action = QAction(icons.get(icon), text, self, objectName=f"find-{name}", checkable=True)
+        action.setProperty("icon_name", icon)
         action.setShortcut(QKeySequence(key))
         action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         action.setToolTip(f"{tip} ({key})")
@@ -105,6 +106,7 @@ class FindBar(QWidget):
     def _button(self, name: str, icon: str, tip: str, slot) -> QToolButton:
         button = QToolButton(self, objectName=f"find-{name}", autoRaise=True)
         button.setIcon(icons.get(icon))
+        button.setProperty("icon_name", icon)
         button.setToolTip(tip)
         button.setStatusTip(tip)
         button.clicked.connect(slot)
@@ -174,6 +176,15 @@ class FindBar(QWidget):
                 self.close_bar()
                 return True
         return super().eventFilter(watched, event)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        """A theme switch changes the palette: redraw the icons in its text colour."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            for item in (*self.findChildren(QToolButton), *self.actions()):
+                name = item.property("icon_name")
+                if name:
+                    item.setIcon(icons.get(name))
 
     # -- opening and closing --------------------------------------------------------------
     def open_bar(self, replace: bool = False) -> None:

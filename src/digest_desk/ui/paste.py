@@ -12,8 +12,8 @@ from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QWidget
 from digest_desk.convert import html_to_markdown, html_to_text, one_line
 from digest_desk.ui.tasks import Job, run_in_background
 
-HTML_PASTE_SYNC = 100_000  # characters of HTML converted at once (~0.15 s); more goes to a worker
-HTML_PASTE_MAX = 2_000_000  # above this the plain text is pasted (converting would take seconds)
+HTML_PASTE_SYNC = 30_000  # characters of HTML converted at once (~50 ms); more goes to a worker
+HTML_PASTE_MAX = 1_000_000  # above this the plain text is pasted (converting takes ~2 s per MB)
 _SOURCE_FORMATS = ("text/x-moz-url-priv", "chromium/x-source-url")  # the page it was copied from
 _LINE_BREAKS = re.compile(r"\s*[\n\r\t\v\f\u2028\u2029\x85]+\s*")
 
@@ -60,8 +60,11 @@ class HtmlPaste(QObject):
 
     def paste(self, mime: QMimeData) -> bool:
         """Handle ``mime`` when it holds HTML to convert; False leaves it to the plain paste."""
-        if self.busy or not wants_conversion(mime):
-            return self.busy  # a paste while converting waits for nothing: it is ignored
+        if self.busy:
+            self.message.emit(self.tr("Still converting the previous paste…"))
+            return True
+        if not wants_conversion(mime):
+            return False
         html, text = mime.html(), mime.text() if mime.hasText() else ""
         if len(html) > HTML_PASTE_MAX:
             self.insert(text or html_to_text(html))
