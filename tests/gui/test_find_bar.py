@@ -134,10 +134,10 @@ def test_find_actions_have_shortcuts_icons_and_the_article_search_moved(window, 
     assert window.list_panel.search_box.hasFocus()
 
 
-def test_the_bar_redraws_its_icons_for_a_theme_switch(window):
+def test_the_bar_redraws_its_icons_for_a_theme_switch(window, qtbot):
     bar = window.editor.find_bar
     before = bar.next_button.icon().pixmap(16, 16).toImage()
     option_before = bar.regex_button.icon().pixmap(16, 16).toImage()
     window.theme.set_mode("dark" if window.theme.mode != "dark" else "light")
-    assert bar.next_button.icon().pixmap(16, 16).toImage() != before
+    qtbot.waitUntil(lambda: bar.next_button.icon().pixmap(16, 16).toImage() != before)
     assert bar.regex_button.icon().pixmap(16, 16).toImage() != option_before
