@@ -48,6 +48,7 @@ _WORD_BULLET = re.compile(r"<!\[if !supportLists\]>(.*?)<!\[endif\]>", re.I | re
 _NUMBERED = re.compile(r"^\s*(?:\d+|[a-zA-Z]|[ivxlcIVXLC]+)[.)]")
 _LIST_MARK = {"ol": "\u2063OL\u2063", "ul": "\u2063UL\u2063"}  # invisible, removed in the tree
 _TRACKING_PARAMS = re.compile(r"^(?:utm_[a-z]+|fbclid|gclid|mc_cid|mc_eid|igshid)$", re.I)
+_LINE_START = re.compile(r"^(\s*\d*)(#|[-+*>](?=\s)|(?<=\d)[.)](?=\s))")
 _BLOCK_END = re.compile(r"<(?:br|/p|/div|/h[1-6]|/li|/tr|/blockquote|/table|/ul|/ol)\b[^>]*>", re.I)
 _BLOCKS = {"p", "div", "table", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "img"}
 
@@ -232,11 +233,24 @@ def _images_and_links(soup: BeautifulSoup, base: str | None) -> None:
 
 
 class _Converter(MarkdownConverter):
-    """markdownify with our markdown style; brackets in text are escaped so text never links."""
+    """markdownify with our markdown style: text never turns into markup (no links from
+    brackets, no heading from a leading "#1", no list from "2026. A year")."""
 
     def escape(self, text: str, parent_tags: set[str]) -> str:
         text = super().escape(text, parent_tags)
         return text.replace("[", r"\[").replace("]", r"\]").replace("<", "&lt;")
+
+    def process_text(self, el, parent_tags=None) -> str:  # noqa: ANN001  markdownify's signature
+        text = super().process_text(el, parent_tags)
+        starts_line = el.previous_sibling is None or getattr(el.previous_sibling, "name", "") == "br"
+        if starts_line and "_noformat" not in (parent_tags or set()):
+            text = _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), text, count=1)
+        return text
+
+    def convert_s(self, el, text: str, parent_tags: set[str]) -> str:  # noqa: ANN001
+        return text  # our markdown has no strikethrough: the words stay
+
+    convert_del = convert_strike = convert_s
 
 
 @cache

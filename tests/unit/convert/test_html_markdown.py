@@ -155,3 +155,17 @@ def test_five_megabytes_fall_back_to_plain_text_quickly():
     text = html_to_text(big)
     assert time.perf_counter() - start < 5  # ~0.4 s on the CI machine
     assert text.count("Harbour master Lena Ott") == big.count("Harbour master")
+
+
+@pytest.mark.parametrize(("html", "shown"), [
+    ("<p>#1 in the charts</p>", "<p>#1 in the charts</p>"),
+    ("<p>2026. A year of change</p>", "<p>2026. A year of change</p>"),
+    ("<p>- not a list</p>", "<p>- not a list</p>"),
+    ("<p>&gt; not a quote</p>", "<p>&gt; not a quote</p>"),
+    ("<p>Line<br>3) still text</p>", "<p>Line<br>\n3) still text</p>"),
+    ("<p>kept <s>struck</s> words</p>", "<p>kept struck words</p>"),
+])
+def test_text_that_looks_like_markdown_stays_text(html, shown):
+    import markdown
+
+    assert markdown.markdown(html_to_markdown(html), output_format="html") == shown
