@@ -125,3 +125,11 @@ def test_five_megabytes_of_html_paste_as_plain_text_with_a_message(window, store
     assert text.count("Harbour master Lena Ott") == html.count("Harbour master")
     assert "<" not in text and not body.isReadOnly()
     assert "too large to convert (5.0 MB)" in window.statusBar().currentMessage()
+
+
+def test_relative_links_resolve_against_the_page_firefox_names(window, store):
+    body = _open(window, store)
+    mime = _mime("<p>See <a href='/news/storm'>the storm story</a>.</p>", "See the storm story.")
+    mime.setData("text/x-moz-url-priv", "https://news.example.com/2026/ferry".encode("utf-16-le"))
+    body.insertFromMimeData(mime)
+    assert body.toPlainText().endswith("See [the storm story](https://news.example.com/news/storm).")
