@@ -71,11 +71,12 @@ def test_a_malformed_regular_expression_says_so_in_the_bar(window, qtbot, store)
     qtbot.keyClick(body, Qt.Key.Key_F, CTRL)
     bar.regex_button.click()
     qtbot.keyClicks(bar.find_edit, "fer(ry")
-    assert bar.count_label.toolTip().startswith("Not a valid regular expression: missing ),")
+    assert bar.error_label.text().startswith("Not a valid regular expression: missing ),")
+    assert bar.error_label.isVisible()
     assert bar.matches == [] and not bar.replace_all_button.isEnabled()
     qtbot.keyClick(bar.find_edit, Qt.Key.Key_Backspace)
     _type(qtbot, bar, r"f\w+y\b")
-    assert bar.count_label.text() == "3 of 6 · body"
+    assert bar.count_label.text() == "3 of 6 · body" and not bar.error_label.isVisible()
 
 
 def test_replace_all_is_one_undo_step_in_the_body(window, qtbot, store):
@@ -115,7 +116,7 @@ def test_replace_one_and_regex_groups(window, qtbot, store):
     qtbot.waitUntil(lambda: bar.count_label.text() == "1 of 1 · body")  # found again after the undo
     bar.replace_edit.setText(r"\9")
     qtbot.mouseClick(bar.replace_all_button, Qt.MouseButton.LeftButton)
-    assert bar.count_label.toolTip().startswith("Cannot replace: invalid group reference 9")
+    assert bar.error_label.text().startswith("Cannot replace: invalid group reference 9")
     assert body.toPlainText() == BODY
 
 

@@ -137,6 +137,9 @@ class FindBar(QWidget):
         self.replace_all_button = QPushButton(self.tr("Replace &All"), self, objectName="replace-all")
         self.replace_all_button.setToolTip(self.tr("Replace every match (one undo step per field)"))
         self.replace_row = QWidget(self, objectName="replace-row")
+        self.error_label = QLabel(self, objectName="find-error", wordWrap=True)
+        self.error_label.setStyleSheet("color: #c62828;")
+        self.error_label.hide()
         find_row = QHBoxLayout()
         for widget in (self.find_edit, self.count_label, self.previous_button, self.next_button,
                        self.case_button, self.word_button, self.regex_button, self.close_button):
@@ -152,6 +155,7 @@ class FindBar(QWidget):
         layout.setContentsMargins(0, 2, 0, 4)
         layout.setSpacing(2)
         layout.addLayout(find_row)
+        layout.addWidget(self.error_label)
         layout.addWidget(self.replace_row)
 
     def _connect(self) -> None:
@@ -292,8 +296,10 @@ class FindBar(QWidget):
             widget.setEnabled(has)
 
     def _update_label(self) -> None:
+        self.error_label.setText(self._error)
+        self.error_label.setVisible(bool(self._error))
         if self._error:
-            text, bad = self._error, True
+            text, bad = self.tr("Error"), True
         elif not self.find_edit.text():
             text, bad = "", False
         elif not self.matches:
@@ -305,9 +311,8 @@ class FindBar(QWidget):
         width = self.fontMetrics().horizontalAdvance("x" * 28)
         self.count_label.setText(self.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, width))
         self.count_label.setToolTip(text)
-        colour = self.palette().color(QPalette.ColorRole.PlaceholderText if not bad
-                                      else QPalette.ColorRole.BrightText)
-        self.count_label.setStyleSheet("color: #c62828;" if bad else f"color: {colour.name()};")
+        normal = self.palette().color(QPalette.ColorRole.PlaceholderText).name()
+        self.count_label.setStyleSheet(f"color: {'#c62828' if bad else normal};")
 
     def _highlight(self) -> None:
         body = [m for m in self.matches if m.field == 2]
