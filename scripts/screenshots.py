@@ -74,6 +74,9 @@ def main() -> int:
     docs.mkdir(exist_ok=True)
     shoot(window, app, "light", docs / "window-light.png")
     shoot(window, app, "dark", docs / "window-dark.png")
+    window.editor.find_bar.open_bar(replace=True)  # Ctrl+H: find & replace (ui/find_bar.py)
+    window.editor.find_bar.find_edit.setText("harbour")
+    shoot(window, app, "light", docs / "window-find.png")
     window.close()
     store.close()
     return 0

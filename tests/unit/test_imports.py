@@ -15,6 +15,7 @@ ALLOWED = {
     "links": {"domain", "paths"},
     "checks": {"render", "domain", "paths"},
     "export": {"render", "store", "checks", "domain", "links", "paths"},
+    "convert": {"render", "domain", "paths"},
 }
 
 

@@ -24,6 +24,11 @@ class ActionId(StrEnum):
     COPY = "edit.copy"
     PASTE = "edit.paste"
     FIND = "edit.find"
+    FIND_IN_ARTICLE = "edit.find_in_article"
+    FIND_NEXT = "edit.find_next"
+    FIND_PREVIOUS = "edit.find_previous"
+    REPLACE = "edit.replace"
+    PASTE_PLAIN = "edit.paste_plain"
     BOLD = "format.bold"
     ITALIC = "format.italic"
     HEADING = "format.heading"
@@ -55,6 +60,7 @@ class ActionSpec:
     tip: str
     shortcut: Key | str | None = None
     checkable: bool = False
+    more_keys: tuple[str, ...] = ()  # further shortcuts after the first
 
 
 SPECS: tuple[ActionSpec, ...] = (
@@ -68,10 +74,21 @@ SPECS: tuple[ActionSpec, ...] = (
     ActionSpec(ActionId.CUT, "Cu&t", "cut", "Cut the selection", Key.Cut),
     ActionSpec(ActionId.COPY, "&Copy", "copy", "Copy the selection", Key.Copy),
     ActionSpec(ActionId.PASTE, "&Paste", "paste", "Paste from the clipboard", Key.Paste),
-    ActionSpec(ActionId.FIND, "&Find Articles", "find", "Search all articles (full text)", Key.Find),
+    ActionSpec(ActionId.PASTE_PLAIN, "Paste as Plain &Text", "paste-plain",
+               "Paste the clipboard's text without converting web formatting", "Ctrl+Shift+V"),
+    ActionSpec(ActionId.FIND, "Find &Articles", "find", "Search all articles (full text)",
+               "Ctrl+Shift+F", more_keys=("Ctrl+L",)),
+    ActionSpec(ActionId.FIND_IN_ARTICLE, "&Find…", "find-in-article",
+               "Find text in this article's headline, summary and body", Key.Find),
+    ActionSpec(ActionId.REPLACE, "R&eplace…", "replace",
+               "Find and replace text in this article", Key.Replace),
+    ActionSpec(ActionId.FIND_NEXT, "Find &Next", "find-next", "Go to the next match", Key.FindNext),
+    ActionSpec(ActionId.FIND_PREVIOUS, "Find Pre&vious", "find-previous", "Go to the previous match",
+               Key.FindPrevious),
     ActionSpec(ActionId.BOLD, "&Bold", "bold", "Make the selection bold (**text**)", Key.Bold),
     ActionSpec(ActionId.ITALIC, "&Italic", "italic", "Make the selection italic (*text*)", Key.Italic),
-    ActionSpec(ActionId.HEADING, "&Heading", "heading", "Turn the line into a heading (## …)", "Ctrl+H"),
+    ActionSpec(ActionId.HEADING, "&Heading", "heading", "Turn the line into a heading (## …)",
+               "Ctrl+Alt+H"),
     ActionSpec(ActionId.LINK, "&Link", "link", "Link the selection to an address", "Ctrl+K"),
     ActionSpec(ActionId.QUOTE, "&Quote", "quote", "Turn the lines into a quotation (> …)", "Ctrl+Shift+Q"),
     ActionSpec(ActionId.LIST, "&List", "list", "Turn the lines into a bulleted list (- …)", "Ctrl+Shift+L"),
@@ -133,7 +150,7 @@ class ActionRegistry:
         action.setCheckable(spec.checkable)
         tip = _tr(spec.tip)
         if spec.shortcut is not None:
-            action.setShortcut(QKeySequence(spec.shortcut))
+            action.setShortcuts([QKeySequence(spec.shortcut), *map(QKeySequence, spec.more_keys)])
             keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
             action.setToolTip(f"{tip} ({keys})" if keys else tip)
         else:

@@ -28,7 +28,9 @@ from digest_desk.store.articles import categories, slug_is_free, suggest_slug
 from digest_desk.store.pictures import picture_info
 from digest_desk.ui import icons
 from digest_desk.ui.commands import SetFieldCommand
+from digest_desk.ui.find_bar import FindBar
 from digest_desk.ui.markdown_edit import MarkdownEdit
+from digest_desk.ui.paste import keep_one_line
 
 # The metadata form's fields (the body is the text below it), each with its undo label.
 FORM_FIELDS = tuple(name for name in EDITABLE_FIELDS if name != "body")
@@ -103,6 +105,9 @@ class ArticleEditor(QWidget):
         layout.addWidget(self.details)
         layout.addWidget(self.toolbar)
         layout.addWidget(self.body, 1)
+        self.find_bar = FindBar(self.title_edit, self.summary_edit, self.body, self)  # Ctrl+F/H
+        layout.addWidget(self.find_bar)
+        keep_one_line(self.title_edit, self.summary_edit)  # pastes fold to one clean line
 
     def _details_widget(self) -> QWidget:
         box = QWidget(objectName="details")

@@ -27,10 +27,12 @@ from digest_desk.ui.actions import ActionRegistry
 from digest_desk.ui.article_list import ArticleListPanel
 from digest_desk.ui.autosave import Autosaver
 from digest_desk.ui.editor import ArticleEditor
+from digest_desk.ui.find_bar import connect_find_actions
 from digest_desk.ui.links_panel import LinksPanel
 from digest_desk.ui.live import LiveViews
 from digest_desk.ui.menus import FORMAT_BAR, build_menus, build_toolbar
 from digest_desk.ui.operations import ArticleOperations
+from digest_desk.ui.paste import paste_plain
 from digest_desk.ui.safety import SafetyGuard
 from digest_desk.ui.status import StatusReadouts
 from digest_desk.ui.theme import ThemeManager, ThemeMode
@@ -109,6 +111,9 @@ class MainWindow(QMainWindow):
         act[A.COPY].triggered.connect(lambda: self._focused_call("copy"))
         act[A.PASTE].triggered.connect(lambda: self._focused_call("paste"))
         act[A.FIND].triggered.connect(self._focus_search)
+        act[A.PASTE_PLAIN].triggered.connect(lambda: paste_plain(QApplication.focusWidget()))
+        self.editor.body.html_paste.message.connect(lambda m: self.statusBar().showMessage(m, 8000))
+        connect_find_actions(self.editor.find_bar, act)
         body = self.editor.body
         act[A.BOLD].triggered.connect(body.bold)
         act[A.ITALIC].triggered.connect(body.italic)

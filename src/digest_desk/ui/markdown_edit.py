@@ -18,6 +18,8 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
+from digest_desk.ui.paste import HtmlPaste
+
 WORDS_PER_MINUTE = 230
 _WORD = re.compile(r"\w+(?:['’-]\w+)*", re.UNICODE)
 _SPACE = re.compile(r"\s")
@@ -186,10 +188,17 @@ class MarkdownEdit(QPlainTextEdit):
         self._resume = QTimer(self, singleShot=True, interval=0)
         self._resume.timeout.connect(self._resume_highlighting)
         self.cursorPositionChanged.connect(self._cursor_moved)
+        self.html_paste = HtmlPaste(self, soften_long_lines)  # web HTML -> markdown (ui/paste.py)
 
     # -- huge bodies ----------------------------------------------------------------------
+    def canInsertFromMimeData(self, source: QMimeData) -> bool:
+        return source.hasHtml() or super().canInsertFromMimeData(source)
+
     def insertFromMimeData(self, source: QMimeData) -> None:
-        """Paste as plain text, with soft breaks in giant paragraphs (see soften_long_lines)."""
+        """Web HTML as markdown (ui/paste.py), else plain text with soft breaks in giant
+        paragraphs (see soften_long_lines)."""
+        if self.html_paste.paste(source):
+            return
         if source.hasText():
             self.insertPlainText(soften_long_lines(source.text()))
             self.ensureCursorVisible()
