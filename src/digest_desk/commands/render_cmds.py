@@ -5,14 +5,18 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 
-from sqlalchemy import select
+from typing import TYPE_CHECKING
 
 from digest_desk.commands.common import CommandError, fail, open_from_args
 from digest_desk.domain import Article
 from digest_desk.store import NotFoundError, Store
-from digest_desk.store.articles import all_articles, categories, get_by_slug
+from digest_desk.store.articles import all_articles, all_slugs, get_by_slug
 from digest_desk.store.site import get_site
+
+if TYPE_CHECKING:
+    from digest_desk.render import RenderContext
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -28,14 +32,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=cmd_check)
 
 
-def render_context(store: Store):
-    """Media sizes, article slugs and sections from the store, as the renderer needs them."""
-    from digest_desk.render import RenderContext
-    from digest_desk.store.media import media_map
+def render_context(store: Store) -> RenderContext:
+    """The published site's media, sections and link targets (absolute addresses), as the
+    preview and the export render from them."""
+    from digest_desk.page_inputs import read_inputs
 
-    with store.read() as session:
-        slugs = {row[0]: row[1] for row in session.execute(select(Article.id, Article.slug))}
-    return RenderContext(media=media_map(store), slugs=slugs, categories=categories(store))
+    return read_inputs(store).context()
 
 
 def cmd_render(args: argparse.Namespace) -> int:
@@ -57,6 +59,11 @@ def _articles(store: Store, slugs: list[str]) -> list[Article]:
     return [get_by_slug(store, slug) for slug in slugs]
 
 
+def _exists(known: dict[int, str]) -> Callable[[int | str], bool]:
+    slugs = set(known.values())
+    return lambda target: target in known if isinstance(target, int) else target in slugs
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     from digest_desk.checks import run_checks
 
@@ -66,7 +73,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     except (CommandError, NotFoundError) as exc:
         return fail(str(exc))
     site, ctx = get_site(store), render_context(store)
-    report = {a.slug: run_checks(a, site, ctx) for a in articles}
+    exists = _exists(all_slugs(store))  # a link to a draft is no internal link, nor a missing article
+    report = {a.slug: run_checks(a, site, ctx, exists=exists) for a in articles}
     if args.json:
         data = [{"slug": slug, **p.to_dict()} for slug, problems in report.items() for p in problems]
         print(json.dumps(data, ensure_ascii=False, indent=2))

@@ -27,7 +27,7 @@ from digest_desk.export.manifest import Manifest, Unit, load_manifest
 from digest_desk.export.plan import Plan, make_plan
 from digest_desk.export.render_pool import ArticleBatch
 from digest_desk.export.safepath import top_level_symlink
-from digest_desk.export.sitedata import render_inputs
+from digest_desk.store.published import published_reader
 from digest_desk.export.writer import FAULT_ENV, Writer
 from digest_desk.store.engine import Store
 
@@ -253,7 +253,8 @@ def _export(store: Store, outdir: str | os.PathLike[str], articles: Sequence[str
         if mode == "full":
             # Every published article will be rendered: start the workers on them now, so they
             # render while the plan is made (a new batch is started if the plan disagrees).
-            run.start(tmp, *render_inputs(store))
+            with published_reader(store) as reader:
+                run.start(tmp, *reader.published_ids_and_categories())
         run.plan = make_plan(store)
         _check_named(run.plan, articles or [])
         _confirm_removals(run, confirm_large_delete)  # nothing of the previous export touched yet

@@ -142,6 +142,10 @@ def test_a_full_disk_leaves_the_previous_export_byte_identical(store, site, tmp_
         noise = Image(name="noise.png", mime="image/png", width=900, height=900, sha256="noise",
                       data=os.urandom(1_200_000))  # random bytes: more than the whole disk
         insert_image(store, noise)
+        shown = next(iter(site["articles"].values()))  # published pages show it, so it is exported
+        fresh = get_by_slug(store, shown.slug)
+        fresh.body += "\n\n![Noise](media/noise.png)"
+        save_article(store, fresh, reason="edit")
         with pytest.raises(ExportError, match="disk is full"):
             export_site(store, out)
         assert tree(out) == before
