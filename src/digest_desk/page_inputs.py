@@ -8,7 +8,7 @@ category is no section, and a link to an unpublished article is not an internal 
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from digest_desk.domain import Image
 from digest_desk.render import RenderContext
@@ -30,11 +30,6 @@ class PageInputs:
         return RenderContext(media=self.media, slugs=self.slugs, categories=self.categories,
                              media_prefix=media_prefix, root=root)
 
-    def with_link_targets(self, store: Store, ids: Collection[int]) -> PageInputs:
-        """The same snapshot with the slugs of just these (published) link targets read afresh."""
-        with published_reader(store) as reader:
-            return replace(self, slugs=reader.slugs(ids))
-
 
 def inputs_from(reader: PublishedReader, *, categories: Sequence[str] | None = None,
                 link_targets: Collection[int] | None = None) -> PageInputs:
@@ -49,3 +44,9 @@ def read_inputs(store: Store, *, categories: Sequence[str] | None = None,
     """Page inputs in one read transaction (see ``inputs_from``)."""
     with published_reader(store) as reader:
         return inputs_from(reader, categories=categories, link_targets=link_targets)
+
+
+def read_link_targets(store: Store, ids: Collection[int]) -> dict[int, str]:
+    """The slugs of those of ``ids`` that are published articles (the rest are no internal links)."""
+    with published_reader(store) as reader:
+        return reader.slugs(ids)

@@ -6,7 +6,6 @@ import argparse
 import json
 import sys
 from collections.abc import Callable
-
 from typing import TYPE_CHECKING
 
 from digest_desk.commands.common import CommandError, fail, open_from_args

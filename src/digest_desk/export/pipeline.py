@@ -27,9 +27,9 @@ from digest_desk.export.manifest import Manifest, Unit, load_manifest
 from digest_desk.export.plan import Plan, make_plan
 from digest_desk.export.render_pool import ArticleBatch
 from digest_desk.export.safepath import top_level_symlink
-from digest_desk.store.published import published_reader
 from digest_desk.export.writer import FAULT_ENV, Writer
 from digest_desk.store.engine import Store
+from digest_desk.store.published import published_reader
 
 Progress = Callable[[int, int], None]
 Confirm = Callable[[int, int], bool]

@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, QTimer
 
 from digest_desk import render
-from digest_desk.domain import Article, detached_article, detached_image
+from digest_desk.domain import Article, detached_article
+from digest_desk.page_inputs import PageInputs, read_inputs, read_link_targets
 from digest_desk.store import StoreError
-from digest_desk.store.articles import categories, list_articles
-from digest_desk.store.media import get_image_bytes, media_map
+from digest_desk.store.media import get_image_bytes
 from digest_desk.ui.checks_panel import ChecksPanel
 from digest_desk.ui.markdown_edit import text_stats
 from digest_desk.ui.preview.pane import PreviewPane
@@ -116,18 +116,18 @@ class LiveViews(QObject):
             return None
 
     def context(self, article: Any) -> render.RenderContext:
-        """Media by name, slugs of internal link targets, site sections."""
+        """The published site's media, sections and link targets, as the export renders from
+        them (page_inputs): read once per opened article, link targets once per set of links."""
         store = self.window.store
-        if self._media is None:
-            self._media = {name: detached_image(img) for name, img in media_map(store).items()}
-        if self._categories is None:
-            self._categories = categories(store)
         targets = tuple(link.target_article_id for link in article.links if link.target_article_id)
-        if targets != self._slug_targets:  # asked once per set of links, not per keystroke
+        if self._media is None or self._categories is None:
+            inputs = read_inputs(store, link_targets=targets)
+            self._media, self._categories = inputs.media, list(inputs.categories)
+            self._slug_targets, self._slugs = targets, dict(inputs.slugs)
+        elif targets != self._slug_targets:  # asked once per set of links, not per keystroke
             self._slug_targets = targets
-            self._slugs = ({row.id: row.slug for row in list_articles(store, ids=list(targets))}
-                           if targets else {})
-        return render.RenderContext(media=self._media, slugs=self._slugs, categories=self._categories)
+            self._slugs = read_link_targets(store, targets)
+        return PageInputs(self._media, tuple(self._categories), self._slugs).context()
 
     def _feed(self, at_once: bool = False) -> None:
         editor = self.window.editor
