@@ -8,7 +8,13 @@ from pathlib import Path
 
 from digest_desk import render
 from digest_desk.domain import Article, Site
-from digest_desk.export.articles import AMP_MEDIA, AMP_ROOT, STANDARD_MEDIA, STANDARD_ROOT, article_files
+from digest_desk.export.articles import (
+    AMP_MEDIA,
+    AMP_ROOT,
+    STANDARD_MEDIA,
+    STANDARD_ROOT,
+    article_files,
+)
 from digest_desk.render import RenderContext
 from digest_desk.store import Store
 from digest_desk.store.articles import all_articles, create_article, get_article, save_article

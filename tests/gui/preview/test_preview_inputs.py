@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from tests.page_inputs_cases import articles_by_status, assert_matches_export, build_mixed_site
+
 from digest_desk import render
 from digest_desk.commands.render_cmds import render_context
 from digest_desk.export import export_site
 from digest_desk.store.articles import create_article
 from digest_desk.store.site import get_site
-
-from tests.page_inputs_cases import articles_by_status, assert_matches_export, build_mixed_site
 
 
 def test_preview_context_gives_the_exported_and_cli_pages(store, window_factory, qtbot, tmp_path):

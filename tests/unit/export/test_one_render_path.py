@@ -12,7 +12,6 @@ from digest_desk.export import export_site
 from digest_desk.store.articles import create_article, get_by_slug, save_article
 from digest_desk.store.importer import import_paths
 from digest_desk.store.site import get_site, update_site
-
 from tests.page_inputs_cases import articles_by_status, assert_matches_export, build_mixed_site
 
 
