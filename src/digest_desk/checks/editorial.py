@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from digest_desk.checks.problems import Fix, Problem, remove_line, replace_on_line
 from digest_desk.checks.source import SourceRef, references
 from digest_desk.domain import Article, Site
+from digest_desk.domain.linkstate import link_state
 from digest_desk.render import RenderContext
 from digest_desk.render.context import base_url, url_scheme
 from digest_desk.render.mdparse import MAX_MARKDOWN_CHARS
@@ -174,12 +175,13 @@ def _article_links(article: Article, exists: Exists) -> Iterator[Problem]:
 def _last_link_checks(article: Article) -> Iterator[Problem]:
     """What the link checker found at its last visit (stored on each link by ``links.checker``)."""
     for number, link in enumerate(article.links or [], 1):
-        if link.target_article_id is not None or link.checked_at is None:
+        state = link_state(link)
+        if link.target_article_id is not None or state == "unchecked":
             continue
         label = f"Related link {number} (“{_short(link.title or link.url, 40)}”)"
-        if link.check_status is None:
+        if state == "unreachable":
             yield Problem("info", "editorial.link-unreachable",
                           f"{label} could not be reached at the last check ({link.check_error or 'no answer'}).")
-        elif link.check_error or not 200 <= link.check_status < 400:
+        elif state == "broken":
             detail = link.check_error or f"HTTP {link.check_status}"
             yield Problem("warning", "editorial.link-broken", f"{label} is broken: the last check got {detail}.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -59,11 +60,22 @@ _worker: dict[str, ArticleRenderer] = {}
 
 def init_worker(db_path: str, root: str, categories: list[str], fault: str | None,
                 known: dict[str, str]) -> None:
+    """Make the worker's renderer, then pause the cyclic garbage collector in this process.
+
+    Rendering makes many short-lived objects; the collector's passes over the long-lived ones
+    (modules, templates, the media map) find nothing to free. They are frozen out of its sight
+    and it runs once per chunk instead (reference counting frees everything else as usual).
+    Only the worker processes do this: the process that started the export (the window's,
+    maybe) keeps its collector as it was."""
     from digest_desk.store.site import get_site
 
     store = Store(Path(db_path), make_engine(Path(db_path)), created=False)
     _worker["renderer"] = ArticleRenderer(store, Path(root), get_site(store), categories, fault, known)
+    gc.freeze()
+    gc.disable()
 
 
 def render_chunk(ids: list[int]) -> list[tuple[int, dict[str, str], list[str]]]:
-    return _worker["renderer"].render(ids)
+    done = _worker["renderer"].render(ids)
+    gc.collect()  # the cycles of this chunk, if any (the frozen objects are not looked at)
+    return done

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import errno
-import gc
 import os
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -181,36 +179,6 @@ class _Run:
                     self.new.units[uid] = self.old.units[uid]
 
 
-_paused = 0  # exports running in this process
-_was_enabled = True
-_paused_lock = threading.Lock()
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while an export runs.
-
-    An export makes tens of thousands of objects (rows, keys, manifest entries) that live
-    until it ends, so the collector's full passes over them find nothing to free; at 10,000
-    articles they cost 0.1-0.3 s of a one-second incremental export. Reference counting still
-    frees everything as usual; cycles wait until the export ends. Nested and concurrent
-    exports share the pause, and the collector is enabled again as it was found.
-    """
-    global _paused, _was_enabled
-    with _paused_lock:
-        _paused += 1
-        if _paused == 1:
-            _was_enabled = gc.isenabled()
-            gc.disable()
-    try:
-        yield
-    finally:
-        with _paused_lock:
-            _paused -= 1
-            if _paused == 0 and _was_enabled:
-                gc.enable()
-
-
 def export_site(
     store: Store,
     outdir: str | os.PathLike[str],
@@ -230,8 +198,7 @@ def export_site(
     before an export would remove more than half of an existing export's files; without it
     such an export stops. ``parallel`` forces (True) or forbids (False) worker processes.
     """
-    with collector_paused():
-        return _export(store, outdir, articles, changed_only, progress, cancel, confirm_large_delete, parallel)
+    return _export(store, outdir, articles, changed_only, progress, cancel, confirm_large_delete, parallel)
 
 
 def _export(store: Store, outdir: str | os.PathLike[str], articles: Sequence[str] | None, changed_only: bool,

@@ -1,10 +1,10 @@
-"""Link check results: writing what the checker found, and a link's state from its stored result."""
+"""Link check results: writing what the checker found (a link's state: ``domain.linkstate``)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
 
+from digest_desk.domain.linkstate import link_state
 from digest_desk.links.checker import CheckResult
 from digest_desk.store.engine import Store
 from digest_desk.store.links import LinkCheck, existing_article_ids, links_of, save_checks
@@ -17,17 +17,3 @@ def store_results(store: Store, results: Iterable[CheckResult], article_ids: Seq
     the number of link rows updated (see ``store.links.save_checks``)."""
     checks = (LinkCheck(r.url, r.status, r.final_url, r.error, r.checked_at) for r in results)
     return save_checks(store, checks, article_ids)
-
-
-def link_state(link: Any) -> str:
-    """"unchecked", "ok", "redirected", "broken" or "unreachable" from a link's stored result."""
-    get = link.get if isinstance(link, dict) else lambda name: getattr(link, name, None)
-    if get("checked_at") is None:
-        return "unchecked"
-    status, error = get("check_status"), get("check_error") or ""
-    if status is None:
-        return "unreachable"
-    if error or not 200 <= status < 400:
-        return "broken"
-    final = get("check_final_url") or ""
-    return "redirected" if final and final != get("url") else "ok"
