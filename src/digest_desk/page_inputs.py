@@ -1,9 +1,4 @@
-"""What every page is rendered from besides its article: the PUBLISHED site's media, sections, link targets.
-
-The preview, ``digest-desk render``, ``digest-desk check`` and the export all build their
-render context here, so the editor is shown the page that will be published: a draft's
-category is no section, and a link to an unpublished article is not an internal link.
-"""
+"""What every page renders from besides its article: the published site's media, sections and link targets."""
 
 from __future__ import annotations
 
@@ -18,7 +13,11 @@ from digest_desk.store.published import PublishedReader, published_reader
 
 @dataclass(frozen=True, slots=True)
 class PageInputs:
-    """A snapshot of the published site as pages see it. Read it once (per export, per command,
+    """The preview, ``digest-desk render``, ``check`` and the export all build their render
+    context from this, so the editor sees the page that will be published: a draft's category
+    is no section, and a link to an unpublished article is no internal link.
+
+    A snapshot of the published site as pages see it. Read it once (per export, per command,
     per article opened in the window) and ask it for a context per page location."""
 
     media: Mapping[str, Image]  # every stored picture by name, without bytes
