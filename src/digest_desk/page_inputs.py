@@ -23,11 +23,12 @@ class PageInputs:
     media: Mapping[str, Image]  # every stored picture by name, without bytes
     categories: tuple[str, ...]  # sections of the published site, sorted
     slugs: Mapping[int, str]  # published articles' slugs by id (maybe only some of them)
+    unpublished: Mapping[int, str]  # the other articles' slugs: no link targets, named by checks
 
     def context(self, *, root: str = "", media_prefix: str = "") -> RenderContext:
         """The render context for pages at ``root`` ("" means absolute base_url addresses)."""
         return RenderContext(media=self.media, slugs=self.slugs, categories=self.categories,
-                             media_prefix=media_prefix, root=root)
+                             media_prefix=media_prefix, root=root, unpublished=self.unpublished)
 
 
 def inputs_from(reader: PublishedReader, *, categories: Sequence[str] | None = None,
@@ -35,7 +36,8 @@ def inputs_from(reader: PublishedReader, *, categories: Sequence[str] | None = N
     """Page inputs from an open read (``categories`` when the caller already has them;
     ``link_targets`` limits the slugs read to those ids)."""
     sections = reader.categories() if categories is None else categories
-    return PageInputs(reader.media(), tuple(sections), reader.slugs(link_targets))
+    return PageInputs(reader.media(), tuple(sections), reader.slugs(link_targets),
+                      reader.slugs(link_targets, published=False))
 
 
 def read_inputs(store: Store, *, categories: Sequence[str] | None = None,
@@ -45,7 +47,8 @@ def read_inputs(store: Store, *, categories: Sequence[str] | None = None,
         return inputs_from(reader, categories=categories, link_targets=link_targets)
 
 
-def read_link_targets(store: Store, ids: Collection[int]) -> dict[int, str]:
-    """The slugs of those of ``ids`` that are published articles (the rest are no internal links)."""
+def read_link_targets(store: Store, ids: Collection[int]) -> tuple[dict[int, str], dict[int, str]]:
+    """The slugs of those of ``ids`` that are published articles (internal links), and of those
+    that are not (yet): as ``PageInputs.slugs`` and ``PageInputs.unpublished``."""
     with published_reader(store) as reader:
-        return reader.slugs(ids)
+        return reader.slugs(ids), reader.slugs(ids, published=False)

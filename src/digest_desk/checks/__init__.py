@@ -17,10 +17,10 @@ __all__ = ["Fix", "Problem", "run_checks"]
 
 
 def _default_exists(ctx: RenderContext) -> Callable[[int | str], bool]:
-    slugs = set(ctx.slugs.values())
+    slugs = set(ctx.slugs.values()) | set(ctx.unpublished.values())
 
     def exists(target: int | str) -> bool:
-        return target in ctx.slugs if isinstance(target, int) else target in slugs
+        return target in ctx.slugs or target in ctx.unpublished if isinstance(target, int) else target in slugs
 
     return exists
 

@@ -26,7 +26,7 @@ def check_editorial(article: Article, site: Site, ctx: RenderContext, exists: Ex
     refs = references(article.body or "")
     yield from _images(article, ctx, refs)
     yield from _body_links(site, refs, exists)
-    yield from _article_links(article, exists)
+    yield from _article_links(article, ctx, exists)
     yield from _last_link_checks(article)
 
 
@@ -151,7 +151,7 @@ def _body_links(site: Site, refs: list[SourceRef], exists: Exists) -> Iterator[P
 _LINK_ONLY = re.compile(r"^\s*(?:[-*+]\s+|\d+[.)]\s+)?\[[^\]\n]*\]\([^)\n]*\)\s*$")
 
 
-def _article_links(article: Article, exists: Exists) -> Iterator[Problem]:
+def _article_links(article: Article, ctx: RenderContext, exists: Exists) -> Iterator[Problem]:
     seen: set[tuple[str, int | None]] = set()
     for number, link in enumerate(article.links or [], 1):
         label = f"Related link {number} (“{_short(link.title or link.url, 40)}”)"
@@ -159,6 +159,10 @@ def _article_links(article: Article, exists: Exists) -> Iterator[Problem]:
             if not exists(link.target_article_id):
                 yield Problem("error", "editorial.link-missing-article",
                               f"{label} points to an article that no longer exists.")
+            elif link.target_article_id in ctx.unpublished:
+                yield Problem("warning", "editorial.link-unpublished-article",
+                              f"{label} points to an article that is not published: the published "
+                              "page leaves the link out until that article is published.")
         else:
             url = (link.url or "").strip()
             problem = _url_problem(url) if url else ("editorial.link-empty", "has no address")

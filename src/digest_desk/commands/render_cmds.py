@@ -5,13 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from digest_desk.commands.common import CommandError, fail, open_from_args
 from digest_desk.domain import Article
 from digest_desk.store import NotFoundError, Store
-from digest_desk.store.articles import all_articles, all_slugs, get_by_slug
+from digest_desk.store.articles import all_articles, get_by_slug
 from digest_desk.store.site import get_site
 
 if TYPE_CHECKING:
@@ -58,11 +57,6 @@ def _articles(store: Store, slugs: list[str]) -> list[Article]:
     return [get_by_slug(store, slug) for slug in slugs]
 
 
-def _exists(known: dict[int, str]) -> Callable[[int | str], bool]:
-    slugs = set(known.values())
-    return lambda target: target in known if isinstance(target, int) else target in slugs
-
-
 def cmd_check(args: argparse.Namespace) -> int:
     from digest_desk.checks import run_checks
 
@@ -72,8 +66,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     except (CommandError, NotFoundError) as exc:
         return fail(str(exc))
     site, ctx = get_site(store), render_context(store)
-    exists = _exists(all_slugs(store))  # a link to a draft is no internal link, nor a missing article
-    report = {a.slug: run_checks(a, site, ctx, exists=exists) for a in articles}
+    report = {a.slug: run_checks(a, site, ctx) for a in articles}
     if args.json:
         data = [{"slug": slug, **p.to_dict()} for slug, problems in report.items() for p in problems]
         print(json.dumps(data, ensure_ascii=False, indent=2))

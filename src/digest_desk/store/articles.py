@@ -231,12 +231,6 @@ def categories(store: Store) -> list[str]:
         return [r[0] for r in rows]
 
 
-def all_slugs(store: Store) -> dict[int, str]:
-    """Every article's slug by id, whatever its status."""
-    with store.read() as session:
-        return {row[0]: row[1] for row in session.execute(select(Article.id, Article.slug))}
-
-
 def all_articles(store: Store, *, status: str | None = None) -> list[Article]:
     """Every article with links and image loaded (export, checks over the store)."""
     stmt = select(Article).order_by(Article.id)

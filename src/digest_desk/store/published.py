@@ -103,11 +103,12 @@ class PublishedReader:
         """The sections of the published site, sorted."""
         return self.published_ids_and_categories()[1]
 
-    def slugs(self, ids: Collection[int] | None = None) -> dict[int, str]:
-        """Slugs of published articles by id (of ``ids`` only when given): link targets."""
+    def slugs(self, ids: Collection[int] | None = None, *, published: bool = True) -> dict[int, str]:
+        """Slugs of published articles by id (of ``ids`` only when given): link targets. With
+        ``published=False``, those of the other articles (drafts, ready) instead."""
         if ids is not None and not ids:
             return {}
-        sql = "SELECT id, slug FROM article WHERE " + _IS_PUBLISHED
+        sql = "SELECT id, slug FROM article WHERE " + ("" if published else "NOT ") + _IS_PUBLISHED
         params: dict[str, Any] = dict(_PUBLISHED)
         if ids is not None:
             marks = ", ".join(f":id{i}" for i in range(len(ids)))

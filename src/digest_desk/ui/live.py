@@ -49,6 +49,7 @@ class LiveViews(QObject):
         self._categories: list[str] | None = None
         self._slug_targets: tuple[int, ...] = ()
         self._slugs: dict[int, str] = {}
+        self._unpublished: dict[int, str] = {}
         self._css_worker = LatestOnly(self)
         self._count_worker = LatestOnly(self)
         self.recounts = 0  # whole-body word counts started (once per typing pause at most)
@@ -123,11 +124,11 @@ class LiveViews(QObject):
         if self._media is None or self._categories is None:
             inputs = read_inputs(store, link_targets=targets)
             self._media, self._categories = inputs.media, list(inputs.categories)
-            self._slug_targets, self._slugs = targets, dict(inputs.slugs)
+            self._slug_targets, self._slugs, self._unpublished = targets, dict(inputs.slugs), dict(inputs.unpublished)
         elif targets != self._slug_targets:  # asked once per set of links, not per keystroke
             self._slug_targets = targets
-            self._slugs = read_link_targets(store, targets)
-        return PageInputs(self._media, tuple(self._categories), self._slugs).context()
+            self._slugs, self._unpublished = read_link_targets(store, targets)
+        return PageInputs(self._media, tuple(self._categories), self._slugs, self._unpublished).context()
 
     def _feed(self, at_once: bool = False) -> None:
         editor = self.window.editor

@@ -32,11 +32,14 @@ def test_preview_context_gives_the_exported_and_cli_pages(store, window_factory,
 
 
 def test_a_drafts_section_is_not_in_the_preview(store, window_factory, qtbot):
-    world = create_article(store, title="Harbour news", body="Text.", category="World", status="published")
-    create_article(store, title="Cup result", body="Text.", category="Sport", status="draft")
+    draft = create_article(store, title="Cup result", body="Text.", category="Sport", status="draft")
+    world = create_article(store, title="Harbour news", body="Text.", category="World", status="published",
+                           links=[{"title": "The cup", "url": "", "target_article_id": draft.id, "kind": "related"}])
     window = window_factory()
     with qtbot.waitSignal(window.live.preview.rendered, timeout=20000):
         window.load_article(world.id)
     ctx = window.live.context(window.editor.edited_copy())
     assert list(ctx.categories) == ["World"]
-    assert "Sport" not in render.preview_standard(window.editor.edited_copy(), window.site, ctx)
+    assert dict(ctx.slugs) == {} and dict(ctx.unpublished) == {draft.id: "cup-result"}
+    page = render.preview_standard(window.editor.edited_copy(), window.site, ctx)
+    assert "Sport" not in page and "cup-result" not in page

@@ -44,9 +44,10 @@ def test_sections_and_link_targets_are_those_of_the_published_site(store, db_pat
     export_site(store, tmp_path / "out")
     index = (tmp_path / "out" / "index.html").read_text()
     assert "Sport" not in index and not (tmp_path / "out" / "category" / "sport").exists()
-    # ``check`` does not call the draft a missing article.
+    # ``check`` warns that the link waits for the draft, and does not call it a missing article.
     assert main(["--db", str(db_path), "check", "harbour-news"]) == 0
-    assert "no longer exists" not in capsys.readouterr().out
+    said = capsys.readouterr().out
+    assert "warning" in said and "[editorial.link-unpublished-article]" in said and "no longer exists" not in said
 
 
 def test_the_export_publishes_no_picture_only_drafts_use(store, tmp_path: Path):

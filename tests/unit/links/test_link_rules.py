@@ -53,3 +53,12 @@ def test_one_rule_for_broken():
     assert link_state({"checked_at": WHEN, "check_status": 200, "check_error": "bad TLS"}) == "broken"
     assert link_state({"checked_at": WHEN, "check_status": 200, "url": "a", "check_final_url": "b"}) == "redirected"
     assert link_state(Link(url="a", check_status=204, checked_at=WHEN)) == "ok"
+
+
+def test_a_link_to_an_unpublished_article_is_a_warning_and_left_out():
+    article = Article(title="A story", slug="a-story", body="Text.", links=[
+        Link(title="Draft", url="", kind=LinkKind.RELATED, target_article_id=4)])
+    ctx = RenderContext(unpublished={4: "the-draft"})
+    found = [(p.code, p.severity) for p in check_editorial(article, SITE, ctx, lambda t: True)]
+    assert ("editorial.link-unpublished-article", "warning") in found
+    assert shown_links(article, SITE, ctx, "standard") == []
