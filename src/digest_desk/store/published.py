@@ -96,6 +96,7 @@ class PublishedReader:
         return out
 
     def published_ids_and_categories(self) -> tuple[list[int], list[str]]:
+        """Ids of the published articles and their sections: what a full export's workers need."""
         rows = self._rows("SELECT id, category FROM article WHERE " + _IS_PUBLISHED + " ORDER BY id", _PUBLISHED)
         return [row[0] for row in rows], sorted({row[1] for row in rows if row[1]})
 
@@ -129,7 +130,7 @@ class PublishedReader:
         return {img.name: detached_image(img) for img in self.session.exec(stmt).all()}
 
     def articles(self, ids: Sequence[int]) -> list[Article]:
-        """Whole articles by id (links and lead picture loaded, picture bytes not), by id."""
+        """Whole articles by id (links and lead picture loaded, picture bytes not), in id order."""
         stmt = (
             select(Article)
             .where(Article.id.in_(list(ids)))

@@ -75,3 +75,18 @@ def test_the_export_publishes_no_picture_only_drafts_use(store, tmp_path: Path):
     assert secrets["public.png"] in published
     assert secrets["passport.png"] not in published and secrets["secret.png"] not in published
     assert sorted(p.name for p in (out / "media").iterdir()) == ["public.png"]
+
+
+def test_publishing_a_link_target_brings_the_link_into_an_incremental_export(store, tmp_path):
+    draft = create_article(store, title="Cup result", body="Text.", category="Sport", status="draft")
+    create_article(store, title="Harbour news", body="Text.", category="World", status="published",
+                   links=[{"title": "The cup", "url": "", "target_article_id": draft.id, "kind": "related"}])
+    out = tmp_path / "out"
+    export_site(store, out)
+    assert "cup-result" not in (out / "harbour-news" / "index.html").read_text()
+    fresh = get_by_slug(store, "cup-result")
+    fresh.status = "published"
+    save_article(store, fresh)
+    export_site(store, out, changed_only=True)
+    assert '<a href="../cup-result/index.html">The cup</a>' in (out / "harbour-news" / "index.html").read_text()
+    assert (out / "category" / "sport" / "index.html").is_file()
