@@ -8,7 +8,6 @@ from pathlib import Path
 
 from digest_desk.domain import Article, Site
 from digest_desk.export.writer import Writer
-from digest_desk.page_inputs import read_inputs
 from digest_desk.store.engine import Store, make_engine
 from digest_desk.store.published import published_reader
 
@@ -27,6 +26,8 @@ class ArticleRenderer:
 
     def __init__(self, store: Store, root: Path, site: Site, categories: Sequence[str],
                  fault: str | None = None, known: Mapping[str, str] | None = None) -> None:
+        from digest_desk.page_inputs import read_inputs  # the renderer, imported when first needed
+
         self.store = store
         self.site = site
         self.writer = Writer(root, fault, known)
@@ -65,8 +66,7 @@ def init_worker(db_path: str, root: str, categories: list[str], fault: str | Non
     Rendering makes many short-lived objects; the collector's passes over the long-lived ones
     (modules, templates, the media map) find nothing to free. They are frozen out of its sight
     and it runs once per chunk instead (reference counting frees everything else as usual).
-    Only the worker processes do this: the process that started the export (the window's,
-    maybe) keeps its collector as it was."""
+    export_site never does this in the process that calls it (the window's, maybe)."""
     from digest_desk.store.site import get_site
 
     store = Store(Path(db_path), make_engine(Path(db_path)), created=False)

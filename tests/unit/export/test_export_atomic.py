@@ -293,3 +293,18 @@ def test_only_the_render_workers_pause_the_garbage_collector(store, site, tmp_pa
     with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"), initializer=init_worker,
                              initargs=args) as pool:
         assert pool.submit(gc.isenabled).result() is False
+
+
+def test_the_export_command_pauses_only_its_own_collector_and_restores_it(store, site, db_path, tmp_path):
+    import gc
+
+    from digest_desk.cli import main
+
+    assert main(["--db", str(db_path), "export", str(tmp_path / "out")]) == 0
+    assert gc.isenabled()
+    gc.disable()  # a collector it found disabled stays disabled
+    try:
+        assert main(["--db", str(db_path), "export", "--changed", str(tmp_path / "out")]) == 0
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
