@@ -96,6 +96,26 @@ def test_only_the_store_and_the_domain_tables_import_database_libraries():
     assert offenders == [], "queries belong in store/ (docs/ARCHITECTURE.md, 'Where things go')"
 
 
+def _session_calls(tree: ast.AST) -> list[str]:
+    """Calls like ``store.read()``, ``self._store.write()``: a database session opened by hand."""
+    found = []
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                and node.func.attr in ("read", "write", "connect")):
+            receiver = ast.unparse(node.func.value)
+            if receiver.split(".")[-1].lstrip("_") == "store":
+                found.append(f"{receiver}.{node.func.attr}()")
+    return found
+
+
+def test_only_the_store_opens_database_sessions():
+    offenders = []
+    for rel, tree in _modules():
+        if _layer(rel) not in DATABASE_LAYERS:
+            offenders += [f"{rel}: {call}" for call in _session_calls(tree)]
+    assert offenders == [], "call a named store function instead (docs/ARCHITECTURE.md, 'Where things go')"
+
+
 def test_layers_import_only_what_the_architecture_allows():
     offenders = []
     for rel, tree in _modules():
