@@ -17,10 +17,12 @@ __all__ = ["Fix", "Problem", "run_checks"]
 
 
 def _default_exists(ctx: RenderContext) -> Callable[[int | str], bool]:
-    slugs = set(ctx.slugs.values())
+    slugs = set(ctx.slugs.values()) | set(ctx.unpublished.values())
 
     def exists(target: int | str) -> bool:
-        return target in ctx.slugs if isinstance(target, int) else target in slugs
+        if isinstance(target, int):
+            return target in ctx.slugs or target in ctx.unpublished
+        return target in slugs
 
     return exists
 

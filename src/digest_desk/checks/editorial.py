@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from digest_desk.checks.problems import Fix, Problem, remove_line, replace_on_line
 from digest_desk.checks.source import SourceRef, references
 from digest_desk.domain import Article, Site
+from digest_desk.domain.linkstate import link_state
 from digest_desk.render import RenderContext
 from digest_desk.render.context import base_url, url_scheme
 from digest_desk.render.mdparse import MAX_MARKDOWN_CHARS
@@ -25,7 +26,7 @@ def check_editorial(article: Article, site: Site, ctx: RenderContext, exists: Ex
     refs = references(article.body or "")
     yield from _images(article, ctx, refs)
     yield from _body_links(site, refs, exists)
-    yield from _article_links(article, exists)
+    yield from _article_links(article, ctx, exists)
     yield from _last_link_checks(article)
 
 
@@ -150,7 +151,7 @@ def _body_links(site: Site, refs: list[SourceRef], exists: Exists) -> Iterator[P
 _LINK_ONLY = re.compile(r"^\s*(?:[-*+]\s+|\d+[.)]\s+)?\[[^\]\n]*\]\([^)\n]*\)\s*$")
 
 
-def _article_links(article: Article, exists: Exists) -> Iterator[Problem]:
+def _article_links(article: Article, ctx: RenderContext, exists: Exists) -> Iterator[Problem]:
     seen: set[tuple[str, int | None]] = set()
     for number, link in enumerate(article.links or [], 1):
         label = f"Related link {number} (“{_short(link.title or link.url, 40)}”)"
@@ -158,6 +159,10 @@ def _article_links(article: Article, exists: Exists) -> Iterator[Problem]:
             if not exists(link.target_article_id):
                 yield Problem("error", "editorial.link-missing-article",
                               f"{label} points to an article that no longer exists.")
+            elif link.target_article_id in ctx.unpublished:
+                yield Problem("warning", "editorial.link-unpublished-article",
+                              f"{label} points to an article that is not published: the published "
+                              "page leaves the link out until that article is published.")
         else:
             url = (link.url or "").strip()
             problem = _url_problem(url) if url else ("editorial.link-empty", "has no address")
@@ -174,12 +179,13 @@ def _article_links(article: Article, exists: Exists) -> Iterator[Problem]:
 def _last_link_checks(article: Article) -> Iterator[Problem]:
     """What the link checker found at its last visit (stored on each link by ``links.checker``)."""
     for number, link in enumerate(article.links or [], 1):
-        if link.target_article_id is not None or link.checked_at is None:
+        state = link_state(link)
+        if link.target_article_id is not None or state == "unchecked":
             continue
         label = f"Related link {number} (“{_short(link.title or link.url, 40)}”)"
-        if link.check_status is None:
+        if state == "unreachable":
             yield Problem("info", "editorial.link-unreachable",
                           f"{label} could not be reached at the last check ({link.check_error or 'no answer'}).")
-        elif link.check_error or not 200 <= link.check_status < 400:
+        elif state == "broken":
             detail = link.check_error or f"HTTP {link.check_status}"
             yield Problem("warning", "editorial.link-broken", f"{label} is broken: the last check got {detail}.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 import time
 
@@ -72,6 +73,12 @@ def cmd_export(args: argparse.Namespace) -> int:
     except CommandError as exc:
         return fail(str(exc))
     bar = _Bar()
+    # This process does nothing but the export, so it may pause its own cyclic garbage
+    # collector (the window's export leaves the window's collector alone): the export keeps
+    # tens of thousands of objects until it ends, and one full pass over them costs ~50 ms
+    # of a 0.2 s incremental export at 10,000 articles. The process ends right after.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         report = export_site(
             store, args.outdir, articles=args.article or None, changed_only=args.changed,
@@ -81,6 +88,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         bar.close()
         return fail(str(exc))
     finally:
+        if collecting:
+            gc.enable()
         store.close()
     bar.close()
     line = report.summary()

@@ -5,14 +5,16 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-
-from sqlalchemy import select
+from typing import TYPE_CHECKING
 
 from digest_desk.commands.common import CommandError, fail, open_from_args
 from digest_desk.domain import Article
 from digest_desk.store import NotFoundError, Store
-from digest_desk.store.articles import all_articles, categories, get_by_slug
+from digest_desk.store.articles import all_articles, get_by_slug
 from digest_desk.store.site import get_site
+
+if TYPE_CHECKING:
+    from digest_desk.render import RenderContext
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -28,14 +30,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=cmd_check)
 
 
-def render_context(store: Store):
-    """Media sizes, article slugs and sections from the store, as the renderer needs them."""
-    from digest_desk.render import RenderContext
-    from digest_desk.store.media import media_map
+def render_context(store: Store) -> RenderContext:
+    """The published site's media, sections and link targets (absolute addresses), as the
+    preview and the export render from them."""
+    from digest_desk.page_inputs import read_inputs
 
-    with store.read() as session:
-        slugs = {row[0]: row[1] for row in session.execute(select(Article.id, Article.slug))}
-    return RenderContext(media=media_map(store), slugs=slugs, categories=categories(store))
+    return read_inputs(store).context()
 
 
 def cmd_render(args: argparse.Namespace) -> int:

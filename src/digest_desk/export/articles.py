@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
 from pathlib import Path
 
-from sqlalchemy.orm import selectinload
-from sqlmodel import select
-
-from digest_desk.domain import Article, Image, Site
-from digest_desk.export.sitedata import article_slugs
+from digest_desk.domain import Article, Site
 from digest_desk.export.writer import Writer
 from digest_desk.store.engine import Store, make_engine
-from digest_desk.store.media import media_map
+from digest_desk.store.published import published_reader
 
 STANDARD_ROOT = "../"  # standard page at <slug>/index.html
 AMP_ROOT = "../../"  # simplified page at <slug>/amp/index.html
@@ -30,27 +26,19 @@ class ArticleRenderer:
 
     def __init__(self, store: Store, root: Path, site: Site, categories: Sequence[str],
                  fault: str | None = None, known: Mapping[str, str] | None = None) -> None:
-        from digest_desk.render import RenderContext
+        from digest_desk.page_inputs import read_inputs  # the renderer, imported when first needed
 
         self.store = store
         self.site = site
         self.writer = Writer(root, fault, known)
-        media = media_map(store)
-        slugs = article_slugs(store)
-        base = RenderContext(media=media, slugs=slugs, categories=list(categories))
+        inputs = read_inputs(store, categories=categories)
         # Links between exported pages are relative, so the folder works from disk and served.
-        self.ctx_standard = replace(base, media_prefix=STANDARD_MEDIA, root=STANDARD_ROOT)
-        self.ctx_amp = replace(base, media_prefix=AMP_MEDIA, root=AMP_ROOT)
+        self.ctx_standard = inputs.context(root=STANDARD_ROOT, media_prefix=STANDARD_MEDIA)
+        self.ctx_amp = inputs.context(root=AMP_ROOT, media_prefix=AMP_MEDIA)
 
     def load(self, ids: Sequence[int]) -> list[Article]:
-        stmt = (
-            select(Article)
-            .where(Article.id.in_(list(ids)))
-            .options(selectinload(Article.image).defer(Image.data))
-            .order_by(Article.id)
-        )
-        with self.store.read() as session:
-            return list(session.exec(stmt).all())
+        with published_reader(self.store) as reader:
+            return reader.articles(ids)
 
     def render(self, ids: Sequence[int]) -> list[tuple[int, dict[str, str], list[str]]]:
         """Write both pages of each article; returns (id, {path: sha256}, paths written)."""
@@ -73,11 +61,21 @@ _worker: dict[str, ArticleRenderer] = {}
 
 def init_worker(db_path: str, root: str, categories: list[str], fault: str | None,
                 known: dict[str, str]) -> None:
+    """Make the worker's renderer, then pause the cyclic garbage collector in this process.
+
+    Rendering makes many short-lived objects; the collector's passes over the long-lived ones
+    (modules, templates, the media map) find nothing to free. They are frozen out of its sight
+    and it runs once per chunk instead (reference counting frees everything else as usual).
+    export_site never does this in the process that calls it (the window's, maybe)."""
     from digest_desk.store.site import get_site
 
     store = Store(Path(db_path), make_engine(Path(db_path)), created=False)
     _worker["renderer"] = ArticleRenderer(store, Path(root), get_site(store), categories, fault, known)
+    gc.freeze()
+    gc.disable()
 
 
 def render_chunk(ids: list[int]) -> list[tuple[int, dict[str, str], list[str]]]:
-    return _worker["renderer"].render(ids)
+    done = _worker["renderer"].render(ids)
+    gc.collect()  # the cycles of this chunk, if any (the frozen objects are not looked at)
+    return done

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import errno
-import gc
 import os
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,9 +25,9 @@ from digest_desk.export.manifest import Manifest, Unit, load_manifest
 from digest_desk.export.plan import Plan, make_plan
 from digest_desk.export.render_pool import ArticleBatch
 from digest_desk.export.safepath import top_level_symlink
-from digest_desk.export.sitedata import render_inputs
 from digest_desk.export.writer import FAULT_ENV, Writer
 from digest_desk.store.engine import Store
+from digest_desk.store.published import published_reader
 
 Progress = Callable[[int, int], None]
 Confirm = Callable[[int, int], bool]
@@ -181,36 +179,6 @@ class _Run:
                     self.new.units[uid] = self.old.units[uid]
 
 
-_paused = 0  # exports running in this process
-_was_enabled = True
-_paused_lock = threading.Lock()
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while an export runs.
-
-    An export makes tens of thousands of objects (rows, keys, manifest entries) that live
-    until it ends, so the collector's full passes over them find nothing to free; at 10,000
-    articles they cost 0.1-0.3 s of a one-second incremental export. Reference counting still
-    frees everything as usual; cycles wait until the export ends. Nested and concurrent
-    exports share the pause, and the collector is enabled again as it was found.
-    """
-    global _paused, _was_enabled
-    with _paused_lock:
-        _paused += 1
-        if _paused == 1:
-            _was_enabled = gc.isenabled()
-            gc.disable()
-    try:
-        yield
-    finally:
-        with _paused_lock:
-            _paused -= 1
-            if _paused == 0 and _was_enabled:
-                gc.enable()
-
-
 def export_site(
     store: Store,
     outdir: str | os.PathLike[str],
@@ -230,8 +198,7 @@ def export_site(
     before an export would remove more than half of an existing export's files; without it
     such an export stops. ``parallel`` forces (True) or forbids (False) worker processes.
     """
-    with collector_paused():
-        return _export(store, outdir, articles, changed_only, progress, cancel, confirm_large_delete, parallel)
+    return _export(store, outdir, articles, changed_only, progress, cancel, confirm_large_delete, parallel)
 
 
 def _export(store: Store, outdir: str | os.PathLike[str], articles: Sequence[str] | None, changed_only: bool,
@@ -253,7 +220,8 @@ def _export(store: Store, outdir: str | os.PathLike[str], articles: Sequence[str
         if mode == "full":
             # Every published article will be rendered: start the workers on them now, so they
             # render while the plan is made (a new batch is started if the plan disagrees).
-            run.start(tmp, *render_inputs(store))
+            with published_reader(store) as reader:
+                run.start(tmp, *reader.published_ids_and_categories())
         run.plan = make_plan(store)
         _check_named(run.plan, articles or [])
         _confirm_removals(run, confirm_large_delete)  # nothing of the previous export touched yet

@@ -13,6 +13,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from digest_desk.domain import Article
+from digest_desk.store.engine import Store
+from digest_desk.store.related import RelatedIndex, related_index
+
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 TITLE_BOOST = 3.0
 TAG_BOOST = 3.0
@@ -25,7 +29,6 @@ STOPWORDS = frozenset(
     out over she so some than that the their them then there these they this to up was we were
     what when which who will with would you your""".split()
 )
-_VOCAB = "temp.dd_article_vocab"
 SAMPLE_SIZE = 1000  # articles read to learn the store's most common words
 COMMON_SHARE = 0.10  # a word in this share of sampled articles is too common to look up
 MAX_SHARE = 0.05  # a word in more of all articles than this does not make two articles related
@@ -88,10 +91,10 @@ class _Profile:
         return self.frequencies
 
 
-_profiles: weakref.WeakKeyDictionary[Any, _Profile] = weakref.WeakKeyDictionary()
+_profiles: weakref.WeakKeyDictionary[Store, _Profile] = weakref.WeakKeyDictionary()
 
 
-def _profile(store: Any, connection: Any, total: int) -> _Profile:
+def _profile(store: Store, index: RelatedIndex, total: int) -> _Profile:
     """The store's common words, learned from a random sample of articles and kept a while."""
     known = _profiles.get(store)
     if known and time.monotonic() - known.built < PROFILE_SECONDS and abs(total - known.total) <= max(
@@ -100,36 +103,18 @@ def _profile(store: Any, connection: Any, total: int) -> _Profile:
         return known
     common: frozenset[str] = frozenset()
     if total > SAMPLE_SIZE:
-        rows = connection.exec_driver_sql(
-            "SELECT title || ' ' || body FROM article WHERE id IN "
-            "(SELECT id FROM article ORDER BY random() LIMIT ?)",
-            (SAMPLE_SIZE,),
-        ).fetchall()
+        texts = index.sample_texts(SAMPLE_SIZE)
         seen: Counter[str] = Counter()
-        for (text_,) in rows:
+        for text_ in texts:
             seen.update({fold(w) for w in set(_TOKEN.findall(text_))})
-        common = frozenset(t for t, n in seen.items() if n >= COMMON_SHARE * len(rows))
+        common = frozenset(t for t, n in seen.items() if n >= COMMON_SHARE * len(texts))
     profile = _Profile(common, total, time.monotonic())
     _profiles[store] = profile
     return profile
 
 
-def _ensure_vocab(connection: Any) -> None:
-    connection.exec_driver_sql(
-        f"CREATE VIRTUAL TABLE IF NOT EXISTS {_VOCAB} USING fts5vocab(main, article_fts, row)"
-    )
-
-
-def _doc_frequencies(connection: Any, candidates: list[str]) -> dict[str, int]:
-    marks = ",".join("?" * len(candidates))
-    rows = connection.exec_driver_sql(
-        f"SELECT term, doc FROM {_VOCAB} WHERE term IN ({marks})", tuple(candidates)
-    )
-    return dict(rows.fetchall())
-
-
 def distinctive_terms(
-    connection: Any,
+    index: RelatedIndex,
     weights: Counter[str],
     total_docs: int,
     self_indexed: bool,
@@ -147,8 +132,7 @@ def distinctive_terms(
     known = {} if known is None else known
     missing = [t for t in candidates if t not in known]
     if missing:
-        _ensure_vocab(connection)
-        found = _doc_frequencies(connection, missing)
+        found = index.doc_frequencies(missing)
         known.update({t: found.get(t, 0) for t in missing})
     df = {t: known[t] for t in candidates}
     own = 1 if self_indexed else 0
@@ -163,31 +147,9 @@ def distinctive_terms(
     return [(term, score) for score, term in scored[:QUERY_TERMS]]
 
 
-def _similarity_sql(chosen: list[tuple[str, float]]) -> tuple[str, list[Any]]:
-    """Sum, per article, the weights of the chosen terms it contains (the first few count twice
-    when in its title).
-
-    Each term is its own FTS5 look-up returning row ids only, which is much cheaper than
-    computing bm25 over every article matching any of the terms.
-    """
-    parts: list[str] = []
-    params: list[Any] = []
-    for rank, (term, weight) in enumerate(chosen):
-        for column in ("", "title : ") if rank < TITLE_TERMS else ("",):
-            parts.append("SELECT rowid AS id, ? AS w FROM article_fts WHERE article_fts MATCH ?")
-            params += [weight, f'{column}"{term}"']
-    sql = (
-        "SELECT s.id, a.title, a.slug, a.status, s.score FROM "
-        "(SELECT id, sum(w) AS score FROM (" + " UNION ALL ".join(parts) + ") "
-        "GROUP BY id ORDER BY score DESC, id DESC LIMIT ?) AS s "
-        "JOIN article a ON a.id = s.id ORDER BY s.score DESC, s.id DESC"
-    )
-    return sql, params
-
-
 def suggest_related(
-    store: Any,
-    article: Any,
+    store: Store,
+    article: Article,
     limit: int = 10,
     exclude: Iterable[int] = (),
     links: Iterable[Any] | None = None,
@@ -203,17 +165,15 @@ def suggest_related(
     skip |= {int(_target(link)) for link in current or [] if _target(link)}
     if article.id is not None:
         skip.add(int(article.id))
-    with store.read() as session:
-        connection = session.connection()
-        total = connection.exec_driver_sql("SELECT max(rowid) FROM article").scalar() or 0
-        profile = _profile(store, connection, total)
+    with related_index(store) as index:
+        total = index.highest_id()
+        profile = _profile(store, index, total)
         chosen = distinctive_terms(
-            connection, weights, total, article.id is not None, profile.common, profile.counts(total)
+            index, weights, total, article.id is not None, profile.common, profile.counts(total)
         )
         if not chosen:
             return []
-        sql, params = _similarity_sql(chosen)
-        rows = connection.exec_driver_sql(sql, (*params, limit + len(skip))).fetchall()
+        rows = index.most_similar(chosen, TITLE_TERMS, limit + len(skip))
     hits = [Suggestion(r[0], r[1], r[2], str(r[3]), float(r[4])) for r in rows if r[0] not in skip]
     return hits[:limit]
 

@@ -32,6 +32,9 @@ class RenderContext:
     # an export passes the way up to its root ("../" from OUT/<slug>/index.html), and links
     # then name the index.html file so the folder also works opened from disk.
     root: str = ""
+    # Articles that exist but are not published, by id: pages never link to them (the link is
+    # left out until they are published); only the checks look here, to say so.
+    unpublished: Mapping[int, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,16 +9,14 @@ from typing import Any
 from sqlalchemy import func, select, text
 from sqlmodel import Session
 
-from digest_desk.domain import Article, Link, LinkKind, Revision, Status
+from digest_desk.domain import EDITABLE_FIELDS, Article, Link, LinkKind, Revision, Status
 from digest_desk.domain.slugs import clean_line, slug_key, unique_slug, validate_slug
 from digest_desk.domain.types import utcnow
 from digest_desk.store.engine import Store
 from digest_desk.store.errors import ConflictError, DuplicateSlugError, NotFoundError
 
-EDITABLE = (
-    "title", "summary", "body", "author", "category", "tags", "status",
-    "published_at", "image_id", "image_alt",
-)
+# The slug is not copied: a new one is validated and made unique by _assign_slug.
+EDITABLE = tuple(name for name in EDITABLE_FIELDS if name != "slug")
 
 
 @dataclass(frozen=True, slots=True)

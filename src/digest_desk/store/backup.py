@@ -172,17 +172,6 @@ def ensure_daily_backup(db_path: Path | str, now: datetime | None = None) -> Pat
     return make_backup(db_path, "daily", now=now)
 
 
-def backup_before_migration(db_path: Path | str, target: str) -> Path:
-    """The copy taken before a schema upgrade; a failure stops the upgrade, nothing changed."""
-    try:
-        return make_backup(db_path, f"before-{target}")
-    except BackupError as exc:
-        raise BackupError(
-            f"Digest Desk must upgrade {Path(db_path).name} and backs it up first, but could not. "
-            f"{exc} The database was not changed."
-        ) from exc
-
-
 def _live_editors(db_path: Path, stale_after: float = 120.0) -> int:
     con = _ro_connect(db_path)
     try:

@@ -13,17 +13,14 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from digest_desk.domain import Article, Revision
+from digest_desk.domain import EDITABLE_FIELDS, Article, Revision
 from digest_desk.store.articles import create_article, get_article, save_article
 from digest_desk.store.engine import Store
 from digest_desk.store.errors import NotFoundError, StoreError
 from digest_desk.store.rescue import plain_message, write_recovery_file
 
-#: Fields a draft may carry, in the order a diff shows them.
-DRAFT_FIELDS = (
-    "title", "slug", "summary", "author", "category", "tags", "status",
-    "published_at", "image_id", "image_alt", "body", "links",
-)
+#: Fields a draft may carry, in the order a diff shows them (the long body last, then the links).
+DRAFT_FIELDS = (*(name for name in EDITABLE_FIELDS if name != "body"), "body", "links")
 
 
 class DraftSaveError(StoreError):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import socket
 import time
-import uuid
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -67,11 +66,6 @@ def process_gone(host: str, pid: int) -> bool:
 
 def _abandoned(row, now: float, stale_after: float) -> bool:
     return now - row.heartbeat_at >= stale_after or process_gone(row.host, row.pid)
-
-
-def new_holder_id() -> str:
-    """A fresh holder id for one window."""
-    return uuid.uuid4().hex
 
 
 def _row(session: Session, article_id: int):

@@ -9,10 +9,10 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
 from digest_desk import render
-from digest_desk.domain import Article, Site, detached_article, detached_image
+from digest_desk.domain import Article, Site, detached_article
+from digest_desk.page_inputs import PageInputs, read_inputs, read_link_targets
 from digest_desk.store import Store, StoreError
-from digest_desk.store.articles import categories, list_articles
-from digest_desk.store.media import get_image_bytes, media_map
+from digest_desk.store.media import get_image_bytes
 from digest_desk.ui.checks_panel import ChecksPanel
 from digest_desk.ui.editor import ArticleEditor
 from digest_desk.ui.markdown_edit import text_stats
@@ -52,6 +52,7 @@ class LiveViews(QObject):
         self._categories: list[str] | None = None
         self._slug_targets: tuple[int, ...] = ()
         self._slugs: dict[int, str] = {}
+        self._unpublished: dict[int, str] = {}
         self._css_worker = LatestOnly(self)
         self._count_worker = LatestOnly(self)
         self.recounts = 0  # whole-body word counts started (once per typing pause at most)
@@ -123,18 +124,18 @@ class LiveViews(QObject):
             return None
 
     def context(self, article: Any) -> render.RenderContext:
-        """Media by name, slugs of internal link targets, site sections."""
+        """The published site's media, sections and link targets, as the export renders from
+        them (page_inputs): read once per opened article, link targets once per set of links."""
         store = self.store
-        if self._media is None:
-            self._media = {name: detached_image(img) for name, img in media_map(store).items()}
-        if self._categories is None:
-            self._categories = categories(store)
         targets = tuple(link.target_article_id for link in article.links if link.target_article_id)
-        if targets != self._slug_targets:  # asked once per set of links, not per keystroke
+        if self._media is None or self._categories is None:
+            inputs = read_inputs(store, link_targets=targets)
+            self._media, self._categories = inputs.media, list(inputs.categories)
+            self._slug_targets, self._slugs, self._unpublished = targets, dict(inputs.slugs), dict(inputs.unpublished)
+        elif targets != self._slug_targets:  # asked once per set of links, not per keystroke
             self._slug_targets = targets
-            self._slugs = ({row.id: row.slug for row in list_articles(store, ids=list(targets))}
-                           if targets else {})
-        return render.RenderContext(media=self._media, slugs=self._slugs, categories=self._categories)
+            self._slugs, self._unpublished = read_link_targets(store, targets)
+        return PageInputs(self._media, tuple(self._categories), self._slugs, self._unpublished).context()
 
     def _feed(self, at_once: bool = False) -> None:
         editor = self.editor

@@ -29,7 +29,8 @@ def order(links: list[str], *needles: str) -> list[int]:
 
 
 def test_panel_edits_drag_undo_redo_show_in_both_previews(window, qtbot, store):
-    target = create_article(store, title="Dam inspection", body="The dam was inspected.")
+    # Published: a link to a draft is left out of the pages, previews included (page_inputs).
+    target = create_article(store, title="Dam inspection", body="The dam was inspected.", status="published")
     article = create_article(
         store, title="River flood", body="The river rose.",
         links=[{"title": "Gauges", "url": "https://gauges.example.org/", "kind": "source"}],

@@ -142,6 +142,10 @@ def test_a_full_disk_leaves_the_previous_export_byte_identical(store, site, tmp_
         noise = Image(name="noise.png", mime="image/png", width=900, height=900, sha256="noise",
                       data=os.urandom(1_200_000))  # random bytes: more than the whole disk
         insert_image(store, noise)
+        shown = next(iter(site["articles"].values()))  # published pages show it, so it is exported
+        fresh = get_by_slug(store, shown.slug)
+        fresh.body += "\n\n![Noise](media/noise.png)"
+        save_article(store, fresh, reason="edit")
         with pytest.raises(ExportError, match="disk is full"):
             export_site(store, out)
         assert tree(out) == before
@@ -275,19 +279,32 @@ def test_edits_made_while_a_full_export_starts_end_up_as_the_plan_says(store, si
     assert leftovers(out) == []
 
 
-def test_the_garbage_collector_is_paused_during_an_export_and_back_after(store, site, tmp_path):
+def test_only_the_render_workers_pause_the_garbage_collector(store, site, tmp_path):
     import gc
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from digest_desk.export.articles import init_worker
 
     seen = []
-    export_site(store, tmp_path / "out", progress=lambda done, total: seen.append(gc.isenabled()))
-    assert seen and not any(seen)
+    export_site(store, tmp_path / "out", parallel=True, progress=lambda done, total: seen.append(gc.isenabled()))
+    assert seen and all(seen)  # the exporting process (the window's, maybe) keeps its collector
+    args = (str(store.path), str(tmp_path / "worker"), [], None, {})
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"), initializer=init_worker,
+                             initargs=args) as pool:
+        assert pool.submit(gc.isenabled).result() is False
+
+
+def test_the_export_command_pauses_only_its_own_collector_and_restores_it(store, site, db_path, tmp_path):
+    import gc
+
+    from digest_desk.cli import main
+
+    assert main(["--db", str(db_path), "export", str(tmp_path / "out")]) == 0
     assert gc.isenabled()
-    with pytest.raises(ExportError):  # a failed export enables it again too
-        export_site(store, tmp_path / "out" / "feed.xml")
-    assert gc.isenabled()
-    gc.disable()  # and an export leaves a collector it found disabled disabled
+    gc.disable()  # a collector it found disabled stays disabled
     try:
-        export_site(store, tmp_path / "out", changed_only=True)
+        assert main(["--db", str(db_path), "export", "--changed", str(tmp_path / "out")]) == 0
         assert not gc.isenabled()
     finally:
         gc.enable()

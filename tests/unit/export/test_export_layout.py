@@ -218,9 +218,9 @@ def test_exported_share_images_and_json_ld_images_are_absolute(store, site, tmp_
 
 def test_the_listing_query_reads_no_article_body(store, site):
     # The covering index answers the export's listing query without the rows (and their bodies).
-    from digest_desk.export import sitedata
+    from digest_desk.store import published
 
     with store.read() as session:
         raw = session.connection().connection.dbapi_connection
-        plan = raw.execute("EXPLAIN QUERY PLAN " + sitedata._ARTICLE_SQL, sitedata.PUBLISHED).fetchall()
+        plan = raw.execute("EXPLAIN QUERY PLAN " + published.LISTING_SQL, published._PUBLISHED).fetchall()
     assert "COVERING INDEX ix_article_export_listing" in plan[0][3]

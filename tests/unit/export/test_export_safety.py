@@ -35,6 +35,7 @@ def test_a_slug_that_tries_to_escape_cannot(store, site, tmp_path, slug):
 def test_a_picture_name_that_tries_to_escape_cannot(store, site, tmp_path):
     out = tmp_path / "out"
     _raw(store, "UPDATE image SET name = '../../stolen.png' WHERE name = 'market.jpg'")
+    _raw(store, "UPDATE article SET body = replace(body, 'media/market.jpg', 'media/../../stolen.png')")
     with pytest.raises(ExportError, match="stolen.png"):
         export_site(store, out)
     assert not out.exists() and leftovers(out) == []

@@ -1,4 +1,4 @@
-"""List edits (reordering), internal link resolution and footer edits."""
+"""List edits (reordering) and footer edits (internal link resolution: tests/unit/links/test_link_rules.py)."""
 
 from __future__ import annotations
 
@@ -12,13 +12,6 @@ from digest_desk.links.footer import (
     check_footer_link,
     move_footer_link,
     remove_footer_link,
-)
-from digest_desk.links.resolve import (
-    article_path,
-    broken_internal_links,
-    resolve_href,
-    resolved_links,
-    site_href,
 )
 
 
@@ -56,38 +49,6 @@ def test_link_dict_reads_link_rows():
     row = Link(title="T", url="https://e.org", kind=LinkKind.SOURCE, article_id=1, check_status=404)
     data = link_dict(row)
     assert data["kind"] == "source" and data["check_status"] == 404 and data["target_article_id"] is None
-
-
-def test_internal_link_resolves_per_rendition_and_follows_slug_changes():
-    link = {"title": "Earlier story", "url": "", "kind": "related", "target_article_id": 5}
-    slugs = {5: "rivers-rise"}
-    assert resolve_href(link, "standard", slugs) == "/rivers-rise/"
-    assert resolve_href(link, "simplified", slugs, "https://digest.example/") == (
-        "https://digest.example/rivers-rise/amp/"
-    )
-    assert resolve_href(link, "standard", {5: "rivers-rise-again"}) == "/rivers-rise-again/"
-    assert resolve_href(link, "standard", {}) is None
-    external = {"title": "X", "url": "https://example.org/x", "kind": "related"}
-    assert resolve_href(external, "simplified", slugs) == "https://example.org/x"
-    shown = resolved_links([link, external], "simplified", {}, "")
-    assert [x["href"] for x in shown] == ["https://example.org/x"]
-    with pytest.raises(ValueError, match="Unknown rendition"):
-        article_path("x", "amp")
-
-
-def test_broken_internal_links_names_missing_targets():
-    links = [
-        {"title": "ok", "target_article_id": 1},
-        {"title": "gone", "target_article_id": 2},
-        {"title": "external", "url": "https://e.org", "target_article_id": None},
-    ]
-    assert [x["title"] for x in broken_internal_links(links, {1, 3})] == ["gone"]
-
-
-def test_site_href_makes_site_paths_absolute():
-    assert site_href("/contact/", "https://d.example/") == "https://d.example/contact/"
-    assert site_href("https://other.example/", "https://d.example/") == "https://other.example/"
-    assert site_href("/", "") == "/"
 
 
 def test_footer_edits_by_one_based_position():

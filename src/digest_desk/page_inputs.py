@@ -1,0 +1,54 @@
+"""What every page renders from besides its article: the published site's media, sections and link targets."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+
+from digest_desk.domain import Image
+from digest_desk.render import RenderContext
+from digest_desk.store.engine import Store
+from digest_desk.store.published import PublishedReader, published_reader
+
+
+@dataclass(frozen=True, slots=True)
+class PageInputs:
+    """The preview, ``digest-desk render``, ``check`` and the export all build their render
+    context from this, so the editor sees the page that will be published: a draft's category
+    is no section, and a link to an unpublished article is no internal link.
+
+    A snapshot of the published site as pages see it. Read it once (per export, per command,
+    per article opened in the window) and ask it for a context per page location."""
+
+    media: Mapping[str, Image]  # every stored picture by name, without bytes
+    categories: tuple[str, ...]  # sections of the published site, sorted
+    slugs: Mapping[int, str]  # published articles' slugs by id (maybe only some of them)
+    unpublished: Mapping[int, str]  # the other articles' slugs: no link targets, named by checks
+
+    def context(self, *, root: str = "", media_prefix: str = "") -> RenderContext:
+        """The render context for pages at ``root`` ("" means absolute base_url addresses)."""
+        return RenderContext(media=self.media, slugs=self.slugs, categories=self.categories,
+                             media_prefix=media_prefix, root=root, unpublished=self.unpublished)
+
+
+def inputs_from(reader: PublishedReader, *, categories: Sequence[str] | None = None,
+                link_targets: Collection[int] | None = None) -> PageInputs:
+    """Page inputs from an open read (``categories`` when the caller already has them;
+    ``link_targets`` limits the slugs read to those ids)."""
+    sections = reader.categories() if categories is None else categories
+    return PageInputs(reader.media(), tuple(sections), reader.slugs(link_targets),
+                      reader.slugs(link_targets, published=False))
+
+
+def read_inputs(store: Store, *, categories: Sequence[str] | None = None,
+                link_targets: Collection[int] | None = None) -> PageInputs:
+    """Page inputs in one read transaction (see ``inputs_from``)."""
+    with published_reader(store) as reader:
+        return inputs_from(reader, categories=categories, link_targets=link_targets)
+
+
+def read_link_targets(store: Store, ids: Collection[int]) -> tuple[dict[int, str], dict[int, str]]:
+    """The slugs of those of ``ids`` that are published articles (internal links), and of those
+    that are not (yet): as ``PageInputs.slugs`` and ``PageInputs.unpublished``."""
+    with published_reader(store) as reader:
+        return reader.slugs(ids), reader.slugs(ids, published=False)

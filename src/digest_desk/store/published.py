@@ -1,0 +1,160 @@
+"""The published site as the export and the renderers read it: plain tuples from one read transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any, NamedTuple
+
+from sqlalchemy.orm import Session, defer, selectinload
+from sqlmodel import select
+
+from digest_desk.domain import Article, Image, Site, Status
+from digest_desk.domain.copies import detached_image
+from digest_desk.store.engine import Store
+
+# SQLAlchemy stores enum members by name; rows written by hand may hold the value spelling.
+_PUBLISHED = {"pub_name": Status.PUBLISHED.name, "pub_value": Status.PUBLISHED.value}
+_IS_PUBLISHED = "status IN (:pub_name, :pub_value)"
+
+# The body itself is not read: ``version`` moves on at every save (the store guarantees it), so
+# with the update time it stands for the text. Migration 0004's index covers these columns.
+LISTING_SQL = (
+    "SELECT a.id, a.slug, a.title, a.summary, a.author, a.category, a.published_at, a.updated_at, "
+    "i.name, i.width, i.height, a.image_alt, a.version, a.tags, a.status, "
+    "a.created_at, a.image_id "
+    "FROM article a LEFT JOIN image i ON i.id = a.image_id WHERE a." + _IS_PUBLISHED
+)
+_LINKS_SQL = (
+    "SELECT l.article_id, l.title, l.url, l.kind, l.position, l.target_article_id, "
+    "t.slug, t.title, t.status, l.check_status, l.check_final_url "
+    "FROM link l LEFT JOIN article t ON t.id = l.target_article_id "
+    "ORDER BY l.article_id, l.position, l.id"
+)
+_MEDIA_KEY_SQL = (
+    "SELECT name, mime, width, height, alt, caption, credit, sha256, url, data IS NOT NULL "
+    "FROM image ORDER BY name"
+)
+_MEDIA_SQL = "SELECT name, mime, width, height, sha256, data IS NOT NULL, url FROM image ORDER BY name"
+# Bodies that may show a stored picture: ``![alt](media/NAME)``. LIKE is plain SQL on any engine.
+_BODY_MEDIA_SQL = "SELECT body FROM article WHERE " + _IS_PUBLISHED + " AND body LIKE '%(media/%'"
+
+
+class MediaItem(NamedTuple):
+    name: str
+    mime: str
+    width: int
+    height: int
+    sha256: str
+    has_data: bool
+    url: str
+
+
+class PublishedReader:
+    """Named reads of the published site, all inside one read transaction (one snapshot).
+
+    Rows are the driver's own tuples, not ORM objects: an export reads tens of thousands and
+    row objects cost several times more. This class and ``_rows`` are the one place a second
+    database engine would have to be taught (its parameter style, its date type)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self._raw = session.connection().connection.dbapi_connection
+
+    def _rows(self, sql: str, params: dict[str, Any] | None = None) -> list[tuple]:
+        return self._raw.execute(sql, params or {}).fetchall()
+
+    def site(self) -> Site:
+        """The site profile as of this read (defaults when none was ever saved)."""
+        return self.session.exec(select(Site).order_by(Site.id)).first() or Site()
+
+    def site_rows(self) -> list[tuple]:
+        """The site profile row as stored (every column: all pages depend on it)."""
+        return self._rows("SELECT * FROM site ORDER BY id LIMIT 1")
+
+    def media_key_rows(self) -> list[tuple]:
+        """What the pages show of every stored picture, for the export's content keys."""
+        return self._rows(_MEDIA_KEY_SQL)
+
+    def media_items(self) -> list[MediaItem]:
+        return [MediaItem(r[0], r[1], r[2], r[3], r[4], bool(r[5]), r[6]) for r in self._rows(_MEDIA_SQL)]
+
+    def media_bytes(self, name: str) -> bytes | None:
+        rows = self._rows("SELECT data FROM image WHERE name = :name", {"name": name})
+        return rows[0][0] if rows else None
+
+    def listing_rows(self) -> list[tuple]:
+        """One row per published article (LISTING_SQL's columns, no body)."""
+        return self._rows(LISTING_SQL, _PUBLISHED)
+
+    def links_by_article(self) -> dict[int, list[tuple]]:
+        """Every link row (with its target's slug, title and status) by article id."""
+        out: dict[int, list[tuple]] = {}
+        for row in self._rows(_LINKS_SQL):
+            out.setdefault(row[0], []).append(row[1:])
+        return out
+
+    def published_ids_and_categories(self) -> tuple[list[int], list[str]]:
+        """Ids of the published articles and their sections: what a full export's workers need."""
+        rows = self._rows("SELECT id, category FROM article WHERE " + _IS_PUBLISHED + " ORDER BY id", _PUBLISHED)
+        return [row[0] for row in rows], sorted({row[1] for row in rows if row[1]})
+
+    def categories(self) -> list[str]:
+        """The sections of the published site, sorted."""
+        return self.published_ids_and_categories()[1]
+
+    def slugs(self, ids: Collection[int] | None = None, *, published: bool = True) -> dict[int, str]:
+        """Slugs of published articles by id (of ``ids`` only when given): link targets. With
+        ``published=False``, those of the other articles (drafts, ready) instead."""
+        if ids is not None and not ids:
+            return {}
+        sql = "SELECT id, slug FROM article WHERE " + ("" if published else "NOT ") + _IS_PUBLISHED
+        params: dict[str, Any] = dict(_PUBLISHED)
+        if ids is not None:
+            marks = ", ".join(f":id{i}" for i in range(len(ids)))
+            sql += f" AND id IN ({marks})"
+            params.update({f"id{i}": int(v) for i, v in enumerate(ids)})
+        return dict(self._rows(sql, params))
+
+    def unpublished_count(self) -> int:
+        return self._rows("SELECT count(*) FROM article WHERE NOT " + _IS_PUBLISHED, _PUBLISHED)[0][0]
+
+    def bodies_naming_media(self) -> list[str]:
+        """Bodies of published articles that may show a stored picture (``](media/`` in them)."""
+        return [row[0] for row in self._rows(_BODY_MEDIA_SQL, _PUBLISHED)]
+
+    def media(self) -> dict[str, Image]:
+        """Every stored picture by name, without its bytes (detached: usable after the read)."""
+        stmt = select(Image).options(defer(Image.data)).order_by(Image.name)
+        return {img.name: detached_image(img) for img in self.session.exec(stmt).all()}
+
+    def articles(self, ids: Sequence[int]) -> list[Article]:
+        """Whole articles by id (links and lead picture loaded, picture bytes not), in id order."""
+        stmt = (
+            select(Article)
+            .where(Article.id.in_(list(ids)))
+            .options(selectinload(Article.image).defer(Image.data))
+            .order_by(Article.id)
+        )
+        return list(self.session.exec(stmt).all())
+
+
+@contextmanager
+def published_reader(store: Store) -> Iterator[PublishedReader]:
+    """One consistent read of the published site: every read through it sees the same state,
+    whatever is saved meanwhile."""
+    with store.read() as session:
+        session.connection()  # the transaction (and with it the snapshot) starts here
+        yield PublishedReader(session)
+
+
+def parse_time(value: str | datetime) -> datetime:
+    """A stored time as a datetime (SQLite hands back text)."""
+    return value if isinstance(value, datetime) else datetime.fromisoformat(value)
+
+
+def media_bytes(store: Store, name: str) -> bytes | None:
+    """The bytes of one stored picture (None when there is none by that name)."""
+    with published_reader(store) as reader:
+        return reader.media_bytes(name)

@@ -1,0 +1,70 @@
+"""The full-text queries behind related-article suggestions (SQLite FTS5 over article_fts)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy.engine import Connection
+
+from digest_desk.store.engine import Store
+
+_VOCAB = "temp.dd_article_vocab"
+
+
+class RelatedIndex:
+    """Named reads of the full-text index, inside one read transaction. The FTS5 spelling lives
+    here only: another engine would answer the same four questions its own way."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._conn = connection
+
+    def highest_id(self) -> int:
+        """The highest article id: stands for the article count, and changes when one is added."""
+        return self._conn.exec_driver_sql("SELECT max(rowid) FROM article").scalar() or 0
+
+    def sample_texts(self, size: int) -> list[str]:
+        """Title and body of ``size`` articles picked at random."""
+        rows = self._conn.exec_driver_sql(
+            "SELECT title || ' ' || body FROM article WHERE id IN "
+            "(SELECT id FROM article ORDER BY random() LIMIT ?)",
+            (size,),
+        ).fetchall()
+        return [row[0] for row in rows]
+
+    def doc_frequencies(self, terms: list[str]) -> dict[str, int]:
+        """How many articles contain each term (terms nobody uses are left out)."""
+        self._conn.exec_driver_sql(
+            f"CREATE VIRTUAL TABLE IF NOT EXISTS {_VOCAB} USING fts5vocab(main, article_fts, row)"
+        )
+        marks = ",".join("?" * len(terms))
+        rows = self._conn.exec_driver_sql(f"SELECT term, doc FROM {_VOCAB} WHERE term IN ({marks})", tuple(terms))
+        return dict(rows.fetchall())
+
+    def most_similar(self, chosen: list[tuple[str, float]], title_terms: int, limit: int) -> list[tuple]:
+        """(id, title, slug, status, score) of the ``limit`` articles scoring highest: per
+        article, the weights of the chosen terms it contains, the first ``title_terms`` counting
+        again when in its title.
+
+        Each term is its own FTS5 look-up returning row ids only, which is much cheaper than
+        computing bm25 over every article matching any of the terms."""
+        parts: list[str] = []
+        params: list[Any] = []
+        for rank, (term, weight) in enumerate(chosen):
+            for column in ("", "title : ") if rank < title_terms else ("",):
+                parts.append("SELECT rowid AS id, ? AS w FROM article_fts WHERE article_fts MATCH ?")
+                params += [weight, f'{column}"{term}"']
+        sql = (
+            "SELECT s.id, a.title, a.slug, a.status, s.score FROM "
+            "(SELECT id, sum(w) AS score FROM (" + " UNION ALL ".join(parts) + ") "
+            "GROUP BY id ORDER BY score DESC, id DESC LIMIT ?) AS s "
+            "JOIN article a ON a.id = s.id ORDER BY s.score DESC, s.id DESC"
+        )
+        return self._conn.exec_driver_sql(sql, (*params, limit)).fetchall()
+
+
+@contextmanager
+def related_index(store: Store) -> Iterator[RelatedIndex]:
+    with store.read() as session:
+        yield RelatedIndex(session.connection())
