@@ -26,10 +26,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from digest_desk.domain import Article
 from digest_desk.links.checker import check_links
 from digest_desk.links.records import store_results
 from digest_desk.links.suggest import Suggestion, suggest_related
 from digest_desk.links.validate import host_forms, is_idn, parse_pasted, validate_url
+from digest_desk.store import Store
 from digest_desk.store.articles import list_articles
 from digest_desk.store.search import SearchError, search
 from digest_desk.ui import link_commands as cmds
@@ -76,11 +78,11 @@ class LinksPanel(QWidget):
     checks_finished = Signal(list)
     _check_progress = Signal(int, int)
 
-    def __init__(self, store: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("links_panel")
         self.store = store
-        self.article: Any = None
+        self.article: Article | None = None
         self.undo_stack: QUndoStack | None = None
         self.document: cmds.LinkDocument | None = None
         self._documents: dict[int | None, tuple[QUndoStack, cmds.LinkDocument]] = {}
@@ -211,7 +213,7 @@ class LinksPanel(QWidget):
         return page
 
     # --- the current article ------------------------------------------------------
-    def set_article(self, article: Any, undo_stack: QUndoStack | None) -> None:
+    def set_article(self, article: Article | None, undo_stack: QUndoStack | None) -> None:
         """Show ``article``'s links; edits go on ``undo_stack``. ``None`` empties the panel."""
         self.cancel_check()
         self.article, self.undo_stack = article, undo_stack
@@ -466,7 +468,7 @@ class LinksPanel(QWidget):
 class _Snapshot:
     """The fields suggestions read, copied on the UI thread so the worker never sees a half edit."""
 
-    def __init__(self, article: Any) -> None:
+    def __init__(self, article: Article) -> None:
         self.id = article.id
         self.title = article.title or ""
         self.tags = list(article.tags or [])
