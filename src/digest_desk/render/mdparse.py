@@ -24,11 +24,12 @@ from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
 from digest_desk.render.chunks import UNPARK, Chunk, split_chunks
-from digest_desk.render.context import is_safe_url, tidy_url
+from digest_desk.render.context import BODY_CONTAINER_ID
 from digest_desk.render.embeds import Embed, ImageEmbed, line_embed
 from digest_desk.render.fastpath import fast_block, heading_base
 from digest_desk.render.nesting import repair
-from digest_desk.render.sanitize import ID_OK, clean
+from digest_desk.render.sanitize import clean, id_ok, safe_href
+from digest_desk.render.structure import tidy_structure
 from digest_desk.render.typography import SmartTypography
 
 MAX_MARKDOWN_CHARS = 500_000  # beyond this the body is shown as plain paragraphs (bounded time)
@@ -323,7 +324,13 @@ def _split(html: str, chunks: list[Chunk], fast: dict[int, str]) -> list[ParsedC
             line = chunks[index].line if k == 0 else _footnote_line(chunks)
             ids = tuple(int(i) for i in token.findall(text))
             out.append(ParsedChunk(line, text, ids))
-    return out
+    return _tidy(out)
+
+
+def _tidy(chunks: list[ParsedChunk]) -> list[ParsedChunk]:
+    """Headings levelled under the page's h1 and ids unique, over the whole body at once."""
+    tidied = tidy_structure([c.html for c in chunks], frozenset({BODY_CONTAINER_ID}), nonce())
+    return [c._replace(html=html) for c, html in zip(chunks, tidied, strict=True) if html.strip()]
 
 
 _FAST_ATTR = re.compile(r' (href|id)="([^"]*)"')
@@ -339,9 +346,9 @@ def _needs_cleaning(block: str) -> bool:
     if "=" not in block:
         return False
     for name, value in _FAST_ATTR.findall(block):
-        if name == "href" and not (is_safe_url(value) and tidy_url(value) == value):
+        if name == "href" and safe_href(value) != value:
             return True
-        if name == "id" and ID_OK.match(value) is None:
+        if name == "id" and not id_ok(value):
             return True
     return False
 

@@ -28,16 +28,83 @@ ATTRIBUTES = {
 }
 _CLASS_OK = re.compile(r"^(?:footnote|footnote-ref|footnote-backref|ta-left|ta-right|ta-center|language-[A-Za-z0-9_+-]{1,40})$")
 ID_OK = re.compile(r"^(?!-?amp-|i-amp-)[A-Za-z][A-Za-z0-9_:.-]{0,80}$")
+# Ids the AMP validator refuses (any case): names of DOM properties and methods a page's
+# scripts could be tricked into reading ("DOM clobbering"), and the runtime's own prefixes.
+_AMP_ID_REFUSED = re.compile(
+    r"^(?:i-amphtml-.*|(?:webkit|moz|ms|o)(?:dropzone|matchesselector|requestfullscreen)|"
+    r"acceptcharset|addeventlistener|appendchild|assignedslot|attachshadow|baseuri|checkvalidity|"
+    r"childelementcount|childnodes|classlist|classname|clientheight|clientleft|clienttop|clientwidth|"
+    r"comparedocumentposition|computedname|computedrole|contenteditable|createshadowroot|enqueaction|"
+    r"firstchild|firstelementchild|getanimations|getattribute|getattributens|getattributenode|"
+    r"getattributenodens|getboundingclientrect|getclientrects|getdestinationinsertionpoints|"
+    r"getelementsbyclassname|getelementsbytagname|getelementsbytagnamens|getrootnode|hasattribute|"
+    r"hasattributens|hasattributes|haschildnodes|haspointercapture|innerhtml|innertext|inputmode|"
+    r"insertadjacentelement|insertadjacenthtml|insertadjacenttext|iscontenteditable|isdefaultnamespace|"
+    r"isequalnode|issamenode|lastchild|lastelementchild|lookupnamespaceuri|namespaceuri|"
+    r"nextelementsibling|nextsibling|nodename|nodetype|nodevalue|offsetheight|offsetleft|offsetparent|"
+    r"offsettop|offsetwidth|outerhtml|outertext|ownerdocument|parentelement|parentnode|"
+    r"previouselementsibling|previoussibling|queryselector|queryselectorall|releasepointercapture|"
+    r"removeattribute|removeattributens|removeattributenode|removechild|removeeventlistener|"
+    r"requestfullscreen|requestpointerlock|scrollheight|scrollintoview|scrollintoviewifneeded|"
+    r"scrollleft|scrollwidth|setattribute|setattributens|setattributenode|setattributenodens|"
+    r"setpointercapture|shadowroot|stylemap|tabindex|tagname|textcontent|tostring|valueof)$"
+)
+_PERCENT_BAD = re.compile(r"%(?![0-9A-Fa-f]{2})")
+_HOST_LABEL = re.compile(r"^[^\x00-\x20%/:?#@\[\]\\]{1,63}$")
+
+
+def id_ok(value: str) -> bool:
+    """Whether an id from the editor's HTML may stay: our syntax, allowed by AMP too."""
+    return ID_OK.match(value) is not None and _AMP_ID_REFUSED.match(value.lower()) is None
+
+
+def _host_ok(netloc: str) -> bool:
+    """Hosts both validators accept: no credentials, no empty or over-long label."""
+    host = netloc.rsplit(":", 1)[0] if not netloc.endswith("]") else netloc
+    if "@" in netloc or not host or len(host) > 253:
+        return False
+    if host.startswith("["):
+        return True  # is_safe_url has already parsed the address
+    labels = host.split(".")
+    if labels[-1] == "":
+        labels.pop()  # a final dot names the root: allowed
+    return bool(labels) and all(_HOST_LABEL.match(label) for label in labels)
+
+
+def safe_href(value: str) -> str | None:
+    """A link or picture address as published: tidied and escaped where checkers want it,
+    or None when it is unsafe or no browser could resolve it."""
+    if not is_safe_url(value):
+        return None
+    url = tidy_url(value)
+    head, _, rest = url.partition("//") if url[:6].lower() in ("http:/", "https:") else ("", "", "")
+    if head:
+        netloc = re.split(r"[/?#]", rest, maxsplit=1)[0]
+        if not _host_ok(netloc):
+            return None
+        url = head + "//" + netloc + _escape_tail(rest[len(netloc):])
+    else:
+        url = _escape_tail(url)
+    return url
+
+
+def _escape_tail(tail: str) -> str:
+    """Path, query and fragment with the characters the Nu checker refuses there escaped."""
+    if "%" in tail:
+        tail = _PERCENT_BAD.sub("%25", tail)
+    tail = tail.replace("[", "%5B").replace("]", "%5D")
+    before, hash_, fragment = tail.partition("#")
+    return before + hash_ + fragment.replace("#", "%23")
 
 
 def _filter(tag: str, attr: str, value: str) -> str | None:
     if attr == "href":
-        return tidy_url(value) if is_safe_url(value) else None
+        return safe_href(value)
     if attr == "class":
         kept = [c for c in value.split() if _CLASS_OK.match(c)]
         return " ".join(kept) or None
     if attr == "id":
-        return value if ID_OK.match(value) else None
+        return value if id_ok(value) else None
     if attr == "start":
         return value if value.isdigit() and len(value) < 10 else None
     return value
