@@ -1,0 +1,100 @@
+"""Structure checks on the markdown source: heading levels that skip or start below ##."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import NamedTuple
+
+from digest_desk.checks.problems import Fix, Problem
+from digest_desk.render.structure import TOP_LEVEL, level_map
+
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+# Python-Markdown reads "#" at the start of a line as a heading (no space needed), also inside
+# list items and block quotes; the heading's text ends before any closing #s.
+_ATX = re.compile(r"^((?:> *|(?:[-*+]|\d{1,9}[.)]) +)*)(#{1,6})(?!#)(.*?)#*\s*$")
+_LIST_OR_QUOTE = re.compile(r"^ {0,3}(?:>|[-*+] |\d{1,9}[.)] )")
+_SETEXT = re.compile(r"^(=+|-+) *$")
+
+
+class SourceHeading(NamedTuple):
+    line: int  # 1-based
+    level: int
+    text: str
+    setext: bool  # underlined with === or ---: the underline is the next line
+
+
+def source_headings(body: str) -> list[SourceHeading]:
+    """The body's markdown headings that render as headings, in order (empty ones, which the
+    renderer drops, left out)."""
+    lines = body.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    found: list[SourceHeading] = []
+    fence = ""
+    for i, line in enumerate(lines):
+        if fence:
+            if (m := _FENCE.match(line)) and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence):
+                fence = ""
+            continue
+        if m := _FENCE.match(line):
+            fence = m.group(1)
+            continue
+        heading = _heading(lines, i)
+        if heading is not None and heading.text.strip():
+            found.append(heading)
+    return found
+
+
+def _heading(lines: list[str], i: int) -> SourceHeading | None:
+    line = lines[i]
+    if line.startswith(" ") and not _LIST_OR_QUOTE.match(line):
+        return None  # indented: code or a continuation, not a heading
+    m = _ATX.match(line.lstrip(" ") if _LIST_OR_QUOTE.match(line) else line)
+    if m is not None:
+        return SourceHeading(i + 1, len(m.group(2)), m.group(3).strip(), False)
+    starts_block = i == 0 or not lines[i - 1].strip()
+    if starts_block and line.strip() and i + 1 < len(lines) and (u := _SETEXT.match(lines[i + 1])):
+        return SourceHeading(i + 1, 1 if u.group(1)[0] == "=" else 2, line.strip(), True)
+    return None
+
+
+def consecutive_headings(body: str) -> str:
+    """The body with its headings rewritten to the levels the pages show (from ## down, no
+    gaps): the Fix of ``structure.heading-levels``. Text and everything else stay as they are."""
+    headings = source_headings(body)
+    shown = level_map([h.level for h in headings], TOP_LEVEL)
+    lines = body.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    for heading, level in reversed(list(zip(headings, shown, strict=True))):
+        index = heading.line - 1
+        if heading.level == level:
+            continue
+        if heading.setext:
+            lines[index:index + 2] = ["#" * level + " " + heading.text]
+        else:
+            lines[index] = re.sub(r"#{1,6}", "#" * level, lines[index], count=1)
+    return "\n".join(lines)
+
+
+def check_structure(body: str) -> Iterator[Problem]:
+    headings = source_headings(body)
+    shown = level_map([h.level for h in headings], TOP_LEVEL)
+    moved = [(h, level) for h, level in zip(headings, shown, strict=True) if h.level != level]
+    if not moved:
+        return
+    first, level = moved[0]
+    what = f"start at level {first.level}" if first is headings[0] else f"skip from level {_before(headings, first)} to {first.level}"
+    yield Problem(
+        "warning", "structure.heading-levels",
+        f"The headings {what} (“{_short(first.text)}”); under the page's headline they must go "
+        f"## then ### without gaps. The pages show {len(moved)} of them at another level; "
+        "Fix rewrites the markdown to match.",
+        first.line, Fix("Renumber the headings", consecutive_headings),
+    )
+
+
+def _before(headings: list[SourceHeading], heading: SourceHeading) -> int:
+    index = headings.index(heading)
+    return headings[index - 1].level
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
