@@ -1,4 +1,4 @@
-"""Structure checks on the markdown source: heading levels that skip or start below ##."""
+"""Structure checks: heading levels that skip or start below ##, characters no page can carry."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 from digest_desk.checks.problems import Fix, Problem
+from digest_desk.domain import Article
+from digest_desk.render.mdparse import UNPUBLISHABLE
 from digest_desk.render.structure import TOP_LEVEL, level_map
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
@@ -98,3 +100,20 @@ def _before(headings: list[SourceHeading], heading: SourceHeading) -> int:
 
 def _short(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+_FIELDS = {"title": "headline", "summary": "summary", "author": "author", "category": "category",
+           "image_alt": "featured image's alternative text"}
+
+
+def check_characters(article: Article) -> Iterator[Problem]:
+    """Control characters, lone surrogates or noncharacters in the fields shown on the pages
+    (the body drops them when it renders; these fields are shown as they are)."""
+    values = [(label, getattr(article, name, "") or "") for name, label in _FIELDS.items()]
+    values += [("tags", tag) for tag in article.tags or [] if isinstance(tag, str)]
+    for label, value in values:
+        bad = next((ch for ch in value if ord(ch) in UNPUBLISHABLE), None)
+        if bad is not None:
+            yield Problem("error", "structure.bad-character",
+                          f"The {label} contains an invisible control character (U+{ord(bad):04X}) that pages "
+                          "cannot carry; retype the text around it.")

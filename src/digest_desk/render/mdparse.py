@@ -259,8 +259,13 @@ def parse_body(body: str) -> ParsedBody:
     return parsed
 
 
-_C0 = dict.fromkeys(c for c in range(32) if c not in (9, 10, 13))
-_C0[0x7F] = None
+# Characters no page may carry: C0 controls but tab and line ends, DEL, C1 controls, lone
+# surrogates (they cannot be written as UTF-8) and noncharacters (the Nu checker refuses them).
+UNPUBLISHABLE = dict.fromkeys(c for c in range(32) if c not in (9, 10, 13))
+UNPUBLISHABLE.update(dict.fromkeys(range(0x7F, 0xA0)))
+UNPUBLISHABLE.update(dict.fromkeys(range(0xD800, 0xE000)))
+UNPUBLISHABLE.update(dict.fromkeys(range(0xFDD0, 0xFDF0)))
+UNPUBLISHABLE.update(dict.fromkeys(plane + end for plane in range(0, 0x110000, 0x10000) for end in (0xFFFE, 0xFFFF)))
 _LEFTOVER = re.compile(r"\x02?(?:klzzwxh|wzxhzdk):\d+\x03|\x02[^\x02\x03]{0,40}\x03|[\x02\x03]")
 
 
@@ -271,7 +276,7 @@ def _spans_blocks(body: str) -> bool:
 
 
 def _parse(body: str, fast_path: bool = True) -> ParsedBody:
-    chunks = split_chunks(body.translate(_C0))
+    chunks = split_chunks(body.translate(UNPUBLISHABLE))
     # Footnotes are appended to the last block, so with any footnote syntax it stays with markdown.
     last = len(chunks) - 1 if "[^" in body else len(chunks)
     fast: dict[int, str] = {}
@@ -317,14 +322,24 @@ def _split(html: str, chunks: list[Chunk], fast: dict[int, str]) -> list[ParsedC
         raw_html = _RAW_TAG.search(chunks[index].text) is not None
         for k, raw in enumerate(pieces):
             text = clean(raw).strip() if raw.strip() else ""
-            if raw_html and text:
-                text = repair(text)
+            if text and (raw_html or (k == 1 and any(_RAW_TAG.search(c.text) for c in chunks))):
+                text = repair(text)  # the footnotes come from the definitions, anywhere in the body
             if not text or text == "<p></p>":
                 continue
+            if "footnote-backref" in text and token.search(text):
+                text = _own_paragraphs(text)
             line = chunks[index].line if k == 0 else _footnote_line(chunks)
             ids = tuple(int(i) for i in token.findall(text))
             out.append(ParsedChunk(line, text, ids))
     return _tidy(out)
+
+
+def _own_paragraphs(html: str) -> str:
+    """Block embeds (a figure) alone in their paragraph: a footnote's back link is appended
+    to the last paragraph of the note, which may hold a video or a tweet."""
+    n = re.escape(nonce())
+    html = re.sub(rf"<p>({n}b\d+z)(?!</p>)", r"<p>\1</p>\n<p>", html)
+    return re.sub(rf"(?<!<p>)({n}b\d+z)</p>", r"</p>\n<p>\1</p>", html)
 
 
 def _tidy(chunks: list[ParsedChunk]) -> list[ParsedChunk]:
@@ -378,7 +393,7 @@ def _footnote_line(chunks: list[Chunk]) -> int:
 def _parse_plain(body: str) -> ParsedBody:
     """Very long bodies: escaped paragraphs, no markdown (keeps render time bounded)."""
     out = []
-    for chunk in split_chunks(body.translate(_C0)):
+    for chunk in split_chunks(body.translate(UNPUBLISHABLE)):
         text = escape(chunk.text).replace("\n", "<br>\n")
         out.append(ParsedChunk(chunk.line, f"<p>{text}</p>", ()))
     return ParsedBody(tuple(out), (), plain=True)

@@ -53,18 +53,25 @@ def _has_flow(children: list[_Node | str]) -> bool:
     return any(isinstance(c, _Node) and c.tag in FLOW for c in children)
 
 
+def _blank(item: _Node | str) -> bool:
+    """Whitespace, or elements holding only whitespace (no picture, break or rule either)."""
+    if isinstance(item, str):
+        return not item.strip()
+    return item.tag not in VOID and all(_blank(c) for c in item.children)
+
+
 def _list_items(children: list[_Node | str]) -> list[_Node | str]:
     """Children of ul/ol: stray content between items goes into an item of its own."""
     out: list[_Node | str] = []
     loose: list[_Node | str] = []
     for child in [*children, None]:
         if child is None or (isinstance(child, _Node) and child.tag == "li"):
-            if any(not isinstance(c, str) or c.strip() for c in loose):
+            if any(not _blank(c) for c in loose):
                 item = _Node("li", [])
                 item.children = loose
                 out.append(item)
             else:
-                out.extend(loose)
+                out.extend(c for c in loose if isinstance(c, str))  # blank elements cannot sit in a list
             loose = []
             if child is not None:
                 out.append(child)
@@ -74,8 +81,8 @@ def _list_items(children: list[_Node | str]) -> list[_Node | str]:
 
 
 def _normalise(node: _Node, parent: str = "") -> list[_Node | str]:
-    if node.tag == "li" and parent not in ("ul", "ol"):
-        node.tag = "div"
+    if (node.tag == "li" and parent not in ("ul", "ol")) or (node.tag in ("dt", "dd") and parent != "dl"):
+        node.tag = "div"  # an item outside its list
     fixed: list[_Node | str] = []
     for child in node.children:
         fixed.extend(_normalise(child, node.tag) if isinstance(child, _Node) else [child])

@@ -1,0 +1,103 @@
+"""Generated articles against the real validators: a page `check` passes is a page they pass.
+
+Hypothesis draws a few hundred articles (article_strategy.py); each is checked with
+``run_checks`` and rendered with the real renderers. Every article without a check error must
+give a standard page the Nu Html Checker accepts and a simplified page the AMP validator
+accepts. The pages go to each validator in one call (a JVM or a node process per call costs
+seconds). The draw is derandomised, so a run is repeatable; bodies that once failed stay below
+as fixed regression cases.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import NamedTuple
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from digest_desk import render
+from digest_desk.checks import run_checks
+from digest_desk.domain import Article, Site
+
+from . import article_strategy as gen
+from .validators import amp_validate, nu_validate
+
+EXAMPLES = int(os.environ.get("DIGEST_DESK_PROPERTY_EXAMPLES", "300"))
+
+
+class Case(NamedTuple):
+    article: Article
+    errors: list[str]  # codes of the errors `check` reports
+    standard: str
+    simplified: str
+
+
+def _site() -> Site:
+    return Site(id=1, name="River Digest", base_url="https://digest.example.org", language="en",
+                tagline="The city, briefly", logo="/assets/logo.png", logo_width=300, logo_height=60)
+
+
+def _case(a: Article) -> Case:
+    site, ctx = _site(), gen.context()
+    errors = [p.code for p in run_checks(a, site, ctx) if p.severity == "error"]
+    return Case(a, errors, render.standard(a, site, ctx), render.simplified(a, site, ctx))
+
+
+def _silent_failures(cases: list[Case], tmp: Path) -> list[str]:
+    """Articles `check` calls error-free that a validator rejects, described for the report."""
+    clean = {f"a{i}": c for i, c in enumerate(cases) if not c.errors}
+    if not clean:
+        return []
+    nu = nu_validate({name: c.standard for name, c in clean.items()}, tmp)
+    amp = amp_validate({name: c.simplified for name, c in clean.items()})
+    out = []
+    for name, c in clean.items():
+        found = [f"Nu: {e}" for e in nu.get(name, [])] + [f"AMP: {e}" for e in amp.get(name, [])]
+        if found:
+            out.append(f"title={c.article.title!r}\nbody={c.article.body!r}\n  " + "\n  ".join(found[:4]))
+    return out
+
+
+@pytest.mark.slow
+def test_generated_articles_pass_both_validators_or_check_reports_an_error(tmp_path: Path):
+    cases: list[Case] = []
+
+    @settings(max_examples=EXAMPLES, derandomize=True, database=None, deadline=None,
+              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                                     HealthCheck.filter_too_much, HealthCheck.large_base_example])
+    @given(gen.article())
+    def render_and_check(a: Article) -> None:  # a crash here is shrunk and reported by Hypothesis
+        cases.append(_case(a))
+
+    render_and_check()
+    assert len(cases) >= EXAMPLES // 2
+    failures = _silent_failures(cases, tmp_path)
+    assert not failures, f"{len(failures)} of {len(cases)} articles pass `check` but fail a validator:\n\n" + "\n\n".join(failures[:10])
+
+
+# Bodies Hypothesis (or the probes before it) found failing, one per class of failure: kept as they were found.
+REGRESSIONS = {
+    "starts-at-h3": "### A\n\ntext\n\n#### B\n\ntext",
+    "h1-in-body": "# Top\n\n### Skipped",
+    "empty-headings": "## \n\ntext\n\n##\n\nmore",
+    "duplicate-ids": '<a id="dd-body">x</a> and <a id="h-a">y</a>\n\n## A\n\ntext <a id="q">1</a><a id="q">2</a>',
+    "amp-refused-ids": '<a id="innerHTML">x</a> <a id="className">y</a> <a id="webkitdropzone">z</a> <a id="i-amphtml-x">w</a>',
+    "empty-host-label": "[x](https://a..b/) and ![p](https://.a/x.png)",
+    "bad-percent": "[x](https://a.example/%zz) [y](https://a.example/a%) [z](mailto:%)",
+    "second-hash": "[x](https://a.example/#a#b)",
+    "brackets-in-path": "[x](<https://a.example/[x]>)",
+    "credentials": "[x](https://user:pw@host.example/)",
+    "long-label": "[x](https://" + "l" * 70 + ".example/)",
+    "orphan-dt-dd": "## <b></b>\n\n\n    x<y\n<dt>orphan term</dt>\n\n<dd>d</dd>",
+    "embed-in-footnote": "Note[^1].\n\n[^1]: https://youtu.be/dQw4w9WgXcQ",
+    "raw-em-around-footnote-embed": "Text with a note[^x y].\n\n[^x y]: <em>x a\nhttps://youtu.be/dQw4w9WgXcQ\n\n- b\n",
+    "lone-surrogate-and-controls": "Text \ud800 with \x00 \x1b \x85 \ufffe \U0001fffe \ufdd0 controls.",
+}
+
+
+@pytest.mark.parametrize("names", [sorted(REGRESSIONS)])
+def test_failures_found_before_stay_fixed(names, tmp_path: Path):
+    cases = [_case(gen.Article(id=1, slug="regression", title="Regression", body=REGRESSIONS[n])) for n in names]
+    assert _silent_failures(cases, tmp_path) == []
