@@ -7,6 +7,7 @@ elements are unwrapped (their content kept); paragraphs and headings holding blo
 
 from __future__ import annotations
 
+import re
 from html import escape
 from html.parser import HTMLParser
 
@@ -80,7 +81,19 @@ def _list_items(children: list[_Node | str]) -> list[_Node | str]:
     return out
 
 
+_DL_GROUPS = re.compile(r"^(?:(?:dt )+(?:dd )+)*$")
+
+
+def _dl_ok(children: list[_Node | str]) -> bool:
+    """A description list is groups of terms then descriptions, and nothing else."""
+    if any(isinstance(c, str) and c.strip() for c in children):
+        return False
+    return _DL_GROUPS.match("".join(f"{c.tag} " for c in children if isinstance(c, _Node))) is not None
+
+
 def _normalise(node: _Node, parent: str = "") -> list[_Node | str]:
+    if node.tag == "dl" and not _dl_ok(node.children):
+        node.tag = "div"  # its terms and descriptions become divs below
     if (node.tag == "li" and parent not in ("ul", "ol")) or (node.tag in ("dt", "dd") and parent != "dl"):
         node.tag = "div"  # an item outside its list
     fixed: list[_Node | str] = []
