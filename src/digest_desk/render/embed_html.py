@@ -53,14 +53,14 @@ def resolve_image(embed: ImageEmbed, prefix: str, media: Mapping[str, Image]) ->
         if image is None:
             return ResolvedImage(prefix + name, embed.alt, DEFAULT_WIDTH, DEFAULT_HEIGHT, False, embed.title)
         return _from_image(image, prefix, embed.alt, embed.title)
-    src = safe_href(embed.src) if is_absolute_web_url(embed.src) else None
-    if src is None:
+    src = safe_href(embed.src)  # checked first: it also refuses what urlsplit cannot read
+    if src is None or not is_absolute_web_url(src):
         return None
     return ResolvedImage(src, embed.alt, DEFAULT_WIDTH, DEFAULT_HEIGHT, False, embed.title)
 
 
 def image_url(image: Image, prefix: str) -> str:
-    if image.url and is_absolute_web_url(image.url) and (src := safe_href(image.url)) is not None:
+    if image.url and (src := safe_href(image.url)) is not None and is_absolute_web_url(src):
         return src
     return prefix + tidy_url(image.name)
 

@@ -74,7 +74,10 @@ def _host_ok(netloc: str) -> bool:
 def safe_href(value: str) -> str | None:
     """A link or picture address as published: tidied and escaped where checkers want it,
     or None when it is unsafe or no browser could resolve it."""
-    if not is_safe_url(value):
+    try:
+        if not is_safe_url(value):
+            return None
+    except ValueError:  # urlsplit cannot read it ("https://[bad/")
         return None
     url = tidy_url(value)
     head, _, rest = url.partition("//") if url[:6].lower() in ("http:/", "https:") else ("", "", "")

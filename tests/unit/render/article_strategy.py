@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from hypothesis import strategies as st
 
-from digest_desk.domain import Article, Image
+from digest_desk.domain import Article, Image, Link, LinkKind
 from digest_desk.render import RenderContext
 
 # The media library the generated bodies draw from: sizes known, unknown, huge; an SVG; a remote one.
@@ -165,6 +165,22 @@ def footnotes(draw: st.DrawFn) -> str:
     return f"Text with a note[^{label}].\n\n[^{label}]: {body}"
 
 
+TAG_SOUP = ["p", "div", "span", "a href=\"https://a.example/\"", "b", "em", "ul", "ol", "li", "dl", "dt", "dd", "table",
+            "thead", "tbody", "tr", "th", "td", "caption", "blockquote", "q", "pre", "code", "h2", "h5", "sup", "abbr",
+            "del", "ins", "small", "mark", "cite", "hr", "br"]
+
+
+@st.composite
+def tag_soup(draw: st.DrawFn) -> str:
+    """Open and close tags in any order, with markdown and embeds between them."""
+    parts = draw(st.lists(st.one_of(
+        st.sampled_from(TAG_SOUP).map(lambda t: f"<{t}>"), st.sampled_from(TAG_SOUP).map(lambda t: f"</{t.split()[0]}>"),
+        _text([]), st.sampled_from(["\n\n", "\n", "\n\n## Heading\n\n", "\n\n- item\n\n",
+                                    "\n\nhttps://youtu.be/dQw4w9WgXcQ\n\n", "\n\n![p](media/river.jpg)\n\n", "[^1]"]),
+    ), min_size=1, max_size=14))
+    return "".join(parts)
+
+
 @st.composite
 def block(draw: st.DrawFn) -> str:
     return draw(st.one_of(
@@ -174,7 +190,7 @@ def block(draw: st.DrawFn) -> str:
         st.builds(lambda info, code: f"```{info}\n{code}\n```", st.sampled_from(FENCE_INFO), plain_text()),
         st.builds(lambda code: f"~~~\n{code}", plain_text()),  # never closed
         st.builds(lambda code: "    " + code, plain_text()),
-        st.sampled_from(RAW_BLOCKS), image(), link(),
+        st.sampled_from(RAW_BLOCKS), tag_soup(), tag_soup(), image(), link(),
         st.sampled_from(["---", "***", "* * *", "https://youtu.be/dQw4w9WgXcQ", "https://x.com/someone/status/1",
                          "https://vimeo.com/1", "$$x$$", "[toc]", "[TOC]", "\\", "&nbsp;", "<", "-", "1.", ">"]),
     ))
@@ -199,6 +215,14 @@ def article(draw: st.DrawFn) -> Article:
         published_at=datetime(2026, 3, 14, 9, 30, tzinfo=UTC), updated_at=datetime(2026, 3, 15, 9, 30, tzinfo=UTC),
         created_at=datetime(2026, 3, 14, 9, 30, tzinfo=UTC),
     )
+    for position in range(draw(st.integers(0, 3))):
+        url = draw(st.sampled_from(GOOD_URLS) if draw(st.booleans()) else st.sampled_from(URLS))
+        title = draw(st.one_of(_text([], printable=True), st.just("")))
+        kind = draw(st.sampled_from(list(LinkKind)))
+        a.links.append(Link(id=position + 1, article_id=1, title=title, url=url, kind=kind, position=position))
+    if draw(st.integers(0, 5)) == 0:
+        a.links.append(Link(id=9, article_id=1, title="Earlier story", url="", kind=LinkKind.RELATED, position=9,
+                            target_article_id=2))
     if featured is not None:
         a.image = MEDIA[featured]
         a.image_id = MEDIA[featured].id
