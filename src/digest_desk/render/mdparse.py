@@ -29,7 +29,7 @@ from digest_desk.render.embeds import Embed, ImageEmbed, line_embed
 from digest_desk.render.fastpath import fast_block, heading_base
 from digest_desk.render.nesting import repair
 from digest_desk.render.sanitize import clean, id_ok, safe_href
-from digest_desk.render.structure import tidy_structure
+from digest_desk.render.structure import heading_outline, tidy_structure
 from digest_desk.render.typography import SmartTypography
 
 MAX_MARKDOWN_CHARS = 500_000  # beyond this the body is shown as plain paragraphs (bounded time)
@@ -257,6 +257,18 @@ def parse_body(body: str) -> ParsedBody:
         if len(_CACHE) > _CACHE_SIZE:
             _CACHE.popitem(last=False)
     return parsed
+
+
+def parse_region(body: str, before: str) -> ParsedBody:
+    """A part of a longer body (the preview's quick update of the blocks around an edit), its
+    headings levelled and their ids numbered as in the whole body, given the text ``before`` it."""
+    outline = heading_outline(before)
+    if not outline:
+        return parse_body(body)
+    offset = outline.count("\n") + 2  # the outline's lines and the blank line after it
+    whole = parse_body(f"{outline}\n\n{body}")
+    chunks = tuple(c._replace(line=c.line - offset) for c in whole.chunks if c.line > offset)
+    return ParsedBody(chunks, whole.embeds, whole.plain)
 
 
 # Characters no page may carry: C0 controls but tab and line ends, DEL, C1 controls, lone

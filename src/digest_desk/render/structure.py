@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from html import unescape
+from typing import NamedTuple
 
 TOP_LEVEL = 2  # the page's headline is the h1; body headings start right under it
 _ATTRS = r'[^<>"]*(?:"[^"]*"[^<>"]*)*'
@@ -20,6 +21,59 @@ _HEADING = re.compile(rf'<h([1-6])(\s{_ATTRS})?>((?:[^<]++|<(?!/h\1>){_ATTRS}>)*
 _TAG = re.compile(rf"<[A-Za-z]{_ATTRS}>")
 _ANY_TAG = re.compile(rf"</?[A-Za-z]{_ATTRS}>")
 _ID = re.compile(r' id="([^"]*)"')
+
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+# Python-Markdown reads "#" at the start of a line as a heading (no space needed), also inside
+# list items and block quotes; the heading's text ends before any closing #s.
+_ATX = re.compile(r"^((?:> *|(?:[-*+]|\d{1,9}[.)]) +)*)(#{1,6})(?!#)(.*?)#*\s*$")
+_LIST_OR_QUOTE = re.compile(r"^ {0,3}(?:>|[-*+] |\d{1,9}[.)] )")
+_SETEXT = re.compile(r"^(=+|-+) *$")
+
+
+class SourceHeading(NamedTuple):
+    line: int  # 1-based
+    level: int
+    text: str
+    setext: bool  # underlined with === or ---: the underline is the next line
+
+
+def source_headings(body: str) -> list[SourceHeading]:
+    """The body's markdown headings that render as headings, in order (empty ones, which the
+    renderer drops, left out)."""
+    lines = body.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    found: list[SourceHeading] = []
+    fence = ""
+    for i, line in enumerate(lines):
+        if fence:
+            if (m := _FENCE.match(line)) and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence):
+                fence = ""
+            continue
+        if m := _FENCE.match(line):
+            fence = m.group(1)
+            continue
+        heading = _heading(lines, i)
+        if heading is not None and heading.text.strip():
+            found.append(heading)
+    return found
+
+
+def _heading(lines: list[str], i: int) -> SourceHeading | None:
+    line = lines[i]
+    if line.startswith(" ") and not _LIST_OR_QUOTE.match(line):
+        return None  # indented: code or a continuation, not a heading
+    m = _ATX.match(line.lstrip(" ") if _LIST_OR_QUOTE.match(line) else line)
+    if m is not None:
+        return SourceHeading(i + 1, len(m.group(2)), m.group(3).strip(), False)
+    starts_block = i == 0 or not lines[i - 1].strip()
+    if starts_block and line.strip() and i + 1 < len(lines) and (u := _SETEXT.match(lines[i + 1])):
+        return SourceHeading(i + 1, 1 if u.group(1)[0] == "=" else 2, line.strip(), True)
+    return None
+
+
+def heading_outline(text: str) -> str:
+    """Only the headings of ``text``, one ATX line each: what later text needs to be levelled
+    and numbered as it would be after all of ``text`` (the preview's quick update)."""
+    return "\n\n".join("#" * h.level + " " + h.text for h in source_headings(text))
 
 
 def level_map(levels: Sequence[int], top: int = TOP_LEVEL) -> list[int]:
