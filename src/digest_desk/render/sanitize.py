@@ -59,8 +59,11 @@ def id_ok(value: str) -> bool:
 
 
 def _host_ok(netloc: str) -> bool:
-    """Hosts both validators accept: no credentials, no empty or over-long label."""
-    host = netloc.rsplit(":", 1)[0] if not netloc.endswith("]") else netloc
+    """Hosts both validators accept: no credentials, a port below 65536, no empty or
+    over-long label, Punycode that decodes."""
+    host, _, port = netloc.rpartition(":") if not netloc.endswith("]") and ":" in netloc else (netloc, "", "")
+    if port and not (port.isascii() and port.isdigit() and int(port) < 65536):
+        return False
     if "@" in netloc or not host or len(host) > 253:
         return False
     if host.startswith("["):
@@ -68,7 +71,17 @@ def _host_ok(netloc: str) -> bool:
     labels = host.split(".")
     if labels[-1] == "":
         labels.pop()  # a final dot names the root: allowed
-    return bool(labels) and all(_HOST_LABEL.match(label) for label in labels)
+    return bool(labels) and all(_HOST_LABEL.match(label) and _punycode_ok(label) for label in labels)
+
+
+def _punycode_ok(label: str) -> bool:
+    if not label[:4].lower() == "xn--":
+        return True
+    try:
+        label[4:].encode("ascii").decode("punycode")
+    except (UnicodeError, ValueError):
+        return False
+    return True
 
 
 def safe_href(value: str) -> str | None:

@@ -25,7 +25,9 @@ def _html(body: str) -> str:
     ("mailto:%", "mailto:%25"),
     ("/relative[1]", "/relative%5B1%5D"),
     ("https://a..b/", None), ("https://.a/", None), ("https://user:pw@host.example/", None),
-    ("https://" + "l" * 64 + ".example/", None), ("https://[bad/", None), ("javascript:alert(1)", None),
+    ("https://" + "l" * 64 + ".example/", None), ("https://host.example:99999/", None),
+    ("https://xn--zz.example/", None), ("https://host.example:8080/x", "https://host.example:8080/x"),
+    ("https://xn--bcher-kva.example/", "https://xn--bcher-kva.example/"), ("https://host.example:/", "https://host.example:/"), ("https://[bad/", None), ("javascript:alert(1)", None),
 ])
 def test_link_addresses_are_published_as_both_validators_accept_them(url, published):
     assert safe_href(url) == published

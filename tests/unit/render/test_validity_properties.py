@@ -103,6 +103,8 @@ REGRESSIONS = {
 METADATA_REGRESSIONS = {
     "unreadable-url": ("![x](https://[bad/x.png) [y](https://[bad/) <a href=\"https://[bad/\">z</a>", ["https://[bad/"]),
     "link-list-host": ("Body.", ["https://a..b/", "https://a.example/%zz", "https://user:pw@host.example/"]),
+    "link-list-port": ("### Council", ["https://host.example:99999/"]),
+    "link-list-punycode": ("Body.", ["https://xn--zz.example/"]),
 }
 
 
