@@ -8,6 +8,7 @@ import threading
 import xml.etree.ElementTree as etree
 from collections import OrderedDict
 from dataclasses import dataclass
+from functools import cache
 from html import escape
 from typing import NamedTuple
 
@@ -319,6 +320,7 @@ def _split(html: str, chunks: list[Chunk], fast: dict[int, str]) -> list[ParsedC
     pieces_by_index = dict(fast)
     pieces_by_index.update((int(i), piece) for i, piece in zip(parts[1::2], parts[2::2], strict=True))
     numbers = _HeadingNumbers()
+    any_raw = cache(lambda: any(_RAW_TAG.search(c.text) for c in chunks))
     order = sorted(pieces_by_index)
     filled = {number: numbers.fill(pieces_by_index[number]) for number in order}  # ids in document order
     cleaned = dict(zip(fast, _clean_blocks([filled[i] for i in fast]), strict=True))
@@ -328,14 +330,18 @@ def _split(html: str, chunks: list[Chunk], fast: dict[int, str]) -> list[ParsedC
             if (text := cleaned[index].strip()) and text != "<p></p>":
                 out.append(ParsedChunk(chunks[index].line, text, ()))
             continue
-        piece = stray.sub("", filled[index]).strip()
+        # A fence or HTML block markdown reads past our marker carries later blocks (their
+        # marker is then stray), and footnotes come from definitions anywhere in the body: raw
+        # HTML from other blocks may then be in this piece.
+        crossed = stray.search(filled[index]) is not None
+        piece = stray.sub("", filled[index]).strip() if crossed else filled[index].strip()
         footnotes = piece.find('<div class="footnote">') if index == len(chunks) - 1 else -1
         pieces = [piece[:footnotes], piece[footnotes:]] if footnotes > 0 else [piece]
         raw_html = _RAW_TAG.search(chunks[index].text) is not None
         for k, raw in enumerate(pieces):
             text = clean(raw).strip() if raw.strip() else ""
-            if text and (raw_html or (k == 1 and any(_RAW_TAG.search(c.text) for c in chunks))):
-                text = repair(text)  # the footnotes come from the definitions, anywhere in the body
+            if text and (raw_html or ((crossed or k == 1 or footnotes == 0) and any_raw())):
+                text = repair(text)
             if not text or text == "<p></p>":
                 continue
             if "footnote-backref" in text and token.search(text):

@@ -95,6 +95,7 @@ REGRESSIONS = {
     "embed-in-footnote": "Note[^1].\n\n[^1]: https://youtu.be/dQw4w9WgXcQ",
     "raw-em-around-footnote-embed": "Text with a note[^x y].\n\n[^x y]: <em>x a\nhttps://youtu.be/dQw4w9WgXcQ\n\n- b\n",
     "dl-without-terms": "<dl><dd>no term</dd></dl>\n\n<dl><dt>a</dt></dl>\n\n<dl>text<dt>t</dt><dd>d</dd></dl>",
+    "raw-html-carried-past-a-fence": "+ item *x*\n\n    ```\ncode\n```\n\n\n<dd>\x8c</h5><br></code>\n\n![p](media/river.jpg)",
     "lone-surrogate-and-controls": "Text \ud800 with \x00 \x1b \x85 \ufffe \U0001fffe \ufdd0 controls.",
 }
 
