@@ -112,9 +112,9 @@ def _normalise(node: _Node, parent: str = "") -> list[_Node | str]:
 def _serialise(items: list[_Node | str], out: list[str]) -> None:
     for item in items:
         if isinstance(item, str):
-            out.append(escape(item, quote=False))
+            out.append(escape(item, quote=False).replace("\xa0", "&nbsp;"))  # as nh3 writes it
             continue
-        attrs = "".join(f' {k}="{escape(v or "", quote=True)}"' for k, v in item.attrs)
+        attrs = "".join(f' {k}="{escape(v or "", quote=True).replace(chr(0xA0), "&nbsp;")}"' for k, v in item.attrs)
         out.append(f"<{item.tag}{attrs}>")
         if item.tag not in VOID:
             _serialise(item.children, out)
