@@ -100,6 +100,9 @@ REGRESSIONS = {
     "raw-em-around-footnote-embed": "Text with a note[^x y].\n\n[^x y]: <em>x a\nhttps://youtu.be/dQw4w9WgXcQ\n\n- b\n",
     "dl-without-terms": "<dl><dd>no term</dd></dl>\n\n<dl><dt>a</dt></dl>\n\n<dl>text<dt>t</dt><dd>d</dd></dl>",
     "raw-html-carried-past-a-fence": "+ item *x*\n\n    ```\ncode\n```\n\n\n<dd>\x8c</h5><br></code>\n\n![p](media/river.jpg)",
+    "nested-links": "[a [b](https://b.example/)](https://a.example/) and <a href=\"https://x.example/\"><a href=\"https://y.example/\">n</a></a>"
+                    " and [outer <a href=\"https://y.example/\">inner</a>](https://x.example/)",
+    "tables-without-headers": "| a | b |\n| c | d |\n\n<table><tr><td>1</td><td>2</td></tr><tr><td>3</td></tr></table>\n\n| h |\n|---|\n| 1 | 2 | 3 |",
     "lone-surrogate-and-controls": "Text \ud800 with \x00 \x1b \x85 \ufffe \U0001fffe \ufdd0 controls.",
 }
 
