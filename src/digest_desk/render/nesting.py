@@ -101,6 +101,8 @@ def _normalise(node: _Node, parent: str = "") -> list[_Node | str]:
         fixed.extend(_normalise(child, node.tag) if isinstance(child, _Node) else [child])
     if node.tag in ("ul", "ol"):
         fixed = _list_items(fixed)
+    if node.tag == "tr" and not any(isinstance(c, _Node) and c.tag in ("td", "th") for c in fixed):
+        return []  # a row without cells: the Nu checker refuses it
     node.children = fixed
     if node.tag in PHRASING and _has_flow(fixed):
         return fixed

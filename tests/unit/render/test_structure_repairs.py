@@ -48,6 +48,7 @@ def test_description_lists_and_items_outside_their_list():
     assert repair("<dl><dt>t</dt><dd>d</dd></dl>") == "<dl><dt>t</dt><dd>d</dd></dl>"
     assert repair("<p>a</p><dt>t</dt>") == "<p>a</p><div>t</div>"
     assert repair("<ol><li>a</li><em> </em></ol>") == "<ol><li>a</li></ol>"
+    assert repair("<table><tbody><tr></tr><tr><td>x</td></tr></tbody></table>") == "<table><tbody><tr><td>x</td></tr></tbody></table>"
 
 
 def test_a_video_ending_a_footnote_is_not_inside_the_back_link_paragraph():

@@ -103,6 +103,7 @@ REGRESSIONS = {
     "nested-links": "[a [b](https://b.example/)](https://a.example/) and <a href=\"https://x.example/\"><a href=\"https://y.example/\">n</a></a>"
                     " and [outer <a href=\"https://y.example/\">inner</a>](https://x.example/)",
     "tables-without-headers": "| a | b |\n| c | d |\n\n<table><tr><td>1</td><td>2</td></tr><tr><td>3</td></tr></table>\n\n| h |\n|---|\n| 1 | 2 | 3 |",
+    "row-without-cells": "</dd>x<table></tr><tr>\n\n![p](media/river.jpg)\n\n<small></h2>tr C <tbody><abbr></tr>\n\n![p](media/river.jpg)",
     "lone-surrogate-and-controls": "Text \ud800 with \x00 \x1b \x85 \ufffe \U0001fffe \ufdd0 controls.",
 }
 
