@@ -363,7 +363,8 @@ def _own_paragraphs(html: str) -> str:
 def _tidy(chunks: list[ParsedChunk]) -> list[ParsedChunk]:
     """Headings levelled under the page's h1 and ids unique, over the whole body at once."""
     tidied = tidy_structure([c.html for c in chunks], frozenset({BODY_CONTAINER_ID}), nonce())
-    return [c._replace(html=html) for c, html in zip(chunks, tidied, strict=True) if html.strip()]
+    return [c if html is c.html else c._replace(html=html) for c, html in zip(chunks, tidied, strict=True)
+            if html is c.html or html.strip()]
 
 
 _FAST_ATTR = re.compile(r' (href|id)="([^"]*)"')

@@ -84,9 +84,21 @@ def _punycode_ok(label: str) -> bool:
     return True
 
 
+# Addresses safe_href returns unchanged, recognised without parsing (most links of prose):
+# http(s), host labels of letters, digits and inner hyphens (not Punycode), no port or
+# credentials, a path and query without %, brackets, spaces or a second #.
+_PLAIN_URL = re.compile(
+    r"https?://(?:(?!xn--)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+(?!xn--)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+    r"(?:/[A-Za-z0-9._~!$&'()*+,;=:@/-]*)?(?:\?[A-Za-z0-9._~!$&'()*+,;=:@/?-]*)?(?:#[A-Za-z0-9._~!$&'()*+,;=:@/?-]*)?",
+    re.IGNORECASE,
+)
+
+
 def safe_href(value: str) -> str | None:
     """A link or picture address as published: tidied and escaped where checkers want it,
     or None when it is unsafe or no browser could resolve it."""
+    if len(value) < 2000 and _PLAIN_URL.fullmatch(value):
+        return value
     try:
         if not is_safe_url(value):
             return None

@@ -11,7 +11,8 @@ double-quoted without a raw ``"`` in it, so tags can be found by a regular expre
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from functools import partial
 from html import unescape
 from typing import NamedTuple
 
@@ -93,6 +94,8 @@ def level_map(levels: Sequence[int], top: int = TOP_LEVEL) -> list[int]:
 def _is_empty(inner: str, keep: str) -> bool:
     """A heading with no text a reader (or a screen reader) would get. ``keep`` is a mark
     (our embed placeholders) that counts as content."""
+    if "<" not in inner and "&" not in inner:
+        return not inner.strip()
     if keep and keep in inner:
         return False
     return not unescape(_ANY_TAG.sub("", inner)).strip()
@@ -101,31 +104,44 @@ def _is_empty(inner: str, keep: str) -> bool:
 def tidy_structure(pieces: Sequence[str], reserved: frozenset[str] = frozenset(), keep: str = "") -> list[str]:
     """The blocks of one body with headings levelled, empty headings removed and ids unique
     (a later duplicate gets ``-2``, ``-3``…; ``reserved`` ids belong to the page around)."""
-    kept = [_HEADING.sub(lambda m: "" if _is_empty(m.group(3), keep) else m.group(0), p) if "<h" in p else p
-            for p in pieces]
-    found = [int(m.group(1)) for p in kept if "<h" in p for m in _HEADING.finditer(p)]
-    levels = iter(level_map(found))
-
-    def relevel(m: re.Match[str]) -> str:
-        level = next(levels)
-        return f"<h{level}{m.group(2) or ''}>{m.group(3)}</h{level}>"
-
-    levelled = [_HEADING.sub(relevel, p) if "<h" in p else p for p in kept]
+    found = [[(int(m.group(1)), _is_empty(m.group(3), keep)) for m in _HEADING.finditer(p)] if "<h" in p else []
+             for p in pieces]
+    shown = iter(level_map([level for heads in found for level, empty in heads if not empty]))
     seen = set(reserved)
-    return [_unique_ids(p, seen) if " id=" in p else p for p in levelled]
+    out = []
+    for piece, heads in zip(pieces, found, strict=True):
+        if heads:
+            new = [None if empty else next(shown) for _, empty in heads]
+            if any(n != level for n, (level, _) in zip(new, heads, strict=True)):
+                piece = _HEADING.sub(partial(_relevelled, iter(new)), piece)
+        out.append(_unique_ids(piece, seen) if " id=" in piece else piece)
+    return out
+
+
+def _relevelled(levels: Iterator[int | None], m: re.Match[str]) -> str:
+    level = next(levels)
+    return "" if level is None else f"<h{level}{m.group(2) or ''}>{m.group(3)}</h{level}>"
 
 
 def _unique_ids(html: str, seen: set[str]) -> str:
+    ids = _ID.findall(html)
+    if len(ids) == 1 and html.startswith("<h") and ids[0] not in seen:  # a heading alone: most blocks with an id
+        seen.add(ids[0])
+        return html
+
     def tag(m: re.Match[str]) -> str:
         return _ID.sub(ident, m.group(0)) if " id=" in m.group(0) else m.group(0)
 
     def ident(m: re.Match[str]) -> str:
-        base = value = m.group(1)
-        n = 1
-        while value in seen:
-            n += 1
-            value = f"{base}-{n}"
-        seen.add(value)
-        return f' id="{value}"'
+        return _new_id(m.group(1), seen)
 
     return _TAG.sub(tag, html)
+
+
+def _new_id(base: str, seen: set[str]) -> str:
+    value, n = base, 1
+    while value in seen:
+        n += 1
+        value = f"{base}-{n}"
+    seen.add(value)
+    return f' id="{value}"'

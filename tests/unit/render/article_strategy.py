@@ -177,7 +177,7 @@ def tag_soup(draw: st.DrawFn) -> str:
         st.sampled_from(TAG_SOUP).map(lambda t: f"<{t}>"), st.sampled_from(TAG_SOUP).map(lambda t: f"</{t.split()[0]}>"),
         _text([]), st.sampled_from(["\n\n", "\n", "\n\n## Heading\n\n", "\n\n- item\n\n",
                                     "\n\nhttps://youtu.be/dQw4w9WgXcQ\n\n", "\n\n![p](media/river.jpg)\n\n", "[^1]"]),
-    ), min_size=1, max_size=14))
+    ), min_size=1, max_size=24))
     return "".join(parts)
 
 

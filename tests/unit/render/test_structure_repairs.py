@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
+import re
 
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from digest_desk.render import sanitize
 from digest_desk.render.mdparse import parse_body
 from digest_desk.render.nesting import repair
 from digest_desk.render.sanitize import id_ok, safe_href
@@ -59,3 +64,19 @@ def test_a_video_ending_a_footnote_is_not_inside_the_back_link_paragraph():
 def test_characters_no_page_can_carry_are_dropped_from_the_body():
     html = _html("a\ud800b\x00c\x1bd\x85e\ufffef\U0001ffffg\ufdd0h")
     assert html == "<p>abcdefgh</p>"
+
+
+_URL_PART = st.text(alphabet="ab-.:/?#%[]@&=xn0_~ü", max_size=24)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.sampled_from(["http://", "https://", "HTTPS://", "mailto:", ""]), _URL_PART)
+def test_the_plain_address_shortcut_agrees_with_the_full_rules(scheme, rest):
+    url = scheme + rest
+    if sanitize._PLAIN_URL.fullmatch(url):
+        saved = sanitize._PLAIN_URL
+        try:
+            sanitize._PLAIN_URL = re.compile("(?!)")  # the full rules alone
+            assert safe_href(url) == url
+        finally:
+            sanitize._PLAIN_URL = saved
