@@ -10,6 +10,7 @@ from digest_desk.checks.pagefacts import page_facts
 from digest_desk.checks.parity import check_parity
 from digest_desk.checks.problems import SEVERITY_ORDER, Fix, Problem
 from digest_desk.checks.source import references
+from digest_desk.checks.structure import check_characters, check_structure
 from digest_desk.domain import Article, Site
 from digest_desk.render import RenderContext, amp_css_bytes, simplified, standard
 
@@ -38,6 +39,8 @@ def run_checks(article: Article, site: Site, ctx: RenderContext | None = None, *
     std_facts = page_facts(standard(article, site, ctx))
     amp_facts = page_facts(simplified(article, site, ctx))
     problems = list(check_editorial(article, site, ctx, exists))
+    problems += check_structure(article.body or "")
+    problems += check_characters(article)
     problems += check_embeds(article, ctx, references(article.body or ""))
     problems += check_amp(amp_facts, amp_css_bytes(article, site, ctx))
     problems += check_parity(std_facts, amp_facts, article, site)

@@ -12,9 +12,10 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from digest_desk.domain import Image
 from digest_desk.paths import templates_dir
-from digest_desk.render.context import is_absolute_web_url, is_safe_url, tidy_url
+from digest_desk.render.context import is_absolute_web_url, tidy_url
 from digest_desk.render.embeds import Embed, ImageEmbed, TweetEmbed, YouTubeEmbed
 from digest_desk.render.mdparse import ParsedChunk, nonce
+from digest_desk.render.sanitize import safe_href
 
 DEFAULT_WIDTH, DEFAULT_HEIGHT = 1600, 900  # AMP needs a size: 16:9 when the real one is unknown
 PARTIALS = {ImageEmbed: "image.html", YouTubeEmbed: "youtube.html", TweetEmbed: "tweet.html"}
@@ -52,14 +53,15 @@ def resolve_image(embed: ImageEmbed, prefix: str, media: Mapping[str, Image]) ->
         if image is None:
             return ResolvedImage(prefix + name, embed.alt, DEFAULT_WIDTH, DEFAULT_HEIGHT, False, embed.title)
         return _from_image(image, prefix, embed.alt, embed.title)
-    if not (is_absolute_web_url(embed.src) and is_safe_url(embed.src)):
+    src = safe_href(embed.src)  # checked first: it also refuses what urlsplit cannot read
+    if src is None or not is_absolute_web_url(src):
         return None
-    return ResolvedImage(tidy_url(embed.src), embed.alt, DEFAULT_WIDTH, DEFAULT_HEIGHT, False, embed.title)
+    return ResolvedImage(src, embed.alt, DEFAULT_WIDTH, DEFAULT_HEIGHT, False, embed.title)
 
 
 def image_url(image: Image, prefix: str) -> str:
-    if image.url and is_absolute_web_url(image.url) and is_safe_url(image.url):
-        return tidy_url(image.url)
+    if image.url and (src := safe_href(image.url)) is not None and is_absolute_web_url(src):
+        return src
     return prefix + tidy_url(image.name)
 
 

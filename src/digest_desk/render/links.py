@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from digest_desk.domain import Article, Link, LinkKind, Site
-from digest_desk.render.context import RenderContext, is_absolute_web_url, page_href, tidy_url
+from digest_desk.render.context import RenderContext, is_absolute_web_url, page_href
+from digest_desk.render.sanitize import safe_href
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,7 +24,11 @@ def link_url(link: Link, site: Site, ctx: RenderContext, rendition: str) -> str 
         slug = ctx.slugs[link.target_article_id]
         return page_href(site, ctx, f"{slug}/amp/" if rendition == "amp" else f"{slug}/")
     url = (link.url or "").strip()
-    return tidy_url(url) if is_absolute_web_url(url) and "\\" not in url else None
+    try:
+        web = is_absolute_web_url(url)
+    except ValueError:  # an address urlsplit cannot read ("https://[bad/"): shown nowhere
+        return None
+    return safe_href(url) if web and "\\" not in url else None
 
 
 def host(url: str) -> str:

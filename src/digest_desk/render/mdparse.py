@@ -8,6 +8,7 @@ import threading
 import xml.etree.ElementTree as etree
 from collections import OrderedDict
 from dataclasses import dataclass
+from functools import cache
 from html import escape
 from typing import NamedTuple
 
@@ -24,11 +25,12 @@ from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
 from digest_desk.render.chunks import UNPARK, Chunk, split_chunks
-from digest_desk.render.context import is_safe_url, tidy_url
+from digest_desk.render.context import BODY_CONTAINER_ID
 from digest_desk.render.embeds import Embed, ImageEmbed, line_embed
 from digest_desk.render.fastpath import fast_block, heading_base
 from digest_desk.render.nesting import repair
-from digest_desk.render.sanitize import ID_OK, clean
+from digest_desk.render.sanitize import clean, id_ok, safe_href
+from digest_desk.render.structure import heading_outline, tidy_structure
 from digest_desk.render.typography import SmartTypography
 
 MAX_MARKDOWN_CHARS = 500_000  # beyond this the body is shown as plain paragraphs (bounded time)
@@ -258,8 +260,25 @@ def parse_body(body: str) -> ParsedBody:
     return parsed
 
 
-_C0 = dict.fromkeys(c for c in range(32) if c not in (9, 10, 13))
-_C0[0x7F] = None
+def parse_region(body: str, before: str) -> ParsedBody:
+    """A part of a longer body (the preview's quick update of the blocks around an edit), its
+    headings levelled and their ids numbered as in the whole body, given the text ``before`` it."""
+    outline = heading_outline(before)
+    if not outline:
+        return parse_body(body)
+    offset = outline.count("\n") + 2  # the outline's lines and the blank line after it
+    whole = parse_body(f"{outline}\n\n{body}")
+    chunks = tuple(c._replace(line=c.line - offset) for c in whole.chunks if c.line > offset)
+    return ParsedBody(chunks, whole.embeds, whole.plain)
+
+
+# Characters no page may carry: C0 controls but tab and line ends, DEL, C1 controls, lone
+# surrogates (they cannot be written as UTF-8) and noncharacters (the Nu checker refuses them).
+UNPUBLISHABLE = dict.fromkeys(c for c in range(32) if c not in (9, 10, 13))
+UNPUBLISHABLE.update(dict.fromkeys(range(0x7F, 0xA0)))
+UNPUBLISHABLE.update(dict.fromkeys(range(0xD800, 0xE000)))
+UNPUBLISHABLE.update(dict.fromkeys(range(0xFDD0, 0xFDF0)))
+UNPUBLISHABLE.update(dict.fromkeys(plane + end for plane in range(0, 0x110000, 0x10000) for end in (0xFFFE, 0xFFFF)))
 _LEFTOVER = re.compile(r"\x02?(?:klzzwxh|wzxhzdk):\d+\x03|\x02[^\x02\x03]{0,40}\x03|[\x02\x03]")
 
 
@@ -270,7 +289,7 @@ def _spans_blocks(body: str) -> bool:
 
 
 def _parse(body: str, fast_path: bool = True) -> ParsedBody:
-    chunks = split_chunks(body.translate(_C0))
+    chunks = split_chunks(body.translate(UNPUBLISHABLE))
     # Footnotes are appended to the last block, so with any footnote syntax it stays with markdown.
     last = len(chunks) - 1 if "[^" in body else len(chunks)
     fast: dict[int, str] = {}
@@ -301,6 +320,7 @@ def _split(html: str, chunks: list[Chunk], fast: dict[int, str]) -> list[ParsedC
     pieces_by_index = dict(fast)
     pieces_by_index.update((int(i), piece) for i, piece in zip(parts[1::2], parts[2::2], strict=True))
     numbers = _HeadingNumbers()
+    any_raw = cache(lambda: any(_RAW_TAG.search(c.text) for c in chunks))
     order = sorted(pieces_by_index)
     filled = {number: numbers.fill(pieces_by_index[number]) for number in order}  # ids in document order
     cleaned = dict(zip(fast, _clean_blocks([filled[i] for i in fast]), strict=True))
@@ -310,20 +330,41 @@ def _split(html: str, chunks: list[Chunk], fast: dict[int, str]) -> list[ParsedC
             if (text := cleaned[index].strip()) and text != "<p></p>":
                 out.append(ParsedChunk(chunks[index].line, text, ()))
             continue
-        piece = stray.sub("", filled[index]).strip()
+        # A fence or HTML block markdown reads past our marker carries later blocks (their
+        # marker is then stray), and footnotes come from definitions anywhere in the body: raw
+        # HTML from other blocks may then be in this piece.
+        crossed = stray.search(filled[index]) is not None
+        piece = stray.sub("", filled[index]).strip() if crossed else filled[index].strip()
         footnotes = piece.find('<div class="footnote">') if index == len(chunks) - 1 else -1
         pieces = [piece[:footnotes], piece[footnotes:]] if footnotes > 0 else [piece]
         raw_html = _RAW_TAG.search(chunks[index].text) is not None
         for k, raw in enumerate(pieces):
             text = clean(raw).strip() if raw.strip() else ""
-            if raw_html and text:
+            if text and (raw_html or ((crossed or k == 1 or footnotes == 0) and any_raw())):
                 text = repair(text)
             if not text or text == "<p></p>":
                 continue
+            if "footnote-backref" in text and token.search(text):
+                text = _own_paragraphs(text)
             line = chunks[index].line if k == 0 else _footnote_line(chunks)
             ids = tuple(int(i) for i in token.findall(text))
             out.append(ParsedChunk(line, text, ids))
-    return out
+    return _tidy(out)
+
+
+def _own_paragraphs(html: str) -> str:
+    """Block embeds (a figure) alone in their paragraph: a footnote's back link is appended
+    to the last paragraph of the note, which may hold a video or a tweet."""
+    n = re.escape(nonce())
+    html = re.sub(rf"<p>({n}b\d+z)(?!</p>)", r"<p>\1</p>\n<p>", html)
+    return re.sub(rf"(?<!<p>)({n}b\d+z)</p>", r"</p>\n<p>\1</p>", html)
+
+
+def _tidy(chunks: list[ParsedChunk]) -> list[ParsedChunk]:
+    """Headings levelled under the page's h1 and ids unique, over the whole body at once."""
+    tidied = tidy_structure([c.html for c in chunks], frozenset({BODY_CONTAINER_ID}), nonce())
+    return [c if html is c.html else c._replace(html=html) for c, html in zip(chunks, tidied, strict=True)
+            if html is c.html or html.strip()]
 
 
 _FAST_ATTR = re.compile(r' (href|id)="([^"]*)"')
@@ -339,9 +380,9 @@ def _needs_cleaning(block: str) -> bool:
     if "=" not in block:
         return False
     for name, value in _FAST_ATTR.findall(block):
-        if name == "href" and not (is_safe_url(value) and tidy_url(value) == value):
+        if name == "href" and safe_href(value) != value:
             return True
-        if name == "id" and ID_OK.match(value) is None:
+        if name == "id" and not id_ok(value):
             return True
     return False
 
@@ -371,7 +412,7 @@ def _footnote_line(chunks: list[Chunk]) -> int:
 def _parse_plain(body: str) -> ParsedBody:
     """Very long bodies: escaped paragraphs, no markdown (keeps render time bounded)."""
     out = []
-    for chunk in split_chunks(body.translate(_C0)):
+    for chunk in split_chunks(body.translate(UNPUBLISHABLE)):
         text = escape(chunk.text).replace("\n", "<br>\n")
         out.append(ParsedChunk(chunk.line, f"<p>{text}</p>", ()))
     return ParsedBody(tuple(out), (), plain=True)

@@ -7,6 +7,7 @@ elements are unwrapped (their content kept); paragraphs and headings holding blo
 
 from __future__ import annotations
 
+import re
 from html import escape
 from html.parser import HTMLParser
 
@@ -53,18 +54,25 @@ def _has_flow(children: list[_Node | str]) -> bool:
     return any(isinstance(c, _Node) and c.tag in FLOW for c in children)
 
 
+def _blank(item: _Node | str) -> bool:
+    """Whitespace, or elements holding only whitespace (no picture, break or rule either)."""
+    if isinstance(item, str):
+        return not item.strip()
+    return item.tag not in VOID and all(_blank(c) for c in item.children)
+
+
 def _list_items(children: list[_Node | str]) -> list[_Node | str]:
     """Children of ul/ol: stray content between items goes into an item of its own."""
     out: list[_Node | str] = []
     loose: list[_Node | str] = []
     for child in [*children, None]:
         if child is None or (isinstance(child, _Node) and child.tag == "li"):
-            if any(not isinstance(c, str) or c.strip() for c in loose):
+            if any(not _blank(c) for c in loose):
                 item = _Node("li", [])
                 item.children = loose
                 out.append(item)
             else:
-                out.extend(loose)
+                out.extend(c for c in loose if isinstance(c, str))  # blank elements cannot sit in a list
             loose = []
             if child is not None:
                 out.append(child)
@@ -73,14 +81,28 @@ def _list_items(children: list[_Node | str]) -> list[_Node | str]:
     return out
 
 
+_DL_GROUPS = re.compile(r"^(?:(?:dt )+(?:dd )+)*$")
+
+
+def _dl_ok(children: list[_Node | str]) -> bool:
+    """A description list is groups of terms then descriptions, and nothing else."""
+    if any(isinstance(c, str) and c.strip() for c in children):
+        return False
+    return _DL_GROUPS.match("".join(f"{c.tag} " for c in children if isinstance(c, _Node))) is not None
+
+
 def _normalise(node: _Node, parent: str = "") -> list[_Node | str]:
-    if node.tag == "li" and parent not in ("ul", "ol"):
-        node.tag = "div"
+    if node.tag == "dl" and not _dl_ok(node.children):
+        node.tag = "div"  # its terms and descriptions become divs below
+    if (node.tag == "li" and parent not in ("ul", "ol")) or (node.tag in ("dt", "dd") and parent != "dl"):
+        node.tag = "div"  # an item outside its list
     fixed: list[_Node | str] = []
     for child in node.children:
         fixed.extend(_normalise(child, node.tag) if isinstance(child, _Node) else [child])
     if node.tag in ("ul", "ol"):
         fixed = _list_items(fixed)
+    if node.tag == "tr" and not any(isinstance(c, _Node) and c.tag in ("td", "th") for c in fixed):
+        return []  # a row without cells: the Nu checker refuses it
     node.children = fixed
     if node.tag in PHRASING and _has_flow(fixed):
         return fixed
@@ -92,9 +114,9 @@ def _normalise(node: _Node, parent: str = "") -> list[_Node | str]:
 def _serialise(items: list[_Node | str], out: list[str]) -> None:
     for item in items:
         if isinstance(item, str):
-            out.append(escape(item, quote=False))
+            out.append(escape(item, quote=False).replace("\xa0", "&nbsp;"))  # as nh3 writes it
             continue
-        attrs = "".join(f' {k}="{escape(v or "", quote=True)}"' for k, v in item.attrs)
+        attrs = "".join(f' {k}="{escape(v or "", quote=True).replace(chr(0xA0), "&nbsp;")}"' for k, v in item.attrs)
         out.append(f"<{item.tag}{attrs}>")
         if item.tag not in VOID:
             _serialise(item.children, out)

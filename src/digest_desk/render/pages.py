@@ -30,7 +30,7 @@ from digest_desk.render.context import (
 from digest_desk.render.embed_html import EmbedRenderer, environment, featured_image
 from digest_desk.render.embeds import TweetEmbed, YouTubeEmbed
 from digest_desk.render.links import shown_links, split_read_more
-from digest_desk.render.mdparse import ParsedBody, parse_body
+from digest_desk.render.mdparse import ParsedBody, parse_body, parse_region
 
 RENDITIONS = {"standard": "standard", "simplified": "amp", "amp": "amp"}
 AMP_EXTENSIONS = {YouTubeEmbed: "amp-youtube", TweetEmbed: "amp-twitter"}
@@ -93,13 +93,14 @@ def _blocks(parsed: ParsedBody, renderer: EmbedRenderer) -> list[Block]:
 
 
 def render_blocks(body_markdown: str, rendition: str, ctx: RenderContext | None = None, *,
-                  site: Site | None = None) -> list[Block]:
-    """The body as preview blocks (``data-line``/``data-key`` wrappers), cached per block."""
+                  site: Site | None = None, before: str = "") -> list[Block]:
+    """The body as preview blocks (``data-line``/``data-key`` wrappers), cached per block.
+    ``before``: the text of the whole body before this part, when only a part is rendered."""
     ctx = ctx or RenderContext()
     kind = _rendition(rendition)
     prefix = media_prefix(site, ctx) if site is not None else (ctx.media_prefix or "media/")
     renderer = EmbedRenderer(kind, True, prefix, ctx.media)
-    return _blocks(parse_body(body_markdown or ""), renderer)
+    return _blocks(parse_region(body_markdown or "", before), renderer)
 
 
 def _body_html(parsed: ParsedBody, renderer: EmbedRenderer) -> str:

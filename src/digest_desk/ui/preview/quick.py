@@ -10,7 +10,7 @@ from typing import Any
 from digest_desk import render
 
 _LINE_ATTR = re.compile(r'data-line="\d+"')
-RenderBlocks = Callable[[str, str, Any], list[Any]]
+RenderBlocks = Callable[..., list[Any]]  # as render.render_blocks: (body, rendition, ctx, before=text)
 
 
 def relined(block: Any, line: int) -> Any:
@@ -57,6 +57,7 @@ def quick_blocks(old_body: str, old_blocks: Sequence[Any], new_body: str, rendit
     start_line = 1 if i0 == 0 else starts[i0]
     end_line = starts[i1] + delta - 1 if i1 < len(starts) else len(new_lines)
     region = "\n".join(new_lines[start_line - 1:end_line])
-    fresh = [relined(b, b.line + start_line - 1) for b in render_blocks(region, rendition, ctx)]
+    before = "\n".join(new_lines[:start_line - 1])  # heading levels and ids continue from it
+    fresh = [relined(b, b.line + start_line - 1) for b in render_blocks(region, rendition, ctx, before=before)]
     after = [relined(b, b.line + delta) for b in old_blocks[i1:]]
     return [*old_blocks[:i0], *fresh, *after]
