@@ -62,13 +62,13 @@ def test_multi_select_publish_and_one_undo(window, qtbot, store):
     seen = {}
 
     def answer(box: QMessageBox) -> None:
-        seen["text"], seen["titles"] = box.text(), box.informativeText()
+        seen["text"], seen["format"] = box.text(), box.textFormat()
         box.button(QMessageBox.StandardButton.Yes).click()
 
     answer_modal(answer)
     run_menu(window, "publish")
-    assert seen["text"] == "Publish 3 articles?"
-    assert "Story 0" in seen["titles"]
+    assert seen["text"].startswith("Publish 3 articles?\n\n")
+    assert "• Story 0" in seen["text"] and seen["format"] == Qt.TextFormat.PlainText
     for article_id in ids[:3]:
         stored = get_article(store, article_id)
         assert stored.status == "published" and stored.published_at is not None

@@ -160,16 +160,16 @@ class BulkOperations(QObject):
         """A yes/no question naming the count; the titles are listed as plain text."""
         if len(ids) == 1 and not always:
             return True
+        titles = self._titles(ids)
+        shown = ["• " + t for t in titles[:MAX_TITLES]]
+        if len(titles) > MAX_TITLES:
+            shown.append(self.tr("… and %1 more").replace("%1", str(len(titles) - MAX_TITLES)))
+        question = count_text(len(ids), question_one, question_many)
         box = QMessageBox(QMessageBox.Icon.Question, self.tr("Digest Desk"),
-                          count_text(len(ids), question_one, question_many),
+                          "\n\n".join([question, "\n".join(shown)]) if shown else question,
                           QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self._parent)
         box.setObjectName("bulk-confirm")
-        box.setTextFormat(Qt.TextFormat.PlainText)
-        titles = self._titles(ids)
-        shown = titles[:MAX_TITLES]
-        if len(titles) > len(shown):
-            shown.append(self.tr("… and %1 more").replace("%1", str(len(titles) - len(shown))))
-        box.setInformativeText("\n".join(shown))
+        box.setTextFormat(Qt.TextFormat.PlainText)  # titles are text, never markup
         box.setDefaultButton(QMessageBox.StandardButton.Yes)
         return box.exec() == QMessageBox.StandardButton.Yes
 
