@@ -9,7 +9,8 @@ from digest_desk.commands import (
     import_cmds,
     links_cmds,
     render_cmds,
+    set_cmds,
     store_cmds,
 )
 
-COMMAND_MODULES = [gui, store_cmds, import_cmds, render_cmds, links_cmds, backup_cmds, export_cmds]
+COMMAND_MODULES = [gui, store_cmds, import_cmds, render_cmds, links_cmds, set_cmds, backup_cmds, export_cmds]

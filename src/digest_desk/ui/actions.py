@@ -28,6 +28,7 @@ class ActionId(StrEnum):
     FIND_NEXT = "edit.find_next"
     FIND_PREVIOUS = "edit.find_previous"
     REPLACE = "edit.replace"
+    REPLACE_ALL = "edit.replace_all"
     PASTE_PLAIN = "edit.paste_plain"
     BOLD = "format.bold"
     ITALIC = "format.italic"
@@ -82,6 +83,9 @@ SPECS: tuple[ActionSpec, ...] = (
                "Find text in this article's headline, summary and body", Key.Find),
     ActionSpec(ActionId.REPLACE, "R&eplace…", "replace",
                "Find and replace text in this article", Key.Replace),
+    ActionSpec(ActionId.REPLACE_ALL, "Replace in &All Articles…", "replace",
+               "Find and replace text in every article, with a preview of each change",
+               "Ctrl+Shift+R"),
     ActionSpec(ActionId.FIND_NEXT, "Find &Next", "find-next", "Go to the next match", Key.FindNext),
     ActionSpec(ActionId.FIND_PREVIOUS, "Find Pre&vious", "find-previous", "Go to the previous match",
                Key.FindPrevious),

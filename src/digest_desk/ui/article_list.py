@@ -9,18 +9,23 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QItemSelectionModel,
     QModelIndex,
     QObject,
+    QPoint,
     Qt,
     QTimer,
     Signal,
 )
+from PySide6.QtGui import QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
     QTreeView,
     QVBoxLayout,
     QWidget,
@@ -224,10 +229,43 @@ class ArticleListModel(QAbstractTableModel):
         return None
 
 
+class ArticleView(QTreeView):
+    """The table of articles; tells when the user (keys or mouse) moves the current row."""
+
+    current_moved = Signal(QModelIndex)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        before = self.currentIndex()
+        super().keyPressEvent(event)
+        self._moved(before)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        before = self.currentIndex()
+        super().mousePressEvent(event)
+        self._moved(before)
+
+    def _moved(self, before: QModelIndex) -> None:
+        now = self.currentIndex()
+        if now.isValid() and now.row() != before.row():
+            self.current_moved.emit(now)
+
+
+# The list's context menu: (action key, text); the window carries each out on the selected rows.
+BULK_ACTIONS = (
+    ("publish", "Publish"),
+    ("unpublish", "Unpublish (Draft)"),
+    ("schedule", "Schedule…"),
+    ("category", "Set Category…"),
+    (None, ""),
+    ("delete", "Delete…"),
+)
+
+
 class ArticleListPanel(QWidget):
     """Search box, status and category filters above the article table."""
 
     article_activated = Signal(int)
+    bulk_requested = Signal(str, list)  # an action of BULK_ACTIONS and the selected article ids
 
     def __init__(self, store: Store, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -255,13 +293,18 @@ class ArticleListPanel(QWidget):
         self.category_filter.currentIndexChanged.connect(self._filters_changed)
         self.view.activated.connect(self._activated)
         self.view.clicked.connect(self._activated)
+        self.view.current_moved.connect(self._activated)
+        self.view.customContextMenuRequested.connect(self._context_menu)
         self.model.loading_changed.connect(self._loading)
         self.model.failed.connect(lambda msg: self.notice.setText(self.tr("Cannot list: ") + msg))
         self.model.reload()
 
-    def _make_view(self) -> QTreeView:
-        view = QTreeView(objectName="article-list")
+    def _make_view(self) -> ArticleView:
+        view = ArticleView(objectName="article-list")
         view.setModel(self.model)
+        view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         view.setRootIsDecorated(False)
         view.setUniformRowHeights(True)
         view.setAlternatingRowColors(True)
@@ -327,19 +370,83 @@ class ArticleListPanel(QWidget):
         self.notice.setText(text.replace("%1", f"{count:,}"))
 
     def _activated(self, index: QModelIndex) -> None:
+        """Open the row's article (the window saves the open one first); when that fails, the
+        highlight goes back to the article still open, so the two never differ."""
         article_id = self.model.data(index, ID_ROLE)
-        if article_id is not None:
-            self.article_activated.emit(int(article_id))
+        if article_id is None or int(article_id) == self.current_id:
+            return
+        self.article_activated.emit(int(article_id))
+        if self.current_id != int(article_id):
+            self.select_article(self.current_id)
 
     def select_article(self, article_id: int | None) -> None:
-        """Highlight an article's row when it is loaded (without emitting activation)."""
+        """Highlight an article's row when it is loaded (without emitting activation); a row
+        already current keeps the rest of a multiple selection."""
         self.current_id = article_id
         if article_id is None:
             self.view.clearSelection()
             return
         row = self.model.row_of(article_id)
-        if row >= 0:
-            self.view.setCurrentIndex(self.model.index(row, 0))
+        if row < 0 or self.view.currentIndex().row() == row:
+            return
+        flags = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+        self.view.selectionModel().setCurrentIndex(self.model.index(row, 0), flags)
+
+    def selected_ids(self) -> list[int]:
+        """Ids of the selected rows in list order (the current row's when nothing is selected)."""
+        rows = sorted({i.row() for i in self.view.selectionModel().selectedRows()})
+        ids = [self.model.data(self.model.index(r, 0), ID_ROLE) for r in rows]
+        found = [int(i) for i in ids if i is not None]
+        if not found and self.selected_id() is not None:
+            found = [self.selected_id()]
+        return found
+
+    def titles(self, ids: list[int]) -> list[str]:
+        """Titles of loaded rows among ``ids`` (for confirmations)."""
+        out = []
+        for article_id in ids:
+            row = self.model.row_at(self.model.row_of(article_id))
+            if row is not None:
+                out.append(row.title or self.tr("(untitled)"))
+        return out
+
+    def _context_menu(self, pos: QPoint) -> None:
+        ids = self.selected_ids()
+        if not ids:
+            return
+        menu = self.context_menu(ids)
+        menu.exec(self.view.viewport().mapToGlobal(pos))
+
+    def context_menu(self, ids: list[int]) -> QMenu:
+        """The menu of what can be done to the selected articles."""
+        menu = QMenu(self)
+        menu.setObjectName("article-list-menu")
+        for key, text in BULK_ACTIONS:
+            if key is None:
+                menu.addSeparator()
+                continue
+            action = menu.addAction(self.tr(text))
+            action.setObjectName("bulk." + key)
+            action.triggered.connect(lambda _c=False, k=key, i=list(ids): self.bulk_requested.emit(k, i))
+        return menu
+
+    # -- filters kept between runs --------------------------------------------------------
+    def filters(self) -> tuple[str, str, str]:
+        """(status, category, search text) as shown."""
+        return (self.status_filter.currentData() or "", self.category_filter.currentData() or "",
+                self.search_box.text())
+
+    def set_filters(self, status: str, category: str, query: str) -> None:
+        """Show remembered filters (a category that no longer exists shows as "Any")."""
+        for combo, value in ((self.status_filter, status), (self.category_filter, category)):
+            combo.blockSignals(True)
+            combo.setCurrentIndex(max(0, combo.findData(value)))
+            combo.blockSignals(False)
+        self.search_box.blockSignals(True)
+        self.search_box.setText(query)
+        self.search_box.blockSignals(False)
+        status, category, query = self.filters()
+        self.model.set_filter(query=query, status=status, category=category)
 
     def selected_id(self) -> int | None:
         index = self.view.currentIndex()

@@ -26,6 +26,7 @@ from digest_desk.ui.actions import ActionId as A
 from digest_desk.ui.actions import ActionRegistry
 from digest_desk.ui.article_list import ArticleListPanel
 from digest_desk.ui.autosave import Autosaver
+from digest_desk.ui.bulk_ops import BulkOperations
 from digest_desk.ui.editor import ArticleEditor
 from digest_desk.ui.find_bar import connect_find_actions
 from digest_desk.ui.links_panel import LinksPanel
@@ -33,6 +34,7 @@ from digest_desk.ui.live import LiveViews
 from digest_desk.ui.menus import FORMAT_BAR, build_menus, build_toolbar
 from digest_desk.ui.operations import ArticleOperations
 from digest_desk.ui.paste import paste_plain
+from digest_desk.ui.replace_dialog import ReplaceDialog
 from digest_desk.ui.safety import SafetyGuard
 from digest_desk.ui.status import StatusReadouts
 from digest_desk.ui.theme import ThemeManager, ThemeMode
@@ -61,6 +63,8 @@ class MainWindow(QMainWindow):
         self.ops = ArticleOperations(store, self.editor, self.autosaver, self.library_stack,
                                      settings, self.site, self)
         self.safety = SafetyGuard(store, self.editor, self.autosaver, self)  # drafts, locks, conflicts
+        self.bulk = BulkOperations(store, self.library_stack, self.safety.holder, self.site,
+                                   self.leave_article, self.list_panel.titles, self)
         self._build_layout()
         build_menus(self, self.actions)
         build_toolbar(self, self.actions)
@@ -148,6 +152,12 @@ class MainWindow(QMainWindow):
         self.live.message.connect(self.statusBar().showMessage)
         self.theme.changed.connect(self._theme_changed)
         self.list_panel.article_activated.connect(self.open_article)
+        self.list_panel.bulk_requested.connect(self.bulk.run)
+        self.bulk.changed.connect(self._articles_changed)
+        self.bulk.deleted.connect(self._articles_deleted)
+        self.bulk.restored.connect(lambda _ids: self._articles_changed([]))
+        self.bulk.message.connect(self.statusBar().showMessage)
+        act[A.REPLACE_ALL].triggered.connect(self.replace_in_all)
         self.live.preview.device_changed.connect(self._device_changed)
         self.links_panel.links_changed.connect(self._links_edited)
         self.links_panel.checks_finished.connect(self._links_checked)
@@ -235,8 +245,31 @@ class MainWindow(QMainWindow):
         if self.leave_article():
             self.load_article(article_id)
 
+    def _articles_changed(self, ids: list[int]) -> None:
+        """Articles changed in the store behind the editor (a batch, a replace, an undo)."""
+        self.list_panel.model.reload()
+        self.list_panel.refresh_categories()
+        if self.article is not None and self.article.id in ids:
+            self.load_article(self.article.id)  # its edits were saved before the change
+
+    def _articles_deleted(self, ids: list[int]) -> None:
+        if self.article is not None and self.article.id in ids:
+            self._article_deleted(self.article.id)
+        else:
+            self.list_panel.model.reload()
+        for article_id in ids:
+            self.stacks.pop(article_id, None)
+
+    def replace_in_all(self) -> ReplaceDialog:
+        """The site-wide replace dialog (its changes reload the open article if it is among them)."""
+        dialog = ReplaceDialog(self.store, self.safety.holder, self.leave_article, self)
+        dialog.applied.connect(self._articles_changed)
+        dialog.open()
+        return dialog
+
     def _site_changed(self, site: Site) -> None:
         self.site = site
+        self.bulk.site = site
         self.live.site_changed(site)
 
     def _links_edited(self, links: list) -> None:
@@ -387,6 +420,8 @@ class MainWindow(QMainWindow):
         device = keys.VIEW_DEVICE.read(s)
         self.actions[A.DEVICE_PHONE if device == "phone" else A.DEVICE_DESKTOP].setChecked(True)
         self.live.set_device(device)
+        self.list_panel.set_filters(keys.LIST_STATUS.read(s), keys.LIST_CATEGORY.read(s),
+                                    keys.LIST_SEARCH.read(s))
 
     def save_layout(self) -> None:
         s = self.settings
@@ -395,6 +430,10 @@ class MainWindow(QMainWindow):
         keys.WINDOW_SPLITTER.write(s, self.splitter.saveState())
         keys.VIEW_DETAILS.write(s, self.actions[A.TOGGLE_DETAILS].isChecked())
         keys.VIEW_DEVICE.write(s, self.live.device)
+        status, category, query = self.list_panel.filters()
+        keys.LIST_STATUS.write(s, status)
+        keys.LIST_CATEGORY.write(s, category)
+        keys.LIST_SEARCH.write(s, query)
         s.sync()
 
     def _last_article(self) -> keys.Setting:

@@ -53,8 +53,11 @@ VIEW_DETAILS = Setting("view/details", bool, True, "Whether the metadata form ab
 VIEW_DEVICE = Setting("view/device", str, "desktop", "The previews' width: 'phone' or 'desktop'.")
 VIEW_THEME = Setting("view/theme", str, "system", "The theme: 'system', 'light' or 'dark'.")
 EXPORT_FOLDER = Setting("export/last_folder", str, "", "The folder the last export went to.")
+LIST_STATUS = Setting("list/status", str, "", "The article list's status filter ('' for any).")
+LIST_CATEGORY = Setting("list/category", str, "", "The article list's category filter ('' for any).")
+LIST_SEARCH = Setting("list/search", str, "", "The text in the article list's search box.")
 LAST_ARTICLE = Setting("session/last_article", int, None,
                        "The article open at closing, per database file (see for_database).")
 
 ALL = (WINDOW_GEOMETRY, WINDOW_STATE, WINDOW_SPLITTER, VIEW_DETAILS, VIEW_DEVICE, VIEW_THEME,
-       EXPORT_FOLDER, LAST_ARTICLE)
+       EXPORT_FOLDER, LIST_STATUS, LIST_CATEGORY, LIST_SEARCH, LAST_ARTICLE)
