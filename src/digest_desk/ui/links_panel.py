@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import qtawesome as qta
@@ -88,6 +89,7 @@ class LinksPanel(QWidget):
         self._documents: dict[int | None, tuple[QUndoStack, cmds.LinkDocument]] = {}
         self._check_job = None
         self._suggester = LatestOnly(owner=self)
+        self._draft: Callable[[], dict[str, Any]] | None = None
         self.model = LinksModel(self)
         self.model.edit_requested.connect(self._edit)
         self.model.move_requested.connect(self.move_link)
@@ -97,6 +99,7 @@ class LinksPanel(QWidget):
         tabs.addTab(self._build_suggestions_tab(), self.tr("Suggested"))
         tabs.addTab(self._build_find_tab(), self.tr("Link an article"))
         self.tabs = tabs
+        tabs.currentChanged.connect(lambda i: i == 1 and self.refresh_suggestions())
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(tabs)
@@ -237,6 +240,11 @@ class LinksPanel(QWidget):
         self.status.clear()
         self.refresh_suggestions()
 
+    def set_draft_source(self, draft: Callable[[], dict[str, Any]]) -> None:
+        """Where the open article's text as being typed comes from (the editor's snapshot):
+        suggestions read that, not the text the article had when it was opened."""
+        self._draft = draft
+
     def links(self) -> list[dict[str, Any]]:
         return self.document.links() if self.document is not None else []
 
@@ -348,7 +356,7 @@ class LinksPanel(QWidget):
         """Look for related articles in the background (only the newest request counts)."""
         if self.article is None:
             return
-        article = _Snapshot(self.article)
+        article = _Snapshot(self.article, self._draft() if self._draft is not None else None)
         self._suggester.submit(
             suggest_related, self.store, article, 10, (), self.links(), on_done=self._show_suggestions
         )
@@ -468,9 +476,11 @@ class LinksPanel(QWidget):
 class _Snapshot:
     """The fields suggestions read, copied on the UI thread so the worker never sees a half edit."""
 
-    def __init__(self, article: Article) -> None:
+    def __init__(self, article: Article, draft: dict[str, Any] | None = None) -> None:
+        fields = draft if draft is not None else {
+            "title": article.title, "tags": article.tags, "body": article.body}
         self.id = article.id
-        self.title = article.title or ""
-        self.tags = list(article.tags or [])
-        self.body = article.body or ""
+        self.title = fields.get("title") or ""
+        self.tags = list(fields.get("tags") or [])
+        self.body = fields.get("body") or ""
         self.links = []

@@ -58,6 +58,7 @@ class MainWindow(QMainWindow):
         self.readouts = StatusReadouts(self.statusBar())
         self.live = LiveViews(store, self.site, self.editor, self.readouts, self)
         self.links_panel = LinksPanel(store, self)
+        self.links_panel.set_draft_source(self.editor.snapshot)  # suggestions from the typed text
         self.ops = ArticleOperations(store, self.editor, self.autosaver, self.library_stack,
                                      settings, self.site, self)
         self.safety = SafetyGuard(store, self.editor, self.autosaver, self)  # drafts, locks, conflicts
