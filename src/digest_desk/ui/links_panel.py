@@ -94,7 +94,7 @@ class LinksPanel(QWidget):
         self.model.edit_requested.connect(self._edit)
         self.model.move_requested.connect(self.move_link)
         self._check_progress.connect(self._on_check_progress)
-        tabs = QTabWidget(self)
+        tabs = QTabWidget(self, documentMode=True)  # no frame: the dock is frame enough
         tabs.addTab(self._build_links_tab(), self.tr("Links"))
         tabs.addTab(self._build_suggestions_tab(), self.tr("Suggested"))
         tabs.addTab(self._build_find_tab(), self.tr("Link an article"))
@@ -124,13 +124,23 @@ class LinksPanel(QWidget):
         for widget, stretch in ((self.title_edit, 2), (self.url_edit, 3), (self.kind_combo, 0), (self.add_button, 0)):
             form.addWidget(widget, stretch)
         self.table = self._build_table(page)
+        self.hint.setVisible(False)  # a line only while there is something to say
+        table_row = QHBoxLayout()  # the row buttons beside the table: the dock is low, not narrow
+        table_row.addWidget(self.table, 1)
+        table_row.addLayout(self._build_row_buttons(page))
         layout = QVBoxLayout(page)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.setSpacing(4)
         layout.addLayout(form)
         layout.addWidget(self.hint)
-        layout.addWidget(self.table, 1)
+        layout.addLayout(table_row, 1)
         layout.addLayout(self._build_buttons(page))
         self._validate_form()
         return page
+
+    def _show_hint(self, message: str) -> None:
+        self.hint.setText(message)
+        self.hint.setVisible(bool(message))
 
     def _build_table(self, parent: QWidget) -> LinksTable:
         table = LinksTable(parent, objectName="links_table")
@@ -150,6 +160,8 @@ class LinksPanel(QWidget):
         header = table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(URL, QHeaderView.ResizeMode.Stretch)
+        rows = table.verticalHeader().defaultSectionSize()
+        table.setMinimumHeight(header.sizeHint().height() + 2 * rows + 2 * table.frameWidth())
         self._add_table_actions(table)
         return table
 
@@ -172,12 +184,18 @@ class LinksPanel(QWidget):
             table.addAction(action)
             self.actions_by_name[name] = action
 
+    def _build_row_buttons(self, parent: QWidget) -> QVBoxLayout:
+        column = QVBoxLayout()
+        column.setSpacing(2)
+        for name in ("link_move_up", "link_move_down", "link_remove", "link_paste"):
+            button = QToolButton(parent, autoRaise=True)
+            button.setDefaultAction(self.actions_by_name[name])
+            column.addWidget(button)
+        column.addStretch(1)
+        return column
+
     def _build_buttons(self, parent: QWidget) -> QHBoxLayout:
         row = QHBoxLayout()
-        for name in ("link_move_up", "link_move_down", "link_remove", "link_paste"):
-            button = QToolButton(parent)
-            button.setDefaultAction(self.actions_by_name[name])
-            row.addWidget(button)
         self.check_button = QPushButton(qta.icon("mdi6.web-check"), self.tr("Check links"), parent, objectName="link_check")
         self.check_button.clicked.connect(self.check_links)
         self.progress = QProgressBar(parent, objectName="link_progress", visible=False)
@@ -294,7 +312,7 @@ class LinksPanel(QWidget):
         """Add what the form holds: one link, or every link of a pasted block."""
         found, message = self._form_links()
         if not found:
-            self.hint.setText(message)
+            self._show_hint(message)
             return
         self.add_links(found)
         self.title_edit.clear()
@@ -339,7 +357,7 @@ class LinksPanel(QWidget):
     def _validate_form(self) -> None:
         """Say what is wrong with the URL being typed, and show an international host in punycode."""
         found, message = self._form_links()
-        self.hint.setText(message)
+        self._show_hint(message)
         self.add_button.setEnabled(bool(found))
 
     # --- internal links: suggestions and search ----------------------------------
