@@ -115,6 +115,7 @@ class MainWindow(QMainWindow):
         for action_id, dock in ((A.TOGGLE_CHECKS, self.checks_dock), (A.TOGGLE_LINKS, self.links_dock)):
             act[action_id].toggled.connect(lambda on, d=dock: self._show_dock(d, on))
             dock.toggleViewAction().toggled.connect(act[action_id].setChecked)  # its close button
+        self.links_dock.visibilityChanged.connect(self._links_dock_shown)
 
     def _show_in_splitter(self, widget: QWidget, on: bool) -> None:
         index = self.splitter.indexOf(widget)
@@ -432,7 +433,8 @@ class MainWindow(QMainWindow):
         if state is not None:
             self.restoreState(state)
         else:  # first run: a low dock, most of the height for the editor and previews
-            QTimer.singleShot(0, self._fit_docks)
+            QTimer.singleShot(0, lambda: self.resizeDocks([self.checks_dock], [130],
+                                                          Qt.Orientation.Vertical))
         if sizes is not None:
             self.splitter.restoreState(sizes)
             self._splitter_state = sizes  # again once laid out at the restored width (showEvent)
@@ -446,13 +448,20 @@ class MainWindow(QMainWindow):
         self.actions[A.DEVICE_PHONE if device == "phone" else A.DEVICE_DESKTOP].setChecked(True)
         self.live.set_device(device)
 
-    def _fit_docks(self) -> None:
-        """The docks' first height: the Related Links tab whole (its table shows a few rows)
-        without scrolling, and no more (the rest is for the editor and the previews)."""
-        line = self.fontMetrics().height()
-        bars = 2 * (line + 6) + 4  # the dock's title and the tabs of the tabbed docks
-        height = max(130, self.links_panel.minimumSizeHint().height() + bars)
-        self.resizeDocks([self.checks_dock], [height], Qt.Orientation.Vertical)
+    def _links_dock_shown(self, visible: bool) -> None:
+        if visible:
+            QTimer.singleShot(0, self._fit_links_dock)
+
+    def _fit_links_dock(self, tries: int = 3, asked: int = 0) -> None:
+        """Shown lower than the Related Links panel needs: grow the dock so its table shows
+        rows (the low default suits the checks; the user's own taller height stays)."""
+        scroll = self.links_dock.widget()
+        missing = self.links_panel.minimumSizeHint().height() - scroll.viewport().height()
+        if missing <= 0 or not self.links_dock.isVisible() or tries <= 0:
+            return
+        target = max(asked, self.links_dock.height()) + missing  # the tab bar is counted in too
+        self.resizeDocks([self.links_dock], [target], Qt.Orientation.Vertical)
+        QTimer.singleShot(0, lambda: self._fit_links_dock(tries - 1, target))
 
     def save_layout(self) -> None:
         s = self.settings
