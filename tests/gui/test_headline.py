@@ -53,15 +53,15 @@ def test_length_counter_uses_the_checks_limit(window, qtbot, store):
     label = editor.title_length
     assert label.text() == f"13 / {HEADLINE_MAX}" and not label.property("over")
     title = editor.title_edit
-    normal = label.palette().color(label.foregroundRole())
+    normal = label.styleSheet()
     title.setFocus()
     title.selectAll()
     qtbot.keyClicks(title, "x" * (HEADLINE_MAX + 1))
     assert label.text() == f"{HEADLINE_MAX + 1} / {HEADLINE_MAX}" and label.property("over")
-    assert label.palette().color(label.foregroundRole()) != normal
+    assert "color" in label.styleSheet() and label.styleSheet() != normal
     window.undo()  # the article's undo stack, as for every field
     assert editor.value("title") == "Ferry resumes" and label.text() == f"13 / {HEADLINE_MAX}"
-    assert not label.property("over") and label.palette().color(label.foregroundRole()) == normal
+    assert not label.property("over") and label.styleSheet() == normal
 
 
 def test_undo_and_find_reach_the_wrapped_headline(window, qtbot, store):
@@ -83,3 +83,14 @@ def test_undo_and_find_reach_the_wrapped_headline(window, qtbot, store):
     assert editor.value("title").startswith("Boat resumes") and title.text() == editor.value("title")
     window.undo()
     assert editor.value("title").startswith("Ferry resumes")
+
+
+def test_length_counter_is_legible_in_the_dark_theme(window, qtbot, store):
+    editor = open_article(window, store, "Ferry resumes")
+    window.actions[ActionId.THEME_DARK].trigger()
+    label = editor.title_length
+    qtbot.waitUntil(lambda: label.palette().color(label.backgroundRole()).lightness() < 100, timeout=2000)
+    text = label.palette().color(label.foregroundRole())
+    background = label.palette().color(label.backgroundRole())
+    assert background.lightness() < 100 and text.lightness() - background.lightness() > 60
+    window.actions[ActionId.THEME_LIGHT].trigger()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QMimeData, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QKeyEvent, QPalette, QTextCursor, QTextOption
+from PySide6.QtGui import QGuiApplication, QKeyEvent, QPalette, QTextCursor, QTextOption
 from PySide6.QtWidgets import QFrame, QLabel, QPlainTextEdit, QWidget
 
 from digest_desk.convert import one_line
@@ -142,15 +142,15 @@ class LengthLabel(QLabel):
         self._colour(over)
 
     def _colour(self, over: bool) -> None:
-        palette = self.palette()
-        colour = QPalette().color(QPalette.ColorRole.PlaceholderText)
-        if over:
-            dark = palette.color(QPalette.ColorRole.Window).lightness() < 128
-            colour = QColor("#ff7b72" if dark else "#c62828")
-        palette.setColor(QPalette.ColorRole.WindowText, colour)
-        self.setPalette(palette)
+        """Placeholder grey (it follows the theme), red when over the limit."""
+        self.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        if not over:
+            self.setStyleSheet("")
+            return
+        dark = QGuiApplication.palette().color(QPalette.ColorRole.Window).lightness() < 128
+        self.setStyleSheet(f"color: {'#ff7b72' if dark else '#c62828'};")
 
     def changeEvent(self, event) -> None:  # noqa: N802
         super().changeEvent(event)
-        if event.type() == event.Type.ApplicationPaletteChange:
-            self._colour(bool(self.property("over")))
+        if event.type() == event.Type.ApplicationPaletteChange and self.property("over"):
+            self._colour(True)  # light and dark themes use different reds
