@@ -9,13 +9,12 @@ from urllib.parse import urlsplit
 
 from digest_desk.checks.problems import Fix, Problem, remove_line, replace_on_line
 from digest_desk.checks.source import SourceRef, references
-from digest_desk.domain import Article, Site, Status
+from digest_desk.domain import HEADLINE_MAX, Article, Site, Status
 from digest_desk.domain.linkstate import link_state
 from digest_desk.render import RenderContext
 from digest_desk.render.context import base_url, url_scheme
 from digest_desk.render.mdparse import MAX_MARKDOWN_CHARS
 
-HEADLINE_MAX = 110
 MIN_FEATURED_PIXELS = 50_000
 _HOST = re.compile(r"^(?=.{1,253}$)(?!-)[\w-]{1,63}(?<!-)(?:\.(?!-)[\w-]{1,63}(?<!-))+$", re.UNICODE)
 Exists = Callable[[int | str], bool]

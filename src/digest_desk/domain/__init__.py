@@ -3,9 +3,18 @@
 from __future__ import annotations
 
 from digest_desk.domain.copies import EDITABLE_FIELDS, detached_article, detached_image
-from digest_desk.domain.models import Article, Image, Link, LinkKind, Revision, Site, Status
+from digest_desk.domain.models import (
+    HEADLINE_MAX,
+    Article,
+    Image,
+    Link,
+    LinkKind,
+    Revision,
+    Site,
+    Status,
+)
 
 __all__ = [
-    "EDITABLE_FIELDS", "Article", "Image", "Link", "LinkKind", "Revision", "Site", "Status",
+    "EDITABLE_FIELDS", "HEADLINE_MAX", "Article", "Image", "Link", "LinkKind", "Revision", "Site", "Status",
     "detached_article", "detached_image",
 ]

@@ -89,6 +89,9 @@ class Image(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(TZDateTime, nullable=False))
 
 
+HEADLINE_MAX = 110  # characters of a headline search engines show; the checks warn past it
+
+
 class Article(SQLModel, table=True):
     """One story. ``version`` moves on at every save and guards against lost updates."""
 

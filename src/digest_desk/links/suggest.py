@@ -9,7 +9,7 @@ import time
 import unicodedata
 import weakref
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -81,13 +81,15 @@ class _Profile:
     total: int
     built: float
     frequencies: dict[str, int] = field(default_factory=dict)
-    counted_at: tuple[int, float] = (0, 0.0)  # (highest article id, time) the counts are for
+    counted_at: tuple[tuple[int, ...], float] = ((), 0.0)  # (what the counts are for, when)
 
-    def counts(self, total: int) -> dict[str, int]:
-        top, since = self.counted_at
-        if top != total or time.monotonic() - since > COUNTS_SECONDS:
+    def counts(self, key: tuple[int, ...]) -> dict[str, int]:
+        """The cached counts while ``key`` (highest article id, the article's stored version)
+        stays: a save of the article itself changes the counts its own words have."""
+        known, since = self.counted_at
+        if known != key or time.monotonic() - since > COUNTS_SECONDS:
             self.frequencies.clear()
-            self.counted_at = (total, time.monotonic())
+            self.counted_at = (key, time.monotonic())
         return self.frequencies
 
 
@@ -117,12 +119,14 @@ def distinctive_terms(
     index: RelatedIndex,
     weights: Counter[str],
     total_docs: int,
-    self_indexed: bool,
+    own: Collection[str] = frozenset(),
     common: frozenset[str] = frozenset(),
     known: dict[str, int] | None = None,
 ) -> list[tuple[str, float]]:
     """The QUERY_TERMS terms with the highest weight x idf that some other articles contain.
 
+    ``own`` holds the terms of the article's stored version: the index counts that article
+    too for them (and only for them: a new or edited article's typed words are not indexed yet).
     ``known`` caches document counts between calls (they change slowly; ranking tolerates it).
     """
     ranked = (t for t, _ in weights.most_common() if t not in common)
@@ -135,11 +139,10 @@ def distinctive_terms(
         found = index.doc_frequencies(missing)
         known.update({t: found.get(t, 0) for t in missing})
     df = {t: known[t] for t in candidates}
-    own = 1 if self_indexed else 0
     ceiling = max(MAX_SHARE * total_docs, 20)
     scored = []
     for term in candidates:
-        others = df.get(term, 0) - own
+        others = df.get(term, 0) - (term in own)
         if others <= 0 or others > ceiling:
             continue  # nobody else uses it (finds nothing) or everybody does (says nothing)
         scored.append((weights[term] * math.log(1 + total_docs / others), term))
@@ -168,9 +171,10 @@ def suggest_related(
     with related_index(store) as index:
         total = index.highest_id()
         profile = _profile(store, index, total)
-        chosen = distinctive_terms(
-            index, weights, total, article.id is not None, profile.common, profile.counts(total)
-        )
+        stored = index.stored_text(int(article.id)) if article.id is not None else None
+        own = frozenset(terms(stored[0])) if stored is not None else frozenset()
+        key = (total, int(article.id), stored[1]) if stored is not None else (total,)
+        chosen = distinctive_terms(index, weights, total, own, profile.common, profile.counts(key))
         if not chosen:
             return []
         rows = index.most_similar(chosen, TITLE_TERMS, limit + len(skip))

@@ -15,7 +15,7 @@ _VOCAB = "temp.dd_article_vocab"
 
 class RelatedIndex:
     """Named reads of the full-text index, inside one read transaction. The FTS5 spelling lives
-    here only: another engine would answer the same four questions its own way."""
+    here only: another engine would answer the same five questions its own way."""
 
     def __init__(self, connection: Connection) -> None:
         self._conn = connection
@@ -23,6 +23,15 @@ class RelatedIndex:
     def highest_id(self) -> int:
         """The highest article id: stands for the article count, and changes when one is added."""
         return self._conn.exec_driver_sql("SELECT max(rowid) FROM article").scalar() or 0
+
+    def stored_text(self, article_id: int) -> tuple[str, int] | None:
+        """The indexed text (title, summary, body) of one article as stored, and its version;
+        None when it is not stored. What is being typed may differ from it."""
+        row = self._conn.exec_driver_sql(
+            "SELECT coalesce(title, '') || ' ' || coalesce(summary, '') || ' ' || coalesce(body, ''), "
+            "version FROM article WHERE id = ?", (article_id,)
+        ).fetchone()
+        return (row[0] or "", int(row[1])) if row is not None else None
 
     def sample_texts(self, size: int) -> list[str]:
         """Title and body of ``size`` articles picked at random."""

@@ -47,6 +47,10 @@ class ActionId(StrEnum):
     DEVICE_PHONE = "view.device_phone"
     DEVICE_DESKTOP = "view.device_desktop"
     TOGGLE_DETAILS = "view.details"
+    TOGGLE_LIST = "view.article_list"
+    TOGGLE_PREVIEWS = "view.previews"
+    TOGGLE_CHECKS = "view.checks"
+    TOGGLE_LINKS = "view.related_links"
     EXPORT_SITE = "export.site"
     EXPORT_ARTICLE = "export.article"
     ABOUT = "help.about"
@@ -68,7 +72,7 @@ SPECS: tuple[ActionSpec, ...] = (
     ActionSpec(ActionId.NEW, "&New Article", "new", "Create a new draft article", Key.New),
     ActionSpec(ActionId.SAVE, "&Save", "save", "Save now and record a revision", Key.Save),
     ActionSpec(ActionId.SITE_SETTINGS, "Site &Settings…", "settings",
-               "Edit the site profile: name, address, partner, banner and footer", Key.Preferences),
+               "Edit the site profile: name, address, partner, banner and footer", "Ctrl+Alt+S"),
     ActionSpec(ActionId.QUIT, "&Quit", "quit", "Save everything and close Digest Desk", Key.Quit),
     ActionSpec(ActionId.UNDO, "&Undo", "undo", "Undo the last change", Key.Undo),
     ActionSpec(ActionId.REDO, "&Redo", "redo", "Redo the last undone change", Key.Redo),
@@ -116,6 +120,14 @@ SPECS: tuple[ActionSpec, ...] = (
                "Ctrl+2", checkable=True),
     ActionSpec(ActionId.TOGGLE_DETAILS, "Article &Details", "details",
                "Show or hide the article's metadata fields", "Ctrl+D", checkable=True),
+    ActionSpec(ActionId.TOGGLE_LIST, "Article &List", "panel-list",
+               "Show or hide the list of articles on the left", checkable=True),
+    ActionSpec(ActionId.TOGGLE_PREVIEWS, "&Previews", "previews",
+               "Show or hide the standard and AMP previews on the right", checkable=True),
+    ActionSpec(ActionId.TOGGLE_CHECKS, "&Checks Panel", "checks",
+               "Show or hide the panel of checks below", checkable=True),
+    ActionSpec(ActionId.TOGGLE_LINKS, "&Related Links Panel", "links",
+               "Show or hide the panel of related links and suggestions below", checkable=True),
     ActionSpec(ActionId.EXPORT_SITE, "Export &Site…", "export", "Write the whole site to a folder",
                "Ctrl+E"),
     ActionSpec(ActionId.EXPORT_ARTICLE, "Export &This Article…", "export-article",

@@ -29,6 +29,7 @@ from digest_desk.store.pictures import picture_info
 from digest_desk.ui import icons
 from digest_desk.ui.commands import SetFieldCommand
 from digest_desk.ui.find_bar import FindBar
+from digest_desk.ui.headline import HeadlineEdit, LengthLabel
 from digest_desk.ui.markdown_edit import MarkdownEdit
 from digest_desk.ui.paste import keep_one_line
 
@@ -71,11 +72,14 @@ class ArticleEditor(QWidget):
 
     # -- construction ---------------------------------------------------------------------
     def _build(self) -> None:
-        self.title_edit = QLineEdit(objectName="title-edit", placeholderText=self.tr("Headline"))
+        self.title_edit = HeadlineEdit(objectName="title-edit", placeholderText=self.tr("Headline"))
         font = QFont(self.title_edit.font())
         font.setPointSizeF(font.pointSizeF() * 1.4)
         font.setBold(True)
         self.title_edit.setFont(font)
+        self.title_length = LengthLabel(self)
+        self.title_edit.document().contentsChanged.connect(  # loads too (the field's signals are blocked)
+            lambda: self.title_length.show_length(len(self.title_edit.text())))
         self.slug_edit = QLineEdit(objectName="slug-edit")
         self.slug_state = QLabel(objectName="slug-state")
         self.summary_edit = QLineEdit(objectName="summary-edit", placeholderText=self.tr("One-sentence summary"))
@@ -101,13 +105,16 @@ class ArticleEditor(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 0)
         layout.setSpacing(4)
-        layout.addWidget(self.title_edit)
+        title_row = QHBoxLayout()
+        title_row.addWidget(self.title_edit, 1)
+        title_row.addWidget(self.title_length, 0, Qt.AlignmentFlag.AlignBottom)
+        layout.addLayout(title_row)
         layout.addWidget(self.details)
         layout.addWidget(self.toolbar)
         layout.addWidget(self.body, 1)
         self.find_bar = FindBar(self.title_edit, self.summary_edit, self.body, self)  # Ctrl+F/H
         layout.addWidget(self.find_bar)
-        keep_one_line(self.title_edit, self.summary_edit)  # pastes fold to one clean line
+        keep_one_line(self.summary_edit)  # pastes fold to one clean line (the headline's too)
 
     def _details_widget(self) -> QWidget:
         box = QWidget(objectName="details")

@@ -31,9 +31,11 @@ from PySide6.QtWidgets import (
 from digest_desk.ui import icons
 from digest_desk.ui.actions import ActionId as A
 from digest_desk.ui.actions import ActionRegistry
+from digest_desk.ui.headline import HeadlineEdit
 
 HIGHLIGHT_MAX = 2_000  # matches coloured in the body at once (all are counted and visited)
 REFRESH_MS = 150  # after an edit, matches are searched again once typing pauses
+LINE_FIELDS = (QLineEdit, HeadlineEdit)  # one-line fields: the headline is wrapped, still one line
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,11 +74,11 @@ class FindBar(QWidget):
     undo stack (as typing does), the body's Replace All as one step of its document.
     """
 
-    def __init__(self, headline: QLineEdit, summary: QLineEdit, body: QPlainTextEdit,
+    def __init__(self, headline: HeadlineEdit, summary: QLineEdit, body: QPlainTextEdit,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("find-bar")
-        self._fields: list[QLineEdit | QPlainTextEdit] = [headline, summary, body]
+        self._fields: list[HeadlineEdit | QLineEdit | QPlainTextEdit] = [headline, summary, body]
         self._names = [self.tr("headline"), self.tr("summary"), self.tr("body")]
         self._body = body
         self.matches: list[Match] = []
@@ -213,7 +215,7 @@ class FindBar(QWidget):
     def _selected_text(self) -> str:
         for field in self._fields:
             if field.hasFocus():
-                text = (field.selectedText() if isinstance(field, QLineEdit)
+                text = (field.selectedText() if isinstance(field, LINE_FIELDS)
                         else field.textCursor().selectedText())
                 return text if text and "\u2029" not in text else ""
         return ""
@@ -221,7 +223,7 @@ class FindBar(QWidget):
     # -- searching ------------------------------------------------------------------------
     def _text(self, field: int) -> str:
         widget = self._fields[field]
-        return widget.text() if isinstance(widget, QLineEdit) else widget.toPlainText()
+        return widget.text() if isinstance(widget, LINE_FIELDS) else widget.toPlainText()
 
     def _text_changed(self) -> None:
         if self.isVisible():
@@ -253,7 +255,7 @@ class FindBar(QWidget):
     def _caret(self) -> Match:
         """Where a new search starts: the caret of the field last edited, else the body's."""
         for field, widget in enumerate(self._fields):
-            if widget.hasFocus() and isinstance(widget, QLineEdit):
+            if widget.hasFocus() and isinstance(widget, LINE_FIELDS):
                 return Match(field, widget.selectionStart() if widget.hasSelectedText()
                              else widget.cursorPosition(), 0)
         return Match(2, self._body.textCursor().selectionStart(), 0)
@@ -344,7 +346,7 @@ class FindBar(QWidget):
     def _select(self, match: Match) -> None:
         widget = self._fields[match.field]
         pos = _Utf16(self._text(match.field))
-        if isinstance(widget, QLineEdit):
+        if isinstance(widget, LINE_FIELDS):
             widget.setSelection(pos(match.start), pos(match.end) - pos(match.start))
             return
         cursor = QTextCursor(widget.document())
@@ -410,7 +412,7 @@ class FindBar(QWidget):
         """Apply (start, end, new) edits to a field as one user edit."""
         widget = self._fields[field]
         text = self._text(field)
-        if isinstance(widget, QLineEdit):
+        if isinstance(widget, LINE_FIELDS):
             new = text
             for start, end, repl in reversed(edits):
                 new = new[:start] + repl + new[end:]

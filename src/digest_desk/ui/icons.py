@@ -47,6 +47,8 @@ GLYPHS: dict[str, str] = {
     "checks": "mdi6.file-check-outline",
     "links": "mdi6.link-plus",
     "split": "mdi6.view-split-vertical",
+    "panel-list": "mdi6.page-layout-sidebar-left",
+    "previews": "mdi6.page-layout-sidebar-right",
     "draft": "mdi6.pencil-outline",
     "ready": "mdi6.check-circle-outline",
     "published": "mdi6.earth",

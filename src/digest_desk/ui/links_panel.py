@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import qtawesome as qta
@@ -88,15 +89,17 @@ class LinksPanel(QWidget):
         self._documents: dict[int | None, tuple[QUndoStack, cmds.LinkDocument]] = {}
         self._check_job = None
         self._suggester = LatestOnly(owner=self)
+        self._draft: Callable[[], dict[str, Any]] | None = None
         self.model = LinksModel(self)
         self.model.edit_requested.connect(self._edit)
         self.model.move_requested.connect(self.move_link)
         self._check_progress.connect(self._on_check_progress)
-        tabs = QTabWidget(self)
+        tabs = QTabWidget(self, documentMode=True)  # no frame: the dock is frame enough
         tabs.addTab(self._build_links_tab(), self.tr("Links"))
         tabs.addTab(self._build_suggestions_tab(), self.tr("Suggested"))
         tabs.addTab(self._build_find_tab(), self.tr("Link an article"))
         self.tabs = tabs
+        tabs.currentChanged.connect(lambda i: i == 1 and self.refresh_suggestions())
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(tabs)
@@ -121,13 +124,23 @@ class LinksPanel(QWidget):
         for widget, stretch in ((self.title_edit, 2), (self.url_edit, 3), (self.kind_combo, 0), (self.add_button, 0)):
             form.addWidget(widget, stretch)
         self.table = self._build_table(page)
+        self.hint.setVisible(False)  # a line only while there is something to say
+        table_row = QHBoxLayout()  # the row buttons beside the table: the dock is low, not narrow
+        table_row.addWidget(self.table, 1)
+        table_row.addLayout(self._build_row_buttons(page))
         layout = QVBoxLayout(page)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.setSpacing(4)
         layout.addLayout(form)
         layout.addWidget(self.hint)
-        layout.addWidget(self.table, 1)
+        layout.addLayout(table_row, 1)
         layout.addLayout(self._build_buttons(page))
         self._validate_form()
         return page
+
+    def _show_hint(self, message: str) -> None:
+        self.hint.setText(message)
+        self.hint.setVisible(bool(message))
 
     def _build_table(self, parent: QWidget) -> LinksTable:
         table = LinksTable(parent, objectName="links_table")
@@ -147,6 +160,8 @@ class LinksPanel(QWidget):
         header = table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(URL, QHeaderView.ResizeMode.Stretch)
+        rows = table.verticalHeader().defaultSectionSize()
+        table.setMinimumHeight(header.sizeHint().height() + 2 * rows + 2 * table.frameWidth())
         self._add_table_actions(table)
         return table
 
@@ -169,12 +184,18 @@ class LinksPanel(QWidget):
             table.addAction(action)
             self.actions_by_name[name] = action
 
+    def _build_row_buttons(self, parent: QWidget) -> QVBoxLayout:
+        column = QVBoxLayout()
+        column.setSpacing(2)
+        for name in ("link_move_up", "link_move_down", "link_remove", "link_paste"):
+            button = QToolButton(parent, autoRaise=True)
+            button.setDefaultAction(self.actions_by_name[name])
+            column.addWidget(button)
+        column.addStretch(1)
+        return column
+
     def _build_buttons(self, parent: QWidget) -> QHBoxLayout:
         row = QHBoxLayout()
-        for name in ("link_move_up", "link_move_down", "link_remove", "link_paste"):
-            button = QToolButton(parent)
-            button.setDefaultAction(self.actions_by_name[name])
-            row.addWidget(button)
         self.check_button = QPushButton(qta.icon("mdi6.web-check"), self.tr("Check links"), parent, objectName="link_check")
         self.check_button.clicked.connect(self.check_links)
         self.progress = QProgressBar(parent, objectName="link_progress", visible=False)
@@ -237,6 +258,11 @@ class LinksPanel(QWidget):
         self.status.clear()
         self.refresh_suggestions()
 
+    def set_draft_source(self, draft: Callable[[], dict[str, Any]]) -> None:
+        """Where the open article's text as being typed comes from (the editor's snapshot):
+        suggestions read that, not the text the article had when it was opened."""
+        self._draft = draft
+
     def links(self) -> list[dict[str, Any]]:
         return self.document.links() if self.document is not None else []
 
@@ -286,7 +312,7 @@ class LinksPanel(QWidget):
         """Add what the form holds: one link, or every link of a pasted block."""
         found, message = self._form_links()
         if not found:
-            self.hint.setText(message)
+            self._show_hint(message)
             return
         self.add_links(found)
         self.title_edit.clear()
@@ -331,7 +357,7 @@ class LinksPanel(QWidget):
     def _validate_form(self) -> None:
         """Say what is wrong with the URL being typed, and show an international host in punycode."""
         found, message = self._form_links()
-        self.hint.setText(message)
+        self._show_hint(message)
         self.add_button.setEnabled(bool(found))
 
     # --- internal links: suggestions and search ----------------------------------
@@ -348,7 +374,7 @@ class LinksPanel(QWidget):
         """Look for related articles in the background (only the newest request counts)."""
         if self.article is None:
             return
-        article = _Snapshot(self.article)
+        article = _Snapshot(self.article, self._draft() if self._draft is not None else None)
         self._suggester.submit(
             suggest_related, self.store, article, 10, (), self.links(), on_done=self._show_suggestions
         )
@@ -468,9 +494,11 @@ class LinksPanel(QWidget):
 class _Snapshot:
     """The fields suggestions read, copied on the UI thread so the worker never sees a half edit."""
 
-    def __init__(self, article: Article) -> None:
+    def __init__(self, article: Article, draft: dict[str, Any] | None = None) -> None:
+        fields = draft if draft is not None else {
+            "title": article.title, "tags": article.tags, "body": article.body}
         self.id = article.id
-        self.title = article.title or ""
-        self.tags = list(article.tags or [])
-        self.body = article.body or ""
+        self.title = fields.get("title") or ""
+        self.tags = list(fields.get("tags") or [])
+        self.body = fields.get("body") or ""
         self.links = []

@@ -6,6 +6,7 @@ from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
+    QComboBox,
     QDockWidget,
     QFrame,
     QMainWindow,
@@ -51,6 +52,7 @@ class MainWindow(QMainWindow):
         self.store, self.settings, self.theme = store, settings, theme
         self.site: Site = get_site(store)
         self.stacks: dict[int, QUndoStack] = {}
+        self._splitter_state = None
         self.library_stack = QUndoStack(self)
         self.actions = ActionRegistry(self)
         self.list_panel = ArticleListPanel(store, self)
@@ -60,6 +62,7 @@ class MainWindow(QMainWindow):
         self.readouts = StatusReadouts(self.statusBar())
         self.live = LiveViews(store, self.site, self.editor, self.readouts, self)
         self.links_panel = LinksPanel(store, self)
+        self.links_panel.set_draft_source(self.editor.snapshot)  # suggestions from the typed text
         self.ops = ArticleOperations(store, self.editor, self.autosaver, self.library_stack,
                                      settings, self.site, self)
         self.safety = SafetyGuard(store, self.editor, self.autosaver, self)  # drafts, locks, conflicts
@@ -85,7 +88,9 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(1, 4)
         self.splitter.setStretchFactor(2, 5)
         self.splitter.setSizes([220, 400, 780])  # previews side by side from ~760 px
+        self.splitter.setCollapsible(1, False)  # the list and the previews fold away, not the editor
         self.setCentralWidget(self.splitter)
+        self._fit_small_screens()
         self.checks_dock = self._dock("checks-dock", self.tr("Checks"), self.live.checks,
                                       Qt.DockWidgetArea.BottomDockWidgetArea)
         # Scrollable, so the panel's many controls do not force a tall dock on the previews.
@@ -96,6 +101,53 @@ class MainWindow(QMainWindow):
                                      Qt.DockWidgetArea.BottomDockWidgetArea)
         self.tabifyDockWidget(self.checks_dock, self.links_dock)
         self.checks_dock.raise_()
+
+    def _fit_small_screens(self) -> None:
+        """The list's filters shrink to a few letters (full names in the drop-down), so the
+        window with every panel shown still fits an 800x600 screen."""
+        for combo in (self.list_panel.status_filter, self.list_panel.category_filter):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(6)
+            combo.setMinimumWidth(combo.fontMetrics().horizontalAdvance("x" * 6) + 30)
+
+    def _connect_panel_toggles(self) -> None:
+        """View > Article List, Previews, Checks Panel, Related Links Panel show and hide them."""
+        act = self.actions
+        act[A.TOGGLE_LIST].toggled.connect(lambda on: self._show_in_splitter(self.list_panel, on))
+        act[A.TOGGLE_PREVIEWS].toggled.connect(lambda on: self._show_in_splitter(self.live.preview, on))
+        self.splitter.splitterMoved.connect(lambda _p, _i: self._sync_panel_actions())
+        for action_id, dock in ((A.TOGGLE_CHECKS, self.checks_dock), (A.TOGGLE_LINKS, self.links_dock)):
+            act[action_id].toggled.connect(lambda on, d=dock: self._show_dock(d, on))
+            dock.toggleViewAction().toggled.connect(act[action_id].setChecked)  # its close button
+        self.links_dock.visibilityChanged.connect(self._links_dock_shown)
+
+    def _show_in_splitter(self, widget: QWidget, on: bool) -> None:
+        index = self.splitter.indexOf(widget)
+        sizes = self.splitter.sizes()
+        if on != widget.isHidden() and (not on or sizes[index] > 0):
+            return  # as it is already (the action follows a drag or the restored layout)
+        widget.setVisible(on)
+        sizes = self.splitter.sizes()
+        if on and sizes[index] == 0:  # dragged shut before: give it a share back
+            share = max(widget.minimumSizeHint().width(), sum(sizes) // 4)
+            sizes[index] = share
+            sizes[1] = max(0, sizes[1] - share)
+            self.splitter.setSizes(sizes)
+
+    def _show_dock(self, dock: QDockWidget, on: bool) -> None:
+        if on != dock.isHidden():
+            return  # as it is already (its close button, or the restored layout)
+        dock.setVisible(on)
+        if on:
+            dock.raise_()
+
+    def _sync_panel_actions(self) -> None:
+        sizes = self.splitter.sizes()
+        for action_id, widget in ((A.TOGGLE_LIST, self.list_panel), (A.TOGGLE_PREVIEWS, self.live.preview)):
+            shown = not widget.isHidden() and sizes[self.splitter.indexOf(widget)] > 0
+            self.actions[action_id].setChecked(shown)
+        self.actions[A.TOGGLE_CHECKS].setChecked(not self.checks_dock.isHidden())
+        self.actions[A.TOGGLE_LINKS].setChecked(not self.links_dock.isHidden())
 
     def _dock(self, name: str, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self, objectName=name)
@@ -137,6 +189,7 @@ class MainWindow(QMainWindow):
         act[A.DEVICE_PHONE].triggered.connect(lambda: self.live.set_device("phone"))
         act[A.DEVICE_DESKTOP].triggered.connect(lambda: self.live.set_device("desktop"))
         act[A.TOGGLE_DETAILS].toggled.connect(self.editor.details.setVisible)
+        self._connect_panel_toggles()
         act[A.EXPORT_SITE].triggered.connect(lambda: self.ops.export(False))
         act[A.EXPORT_ARTICLE].triggered.connect(lambda: self.ops.export(True))
         act[A.ABOUT].triggered.connect(self.about)
@@ -351,6 +404,8 @@ class MainWindow(QMainWindow):
 
     # -- small reactions ------------------------------------------------------------------
     def _focus_search(self) -> None:
+        if not self.actions[A.TOGGLE_LIST].isChecked():
+            self.actions[A.TOGGLE_LIST].setChecked(True)  # searching needs the list
         self.list_panel.search_box.setFocus()
         self.list_panel.search_box.selectAll()
 
@@ -415,6 +470,11 @@ class MainWindow(QMainWindow):
                                                           Qt.Orientation.Vertical))
         if sizes is not None:
             self.splitter.restoreState(sizes)
+            self._splitter_state = sizes  # again once laid out at the restored width (showEvent)
+        for part, setting in ((self.list_panel, keys.VIEW_LIST), (self.live.preview, keys.VIEW_PREVIEWS)):
+            if not setting.read(s):  # the splitter keeps widths, not this (showing would move them)
+                part.hide()
+        self._sync_panel_actions()
         self.actions[A.TOGGLE_DETAILS].setChecked(keys.VIEW_DETAILS.read(s))
         self.editor.details.setVisible(self.actions[A.TOGGLE_DETAILS].isChecked())
         device = keys.VIEW_DEVICE.read(s)
@@ -423,12 +483,29 @@ class MainWindow(QMainWindow):
         self.list_panel.set_filters(keys.LIST_STATUS.read(s), keys.LIST_CATEGORY.read(s),
                                     keys.LIST_SEARCH.read(s))
 
+    def _links_dock_shown(self, visible: bool) -> None:
+        if visible:
+            QTimer.singleShot(0, self._fit_links_dock)
+
+    def _fit_links_dock(self, tries: int = 3, asked: int = 0) -> None:
+        """Shown lower than the Related Links panel needs: grow the dock so its table shows
+        rows (the low default suits the checks; the user's own taller height stays)."""
+        scroll = self.links_dock.widget()
+        missing = self.links_panel.minimumSizeHint().height() - scroll.viewport().height()
+        if missing <= 0 or not self.links_dock.isVisible() or tries <= 0:
+            return
+        target = max(asked, self.links_dock.height()) + missing  # the tab bar is counted in too
+        self.resizeDocks([self.links_dock], [target], Qt.Orientation.Vertical)
+        QTimer.singleShot(0, lambda: self._fit_links_dock(tries - 1, target))
+
     def save_layout(self) -> None:
         s = self.settings
         keys.WINDOW_GEOMETRY.write(s, self.saveGeometry())
         keys.WINDOW_STATE.write(s, self.saveState())
         keys.WINDOW_SPLITTER.write(s, self.splitter.saveState())
         keys.VIEW_DETAILS.write(s, self.actions[A.TOGGLE_DETAILS].isChecked())
+        keys.VIEW_LIST.write(s, not self.list_panel.isHidden())
+        keys.VIEW_PREVIEWS.write(s, not self.live.preview.isHidden())
         keys.VIEW_DEVICE.write(s, self.live.device)
         status, category, query = self.list_panel.filters()
         keys.LIST_STATUS.write(s, status)
@@ -458,5 +535,8 @@ class MainWindow(QMainWindow):
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
+        if self._splitter_state is not None:
+            self.splitter.restoreState(self._splitter_state)  # not shared out by stretch factors
+            self._splitter_state = None
         QTimer.singleShot(0, self.live.refresh_now)
 

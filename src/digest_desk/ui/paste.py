@@ -160,7 +160,7 @@ def paste_plain(widget: QWidget | None) -> None:
     if mime is None or widget is None:
         return
     text = plain_text(mime)
-    if isinstance(widget, QLineEdit):
+    if isinstance(widget, QLineEdit) or getattr(widget, "folds_to_one_line", False):
         if not widget.isReadOnly() and text:
             widget.insert(one_line(text))
     elif isinstance(widget, QPlainTextEdit) and not widget.isReadOnly():

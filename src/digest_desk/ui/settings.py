@@ -50,6 +50,8 @@ WINDOW_STATE = Setting("window/state", QByteArray, None, "Where the docks and to
 WINDOW_SPLITTER = Setting("window/splitter", QByteArray, None,
                           "Widths of the list, the editor and the previews.")
 VIEW_DETAILS = Setting("view/details", bool, True, "Whether the metadata form above the body shows.")
+VIEW_LIST = Setting("view/article_list", bool, True, "Whether the article list shows (View menu).")
+VIEW_PREVIEWS = Setting("view/previews", bool, True, "Whether the two previews show (View menu).")
 VIEW_DEVICE = Setting("view/device", str, "desktop", "The previews' width: 'phone' or 'desktop'.")
 VIEW_THEME = Setting("view/theme", str, "system", "The theme: 'system', 'light' or 'dark'.")
 EXPORT_FOLDER = Setting("export/last_folder", str, "", "The folder the last export went to.")
@@ -60,4 +62,5 @@ LAST_ARTICLE = Setting("session/last_article", int, None,
                        "The article open at closing, per database file (see for_database).")
 
 ALL = (WINDOW_GEOMETRY, WINDOW_STATE, WINDOW_SPLITTER, VIEW_DETAILS, VIEW_DEVICE, VIEW_THEME,
-       EXPORT_FOLDER, LIST_STATUS, LIST_CATEGORY, LIST_SEARCH, LAST_ARTICLE)
+       EXPORT_FOLDER, LIST_STATUS, LIST_CATEGORY, LIST_SEARCH, LAST_ARTICLE, VIEW_LIST,
+       VIEW_PREVIEWS)
