@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
+from functools import lru_cache
 from datetime import datetime
 from typing import Any, NamedTuple
 
@@ -41,6 +43,15 @@ _MEDIA_SQL = "SELECT name, mime, width, height, sha256, data IS NOT NULL, url FR
 _BODY_MEDIA_SQL = "SELECT body FROM article WHERE " + _IS_PUBLISHED + " AND body LIKE '%(media/%'"
 
 
+_NAMED_PARAM = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
+
+
+@lru_cache(maxsize=256)
+def _pyformat(sql: str) -> str:
+    """``sql`` in psycopg's parameter style: ``:name`` becomes ``%(name)s``, a literal ``%`` ``%%``."""
+    return _NAMED_PARAM.sub(r"%(\1)s", sql.replace("%", "%%"))
+
+
 class MediaItem(NamedTuple):
     name: str
     mime: str
@@ -55,14 +66,20 @@ class PublishedReader:
     """Named reads of the published site, all inside one read transaction (one snapshot).
 
     Rows are the driver's own tuples, not ORM objects: an export reads tens of thousands and
-    row objects cost several times more. This class and ``_rows`` are the one place a second
-    database engine would have to be taught (its parameter style, its date type)."""
+    row objects cost several times more. ``_rows`` is the one place that knows each engine's
+    parameter style (sqlite3 ``:name``, psycopg ``%(name)s``); times are text on both."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
-        self._raw = session.connection().connection.dbapi_connection
+        connection = session.connection()
+        self._raw = connection.connection.dbapi_connection
+        self._pyformat = connection.dialect.name == "postgresql"
 
     def _rows(self, sql: str, params: dict[str, Any] | None = None) -> list[tuple]:
+        if self._pyformat:
+            with self._raw.cursor() as cursor:
+                cursor.execute(_pyformat(sql), params or {})
+                return cursor.fetchall()
         return self._raw.execute(sql, params or {}).fetchall()
 
     def site(self) -> Site:
