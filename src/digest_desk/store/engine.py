@@ -257,6 +257,27 @@ def _server_state(engine: Engine, url: URL) -> tuple[str | None, set[str]]:
         raise ServerUnavailableError(shown(url), f"the server did not accept the connection ({reason}).") from None
 
 
+def schema_status(target: str | Path) -> tuple[str | None, str]:
+    """The schema revision of a database (None when it has none yet) and this program's head,
+    read without changing anything."""
+    from digest_desk.store import migrations
+
+    if is_url(target):
+        url = server_url(str(target))
+        engine = make_server_engine(url)
+        try:
+            revision, _tables = _server_state(engine, url)
+        finally:
+            engine.dispose()
+    else:
+        path = Path(target)
+        if not path.exists():
+            raise StoreError(f"No database at {path}.")
+        revision = inspect_file(path)["revision"]
+    migrations.refuse_newer(shown(target), revision)
+    return revision, migrations.head()
+
+
 def open_server(target: str, *, create: bool = True, upgrade: bool = False) -> Store:
     """Open a Digest Desk database on a PostgreSQL server.
 
