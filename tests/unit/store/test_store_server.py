@@ -12,8 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import make_url
 
-from digest_desk.store import ConflictError, open_store
-from digest_desk.store import migrations
+from digest_desk.store import ConflictError, migrations, open_store
 from digest_desk.store.articles import create_article, get_article, revisions, save_article
 from digest_desk.store.engine import make_server_engine, server_url
 from digest_desk.store.errors import MigrationNeededError, ServerUnavailableError
@@ -34,6 +33,15 @@ def _with_password(url: str) -> str:
     return make_url(url).set(password=PASSWORD).render_as_string(hide_password=False)
 
 
+def _race(store, copy, text: str, barrier: threading.Barrier, outcome: dict[str, object]) -> None:
+    copy.body = text
+    barrier.wait()
+    try:
+        outcome[text] = save_article(store, copy, reason="save").version
+    except ConflictError as exc:
+        outcome[text] = exc
+
+
 def test_two_editors_racing_one_article_end_with_exactly_one_winner(pg_url):
     """Two stores (two connection pools) load the same version and save at the same moment,
     round after round: one save lands, the other gets the conflict, nothing is overwritten."""
@@ -42,29 +50,22 @@ def test_two_editors_racing_one_article_end_with_exactly_one_winner(pg_url):
         article = create_article(first, title="Contested", body="start")
         barrier = threading.Barrier(2)
         for round_ in range(ROUNDS):
-            copies = [get_article(first, article.id), get_article(second, article.id)]
             outcome: dict[str, object] = {}
-
-            def save(store, copy, name: str) -> None:
-                copy.body = f"{name} {round_}"
-                barrier.wait()
-                try:
-                    outcome[name] = save_article(store, copy, reason="save").version
-                except ConflictError as exc:
-                    outcome[name] = exc
-
-            threads = [threading.Thread(target=save, args=(s, c, n))
-                       for s, c, n in ((first, copies[0], "a"), (second, copies[1], "b"))]
+            threads = [
+                threading.Thread(target=_race, args=(s, get_article(s, article.id), f"{name} {round_}",
+                                                     barrier, outcome))
+                for s, name in ((first, "a"), (second, "b"))
+            ]
             for t in threads:
                 t.start()
             for t in threads:
                 t.join(30)
-            winners = [n for n, v in outcome.items() if isinstance(v, int)]
+            winners = [text for text, v in outcome.items() if isinstance(v, int)]
             losers = [v for v in outcome.values() if isinstance(v, ConflictError)]
             assert len(winners) == 1 and len(losers) == 1, outcome
             assert losers[0].found == outcome[winners[0]]
             stored = get_article(second, article.id)
-            assert stored.body == f"{winners[0]} {round_}" and stored.version == round_ + 2
+            assert stored.body == winners[0] and stored.version == round_ + 2
         assert len(revisions(first, article.id)) == ROUNDS + 1  # "created" and one per winner
     finally:
         first.close()
