@@ -13,13 +13,19 @@ from digest_desk.store import Store, open_store
 from tests import pg_server
 
 ENGINES = ("sqlite", "postgresql")
+# Every module under these folders runs on both engines (as if marked ``both_engines``).
+BOTH_ENGINE_DIRS = tuple(Path(__file__).parent / d for d in ("unit/export", "unit/links", "unit/checks"))
+
+
+def _on_both_engines(metafunc: pytest.Metafunc) -> bool:
+    if metafunc.definition.get_closest_marker("both_engines") is not None:
+        return True
+    return Path(str(metafunc.definition.path)).parent in BOTH_ENGINE_DIRS
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """Tests of a ``both_engines`` module that use the database run on each engine."""
-    if "engine_name" not in metafunc.fixturenames:
-        return
-    if metafunc.definition.get_closest_marker("both_engines") is None:
+    if "engine_name" not in metafunc.fixturenames or not _on_both_engines(metafunc):
         return
     if metafunc.definition.get_closest_marker("sqlite_only") is not None:
         return
