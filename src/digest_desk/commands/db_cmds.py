@@ -1,4 +1,4 @@
-"""``db status`` and ``db upgrade``: the schema of a database file or a team server."""
+"""``db status``, ``db upgrade`` and ``db copy``: a database file or a team server as a whole."""
 
 from __future__ import annotations
 
@@ -22,6 +22,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         "upgrade", help="bring the database to this Digest Desk's schema (a team server is "
                         "never upgraded by simply opening it)")
     upgrade.set_defaults(handler=cmd_upgrade)
+    copy = db_sub.add_parser(
+        "copy", help="copy all articles, revisions, links, pictures and the site profile from "
+                     "SOURCE to TARGET (files or server URLs), verified by counts and hashes")
+    copy.add_argument("source", metavar="SOURCE")
+    copy.add_argument("target", metavar="TARGET")
+    copy.add_argument("--force", action="store_true", help="replace the content of a non-empty target")
+    copy.set_defaults(handler=cmd_copy)
 
 
 def cmd_status(args: argparse.Namespace) -> int:
@@ -52,4 +59,17 @@ def cmd_upgrade(args: argparse.Namespace) -> int:
         print(f"{shown(target)}: already at schema {head}.")
     else:
         print(f"{shown(target)}: schema {before or 'none'} → {head}.")
+    return 0
+
+
+def cmd_copy(args: argparse.Namespace) -> int:
+    from digest_desk.store.copy import copy_database
+
+    try:
+        report = copy_database(args.source, args.target, force=args.force)
+    except StoreError as exc:
+        return fail(str(exc))
+    for table, count in report.counts.items():
+        print(f"{table:<10} {count:>8} rows  sha256 {report.hashes[table][:16]}")
+    print(f"Copied {report.source} → {report.target}; counts and contents verified.")
     return 0

@@ -34,11 +34,14 @@ _LINKS_SQL = (
     "FROM link l LEFT JOIN article t ON t.id = l.target_article_id "
     "ORDER BY l.article_id, l.position, l.id"
 )
+# "Has bytes" as 0/1 on both engines (PostgreSQL's IS NOT NULL is a boolean): rows feed the
+# export's content keys, which must not depend on the engine.
+_HAS_DATA = "CASE WHEN data IS NULL THEN 0 ELSE 1 END"
 _MEDIA_KEY_SQL = (
-    "SELECT name, mime, width, height, alt, caption, credit, sha256, url, data IS NOT NULL "
+    f"SELECT name, mime, width, height, alt, caption, credit, sha256, url, {_HAS_DATA} "
     "FROM image ORDER BY name"
 )
-_MEDIA_SQL = "SELECT name, mime, width, height, sha256, data IS NOT NULL, url FROM image ORDER BY name"
+_MEDIA_SQL = f"SELECT name, mime, width, height, sha256, {_HAS_DATA}, url FROM image ORDER BY name"
 # Bodies that may show a stored picture: ``![alt](media/NAME)``. LIKE is plain SQL on any engine.
 _BODY_MEDIA_SQL = "SELECT body FROM article WHERE " + _IS_PUBLISHED + " AND body LIKE '%(media/%'"
 
@@ -67,7 +70,7 @@ class PublishedReader:
 
     Rows are the driver's own tuples, not ORM objects: an export reads tens of thousands and
     row objects cost several times more. ``_rows`` is the one place that knows each engine's
-    parameter style (sqlite3 ``:name``, psycopg ``%(name)s``); times are text on both."""
+    parameter style (sqlite3 ``:name``, psycopg ``%(name)s``); times and JSON are text on both."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -78,6 +81,11 @@ class PublishedReader:
     def _rows(self, sql: str, params: dict[str, Any] | None = None) -> list[tuple]:
         if self._pyformat:
             with self._raw.cursor() as cursor:
+                # JSON columns as their stored text, as sqlite3 returns them (the same rows give
+                # the same export keys on both engines).
+                from psycopg.types.string import TextLoader  # psycopg only on this branch
+
+                cursor.adapters.register_loader("json", TextLoader)
                 cursor.execute(_pyformat(sql), params or {})
                 return cursor.fetchall()
         return self._raw.execute(sql, params or {}).fetchall()
