@@ -141,3 +141,20 @@ def test_opening_an_unreachable_server_says_so(pg_url):
     url = make_url(pg_url).set(host="127.0.0.1", port=1, query={}).render_as_string(hide_password=False)
     with pytest.raises(ServerUnavailableError, match="did not accept the connection"):
         open_store(url)
+
+
+def test_the_workstation_opens_a_server_or_says_what_to_run(pg_url):
+    """What the window is handed (store/safe_open.py): a refusal naming `db upgrade` for an old
+    schema, without the password; a writable store once upgraded."""
+    from digest_desk.store.safe_open import open_for_editing
+
+    _at_older_schema(pg_url)
+    refused = open_for_editing(_with_password(pg_url))
+    assert refused.store is None and "db upgrade" in refused.message
+    assert PASSWORD not in refused.message and refused.backups == []
+    open_store(pg_url, upgrade=True).close()
+    opened = open_for_editing(_with_password(pg_url))
+    try:
+        assert opened.writable and opened.store.is_server and PASSWORD not in opened.store.label
+    finally:
+        opened.store.close()
