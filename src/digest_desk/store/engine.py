@@ -37,13 +37,15 @@ def is_url(target: object) -> bool:
 
 def shown(target: str | Path | URL | None) -> str:
     """A database as messages and logs show it: a path, or a URL with its password masked."""
-    if isinstance(target, URL):
-        return target.render_as_string(hide_password=True)
-    if is_url(target):
+    if is_url(target) and not isinstance(target, URL):
         try:
-            return make_url(str(target)).render_as_string(hide_password=True)
+            target = make_url(str(target))
         except ArgumentError:
             return "(a database URL that cannot be read)"
+    if isinstance(target, URL):
+        if "password" in target.query:  # libpq also takes ?password=
+            target = target.update_query_dict({"password": "***"})
+        return target.render_as_string(hide_password=True)
     return str(target)
 
 
@@ -65,7 +67,10 @@ def server_url(target: str) -> URL:
 
 def scrub(message: str, url: URL) -> str:
     """``message`` without the URL's password, should a driver ever repeat it."""
-    return message.replace(url.password, "***") if url.password else message
+    for secret in (url.password, url.query.get("password")):
+        if isinstance(secret, str) and secret:
+            message = message.replace(secret, "***")
+    return message
 
 
 def make_server_engine(url: URL) -> Engine:

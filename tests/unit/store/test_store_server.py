@@ -127,13 +127,14 @@ def test_a_password_in_the_url_never_appears_in_output(pg_url, tmp_path):
         _cli("--db", refused, "db", "status"),        # nothing listening
         _cli("--db", good, "backup"),                 # not for servers
         _cli("--db", "mysql://root:" + PASSWORD + "@localhost/x", "list"),  # unsupported
+        _cli("--db", f"{pg_url}&password={PASSWORD}", "db", "status"),  # libpq's ?password=
         _cli("--db", good, "db", "upgrade"),
         _cli("--db", good, "list"),
     ]
     for run in runs:
         assert PASSWORD not in run.stdout + run.stderr, run
         assert "Traceback" not in run.stderr, run.stderr
-    assert [r.returncode for r in runs] == [2, 1, 2, 2, 2, 2, 0, 0]
+    assert [r.returncode for r in runs] == [2, 1, 2, 2, 2, 2, 1, 0, 0]
     assert "***" in runs[0].stderr and "did not accept" in runs[2].stderr
 
 
