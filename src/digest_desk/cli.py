@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from digest_desk import __version__
 from digest_desk.commands import COMMAND_MODULES
+from digest_desk.commands.common import CommandError, fail
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -17,7 +18,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"digest-desk {__version__}")
     parser.add_argument(
-        "--db", metavar="PATH", help="database file (default: $DIGEST_DESK_DB or the user data folder)"
+        "--db", metavar="PATH|URL",
+        help="database file, or a team server as postgresql+psycopg://USER@HOST/DATABASE "
+             "(default: $DIGEST_DESK_DB or the user data folder)",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in COMMAND_MODULES:
@@ -35,6 +38,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return gui.run(args)
     try:
         return int(handler(args) or 0)
+    except CommandError as exc:
+        return fail(str(exc))
     except KeyboardInterrupt:
         print("Interrupted.", file=sys.stderr)
         return 130

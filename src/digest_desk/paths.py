@@ -70,14 +70,15 @@ def default_db_path() -> Path:
     return data_dir() / "digest-desk.sqlite3"
 
 
-def resolve_db_path(cli_value: str | os.PathLike[str] | None) -> tuple[Path, bool]:
+def resolve_db_path(cli_value: str | os.PathLike[str] | None) -> tuple[Path | str, bool]:
     """Database path from --db, else DIGEST_DESK_DB, else the user data folder.
 
-    Returns the path and whether it is the default one (which gets demo content on first run).
+    Returns the path (or, for a server, its URL as given: ``postgresql+psycopg://…``) and
+    whether it is the default one (which gets demo content on first run).
     """
-    if cli_value:
-        return Path(cli_value).expanduser(), False
-    env = os.environ.get(ENV_DB)
-    if env:
-        return Path(env).expanduser(), False
+    for value in (cli_value, os.environ.get(ENV_DB)):
+        if value and "://" in str(value):
+            return str(value), False
+        if value:
+            return Path(value).expanduser(), False
     return default_db_path(), True

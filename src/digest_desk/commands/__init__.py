@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from digest_desk.commands import (
     backup_cmds,
+    db_cmds,
     export_cmds,
     gui,
     import_cmds,
@@ -13,4 +14,5 @@ from digest_desk.commands import (
     store_cmds,
 )
 
-COMMAND_MODULES = [gui, store_cmds, import_cmds, render_cmds, links_cmds, set_cmds, backup_cmds, export_cmds]
+COMMAND_MODULES = [gui, store_cmds, import_cmds, render_cmds, links_cmds, set_cmds, backup_cmds, export_cmds,
+                   db_cmds]

@@ -5,9 +5,10 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from digest_desk.commands.common import fail
+from digest_desk.commands.common import CommandError, fail
 from digest_desk.paths import resolve_db_path
 from digest_desk.store import StoreError
+from digest_desk.store.engine import shown
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -24,7 +25,13 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _db(args: argparse.Namespace) -> Path:
-    return resolve_db_path(getattr(args, "db", None))[0]
+    db = resolve_db_path(getattr(args, "db", None))[0]
+    if isinstance(db, str):
+        raise CommandError(
+            f"{shown(db)} is a database server: back it up with the server's own tools "
+            "(pg_dump), or copy it to a file with `digest-desk db copy`."
+        )
+    return db
 
 
 def _print_list(db: Path) -> int:

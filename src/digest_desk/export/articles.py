@@ -8,7 +8,7 @@ from pathlib import Path
 
 from digest_desk.domain import Article, Site
 from digest_desk.export.writer import Writer
-from digest_desk.store.engine import Store, make_engine
+from digest_desk.store.engine import Store, attach
 from digest_desk.store.published import published_reader
 
 STANDARD_ROOT = "../"  # standard page at <slug>/index.html
@@ -69,7 +69,7 @@ def init_worker(db_path: str, root: str, categories: list[str], fault: str | Non
     export_site never does this in the process that calls it (the window's, maybe)."""
     from digest_desk.store.site import get_site
 
-    store = Store(Path(db_path), make_engine(Path(db_path)), created=False)
+    store = attach(db_path)  # a file path or a server URL
     _worker["renderer"] = ArticleRenderer(store, Path(root), get_site(store), categories, fault, known)
     gc.freeze()
     gc.disable()

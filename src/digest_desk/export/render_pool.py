@@ -67,7 +67,7 @@ class ArticleBatch:
         try:
             self.pool = ProcessPoolExecutor(
                 max_workers=_workers(), mp_context=_context(), initializer=init_worker,
-                initargs=(str(self.store.path), str(self.root), self.categories, self.fault, dict(self.known)),
+                initargs=(self.store.target, str(self.root), self.categories, self.fault, dict(self.known)),
             )
             chunks = [self.ids[i : i + CHUNK] for i in range(0, len(self.ids), CHUNK)]
             self.pending = {self.pool.submit(render_chunk, chunk) for chunk in chunks}

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select, text, update
 from sqlmodel import Session
 
 from digest_desk.domain import EDITABLE_FIELDS, Article, Link, LinkKind, Revision, Status
@@ -133,6 +133,34 @@ def get_by_slug(store: Store, slug: str) -> Article:
         return article
 
 
+def _claim_version(session: Session, article: Article, force: bool) -> Article:
+    """Move the stored version on by one, only from the version ``article`` was loaded at.
+
+    One conditional ``UPDATE … WHERE id = :id AND version = :seen``, never read-compare-write:
+    on PostgreSQL two writers that both read version N both pass a read-compare, while here
+    the second one's UPDATE waits for the first's row lock, then matches no row and fails.
+    ``force`` (the editor chose to keep their text) locks the row and moves on from any version.
+    """
+    if force:
+        stored = session.get(Article, article.id, with_for_update=True)
+        if stored is None:
+            raise ConflictError(article.id, article.version, None)
+        stored.version += 1
+        return stored
+    claim = (
+        update(Article)
+        .where(Article.id == article.id, Article.version == article.version)
+        .values(version=article.version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if session.execute(claim).rowcount != 1:
+        found = session.execute(select(Article.version).where(Article.id == article.id)).scalar()
+        raise ConflictError(article.id, article.version, found)
+    stored = session.get(Article, article.id, populate_existing=True)
+    assert stored is not None  # the row was just updated inside this transaction
+    return stored
+
+
 def save_article(
     store: Store,
     article: Article,
@@ -149,11 +177,7 @@ def save_article(
     when ``reason`` is given. Returns the stored article with its new version.
     """
     with store.write() as session:
-        stored = session.get(Article, article.id)
-        if stored is None:
-            raise ConflictError(article.id, article.version, None)
-        if stored.version != article.version and not force:
-            raise ConflictError(article.id, article.version, stored.version)
+        stored = _claim_version(session, article, force)
         for name in EDITABLE:
             setattr(stored, name, getattr(article, name))
         stored.title = clean_line(stored.title)
@@ -161,7 +185,6 @@ def save_article(
             _assign_slug(session, stored, slug)
         if links is not None:
             _set_links(session, stored, links)
-        stored.version += 1
         stored.updated_at = utcnow()
         session.flush()
         if reason:

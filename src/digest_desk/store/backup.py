@@ -151,7 +151,9 @@ def make_backup(db_path: Path | str, reason: str = "manual", keep: int | None = 
 
 
 def backup(store: Store, *, reason: str = "manual") -> Path:
-    """Back up an open store."""
+    """Back up an open store (a file: a server is backed up with pg_dump)."""
+    if store.path is None:
+        raise BackupError(f"{store.label} is a database server: back it up with pg_dump.")
     return make_backup(store.path, reason)
 
 

@@ -142,7 +142,7 @@ class DraftKeeper:
         message = plain_message(exc, self.store.path)
         try:
             path = write_recovery_file(
-                data, label=slot.replace(":", "-"), db_path=self.store.path,
+                data, label=slot.replace(":", "-"), db_path=self.store.path or self.store.label,
                 article_id=article_id, reason=message, folder=self.recovery_folder,
             )
         except OSError:

@@ -1,4 +1,4 @@
-"""Opening a database: file checks, SQLite pragmas, migrations and read/write sessions."""
+"""Opening a database (a SQLite file or a PostgreSQL server): checks, migrations, sessions."""
 
 from __future__ import annotations
 
@@ -7,14 +7,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import event
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy import event, inspect
+from sqlalchemy.engine import URL, Connection, Engine, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.pool import QueuePool
 from sqlmodel import Session, create_engine
 
 from digest_desk.store.errors import (
     CorruptDatabaseError,
+    MigrationNeededError,
     NotADatabaseError,
+    ServerUnavailableError,
     StoreError,
 )
 from digest_desk.store.private import new_private_file, parent_folder
@@ -23,6 +26,64 @@ APPLICATION_ID = 0x44475344  # "DGSD": marks a file as a Digest Desk database
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 15_000
 FULL_CHECK_BYTES = 128 * 1024 * 1024  # files up to this size get a full quick_check on open
+SERVER_BACKENDS = ("postgresql",)
+CONNECT_TIMEOUT_S = 10
+
+
+def is_url(target: object) -> bool:
+    """Whether ``target`` names a database server (a SQLAlchemy URL) rather than a file."""
+    return isinstance(target, str) and "://" in target
+
+
+def shown(target: str | Path | URL | None) -> str:
+    """A database as messages and logs show it: a path, or a URL with its password masked."""
+    if is_url(target) and not isinstance(target, URL):
+        try:
+            target = make_url(str(target))
+        except ArgumentError:
+            return "(a database URL that cannot be read)"
+    if isinstance(target, URL):
+        if "password" in target.query:  # libpq also takes ?password=
+            target = target.update_query_dict({"password": "***"})
+        return target.render_as_string(hide_password=True)
+    return str(target)
+
+
+def server_url(target: str) -> URL:
+    """The URL of a server database; only PostgreSQL (through psycopg 3) is supported."""
+    try:
+        url = make_url(target)
+    except ArgumentError as exc:
+        raise StoreError(f"“{shown(target)}” is not a database URL ({exc}).") from None
+    if url.get_backend_name() not in SERVER_BACKENDS:
+        raise StoreError(
+            f"{shown(url)}: only PostgreSQL servers are supported "
+            "(postgresql+psycopg://USER@HOST/DATABASE), or give the path of a local file."
+        )
+    if url.get_driver_name() != "psycopg":
+        url = url.set(drivername="postgresql+psycopg")
+    return url
+
+
+def scrub(message: str, url: URL) -> str:
+    """``message`` without the URL's password, should a driver ever repeat it."""
+    for secret in (url.password, url.query.get("password")):
+        if isinstance(secret, str) and secret:
+            message = message.replace(secret, "***")
+    return message
+
+
+def make_server_engine(url: URL) -> Engine:
+    """A pooled engine for a PostgreSQL server; libpq finds passwords in ~/.pgpass,
+    PGPASSWORD or a service file when the URL has none."""
+    return create_engine(
+        url,
+        pool_pre_ping=True,  # a server restart leaves dead pooled connections behind
+        pool_size=4,
+        max_overflow=8,
+        connect_args={"connect_timeout": CONNECT_TIMEOUT_S, "application_name": "digest-desk",
+                      "keepalives": 1, "keepalives_idle": 30, "keepalives_interval": 10},
+    )
 
 
 def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
@@ -131,13 +192,28 @@ def inspect_file(path: Path) -> dict[str, object]:
 
 
 class Store:
-    """An open Digest Desk database: hands out read and write sessions."""
+    """An open Digest Desk database: hands out read and write sessions.
 
-    def __init__(self, path: Path, engine: Engine, *, created: bool) -> None:
+    ``path`` is the SQLite file (None for a server); ``target`` reopens the same database in
+    another process (a path, or the full URL); ``label`` names it in messages (no password).
+    """
+
+    def __init__(self, path: Path | None, engine: Engine, *, created: bool,
+                 target: str | None = None) -> None:
         self.path = path
         self.engine = engine
         self.created = created
-        self._read_engine = engine.execution_options(sqlite_begin="DEFERRED")
+        self.dialect = engine.dialect.name
+        self.target = str(path) if target is None else target
+        self.label = shown(engine.url) if path is None else str(path)
+        if self.dialect == "sqlite":
+            self._read_engine = engine.execution_options(sqlite_begin="DEFERRED")
+        else:  # every read of one session sees one snapshot, as WAL readers do on SQLite
+            self._read_engine = engine.execution_options(isolation_level="REPEATABLE READ")
+
+    @property
+    def is_server(self) -> bool:
+        return self.path is None
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -166,14 +242,90 @@ class Store:
         self.engine.dispose()
 
 
-def open_store(path: str | Path, *, create: bool = True) -> Store:
-    """Open (or create) the database at ``path``, migrating it to the current schema.
+def attach(target: str) -> Store:
+    """A database another process of ours has opened (and migrated) already: export workers."""
+    if is_url(target):
+        return Store(None, make_server_engine(server_url(target)), created=False, target=target)
+    return Store(Path(target), make_engine(Path(target)), created=False)
+
+
+def _server_state(engine: Engine, url: URL) -> tuple[str | None, set[str]]:
+    """The schema revision and table names of a server database (connecting proves it is there)."""
+    from digest_desk.store import migrations
+
+    try:
+        with engine.connect() as conn:
+            tables = set(inspect(conn).get_table_names())
+        return (migrations.current(engine) if "alembic_version" in tables else None), tables
+    except DBAPIError as exc:
+        reason = scrub(" ".join(str(exc.orig).split()), url)
+        raise ServerUnavailableError(shown(url), f"the server did not accept the connection ({reason}).") from None
+
+
+def schema_status(target: str | Path) -> tuple[str | None, str]:
+    """The schema revision of a database (None when it has none yet) and this program's head,
+    read without changing anything."""
+    from digest_desk.store import migrations
+
+    if is_url(target):
+        url = server_url(str(target))
+        engine = make_server_engine(url)
+        try:
+            revision, _tables = _server_state(engine, url)
+        finally:
+            engine.dispose()
+    else:
+        path = Path(target)
+        if not path.exists():
+            raise StoreError(f"No database at {path}.")
+        revision = inspect_file(path)["revision"]
+    migrations.refuse_newer(shown(target), revision)
+    return revision, migrations.head()
+
+
+def open_server(target: str, *, create: bool = True, upgrade: bool = False) -> Store:
+    """Open a Digest Desk database on a PostgreSQL server.
+
+    An empty database gets the schema (like a new file). A database on an older schema is
+    upgraded only with ``upgrade`` (``digest-desk db upgrade``): several editors share it, so a
+    workstation never migrates it behind their backs and refuses with what to run instead.
+    """
+    from digest_desk.store import migrations
+
+    url = server_url(target)
+    engine = make_server_engine(url)
+    try:
+        revision, tables = _server_state(engine, url)
+        migrations.refuse_newer(shown(url), revision)
+        created = revision is None
+        if created and tables - {"alembic_version"}:
+            raise NotADatabaseError(shown(url), "it holds tables of another program, not a Digest Desk database.")
+        if created and not create:
+            raise StoreError(f"No Digest Desk database at {shown(url)}.")
+        if not created and revision != migrations.head() and not upgrade:
+            raise MigrationNeededError(
+                shown(url),
+                f"its schema ({revision}) is older than this Digest Desk's ({migrations.head()}), and a "
+                f"shared database is never upgraded silently. Run: digest-desk --db '{shown(url)}' db upgrade",
+            )
+        migrations.upgrade(engine)
+    except BaseException:
+        engine.dispose()
+        raise
+    return Store(None, engine, created=created, target=url.render_as_string(hide_password=False))
+
+
+def open_store(path: str | Path, *, create: bool = True, upgrade: bool = False) -> Store:
+    """Open (or create) the database at ``path`` (a file, or a server URL: see open_server),
+    migrating a file to the current schema.
 
     A file that is not a Digest Desk database, is damaged, or comes from a newer
     Digest Desk raises a StoreError subclass and is left untouched.
     """
     from digest_desk.store import migrations  # local: alembic is only needed when opening
 
+    if is_url(path):
+        return open_server(str(path), create=create, upgrade=upgrade)
     path = Path(path)
     created = not path.exists()
     if created:

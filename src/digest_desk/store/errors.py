@@ -13,9 +13,11 @@ class DatabaseOpenError(StoreError):
     """The file cannot be used as a Digest Desk database; it was not written to."""
 
     def __init__(self, path: Path | str, reason: str) -> None:
-        self.path = Path(path)
+        # A server is named by its URL (passed in with the password masked), a file by its path.
+        self.path: Path | str = path if isinstance(path, str) and "://" in path else Path(path)
         self.reason = reason
-        super().__init__(f"Cannot open {self.path}: {reason} The file was not changed.")
+        what = "database" if isinstance(self.path, str) else "file"
+        super().__init__(f"Cannot open {self.path}: {reason} The {what} was not changed.")
 
 
 class NotADatabaseError(DatabaseOpenError):
@@ -28,6 +30,14 @@ class CorruptDatabaseError(DatabaseOpenError):
 
 class NewerSchemaError(DatabaseOpenError):
     pass
+
+
+class ServerUnavailableError(DatabaseOpenError):
+    """The database server cannot be reached or refused the connection."""
+
+
+class MigrationNeededError(DatabaseOpenError):
+    """A server database on an older schema: never upgraded silently by a workstation."""
 
 
 class ReadOnlyDatabaseError(StoreError):

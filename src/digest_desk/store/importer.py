@@ -138,7 +138,10 @@ def _target_slug(parsed: ParsedArticle) -> str:
 def _write(session: Session, store: Store, parsed: ParsedArticle,
            roots: tuple[Path, ...]) -> ImportResult:
     slug = _target_slug(parsed)
-    article = session.execute(select(Article).where(Article.slug_key == slug_key(slug))).scalar()
+    # FOR UPDATE: on a server, an editor's save of this article waits for the import (and then
+    # sees a newer version) instead of being overwritten by it; SQLite's BEGIN IMMEDIATE already did.
+    stmt = select(Article).where(Article.slug_key == slug_key(slug)).with_for_update()
+    article = session.execute(stmt).scalar()
     created = article is None
     if article is None:
         article = Article(title=parsed.title, slug=slug, slug_key=slug_key(slug))

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 from sqlalchemy.orm import Session, defer, selectinload
@@ -32,13 +34,25 @@ _LINKS_SQL = (
     "FROM link l LEFT JOIN article t ON t.id = l.target_article_id "
     "ORDER BY l.article_id, l.position, l.id"
 )
+# "Has bytes" as 0/1 on both engines (PostgreSQL's IS NOT NULL is a boolean): rows feed the
+# export's content keys, which must not depend on the engine.
+_HAS_DATA = "CASE WHEN data IS NULL THEN 0 ELSE 1 END"
 _MEDIA_KEY_SQL = (
-    "SELECT name, mime, width, height, alt, caption, credit, sha256, url, data IS NOT NULL "
+    f"SELECT name, mime, width, height, alt, caption, credit, sha256, url, {_HAS_DATA} "
     "FROM image ORDER BY name"
 )
-_MEDIA_SQL = "SELECT name, mime, width, height, sha256, data IS NOT NULL, url FROM image ORDER BY name"
+_MEDIA_SQL = f"SELECT name, mime, width, height, sha256, {_HAS_DATA}, url FROM image ORDER BY name"
 # Bodies that may show a stored picture: ``![alt](media/NAME)``. LIKE is plain SQL on any engine.
 _BODY_MEDIA_SQL = "SELECT body FROM article WHERE " + _IS_PUBLISHED + " AND body LIKE '%(media/%'"
+
+
+_NAMED_PARAM = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
+
+
+@lru_cache(maxsize=256)
+def _pyformat(sql: str) -> str:
+    """``sql`` in psycopg's parameter style: ``:name`` becomes ``%(name)s``, a literal ``%`` ``%%``."""
+    return _NAMED_PARAM.sub(r"%(\1)s", sql.replace("%", "%%"))
 
 
 class MediaItem(NamedTuple):
@@ -55,14 +69,25 @@ class PublishedReader:
     """Named reads of the published site, all inside one read transaction (one snapshot).
 
     Rows are the driver's own tuples, not ORM objects: an export reads tens of thousands and
-    row objects cost several times more. This class and ``_rows`` are the one place a second
-    database engine would have to be taught (its parameter style, its date type)."""
+    row objects cost several times more. ``_rows`` is the one place that knows each engine's
+    parameter style (sqlite3 ``:name``, psycopg ``%(name)s``); times and JSON are text on both."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
-        self._raw = session.connection().connection.dbapi_connection
+        connection = session.connection()
+        self._raw = connection.connection.dbapi_connection
+        self._pyformat = connection.dialect.name == "postgresql"
 
     def _rows(self, sql: str, params: dict[str, Any] | None = None) -> list[tuple]:
+        if self._pyformat:
+            with self._raw.cursor() as cursor:
+                # JSON columns as their stored text, as sqlite3 returns them (the same rows give
+                # the same export keys on both engines).
+                from psycopg.types.string import TextLoader  # psycopg only on this branch
+
+                cursor.adapters.register_loader("json", TextLoader)
+                cursor.execute(_pyformat(sql), params or {})
+                return cursor.fetchall()
         return self._raw.execute(sql, params or {}).fetchall()
 
     def site(self) -> Site:

@@ -16,7 +16,7 @@ from sqlalchemy.pool import NullPool
 from sqlmodel import Session, create_engine
 
 from digest_desk.store.backup import BackupInfo, backup_infos
-from digest_desk.store.engine import BUSY_TIMEOUT_MS, Store, inspect_file, open_store
+from digest_desk.store.engine import BUSY_TIMEOUT_MS, Store, inspect_file, is_url, open_store, shown
 from digest_desk.store.errors import DatabaseOpenError, ReadOnlyDatabaseError, StoreError
 from digest_desk.store.rescue import plain_message
 
@@ -89,7 +89,7 @@ def writable_reason(path: Path) -> str | None:
 class Opened:
     """What the window gets: a store (maybe read-only) or a refusal with backups to restore."""
 
-    path: Path
+    path: Path | str  # a file, or a server's URL without its password
     store: Store | None
     message: str = ""
     error: StoreError | None = None
@@ -102,6 +102,8 @@ class Opened:
 
 def open_for_editing(path: Path | str, *, read_only: bool = False) -> Opened:
     """Open the database the safest way that works, and say in plain words what that means."""
+    if is_url(path):
+        return _open_server(str(path))
     path = Path(path)
     reason = "you asked for read-only" if read_only else writable_reason(path)
     try:
@@ -118,6 +120,16 @@ def open_for_editing(path: Path | str, *, read_only: bool = False) -> Opened:
     except (StoreError, OperationalError) as exc:
         error = _open_error(path, exc)
         return Opened(path, None, str(error), error, _backups(path))
+
+
+def _open_server(url: str) -> Opened:
+    """A team server: opened as it is, or refused with the reason (unreachable, or a schema that
+    needs ``digest-desk db upgrade``, which a workstation never runs by itself)."""
+    try:
+        store = open_store(url)
+    except StoreError as exc:
+        return Opened(shown(url), None, str(exc), exc)
+    return Opened(shown(url), store)
 
 
 def _open_error(path: Path, exc: Exception) -> StoreError:

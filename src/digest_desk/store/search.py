@@ -1,4 +1,4 @@
-"""Full-text search over title, summary and body (SQLite FTS5), ranked, fast on large stores."""
+"""Full-text search over title, summary and body (SQLite FTS5 or a PostgreSQL tsvector), ranked."""
 
 from __future__ import annotations
 
@@ -40,6 +40,14 @@ class Term:
 
     def fts(self) -> str:
         return '"' + " ".join(self.words) + '"' + ("*" if self.prefix else "")
+
+    def tsquery(self) -> str:
+        """The term for PostgreSQL's to_tsquery: words in order (``<->``), the last maybe a prefix.
+        Words hold only letters and digits, so quoting them is enough."""
+        quoted = [f"'{w}'" for w in self.words]
+        if self.prefix:
+            quoted[-1] += ":*"
+        return "(" + " <-> ".join(quoted) + ")"
 
 
 def parse(query: str) -> list[Term]:
@@ -205,6 +213,8 @@ def search(store: Store, query: str, limit: int = 20, *, window: int = RECENT_WI
     terms = parse(query)
     if not terms or limit <= 0:
         return []
+    if store.dialect == "postgresql":
+        return _search_server(store, query, terms, limit, window)
     match = " ".join(term.fts() for term in terms)
     with store.connect() as conn:
         raw = conn.connection.driver_connection
@@ -218,4 +228,34 @@ def search(store: Store, query: str, limit: int = 20, *, window: int = RECENT_WI
                 details = _plain_details(raw, terms, [i for i, _r in ranked])
         except (OperationalError, sqlite3.OperationalError) as exc:
             raise SearchError(f"Cannot search for “{query}”: {getattr(exc, 'orig', exc)}") from exc
+    return [SearchHit(i, *details[i], rank) for i, rank in ranked if i in details]
+
+
+# PostgreSQL (migration 0008): the weighted tsvector column ``search`` and its GIN index.
+_TSQUERY = "to_tsquery('digest_search', :q)"
+_PG_NEWEST = text(f"SELECT id FROM article WHERE search @@ {_TSQUERY} ORDER BY id DESC LIMIT :n")
+_PG_RANKED = text(
+    f"SELECT id, ts_rank(search, {_TSQUERY}) AS r FROM article WHERE search @@ {_TSQUERY} "
+    "ORDER BY r DESC, id DESC LIMIT :n"
+)
+
+
+def _search_server(store: Store, query: str, terms: list[Term], limit: int, window: int) -> list[SearchHit]:
+    """The same answers as on SQLite: ranked by weight (title > summary > body) under the
+    window, newest-first tiers above it; snippets are made here, as for common terms."""
+    from sqlalchemy.exc import DBAPIError
+
+    tsquery = " & ".join(term.tsquery() for term in terms)
+    with store.connect() as conn:
+        raw = conn.connection.driver_connection
+        try:
+            newest = [row[0] for row in conn.execute(_PG_NEWEST, {"q": tsquery, "n": window})]
+            if len(newest) < window:
+                rows = conn.execute(_PG_RANKED, {"q": tsquery, "n": limit})
+                ranked = [(row[0], -float(row[1])) for row in rows]
+            else:
+                ranked = _by_tiers(raw, terms, newest, limit)
+            details = _plain_details(raw, terms, [i for i, _r in ranked]) if ranked else {}
+        except DBAPIError as exc:
+            raise SearchError(f"Cannot search for “{query}”: {exc.orig}") from exc
     return [SearchHit(i, *details[i], rank) for i, rank in ranked if i in details]

@@ -515,7 +515,7 @@ class MainWindow(QMainWindow):
 
     def _last_article(self) -> keys.Setting:
         """One remembered article per database file (ids mean nothing in another database)."""
-        return keys.LAST_ARTICLE.for_database(self.store.path)
+        return keys.LAST_ARTICLE.for_database(self.store.path or self.store.label)
 
     def last_article_id(self) -> int | None:
         return self._last_article().read(self.settings)

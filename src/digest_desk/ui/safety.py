@@ -275,9 +275,13 @@ def open_database_safely(db: str | None, parent: QWidget | None = None):
                 from digest_desk.store.demo import seed_demo
 
                 seed_demo(opened.store)
-            if opened.writable:
+            if opened.writable and not opened.store.is_server:  # a server: pg_dump's job
                 _daily_backup(path, parent)
             return opened.store
+        if isinstance(path, str):  # a team server: no local backups to offer (message has no password)
+            print(f"digest-desk: {opened.message}", file=sys.stderr)
+            QMessageBox.critical(parent, "Digest Desk", opened.message)
+            return None
         dialog = DatabaseProblemDialog(opened.message, opened.backups, parent)
         if not dialog.exec() or dialog.chosen is None:
             print(f"digest-desk: {opened.message}", file=sys.stderr)

@@ -289,7 +289,7 @@ def test_only_the_render_workers_pause_the_garbage_collector(store, site, tmp_pa
     seen = []
     export_site(store, tmp_path / "out", parallel=True, progress=lambda done, total: seen.append(gc.isenabled()))
     assert seen and all(seen)  # the exporting process (the window's, maybe) keeps its collector
-    args = (str(store.path), str(tmp_path / "worker"), [], None, {})
+    args = (store.target, str(tmp_path / "worker"), [], None, {})
     with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"), initializer=init_worker,
                              initargs=args) as pool:
         assert pool.submit(gc.isenabled).result() is False

@@ -9,6 +9,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 
+import pytest
+
 from digest_desk.export import export_site
 from tests.export_site_fixture import BASE_URL, tree
 
@@ -216,6 +218,7 @@ def test_exported_share_images_and_json_ld_images_are_absolute(store, site, tmp_
         assert data["image"] == [image]
 
 
+@pytest.mark.sqlite_only  # reads SQLite's query plan of its covering index (0004)
 def test_the_listing_query_reads_no_article_body(store, site):
     # The covering index answers the export's listing query without the rows (and their bodies).
     from digest_desk.store import published

@@ -16,6 +16,8 @@ from digest_desk.store.conflicts import (
 )
 from digest_desk.store.saving import save_edits
 
+pytestmark = pytest.mark.both_engines  # each test runs on SQLite and on PostgreSQL
+
 
 def _two_windows(store) -> Conflict:
     article = create_article(store, title="Story", body="original")

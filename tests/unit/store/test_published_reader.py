@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
+
 from digest_desk.export.plan import make_plan
 from digest_desk.store.articles import create_article, get_article, save_article
 from digest_desk.store.published import published_reader
+
+pytestmark = pytest.mark.both_engines  # each test runs on SQLite and on PostgreSQL
 
 
 def test_every_read_through_one_reader_sees_the_same_state(store):

@@ -19,6 +19,8 @@ from digest_desk.store.articles import (
 )
 from digest_desk.store.site import get_site, update_site
 
+pytestmark = pytest.mark.both_engines  # each test runs on SQLite and on PostgreSQL
+
 
 def test_article_round_trip_keeps_every_field(store, db_path):
     when = datetime(2026, 3, 1, 9, 30, tzinfo=timezone(timedelta(hours=2)))
@@ -60,6 +62,7 @@ def test_save_bumps_version_records_revision_and_detects_conflict(store):
     assert get_article(store, a.id).body == "new text"
 
 
+@pytest.mark.sqlite_only
 def test_pragmas_are_wal_full_sync_and_foreign_keys(store, db_path):
     with store.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"

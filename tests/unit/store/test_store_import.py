@@ -14,6 +14,8 @@ from digest_desk.store.frontmatter import ImportFailure
 from digest_desk.store.importer import import_file, import_paths
 from digest_desk.store.media import get_image_bytes, media_map
 
+pytestmark = pytest.mark.both_engines  # each test runs on SQLite and on PostgreSQL
+
 GOOD = """---
 title: Harbour cranes return to work
 slug: harbour-cranes

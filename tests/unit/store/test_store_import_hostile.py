@@ -17,6 +17,8 @@ from digest_desk.store.media import media_map
 
 from .test_cli_store import run
 
+pytestmark = pytest.mark.both_engines  # each test runs on SQLite and on PostgreSQL
+
 
 def _png(path, colour="navy"):
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -20,6 +20,8 @@ from digest_desk.store.media import (
     media_map,
 )
 
+pytestmark = pytest.mark.both_engines  # each test runs on SQLite and on PostgreSQL
+
 
 def _picture(fmt: str = "PNG", size: tuple[int, int] = (40, 30), colour: str = "teal") -> bytes:
     buf = io.BytesIO()

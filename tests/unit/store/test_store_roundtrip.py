@@ -21,6 +21,8 @@ from digest_desk.store.articles import (
 from digest_desk.store.search import search
 from digest_desk.store.site import SiteSettingError, get_site, update_site
 
+pytestmark = pytest.mark.both_engines  # each test runs on SQLite and on PostgreSQL
+
 
 def test_revisions_keep_full_snapshots(store):
     a = create_article(store, title="Draft", body="v1", tags=["x"],

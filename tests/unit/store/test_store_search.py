@@ -7,6 +7,8 @@ import pytest
 from digest_desk.store.articles import create_article, delete_article, get_article, save_article
 from digest_desk.store.search import search, to_match
 
+pytestmark = pytest.mark.both_engines  # the same answers from FTS5 and from PostgreSQL's tsvector
+
 
 @pytest.fixture
 def filled(store):
@@ -81,13 +83,10 @@ def test_snippets_of_common_terms_mark_whole_words_and_keep_accents(store):
     assert "[café]" in hits[0].snippet and "[Zürich]" in hits[0].snippet
 
 
-def test_any_typed_text_is_a_valid_query(tmp_path):
+def test_any_typed_text_is_a_valid_query(store):
     from hypothesis import given, settings
     from hypothesis import strategies as st
 
-    from digest_desk.store import open_store
-
-    store = open_store(tmp_path / "fuzz.sqlite3")
     for i in range(3):
         create_article(store, title=f"Ünïcode “quotes” {i}", body='Text with "quotes" and * stars.')
 
@@ -98,4 +97,3 @@ def test_any_typed_text_is_a_valid_query(tmp_path):
         search(store, query, window=1)
 
     check()
-    store.close()

@@ -19,7 +19,9 @@ def config(engine: Engine | None = None) -> Config:
     cfg = Config()
     cfg.set_main_option("script_location", str(HERE))
     if engine is not None:
-        cfg.set_main_option("sqlalchemy.url", str(engine.url))
+        # Informational only (env.py runs on the connection handed over): password masked, and
+        # "%" doubled for the config parser (a socket folder in a URL is percent-encoded).
+        cfg.set_main_option("sqlalchemy.url", str(engine.url).replace("%", "%%"))
     return cfg
 
 
@@ -37,7 +39,7 @@ def head() -> str:
     return script().get_current_head()
 
 
-def refuse_newer(path: Path, revision: str | None) -> None:
+def refuse_newer(path: Path | str, revision: str | None) -> None:
     """Raise when the database was written by a Digest Desk that knows a newer schema."""
     if revision is not None and revision not in known_revisions():
         raise NewerSchemaError(

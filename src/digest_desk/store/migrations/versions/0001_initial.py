@@ -22,8 +22,13 @@ def _ts(name: str, nullable: bool = False) -> sa.Column:
     return sa.Column(name, sa.Text(), nullable=nullable)
 
 
+def _sqlite() -> bool:
+    return op.get_bind().dialect.name == "sqlite"
+
+
 def upgrade() -> None:
-    op.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    if _sqlite():
+        op.execute(f"PRAGMA application_id = {APPLICATION_ID}")
     op.create_table(
         "site",
         sa.Column("id", sa.Integer(), primary_key=True),
@@ -115,6 +120,11 @@ def upgrade() -> None:
         sa.Column("data", sa.JSON(), nullable=False),
     )
     op.create_index("ix_revision_article_id", "revision", ["article_id"])
+    if _sqlite():
+        _create_fts()
+
+
+def _create_fts() -> None:
     # Full-text index over title, summary and body, kept in sync by triggers.
     op.execute(
         "CREATE VIRTUAL TABLE article_fts USING fts5("
@@ -141,9 +151,11 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for trigger in ("article_fts_au", "article_fts_ad", "article_fts_ai"):
-        op.execute(f"DROP TRIGGER IF EXISTS {trigger}")
-    op.execute("DROP TABLE IF EXISTS article_fts")
+    if _sqlite():
+        for trigger in ("article_fts_au", "article_fts_ad", "article_fts_ai"):
+            op.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+        op.execute("DROP TABLE IF EXISTS article_fts")
     for table in ("revision", "link", "article", "image", "site"):
         op.drop_table(table)
-    op.execute("PRAGMA application_id = 0")
+    if _sqlite():
+        op.execute("PRAGMA application_id = 0")

@@ -18,11 +18,17 @@ depends_on = None
 RANK = "bm25(10.0, 4.0, 1.0)"
 
 
+def _sqlite() -> bool:
+    return op.get_bind().dialect.name == "sqlite"
+
+
 def upgrade() -> None:
-    op.execute(f"INSERT INTO article_fts(article_fts, rank) VALUES ('rank', '{RANK}')")
+    if _sqlite():  # the SQLite full-text index (FTS5) only
+        op.execute(f"INSERT INTO article_fts(article_fts, rank) VALUES ('rank', '{RANK}')")
     op.create_index("ix_image_sha256", "image", ["sha256"])
 
 
 def downgrade() -> None:
     op.drop_index("ix_image_sha256", table_name="image")
-    op.execute("DELETE FROM article_fts_config WHERE k = 'rank'")
+    if _sqlite():
+        op.execute("DELETE FROM article_fts_config WHERE k = 'rank'")

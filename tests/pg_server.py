@@ -1,0 +1,107 @@
+"""A PostgreSQL server for the tests: CI's (DIGEST_DESK_TEST_PG) or a throwaway cluster started here."""
+
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import subprocess
+import tempfile
+import uuid
+from pathlib import Path
+
+ENV = "DIGEST_DESK_TEST_PG"
+
+
+def _bin_dir() -> Path | None:
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=lambda p: int(Path(p).parent.name))
+    for candidate in reversed(found):
+        if (Path(candidate) / "initdb").exists():
+            return Path(candidate)
+    return None
+
+
+def _as_owner(cmd: list[str]) -> list[str]:
+    return ["runuser", "-u", "postgres", "--", *cmd] if os.geteuid() == 0 else cmd
+
+
+class Cluster:
+    """A cluster of our own in a temporary folder: Unix socket only, fsync off."""
+
+    def __init__(self, bin_dir: Path) -> None:
+        self.bin = bin_dir
+        self.root = Path(tempfile.mkdtemp(prefix="digest-desk-pg-"))
+        self.data, self.sock = self.root / "data", self.root / "sock"
+
+    def start(self) -> str:
+        self.data.mkdir()
+        self.sock.mkdir()
+        if os.geteuid() == 0:
+            shutil.chown(self.root, "postgres")
+            for sub in (self.data, self.sock):
+                shutil.chown(sub, "postgres")
+        self.root.chmod(0o755)
+        quiet = {"check": True, "capture_output": True, "text": True}
+        subprocess.run(_as_owner([str(self.bin / "initdb"), "-D", str(self.data), "-A", "trust",
+                                  "-U", "postgres", "--no-sync", "-E", "UTF8", "--locale=C.UTF-8"]), **quiet)
+        options = f"-k {self.sock} -c listen_addresses='' -p 5432 -c fsync=off -c synchronous_commit=off"
+        subprocess.run(_as_owner([str(self.bin / "pg_ctl"), "-D", str(self.data), "-l",
+                                  str(self.root / "server.log"), "-w", "-o", options, "start"]), **quiet)
+        return f"postgresql+psycopg://postgres@/postgres?host={self.sock}"
+
+    def stop(self) -> None:
+        subprocess.run(_as_owner([str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "immediate",
+                                  "-w", "stop"]), capture_output=True)
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+def unavailable_reason() -> str | None:
+    """Why no server can be had here (None when one can)."""
+    if os.environ.get(ENV):
+        return None
+    if _bin_dir() is None:
+        return f"no PostgreSQL: set {ENV} or install Debian's postgresql package"
+    if os.geteuid() == 0 and shutil.which("runuser") is None:
+        return "PostgreSQL cannot be started as root without runuser"
+    return None
+
+
+def start_server() -> tuple[str, Cluster | None]:
+    """The base URL of a server (CI's, or a new cluster the caller must stop)."""
+    url = os.environ.get(ENV)
+    if url:
+        return url, None
+    bin_dir = _bin_dir()
+    assert bin_dir is not None
+    cluster = Cluster(bin_dir)
+    try:
+        return cluster.start(), cluster
+    except BaseException:
+        cluster.stop()
+        raise
+
+
+def _admin(base_url: str):
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    url = make_url(base_url).set(drivername="postgresql")
+    return psycopg.connect(url.render_as_string(hide_password=False), autocommit=True)
+
+
+def create_database(base_url: str) -> str:
+    """A new empty database on the server; its URL."""
+    from sqlalchemy.engine import make_url
+
+    name = "t_" + uuid.uuid4().hex[:16]
+    with _admin(base_url) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return make_url(base_url).set(database=name).render_as_string(hide_password=False)
+
+
+def drop_database(base_url: str, url: str) -> None:
+    from sqlalchemy.engine import make_url
+
+    name = make_url(url).database
+    with _admin(base_url) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
