@@ -66,6 +66,7 @@ def _confirm(assume_yes: bool):
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from digest_desk.domain.zones import short_when
     from digest_desk.export import ExportError, export_site
 
     try:
@@ -95,5 +96,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     line = report.summary()
     if report.unpublished:
         line += f" ({report.unpublished} unpublished articles left out.)"
+    if report.waiting:
+        when = short_when(report.waiting[0], report.timezone)
+        line += f" {len(report.waiting)} scheduled: next on {when}."
     print(line)
     return 0
