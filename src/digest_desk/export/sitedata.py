@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from digest_desk import __version__
-from digest_desk.domain.zones import in_zone
+from digest_desk.domain.zones import DEFAULT_ZONE, site_zone
 from digest_desk.paths import resources_dir
 from digest_desk.store.published import PublishedReader, parse_time
 
@@ -90,10 +90,14 @@ def entries_from(rows: list[tuple], links: dict[int, list[tuple]], base_key: str
     """Entries newest first (publication date, then id), each with its content key; their
     times in the site's time zone ``zone`` (pages show them so)."""
     entries: list[Entry] = []
+    tz = site_zone(zone)
+    shift = (zone or DEFAULT_ZONE).strip() != DEFAULT_ZONE  # stored times are UTC already
     for row in rows:
         (aid, slug, title, summary, author, category, pub, upd, img, iw, ih, ialt) = row[:12]
-        updated = in_zone(parse_time(upd), zone)
-        published = in_zone(parse_time(pub), zone) if pub else updated
+        updated = parse_time(upd)
+        published = parse_time(pub) if pub else updated
+        if shift:
+            updated, published = updated.astimezone(tz), published.astimezone(tz)
         key = row_digest(base_key, row, links.get(aid, []))
         entries.append(
             Entry(aid, slug, title, summary, author, category, published, updated,
