@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QWidget,
 )
 
@@ -67,6 +68,8 @@ class DateField(QWidget):
         self.now_button = QPushButton(self.tr("Now"), objectName="date-now")
         self.now_button.setToolTip(self.tr("Set the publication time to this minute"))
         self.zone_label = QLabel(objectName="date-zone")
+        # A long zone name (America/Argentina/Buenos_Aires) must not widen the whole form.
+        self.zone_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         for widget, stretch in ((self.enabled_box, 0), (self.edit, 1), (self.now_button, 0), (self.zone_label, 0)):
