@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from PySide6.QtCore import QDate, QDateTime, QEvent, QObject, Qt, QTime, QTimer, Signal
+from PySide6.QtCore import QDate, QDateTime, QEvent, QObject, QTime, QTimer, QTimeZone, Signal
 from PySide6.QtGui import QFocusEvent
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
@@ -61,7 +61,7 @@ class DateField(QWidget):
         self.enabled_box = QCheckBox(self.tr("on"), objectName="date-set")
         self.enabled_box.setToolTip(self.tr("Set the publication date and time"))
         self.edit = TypedDateTimeEdit(objectName="date-edit", calendarPopup=True)
-        self.edit.setTimeSpec(Qt.TimeSpec.UTC)
+        self.edit.setTimeZone(QTimeZone.utc())
         self.edit.setDisplayFormat(DISPLAY_FORMAT)
         self.edit.setCurrentSectionIndex(0)
         self.edit.setCorrectionMode(QAbstractSpinBox.CorrectionMode.CorrectToNearestValue)
@@ -111,7 +111,7 @@ class DateField(QWidget):
                 return
             local = in_zone(value or datetime.now(UTC), self._zone)
             self.edit.setDateTime(QDateTime(QDate(local.year, local.month, local.day),
-                                            QTime(local.hour, local.minute), Qt.TimeSpec.UTC))
+                                            QTime(local.hour, local.minute), QTimeZone.utc()))
         finally:
             for widget in blockers:
                 widget.blockSignals(False)
