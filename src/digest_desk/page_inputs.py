@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from digest_desk.domain import Image
 from digest_desk.render import RenderContext
@@ -41,14 +42,16 @@ def inputs_from(reader: PublishedReader, *, categories: Sequence[str] | None = N
 
 
 def read_inputs(store: Store, *, categories: Sequence[str] | None = None,
-                link_targets: Collection[int] | None = None) -> PageInputs:
-    """Page inputs in one read transaction (see ``inputs_from``)."""
-    with published_reader(store) as reader:
+                link_targets: Collection[int] | None = None, now: datetime | None = None) -> PageInputs:
+    """Page inputs in one read transaction, of the site as published at ``now`` (default: this
+    instant; see ``inputs_from``)."""
+    with published_reader(store, now) as reader:
         return inputs_from(reader, categories=categories, link_targets=link_targets)
 
 
-def read_link_targets(store: Store, ids: Collection[int]) -> tuple[dict[int, str], dict[int, str]]:
+def read_link_targets(store: Store, ids: Collection[int],
+                      now: datetime | None = None) -> tuple[dict[int, str], dict[int, str]]:
     """The slugs of those of ``ids`` that are published articles (internal links), and of those
     that are not (yet): as ``PageInputs.slugs`` and ``PageInputs.unpublished``."""
-    with published_reader(store) as reader:
+    with published_reader(store, now) as reader:
         return reader.slugs(ids), reader.slugs(ids, published=False)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 
 from digest_desk.checks.amp import check_amp, check_embeds
 from digest_desk.checks.editorial import check_editorial
 from digest_desk.checks.pagefacts import page_facts
 from digest_desk.checks.parity import check_parity
 from digest_desk.checks.problems import SEVERITY_ORDER, Fix, Problem
+from digest_desk.checks.schedule import check_schedule
 from digest_desk.checks.source import references
 from digest_desk.checks.structure import check_characters, check_structure
 from digest_desk.domain import Article, Site
@@ -29,16 +31,19 @@ def _default_exists(ctx: RenderContext) -> Callable[[int | str], bool]:
 
 
 def run_checks(article: Article, site: Site, ctx: RenderContext | None = None, *,
-               exists: Callable[[int | str], bool] | None = None) -> list[Problem]:
+               exists: Callable[[int | str], bool] | None = None,
+               now: datetime | None = None) -> list[Problem]:
     """Every problem of one article, errors first, then by line.
 
     ``exists`` answers whether an article (by id or slug) exists; by default ``ctx.slugs`` decides.
+    ``now`` (default: this instant) is when a publication time counts as come.
     """
     ctx = ctx or RenderContext()
     exists = exists or _default_exists(ctx)
     std_facts = page_facts(standard(article, site, ctx))
     amp_facts = page_facts(simplified(article, site, ctx))
     problems = list(check_editorial(article, site, ctx, exists))
+    problems += check_schedule(article, site, now)
     problems += check_structure(article.body or "")
     problems += check_characters(article)
     problems += check_embeds(article, ctx, references(article.body or ""))

@@ -67,6 +67,7 @@ def _confirm(assume_yes: bool):
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from digest_desk.domain.zones import short_when
     from digest_desk.export import ExportError, export_site
 
     try:
@@ -96,5 +97,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     line = report.summary()
     if report.unpublished:
         line += f" ({counted(report.unpublished, 'unpublished article')} left out.)"
+    if report.waiting:
+        when = short_when(report.waiting[0], report.timezone)
+        line += f" {len(report.waiting)} scheduled: next on {when}."
     print(line)
     return 0

@@ -16,7 +16,7 @@ class Status(StrEnum):
     DRAFT = "draft"
     READY = "ready"
     PUBLISHED = "published"
-    SCHEDULED = "scheduled"
+    SCHEDULED = "scheduled"  # on the site once its publication time has come
 
 
 class LinkKind(StrEnum):
@@ -52,6 +52,7 @@ class Site(SQLModel, table=True):
     name: str = "Digest"
     base_url: str = "https://example.com/"
     language: str = "en"
+    timezone: str = "UTC"  # IANA name: dates are shown and entered in it, stored in UTC
     tagline: str = ""
     partner_name: str = ""
     partner_url: str = ""

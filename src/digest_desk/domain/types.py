@@ -11,7 +11,8 @@ from sqlalchemy.types import TypeDecorator
 class TZDateTime(TypeDecorator):
     """An aware datetime stored as ISO 8601 text with its offset (SQLite has no zone type).
 
-    Naive values are taken as UTC. Reads always return aware datetimes.
+    Naive values are taken as UTC; every value is written in UTC, so stored times compare as
+    text ("has its publication time come?"). Reads always return aware datetimes.
     """
 
     impl = Text
@@ -24,7 +25,7 @@ class TZDateTime(TypeDecorator):
             value = datetime.fromisoformat(value)
         if value.tzinfo is None:
             value = value.replace(tzinfo=UTC)
-        return value.isoformat()
+        return value.astimezone(UTC).isoformat()
 
     def process_result_value(self, value: str | None, dialect) -> datetime | None:
         if value is None:

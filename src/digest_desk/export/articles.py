@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from pathlib import Path
 
 from digest_desk.domain import Article, Site
@@ -25,13 +26,14 @@ class ArticleRenderer:
     """Loads articles by id and writes their standard and simplified pages."""
 
     def __init__(self, store: Store, root: Path, site: Site, categories: Sequence[str],
-                 fault: str | None = None, known: Mapping[str, str] | None = None) -> None:
+                 fault: str | None = None, known: Mapping[str, str] | None = None,
+                 now: datetime | None = None) -> None:
         from digest_desk.page_inputs import read_inputs  # the renderer, imported when first needed
 
         self.store = store
         self.site = site
         self.writer = Writer(root, fault, known)
-        inputs = read_inputs(store, categories=categories)
+        inputs = read_inputs(store, categories=categories, now=now)  # link targets due by then
         # Links between exported pages are relative, so the folder works from disk and served.
         self.ctx_standard = inputs.context(root=STANDARD_ROOT, media_prefix=STANDARD_MEDIA)
         self.ctx_amp = inputs.context(root=AMP_ROOT, media_prefix=AMP_MEDIA)
@@ -60,7 +62,7 @@ _worker: dict[str, ArticleRenderer] = {}
 
 
 def init_worker(db_path: str, root: str, categories: list[str], fault: str | None,
-                known: dict[str, str]) -> None:
+                known: dict[str, str], now: datetime | None = None) -> None:
     """Make the worker's renderer, then pause the cyclic garbage collector in this process.
 
     Rendering makes many short-lived objects; the collector's passes over the long-lived ones
@@ -70,7 +72,7 @@ def init_worker(db_path: str, root: str, categories: list[str], fault: str | Non
     from digest_desk.store.site import get_site
 
     store = attach(db_path)  # a file path or a server URL
-    _worker["renderer"] = ArticleRenderer(store, Path(root), get_site(store), categories, fault, known)
+    _worker["renderer"] = ArticleRenderer(store, Path(root), get_site(store), categories, fault, known, now)
     gc.freeze()
     gc.disable()
 

@@ -8,6 +8,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 from digest_desk.domain.words import counted
@@ -46,6 +47,8 @@ class ExportReport:
     unchanged: int = 0
     removed: int = 0
     unpublished: int = 0
+    waiting: list[datetime] = field(default_factory=list)  # scheduled times still to come
+    timezone: str = "UTC"  # the site's, for showing those times
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
 
@@ -84,8 +87,9 @@ class _Run:
     """One export run: the plan, the old manifest, and the folder being built."""
 
     def __init__(self, store: Store, out: Path, progress: Progress | None, cancel: threading.Event | None,
-                 parallel: bool | None) -> None:
+                 parallel: bool | None, now: datetime) -> None:
         self.store = store
+        self.now = now
         self.out = out
         self.progress = progress or (lambda done, total: None)
         self.cancel = cancel or threading.Event()
@@ -112,7 +116,8 @@ class _Run:
     def start(self, root: Path, ids: Sequence[int], categories: list[str]) -> None:
         """Hand the articles ``ids`` to the renderers (with a pool, they start at once)."""
         self.batch = ArticleBatch(self.store, root, sorted(ids), categories, fault=self.fault,
-                                  known=self.known(), cancel=self.cancel, parallel=self.parallel)
+                                  known=self.known(), cancel=self.cancel, parallel=self.parallel,
+                                  now=self.now)
 
     def stop(self) -> None:
         if self.batch is not None:
@@ -191,6 +196,7 @@ def export_site(
     cancel: threading.Event | None = None,
     confirm_large_delete: Confirm | None = None,
     parallel: bool | None = None,
+    now: datetime | None = None,
 ) -> ExportReport:
     """Export the published site into ``outdir``; see the package docstring for the rules.
 
@@ -199,18 +205,21 @@ def export_site(
     both fall back to a full export. ``confirm_large_delete(removed, existing)`` is asked
     before an export would remove more than half of an existing export's files; without it
     such an export stops. ``parallel`` forces (True) or forbids (False) worker processes.
+    ``now`` (default: this instant) is when the export counts as made: scheduled articles whose
+    time has not come by then are left out everywhere.
     """
-    return _export(store, outdir, articles, changed_only, progress, cancel, confirm_large_delete, parallel)
+    return _export(store, outdir, articles, changed_only, progress, cancel, confirm_large_delete, parallel,
+                   now or datetime.now(UTC))
 
 
 def _export(store: Store, outdir: str | os.PathLike[str], articles: Sequence[str] | None, changed_only: bool,
             progress: Progress | None, cancel: threading.Event | None, confirm_large_delete: Confirm | None,
-            parallel: bool | None) -> ExportReport:
+            parallel: bool | None, now: datetime) -> ExportReport:
     started = time.perf_counter()
     out = Path(outdir).expanduser().absolute()
     cleanup_leftovers(out)
     _check_target(out)
-    run = _Run(store, out, progress, cancel, parallel)
+    run = _Run(store, out, progress, cancel, parallel, now)
     if run.old is not None and (link := top_level_symlink(out)):
         raise ExportError(f"The export folder contains a symbolic link ({link}); remove it and export again.")
     mode = "full"  # also what a first export is, whatever was asked
@@ -222,12 +231,13 @@ def _export(store: Store, outdir: str | os.PathLike[str], articles: Sequence[str
         if mode == "full":
             # Every published article will be rendered: start the workers on them now, so they
             # render while the plan is made (a new batch is started if the plan disagrees).
-            with published_reader(store) as reader:
+            with published_reader(store, now) as reader:
                 run.start(tmp, *reader.published_ids_and_categories())
-        run.plan = make_plan(store)
+        run.plan = make_plan(store, now)
         _check_named(run.plan, articles or [])
         _confirm_removals(run, confirm_large_delete)  # nothing of the previous export touched yet
-        report = ExportReport(out, mode, articles=len(run.plan.entries), unpublished=run.plan.unpublished)
+        report = ExportReport(out, mode, articles=len(run.plan.entries), unpublished=run.plan.unpublished,
+                              waiting=run.plan.waiting, timezone=run.plan.site.timezone)
         art_uids, other_uids = run.choose(mode, articles or [])
         report.rendered = len(art_uids)
         run.build(tmp, art_uids, other_uids)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from digest_desk.domain import Site
@@ -26,6 +27,8 @@ class Plan:
     categories: list[str]
     site_units: list[SiteUnit]  # pages, feed, sitemap, assets and media
     unpublished: int
+    now: datetime  # the instant the plan was made for: what had come by then is on the site
+    waiting: list[datetime] = field(default_factory=list)  # times still to come, soonest first
     article_keys: dict[str, str] = field(default_factory=dict)  # "article:<id>" -> key
     _keys: dict[str, str] | None = None
 
@@ -113,11 +116,15 @@ def _check_slugs(entries: list[Entry]) -> None:
             ) from exc
 
 
-def make_plan(store: Store) -> Plan:
+def make_plan(store: Store, now: datetime | None = None) -> Plan:
     """The plan from one read transaction: an export running while someone saves never mixes
-    two states of the site (the article pages, rendered by workers, read theirs at start)."""
+    two states of the site (the article pages, rendered by workers, read theirs at start).
+
+    ``now`` (default: this instant) decides which scheduled articles are due. The set of due
+    articles is in the keys: an article that became due is a new unit and the pages listing
+    it change, so ``export --changed`` run from a timer publishes it on time."""
     get_site(store)  # made with its defaults if it never was
-    with published_reader(store) as reader:
+    with published_reader(store, now) as reader:
         return _plan(store, reader)
 
 
@@ -127,13 +134,14 @@ def _plan(store: Store, reader: PublishedReader) -> Plan:
     rows, links = reader.listing_rows(), reader.links_by_article()
     categories = categories_of(rows)
     base_key = global_key(reader, categories)
-    entries = entries_from(rows, links, base_key)
+    entries = entries_from(rows, links, base_key, site.timezone)
     _check_slugs(entries)
     logo, logo_file = logo_info(site)
     units = SitePages(site, entries, base_key, logo).units()
     items = reader.media_items()
     used = used_media(entries, reader, {item.name for item in items if item.has_data})
     units += _asset_units(logo_file) + _media_units(store, items, used)
-    plan = Plan(site, entries, categories, units, reader.unpublished_count())
+    plan = Plan(site, entries, categories, units, reader.unpublished_count(), reader.now,
+                reader.waiting_times())
     plan.article_keys = {f"article:{e.id}": e.key for e in entries}
     return plan

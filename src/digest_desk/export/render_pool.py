@@ -8,6 +8,7 @@ import sys
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from datetime import datetime
 from pathlib import Path
 
 from digest_desk.export.articles import ArticleRenderer, init_worker, render_chunk
@@ -48,8 +49,8 @@ class ArticleBatch:
 
     def __init__(self, store: Store, root: Path, ids: Sequence[int], categories: list[str], *,
                  fault: str | None, known: Mapping[str, str], cancel: threading.Event,
-                 parallel: bool | None) -> None:
-        self.store, self.root, self.ids = store, root, list(ids)
+                 parallel: bool | None, now: datetime | None = None) -> None:
+        self.store, self.root, self.ids, self.now = store, root, list(ids), now
         self.categories, self.fault, self.known, self.cancel = categories, fault, known, cancel
         use_pool = parallel if parallel is not None else (len(ids) >= PARALLEL_FROM and _workers() > 1)
         self.use_pool = bool(use_pool and self.ids)
@@ -67,7 +68,8 @@ class ArticleBatch:
         try:
             self.pool = ProcessPoolExecutor(
                 max_workers=_workers(), mp_context=_context(), initializer=init_worker,
-                initargs=(self.store.target, str(self.root), self.categories, self.fault, dict(self.known)),
+                initargs=(self.store.target, str(self.root), self.categories, self.fault, dict(self.known),
+                          self.now),
             )
             chunks = [self.ids[i : i + CHUNK] for i in range(0, len(self.ids), CHUNK)]
             self.pending = {self.pool.submit(render_chunk, chunk) for chunk in chunks}
@@ -98,7 +100,7 @@ class ArticleBatch:
         if not self.ids:
             return
         renderer = ArticleRenderer(self.store, self.root, get_site(self.store), self.categories,
-                                   self.fault, self.known)
+                                   self.fault, self.known, self.now)
         for start in range(0, len(self.ids), 20):
             if self.cancel.is_set():
                 raise ExportCancelled()

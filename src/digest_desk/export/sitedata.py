@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from digest_desk import __version__
+from digest_desk.domain.zones import DEFAULT_ZONE, site_zone
 from digest_desk.paths import resources_dir
 from digest_desk.store.published import PublishedReader, parse_time
 
@@ -84,13 +85,19 @@ def global_key(reader: PublishedReader, categories: list[str]) -> str:
     return digest(reader.site_rows(), reader.media_key_rows(), categories, code_version())
 
 
-def entries_from(rows: list[tuple], links: dict[int, list[tuple]], base_key: str) -> list[Entry]:
-    """Entries newest first (publication date, then id), each with its content key."""
+def entries_from(rows: list[tuple], links: dict[int, list[tuple]], base_key: str,
+                 zone: str = "UTC") -> list[Entry]:
+    """Entries newest first (publication date, then id), each with its content key; their
+    times in the site's time zone ``zone`` (pages show them so)."""
     entries: list[Entry] = []
+    tz = site_zone(zone)
+    shift = (zone or DEFAULT_ZONE).strip() != DEFAULT_ZONE  # stored times are UTC already
     for row in rows:
         (aid, slug, title, summary, author, category, pub, upd, img, iw, ih, ialt) = row[:12]
         updated = parse_time(upd)
         published = parse_time(pub) if pub else updated
+        if shift:
+            updated, published = updated.astimezone(tz), published.astimezone(tz)
         key = row_digest(base_key, row, links.get(aid, []))
         entries.append(
             Entry(aid, slug, title, summary, author, category, published, updated,

@@ -7,17 +7,21 @@ from datetime import UTC, datetime
 from typing import Any
 
 from digest_desk.domain import Article, Site
+from digest_desk.domain.zones import in_zone
 from digest_desk.render.context import logo_url, site_url, standard_url
 
 _ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 
 
-def iso(moment: datetime | None) -> str:
-    """ISO 8601 with a time zone (naive times are taken as UTC)."""
+def iso(moment: datetime | None, zone: str | None = None) -> str:
+    """ISO 8601 with a time zone (naive times are taken as UTC), in the zone named ``zone``
+    (the site's) when given."""
     if moment is None:
         return ""
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
+    if zone is not None:
+        moment = in_zone(moment, zone)
     return moment.isoformat(timespec="seconds")
 
 
@@ -28,8 +32,8 @@ def news_article(article: Article, site: Site, image_urls: list[str]) -> dict[st
         "@type": "NewsArticle",
         "mainEntityOfPage": {"@type": "WebPage", "@id": standard_url(article, site)},
         "headline": article.title,
-        "datePublished": iso(published),
-        "dateModified": iso(article.updated_at or published),
+        "datePublished": iso(published, site.timezone),
+        "dateModified": iso(article.updated_at or published, site.timezone),
         "publisher": _publisher(site),
     }
     if article.summary:

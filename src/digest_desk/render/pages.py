@@ -193,7 +193,8 @@ def _common(article: Article, site: Site) -> dict[str, Any]:
     return {
         "article": article, "site": site,
         "share_image": hero_urls[0] if hero_urls else "",
-        "published": jsonld.iso(article.published_at), "updated": jsonld.iso(article.updated_at),
+        "published": jsonld.iso(article.published_at, site.timezone),
+        "updated": jsonld.iso(article.updated_at, site.timezone),
         "jsonld": jsonld.dumps(jsonld.news_article(article, site, hero_urls)),
         "standard_url": standard_url(article, site), "amp_url": amp_url(article, site),
     }

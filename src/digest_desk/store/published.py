@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any, NamedTuple
 
+from sqlalchemy import ColumnElement, text
 from sqlalchemy.orm import Session, defer, selectinload
 from sqlmodel import select
 
@@ -16,9 +17,56 @@ from digest_desk.domain import Article, Image, Site, Status
 from digest_desk.domain.copies import detached_image
 from digest_desk.store.engine import Store
 
-# SQLAlchemy stores enum members by name; rows written by hand may hold the value spelling.
-_PUBLISHED = {"pub_name": Status.PUBLISHED.name, "pub_value": Status.PUBLISHED.value}
-_IS_PUBLISHED = "status IN (:pub_name, :pub_value)"
+# The publication rule, the one place it is written (every query of the published site uses it):
+# an article is on the site when it is Published or Scheduled and its publication time has
+# come; a Published article without a time counts as come. Times are stored as UTC ISO text
+# (domain.types.TZDateTime, migration 0005), so "has come" is a text comparison with now in UTC.
+# SQLAlchemy stores enum members by value; rows written by hand may hold the name spelling.
+_STATUS_PARAMS = {
+    "pub_name": Status.PUBLISHED.name, "pub_value": Status.PUBLISHED.value,
+    "sched_name": Status.SCHEDULED.name, "sched_value": Status.SCHEDULED.value,
+}
+
+
+def on_site_sql(alias: str = "") -> str:
+    """The rule as an SQL condition on the article table (``alias`` like "a."); its parameters
+    come from ``on_site_params``."""
+    status, when = f"{alias}status", f"{alias}published_at"
+    return (
+        f"({status} IN (:pub_name, :pub_value, :sched_name, :sched_value) AND "
+        f"(({when} IS NOT NULL AND {when} <= :now) OR ({when} IS NULL AND {status} IN (:pub_name, :pub_value))))"
+    )
+
+
+def now_param(now: datetime | None = None) -> str:
+    """``now`` (default: this instant) as the stored times are written: UTC ISO text."""
+    moment = now or datetime.now(UTC)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat()
+
+
+def on_site_params(now: datetime | None = None) -> dict[str, str]:
+    return {**_STATUS_PARAMS, "now": now_param(now)}
+
+
+def on_site(now: datetime | None = None) -> ColumnElement[bool]:
+    """The rule as an SQLAlchemy condition on ``Article`` (for ORM queries)."""
+    return text(on_site_sql("article.")).bindparams(**on_site_params(now))
+
+
+def is_on_site(status: str, published_at: datetime | None, now: datetime | None = None) -> bool:
+    """The same rule for one article in memory (the list's clock, the window's counts)."""
+    status = str(status).lower()
+    if status == Status.PUBLISHED.value and published_at is None:
+        return True
+    if status not in (Status.PUBLISHED.value, Status.SCHEDULED.value) or published_at is None:
+        return False
+    moment = published_at if published_at.tzinfo else published_at.replace(tzinfo=UTC)
+    return moment <= (now or datetime.now(UTC))
+
+
+_IS_PUBLISHED = on_site_sql()
 
 # The body itself is not read: ``version`` moves on at every save (the store guarantees it), so
 # with the update time it stands for the text. Migration 0004's index covers these columns.
@@ -26,11 +74,12 @@ LISTING_SQL = (
     "SELECT a.id, a.slug, a.title, a.summary, a.author, a.category, a.published_at, a.updated_at, "
     "i.name, i.width, i.height, a.image_alt, a.version, a.tags, a.status, "
     "a.created_at, a.image_id "
-    "FROM article a LEFT JOIN image i ON i.id = a.image_id WHERE a." + _IS_PUBLISHED
+    "FROM article a LEFT JOIN image i ON i.id = a.image_id WHERE " + on_site_sql("a.")
 )
 _LINKS_SQL = (
     "SELECT l.article_id, l.title, l.url, l.kind, l.position, l.target_article_id, "
-    "t.slug, t.title, t.status, l.check_status, l.check_final_url "
+    "t.slug, t.title, CASE WHEN " + on_site_sql("t.") + " THEN 1 ELSE 0 END, "
+    "l.check_status, l.check_final_url "
     "FROM link l LEFT JOIN article t ON t.id = l.target_article_id "
     "ORDER BY l.article_id, l.position, l.id"
 )
@@ -43,6 +92,10 @@ _MEDIA_KEY_SQL = (
 )
 _MEDIA_SQL = f"SELECT name, mime, width, height, sha256, {_HAS_DATA}, url FROM image ORDER BY name"
 # Bodies that may show a stored picture: ``![alt](media/NAME)``. LIKE is plain SQL on any engine.
+_WAITING_SQL = (
+    "SELECT published_at FROM article WHERE status IN (:pub_name, :pub_value, :sched_name, :sched_value) "
+    "AND published_at IS NOT NULL AND published_at > :now ORDER BY published_at"
+)
 _BODY_MEDIA_SQL = "SELECT body FROM article WHERE " + _IS_PUBLISHED + " AND body LIKE '%(media/%'"
 
 
@@ -72,11 +125,13 @@ class PublishedReader:
     row objects cost several times more. ``_rows`` is the one place that knows each engine's
     parameter style (sqlite3 ``:name``, psycopg ``%(name)s``); times and JSON are text on both."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, now: datetime | None = None) -> None:
         self.session = session
         connection = session.connection()
         self._raw = connection.connection.dbapi_connection
         self._pyformat = connection.dialect.name == "postgresql"
+        self.now = now or datetime.now(UTC)  # the instant "has its time come?" is asked for
+        self._on_site = on_site_params(self.now)
 
     def _rows(self, sql: str, params: dict[str, Any] | None = None) -> list[tuple]:
         if self._pyformat:
@@ -111,18 +166,18 @@ class PublishedReader:
 
     def listing_rows(self) -> list[tuple]:
         """One row per published article (LISTING_SQL's columns, no body)."""
-        return self._rows(LISTING_SQL, _PUBLISHED)
+        return self._rows(LISTING_SQL, self._on_site)
 
     def links_by_article(self) -> dict[int, list[tuple]]:
         """Every link row (with its target's slug, title and status) by article id."""
         out: dict[int, list[tuple]] = {}
-        for row in self._rows(_LINKS_SQL):
+        for row in self._rows(_LINKS_SQL, self._on_site):
             out.setdefault(row[0], []).append(row[1:])
         return out
 
     def published_ids_and_categories(self) -> tuple[list[int], list[str]]:
         """Ids of the published articles and their sections: what a full export's workers need."""
-        rows = self._rows("SELECT id, category FROM article WHERE " + _IS_PUBLISHED + " ORDER BY id", _PUBLISHED)
+        rows = self._rows("SELECT id, category FROM article WHERE " + _IS_PUBLISHED + " ORDER BY id", self._on_site)
         return [row[0] for row in rows], sorted({row[1] for row in rows if row[1]})
 
     def categories(self) -> list[str]:
@@ -135,7 +190,7 @@ class PublishedReader:
         if ids is not None and not ids:
             return {}
         sql = "SELECT id, slug FROM article WHERE " + ("" if published else "NOT ") + _IS_PUBLISHED
-        params: dict[str, Any] = dict(_PUBLISHED)
+        params: dict[str, Any] = dict(self._on_site)
         if ids is not None:
             marks = ", ".join(f":id{i}" for i in range(len(ids)))
             sql += f" AND id IN ({marks})"
@@ -143,11 +198,17 @@ class PublishedReader:
         return dict(self._rows(sql, params))
 
     def unpublished_count(self) -> int:
-        return self._rows("SELECT count(*) FROM article WHERE NOT " + _IS_PUBLISHED, _PUBLISHED)[0][0]
+        return self._rows("SELECT count(*) FROM article WHERE NOT " + _IS_PUBLISHED, self._on_site)[0][0]
+
+    def waiting_times(self) -> list[datetime]:
+        """Publication times still to come of the Published and Scheduled articles, soonest
+        first: what becomes due later, and when."""
+        rows = self._rows(_WAITING_SQL, self._on_site)
+        return [parse_time(row[0]) for row in rows]
 
     def bodies_naming_media(self) -> list[str]:
         """Bodies of published articles that may show a stored picture (``](media/`` in them)."""
-        return [row[0] for row in self._rows(_BODY_MEDIA_SQL, _PUBLISHED)]
+        return [row[0] for row in self._rows(_BODY_MEDIA_SQL, self._on_site)]
 
     def media(self) -> dict[str, Image]:
         """Every stored picture by name, without its bytes (detached: usable after the read)."""
@@ -166,17 +227,23 @@ class PublishedReader:
 
 
 @contextmanager
-def published_reader(store: Store) -> Iterator[PublishedReader]:
-    """One consistent read of the published site: every read through it sees the same state,
-    whatever is saved meanwhile."""
+def published_reader(store: Store, now: datetime | None = None) -> Iterator[PublishedReader]:
+    """One consistent read of the published site as of ``now`` (default: this instant): every
+    read through it sees the same state, whatever is saved meanwhile."""
     with store.read() as session:
         session.connection()  # the transaction (and with it the snapshot) starts here
-        yield PublishedReader(session)
+        yield PublishedReader(session, now)
 
 
 def parse_time(value: str | datetime) -> datetime:
     """A stored time as a datetime (SQLite hands back text)."""
     return value if isinstance(value, datetime) else datetime.fromisoformat(value)
+
+
+def waiting_times(store: Store, now: datetime | None = None) -> list[datetime]:
+    """When the articles that are not yet due become due, soonest first (see the reader's)."""
+    with published_reader(store, now) as reader:
+        return reader.waiting_times()
 
 
 def media_bytes(store: Store, name: str) -> bytes | None:

@@ -11,11 +11,12 @@ from sqlmodel import select
 from digest_desk.domain import Site
 from digest_desk.domain.slugs import clean_text
 from digest_desk.domain.types import utcnow
+from digest_desk.domain.zones import TimeZoneError, check_zone
 from digest_desk.store.engine import Store
 from digest_desk.store.errors import StoreError
 
 SITE_KEYS = (
-    "name", "base_url", "language", "tagline", "partner_name", "partner_url", "logo",
+    "name", "base_url", "language", "timezone", "tagline", "partner_name", "partner_url", "logo",
     "banner_text", "banner_link_text", "read_more_text", "exit_text", "related_heading",
     "about_md", "contact_md",
 )
@@ -82,6 +83,11 @@ def check_setting(key: str, value: Any) -> Any:
         raise SiteSettingError("The site needs a name.")
     if key == "language" and not _LANGUAGE.match(value.strip()):
         raise SiteSettingError("language must be a language code such as en, de or pt-BR.")
+    if key == "timezone":
+        try:
+            return check_zone(value)
+        except TimeZoneError as exc:
+            raise SiteSettingError(f"timezone: {exc}") from exc
     if key == "read_more_text":
         try:
             value.format(partner="Partner")

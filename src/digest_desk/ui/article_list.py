@@ -32,8 +32,10 @@ from PySide6.QtWidgets import (
 )
 
 from digest_desk.domain import Status
+from digest_desk.domain.zones import in_zone, short_when
 from digest_desk.store import Store
 from digest_desk.store.articles import ArticleRow, categories, count_articles, list_articles
+from digest_desk.store.published import is_on_site
 from digest_desk.store.search import search
 from digest_desk.ui import icons
 from digest_desk.ui.tasks import InOrder, Job
@@ -54,6 +56,12 @@ def _date_text(row: ArticleRow, full: bool = False) -> str:
     return when.astimezone().strftime("%Y-%m-%d %H:%M" if full else "%d %b %y")
 
 
+def _waiting(row: ArticleRow) -> bool:
+    """Scheduled (or Published with a future date) and not on the site yet: shown with a clock."""
+    return (str(row.status).lower() in (Status.SCHEDULED.value, Status.PUBLISHED.value)
+            and row.published_at is not None and not is_on_site(str(row.status), row.published_at))
+
+
 class ArticleListModel(QAbstractTableModel):
     """All articles newest first (or search hits best first), rows read from the store page by page."""
 
@@ -72,6 +80,7 @@ class ArticleListModel(QAbstractTableModel):
         self._query = ""
         self._status = ""
         self._category = ""
+        self.zone = "UTC"  # the site's time zone: scheduled times are shown in it
 
     # -- filters --------------------------------------------------------------------------
     def set_filter(self, *, query: str | None = None, status: str | None = None,
@@ -215,17 +224,22 @@ class ArticleListModel(QAbstractTableModel):
         if row is None:
             return self.tr("Loading…") if role == Qt.ItemDataRole.DisplayRole and col == 0 else None
         status = str(row.status).lower()
+        waiting = _waiting(row)
         if role == Qt.ItemDataRole.DisplayRole:
-            return (row.title or self.tr("(untitled)"), "", _date_text(row))[col]
+            when = in_zone(row.published_at, self.zone).strftime("%d %b %H:%M") if waiting else _date_text(row)
+            return (row.title or self.tr("(untitled)"), "", when)[col]
         if role == ID_ROLE:
             return row.id
         if role == STATUS_ROLE:
             return status
         if role == Qt.ItemDataRole.ToolTipRole:
+            if waiting:
+                return self.tr("{0}\nScheduled: appears on {1} ({2})").format(
+                    row.title, short_when(row.published_at, self.zone), self.zone)
             return (f"{row.title}\n/{row.slug}/ · {row.category or '—'} · {status} · "
                     f"{_date_text(row, full=True)}")
         if role == Qt.ItemDataRole.DecorationRole and col == 1:
-            return icons.get(str(row.status).lower())
+            return icons.get("scheduled" if waiting else status)
         return None
 
 
@@ -315,7 +329,7 @@ class ArticleListPanel(QWidget):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Fixed)
         header.resizeSection(1, 28)
-        header.resizeSection(2, view.fontMetrics().horizontalAdvance("00 Mmm 00") + 16)
+        header.resizeSection(2, view.fontMetrics().horizontalAdvance("00 Mmm 00:00") + 16)
         view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         view.setTextElideMode(Qt.TextElideMode.ElideRight)
         return view

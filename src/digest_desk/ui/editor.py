@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QDateTime, QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QFont, QKeyEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
-    QDateTimeEdit,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -26,8 +24,10 @@ from digest_desk.domain.slugs import SlugError, slugify, validate_slug
 from digest_desk.store import Store
 from digest_desk.store.articles import categories, slug_is_free, suggest_slug
 from digest_desk.store.pictures import picture_info
+from digest_desk.store.site import get_site
 from digest_desk.ui import icons
 from digest_desk.ui.commands import SetFieldCommand
+from digest_desk.ui.date_field import DateField
 from digest_desk.ui.find_bar import FindBar
 from digest_desk.ui.headline import HeadlineEdit, LengthLabel
 from digest_desk.ui.markdown_edit import MarkdownEdit
@@ -89,10 +89,7 @@ class ArticleEditor(QWidget):
         self.status_edit = QComboBox(objectName="status-edit")
         for status in Status:
             self.status_edit.addItem(icons.get(status.value), self.tr(status.value.title()), status.value)
-        self.date_set = QCheckBox(self.tr("on"), objectName="date-set")
-        self.date_set.setToolTip(self.tr("Set the publication date and time"))
-        self.date_edit = QDateTimeEdit(objectName="date-edit", calendarPopup=True)
-        self.date_edit.setDisplayFormat("yyyy-MM-dd HH:mm")
+        self.date_field = DateField(self)  # in the site's time zone (set_zone at load)
         self.image_button = QPushButton(icons.get("image"), self.tr("Choose…"), objectName="image-button")
         self.image_clear = QPushButton(icons.get("clear"), "", objectName="image-clear")
         self.image_clear.setToolTip(self.tr("Remove the featured image"))
@@ -134,9 +131,8 @@ class ArticleEditor(QWidget):
         form.addRow(self.tr("Tags"), self.tags_edit)
         state = QHBoxLayout()
         state.addWidget(self.status_edit, 1)
-        state.addWidget(self.date_set)
-        state.addWidget(self.date_edit, 2)
         form.addRow(self.tr("Status"), state)
+        form.addRow(self.tr("Date"), self.date_field)
         image = QHBoxLayout()
         image.addWidget(self.image_button)
         image.addWidget(self.image_clear)
@@ -154,8 +150,7 @@ class ArticleEditor(QWidget):
         self.tags_edit.textEdited.connect(lambda t: self._push("tags", _tags(t)))
         self.status_edit.currentIndexChanged.connect(
             lambda _i: self._push("status", self.status_edit.currentData()))
-        self.date_set.toggled.connect(lambda _on: self._push("published_at", self._date_value()))
-        self.date_edit.dateTimeChanged.connect(lambda _d: self._push("published_at", self._date_value()))
+        self.date_field.changed.connect(lambda when: self._push("published_at", when))
         self.image_alt_edit.textEdited.connect(lambda t: self._push("image_alt", t))
         self.image_clear.clicked.connect(lambda: self._push("image_id", None))
         self.body.textChanged.connect(self._body_changed)
@@ -187,6 +182,7 @@ class ArticleEditor(QWidget):
         self._loading = True
         self.article, self.stack = article, stack
         self.refresh_categories()
+        self.date_field.set_zone(get_site(self._store).timezone)
         values = {name: getattr(article, name) for name in FORM_FIELDS}
         values["status"] = str(article.status)
         values["tags"] = list(article.tags or [])
@@ -361,15 +357,10 @@ class ArticleEditor(QWidget):
         self._show_slug_state(self._slug_problem)
 
     # -- widgets <-> values ---------------------------------------------------------------
-    def _date_value(self) -> datetime | None:
-        if not self.date_set.isChecked():
-            return None
-        return self.date_edit.dateTime().toPython().astimezone(UTC).replace(microsecond=0)
-
     def _show(self, name: str, value: Any) -> None:
         widget_blockers = [self.title_edit, self.slug_edit, self.summary_edit, self.author_edit,
-                           self.category_edit, self.tags_edit, self.status_edit, self.date_set,
-                           self.date_edit, self.image_alt_edit]
+                           self.category_edit, self.tags_edit, self.status_edit,
+                           self.image_alt_edit]
         for w in widget_blockers:
             w.blockSignals(True)
         try:
@@ -394,10 +385,7 @@ class ArticleEditor(QWidget):
         elif name == "status":
             self.status_edit.setCurrentIndex(max(0, self.status_edit.findData(str(value))))
         elif name == "published_at":
-            self.date_set.setChecked(value is not None)
-            self.date_edit.setEnabled(value is not None)
-            when = value or datetime.now(UTC)
-            self.date_edit.setDateTime(QDateTime(when.astimezone()))
+            self.date_field.show_value(value)
         elif name == "image_id":
             self._show_image(value)
 

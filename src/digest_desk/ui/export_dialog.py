@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QSettings, QUrl, Slot
@@ -23,8 +24,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from digest_desk.domain.zones import short_when
 from digest_desk.export import ExportCancelled, ExportError, ExportReport, export_site, recover
 from digest_desk.store import Store
+from digest_desk.store.published import waiting_times
+from digest_desk.store.site import get_site
 from digest_desk.ui.settings import EXPORT_FOLDER
 from digest_desk.ui.tasks import InOrder, Job
 
@@ -94,6 +98,7 @@ class ExportDialog(QDialog):
         self.export_run: ExportRun | None = None
         self.report: ExportReport | None = None
         self._build()
+        self._show_waiting(waiting_times(store), get_site(store).timezone)
         last = EXPORT_FOLDER.read(self.settings)
         self.folder_edit.setText(last)
         if last:
@@ -119,6 +124,9 @@ class ExportDialog(QDialog):
         self.article_radio.setEnabled(bool(self.article_slug))
         for radio in (self.all_radio, self.changed_radio, self.article_radio):
             layout.addWidget(radio)
+        self.scheduled = QLabel(objectName="scheduled")
+        self.scheduled.setWordWrap(True)
+        layout.addWidget(self.scheduled)
         self.progress = QProgressBar(objectName="progress")
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
@@ -138,6 +146,14 @@ class ExportDialog(QDialog):
         self.close_button.clicked.connect(self.cancel_or_close)
         layout.addWidget(self.buttons)
         self.resize(520, self.sizeHint().height())
+
+    def _show_waiting(self, times: list[datetime], zone: str) -> None:
+        """How many articles are scheduled for later and when the next one is due."""
+        self.scheduled.setVisible(bool(times))
+        if times:
+            text = self.tr("{0} scheduled: next on {1} ({2}). They are left out until their time; "
+                           "export again then (or run “digest-desk export --changed” from a timer).")
+            self.scheduled.setText(text.format(len(times), short_when(times[0], zone), zone))
 
     def _recover(self, out: Path) -> None:
         """Undo what an export killed with the program left beside the last folder."""
@@ -209,6 +225,7 @@ class ExportDialog(QDialog):
             self.tr("%n article", "", report.articles) if report.articles == 1 else self.tr("%n articles", "", report.articles),
             self.tr("%n file", "", report.written) if report.written == 1 else self.tr("%n files", "", report.written),
             report.unchanged, report.removed, report.seconds))
+        self._show_waiting(report.waiting, report.timezone)
 
     @Slot(str, bool)
     def _on_failure(self, message: str, cancelled: bool) -> None:

@@ -56,6 +56,7 @@ class MainWindow(QMainWindow):
         self.library_stack = QUndoStack(self)
         self.actions = ActionRegistry(self)
         self.list_panel = ArticleListPanel(store, self)
+        self.list_panel.model.zone = self.site.timezone  # scheduled times in the site's zone
         self.editor = ArticleEditor(store, self)
         self.editor.add_format_actions([self.actions[a] if a else None for a in FORMAT_BAR])
         self.autosaver = Autosaver(store, self.editor, self._resolve_conflict, self)
@@ -324,6 +325,9 @@ class MainWindow(QMainWindow):
         self.site = site
         self.bulk.site = site
         self.live.site_changed(site)
+        self.editor.date_field.set_zone(site.timezone)  # dates are shown in the site's zone
+        self.list_panel.model.zone = site.timezone
+        self.list_panel.view.viewport().update()
 
     def _links_edited(self, links: list) -> None:
         """The links panel changed the open article's links: preview and autosave them."""

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import available_timezones
 
-from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QCompleter, QDialog, QFileDialog, QWidget
 
 from digest_desk.domain import Site
+from digest_desk.domain.zones import TimeZoneError, check_zone
 from digest_desk.store import Store, StoreError
 from digest_desk.store.site import update_site
 from digest_desk.ui.footer_links_editor import FooterLinksEditor
@@ -16,7 +19,7 @@ from digest_desk.ui.plaintext import plain
 
 TEXT_FIELDS = {
     "name": "nameEdit", "tagline": "taglineEdit", "base_url": "baseUrlEdit",
-    "language": "languageEdit", "partner_name": "partnerNameEdit", "partner_url": "partnerUrlEdit",
+    "language": "languageEdit", "timezone": "timezoneEdit", "partner_name": "partnerNameEdit", "partner_url": "partnerUrlEdit",
     "logo": "logoEdit", "banner_text": "bannerEdit", "banner_link_text": "bannerLinkEdit",
     "read_more_text": "readMoreEdit", "exit_text": "exitEdit", "related_heading": "relatedEdit",
 }
@@ -37,6 +40,10 @@ def validate(values: dict[str, Any]) -> list[str]:
     language = values["language"].strip()
     if not language or not all(part.isalnum() for part in language.split("-")):
         problems.append("The language must be a code such as en, de or pt-BR.")
+    try:
+        check_zone(values.get("timezone", ""))
+    except TimeZoneError as exc:
+        problems.append(str(exc))
     if values["partner_url"] and not _is_web_address(values["partner_url"]):
         problems.append("The partner address must be a full web address (or left empty).")
     return problems
@@ -58,6 +65,10 @@ class SiteDialog(QDialog):
         self.ui.buttonBox.rejected.connect(self.reject)
         self.ui.logoBrowse.clicked.connect(self._browse_logo)
         self.ui.errorLabel.hide()
+        zones = QCompleter(sorted(available_timezones()), self)
+        zones.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        zones.setFilterMode(Qt.MatchFlag.MatchContains)
+        self.ui.timezoneEdit.setCompleter(zones)
 
     def _fill(self, site: Site) -> None:
         for key, widget in TEXT_FIELDS.items():

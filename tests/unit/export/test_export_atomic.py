@@ -253,7 +253,7 @@ def test_edits_made_while_a_full_export_starts_end_up_as_the_plan_says(store, si
     gone, moved = sorted(site["articles"])[:2]
     real_plan = pipeline.make_plan
 
-    def plan_after_an_edit(store_):
+    def plan_after_an_edit(store_, *args):
         if parallel:  # let the workers write pages of the old state first
             for _ in range(600):
                 if any((tmp / gone / "index.html").is_file() for tmp in tmp_path.glob("out.tmp-*")):
@@ -267,7 +267,7 @@ def test_edits_made_while_a_full_export_starts_end_up_as_the_plan_says(store, si
         article = get_by_slug(store_, moved)
         article.category = "Harbour Life"
         save_article(store_, article, reason="new section")
-        return real_plan(store_)
+        return real_plan(store_, *args)
 
     monkeypatch.setattr(pipeline, "make_plan", plan_after_an_edit)
     export_site(store, out, parallel=parallel)

@@ -225,5 +225,5 @@ def test_the_listing_query_reads_no_article_body(store, site):
 
     with store.read() as session:
         raw = session.connection().connection.dbapi_connection
-        plan = raw.execute("EXPLAIN QUERY PLAN " + published.LISTING_SQL, published._PUBLISHED).fetchall()
+        plan = raw.execute("EXPLAIN QUERY PLAN " + published.LISTING_SQL, published.on_site_params()).fetchall()
     assert "COVERING INDEX ix_article_export_listing" in plan[0][3]

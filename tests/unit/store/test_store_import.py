@@ -68,7 +68,7 @@ def test_every_front_matter_field_is_stored(store, article_dir):
     )
     assert a.tags == ["port", "jobs"] and a.status == Status.PUBLISHED
     assert a.published_at == datetime(2026, 3, 1, 7, 30, tzinfo=UTC)
-    assert a.published_at.utcoffset() == timedelta(hours=2)
+    assert a.published_at.utcoffset() == timedelta(0)  # kept in UTC since migration 0005
     assert a.updated_at == datetime(2026, 3, 2, tzinfo=UTC)
     assert (a.image.name, a.image.width, a.image.height, a.image_alt) == (
         "crane.png", 64, 48, "A crane at dusk",
@@ -140,7 +140,7 @@ def test_bad_date_names_its_line(store, tmp_path):
 @pytest.mark.parametrize(
     ("front", "words"),
     [
-        ("status: live", "draft, ready or published"),
+        ("status: live", "draft, ready, scheduled or published"),
         ("slug: index", "reserved"),
         ("links:\n  - {title: x}", "url"),
         ("links:\n  - {url: 'https://x.org', kind: other}", "kind"),

@@ -73,30 +73,40 @@ class Ui_SiteDialog(object):
 
         self.siteForm.setWidget(3, QFormLayout.ItemRole.FieldRole, self.languageEdit)
 
+        self.timezoneLabel = QLabel(self.siteTab)
+        self.timezoneLabel.setObjectName(u"timezoneLabel")
+
+        self.siteForm.setWidget(4, QFormLayout.ItemRole.LabelRole, self.timezoneLabel)
+
+        self.timezoneEdit = QLineEdit(self.siteTab)
+        self.timezoneEdit.setObjectName(u"timezoneEdit")
+
+        self.siteForm.setWidget(4, QFormLayout.ItemRole.FieldRole, self.timezoneEdit)
+
         self.partnerNameLabel = QLabel(self.siteTab)
         self.partnerNameLabel.setObjectName(u"partnerNameLabel")
 
-        self.siteForm.setWidget(4, QFormLayout.ItemRole.LabelRole, self.partnerNameLabel)
+        self.siteForm.setWidget(5, QFormLayout.ItemRole.LabelRole, self.partnerNameLabel)
 
         self.partnerNameEdit = QLineEdit(self.siteTab)
         self.partnerNameEdit.setObjectName(u"partnerNameEdit")
 
-        self.siteForm.setWidget(4, QFormLayout.ItemRole.FieldRole, self.partnerNameEdit)
+        self.siteForm.setWidget(5, QFormLayout.ItemRole.FieldRole, self.partnerNameEdit)
 
         self.partnerUrlLabel = QLabel(self.siteTab)
         self.partnerUrlLabel.setObjectName(u"partnerUrlLabel")
 
-        self.siteForm.setWidget(5, QFormLayout.ItemRole.LabelRole, self.partnerUrlLabel)
+        self.siteForm.setWidget(6, QFormLayout.ItemRole.LabelRole, self.partnerUrlLabel)
 
         self.partnerUrlEdit = QLineEdit(self.siteTab)
         self.partnerUrlEdit.setObjectName(u"partnerUrlEdit")
 
-        self.siteForm.setWidget(5, QFormLayout.ItemRole.FieldRole, self.partnerUrlEdit)
+        self.siteForm.setWidget(6, QFormLayout.ItemRole.FieldRole, self.partnerUrlEdit)
 
         self.logoLabel = QLabel(self.siteTab)
         self.logoLabel.setObjectName(u"logoLabel")
 
-        self.siteForm.setWidget(6, QFormLayout.ItemRole.LabelRole, self.logoLabel)
+        self.siteForm.setWidget(7, QFormLayout.ItemRole.LabelRole, self.logoLabel)
 
         self.logoRow = QHBoxLayout()
         self.logoRow.setObjectName(u"logoRow")
@@ -111,12 +121,12 @@ class Ui_SiteDialog(object):
         self.logoRow.addWidget(self.logoBrowse)
 
 
-        self.siteForm.setLayout(6, QFormLayout.ItemRole.FieldRole, self.logoRow)
+        self.siteForm.setLayout(7, QFormLayout.ItemRole.FieldRole, self.logoRow)
 
         self.logoSizeLabel = QLabel(self.siteTab)
         self.logoSizeLabel.setObjectName(u"logoSizeLabel")
 
-        self.siteForm.setWidget(7, QFormLayout.ItemRole.LabelRole, self.logoSizeLabel)
+        self.siteForm.setWidget(8, QFormLayout.ItemRole.LabelRole, self.logoSizeLabel)
 
         self.logoSizeRow = QHBoxLayout()
         self.logoSizeRow.setObjectName(u"logoSizeRow")
@@ -137,7 +147,7 @@ class Ui_SiteDialog(object):
         self.logoSizeRow.addItem(self.logoSpacer)
 
 
-        self.siteForm.setLayout(7, QFormLayout.ItemRole.FieldRole, self.logoSizeRow)
+        self.siteForm.setLayout(8, QFormLayout.ItemRole.FieldRole, self.logoSizeRow)
 
         self.tabs.addTab(self.siteTab, "")
         self.ampTab = QWidget()
@@ -227,6 +237,7 @@ class Ui_SiteDialog(object):
         self.taglineLabel.setBuddy(self.taglineEdit)
         self.baseUrlLabel.setBuddy(self.baseUrlEdit)
         self.languageLabel.setBuddy(self.languageEdit)
+        self.timezoneLabel.setBuddy(self.timezoneEdit)
         self.partnerNameLabel.setBuddy(self.partnerNameEdit)
         self.partnerUrlLabel.setBuddy(self.partnerUrlEdit)
         self.logoLabel.setBuddy(self.logoEdit)
@@ -253,6 +264,11 @@ class Ui_SiteDialog(object):
         self.baseUrlEdit.setPlaceholderText(QCoreApplication.translate("SiteDialog", u"https://news.example.com/", None))
         self.languageLabel.setText(QCoreApplication.translate("SiteDialog", u"&Language", None))
         self.languageEdit.setPlaceholderText(QCoreApplication.translate("SiteDialog", u"en, de, pt-BR\u2026", None))
+        self.timezoneLabel.setText(QCoreApplication.translate("SiteDialog", u"Time &zone", None))
+        self.timezoneEdit.setPlaceholderText(QCoreApplication.translate("SiteDialog", u"UTC, Europe/Berlin, America/New_York\u2026", None))
+#if QT_CONFIG(tooltip)
+        self.timezoneEdit.setToolTip(QCoreApplication.translate("SiteDialog", u"Dates are shown and entered in this time zone (an IANA name); the database keeps them in UTC", None))
+#endif // QT_CONFIG(tooltip)
         self.partnerNameLabel.setText(QCoreApplication.translate("SiteDialog", u"&Partner site", None))
         self.partnerUrlLabel.setText(QCoreApplication.translate("SiteDialog", u"Partner a&ddress", None))
         self.logoLabel.setText(QCoreApplication.translate("SiteDialog", u"Lo&go", None))
