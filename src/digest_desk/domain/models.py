@@ -16,6 +16,7 @@ class Status(StrEnum):
     DRAFT = "draft"
     READY = "ready"
     PUBLISHED = "published"
+    SCHEDULED = "scheduled"
 
 
 class LinkKind(StrEnum):
