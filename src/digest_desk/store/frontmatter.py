@@ -23,6 +23,7 @@ IMAGE_FIELDS = ("src", "alt", "width", "height", "caption", "credit")
 LINK_FIELDS = ("title", "url", "kind")
 _FENCE = re.compile(r"^(---|\.\.\.)[ \t]*$")
 # ![alt](path "title") with a local path (no scheme, not already media/, not absolute).
+_SPACED_OFFSET = re.compile(r"\s+([+-]\d{2}:?\d{2}|Z)$")
 BODY_IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?P<src>[^)\s]+)(?P<rest>[^)]*)\)")
 
 
@@ -211,7 +212,8 @@ def parse_when(value: Any) -> datetime:
     elif isinstance(value, date):
         when = datetime.combine(value, time(0, 0))
     elif isinstance(value, str) and value.strip():
-        when = datetime.fromisoformat(value.strip().replace(" ", "T", 1))
+        text = _SPACED_OFFSET.sub(r"\1", value.strip())  # Jekyll: 2022-01-15 08:00:00 +0100
+        when = datetime.fromisoformat(text.replace(" ", "T", 1))
     else:
         raise ValueError(value)
     return when if when.tzinfo else when.replace(tzinfo=UTC)

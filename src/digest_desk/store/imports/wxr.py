@@ -172,7 +172,7 @@ def body_markdown(html: str, base_url: str) -> tuple[str, list[str]]:
     html = _BLOCK_COMMENT.sub("", html)
     names = sorted({m[2] for m in _SHORTCODE.finditer(html)})
     html = _SHORTCODE.sub("", html)
-    return html_to_markdown(_autop(html), base_url or None), names
+    return html_to_markdown(_autop(html), base_url or None, pictures=True), names
 
 
 def _slug(value: str, title: str) -> str | None:
@@ -214,8 +214,8 @@ def to_article(path: Path, item: ET.Element, site: Site, number: int) -> ParsedA
     label = f"{path}: post {values.get('wp:post_id') or number} “{title[:60]}”"
     kind, status = values.get("wp:post_type", "post"), values.get("wp:status", "")
     slug = _slug(values.get("wp:post_name", ""), title)
-    if kind != "post":
-        return Skipped(label, slug or "", f"a {kind}, not a post")
+    if kind != "post":  # attachments were read in the first pass; pages and menus are not posts
+        return Skipped(label, slug or "", f"a {kind.replace('_', ' ')}, not a post")
     if status in _SKIPPED_STATUS or status not in _STATUS:
         return Skipped(label, slug or "", _SKIPPED_STATUS.get(status, f"status “{status}”"))
     body, shortcodes = body_markdown(values.get("content:encoded", ""), site.base_url)
@@ -241,13 +241,20 @@ def to_article(path: Path, item: ET.Element, site: Site, number: int) -> ParsedA
     return parsed
 
 
+def _post_type(item: ET.Element) -> str:
+    for child in item:
+        if _key(child.tag) == "wp:post_type":
+            return (child.text or "").strip()
+    return "post"
+
+
 def read_wxr(path: Path, handle: IO[bytes]) -> Iterator[ParsedArticle | Skipped | ImportFailure]:
     """Every <item> of the export in file order; each post is built, skipped or failed alone."""
     check_prolog(path, handle)
     site = scan(path, handle)
     number = 0
     for element in _events(path, handle):
-        if _key(element.tag) != "item":
+        if _key(element.tag) != "item" or _post_type(element) == "attachment":
             continue
         number += 1
         try:
