@@ -46,7 +46,8 @@ def _cdata(text: str) -> str:
 def _attachment(post_id: int, name: str, width: int | None, height: int | None) -> str:
     meta = ""
     if width and height:
-        php = 'a:2:{s:5:"width";i:%d;s:6:"height";i:%d;}' % (width, height)
+        php = 'a:2:{s:5:"width";i:W;s:6:"height";i:H;}'.replace("W", str(width)).replace(
+            "H", str(height))
         meta = ("<wp:postmeta><wp:meta_key>_wp_attachment_metadata</wp:meta_key><wp:meta_value>"
                 f"{_cdata(php)}</wp:meta_value></wp:postmeta>")
     return f"""  <item>
