@@ -13,7 +13,7 @@ from urllib.parse import unquote
 
 from digest_desk.convert import html_to_markdown
 from digest_desk.convert.html_markdown import html_to_text
-from digest_desk.domain.slugs import SlugError, slugify, validate_slug
+from digest_desk.domain.slugs import SlugError, is_reserved, slugify, validate_slug
 from digest_desk.store.frontmatter import ImageRef, ImportFailure, ParsedArticle, build_article
 
 PROLOG_LIMIT = 64 * 1024  # bytes read to find the root element; a real prolog is one line
@@ -175,14 +175,16 @@ def body_markdown(html: str, base_url: str) -> tuple[str, list[str]]:
     return html_to_markdown(_autop(html), base_url or None, pictures=True), names
 
 
-def _slug(value: str, title: str) -> str | None:
+def _slug(value: str) -> str | None:
+    """The post's slug (percent-decoded); one we do not allow (``index``) gets ``-article``."""
     value = unquote(value.strip())
-    if value:
-        try:
-            return validate_slug(value)
-        except SlugError:
-            return slugify(value) or None
-    return None
+    if not value:
+        return None
+    try:
+        return validate_slug(value)
+    except SlugError:
+        slug = slugify(value)
+        return (f"{slug}-article" if is_reserved(slug) else slug) or None
 
 
 def _date(values: dict[str, str], site: Site) -> datetime | None:
@@ -213,7 +215,7 @@ def to_article(path: Path, item: ET.Element, site: Site, number: int) -> ParsedA
     title = values.get("title", "").strip()
     label = f"{path}: post {values.get('wp:post_id') or number} “{title[:60]}”"
     kind, status = values.get("wp:post_type", "post"), values.get("wp:status", "")
-    slug = _slug(values.get("wp:post_name", ""), title)
+    slug = _slug(values.get("wp:post_name", ""))
     if kind != "post":  # attachments were read in the first pass; pages and menus are not posts
         return Skipped(label, slug or "", f"a {kind.replace('_', ' ')}, not a post")
     if status in _SKIPPED_STATUS or status not in _STATUS:
