@@ -59,6 +59,9 @@ def make_hugo(folder: Path, n: int) -> None:
 
 def run_phase(kind: str, n: int, work: Path) -> dict[str, float]:
     """In this process: generate, then import (only the import is timed)."""
+    from functools import partial
+
+    from digest_desk.convert import html_to_markdown
     from digest_desk.store import open_store
     from digest_desk.store.importer import ImportOptions, import_iter
 
@@ -76,7 +79,7 @@ def run_phase(kind: str, n: int, work: Path) -> dict[str, float]:
     before = _peak_mb()
     started = time.perf_counter()
     counts: dict[str, int] = {}
-    for outcome in import_iter(store, [target], ImportOptions(media=media)):
+    for outcome in import_iter(store, [target], ImportOptions(media=media, html=partial(html_to_markdown, pictures=True))):
         key = getattr(outcome, "action", "failed")
         counts[key] = counts.get(key, 0) + 1
     elapsed = time.perf_counter() - started

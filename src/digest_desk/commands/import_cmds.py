@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections import Counter
+from functools import partial
 from pathlib import Path
 
 from digest_desk.commands.common import CommandError, fail, open_from_args
@@ -50,13 +51,15 @@ def summary(counts: Counter[str], reasons: Counter[str], dry_run: bool) -> str:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from digest_desk.convert import html_to_markdown
     from digest_desk.domain import Status
     from digest_desk.store.frontmatter import ImportFailure
     from digest_desk.store.importer import EXISTS, ImportOptions, import_iter
 
     options = ImportOptions(
         source=args.source, status=Status(args.status) if args.status else None,
-        update=args.update, dry_run=args.dry_run, media=tuple(Path(m) for m in args.media))
+        update=args.update, dry_run=args.dry_run, media=tuple(Path(m) for m in args.media),
+        html=partial(html_to_markdown, pictures=True))
     try:
         store = open_from_args(args)
     except CommandError as exc:

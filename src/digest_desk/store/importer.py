@@ -26,7 +26,7 @@ from digest_desk.store.frontmatter import (
     body_images,
 )
 from digest_desk.store.imports.sites import read_site_file
-from digest_desk.store.imports.wxr import Skipped, WxrError, is_wxr, read_wxr
+from digest_desk.store.imports.wxr import HtmlToMarkdown, Skipped, WxrError, is_wxr, read_wxr
 from digest_desk.store.media import MediaError, add_image, add_remote_image, safe_name
 from digest_desk.store.readfile import UnsafeFileError, inside, open_capped, read_capped
 
@@ -63,6 +63,9 @@ class ImportOptions:
     update: bool = True  # re-import an existing slug in place; False skips it
     dry_run: bool = False  # everything is read and checked, nothing is written
     media: tuple[Path, ...] = ()
+    # HTML to markdown for WordPress bodies: the store does not import convert/, the caller
+    # passes ``partial(convert.html_to_markdown, pictures=True)``.
+    html: HtmlToMarkdown | None = None
 
 
 EXISTS = "already in the store"
@@ -342,9 +345,12 @@ def _wxr(store: Store, path: Path, options: ImportOptions
     except UnsafeFileError as exc:
         yield ImportFailure(path, f"{exc}; a WordPress export is read only from a regular file.")
         return
+    if options.html is None:
+        yield ImportFailure(path, "a WordPress export needs the HTML converter (ImportOptions.html).")
+        return
     with handle:
         try:
-            for item in read_wxr(path, handle):
+            for item in read_wxr(path, handle, options.html):
                 if isinstance(item, Skipped):
                     yield ImportResult(path, item.slug, None, False, [], "skipped", item.reason,
                                        item.label)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
+from digest_desk.convert import html_to_markdown
 from digest_desk.domain import Status
 from digest_desk.export import export_site
 from digest_desk.store.articles import count_articles
@@ -18,7 +20,8 @@ def test_export_after_import_passes_both_validators(store, tmp_path):
                ("wordpress/export.xml", "wordpress/uploads")]
     for source, media in sources:
         # Everything published, so every imported body (hostile WordPress HTML too) is exported.
-        options = ImportOptions(media=(DATA / media,), status=Status.PUBLISHED)
+        options = ImportOptions(media=(DATA / media,), status=Status.PUBLISHED,
+                                html=partial(html_to_markdown, pictures=True))
         done, failed = import_paths(store, [DATA / source], options=options)
         assert failed == [] and done
     published = count_articles(store, status="published")

@@ -6,10 +6,12 @@ import importlib.util
 import json
 import tracemalloc
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 import pytest
 
+from digest_desk.convert import html_to_markdown
 from digest_desk.domain import Status
 from digest_desk.store.articles import all_articles, count_articles, get_by_slug
 from digest_desk.store.importer import ImportOptions, import_paths
@@ -21,6 +23,7 @@ from .test_cli_store import run
 FOLDER = Path(__file__).resolve().parents[2] / "data" / "import" / "wordpress"
 EXPORT = FOLDER / "export.xml"
 UPLOADS = FOLDER / "uploads"
+HTML = partial(html_to_markdown, pictures=True)
 
 
 def _generator():
@@ -32,7 +35,7 @@ def _generator():
 
 @pytest.fixture
 def imported(store):
-    done, failed = import_paths(store, [EXPORT], options=ImportOptions(media=(UPLOADS,)))
+    done, failed = import_paths(store, [EXPORT], options=ImportOptions(media=(UPLOADS,), html=HTML))
     return store, done, failed
 
 
@@ -135,7 +138,7 @@ def test_hostile_exports_fail_alone_with_one_line(store, tmp_path, text, words):
     bad.write_text(text, encoding="utf-8")
     good = tmp_path / "good.md"
     good.write_text("---\ntitle: Good\n---\nx\n", encoding="utf-8")
-    done, failed = import_paths(store, [tmp_path])
+    done, failed = import_paths(store, [tmp_path], options=ImportOptions(html=HTML))
     assert [r.slug for r in done] == ["good"]
     assert len(failed) == 1 and words in str(failed[0]) and "\n" not in str(failed[0])
 
@@ -147,7 +150,7 @@ def test_odd_posts_still_come_in(store, tmp_path):
                         "<wp:post_date_gmt><![CDATA[2024-13-45 99:00:00]]>", 1)
     path = tmp_path / "export.xml"
     path.write_text(text, encoding="utf-8")
-    done, failed = import_paths(store, [path])
+    done, failed = import_paths(store, [path], options=ImportOptions(html=HTML))
     assert failed == [] and count_articles(store) == 43
     assert get_by_slug(store, "index-article").title == "Harbour story 1 & more"  # reserved
     # A GMT date that is no date: the local one is read at the site's offset.
@@ -158,7 +161,7 @@ def _peak(path: Path) -> int:
     tracemalloc.start()
     try:
         with path.open("rb") as handle:
-            for _item in read_wxr(path, handle):
+            for _item in read_wxr(path, handle, HTML):
                 pass
         return tracemalloc.get_traced_memory()[1]
     finally:
@@ -170,3 +173,8 @@ def test_reading_is_streamed(tmp_path):
     small, large = make.write(tmp_path / "s.xml", 60), make.write(tmp_path / "l.xml", 600)
     assert large.stat().st_size > 9 * small.stat().st_size
     assert _peak(large) < 2 * _peak(small)  # ten times the posts, not ten times the memory
+
+
+def test_without_a_converter_an_export_is_one_clear_failure(store):
+    done, failed = import_paths(store, [EXPORT])
+    assert done == [] and "needs the HTML converter" in str(failed[0])

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from html import unescape
 from pathlib import Path
 from typing import IO
 from urllib.parse import unquote
 
-from digest_desk.convert import html_to_markdown
-from digest_desk.convert.html_markdown import html_to_text
 from digest_desk.domain.slugs import SlugError, is_reserved, slugify, validate_slug
 from digest_desk.store.frontmatter import ImageRef, ImportFailure, ParsedArticle, build_article
 
+HtmlToMarkdown = Callable[[str, str | None], str]  # (html, base URL) -> markdown; convert/ gives it
 PROLOG_LIMIT = 64 * 1024  # bytes read to find the root element; a real prolog is one line
 _STATUS = {"publish": "published", "draft": "draft", "pending": "draft", "private": "draft",
            "future": "scheduled"}
@@ -167,12 +167,17 @@ def _autop(html: str) -> str:
     return "\n".join(p if _BLOCK_START.match(p) else f"<p>{p}</p>" for p in parts if p.strip())
 
 
-def body_markdown(html: str, base_url: str) -> tuple[str, list[str]]:
+def body_markdown(html: str, base_url: str, convert: HtmlToMarkdown) -> tuple[str, list[str]]:
     """The post's HTML as markdown, without block comments or shortcodes (which are named)."""
     html = _BLOCK_COMMENT.sub("", html)
     names = sorted({m[2] for m in _SHORTCODE.finditer(html)})
     html = _SHORTCODE.sub("", html)
-    return html_to_markdown(_autop(html), base_url or None, pictures=True), names
+    return convert(_autop(html), base_url or None), names
+
+
+def plain_text(html: str) -> str:
+    """An excerpt's words (WordPress keeps it as text, sometimes with a tag or an entity)."""
+    return " ".join(unescape(re.sub(r"<[^>]*>", " ", html)).split())
 
 
 def _slug(value: str) -> str | None:
@@ -210,7 +215,8 @@ def _featured(meta: dict[str, str], site: Site) -> ImageRef | None:
                     height=attachment.height)
 
 
-def to_article(path: Path, item: ET.Element, site: Site, number: int) -> ParsedArticle | Skipped:
+def to_article(path: Path, item: ET.Element, site: Site, number: int,
+               convert: HtmlToMarkdown) -> ParsedArticle | Skipped:
     values = _fields(item)
     title = values.get("title", "").strip()
     label = f"{path}: post {values.get('wp:post_id') or number} “{title[:60]}”"
@@ -220,14 +226,14 @@ def to_article(path: Path, item: ET.Element, site: Site, number: int) -> ParsedA
         return Skipped(label, slug or "", f"a {kind.replace('_', ' ')}, not a post")
     if status in _SKIPPED_STATUS or status not in _STATUS:
         return Skipped(label, slug or "", _SKIPPED_STATUS.get(status, f"status “{status}”"))
-    body, shortcodes = body_markdown(values.get("content:encoded", ""), site.base_url)
+    body, shortcodes = body_markdown(values.get("content:encoded", ""), site.base_url, convert)
     cats, tags = _terms(item, "category"), _terms(item, "post_tag")
     login = values.get("dc:creator", "").strip()
     mapped = {
         "title": title or "(untitled)", "slug": slug, "date": _date(values, site),
         "author": site.authors.get(login, login), "category": cats[0] if cats else "",
         "tags": tags + [c for c in cats[1:] if c not in tags], "status": _STATUS[status],
-        "summary": html_to_text(values.get("excerpt:encoded", "")),
+        "summary": plain_text(values.get("excerpt:encoded", "")),
     }
     try:
         parsed = build_article(path, mapped, {}, body, 1)
@@ -250,7 +256,8 @@ def _post_type(item: ET.Element) -> str:
     return "post"
 
 
-def read_wxr(path: Path, handle: IO[bytes]) -> Iterator[ParsedArticle | Skipped | ImportFailure]:
+def read_wxr(path: Path, handle: IO[bytes], convert: HtmlToMarkdown
+             ) -> Iterator[ParsedArticle | Skipped | ImportFailure]:
     """Every <item> of the export in file order; each post is built, skipped or failed alone."""
     check_prolog(path, handle)
     site = scan(path, handle)
@@ -260,7 +267,7 @@ def read_wxr(path: Path, handle: IO[bytes]) -> Iterator[ParsedArticle | Skipped 
             continue
         number += 1
         try:
-            yield to_article(path, element, site, number)
+            yield to_article(path, element, site, number, convert)
         except ImportFailure as exc:
             yield exc
         except (ValueError, TypeError, RecursionError) as exc:
