@@ -49,7 +49,7 @@ def test_counts_and_statuses(imported):
     made = [r for r in done if r.action == "imported"]
     skipped = sorted(r.reason for r in done if r.action == "skipped")
     assert len(made) == count_articles(store) == 43
-    assert skipped == ["a page, not a post"] * 2 + ["in the trash"] * 5
+    assert skipped == ["in the trash"] * 5 + ["not a post: page"] * 2
     statuses = {a.slug: a.status for a in all_articles(store)}
     counts = {s: list(statuses.values()).count(s) for s in set(statuses.values())}
     # of each ten: publish 0,1,3,6,9; draft 2, pending 4, private 7; future 5; trash 8.
@@ -111,7 +111,7 @@ def test_check_names_a_picture_left_on_the_old_site(tmp_path):
     res = run("--db", db, "import", str(EXPORT))
     assert res.returncode == 0, res.stderr
     assert res.stderr.strip().endswith(
-        "43 articles imported, 0 updated, 7 skipped (5 in the trash, 2 a page, not a post), "
+        "43 articles imported, 0 updated, 7 skipped (5 in the trash, 2 not a post: page), "
         "0 failed.")
     problems = json.loads(run("--db", db, "check", "post-13", "--json").stdout)
     assert any(p["code"] == "amp.image-size-unknown" and "lost.jpg" in p["message"]

@@ -223,7 +223,7 @@ def to_article(path: Path, item: ET.Element, site: Site, number: int,
     kind, status = values.get("wp:post_type", "post"), values.get("wp:status", "")
     slug = _slug(values.get("wp:post_name", ""))
     if kind != "post":  # attachments were read in the first pass; pages and menus are not posts
-        return Skipped(label, slug or "", f"a {kind.replace('_', ' ')}, not a post")
+        return Skipped(label, slug or "", f"not a post: {kind.replace('_', ' ')}")
     if status in _SKIPPED_STATUS or status not in _STATUS:
         return Skipped(label, slug or "", _SKIPPED_STATUS.get(status, f"status “{status}”"))
     body, shortcodes = body_markdown(values.get("content:encoded", ""), site.base_url, convert)
