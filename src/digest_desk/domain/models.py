@@ -16,7 +16,7 @@ class Status(StrEnum):
     DRAFT = "draft"
     READY = "ready"
     PUBLISHED = "published"
-    SCHEDULED = "scheduled"
+    SCHEDULED = "scheduled"  # on the site once its publication time has come
 
 
 class LinkKind(StrEnum):

@@ -265,8 +265,7 @@ class _Reader:
         try:
             return Status(value.lower())
         except ValueError as exc:
-            raise self.fail("status", f"“status: {value}” is unknown; use draft, ready, published "
-                                      "or scheduled."
+            raise self.fail("status", f"“status: {value}” is unknown; use draft, ready, scheduled or published."
                             ) from exc
 
     def slug(self) -> str | None:

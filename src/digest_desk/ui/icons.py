@@ -50,6 +50,7 @@ GLYPHS: dict[str, str] = {
     "draft": "mdi6.pencil-outline",
     "ready": "mdi6.check-circle-outline",
     "published": "mdi6.earth",
+    "scheduled": "mdi6.clock-outline",
     "ok": "mdi6.check",
     "error": "mdi6.alert-circle-outline",
     "details": "mdi6.tune-variant",

@@ -138,7 +138,7 @@ def test_bad_date_names_its_line(store, tmp_path):
 @pytest.mark.parametrize(
     ("front", "words"),
     [
-        ("status: live", "draft, ready, published or scheduled"),
+        ("status: live", "draft, ready, scheduled or published"),
         ("slug: index", "reserved"),
         ("links:\n  - {title: x}", "url"),
         ("links:\n  - {url: 'https://x.org', kind: other}", "kind"),
