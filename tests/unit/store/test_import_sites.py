@@ -152,3 +152,18 @@ def test_cli_dry_run_and_summary(tmp_path):
     assert res.stdout.strip() == ""
     res = run("--db", db, "import", "--status", "published", str(DATA / "pelican"))
     assert res.returncode == 0 and "3 articles imported" in res.stderr
+
+
+@pytest.mark.parametrize(
+    ("front", "words"),
+    [("tags = " + "[" * 20_000, "nested too deep"), ('title = "T"\ndate = 2024-13-45', "TOML"),
+     ('title = "T"\ndate = "next week"', "not a date"), ('title = "T', "broken TOML")],
+    ids=["deep", "month-13", "text-date", "unclosed"],
+)
+def test_hostile_toml_fails_alone(store, tmp_path, front, words):
+    (tmp_path / "bad.md").write_text(f"+++\n{front}\n+++\nx\n", encoding="utf-8")
+    (tmp_path / "good.md").write_text('+++\ntitle = "Good"\n+++\nx\n', encoding="utf-8")
+    done, failed = import_paths(store, [tmp_path])
+    assert [r.slug for r in done] == ["good"] and get_by_slug(store, "good").status == Status.PUBLISHED
+    assert len(failed) == 1 and words in str(failed[0]) and str(failed[0]).startswith(
+        str(tmp_path / "bad.md"))

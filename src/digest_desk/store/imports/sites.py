@@ -11,7 +11,6 @@ from typing import Any
 from digest_desk.domain import Status
 from digest_desk.domain.slugs import SlugError, slugify, validate_slug
 from digest_desk.store.frontmatter import (
-    FIELDS,
     MAX_DEPTH,
     MAX_FRONT_MATTER,
     ImportFailure,
@@ -25,7 +24,6 @@ from digest_desk.store.frontmatter import (
     split,
 )
 
-SOURCES = ("hugo", "jekyll", "pelican")
 _TOML_FENCE = re.compile(r"^\+\+\+[ \t]*$")
 _JEKYLL_NAME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.+)$")
 _PELICAN_KEY = re.compile(r"^([A-Za-z][A-Za-z_ -]*):[ \t]*(.*)$")
@@ -50,7 +48,8 @@ def detect(path: Path, text: str) -> str:
     return "digest"
 
 
-def _lines_of(values: dict[str, Any], lines: dict[str, int], mapping: dict[str, str]) -> dict:
+def _lines_of(lines: dict[str, int], mapping: dict[str, str]) -> dict[str, int]:
+    """Our field names at the lines of the source's fields (so messages point at the file)."""
     return {ours: lines.get(theirs, 2) for ours, theirs in mapping.items()}
 
 
@@ -119,7 +118,7 @@ def _image(value: Any) -> Any:
 
 def _finish(path: Path, source: str, values: dict, lines: dict, mapping: dict[str, str],
             mapped: dict[str, Any], body: str, body_line: int, used: set[str]) -> ParsedArticle:
-    parsed = build_article(path, mapped, _lines_of(values, lines, mapping), body, body_line)
+    parsed = build_article(path, mapped, _lines_of(lines, mapping), body, body_line)
     parsed.source = source
     unknown = sorted(set(values) - used)
     if unknown:
@@ -266,5 +265,3 @@ def read_site_file(path: Path, data: bytes, source: str = "auto") -> ParsedArtic
         return read_pelican(path, text)
     return parse_markdown(path, data)
 
-
-__all__ = ["FIELDS", "SOURCES", "detect", "read_site_file"]
