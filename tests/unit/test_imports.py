@@ -31,7 +31,7 @@ ALLOWED: dict[str, set[str]] = {
     "page_inputs": {"domain", "render", "store"},
     "convert": {"render"},
     "export": {"domain", "page_inputs", "paths", "render", "store"},
-    "commands": {"app", "checks", "domain", "export", "links", "page_inputs", "paths", "render", "store"},
+    "commands": {"app", "checks", "convert", "domain", "export", "links", "page_inputs", "paths", "render", "store"},
     "ui": {"convert", "domain", "export", "links", "page_inputs", "paths", "render", "store"},
     "x11_libraries": set(),
     "app": {"cli", "store", "ui", "x11_libraries"},

@@ -209,8 +209,9 @@ def _layout_tables(soup: BeautifulSoup) -> None:
         table.attrs.pop("role", None)
 
 
-def _images_and_links(soup: BeautifulSoup, base: str | None) -> None:
-    """Links keep absolute safe URLs (else only their text); pictures become links to their file."""
+def _images_and_links(soup: BeautifulSoup, base: str | None, pictures: bool = False) -> None:
+    """Links keep absolute safe URLs (else only their text); pictures become links to their file,
+    or stay pictures (``pictures``: an import, whose pictures the importer fetches)."""
     for link in soup.find_all("a"):
         href = tidy_link(link.get("href", ""), base) if link.get("href") else None
         if href is None:
@@ -224,6 +225,9 @@ def _images_and_links(soup: BeautifulSoup, base: str | None) -> None:
             img.decompose()
             continue
         alt = " ".join(img.get("alt", "").split())
+        if pictures:
+            img.attrs = {"src": src, "alt": alt}
+            continue
         if img.find_parent("a") is not None:
             img.replace_with(alt)
             continue
@@ -267,20 +271,21 @@ def _tidy(markdown: str) -> str:
     return text.strip("\n")
 
 
-def _soup(html: str, base: str | None) -> BeautifulSoup:
+def _soup(html: str, base: str | None, pictures: bool = False) -> BeautifulSoup:
     cleaned = _cleaner().clean(_mark_word_lists(html))
     soup = BeautifulSoup(cleaned, "html.parser")
     _styles_to_markup(soup)
     _word_lists(soup)
     _layout_tables(soup)
-    _images_and_links(soup, base)
+    _images_and_links(soup, base, pictures)
     return soup
 
 
-def html_to_markdown(html: str, base_url: str | None = None) -> str:
+def html_to_markdown(html: str, base_url: str | None = None, *, pictures: bool = False) -> str:
     """Clean markdown for an HTML fragment; relative links resolve against ``base_url`` (when
-    known: the page it was copied from) or lose their link and keep their text."""
-    return _tidy(_converter().convert_soup(_soup(html, base_url)))
+    known: the page it was copied from) or lose their link and keep their text. ``pictures``
+    keeps ``<img>`` as markdown pictures (a WordPress import) instead of links to the file."""
+    return _tidy(_converter().convert_soup(_soup(html, base_url, pictures)))
 
 
 def html_to_text(html: str) -> str:

@@ -23,6 +23,7 @@ IMAGE_FIELDS = ("src", "alt", "width", "height", "caption", "credit")
 LINK_FIELDS = ("title", "url", "kind")
 _FENCE = re.compile(r"^(---|\.\.\.)[ \t]*$")
 # ![alt](path "title") with a local path (no scheme, not already media/, not absolute).
+_SPACED_OFFSET = re.compile(r"\s+([+-]\d{2}:?\d{2}|Z)$")
 BODY_IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?P<src>[^)\s]+)(?P<rest>[^)]*)\)")
 
 
@@ -65,6 +66,18 @@ class ParsedArticle:
     image: ImageRef | None = None
     links: list[dict[str, Any]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    source: str = "digest"  # digest (our own), hugo, jekyll, pelican or wordpress
+    label: str = ""  # how messages name it when not by its file (a WordPress post)
+    pictures: list[ImageRef] = field(default_factory=list)  # body pictures named by URL (WordPress)
+
+    @property
+    def foreign(self) -> bool:
+        """Written by another system: a picture it names but we cannot find is left out, not fatal."""
+        return self.source != "digest"
+
+    @property
+    def name(self) -> str:
+        return self.label or str(self.path)
 
 
 def decode(path: Path, data: bytes) -> str:
@@ -199,7 +212,8 @@ def parse_when(value: Any) -> datetime:
     elif isinstance(value, date):
         when = datetime.combine(value, time(0, 0))
     elif isinstance(value, str) and value.strip():
-        when = datetime.fromisoformat(value.strip().replace(" ", "T", 1))
+        text = _SPACED_OFFSET.sub(r"\1", value.strip())  # Jekyll: 2022-01-15 08:00:00 +0100
+        when = datetime.fromisoformat(text.replace(" ", "T", 1))
     else:
         raise ValueError(value)
     return when if when.tzinfo else when.replace(tzinfo=UTC)
@@ -303,8 +317,17 @@ def parse_markdown(path: Path, data: bytes) -> ParsedArticle:
     text = decode(path, data)
     front, body, body_line = split(path, text)
     values, lines = load_yaml(path, front)
-    reader = _Reader(path, values, lines)
+    parsed = build_article(path, values, lines, body, body_line)
     unknown = sorted(set(values) - set(FIELDS))
+    if unknown:
+        parsed.warnings.append(f"{path}: ignored unknown front matter fields: {', '.join(unknown)}")
+    return parsed
+
+
+def build_article(path: Path, values: dict[str, Any], lines: dict[str, int], body: str,
+                  body_line: int) -> ParsedArticle:
+    """Check fields already named in our own terms (FIELDS) and build the article from them."""
+    reader = _Reader(path, values, lines)
     published = reader.when("date")
     parsed = ParsedArticle(
         path=path, title=reader.text("title", required=True), slug=reader.slug(), body=body,
@@ -318,17 +341,19 @@ def parse_markdown(path: Path, data: bytes) -> ParsedArticle:
     updated = reader.when("updated")
     if updated is not None:
         parsed.fields["updated_at"] = updated
-    if unknown:
-        parsed.warnings.append(f"{path}: ignored unknown front matter fields: {', '.join(unknown)}")
     return parsed
 
 
-def body_images(body: str) -> list[tuple[int, re.Match[str]]]:
-    """Local pictures referenced in the body, with their 0-based line in the body."""
+def body_images(body: str, rooted: bool = False) -> list[tuple[int, re.Match[str]]]:
+    """Local pictures referenced in the body, with their 0-based line in the body.
+
+    ``rooted``: paths from the site root (``/images/a.png``, Hugo's static folder) count too.
+    """
     found = []
+    skip = ("media/", "#", "//") if rooted else ("/", "media/", "#")
     for match in BODY_IMAGE.finditer(body):
         src = match.group("src")
-        if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", src) or src.startswith(("/", "media/", "#")):
+        if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", src) or src.startswith(skip):
             continue
         found.append((body.count("\n", 0, match.start()), match))
     return found

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import stat
 from pathlib import Path
+from typing import BinaryIO
 
 
 class UnsafeFileError(OSError):
@@ -52,6 +53,18 @@ def read_capped(path: Path, limit: int) -> bytes:
     if len(data) > limit:
         raise UnsafeFileError(f"is larger than {_megabytes(limit)}")
     return data
+
+
+def open_capped(path: Path) -> BinaryIO:
+    """``path`` opened for streaming when it is a regular file (never a device, pipe or socket)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    except OSError as exc:
+        raise UnsafeFileError(f"cannot be read ({exc.strerror or exc})") from exc
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise UnsafeFileError("is not a regular file (a device, pipe or socket is never read)")
+    return os.fdopen(fd, "rb")
 
 
 def inside(path: Path, roots: list[Path]) -> Path | None:

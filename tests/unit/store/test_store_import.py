@@ -144,7 +144,6 @@ def test_bad_date_names_its_line(store, tmp_path):
         ("slug: index", "reserved"),
         ("links:\n  - {title: x}", "url"),
         ("links:\n  - {url: 'https://x.org', kind: other}", "kind"),
-        ("image: {src: nowhere.png}", "nowhere.png"),
         ("image: {src: 'https://cdn.example.org/a.jpg'}", "width and height"),
     ],
 )
@@ -153,12 +152,13 @@ def test_bad_fields_are_refused(store, tmp_path, front, words):
     assert words in str(failure) and failure.line is not None
 
 
-def test_missing_body_picture_names_its_line_and_writes_nothing(store, tmp_path):
+def test_missing_body_picture_names_its_line_and_the_rest_comes_in(store, tmp_path):
     _png(tmp_path / "ok.png")
-    failure = _failure(
-        store, tmp_path, b"---\ntitle: T\nimage: ok.png\n---\nline one\n\n![x](gone.png)\n"
-    )
-    assert failure.line == 7 and "gone.png" in str(failure)
+    path = tmp_path / "a.md"
+    path.write_text("---\ntitle: T\nimage: ok.png\n---\nline one\n\n![x](gone.png)\n")
+    result = import_file(store, path)
+    assert [w for w in result.warnings if f"{path}:7: the picture gone.png was not found" in w]
+    assert get_by_slug(store, "t").image.name == "ok.png"
 
 
 def test_one_bad_file_does_not_stop_the_others(store, tmp_path):
@@ -183,3 +183,14 @@ def test_site_relative_links_to_existing_articles_become_internal(store, tmp_pat
     links = get_by_slug(store, "second-story").links
     assert links[0].target_article_id == done[0].article_id
     assert links[1].target_article_id is None and links[1].url == "/no-such-story/"
+
+
+def test_a_missing_picture_leaves_the_article_in_with_a_warning(store, tmp_path):
+    path = tmp_path / "a.md"
+    path.write_text("---\ntitle: T\nimage: {src: nowhere.png}\n---\nx\n\n![Gone](pics/gone.jpeg)\n",
+                    encoding="utf-8")
+    result = import_file(store, path)
+    a = get_by_slug(store, "t")
+    assert a.image is None and "![Gone](media/gone.jpg)" in a.body
+    assert any("featured image left out" in w and "nowhere.png" in w for w in result.warnings)
+    assert any("pics/gone.jpeg was not found" in w for w in result.warnings)

@@ -107,8 +107,18 @@ def test_a_symlink_out_of_the_folder_is_not_followed(store, tmp_path):
 
 
 def test_picture_paths_the_system_cannot_use_are_one_clear_failure(store, tmp_path):
-    _refused(store, _article(tmp_path, "nul.md", 'image: "a\\x00.png"\n'), "not found")
-    _refused(store, _article(tmp_path, "long.md", f"image: {'a' * 5000}.png\n"), "cannot be used")
+    result = import_file(store, _article(tmp_path, "nul.md", 'image: "a\\x00.png"\n'))
+    assert "not found" in result.warnings[0] and get_by_slug(store, "nul-md").image is None
+    count = count_articles(store)
+    _refused_after(store, count, _article(tmp_path, "long.md", f"image: {'a' * 5000}.png\n"),
+                   "cannot be used")
+
+
+def _refused_after(store, count, path, *words):
+    with pytest.raises(ImportFailure) as info:
+        import_file(store, path)
+    assert all(word in str(info.value) for word in words)
+    assert count_articles(store) == count
 
 
 def test_dev_zero_is_never_read(store, tmp_path):
@@ -177,10 +187,12 @@ def test_cli_counts_the_failures_and_exits_1(tmp_path):
     assert res.stdout.split() == ["good-md"]
     assert "Traceback" not in res.stderr
     assert "bad.md:3:1: “date: 2026-13-45” is not a date" in res.stderr
-    assert res.stderr.strip().endswith("1 file not imported, 1 imported.")
+    assert res.stderr.strip().endswith("1 article imported, 0 updated, 0 skipped, 1 failed.")
     _article(folder, "worse.md", "a: &a x\nb: *a\n")
     res = run("--db", db, "import", str(folder))
-    assert res.stderr.strip().endswith("2 files not imported, 1 imported.")
+    assert res.stderr.strip().endswith(
+        "0 articles imported, 0 updated, 1 skipped (1 already in the store), 2 failed.")
+    assert "skipped good-md: already in the store; --update re-imports it" in res.stderr
     _png(tmp_path / "shared" / "p.png")
     _article(tmp_path / "other", "pic.md", "image: p.png\n")
     res = run("--db", db, "import", "--media", str(tmp_path / "shared"), str(tmp_path / "other"))

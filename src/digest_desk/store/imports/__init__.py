@@ -1,0 +1,1 @@
+"""Readers for what other systems write: static site generators and WordPress exports."""
