@@ -75,6 +75,8 @@ class ChecksPanel(QWidget):
         self.tree.setRootIsDecorated(False)
         self.tree.setHeaderLabels([self.tr("Line"), self.tr("Problem"), self.tr("Check")])
         self.tree.setAlternatingRowColors(True)
+        # The header and one row at the least: on an 800x600 screen every pixel of height counts.
+        self.tree.setMinimumHeight(self.tree.fontMetrics().height() * 3)
         header = self.tree.header()  # the message gets the width; line and code fit their text
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
