@@ -152,9 +152,12 @@ def _write(session: Session, store: Store, parsed: ParsedArticle,
     article.body = _rewrite_body(session, store, parsed, roots)
     if parsed.image is not None:
         image = _featured(session, store, parsed, parsed.image, roots)
-        article.image_id, article.image_alt = image.id, parsed.image.alt or image.alt
+        # The article's own words (never another article's, kept on the shared library row).
+        article.image_id, article.image_alt = image.id, parsed.image.alt
+        article.image_caption, article.image_credit = parsed.image.caption, parsed.image.credit
     else:
         article.image_id, article.image_alt = None, ""
+        article.image_caption, article.image_credit = "", ""
     _set_links(session, article, _internal_targets(session, parsed.links))
     session.add(article)
     session.flush()
