@@ -117,7 +117,11 @@ def is_file_name(alt: str, file_name: str) -> bool:
     if not said:
         return False
     named = name_words(file_name)
-    return said in {named, re.sub(r" \d+$", "", named)}
+    return bool({said, _untwinned(said)} & {named, _untwinned(named)})
+
+
+def _untwinned(words: str) -> str:
+    return re.sub(r" \d+$", "", words)
 
 
 def suggested_alt(suggestion: str, file_name: str) -> str:
