@@ -4,10 +4,13 @@ removing a picture no article uses."""
 from __future__ import annotations
 
 import hashlib
+import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import PIL.Image
 from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
@@ -136,3 +139,26 @@ def remove_unused_image(store: Store, name: str) -> None:
                 f"“{name}” is still shown by {titles}{more}; take it out of "
                 f"{'that article' if len(uses) == 1 else 'those articles'} first. Nothing was removed.")
         session.delete(image)
+
+
+def thumbnails(store: Store, names: list[str], box: tuple[int, int] = (96, 72),
+               progress: Callable[[tuple[str, bytes]], None] | None = None) -> dict[str, bytes]:
+    """Small PNG previews of stored pictures (remote or unreadable ones are left out). Runs in
+    the background; ``progress`` gets each ``(name, png)`` as it is made."""
+    made: dict[str, bytes] = {}
+    for name in names:
+        with store.read() as session:
+            data = session.exec(select(Image.data).where(Image.name == name)).first()
+        if not data:
+            continue
+        try:
+            with PIL.Image.open(io.BytesIO(data)) as img:
+                img.thumbnail(box)
+                out = io.BytesIO()
+                img.convert("RGBA").save(out, "PNG")
+        except Exception:  # noqa: BLE001 - a damaged stored picture simply gets no preview
+            continue
+        made[name] = out.getvalue()
+        if progress is not None:
+            progress((name, made[name]))
+    return made

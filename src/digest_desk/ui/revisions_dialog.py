@@ -22,7 +22,8 @@ from PySide6.QtWidgets import (
 from digest_desk.domain import Revision
 from digest_desk.ui import icons
 
-META = ("title", "slug", "summary", "author", "category", "tags", "status", "published_at", "image_alt")
+META = ("title", "slug", "summary", "author", "category", "tags", "status", "published_at", "image_alt",
+        "image_caption", "image_credit")
 
 
 def as_text(data: dict[str, Any]) -> list[str]:
