@@ -267,3 +267,19 @@ def test_screenshots_of_both_dialogs(window, store, qtbot, tmp_path):
     answer_modal(shoot)
     window.ops.pictures.insert_body_picture(media_map(store)["harbour.jpg"])
     assert shots["ok"]
+
+
+def test_picture_words_button_waits_for_a_featured_picture_and_unchanged_words_add_no_step(window, store, tmp_path):
+    article = create_article(store, title="Plain")
+    window.load_article(article.id)
+    assert not window.editor.image_words.isEnabled()
+    answer_modal(_fill("A quiet street", "", "Desk"))
+    assert window.ops.set_featured_image(_jpeg(tmp_path / "street.jpg"))
+    assert window.editor.image_words.isEnabled()
+    stack = window.editor.stack
+    steps = stack.count()
+    answer_modal(lambda dialog: dialog.accept())  # OK without changes
+    window.editor.image_words.click()
+    assert stack.count() == steps
+    stack.undo()  # the picture and its words went in as one step
+    assert window.editor.value("image_id") is None and window.editor.featured_words().alt == ""

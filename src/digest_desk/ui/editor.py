@@ -403,6 +403,7 @@ class ArticleEditor(QWidget):
 
     def _show_image(self, image_id: int | None) -> None:
         self._image = None
+        self.image_words.setEnabled(image_id is not None)
         if image_id is None:
             self.image_label.setText(self.tr("none"))
             self.image_name = ""
@@ -436,7 +437,7 @@ class ArticleEditor(QWidget):
 
     def set_featured_image(self, image_id: int | None, words: PictureWords | None = None) -> None:
         """Choose the featured image, with this article's words for it (one undo step)."""
-        if words is None or self.stack is None:
+        if words is None or self.stack is None or words == self.featured_words():
             self._push("image_id", image_id)
             return
         self.stack.beginMacro(self.tr("Change featured image"))
@@ -455,7 +456,7 @@ class ArticleEditor(QWidget):
 
     def set_featured_words(self, words: PictureWords) -> None:
         """The featured picture's alt text, caption and credit in this article (one undo step)."""
-        if self.stack is None:
+        if self.stack is None or words == self.featured_words():
             return
         self.stack.beginMacro(self.tr("Change picture words"))
         for name, value in (("image_alt", words.alt), ("image_caption", words.caption),
