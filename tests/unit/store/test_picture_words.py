@@ -147,11 +147,13 @@ def test_migration_0006_gives_each_featuring_article_the_words_it_showed(db_path
     con.execute("INSERT INTO image (name, mime, width, height, alt, caption, credit, sha256, url, created_at) "
                 "VALUES ('pier.jpg', 'image/jpeg', 10, 10, 'Pier', 'The pier', 'Old Site', '', '', "
                 "'2026-01-01 00:00:00')")
+    body = ('![](media/pier.jpg)\n\n![Our words](media/pier.jpg "Our caption")\n\n'
+            '```\n![](media/pier.jpg)\n```\n\n![x](media/other.jpg)')
     for slug, alt in (("own-alt", "Our pier"), ("no-alt", "")):
         con.execute("INSERT INTO article (title, slug, slug_key, summary, body, author, category, tags, "
                     "status, updated_at, created_at, image_id, image_alt, version) VALUES "
-                    f"('T', '{slug}', '{slug}', '', '', '', '', '[]', 'draft', '2026-01-01 00:00:00', "
-                    f"'2026-01-01 00:00:00', 1, '{alt}', 1)")
+                    f"('T', '{slug}', '{slug}', '', :body, '', '', '[]', 'draft', '2026-01-01 00:00:00', "
+                    f"'2026-01-01 00:00:00', 1, '{alt}', 1)", {"body": body})
     con.commit()
     con.close()
     store = open_store(db_path)
@@ -162,3 +164,8 @@ def test_migration_0006_gives_each_featuring_article_the_words_it_showed(db_path
     assert (got["own-alt"].image_alt, got["own-alt"].image_caption, got["own-alt"].image_credit) == (
         "Our pier", "The pier", "Old Site")
     assert got["no-alt"].image_alt == "Pier"
+    # Body pictures get, in their markdown, the words their pages showed (the library's where
+    # the markdown had none; the library's credit always); code blocks and unknown names stay.
+    assert got["no-alt"].body == (
+        '![Pier](media/pier.jpg "The pier | Old Site")\n\n![Our words](media/pier.jpg "Our caption | Old Site")'
+        '\n\n```\n![](media/pier.jpg)\n```\n\n![x](media/other.jpg)')
