@@ -88,8 +88,12 @@ def open_first_article(window, open_slug: str | None) -> None:
 
 def run_workstation(db: str | None = None, open_slug: str | None = None) -> int:
     """Open the workstation window; returns the exit status."""
-    from PySide6.QtWidgets import QMessageBox
+    from digest_desk.x11_libraries import check_x11_libraries
 
+    problem = check_x11_libraries()  # before Qt: its xcb plugin would abort (exit 134)
+    if problem:
+        print(problem, file=sys.stderr)
+        return 1
     from digest_desk.store import StoreError
     from digest_desk.ui.safety import open_database_safely
 
@@ -97,6 +101,8 @@ def run_workstation(db: str | None = None, open_slug: str | None = None) -> int:
     try:
         store = open_database_safely(db)  # damaged file: plain message and restore offer
     except StoreError as exc:
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.critical(None, "Digest Desk", str(exc))
         print(f"digest-desk: {exc}", file=sys.stderr)
         return 2

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 from digest_desk.checks.problems import Fix, Problem, remove_line, replace_on_line
 from digest_desk.checks.source import SourceRef, references
-from digest_desk.domain import Article, Site
+from digest_desk.domain import Article, Site, Status
 from digest_desk.domain.linkstate import link_state
 from digest_desk.render import RenderContext
 from digest_desk.render.context import base_url, url_scheme
@@ -23,6 +23,7 @@ Exists = Callable[[int | str], bool]
 
 def check_editorial(article: Article, site: Site, ctx: RenderContext, exists: Exists) -> Iterator[Problem]:
     yield from _texts(article)
+    yield from _published_byline(article)
     refs = references(article.body or "")
     yield from _images(article, ctx, refs)
     yield from _body_links(site, refs, exists)
@@ -46,6 +47,20 @@ def _texts(article: Article) -> Iterator[Problem]:
     if not (article.summary or "").strip():
         yield Problem("warning", "editorial.summary-missing",
                       "There is no summary; it is shown under the headline and in search results and shares.")
+
+
+def _published_byline(article: Article) -> Iterator[Problem]:
+    """A published article names who wrote it and which section it belongs to."""
+    if article.status != Status.PUBLISHED:
+        return
+    if not (article.author or "").strip():
+        yield Problem("warning", "editorial.author-missing",
+                      "The article is published without an author: the byline and the search "
+                      "engines' article data name nobody. Fill in Author.")
+    if not (article.category or "").strip():
+        yield Problem("warning", "editorial.category-missing",
+                      "The article is published without a category: no section page lists it. "
+                      "Fill in Category.")
 
 
 def _featured(article: Article) -> Iterator[Problem]:

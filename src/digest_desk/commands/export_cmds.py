@@ -8,6 +8,7 @@ import sys
 import time
 
 from digest_desk.commands.common import CommandError, fail, open_from_args
+from digest_desk.domain.words import counted
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -54,12 +55,12 @@ def _confirm(assume_yes: bool):
             return True
         if not sys.stdin.isatty():
             print(
-                f"digest-desk: this export would remove {removed} of {existing} files of the existing "
-                "export; run again with --yes to allow it.",
+                f"digest-desk: this export would remove {counted(removed, 'file')} of the {existing} "
+                "in the existing export; run again with --yes to allow it.",
                 file=sys.stderr,
             )
             return False
-        answer = input(f"\nRemove {removed} of the {existing} files of the existing export? [y/N] ")
+        answer = input(f"\nRemove {counted(removed, 'file')} of the {existing} in the existing export? [y/N] ")
         return answer.strip().lower() in {"y", "yes"}
 
     return confirm
@@ -94,6 +95,6 @@ def cmd_export(args: argparse.Namespace) -> int:
     bar.close()
     line = report.summary()
     if report.unpublished:
-        line += f" ({report.unpublished} unpublished articles left out.)"
+        line += f" ({counted(report.unpublished, 'unpublished article')} left out.)"
     print(line)
     return 0

@@ -9,6 +9,7 @@ from collections import Counter
 from typing import Any
 
 from digest_desk.commands.common import CommandError, fail, open_from_args
+from digest_desk.domain.words import counted
 from digest_desk.links.checker import CheckResult, check_links
 from digest_desk.links.footer import (
     FooterError,
@@ -128,7 +129,7 @@ def cmd_links_check(args: argparse.Namespace) -> int:
     broken = counts["broken"] + counts["unreachable"] + counts["missing"]
     if not args.json:
         summary = ", ".join(f"{n} {state}" for state, n in sorted(counts.items()))
-        print(f"{len(report)} links: {summary or 'none'}.", file=sys.stderr)
+        print(f"{counted(len(report), 'link')}: {summary or 'none'}.", file=sys.stderr)
     return 1 if broken else 0
 
 
@@ -153,7 +154,7 @@ def _report(links, results: dict[str, CheckResult], existing: set[int], slugs: d
                        detail="no URL: the linked article no longer exists or none was given")
         elif link.url.strip() in results:
             r = results[link.url.strip()]
-            detail = r.error or (f"{r.status}" + (f" via {len(r.redirects)} redirect(s) → {r.final_url}" if r.redirects else ""))
+            detail = r.error or (f"{r.status}" + (f" via {counted(len(r.redirects), 'redirect')} → {r.final_url}" if r.redirects else ""))
             row.update(state=r.state, status=r.status, final_url=r.final_url,
                        redirects=[list(hop) for hop in r.redirects], detail=detail)
         else:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from digest_desk.commands.common import CommandError, fail, open_from_args
 from digest_desk.domain import Article
+from digest_desk.domain.words import counted
 from digest_desk.store import NotFoundError, Store
 from digest_desk.store.articles import all_articles, get_by_slug
 from digest_desk.store.site import get_site
@@ -77,5 +78,5 @@ def cmd_check(args: argparse.Namespace) -> int:
                 fix = f" (fix: {p.fix.label})" if p.fix else ""
                 print(f"{slug}{where}: {p.severity}: {p.message} [{p.code}]{fix}")
         errors = sum(p.severity == "error" for ps in report.values() for p in ps)
-        print(f"{len(report)} article(s) checked, {errors} error(s).", file=sys.stderr)
+        print(f"{counted(len(report), 'article')} checked, {counted(errors, 'error')}.", file=sys.stderr)
     return 1 if any(p.severity == "error" for ps in report.values() for p in ps) else 0

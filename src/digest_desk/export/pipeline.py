@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from digest_desk.domain.words import counted
 from digest_desk.export.articles import article_files
 from digest_desk.export.changeset import commit
 from digest_desk.export.errors import ExportCancelled, ExportError
@@ -50,8 +51,9 @@ class ExportReport:
 
     def summary(self) -> str:
         return (
-            f"Exported {self.articles} articles to {self.out} ({self.mode}): {self.written} files "
-            f"written, {self.unchanged} unchanged, {self.removed} removed in {self.seconds:.2f} s."
+            f"Exported {counted(self.articles, 'article')} to {self.out} ({self.mode}): "
+            f"{counted(self.written, 'file')} written, {self.unchanged} unchanged, "
+            f"{self.removed} removed in {self.seconds:.2f} s."
         )
 
 
@@ -276,7 +278,7 @@ def _confirm_removals(run: _Run, confirm: Confirm | None) -> None:
     if existing and removed * 2 > existing:
         if confirm is None or not confirm(removed, existing):
             raise ExportCancelled(
-                f"The export would delete {removed} of the {existing} files of the existing export; "
+                f"The export would delete {counted(removed, 'file')} of the {existing} in the existing export; "
                 "it was stopped and the previous export is unchanged."
             )
 

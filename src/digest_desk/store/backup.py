@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from digest_desk.domain.words import counted
 from digest_desk.store.engine import APPLICATION_ID, BUSY_TIMEOUT_MS, Store, inspect_file
 from digest_desk.store.errors import DatabaseOpenError, StoreError
 from digest_desk.store.locks import process_gone
@@ -240,7 +241,7 @@ def restore(db_path: Path | str, backup_path: Path | str, *, force: bool = False
         return aside
     busy = _live_editors(db_path)
     if busy and not force:
-        raise BackupError(f"{busy} window(s) are editing articles in {db_path.name}; close them "
+        raise BackupError(f"{counted(busy, 'window')} {'is' if busy == 1 else 'are'} editing articles in {db_path.name}; close them "
                           "before restoring (or restore with force).")
     kept = make_backup(db_path, "before-restore")
     try:

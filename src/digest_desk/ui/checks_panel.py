@@ -130,8 +130,11 @@ class ChecksPanel(QWidget):
         counts = {name: 0 for name in _ORDER}
         for problem in self._problems:
             counts[str(problem.severity)] = counts.get(str(problem.severity), 0) + 1
-        return self.tr("{e} errors, {w} warnings, {i} notes").format(
-            e=counts["error"], w=counts["warning"], i=counts["info"])
+        e, w, i = counts["error"], counts["warning"], counts["info"]
+        return ", ".join((
+            self.tr("%n error", "", e) if e == 1 else self.tr("%n errors", "", e),
+            self.tr("%n warning", "", w) if w == 1 else self.tr("%n warnings", "", w),
+            self.tr("%n note", "", i) if i == 1 else self.tr("%n notes", "", i)))
 
     # -- jump and fix ----------------------------------------------------------------------
     def selected_problem(self) -> Any | None:

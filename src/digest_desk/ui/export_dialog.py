@@ -204,8 +204,11 @@ class ExportDialog(QDialog):
         self._on_thread_finished()
         self.progress.setRange(0, 1)
         self.progress.setValue(1)
-        text = self.tr("Done: {0} articles, {1} files written, {2} unchanged, {3} removed in {4:.1f} s.")
-        self.status.setText(text.format(report.articles, report.written, report.unchanged, report.removed, report.seconds))
+        text = self.tr("Done: {0}, {1} written, {2} unchanged, {3} removed in {4:.1f} s.")
+        self.status.setText(text.format(
+            self.tr("%n article", "", report.articles) if report.articles == 1 else self.tr("%n articles", "", report.articles),
+            self.tr("%n file", "", report.written) if report.written == 1 else self.tr("%n files", "", report.written),
+            report.unchanged, report.removed, report.seconds))
 
     @Slot(str, bool)
     def _on_failure(self, message: str, cancelled: bool) -> None:
@@ -220,7 +223,8 @@ class ExportDialog(QDialog):
     def _on_delete_question(self, removed: int, existing: int) -> None:
         answer = QMessageBox.question(
             self, self.tr("Remove pages?"),
-            self.tr("This export would remove {0} of the {1} files of the existing export. Continue?").format(removed, existing),
+            self.tr("This export would remove {0} of the {1} in the existing export. Continue?").format(
+                self.tr("%n file", "", removed) if removed == 1 else self.tr("%n files", "", removed), existing),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No,
         )
         if self.export_run is not None:

@@ -296,7 +296,7 @@ class LinksPanel(QWidget):
         """Add every link found in a pasted block (one undo step); returns how many."""
         found = parse_pasted(text, self.kind_combo.currentText())
         self.add_links(found)
-        self.status.setText(self.tr("%n link(s) pasted.", "", len(found)) if found else self.tr("No links in the pasted text."))
+        self.status.setText(self.tr("%n link pasted.", "", 1) if len(found) == 1 else self.tr("%n links pasted.", "", len(found)) if found else self.tr("No links in the pasted text."))
         return len(found)
 
     def paste_clipboard(self) -> None:

@@ -249,14 +249,31 @@ class MarkdownEdit(QPlainTextEdit):
         cursor.endEditBlock()
 
     # -- formatting -----------------------------------------------------------------------
+    def _trimmed_selection(self) -> QTextCursor:
+        """The cursor with spaces at either end of the selection left out of it.
+
+        Ctrl+Shift+Right or a double click also takes the space after a word; inside ``[ ]`` or
+        ``** **`` it would end up in the link text or break the emphasis.
+        """
+        cursor = self.textCursor()
+        text = cursor.selectedText()
+        start, end = sorted((cursor.anchor(), cursor.position()))
+        if not text.strip():  # nothing but spaces: keep them and insert at the end
+            cursor.setPosition(end)
+            return cursor
+        cursor.setPosition(start + len(text) - len(text.lstrip()))
+        cursor.setPosition(end - (len(text) - len(text.rstrip())), QTextCursor.MoveMode.KeepAnchor)
+        return cursor
+
     def wrap_selection(self, marker: str, placeholder: str) -> None:
         """Put ``marker`` around the selection (or a placeholder word, selected for typing over)."""
-        cursor = self.textCursor()
+        cursor = self._trimmed_selection()
+        typed_over = not cursor.hasSelection()
         selected = cursor.selectedText() or placeholder
         cursor.beginEditBlock()
         cursor.insertText(f"{marker}{selected}{marker}")
         cursor.endEditBlock()
-        if not self.textCursor().hasSelection() and selected == placeholder:
+        if typed_over:
             end = cursor.position() - len(marker)
             cursor.setPosition(end - len(selected))
             cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
@@ -300,7 +317,8 @@ class MarkdownEdit(QPlainTextEdit):
         self.prefix_lines("- ", r"^[-*+]\s+")
 
     def insert_link(self, url: str) -> None:
-        cursor = self.textCursor()
+        """``[selection](url)``; spaces around the selection stay outside the brackets."""
+        cursor = self._trimmed_selection()
         label = cursor.selectedText() or self.tr("link text")
         cursor.insertText(f"[{label}]({url})")
         self.setTextCursor(cursor)

@@ -18,9 +18,10 @@ class StatusReadouts(QWidget):
             bar.addPermanentWidget(label)
 
     def show_stats(self, words: int, chars: int, minutes: int) -> None:
-        self.counts.setText(self.tr("%1 words · %2 characters · %3 min read")
-                            .replace("%1", f"{words:,}").replace("%2", f"{chars:,}")
-                            .replace("%3", str(minutes)))
+        self.counts.setText(" · ".join((
+            (self.tr("1 word") if words == 1 else self.tr("%1 words")).replace("%1", f"{words:,}"),
+            (self.tr("1 character") if chars == 1 else self.tr("%1 characters")).replace("%1", f"{chars:,}"),
+            self.tr("%n min read", "", minutes))))
 
     def show_line(self, line: int) -> None:
         self.line.setText(self.tr("Line %1").replace("%1", str(line)))

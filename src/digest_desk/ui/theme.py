@@ -6,7 +6,7 @@ from enum import StrEnum
 
 from PySide6.QtCore import QObject, QSettings, Qt, Signal
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
-from PySide6.QtWidgets import QApplication, QStyleFactory
+from PySide6.QtWidgets import QApplication, QProxyStyle, QStyle, QStyleFactory
 
 from digest_desk.ui.settings import VIEW_THEME
 
@@ -50,6 +50,37 @@ def dark_palette() -> QPalette:
     return palette
 
 
+def indicator_outline(palette: QPalette) -> QColor:
+    """The outline of check boxes and radio buttons: 60 % of the way from field to text colour.
+
+    Fusion derives it from the window colour (darker), which on a dark window is nearly black on
+    black (1.1:1); this stands out by more than 3:1 in both themes, and is dimmer for a disabled
+    box because its Text is.
+    """
+    text, base = palette.color(QPalette.ColorRole.Text), palette.color(QPalette.ColorRole.Base)
+    return QColor(*(round(b + 0.6 * (t - b)) for t, b in
+                    zip(text.getRgb()[:3], base.getRgb()[:3], strict=True)))
+
+
+class IndicatorStyle(QProxyStyle):
+    """Fusion, with check box and radio button outlines one can see (also in item views)."""
+
+    _INDICATORS = (QStyle.PrimitiveElement.PE_IndicatorCheckBox,
+                   QStyle.PrimitiveElement.PE_IndicatorRadioButton)
+
+    def __init__(self) -> None:
+        super().__init__(QStyleFactory.create("Fusion"))
+
+    def drawPrimitive(self, element, option, painter, widget=None) -> None:  # noqa: N802 (Qt override)
+        if element in self._INDICATORS and option is not None:
+            option = type(option)(option)
+            palette = QPalette(option.palette)
+            # Fusion draws the outline in Window darkened by 140 %: give it a Window that yields ours
+            palette.setColor(QPalette.ColorRole.Window, indicator_outline(palette).lighter(140))
+            option.palette = palette
+        super().drawPrimitive(element, option, painter, widget)
+
+
 def system_is_dark() -> bool:
     return QGuiApplication.styleHints().colorScheme() == Qt.ColorScheme.Dark
 
@@ -63,7 +94,7 @@ class ThemeManager(QObject):
         super().__init__(app)
         self._app = app
         self._settings = settings
-        app.setStyle(QStyleFactory.create("Fusion"))
+        app.setStyle(IndicatorStyle())
         self._light = app.style().standardPalette()
         value = VIEW_THEME.read(settings)
         self._mode = ThemeMode(value) if value in ThemeMode._value2member_map_ else ThemeMode.SYSTEM

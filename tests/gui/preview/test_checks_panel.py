@@ -36,7 +36,7 @@ def test_lists_errors_first_then_by_line(panel):
     panel.show_problems(sample_problems())
     codes = [panel.tree.topLevelItem(i).text(2) for i in range(panel.tree.topLevelItemCount())]
     assert codes == ["no-title", "bad-embed", "shout", "long-read"]
-    assert panel.summary.text() == "2 errors, 1 warnings, 1 notes"
+    assert panel.summary.text() == "2 errors, 1 warning, 1 note"
     panel.show_problems([])
     assert panel.tree.topLevelItemCount() == 0 and panel.summary.text() == "No problems found."
 

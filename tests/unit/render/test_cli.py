@@ -66,5 +66,5 @@ def test_check_exit_status_and_json(store, db_path):
     assert {"slug": "bad", "severity": "error", "code": "editorial.link-bad-scheme", "line": 1} .items() <= {
         k: v for p in data if p["code"] == "editorial.link-bad-scheme" for k, v in p.items()}.items()
     both = run(db_path, "check")
-    assert both.returncode == 1 and "bad:1: error:" in both.stdout and "2 article(s) checked" in both.stderr
+    assert both.returncode == 1 and "bad:1: error:" in both.stdout and "2 articles checked, 1 error." in both.stderr
     assert run(db_path, "check", "missing").returncode == 2
