@@ -86,9 +86,18 @@ def test_insert_image_stores_pixel_size_and_writes_markdown(window, store, tmp_p
     window.load_article(article.id)
     body = window.editor.body
     body.moveCursor(body.textCursor().MoveOperation.End)
+    seen = {}
+
+    def describe(dialog) -> None:  # the picture dialog asks; the file name is never offered
+        seen["alt"] = dialog.ui.altEdit.text()
+        dialog.ui.altEdit.setText("The harbour at noon")
+        dialog.accept()
+
+    answer_modal(describe)
     assert window.ops.insert_body_image(make_png(tmp_path / "harbour-view.png", (640, 360)))
+    assert seen["alt"] == ""
     text = body.toPlainText()
-    assert text.startswith("Intro.\n\n![harbour view](media/")
+    assert text.startswith("Intro.\n\n![The harbour at noon](media/")
     name = text.split("(media/")[1].split(")")[0]
     image = get_image(store, name)
     assert (image.width, image.height) == (640, 360)
@@ -97,6 +106,7 @@ def test_insert_image_stores_pixel_size_and_writes_markdown(window, store, tmp_p
 def test_featured_image_is_undoable_and_saved(window, store, tmp_path):
     article = create_article(store, title="Cover story")
     window.load_article(article.id)
+    answer_modal(lambda dialog: dialog.accept())
     assert window.ops.set_featured_image(make_png(tmp_path / "cover.png", (1200, 675)))
     assert "1200×675" in window.editor.image_label.text()
     window.autosaver.flush()

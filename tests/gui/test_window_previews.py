@@ -93,6 +93,7 @@ def test_pictures_show_in_both_previews(window, qtbot, store, tmp_path):
     wait_rendered(qtbot, window, lambda: window.load_article(article.id))
     body = window.editor.body
     body.moveCursor(body.textCursor().MoveOperation.End)
+    answer_modal(lambda dialog: dialog.accept())  # the picture dialog
     wait_rendered(qtbot, window, lambda: window.ops.insert_body_image(tmp_path / "bay.png"))
     script = "Array.from(document.images).map(i => i.naturalWidth)"
     for name in ("standard", "simplified"):

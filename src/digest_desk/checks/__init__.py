@@ -9,6 +9,7 @@ from digest_desk.checks.amp import check_amp, check_embeds
 from digest_desk.checks.editorial import check_editorial
 from digest_desk.checks.pagefacts import page_facts
 from digest_desk.checks.parity import check_parity
+from digest_desk.checks.pictures import check_pictures
 from digest_desk.checks.problems import SEVERITY_ORDER, Fix, Problem
 from digest_desk.checks.schedule import check_schedule
 from digest_desk.checks.source import references
@@ -46,7 +47,9 @@ def run_checks(article: Article, site: Site, ctx: RenderContext | None = None, *
     problems += check_schedule(article, site, now)
     problems += check_structure(article.body or "")
     problems += check_characters(article)
-    problems += check_embeds(article, ctx, references(article.body or ""))
+    refs = references(article.body or "")
+    problems += check_embeds(article, ctx, refs)
+    problems += check_pictures(article, refs)
     problems += check_amp(amp_facts, amp_css_bytes(article, site, ctx))
     problems += check_parity(std_facts, amp_facts, article, site)
     problems.sort(key=lambda p: (SEVERITY_ORDER[p.severity], p.line or 0, p.code))

@@ -74,18 +74,12 @@ def _featured(article: Article) -> Iterator[Problem]:
 
 
 def _images(article: Article, ctx: RenderContext, refs: list[SourceRef]) -> Iterator[Problem]:
-    yield from _featured(article)
-    if article.image is not None and not (article.image_alt or article.image.alt).strip():
-        yield Problem("warning", "editorial.image-alt-missing",
-                      "The featured image has no alternative text for readers who cannot see it.")
+    yield from _featured(article)  # the pictures' words: checks/pictures.py
     for ref in refs:
         if ref.kind != "image":
             continue
         name = ref.url[6:] if ref.url.startswith("media/") else None
         image = ctx.media.get(name) if name else None
-        if not ref.text.strip() and not (image is not None and image.alt.strip()):
-            yield Problem("warning", "editorial.image-alt-missing",
-                          f"The picture “{ref.url}” has no alternative text: write it between ![ and ].", ref.line)
         if name is None and (url_scheme(html.unescape(ref.url)) not in {"http", "https"} or "\\" in ref.url):
             yield Problem("error", "editorial.image-bad-url",
                           f"The picture address “{_short(ref.url)}” is not allowed; use media/NAME or an https:// address. It is left out.", ref.line)

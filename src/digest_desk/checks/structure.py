@@ -55,7 +55,8 @@ def _short(text: str, limit: int = 60) -> str:
 
 
 _FIELDS = {"title": "headline", "summary": "summary", "author": "author", "category": "category",
-           "image_alt": "featured image's alternative text"}
+           "image_alt": "featured image's alternative text", "image_caption": "featured image's caption",
+           "image_credit": "featured image's credit"}
 
 
 def check_characters(article: Article) -> Iterator[Problem]:

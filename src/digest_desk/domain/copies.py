@@ -8,7 +8,7 @@ from digest_desk.domain.models import Article, Image, Link
 # and revision view uses this one list.
 EDITABLE_FIELDS = (
     "title", "slug", "summary", "body", "author", "category", "tags", "status",
-    "published_at", "image_id", "image_alt",
+    "published_at", "image_id", "image_alt", "image_caption", "image_credit",
 )
 
 

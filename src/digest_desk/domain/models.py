@@ -81,6 +81,8 @@ class Image(SQLModel, table=True):
     mime: str = "image/jpeg"
     width: int
     height: int
+    # Suggestions only: an article keeps its own words for a picture (Article.image_alt,
+    # image_caption, image_credit; in the body, the markdown). Nothing renders these.
     alt: str = ""
     caption: str = ""
     credit: str = ""
@@ -117,6 +119,8 @@ class Article(SQLModel, table=True):
         default=None, sa_column=Column(Integer, ForeignKey("image.id", ondelete="SET NULL"))
     )
     image_alt: str = ""
+    image_caption: str = ""  # the featured picture's words in this article (migration 0006)
+    image_credit: str = ""
     version: int = 1
 
     image: Image | None = Relationship(sa_relationship_kwargs={"lazy": "selectin"})
@@ -144,6 +148,8 @@ class Article(SQLModel, table=True):
             "published_at": self.published_at.isoformat() if self.published_at else None,
             "image_id": self.image_id,
             "image_alt": self.image_alt,
+            "image_caption": self.image_caption,
+            "image_credit": self.image_credit,
             "links": [link.snapshot() for link in self.links],
         }
 

@@ -46,17 +46,19 @@ class ResolvedImage:
 
 
 def resolve_image(embed: ImageEmbed, prefix: str, media: Mapping[str, Image]) -> ResolvedImage | None:
-    """Where an image comes from and how big it is; None when its URL is not allowed."""
+    """Where an image comes from and how big it is; None when its URL is not allowed. The
+    words (alt, caption, credit) are the article's own, from the markdown: never the library's."""
     name = embed.media_name
     if name is not None:
         image = media.get(name)
         if image is None:
-            return ResolvedImage(prefix + name, embed.alt, DEFAULT_WIDTH, DEFAULT_HEIGHT, False, embed.title)
-        return _from_image(image, prefix, embed.alt, embed.title)
+            return ResolvedImage(prefix + name, embed.alt, DEFAULT_WIDTH, DEFAULT_HEIGHT, False,
+                                 embed.caption, embed.credit)
+        return _from_image(image, prefix, embed.alt, embed.caption, embed.credit)
     src = safe_href(embed.src)  # checked first: it also refuses what urlsplit cannot read
     if src is None or not is_absolute_web_url(src):
         return None
-    return ResolvedImage(src, embed.alt, DEFAULT_WIDTH, DEFAULT_HEIGHT, False, embed.title)
+    return ResolvedImage(src, embed.alt, DEFAULT_WIDTH, DEFAULT_HEIGHT, False, embed.caption, embed.credit)
 
 
 def image_url(image: Image, prefix: str) -> str:
@@ -65,17 +67,19 @@ def image_url(image: Image, prefix: str) -> str:
     return prefix + tidy_url(image.name)
 
 
-def _from_image(image: Image, prefix: str, alt: str, caption: str) -> ResolvedImage:
+def _from_image(image: Image, prefix: str, alt: str, caption: str, credit: str) -> ResolvedImage:
     known = bool(image.width and image.height and image.width > 0 and image.height > 0)
     return ResolvedImage(
-        image_url(image, prefix), alt or image.alt,
+        image_url(image, prefix), alt,
         image.width if known else DEFAULT_WIDTH, image.height if known else DEFAULT_HEIGHT,
-        known, caption or image.caption, image.credit,
+        known, caption, credit,
     )
 
 
-def featured_image(image: Image | None, alt: str, prefix: str) -> ResolvedImage | None:
-    return None if image is None else _from_image(image, prefix, alt, "")
+def featured_image(image: Image | None, alt: str, prefix: str, caption: str = "",
+                   credit: str = "") -> ResolvedImage | None:
+    """The featured picture with the article's own words (Article.image_alt/_caption/_credit)."""
+    return None if image is None else _from_image(image, prefix, alt, caption, credit)
 
 
 @dataclass(frozen=True)
@@ -102,7 +106,7 @@ class EmbedRenderer:
             name = embed.media_name if isinstance(embed, ImageEmbed) else None
             image = self.media.get(name) if name else None
             if image is not None:
-                parts.append(f"{image.name}|{image.width}|{image.height}|{image.alt}|{image.caption}|{image.credit}|{image.url}")
+                parts.append(f"{image.name}|{image.width}|{image.height}|{image.url}")
         return hashlib.blake2b("\x1f".join(parts).encode(), digest_size=8).hexdigest()
 
     def fill(self, chunk: ParsedChunk, embeds: tuple[Embed, ...]) -> str:

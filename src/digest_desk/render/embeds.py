@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
 
+from digest_desk.render.picture_markdown import split_title
+
 _YT_ID = re.compile(r"^[A-Za-z0-9_-]{11}$")
 _YT_HOSTS = {"youtube.com", "www.youtube.com", "m.youtube.com", "music.youtube.com"}
 _TWEET = re.compile(
@@ -26,6 +28,15 @@ class ImageEmbed:
     @property
     def media_name(self) -> str | None:
         return self.src[6:] if self.src.startswith("media/") and len(self.src) > 6 else None
+
+    @property
+    def caption(self) -> str:
+        """The title before its last ``|`` (render/picture_markdown.py)."""
+        return split_title(self.title)[0]
+
+    @property
+    def credit(self) -> str:
+        return split_title(self.title)[1]
 
 
 @dataclass(frozen=True, slots=True)

@@ -216,7 +216,8 @@ def _page(article: Article, site: Site, ctx: RenderContext | None, rendition: st
     links = shown_links(article, site, ctx, kind)
     read_more, others = split_read_more(links)
     values = {
-        **common, "preview": preview, "hero": featured_image(article.image, article.image_alt, prefix),
+        **common, "preview": preview, "hero": featured_image(article.image, article.image_alt, prefix,
+                                                         article.image_caption, article.image_credit),
         "body": _body_html(parsed, renderer), "body_id": BODY_CONTAINER_ID,
         "urls": {"standard": common["standard_url"], "amp": common["amp_url"],
                  "home": page_href(site, ctx, ""), "standard_link": page_href(site, ctx, f"{article.slug}/")},

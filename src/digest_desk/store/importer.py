@@ -269,9 +269,13 @@ def _fill(session: Session, store: Store, parsed: ParsedArticle, article: Articl
     article.body = _rewrite_body(session, store, parsed, options.media)
     image = _featured(session, store, parsed, parsed.image, options.media) if parsed.image else None
     if image is not None:
-        article.image_id, article.image_alt = image.id, parsed.image.alt or image.alt  # type: ignore[union-attr]
+        # The article's own words (never another article's, kept on the shared library row).
+        article.image_id, article.image_alt = image.id, parsed.image.alt  # type: ignore[union-attr]
+        article.image_caption = parsed.image.caption  # type: ignore[union-attr]
+        article.image_credit = parsed.image.credit  # type: ignore[union-attr]
     else:
         article.image_id, article.image_alt = None, ""
+        article.image_caption, article.image_credit = "", ""
     _set_links(session, article, _internal_targets(session, parsed.links))
 
 

@@ -37,6 +37,7 @@ class ActionId(StrEnum):
     QUOTE = "format.quote"
     LIST = "format.list"
     INSERT_IMAGE = "format.image"
+    MEDIA_LIBRARY = "file.media_library"
     DUPLICATE = "article.duplicate"
     DELETE = "article.delete"
     REVISIONS = "article.revisions"
@@ -101,7 +102,10 @@ SPECS: tuple[ActionSpec, ...] = (
     ActionSpec(ActionId.QUOTE, "&Quote", "quote", "Turn the lines into a quotation (> …)", "Ctrl+Shift+Q"),
     ActionSpec(ActionId.LIST, "&List", "list", "Turn the lines into a bulleted list (- …)", "Ctrl+Shift+L"),
     ActionSpec(ActionId.INSERT_IMAGE, "Insert &Image…", "image",
-               "Insert a picture from a file (stored with its pixel size)", "Ctrl+Shift+I"),
+               "Insert a picture from a file, with its alt text, caption and credit in this article",
+               "Ctrl+Shift+I"),
+    ActionSpec(ActionId.MEDIA_LIBRARY, "&Media Library…", "media-library",
+               "Every stored picture, where it is used; replace one or remove unused ones", "Ctrl+Shift+M"),
     ActionSpec(ActionId.DUPLICATE, "D&uplicate Article", "duplicate",
                "Make a draft copy of this article", "Ctrl+Shift+D"),
     ActionSpec(ActionId.DELETE, "&Delete Article…", "delete",

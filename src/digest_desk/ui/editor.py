@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from digest_desk.domain import EDITABLE_FIELDS, Article, Image, Link, Status
 from digest_desk.domain.slugs import SlugError, slugify, validate_slug
+from digest_desk.render.picture_markdown import PictureWords
 from digest_desk.store import Store
 from digest_desk.store.articles import categories, slug_is_free, suggest_slug
 from digest_desk.store.pictures import picture_info
@@ -39,6 +40,7 @@ LABELS = {
     "title": "headline", "slug": "slug", "summary": "summary", "author": "author",
     "category": "category", "tags": "tags", "status": "status", "published_at": "publication date",
     "image_id": "featured image", "image_alt": "image alt text",
+    "image_caption": "image caption", "image_credit": "image credit",
 }
 
 
@@ -94,6 +96,9 @@ class ArticleEditor(QWidget):
         self.image_clear = QPushButton(icons.get("clear"), "", objectName="image-clear")
         self.image_clear.setToolTip(self.tr("Remove the featured image"))
         self.image_label = QLabel(self.tr("none"), objectName="image-label")
+        self.image_words = QPushButton(icons.get("picture-words"), self.tr("Picture Words…"),
+                                       objectName="image-words-button")
+        self.image_words.setToolTip(self.tr("Alt text, caption and credit of the featured picture in this article"))
         self.image_alt_edit = QLineEdit(objectName="image-alt-edit", placeholderText=self.tr("Describe the picture"))
         self.body = MarkdownEdit(self)
         self.toolbar = QToolBar(self.tr("Formatting"), objectName="format-toolbar")
@@ -137,6 +142,7 @@ class ArticleEditor(QWidget):
         image.addWidget(self.image_button)
         image.addWidget(self.image_clear)
         image.addWidget(self.image_label, 1)
+        image.addWidget(self.image_words)
         form.addRow(self.tr("Image"), image)
         form.addRow(self.tr("Alt text"), self.image_alt_edit)
         return box
@@ -354,6 +360,7 @@ class ArticleEditor(QWidget):
             self.status_edit.setItemIcon(i, icons.get(self.status_edit.itemData(i)))
         self.image_button.setIcon(icons.get("image"))
         self.image_clear.setIcon(icons.get("clear"))
+        self.image_words.setIcon(icons.get("picture-words"))
         self._show_slug_state(self._slug_problem)
 
     # -- widgets <-> values ---------------------------------------------------------------
@@ -391,6 +398,7 @@ class ArticleEditor(QWidget):
 
     def _show_image(self, image_id: int | None) -> None:
         self._image = None
+        self.image_words.setEnabled(image_id is not None)
         if image_id is None:
             self.image_label.setText(self.tr("none"))
             self.image_name = ""
@@ -414,14 +422,39 @@ class ArticleEditor(QWidget):
     def focus_title(self) -> None:
         self.title_edit.setFocus()
 
-    def insert_image(self, name: str, alt: str) -> None:
-        """Put a stored picture into the body at the cursor."""
-        self.body.insert_image(name, alt)
+    def insert_image(self, name: str, alt: str, caption: str = "", credit: str = "") -> None:
+        """Put a stored picture into the body at the cursor, with this article's words."""
+        self.body.insert_image(name, alt, caption, credit)
 
     def insert_link(self, url: str) -> None:
         """Link the body's selection (or a placeholder) to ``url``."""
         self.body.insert_link(url)
 
-    def set_featured_image(self, image_id: int | None) -> None:
-        """Choose the featured image (undoable)."""
+    def set_featured_image(self, image_id: int | None, words: PictureWords | None = None) -> None:
+        """Choose the featured image, with this article's words for it (one undo step)."""
+        if words is None or self.stack is None or words == self.featured_words():
+            self._push("image_id", image_id)
+            return
+        self.stack.beginMacro(self.tr("Change featured image"))
         self._push("image_id", image_id)
+        self.set_featured_words(words)
+        self.stack.endMacro()
+
+    @property
+    def featured_picture(self) -> Image | None:
+        """The featured picture's library row (metadata only), None when there is none."""
+        return self._image
+
+    def featured_words(self) -> PictureWords:
+        return PictureWords(self._values.get("image_alt", ""), self._values.get("image_caption", ""),
+                            self._values.get("image_credit", ""))
+
+    def set_featured_words(self, words: PictureWords) -> None:
+        """The featured picture's alt text, caption and credit in this article (one undo step)."""
+        if self.stack is None or words == self.featured_words():
+            return
+        self.stack.beginMacro(self.tr("Change picture words"))
+        for name, value in (("image_alt", words.alt), ("image_caption", words.caption),
+                            ("image_credit", words.credit)):
+            self._push(name, value)
+        self.stack.endMacro()

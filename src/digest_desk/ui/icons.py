@@ -57,6 +57,8 @@ GLYPHS: dict[str, str] = {
     "error": "mdi6.alert-circle-outline",
     "details": "mdi6.tune-variant",
     "clear": "mdi6.close",
+    "media-library": "mdi6.image-multiple-outline",
+    "picture-words": "mdi6.image-edit-outline",
 }
 
 _cache: dict[tuple[str, str], QIcon] = {}

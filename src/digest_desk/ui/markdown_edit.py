@@ -18,6 +18,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
+from digest_desk.render.picture_markdown import PictureWords, picture_markdown
 from digest_desk.ui.paste import HtmlPaste
 
 WORDS_PER_MINUTE = 230
@@ -322,13 +323,13 @@ class MarkdownEdit(QPlainTextEdit):
         cursor.insertText(f"[{label}]({url})")
         self.setTextCursor(cursor)
 
-    def insert_image(self, name: str, alt: str) -> None:
-        """Insert ``![alt](media/NAME)`` on a line of its own."""
+    def insert_image(self, name: str, alt: str, caption: str = "", credit: str = "") -> None:
+        """Insert ``![alt](media/NAME "caption | credit")`` on a line of its own."""
         cursor = self.textCursor()
         cursor.beginEditBlock()
         if cursor.positionInBlock() > 0:
             cursor.movePosition(QTextCursor.MoveOperation.EndOfBlock)
             cursor.insertText("\n\n")
-        cursor.insertText(f"![{alt}](media/{name})\n")
+        cursor.insertText(picture_markdown(f"media/{name}", PictureWords(alt, caption, credit)) + "\n")
         cursor.endEditBlock()
         self.setTextCursor(cursor)

@@ -16,6 +16,7 @@ from digest_desk.ui.autosave import Autosaver
 from digest_desk.ui.commands import DeleteArticleCommand, RestoreRevisionCommand
 from digest_desk.ui.editor import ArticleEditor
 from digest_desk.ui.export_dialog import ExportDialog
+from digest_desk.ui.pictures import PictureActions
 from digest_desk.ui.revisions_dialog import RevisionsDialog
 from digest_desk.ui.site_dialog import SiteDialog
 
@@ -41,6 +42,7 @@ class ArticleOperations(QObject):
         self.store, self.editor, self.autosaver = store, editor, autosaver
         self.library_stack, self.settings, self.site = library_stack, settings, site
         self._parent = parent
+        self.pictures = PictureActions(store, editor, parent)  # picture words, media library
 
     def _error(self, message: str) -> None:
         QMessageBox.warning(self._parent, self.tr("Digest Desk"), message)
@@ -105,11 +107,9 @@ class ArticleOperations(QObject):
         return image
 
     def insert_body_image(self, path: str | Path) -> bool:
+        """Store a picture and insert it with the words the picture dialog asks for."""
         image = self.add_image(path)
-        if image is None:
-            return False
-        self.editor.insert_image(image.name, image.alt or Path(path).stem.replace("-", " "))
-        return True
+        return image is not None and self.pictures.insert_body_picture(image)
 
     def choose_body_image(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self._parent, self.tr("Insert Picture"), "", self.tr(IMAGE_FILTER))
@@ -118,10 +118,7 @@ class ArticleOperations(QObject):
 
     def set_featured_image(self, path: str | Path) -> bool:
         image = self.add_image(path)
-        if image is None:
-            return False
-        self.editor.set_featured_image(image.id)
-        return True
+        return image is not None and self.pictures.feature(image)
 
     def choose_featured_image(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self._parent, self.tr("Featured Picture"), "", self.tr(IMAGE_FILTER))

@@ -145,7 +145,8 @@ class RevisionsDialog(QDialog):
         return {"title": self.tr("Headline"), "slug": self.tr("Web address"),
                 "summary": self.tr("Summary"), "author": self.tr("Author"),
                 "category": self.tr("Category"), "status": self.tr("Status"),
-                "published_at": self.tr("Published"), "image_alt": self.tr("Image description")}
+                "published_at": self.tr("Published"), "image_alt": self.tr("Image description"),
+                "image_caption": self.tr("Image caption"), "image_credit": self.tr("Image credit")}
 
     def _value(self, key: str, value: Any) -> str:
         if key == "published_at":

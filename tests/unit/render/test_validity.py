@@ -21,8 +21,14 @@ def _fixture_articles():
                      for t, u in zip(TITLES, ["javascript:alert(1)", "https://ok.example/\"><script>", "//evil.example", "https://fine.example/?q=<x>"], strict=True)]
     only_tweet = article("https://x.com/someone/status/123456789", title="Only a tweet")
     remote = article("![remote](https://img.example.org/a.png)\n\nText ![unknown](media/nope.jpg) here.", title="Remote")
+    words = article(
+        '![Boats <at> "dawn"](media/river.jpg "Low tide & calm | Photo: <b>J. Doe</b>")\n\n'
+        '![](media/icon.png "| credit only")\n\nInline ![x](media/icon.png "cap | cred") text.\n\n'
+        '![Remote](https://img.example.org/a.png "A caption | A credit")', title="Picture words")
+    words.image, words.image_id = context().media["hero.jpg"], 3
+    words.image_alt, words.image_caption, words.image_credit = "Hall", 'The "hall" <today>', "Desk & Co"
     return {"reference": reference_article(), "minimal": minimal_article(), "hostile": hostile,
-            "only-tweet": only_tweet, "remote-images": remote}
+            "only-tweet": only_tweet, "remote-images": remote, "picture-words": words}
 
 
 @pytest.fixture(scope="module")
@@ -87,3 +93,14 @@ def test_random_mixes_of_constructs_pass_both_validators(tmp_path: Path):
     assert amp_validate(amp) == {name: [] for name in amp}
     std = {f"r{i}": render.standard(article(b), site(), context()) for i, b in enumerate(bodies)}
     assert nu_validate(std, tmp_path) == {name: [] for name in std}
+
+
+def test_picture_words_render_as_figure_captions_in_both_pages(articles):
+    words = articles["picture-words"]
+    for page in (render.standard(words, site(), context()), render.simplified(words, site(), context())):
+        assert '<figcaption>The &#34;hall&#34; &lt;today&gt; <span class="dd-credit">Desk &amp; Co</span></figcaption>' in page
+        assert ('<figcaption>Low tide &amp; calm <span class="dd-credit">Photo: &lt;b&gt;J. Doe&lt;/b&gt;'
+                '</span></figcaption>') in page
+        assert '<figcaption><span class="dd-credit">credit only</span></figcaption>' in page
+        assert '<span class="dd-credit">A credit</span>' in page
+        assert "Council hall" not in page  # the library's suggestion is never rendered

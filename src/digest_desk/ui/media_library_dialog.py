@@ -1,0 +1,182 @@
+"""The media library: every stored picture with a thumbnail, its size and where it is used;
+replace a picture's bytes or remove one no article uses."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QIcon, QPixmap
+from PySide6.QtWidgets import (
+    QDialog,
+    QFileDialog,
+    QHeaderView,
+    QMessageBox,
+    QTableWidgetItem,
+    QWidget,
+)
+
+from digest_desk.store import Store, StoreError
+from digest_desk.store.picture_library import (
+    LibraryPicture,
+    PictureUse,
+    library,
+    remove_unused_image,
+    replace_image,
+    thumbnails,
+)
+from digest_desk.ui import icons
+from digest_desk.ui.forms.ui_media_library_dialog import Ui_MediaLibraryDialog
+from digest_desk.ui.tasks import run_in_background
+
+IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.gif *.webp *.avif)"
+COLUMNS = ("Picture", "Size", "Used in")
+
+
+def _bytes(size: int) -> str:
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.1f} MB"
+    return f"{max(1, round(size / 1024))} KB" if size else ""
+
+
+class MediaLibraryDialog(QDialog):
+    """Lists the library; ``media_changed`` fires after a picture was replaced or removed."""
+
+    media_changed = Signal()
+    thumbnails_shown = Signal()  # every preview the background made is in the table
+
+    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ui = Ui_MediaLibraryDialog()
+        self.ui.setupUi(self)
+        self.setObjectName("media-library-dialog")
+        self.store = store
+        self.pictures: list[LibraryPicture] = []
+        table = self.ui.table
+        table.setColumnCount(len(COLUMNS))
+        table.setHorizontalHeaderLabels([self.tr(c) for c in COLUMNS])
+        table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        table.verticalHeader().setDefaultSectionSize(80)
+        self.ui.replaceButton.setIcon(icons.get("image"))
+        self.ui.replaceButton.setToolTip(self.tr("New bytes for this picture from a file, under the same name"))
+        self.ui.removeButton.setIcon(icons.get("delete"))
+        self.ui.removeButton.setToolTip(self.tr("Remove this picture (only when no article uses it)"))
+        self.ui.replaceButton.clicked.connect(self.choose_replacement)
+        self.ui.removeButton.clicked.connect(lambda: self.remove_selected(confirm=True))
+        self.ui.buttons.rejected.connect(self.reject)
+        table.itemSelectionChanged.connect(self._selection_changed)
+        self.reload()
+
+    # -- the table ------------------------------------------------------------------------
+    def reload(self) -> None:
+        try:
+            self.pictures = library(self.store)
+        except StoreError as exc:
+            self.say(str(exc))
+            self.pictures = []
+        table = self.ui.table
+        table.setRowCount(len(self.pictures))
+        for row, picture in enumerate(self.pictures):
+            self._fill_row(row, picture)
+        unused = sum(1 for p in self.pictures if not p.uses)
+        self.ui.summaryLabel.setText(
+            self.tr("%1 pictures, %2 not used by any article.")
+            .replace("%1", str(len(self.pictures))).replace("%2", str(unused)))
+        if self.pictures:
+            table.selectRow(0)
+        self._selection_changed()
+        names = [p.name for p in self.pictures if not p.url]
+        run_in_background(thumbnails, self.store, names, owner=self, on_done=self._show_thumbnails,
+                          on_progress=self._show_thumbnail)
+
+    def _fill_row(self, row: int, picture: LibraryPicture) -> None:
+        name = QTableWidgetItem(picture.name)
+        name.setData(Qt.ItemDataRole.UserRole, picture.name)
+        if picture.url:
+            name.setToolTip(self.tr("Kept on another server: %1").replace("%1", picture.url))
+        size = QTableWidgetItem(f"{picture.width}×{picture.height}\n{_bytes(picture.size)}".strip())
+        uses = QTableWidgetItem("\n".join(self._use_text(u) for u in picture.uses)
+                                or self.tr("not used"))
+        for column, item in enumerate((name, size, uses)):
+            self.ui.table.setItem(row, column, item)
+
+    def _use_text(self, use: PictureUse) -> str:
+        where = [self.tr("featured")] if use.featured else []
+        where += [self.tr("in body")] if use.in_body else []
+        return f"{use.title or use.slug} ({', '.join(where)})"
+
+    def _show_thumbnail(self, made: tuple[str, bytes]) -> None:
+        name, png = made
+        row = next((i for i, p in enumerate(self.pictures) if p.name == name), None)
+        pixmap = QPixmap()
+        if row is not None and pixmap.loadFromData(png):
+            self.ui.table.item(row, 0).setIcon(QIcon(pixmap))
+
+    def _show_thumbnails(self, _made: dict[str, bytes]) -> None:
+        self.thumbnails_shown.emit()
+
+    def selected(self) -> LibraryPicture | None:
+        rows = self.ui.table.selectionModel().selectedRows() if self.ui.table.selectionModel() else []
+        return self.pictures[rows[0].row()] if rows and rows[0].row() < len(self.pictures) else None
+
+    def select(self, name: str) -> None:
+        for row, picture in enumerate(self.pictures):
+            if picture.name == name:
+                self.ui.table.selectRow(row)
+
+    def _selection_changed(self) -> None:
+        picture = self.selected()
+        self.ui.replaceButton.setEnabled(picture is not None and not picture.url)
+        self.ui.removeButton.setEnabled(picture is not None)
+
+    def say(self, message: str) -> None:
+        self.ui.messageLabel.setText(message)
+
+    # -- replace and remove ---------------------------------------------------------------
+    def choose_replacement(self) -> None:
+        picture = self.selected()
+        if picture is None:
+            return
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Replace %1").replace("%1", picture.name), "", self.tr(IMAGE_FILTER))
+        if path:
+            self.replace_from(Path(path))
+
+    def replace_from(self, path: Path) -> bool:
+        """New bytes for the selected picture; a plain message (nothing changed) when refused."""
+        picture = self.selected()
+        if picture is None:
+            return False
+        try:
+            image = replace_image(self.store, picture.name, path)
+        except (StoreError, OSError) as exc:
+            self.say(self.tr("Not replaced: ") + str(exc))
+            return False
+        self.reload()
+        self.select(image.name)
+        self.say(self.tr("%1 replaced (%2×%3); every article showing it shows the new picture.")
+                 .replace("%1", image.name).replace("%2", str(image.width)).replace("%3", str(image.height)))
+        self.media_changed.emit()
+        return True
+
+    def remove_selected(self, *, confirm: bool = True) -> bool:
+        """Remove the selected picture when no article uses it; else say which articles do."""
+        picture = self.selected()
+        if picture is None:
+            return False
+        if confirm and not picture.uses:
+            answer = QMessageBox.question(
+                self, self.tr("Remove Picture"),
+                self.tr("Remove “%1” from the media library? This cannot be undone.").replace("%1", picture.name))
+            if answer != QMessageBox.StandardButton.Yes:
+                return False
+        try:
+            remove_unused_image(self.store, picture.name)
+        except StoreError as exc:
+            self.say(str(exc))
+            return False
+        self.reload()
+        self.say(self.tr("%1 removed.").replace("%1", picture.name))
+        self.media_changed.emit()
+        return True
