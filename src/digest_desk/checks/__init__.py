@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from digest_desk.checks.amp import check_amp, check_embeds
 from digest_desk.checks.editorial import check_editorial
+from digest_desk.checks.language import check_sentence_length, check_spelling
 from digest_desk.checks.pagefacts import page_facts
 from digest_desk.checks.parity import check_parity
 from digest_desk.checks.problems import SEVERITY_ORDER, Fix, Problem
@@ -44,5 +45,7 @@ def run_checks(article: Article, site: Site, ctx: RenderContext | None = None, *
     problems += check_embeds(article, ctx, references(article.body or ""))
     problems += check_amp(amp_facts, amp_css_bytes(article, site, ctx))
     problems += check_parity(std_facts, amp_facts, article, site)
+    problems += check_spelling(article, site, ctx.site_words)
+    problems += check_sentence_length(article, site)
     problems.sort(key=lambda p: (SEVERITY_ORDER[p.severity], p.line or 0, p.code))
     return problems

@@ -66,6 +66,10 @@ def check_setting(key: str, value: Any) -> Any:
     """The value to store for ``key``, or SiteSettingError saying what is wrong."""
     if key == "footer_links":
         return _footer_links(value)
+    if key == "long_sentence_words":
+        if not str(value).strip().isdigit() or not 10 <= int(value) <= 200:
+            raise SiteSettingError("long_sentence_words must be a number of words from 10 to 200.")
+        return int(value)
     if key in ("logo_width", "logo_height"):
         if value in (None, ""):
             return None
@@ -112,7 +116,7 @@ def update_site(store: Store, **values: Any) -> Site:
     Unknown keys raise UnknownSettingError (a KeyError); unusable values SiteSettingError
     (a ValueError), both StoreErrors with a message naming the setting.
     """
-    allowed = set(SITE_KEYS) | {"footer_links", "logo_width", "logo_height"}
+    allowed = set(SITE_KEYS) | {"footer_links", "logo_width", "logo_height", "long_sentence_words"}
     unknown = set(values) - allowed
     if unknown:
         raise UnknownSettingError(
