@@ -5,8 +5,8 @@ enchant is imported only when a speller is opened, so everything else works with
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 import threading
+from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 

@@ -34,6 +34,7 @@ from digest_desk.ui.menus import FORMAT_BAR, build_menus, build_toolbar
 from digest_desk.ui.operations import ArticleOperations
 from digest_desk.ui.paste import paste_plain
 from digest_desk.ui.safety import SafetyGuard
+from digest_desk.ui.spelling import SpellingTools
 from digest_desk.ui.status import StatusReadouts
 from digest_desk.ui.theme import ThemeManager, ThemeMode
 
@@ -57,6 +58,7 @@ class MainWindow(QMainWindow):
         self.autosaver = Autosaver(store, self.editor, self._resolve_conflict, self)
         self.readouts = StatusReadouts(self.statusBar())
         self.live = LiveViews(store, self.site, self.editor, self.readouts, self)
+        self.spelling = SpellingTools(store, self.site, self.editor, self.statusBar(), self)
         self.links_panel = LinksPanel(store, self)
         self.ops = ArticleOperations(store, self.editor, self.autosaver, self.library_stack,
                                      settings, self.site, self)
@@ -146,6 +148,8 @@ class MainWindow(QMainWindow):
         self.safety.articles_recovered.connect(self._article_created)
         self.safety.message.connect(self.statusBar().showMessage)
         self.live.message.connect(self.statusBar().showMessage)
+        self.spelling.message.connect(self.statusBar().showMessage)
+        self.spelling.dictionary_changed.connect(self.live.set_site_words)
         self.theme.changed.connect(self._theme_changed)
         self.list_panel.article_activated.connect(self.open_article)
         self.live.preview.device_changed.connect(self._device_changed)
@@ -238,6 +242,7 @@ class MainWindow(QMainWindow):
     def _site_changed(self, site: Site) -> None:
         self.site = site
         self.live.site_changed(site)
+        self.spelling.site_changed(site)
 
     def _links_edited(self, links: list) -> None:
         """The links panel changed the open article's links: preview and autosave them."""
@@ -340,6 +345,7 @@ class MainWindow(QMainWindow):
     def _theme_changed(self, dark: bool) -> None:
         self.actions.refresh_icons()
         self.editor.set_dark(dark)
+        self.spelling.set_dark(dark)
         self.list_panel.refresh_icons()
         self._sync_theme_actions()
 
