@@ -52,14 +52,14 @@ def _hyphenator(language: str) -> object | None:
 
 @lru_cache(maxsize=50_000)
 def syllables(word: str, language: str = "en") -> int:
-    """Syllables of one word: pyphen's hyphenation points, at least the vowel groups' count
-    for short words pyphen does not split."""
+    """Syllables of one word: pyphen's hyphenation points, or the vowel groups when there are
+    more (hyphenation leaves short words and some endings whole)."""
     hyphenator = _hyphenator(language)
     points = len(hyphenator.positions(word.lower())) + 1 if hyphenator is not None else 1  # type: ignore[attr-defined]
     groups = len(_VOWELS.findall(word))
     if word.lower().endswith("e") and groups > 1 and not word.lower().endswith(("le", "ee")):
         groups -= 1  # silent e: "make"
-    return max(1, points, min(groups, 3) if len(word) <= 7 else points)
+    return max(1, points, groups)
 
 
 def _ends_sentence(masked: str, word_end: int, word: str) -> bool:

@@ -59,9 +59,11 @@ def spell_words(line: str) -> list[tuple[int, int, str]]:
     out: list[tuple[int, int, str]] = []
     for match in _TOKEN.finditer(mask(line)):
         token = match.group(0)
-        if any(ch.isdigit() or ch == "_" for ch in token):
+        core = token.strip("_")  # _emphasis_ and __strong__ markers
+        if any(ch.isdigit() or ch == "_" for ch in core):
             continue  # slugs, ids, 3rd, file_names
-        for start, end, word in _parts(token, match.start()):
+        lead = len(token) - len(token.lstrip("_"))
+        for start, end, word in _parts(core, match.start() + lead):
             if _checkable(word):
                 out.append((start, end, word))
     return out
