@@ -68,3 +68,14 @@ def test_cli_check_reports_misspellings_with_the_site_dictionary(store, db_path,
     add_site_word(store, "Kowalczyk")
     assert main(["--db", str(db_path), "check", "ferry-resumes"]) == 0
     assert "info: 1 possible misspelling: goverment" in capsys.readouterr().out
+
+
+def test_cli_sets_the_long_sentence_limit(store, db_path, capsys):
+    create_article(store, title="Ferry resumes", body=" ".join(["word"] * 35) + ".\n")
+    assert main(["--db", str(db_path), "check", "ferry-resumes"]) == 0
+    assert "[editorial.long-sentences]" in capsys.readouterr().out
+    assert main(["--db", str(db_path), "site", "set", "long_sentence_words", "40"]) == 0
+    assert "long_sentence_words = 40" in capsys.readouterr().out
+    assert main(["--db", str(db_path), "check", "ferry-resumes"]) == 0
+    assert "[editorial.long-sentences]" not in capsys.readouterr().out
+    assert main(["--db", str(db_path), "site", "set", "long_sentence_words", "lots"]) != 0
