@@ -54,7 +54,11 @@ def _point_of(body, word: str):
 @needs_en
 def test_misspelled_word_is_underlined_but_syntax_urls_and_code_are_not(window, qtbot, store):
     body = _open(window, store)
+    edits: list[bool] = []
+    window.editor.edited.connect(lambda: edits.append(True))
     _settle(window, qtbot)
+    assert edits == []  # underlining after the answers arrive is no edit: nothing to save
+    assert not window.editor.body.document().isModified()
     assert _underlined(body, "goverment")
     assert _underlined(body, "recieve")  # link text is prose
     assert not _underlined(body, "ferry")

@@ -4,30 +4,42 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
-# Masked pieces become spaces of the same length, so offsets into the line stay right.
-_MASKS = (
-    re.compile(r"`+[^`\n]*`+"),  # inline code
-    re.compile(r"\]\([^)\n]*\)"),  # link and image targets: ](url "title")
-    re.compile(r"^\s{0,3}\[[^\]\n]+\]:\s*\S+.*$"),  # reference definitions: [id]: url
-    re.compile(r"</?[A-Za-z][^>\n]*>"),  # HTML tags and <https://autolinks>
-    re.compile(r"&#?\w+;"),  # HTML entities
-    re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b"),  # e-mail addresses
-    re.compile(r"\b(?:[a-z][a-z0-9+.-]*://|www\.)\S+", re.IGNORECASE),  # URLs
-    re.compile(r"\b(?:[\w-]+\.)+(?:com|org|net|edu|gov|io|de|uk|fr|es|it|eu|info|co)\b(?:/\S*)?",
-               re.IGNORECASE),  # bare domains
-    re.compile(r"\S*/\S*"),  # paths and anything with a slash
-    re.compile(r"\{[#.][^}\n]*\}"),  # attribute lists {#id .class}
+# Masked pieces become spaces of the same length, so offsets into the line stay right. Each rule
+# runs only when its cheap guard is in the line (the editor masks every block it colours).
+_TLD = r"(?:com|org|net|edu|gov|io|de|uk|fr|es|it|eu|info|co)"
+_MASKS: tuple[tuple[re.Pattern[str], re.Pattern[str] | None], ...] = (
+    (re.compile(r"`+[^`\n]*`+"), re.compile("`")),  # inline code
+    (re.compile(r"\]\([^)\n]*\)"), re.compile(r"\]\(")),  # link and image targets: ](url "title")
+    (re.compile(r"^\s{0,3}\[[^\]\n]+\]:\s*\S+.*$"), re.compile(r"\]:")),  # [id]: url
+    (re.compile(r"</?[A-Za-z][^>\n]*>"), re.compile("<")),  # HTML tags and <https://autolinks>
+    (re.compile(r"&#?\w+;"), re.compile("&")),  # HTML entities
+    (re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b"), re.compile("@")),  # e-mail addresses
+    (re.compile(r"\b(?:[a-z][a-z0-9+.-]*://|www\.)\S+", re.IGNORECASE),
+     re.compile(r"://|www\.", re.IGNORECASE)),  # URLs
+    (re.compile(rf"\b(?:[\w-]+\.)+{_TLD}\b(?:/\S*)?", re.IGNORECASE),
+     re.compile(rf"\w\.{_TLD}\b", re.IGNORECASE)),  # bare domains
+    (re.compile(r"(?<!\S)[^\s/]*/\S*"), re.compile("/")),  # paths and anything with a slash
+    (re.compile(r"\{[#.][^}\n]*\}"), re.compile(r"\{")),  # attribute lists {#id .class}
 )
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
-_TOKEN = re.compile(r"[\w’'-]+")
-_EDGE = "’'-"
+_LETTERS = r"[^\W\d_]+(?:['’][^\W\d_]+)*"  # apostrophes stay inside a word: don't, rock’n’roll
+# A whole token of letters (maybe hyphenated): a token touching digits or underscores (slugs,
+# ids, 3rd, file_names) gives no word at all.
+_WORD = re.compile(rf"(?<!\w)(?<!\w[-'’]){_LETTERS}(?:-{_LETTERS})*(?!\w)(?![-'’]\w)")
+_EMPHASIS = re.compile(r"(?<!\w)_+|_+(?!\w)")  # _emphasis_ and __strong__ markers
+
+
+def _spaces(match: re.Match[str]) -> str:
+    return " " * (match.end() - match.start())
 
 
 def mask(line: str) -> str:
     """``line`` with markdown syntax, URLs, e-mail addresses and code replaced by spaces."""
-    for rule in _MASKS:
-        line = rule.sub(lambda m: " " * len(m.group(0)), line)
+    for rule, guard in _MASKS:
+        if guard is None or guard.search(line):
+            line = rule.sub(_spaces, line)
     return line
 
 
@@ -35,38 +47,27 @@ def is_fence(line: str) -> bool:
     return bool(_FENCE.match(line))
 
 
-def _parts(token: str, start: int) -> Iterator[tuple[int, int, str]]:
-    """Hyphenated words are checked part by part; apostrophes stay inside a word (don't)."""
-    offset = 0
-    for part in token.split("-"):
-        core = part.strip(_EDGE)
-        if core:
-            lead = len(part) - len(part.lstrip(_EDGE))
-            begin = start + offset + lead
-            yield begin, begin + len(core), core
-        offset += len(part) + 1
-
-
-def _checkable(word: str) -> bool:
-    if len(word) < 2 or any(ch.isdigit() or ch == "_" for ch in word):
-        return False
-    return not (word.isupper() and len(word) > 1)  # acronyms: NATO, BBC
-
-
-def spell_words(line: str) -> list[tuple[int, int, str]]:
+@lru_cache(maxsize=8192)
+def spell_words(line: str) -> tuple[tuple[int, int, str], ...]:
     """(start, end, word) of every word of one markdown line (outside fenced code) worth a
-    spelling check: no syntax, URL, address, code, acronym or word with digits or underscores."""
+    spelling check: no syntax, URL, address, code, acronym or word with digits or underscores.
+    Cached per line: the editor asks again for every block it colours anew."""
+    text = mask(line)
+    if "_" in text:
+        text = _EMPHASIS.sub(_spaces, text)
     out: list[tuple[int, int, str]] = []
-    for match in _TOKEN.finditer(mask(line)):
+    for match in _WORD.finditer(text):
         token = match.group(0)
-        core = token.strip("_")  # _emphasis_ and __strong__ markers
-        if any(ch.isdigit() or ch == "_" for ch in core):
-            continue  # slugs, ids, 3rd, file_names
-        lead = len(token) - len(token.lstrip("_"))
-        for start, end, word in _parts(core, match.start() + lead):
-            if _checkable(word):
-                out.append((start, end, word))
-    return out
+        if "-" not in token:
+            if len(token) > 1 and not token.isupper():  # acronyms: NATO, BBC
+                out.append((match.start(), match.end(), token))
+            continue
+        at = match.start()
+        for part in token.split("-"):  # hyphenated words are checked part by part
+            if len(part) > 1 and not part.isupper():
+                out.append((at, at + len(part), part))
+            at += len(part) + 1
+    return tuple(out)
 
 
 def body_spell_words(body: str) -> Iterator[tuple[int, str]]:

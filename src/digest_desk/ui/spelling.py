@@ -7,7 +7,7 @@ still unknown are coloured again when the answers arrive.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from functools import partial
 from typing import Any
 
@@ -18,6 +18,7 @@ from PySide6.QtGui import (
     QFont,
     QInputMethodEvent,
     QSyntaxHighlighter,
+    QTextBlock,
     QTextCharFormat,
     QTextCursor,
 )
@@ -197,23 +198,33 @@ class BodySpelling(QObject):
             elif state is None:
                 self._waiting.add(block.blockNumber())
 
-    def _answers_arrived(self) -> None:
-        waiting, self._waiting = self._waiting, set()
+    def recolour(self, blocks: Iterable[QTextBlock]) -> None:
+        """Colour these blocks again. Not an edit: the document's signals are held, because a
+        rehighlight emits textChanged and the editor would save, render and check again."""
         if not self.body.highlighting:
             return
         document = self.body.document()
-        for number in sorted(waiting):
-            block = document.findBlockByNumber(number)
-            if block.isValid():
-                self.body.highlighter.rehighlightBlock(block)
+        held = document.blockSignals(True)
+        try:
+            for block in blocks:
+                if block.isValid():
+                    self.body.highlighter.rehighlightBlock(block)
+        finally:
+            document.blockSignals(held)
+        self.body.viewport().update()
+
+    def _answers_arrived(self) -> None:
+        waiting, self._waiting = self._waiting, set()
+        document = self.body.document()
+        self.recolour(document.findBlockByNumber(number) for number in sorted(waiting))
 
     def _word_changed(self, word: str) -> None:
-        if not self.body.highlighting:
-            return
+        self.recolour(block for block in self._blocks() if word in block.text())
+
+    def _blocks(self) -> Iterator[QTextBlock]:
         block = self.body.document().firstBlock()
         while block.isValid():
-            if word in block.text():
-                self.body.highlighter.rehighlightBlock(block)
+            yield block
             block = block.next()
 
     def set_long_sentences(self, ranges: Iterable[tuple[int, int]]) -> None:
@@ -223,17 +234,14 @@ class BodySpelling(QObject):
             return
         changed = set(new) ^ set(self._long)
         self._long = new
-        if not self.body.highlighting:
-            return
         document = self.body.document()
-        seen: set[int] = set()
+        blocks: dict[int, QTextBlock] = {}
         for start, end in changed:
             block = document.findBlock(start)
             while block.isValid() and block.position() <= end:
-                if block.blockNumber() not in seen:
-                    seen.add(block.blockNumber())
-                    self.body.highlighter.rehighlightBlock(block)
+                blocks[block.blockNumber()] = block
                 block = block.next()
+        self.recolour(blocks[number] for number in sorted(blocks))
 
     def word_at(self, pos: QPoint) -> tuple[int, int, str] | None:
         """The checkable word under a viewport point: (start, end) as document positions."""
@@ -408,8 +416,7 @@ class SpellingTools(QObject):
         self.site = site
         self.service.set_language(site.language or "en")
         self._show_label()
-        if self.editor.body.highlighting:
-            self.editor.body.highlighter.rehighlight()
+        self.body.recolour(self.body._blocks())
         self.measure_now()
 
     def set_dark(self, dark: bool) -> None:
