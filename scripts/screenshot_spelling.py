@@ -59,7 +59,8 @@ def main() -> int:
     window.load_article(article.id)
     spelling = window.spelling
     spelling.measure_now()
-    wait(app, 5, lambda: spelling.result is not None and not spelling.service._pending)
+    wait(app, 5, lambda: spelling.result is not None and not spelling.service.pending
+         and not spelling.body.busy)
     wait(app, 1.0)
     body = window.editor.body
     cursor = body.textCursor()

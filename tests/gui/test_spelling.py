@@ -28,9 +28,10 @@ def _open(window, store, body: str = BODY, title: str = "Ferry resumes", summary
 
 def _settle(window, qtbot) -> None:
     tools = window.spelling
+    before = tools.result
     tools.measure_now()
-    qtbot.waitUntil(lambda: tools.wait(100) and not tools.service._pending, timeout=5000)
-    qtbot.wait(20)  # the answers' rehighlighting
+    qtbot.waitUntil(lambda: tools.result is not before and not tools.service.pending
+                    and not tools.body.busy, timeout=5000)
 
 
 def _underlined(body, word: str) -> bool:

@@ -35,6 +35,11 @@ from digest_desk.ui.markdown_edit import LONG_LINE_CHARS, MarkdownEdit
 from digest_desk.ui.tasks import LatestOnly
 
 READABILITY_DEBOUNCE_MS = 500
+# Above this many characters the body's words are marked after the colours, a slice of blocks
+# per turn of the event loop (the visible ones first), so opening or pasting a long text costs
+# what it cost without spelling, and no single turn holds the window for long.
+LAZY_CHARS = 100_000
+BLOCKS_PER_TURN = 40
 MAX_SUGGESTIONS = 6
 UNDERLINE = QColor("#d9304f")
 LONG_SENTENCE_LIGHT = QColor(255, 214, 102, 70)
@@ -123,6 +128,11 @@ class SpellService(QObject):
             self._flush.start()
         self.answered.emit()
 
+    @property
+    def pending(self) -> bool:
+        """Words wait for their answers."""
+        return bool(self._pending)
+
     def wait(self, msecs: int = 5000) -> bool:
         """Block until queued lookups ran (tests, closing)."""
         return self._worker.wait(msecs)
@@ -171,7 +181,10 @@ class BodySpelling(QObject):
     def __init__(self, body: MarkdownEdit, service: SpellService) -> None:
         super().__init__(body)
         self.body, self.service = body, service
-        self._waiting: set[int] = set()  # blocks coloured while some of their words were unknown
+        self._waiting: set[int] = set()  # blocks to mark again: words were unknown, or deferred
+        self._marking = False  # inside our own recolouring: mark every block in full
+        self._drain = QTimer(self, singleShot=True, interval=0)
+        self._drain.timeout.connect(self._mark_slice)
         self._long: list[tuple[int, int]] = []  # long sentences, as body offsets
         self._shade = LONG_SENTENCE_LIGHT
         body.highlighter.decorate = self._decorate
@@ -190,6 +203,11 @@ class BodySpelling(QObject):
                        lambda fmt: fmt.setBackground(self._shade))
         if len(text) > LONG_LINE_CHARS:
             return
+        if not self._marking and self.body.document().characterCount() > LAZY_CHARS:
+            self._waiting.add(block.blockNumber())  # marked by _mark_slice, soon
+            if not self._drain.isActive():
+                self._drain.start()
+            return
         service = self.service
         for start, end, word in spell_words(text):
             state = service.state(word)
@@ -205,18 +223,43 @@ class BodySpelling(QObject):
             return
         document = self.body.document()
         held = document.blockSignals(True)
+        self._marking = True
         try:
             for block in blocks:
                 if block.isValid():
                     self.body.highlighter.rehighlightBlock(block)
         finally:
+            self._marking = False
             document.blockSignals(held)
         self.body.viewport().update()
 
+    @property
+    def busy(self) -> bool:
+        """Blocks still wait to be marked (tests, screenshots)."""
+        return bool(self._waiting)
+
     def _answers_arrived(self) -> None:
-        waiting, self._waiting = self._waiting, set()
+        if self._waiting and not self._drain.isActive():
+            self._drain.start()
+
+    def _visible_blocks(self) -> range:
+        viewport = self.body.viewport()
+        top = self.body.cursorForPosition(QPoint(0, 0)).blockNumber()
+        bottom = self.body.cursorForPosition(QPoint(viewport.width(), viewport.height())).blockNumber()
+        return range(top, bottom + 1)
+
+    def _mark_slice(self) -> None:
+        """Mark the next slice of waiting blocks, the visible ones first."""
+        if not self._waiting:
+            return
+        visible = self._visible_blocks()
+        order = sorted(self._waiting, key=lambda n: (n not in visible, n))
+        chosen = order[:BLOCKS_PER_TURN]
+        self._waiting.difference_update(chosen)
         document = self.body.document()
-        self.recolour(document.findBlockByNumber(number) for number in sorted(waiting))
+        self.recolour(document.findBlockByNumber(number) for number in chosen)
+        if self._waiting and not self.service.pending:
+            self._drain.start()
 
     def _word_changed(self, word: str) -> None:
         self.recolour(block for block in self._blocks() if word in block.text())
