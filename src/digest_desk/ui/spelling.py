@@ -16,7 +16,9 @@ from PySide6.QtGui import (
     QAction,
     QColor,
     QFont,
+    QGuiApplication,
     QInputMethodEvent,
+    QPalette,
     QSyntaxHighlighter,
     QTextBlock,
     QTextCharFormat,
@@ -186,7 +188,8 @@ class BodySpelling(QObject):
         self._drain = QTimer(self, singleShot=True, interval=0)
         self._drain.timeout.connect(self._mark_slice)
         self._long: list[tuple[int, int]] = []  # long sentences, as body offsets
-        self._shade = LONG_SENTENCE_LIGHT
+        dark = QGuiApplication.palette().color(QPalette.ColorRole.Base).lightness() < 128
+        self._shade = LONG_SENTENCE_DARK if dark else LONG_SENTENCE_LIGHT
         body.highlighter.decorate = self._decorate
         service.answered.connect(self._answers_arrived)
         service.words_changed.connect(self._word_changed)
