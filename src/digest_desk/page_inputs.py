@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from digest_desk.domain import Image
 from digest_desk.render import RenderContext
+from digest_desk.store.dictionary import site_words
 from digest_desk.store.engine import Store
 from digest_desk.store.published import PublishedReader, published_reader
 
@@ -25,11 +26,13 @@ class PageInputs:
     categories: tuple[str, ...]  # sections of the published site, sorted
     slugs: Mapping[int, str]  # published articles' slugs by id (maybe only some of them)
     unpublished: Mapping[int, str]  # the other articles' slugs: no link targets, named by checks
+    site_words: frozenset[str] = frozenset()  # the site dictionary, for the spelling check
 
     def context(self, *, root: str = "", media_prefix: str = "") -> RenderContext:
         """The render context for pages at ``root`` ("" means absolute base_url addresses)."""
         return RenderContext(media=self.media, slugs=self.slugs, categories=self.categories,
-                             media_prefix=media_prefix, root=root, unpublished=self.unpublished)
+                             media_prefix=media_prefix, root=root, unpublished=self.unpublished,
+                             site_words=self.site_words)
 
 
 def inputs_from(reader: PublishedReader, *, categories: Sequence[str] | None = None,
@@ -44,9 +47,10 @@ def inputs_from(reader: PublishedReader, *, categories: Sequence[str] | None = N
 def read_inputs(store: Store, *, categories: Sequence[str] | None = None,
                 link_targets: Collection[int] | None = None, now: datetime | None = None) -> PageInputs:
     """Page inputs in one read transaction, of the site as published at ``now`` (default: this
-    instant; see ``inputs_from``)."""
+    instant; see ``inputs_from``), with the site dictionary the spelling check accepts."""
     with published_reader(store, now) as reader:
-        return inputs_from(reader, categories=categories, link_targets=link_targets)
+        inputs = inputs_from(reader, categories=categories, link_targets=link_targets)
+    return replace(inputs, site_words=site_words(store))
 
 
 def read_link_targets(store: Store, ids: Collection[int],

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from digest_desk.checks.amp import check_amp, check_embeds
 from digest_desk.checks.editorial import check_editorial
+from digest_desk.checks.language import check_sentence_length, check_spelling
 from digest_desk.checks.pagefacts import page_facts
 from digest_desk.checks.parity import check_parity
 from digest_desk.checks.pictures import check_pictures
@@ -52,5 +53,7 @@ def run_checks(article: Article, site: Site, ctx: RenderContext | None = None, *
     problems += check_pictures(article, refs)
     problems += check_amp(amp_facts, amp_css_bytes(article, site, ctx))
     problems += check_parity(std_facts, amp_facts, article, site)
+    problems += check_spelling(article, site, ctx.site_words)
+    problems += check_sentence_length(article, site)
     problems.sort(key=lambda p: (SEVERITY_ORDER[p.severity], p.line or 0, p.code))
     return problems

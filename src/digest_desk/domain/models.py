@@ -70,6 +70,7 @@ class Site(SQLModel, table=True):
     )
     about_md: str = ""
     contact_md: str = ""
+    long_sentence_words: int = 30  # the checks warn about sentences longer than this
     updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(TZDateTime, nullable=False))
 
 

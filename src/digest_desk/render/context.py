@@ -35,6 +35,8 @@ class RenderContext:
     # Articles that exist but are not published, by id: pages never link to them (the link is
     # left out until they are published); only the checks look here, to say so.
     unpublished: Mapping[int, str] = field(default_factory=dict)
+    # Words of the site dictionary (store/dictionary.py): only the spelling check looks here.
+    site_words: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,6 +19,7 @@ SITE_KEYS = (
     "name", "base_url", "language", "timezone", "tagline", "partner_name", "partner_url", "logo",
     "banner_text", "banner_link_text", "read_more_text", "exit_text", "related_heading",
     "about_md", "contact_md",
+    "long_sentence_words",  # the checks warn about longer sentences (ui/spelling.py shades them)
 )
 
 
@@ -67,6 +68,10 @@ def check_setting(key: str, value: Any) -> Any:
     """The value to store for ``key``, or SiteSettingError saying what is wrong."""
     if key == "footer_links":
         return _footer_links(value)
+    if key == "long_sentence_words":
+        if not str(value).strip().isdigit() or not 10 <= int(value) <= 200:
+            raise SiteSettingError("long_sentence_words must be a number of words from 10 to 200.")
+        return int(value)
     if key in ("logo_width", "logo_height"):
         if value in (None, ""):
             return None

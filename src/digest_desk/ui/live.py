@@ -53,6 +53,7 @@ class LiveViews(QObject):
         self._slug_targets: tuple[int, ...] = ()
         self._slugs: dict[int, str] = {}
         self._unpublished: dict[int, str] = {}
+        self._site_words: frozenset[str] = frozenset()  # the site dictionary, for the checks
         self._css_worker = LatestOnly(self)
         self._count_worker = LatestOnly(self)
         self.recounts = 0  # whole-body word counts started (once per typing pause at most)
@@ -97,6 +98,11 @@ class LiveViews(QObject):
     def media_changed(self) -> None:
         self._media = None
 
+    def set_site_words(self, words: frozenset[str]) -> None:
+        """The site dictionary grew: check again with it."""
+        self._site_words = words
+        self.schedule()
+
     def site_changed(self, site: Site) -> None:
         self.site = site
         self.refresh_now()
@@ -132,10 +138,12 @@ class LiveViews(QObject):
             inputs = read_inputs(store, link_targets=targets)
             self._media, self._categories = inputs.media, list(inputs.categories)
             self._slug_targets, self._slugs, self._unpublished = targets, dict(inputs.slugs), dict(inputs.unpublished)
+            self._site_words = inputs.site_words
         elif targets != self._slug_targets:  # asked once per set of links, not per keystroke
             self._slug_targets = targets
             self._slugs, self._unpublished = read_link_targets(store, targets)
-        return PageInputs(self._media, tuple(self._categories), self._slugs, self._unpublished).context()
+        return PageInputs(self._media, tuple(self._categories), self._slugs, self._unpublished,
+                          self._site_words).context()
 
     def _feed(self, at_once: bool = False) -> None:
         editor = self.editor

@@ -37,6 +37,7 @@ from digest_desk.ui.operations import ArticleOperations
 from digest_desk.ui.paste import paste_plain
 from digest_desk.ui.replace_dialog import ReplaceDialog
 from digest_desk.ui.safety import SafetyGuard
+from digest_desk.ui.spelling import SpellingTools
 from digest_desk.ui.status import StatusReadouts
 from digest_desk.ui.theme import ThemeManager, ThemeMode
 
@@ -62,6 +63,7 @@ class MainWindow(QMainWindow):
         self.autosaver = Autosaver(store, self.editor, self._resolve_conflict, self)
         self.readouts = StatusReadouts(self.statusBar())
         self.live = LiveViews(store, self.site, self.editor, self.readouts, self)
+        self.spelling = SpellingTools(store, self.site, self.editor, self.statusBar(), self)
         self.links_panel = LinksPanel(store, self)
         self.links_panel.set_draft_source(self.editor.snapshot)  # suggestions from the typed text
         self.ops = ArticleOperations(store, self.editor, self.autosaver, self.library_stack,
@@ -206,6 +208,8 @@ class MainWindow(QMainWindow):
         self.safety.articles_recovered.connect(self._article_created)
         self.safety.message.connect(self.statusBar().showMessage)
         self.live.message.connect(self.statusBar().showMessage)
+        self.spelling.message.connect(self.statusBar().showMessage)
+        self.spelling.dictionary_changed.connect(self.live.set_site_words)
         self.theme.changed.connect(self._theme_changed)
         self.list_panel.article_activated.connect(self.open_article)
         self.list_panel.bulk_requested.connect(self.bulk.run)
@@ -330,6 +334,7 @@ class MainWindow(QMainWindow):
         self.editor.date_field.set_zone(site.timezone)  # dates are shown in the site's zone
         self.list_panel.model.zone = site.timezone
         self.list_panel.view.viewport().update()
+        self.spelling.site_changed(site)
 
     def _links_edited(self, links: list) -> None:
         """The links panel changed the open article's links: preview and autosave them."""
@@ -434,6 +439,7 @@ class MainWindow(QMainWindow):
     def _theme_changed(self, dark: bool) -> None:
         self.actions.refresh_icons()
         self.editor.set_dark(dark)
+        self.spelling.set_dark(dark)
         self.list_panel.refresh_icons()
         self._sync_theme_actions()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from PySide6.QtCore import QMimeData, QTimer, Signal
 from PySide6.QtGui import (
@@ -81,6 +82,9 @@ class MarkdownHighlighter(QSyntaxHighlighter):
     def __init__(self, document: QTextDocument, dark: bool = False) -> None:
         super().__init__(document)
         self._fmt = _formats(dark)
+        # Called last for each prose block (not fenced code) to add spelling and readability
+        # marks over the colours: ui/spelling.py sets it.
+        self.decorate: Callable[[QSyntaxHighlighter, str], None] | None = None
 
     def set_dark(self, dark: bool) -> None:
         self._fmt = _formats(dark)
@@ -102,11 +106,12 @@ class MarkdownHighlighter(QSyntaxHighlighter):
             match = rule.match(text)
             if match:
                 self.setFormat(match.start(), match.end() - match.start(), self._fmt[name])
-        if len(text) > LONG_LINE_CHARS:
-            return
-        for name, rule in _INLINE_RULES:
-            for match in rule.finditer(text):
-                self.setFormat(match.start(), match.end() - match.start(), self._fmt[name])
+        if len(text) <= LONG_LINE_CHARS:
+            for name, rule in _INLINE_RULES:
+                for match in rule.finditer(text):
+                    self.setFormat(match.start(), match.end() - match.start(), self._fmt[name])
+        if self.decorate is not None:
+            self.decorate(self, text)
 
 
 def count_words(text: str, chunk: int = COUNT_CHUNK_CHARS) -> int:

@@ -1,0 +1,1 @@
+"""Language tools for prose: the words of a markdown text, spelling through Hunspell, readability."""
