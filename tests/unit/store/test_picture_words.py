@@ -10,8 +10,9 @@ import pytest
 
 from digest_desk.domain import Status
 from digest_desk.export import export_site
-from digest_desk.store import open_store
+from digest_desk.store import migrations, open_store
 from digest_desk.store.articles import create_article, get_article, save_article
+from digest_desk.store.engine import make_engine
 from digest_desk.store.errors import NotFoundError
 from digest_desk.store.media import MediaError, add_image, get_image_bytes, media_map
 from digest_desk.store.picture_library import (
@@ -137,13 +138,10 @@ def test_replace_keeps_name_and_words_and_refuses_bad_files(store, ferry, tmp_pa
 
 
 def test_migration_0006_gives_each_featuring_article_the_words_it_showed(db_path):
-    store = open_store(db_path)
-    store.close()
+    engine = make_engine(db_path)
+    migrations.upgrade(engine, "0005")  # the schema just before this migration
+    engine.dispose()
     con = sqlite3.connect(db_path)
-    con.execute("DROP INDEX IF EXISTS ix_article_export_listing")
-    con.execute("ALTER TABLE article DROP COLUMN image_caption")
-    con.execute("ALTER TABLE article DROP COLUMN image_credit")
-    con.execute("UPDATE alembic_version SET version_num = '0004'")
     con.execute("INSERT INTO image (name, mime, width, height, alt, caption, credit, sha256, url, created_at) "
                 "VALUES ('pier.jpg', 'image/jpeg', 10, 10, 'Pier', 'The pier', 'Old Site', '', '', "
                 "'2026-01-01 00:00:00')")
