@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QMimeData, QSize, Qt, Signal
+from PySide6.QtCore import QMimeData, QPoint, QSize, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QKeyEvent, QPalette, QTextCursor, QTextOption
 from PySide6.QtWidgets import QFrame, QLabel, QPlainTextEdit, QWidget
 
@@ -56,6 +56,9 @@ class HeadlineEdit(QPlainTextEdit):
 
     def cursorPosition(self) -> int:  # noqa: N802
         return self.textCursor().position()
+
+    def cursorPositionAt(self, pos: QPoint) -> int:  # noqa: N802
+        return self.cursorForPosition(pos).position()
 
     def setCursorPosition(self, position: int) -> None:  # noqa: N802
         cursor = self.textCursor()

@@ -24,7 +24,16 @@ from PySide6.QtGui import (
     QTextCharFormat,
     QTextCursor,
 )
-from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QMenu, QStatusBar, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QPlainTextEdit,
+    QStatusBar,
+    QTextEdit,
+    QWidget,
+)
 
 from digest_desk.domain import Site
 from digest_desk.prose.readability import Readability, readability
@@ -305,10 +314,20 @@ class BodySpelling(QObject):
         cursor.insertText(text)  # one undoable edit
 
 
+def _marked(edit: QPlainTextEdit, start: int, end: int, fmt: QTextCharFormat) -> QTextEdit.ExtraSelection:
+    """An underline drawn over a span without touching the document (no edit, no undo step)."""
+    selection = QTextEdit.ExtraSelection()
+    cursor = QTextCursor(edit.document())
+    cursor.setPosition(start)
+    cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+    selection.cursor, selection.format = cursor, fmt
+    return selection
+
+
 class LineSpelling(QObject):
     """Underlines misspelled words in a one-line field (headline, summary)."""
 
-    def __init__(self, edit: QLineEdit, service: SpellService) -> None:
+    def __init__(self, edit: QLineEdit | QPlainTextEdit, service: SpellService) -> None:
         super().__init__(edit)
         self.edit, self.service = edit, service
         self.misspelled: list[tuple[int, int, str]] = []
@@ -328,6 +347,9 @@ class LineSpelling(QObject):
         count from the cursor."""
         fmt = QTextCharFormat()
         _underline(fmt)
+        if isinstance(self.edit, QPlainTextEdit):  # the wrapped headline: a document of its own
+            self.edit.setExtraSelections([_marked(self.edit, start, end, fmt) for start, end, _w in spans])
+            return
         cursor = self.edit.cursorPosition()
         attributes = [QInputMethodEvent.Attribute(QInputMethodEvent.AttributeType.TextFormat,
                                                   start - cursor, end - start, fmt)
@@ -344,7 +366,8 @@ class LineSpelling(QObject):
     def replace(self, start: int, end: int, text: str) -> None:
         self.edit.setSelection(start, end - start)
         self.edit.insert(text)
-        self.edit.textEdited.emit(self.edit.text())  # the editor records field edits from this
+        if isinstance(self.edit, QLineEdit):  # insert() is no user edit there; the headline says so itself
+            self.edit.textEdited.emit(self.edit.text())  # the editor records field edits from this
 
 
 class SpellMenus(QObject):
