@@ -9,7 +9,7 @@ from sqlalchemy import JSON, Column, ForeignKey, Integer, LargeBinary, UniqueCon
 from sqlalchemy import Enum as SAEnum
 from sqlmodel import Field, Relationship, SQLModel
 
-from digest_desk.domain.types import TZDateTime, utcnow
+from digest_desk.domain.types import TZDateTime, as_utc, utcnow
 
 
 class Status(StrEnum):
@@ -146,7 +146,7 @@ class Article(SQLModel, table=True):
             "category": self.category,
             "tags": list(self.tags or []),
             "status": str(self.status),
-            "published_at": self.published_at.isoformat() if self.published_at else None,
+            "published_at": as_utc(self.published_at).isoformat() if self.published_at else None,
             "image_id": self.image_id,
             "image_alt": self.image_alt,
             "image_caption": self.image_caption,

@@ -23,9 +23,7 @@ class TZDateTime(TypeDecorator):
             return None
         if isinstance(value, str):
             value = datetime.fromisoformat(value)
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=UTC)
-        return value.astimezone(UTC).isoformat()
+        return as_utc(value).isoformat()
 
     def process_result_value(self, value: str | None, dialect) -> datetime | None:
         if value is None:
@@ -34,6 +32,11 @@ class TZDateTime(TypeDecorator):
         if parsed.tzinfo is None:
             parsed = parsed.replace(tzinfo=UTC)
         return parsed
+
+
+def as_utc(value: datetime) -> datetime:
+    """The same instant in UTC (a naive time is taken as UTC, as the database stores it)."""
+    return (value.replace(tzinfo=UTC) if value.tzinfo is None else value).astimezone(UTC)
 
 
 def utcnow() -> datetime:

@@ -28,9 +28,9 @@ class RelatedIndex:
     def stored_text(self, article_id: int) -> tuple[str, int] | None:
         """The indexed text (title, summary, body) of one article as stored, and its version;
         None when it is not stored. What is being typed may differ from it."""
-        row = self._conn.exec_driver_sql(
+        row = self._conn.execute(text(  # bound by SQLAlchemy: the same on both engines
             "SELECT coalesce(title, '') || ' ' || coalesce(summary, '') || ' ' || coalesce(body, ''), "
-            "version FROM article WHERE id = ?", (article_id,)
+            "version FROM article WHERE id = :id"), {"id": article_id}
         ).fetchone()
         return (row[0] or "", int(row[1])) if row is not None else None
 

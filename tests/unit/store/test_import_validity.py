@@ -8,8 +8,9 @@ from pathlib import Path
 from digest_desk.convert import html_to_markdown
 from digest_desk.domain import Status
 from digest_desk.export import export_site
-from digest_desk.store.articles import count_articles
+from digest_desk.store.articles import all_articles, count_articles
 from digest_desk.store.importer import ImportOptions, import_paths
+from digest_desk.store.published import is_on_site
 from tests.unit.render.validators import amp_validate, nu_validate
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "import"
@@ -29,7 +30,9 @@ def test_export_after_import_passes_both_validators(store, tmp_path):
     out = tmp_path / "out"
     export_site(store, out)
     amp = {p.relative_to(out).as_posix(): p.read_text("utf-8") for p in out.glob("*/amp/index.html")}
-    assert len(amp) == published
+    on_site = sum(is_on_site(a.status, a.published_at) for a in all_articles(store))
+    assert 0 < on_site < published  # the fixtures' future-dated posts wait for their time
+    assert len(amp) == on_site
     assert amp_validate(amp) == {name: [] for name in amp}
     pages = {p.relative_to(out).as_posix(): p.read_text("utf-8")
              for p in out.rglob("index.html") if p.parent.name != "amp"}
