@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -142,6 +142,26 @@ def store_change(session: Session, article: Article, values: dict[str, Any], rea
                          data=article.snapshot()))
 
 
+def writable(session: Session, result: BulkResult, ids: Iterable[int], holder: str | None,
+             versions: dict[int, int] | None = None) -> Iterator[Article]:
+    """The articles of ``ids`` a batch may change, in order: those another window edits go to
+    ``result.locked``, vanished ones to ``missing`` and, with ``versions``, those whose version
+    moved on since (the version guard) to ``stale``."""
+    ids = list(ids)
+    result.locked = sorted(locked_by_others(session, ids, holder))
+    locked = set(result.locked)
+    for article_id in ids:
+        if article_id in locked:
+            continue
+        article = session.get(Article, article_id)
+        if article is None:
+            result.missing.append(article_id)
+        elif versions is not None and article.version != versions.get(article_id):
+            result.stale.append(article_id)
+        else:
+            yield article
+
+
 def plan_changes(store: Store, ids: list[int], changes: dict[str, Any]) -> list[PlannedChange]:
     """What ``apply_changes`` would change, field by field (nothing is written)."""
     changes, now = clean_changes(changes), utcnow()
@@ -167,21 +187,14 @@ def apply_changes(store: Store, ids: list[int], changes: dict[str, Any], *, reas
     changes, now = clean_changes(changes), utcnow()
     result = BulkResult()
     with store.write() as session:
-        result.locked = sorted(locked_by_others(session, ids, holder))
-        for article_id in ids:
-            if article_id in result.locked:
-                continue
-            article = session.get(Article, article_id)
-            if article is None:
-                result.missing.append(article_id)
-                continue
+        for article in writable(session, result, ids, holder):
             values = _effective(article, changes, now)
             if not values:
                 continue
-            result.before[article_id] = {k: getattr(article, k) for k in values}
+            result.before[article.id] = {k: getattr(article, k) for k in values}
             store_change(session, article, values, reason)
-            result.changed.append(article_id)
-            result.versions[article_id] = article.version
+            result.changed.append(article.id)
+            result.versions[article.id] = article.version
     return result
 
 
@@ -194,21 +207,12 @@ def restore_values(store: Store, before: dict[int, dict[str, Any]], versions: di
     """
     result = BulkResult()
     with store.write() as session:
-        result.locked = sorted(locked_by_others(session, before, holder))
-        for article_id, values in before.items():
-            if article_id in result.locked:
-                continue
-            article = session.get(Article, article_id)
-            if article is None:
-                result.missing.append(article_id)
-                continue
-            if article.version != versions.get(article_id):
-                result.stale.append(article_id)
-                continue
-            result.before[article_id] = {k: getattr(article, k) for k in values}
+        for article in writable(session, result, before, holder, versions):
+            values = before[article.id]
+            result.before[article.id] = {k: getattr(article, k) for k in values}
             store_change(session, article, values, reason)
-            result.changed.append(article_id)
-            result.versions[article_id] = article.version
+            result.changed.append(article.id)
+            result.versions[article.id] = article.version
     return result
 
 

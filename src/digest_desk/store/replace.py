@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from digest_desk.domain import Article
 from digest_desk.domain.slugs import clean_line
-from digest_desk.store.bulk import BulkResult, locked_by_others, store_change
+from digest_desk.store.bulk import BulkResult, store_change, writable
 from digest_desk.store.engine import Store
 from digest_desk.store.errors import StoreError
 
@@ -123,18 +123,10 @@ def apply_changes(store: Store, changes: list[FieldChange], search: Search, *,
     for change in changes:
         by_article.setdefault(change.article_id, []).append(change)
     result = BulkResult()
+    seen = {article_id: items[0].version for article_id, items in by_article.items()}
     with store.write() as session:
-        result.locked = sorted(locked_by_others(session, by_article, holder))
-        for article_id, items in by_article.items():
-            if article_id in result.locked:
-                continue
-            article = session.get(Article, article_id)
-            if article is None:
-                result.missing.append(article_id)
-                continue
-            if article.version != items[0].version:
-                result.stale.append(article_id)
-                continue
+        for article in writable(session, result, by_article, holder, seen):
+            article_id, items = article.id, by_article[article.id]
             values: dict[str, Any] = {c.name: c.new_value for c in items}
             result.before[article_id] = {k: getattr(article, k) for k in values}
             store_change(session, article, values, search.label)
