@@ -12,7 +12,7 @@ from urllib.parse import unquote
 from sqlalchemy import select
 from sqlmodel import Session
 
-from digest_desk.domain import Article, Image, Status
+from digest_desk.domain import MISSING_IMAGE_MAX, Article, Image, Status
 from digest_desk.domain.slugs import FALLBACK_SLUG, is_reserved, slug_key, slugify
 from digest_desk.domain.types import utcnow
 from digest_desk.store.articles import _assign_slug, _record_revision, _set_links
@@ -276,6 +276,9 @@ def _fill(session: Session, store: Store, parsed: ParsedArticle, article: Articl
     else:
         article.image_id, article.image_alt = None, ""
         article.image_caption, article.image_credit = "", ""
+    # The picture the source named but we could not find: check names it until one is chosen.
+    missing = parsed.image.src if parsed.image is not None and image is None else ""
+    article.missing_image = missing[:MISSING_IMAGE_MAX]
     _set_links(session, article, _internal_targets(session, parsed.links))
 
 
