@@ -40,6 +40,10 @@ def check_pictures(article: Article, refs: list[SourceRef]) -> Iterator[Problem]
     """Problems of the featured picture's words (on the article) and each body picture's words
     (in the markdown): the article's own words, never the media library's suggestions."""
     image = article.image
+    if image is None and article.image_id is None and (article.missing_image or "").strip():
+        yield Problem("warning", "pictures.featured-missing",
+                      f"The featured picture “{article.missing_image}” named by the imported file "
+                      "was not found; choose one in the image row.")
     if image is not None:
         yield from _alt_problems(article.image_alt or "", image.name, "The featured image",
                                  "write it in the Alt text field or with Picture Words…", None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from digest_desk.domain.copies import EDITABLE_FIELDS, detached_article, detached_image
 from digest_desk.domain.models import (
     HEADLINE_MAX,
+    MISSING_IMAGE_MAX,
     Article,
     Image,
     Link,
@@ -15,6 +16,7 @@ from digest_desk.domain.models import (
 )
 
 __all__ = [
-    "EDITABLE_FIELDS", "HEADLINE_MAX", "Article", "Image", "Link", "LinkKind", "Revision", "Site", "Status",
+    "EDITABLE_FIELDS", "HEADLINE_MAX", "MISSING_IMAGE_MAX", "Article",
+    "Image", "Link", "LinkKind", "Revision", "Site", "Status",
     "detached_article", "detached_image",
 ]

@@ -93,6 +93,7 @@ class Image(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(TZDateTime, nullable=False))
 
 
+MISSING_IMAGE_MAX = 300  # characters of a missing featured picture's name kept for the checks
 HEADLINE_MAX = 110  # characters of a headline search engines show; the checks warn past it
 
 
@@ -122,6 +123,9 @@ class Article(SQLModel, table=True):
     image_alt: str = ""
     image_caption: str = ""  # the featured picture's words in this article (migration 0006)
     image_credit: str = ""
+    # The featured picture an import named but could not find, as the source wrote it (capped at
+    # MISSING_IMAGE_MAX); an import fact, not an edit: cleared when a featured picture is set.
+    missing_image: str = ""
     version: int = 1
 
     image: Image | None = Relationship(sa_relationship_kwargs={"lazy": "selectin"})

@@ -180,6 +180,8 @@ def save_article(
         stored = _claim_version(session, article, force)
         for name in EDITABLE:
             setattr(stored, name, getattr(article, name))
+        if stored.image_id is not None:
+            stored.missing_image = ""  # a chosen featured picture answers the import's gap
         stored.title = clean_line(stored.title)
         if slug is not None and slug != stored.slug:
             _assign_slug(session, stored, slug)

@@ -12,7 +12,7 @@ from urllib.parse import unquote
 from sqlalchemy import select
 from sqlmodel import Session
 
-from digest_desk.domain import Article, Image, Status
+from digest_desk.domain import MISSING_IMAGE_MAX, Article, Image, Status
 from digest_desk.domain.slugs import FALLBACK_SLUG, is_reserved, slug_key, slugify
 from digest_desk.domain.types import utcnow
 from digest_desk.store.articles import _assign_slug, _record_revision, _set_links
@@ -184,6 +184,12 @@ def _featured(session: Session, store: Store, parsed: ParsedArticle, ref: ImageR
         return None
 
 
+def _shown_name(src: str) -> str:
+    """A missing picture's name as the source wrote it, without control characters (PostgreSQL
+    refuses NUL) and capped, for the check that names it."""
+    return "".join(ch for ch in src if ch.isprintable()).strip()[:MISSING_IMAGE_MAX]
+
+
 def _missing_name(src: str) -> str:
     """The media name a missing picture is referred to by (adding it under that name mends it)."""
     name = PurePath(src.split("?")[0]).name or "picture.png"
@@ -276,6 +282,9 @@ def _fill(session: Session, store: Store, parsed: ParsedArticle, article: Articl
     else:
         article.image_id, article.image_alt = None, ""
         article.image_caption, article.image_credit = "", ""
+    # The picture the source named but we could not find: check names it until one is chosen.
+    missing = parsed.image.src if parsed.image is not None and image is None else ""
+    article.missing_image = _shown_name(missing)
     _set_links(session, article, _internal_targets(session, parsed.links))
 
 
@@ -295,10 +304,11 @@ def _write(session: Session, store: Store, parsed: ParsedArticle,
         raise _Rollback(_result(parsed, article, "skipped",
                                 EXISTS))
     else:
-        before = article.snapshot()
+        before = (article.snapshot(), article.missing_image)
         _fill(session, store, parsed, article, options)
         session.flush()
-        if article.snapshot() == before:
+        # The missing picture's name is no edit (not in a revision) but a new one is news.
+        if (article.snapshot(), article.missing_image) == before:
             raise _Rollback(_result(parsed, article, "skipped", "unchanged"))
         article.version += 1
         article.updated_at = parsed.fields.get("updated_at") or utcnow()
