@@ -60,6 +60,7 @@ def _articles(store: Store, slugs: list[str]) -> list[Article]:
 
 def cmd_check(args: argparse.Namespace) -> int:
     from digest_desk.checks import run_checks
+    from digest_desk.checks.site import check_site
 
     try:
         store = open_from_args(args)
@@ -67,11 +68,15 @@ def cmd_check(args: argparse.Namespace) -> int:
     except (CommandError, NotFoundError) as exc:
         return fail(str(exc))
     site, ctx = get_site(store), render_context(store)
+    site_problems = check_site(site, ctx.media)  # every page shows the profile: always checked
     report = {a.slug: run_checks(a, site, ctx) for a in articles}
     if args.json:
-        data = [{"slug": slug, **p.to_dict()} for slug, problems in report.items() for p in problems]
+        data = [{"slug": None, **p.to_dict()} for p in site_problems]
+        data += [{"slug": slug, **p.to_dict()} for slug, problems in report.items() for p in problems]
         print(json.dumps(data, ensure_ascii=False, indent=2))
     else:
+        for p in site_problems:
+            print(f"site: {p.severity}: {p.message} [{p.code}]")
         for slug, problems in report.items():
             for p in problems:
                 where = f":{p.line}" if p.line else ""

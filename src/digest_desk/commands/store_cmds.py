@@ -6,6 +6,7 @@ import argparse
 import json
 
 from digest_desk.commands.common import CommandError, fail, open_from_args
+from digest_desk.domain.logo import logo_kind
 from digest_desk.store import StoreError
 from digest_desk.store.articles import list_articles
 from digest_desk.store.site import SITE_KEYS, get_site, update_site
@@ -23,7 +24,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     show.set_defaults(handler=cmd_site_show)
     set_ = site_sub.add_parser("set", help="change one setting: " + ", ".join(SITE_KEYS))
     set_.add_argument("key")
-    set_.add_argument("value")
+    set_.add_argument("value", help="for logo: an https:// address, media/NAME of a stored picture, "
+                      "or a picture file, which is stored with the site (the path is not kept)")
     set_.set_defaults(handler=cmd_site_set)
 
 
@@ -87,10 +89,15 @@ def cmd_site_set(args: argparse.Namespace) -> int:
     except CommandError as exc:
         return fail(str(exc))
     try:
-        site = update_site(store, **{args.key: value})
+        if args.key == "logo" and logo_kind(args.value) == "file":
+            site = update_site(store, logo_file=args.value)  # stored as a picture, never as a path
+        else:
+            site = update_site(store, **{args.key: value})
     except StoreError as exc:
         return fail(str(exc))
     finally:
         store.close()
     print(f"{args.key} = {getattr(site, args.key)}")
+    if args.key == "logo" and site.logo_width and site.logo_height:
+        print(f"logo size = {site.logo_width}×{site.logo_height}")
     return 0

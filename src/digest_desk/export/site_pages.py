@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
-from pathlib import Path
 from typing import NamedTuple
 
 import jinja2
@@ -15,11 +14,13 @@ import markdown
 import nh3
 
 from digest_desk.domain import Site
+from digest_desk.domain.logo import MEDIA_REF, logo_kind, logo_media_name
 from digest_desk.domain.slugs import slugify
 from digest_desk.export.sitedata import Entry, digest
 from digest_desk.paths import resource
 from digest_desk.render.context import base_url as render_base_url
-from digest_desk.render.context import site_link
+from digest_desk.render.context import logo_url, site_link
+from digest_desk.store.published import MediaItem
 
 PAGE_SIZE = 20
 FEED_LIMIT = 100
@@ -219,25 +220,20 @@ def _page_href(current: int, target: int) -> str:
     return up + ("index.html" if target == 1 else f"page/{target}/index.html")
 
 
-def logo_info(site: Site) -> tuple[dict | None, tuple[str, Path] | None]:
-    """How the logo is shown, and the local file to copy into assets/ (None when remote)."""
-    logo = (site.logo or "").strip()
-    if not logo:
-        return None, None
-    if logo.startswith(("https://", "http://")):
-        if site.logo_width and site.logo_height:
-            return {"src": logo, "width": site.logo_width, "height": site.logo_height}, None
-        return None, None
-    path = Path(logo).expanduser()
-    if not path.is_file():
-        return None, None
-    from PIL import Image as PILImage
+def logo_info(site: Site, stored: Mapping[str, MediaItem]) -> tuple[dict | None, str | None]:
+    """How the logo is shown, and the stored picture to publish with it (None when remote).
 
-    try:
-        with PILImage.open(path) as img:
-            width, height = img.size
-    except OSError:
+    Only an http(s) address (with its size) or ``media/NAME`` of a picture kept in the database
+    (``stored``) is shown; a local path in the profile is never read, so nothing is shown.
+    """
+    logo = (site.logo or "").strip()
+    if logo_kind(logo) == "web":
+        if site.logo_width and site.logo_height and (src := logo_url(site, {})):
+            return {"src": src, "width": site.logo_width, "height": site.logo_height}, None
         return None, None
-    suffix = path.suffix.lower() if path.suffix.lower() in {".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg"} else ".png"
-    rel = f"assets/logo{suffix}"
-    return {"src": rel, "width": site.logo_width or width, "height": site.logo_height or height}, (rel, path)
+    name = logo_media_name(logo)
+    item = stored.get(name) if name else None
+    if item is None or not item.has_data:
+        return None, None
+    size = {"width": site.logo_width or item.width, "height": site.logo_height or item.height}
+    return {"src": MEDIA_REF + name, **size}, name

@@ -9,11 +9,11 @@ from functools import lru_cache
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
 from digest_desk.domain import Article, Image, Site
+from digest_desk.domain.logo import MEDIA_REF, logo_kind, logo_media_name
 
 AMP_CSS_BUDGET = 75000
 DEFAULT_BASE_URL = "https://example.com/"
 MAILTO_PARAMS = frozenset({"subject", "body"})  # cc, bcc, attach… are never rendered
-LOGO_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg"})
 BODY_CONTAINER_ID = "dd-body"
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 _CONTROL = re.compile(r"[\x00-\x20\x7f]+")
@@ -65,19 +65,26 @@ def _base_url(raw: str) -> str:  # asked for several times per page, always with
     return url if url.endswith("/") else url + "/"
 
 
-def logo_url(site: Site) -> str | None:
-    """The published address of the site logo, never a local path.
+def logo_url(site: Site, media: Mapping[str, Image]) -> str | None:
+    """The published address of the site logo, or None; never a local path.
 
-    An http(s) logo is used as it is; a logo chosen from disk is published as
-    ``assets/logo.EXT`` under the site, so only that address may appear in pages and JSON-LD.
+    Only two logos are published: an http(s) address, used as it is, and ``media/NAME`` naming
+    a picture kept in the store (``media``), published with the other media. A path of the
+    computer a restored or shared profile was edited on is never read and never shown.
     """
     logo = (site.logo or "").strip()
-    if not logo:
-        return None
-    if len(url_scheme(logo)) > 1:  # "C:" is a Windows drive, not a scheme
-        return tidy_url(logo) if is_absolute_web_url(logo) and is_safe_url(logo) else None
-    suffix = "." + logo.rpartition(".")[2].lower() if "." in logo else ""
-    return base_url(site) + f"assets/logo{suffix if suffix in LOGO_SUFFIXES else '.png'}"
+    kind = logo_kind(logo)
+    if kind == "web":
+        return tidy_url(logo) if is_safe_url(logo, allow_relative=False) else None
+    name = stored_logo(site, media)
+    return base_url(site) + MEDIA_REF + name if name else None
+
+
+def stored_logo(site: Site, media: Mapping[str, Image]) -> str | None:
+    """The name of the stored picture the logo is, when it is one and has its bytes in the store."""
+    name = logo_media_name(site.logo)
+    image = media.get(name) if name else None
+    return name if image is not None and not image.url else None
 
 
 def clean_mailto(url: str) -> str:

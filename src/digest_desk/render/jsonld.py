@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from digest_desk.domain import Article, Site
+from digest_desk.domain import Article, Image, Site
 from digest_desk.domain.zones import in_zone
 from digest_desk.render.context import logo_url, site_url, standard_url
 
@@ -25,7 +26,10 @@ def iso(moment: datetime | None, zone: str | None = None) -> str:
     return moment.isoformat(timespec="seconds")
 
 
-def news_article(article: Article, site: Site, image_urls: list[str]) -> dict[str, Any]:
+def news_article(article: Article, site: Site, image_urls: list[str],
+                 media: Mapping[str, Image]) -> dict[str, Any]:
+    """The NewsArticle of ``article``; ``media`` (the stored pictures) decides whether a logo
+    named ``media/NAME`` exists."""
     published = article.published_at or article.created_at
     data: dict[str, Any] = {
         "@context": "https://schema.org",
@@ -34,7 +38,7 @@ def news_article(article: Article, site: Site, image_urls: list[str]) -> dict[st
         "headline": article.title,
         "datePublished": iso(published, site.timezone),
         "dateModified": iso(article.updated_at or published, site.timezone),
-        "publisher": _publisher(site),
+        "publisher": _publisher(site, media),
     }
     if article.summary:
         data["description"] = article.summary
@@ -49,9 +53,9 @@ def news_article(article: Article, site: Site, image_urls: list[str]) -> dict[st
     return data
 
 
-def _publisher(site: Site) -> dict[str, Any]:
+def _publisher(site: Site, media: Mapping[str, Image]) -> dict[str, Any]:
     publisher: dict[str, Any] = {"@type": "Organization", "name": site.name, "url": site_url(site, "/")}
-    url = logo_url(site)  # never the local path a logo was chosen from
+    url = logo_url(site, media)  # a web address or a stored picture, never a local path
     if url:
         logo: dict[str, Any] = {"@type": "ImageObject", "url": url}
         if site.logo_width and site.logo_height:

@@ -5,13 +5,14 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import Counter, OrderedDict
+from collections.abc import Mapping
 from functools import cache, lru_cache
 from typing import Any, NamedTuple
 
 from jinja2 import Template
 from markupsafe import Markup
 
-from digest_desk.domain import Article, Site
+from digest_desk.domain import Article, Image, Site
 from digest_desk.domain.slugs import slugify
 from digest_desk.paths import resource
 from digest_desk.render import jsonld
@@ -186,7 +187,7 @@ def _extensions(parsed: ParsedBody) -> list[str]:
     return sorted(used)
 
 
-def _common(article: Article, site: Site) -> dict[str, Any]:
+def _common(article: Article, site: Site, media: Mapping[str, Image]) -> dict[str, Any]:
     """Page values that do not depend on the rendition (``both`` computes them once)."""
     # Shared and structured-data images must be absolute even when the page's media is relative.
     hero_urls = _hero_urls(article, site)
@@ -195,7 +196,7 @@ def _common(article: Article, site: Site) -> dict[str, Any]:
         "share_image": hero_urls[0] if hero_urls else "",
         "published": jsonld.iso(article.published_at, site.timezone),
         "updated": jsonld.iso(article.updated_at, site.timezone),
-        "jsonld": jsonld.dumps(jsonld.news_article(article, site, hero_urls)),
+        "jsonld": jsonld.dumps(jsonld.news_article(article, site, hero_urls, media)),
         "standard_url": standard_url(article, site), "amp_url": amp_url(article, site),
     }
 
@@ -209,7 +210,7 @@ def _page(article: Article, site: Site, ctx: RenderContext | None, rendition: st
           common: dict[str, Any] | None = None) -> str:
     ctx = ctx or RenderContext()
     kind = _rendition(rendition)
-    common = common or _common(article, site)
+    common = common or _common(article, site, ctx.media)
     prefix = media_prefix(site, ctx)
     parsed = parse_body(article.body or "")
     renderer = EmbedRenderer(kind, preview, prefix, ctx.media)
@@ -242,7 +243,7 @@ def both(article: Article, site: Site, ctx_standard: RenderContext, ctx_simplifi
     """The published standard and simplified pages, sharing what they have in common (the
     parsed body, dates, URLs and the structured data), as ``standard`` and ``simplified``
     would give them."""
-    common = _common(article, site)
+    common = _common(article, site, ctx_standard.media)
     return (_page(article, site, ctx_standard, "standard", False, common),
             _page(article, site, ctx_simplified, "simplified", False, common))
 

@@ -10,9 +10,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCompleter, QDialog, QFileDialog, QWidget
 
 from digest_desk.domain import Site
+from digest_desk.domain.logo import logo_kind
 from digest_desk.domain.zones import TimeZoneError, check_zone
 from digest_desk.store import Store, StoreError
-from digest_desk.store.site import update_site
+from digest_desk.store.site import read_logo, update_site
 from digest_desk.ui.footer_links_editor import FooterLinksEditor
 from digest_desk.ui.forms.ui_site_dialog import Ui_SiteDialog
 from digest_desk.ui.plaintext import plain
@@ -58,6 +59,7 @@ class SiteDialog(QDialog):
         self.ui.setupUi(self)
         self._store = store
         self.site: Site = site
+        self._browsed_logo: tuple[str, int, int] | None = None  # path, width, height shown
         self.footer = FooterLinksEditor(self)  # the links engineer's editor, in the Footer tab
         self.ui.footerLayout.addWidget(self.footer, 1)
         self._fill(site)
@@ -80,17 +82,34 @@ class SiteDialog(QDialog):
     def _browse_logo(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, self.tr("Choose a logo"), "",
                                               self.tr("Images (*.png *.jpg *.jpeg *.gif *.webp)"))
-        if not path:
+        if path:
+            self.choose_logo_file(path)
+
+    def choose_logo_file(self, path: str) -> None:
+        """Show a picture file as the new logo; saving stores it with the site (never its path)."""
+        try:
+            logo = read_logo(path)
+        except StoreError as exc:
+            self._show_problems([str(exc)])
             return
         self.ui.logoEdit.setText(path)
-        from PIL import Image as PILImage
+        self.ui.logoWidth.setValue(logo.width)
+        self.ui.logoHeight.setValue(logo.height)
+        self._browsed_logo = (path, logo.width, logo.height)
+        self._show_problems([])
 
-        try:
-            with PILImage.open(path) as picture:
-                self.ui.logoWidth.setValue(picture.width)
-                self.ui.logoHeight.setValue(picture.height)
-        except OSError as exc:
-            self._show_problems([f"Cannot read the logo's size: {exc}"])
+    def _logo_file(self, values: dict[str, Any]) -> str | None:
+        """The picture file to store as the logo, when the Logo field names one; the field's
+        value then leaves ``values``. A path the profile already held (from before logos were
+        stored with the site) stays in ``values`` and is refused with a message on saving."""
+        path = values["logo"]
+        if logo_kind(path) != "file" or path == (self.site.logo or "").strip():
+            return None
+        del values["logo"]
+        browsed = self._browsed_logo
+        if browsed is None or browsed[0] != path or (values["logo_width"], values["logo_height"]) == browsed[1:]:
+            values["logo_width"] = values["logo_height"] = None  # sized from the stored picture
+        return path
 
     def values(self) -> dict[str, Any]:
         """What the dialog holds now, in the site's field names."""
@@ -112,7 +131,8 @@ class SiteDialog(QDialog):
             self._show_problems(problems)
             return
         try:
-            self.site = update_site(self._store, **values)
+            logo_file = self._logo_file(values)
+            self.site = update_site(self._store, logo_file=logo_file, **values)
         except StoreError as exc:
             self._show_problems([str(exc)])
             return

@@ -17,7 +17,7 @@ def site() -> Site:
     return Site(
         id=1, name="River Digest", base_url="https://digest.example.org", language="en",
         tagline="The city, briefly", partner_name="City Wire", partner_url="https://wire.example.com",
-        logo="/assets/logo.png", logo_width=300, logo_height=60,
+        logo="media/logo.png", logo_width=300, logo_height=60,
     )
 
 
@@ -26,6 +26,7 @@ def media() -> dict[str, Image]:
         "river.jpg": Image(id=1, name="river.jpg", width=1600, height=900, alt="River", credit="Photo: A. Lee"),
         "icon.png": Image(id=2, name="icon.png", width=32, height=32, alt="icon", mime="image/png"),
         "hero.jpg": Image(id=3, name="hero.jpg", width=1200, height=800, alt="Council hall"),
+        "logo.png": Image(id=4, name="logo.png", width=300, height=60, alt="", mime="image/png"),
     }
 
 

@@ -110,7 +110,7 @@ def test_jsonld_is_a_news_article_in_both_renditions():
         assert data["headline"] == a.title
         assert data["datePublished"] == "2026-03-14T09:30:00+00:00"
         assert data["dateModified"] == "2026-03-15T18:05:00+00:00"
-        assert data["publisher"]["logo"]["url"] == "https://digest.example.org/assets/logo.png"
+        assert data["publisher"]["logo"]["url"] == "https://digest.example.org/media/logo.png"
         assert data["image"] == ["https://digest.example.org/media/hero.jpg"]
 
 

@@ -9,7 +9,7 @@ import sqlite3
 import pytest
 
 from digest_desk import render
-from digest_desk.domain import Article, Site
+from digest_desk.domain import Article, Image, Site
 from digest_desk.export import export_site
 from digest_desk.links.footer import FooterError, check_footer_link
 from digest_desk.links.validate import validate_url
@@ -79,16 +79,25 @@ def test_a_restored_database_cannot_smuggle_links_into_the_export(store, db_path
     assert 'href="mailto:desk@digest.example?subject=Hi"' in index
 
 
-def test_a_local_logo_path_never_reaches_json_ld():
-    site = Site(name="Desk", base_url="https://digest.example/", logo="/home/alice/Pictures/logo.png",
+def test_only_a_web_or_stored_logo_reaches_json_ld():
+    stored = {"logo-1a2b3c4d.png": Image(id=1, name="logo-1a2b3c4d.png", width=120, height=40),
+              "far.png": Image(id=2, name="far.png", width=9, height=9, url="https://cdn.example/far.png")}
+
+    def url(logo: str) -> str | None:
+        return logo_url(Site(base_url="https://d.example/", logo=logo), stored)
+
+    site = Site(name="Desk", base_url="https://digest.example/", logo="media/logo-1a2b3c4d.png",
                 logo_width=120, logo_height=40)
-    data = news_article(Article(id=1, title="T", slug="t"), site, [])
-    assert data["publisher"]["logo"]["url"] == "https://digest.example/assets/logo.png"
-    assert logo_url(Site(base_url="https://d.example/", logo="https://cdn.example/l.png")) == (
-        "https://cdn.example/l.png")
-    assert logo_url(Site(base_url="https://d.example/", logo="javascript:alert(1)")) is None
-    assert logo_url(Site(base_url="https://d.example/", logo="C:\\Users\\al\\logo.jpg")) == (
-        "https://d.example/assets/logo.jpg")
+    data = news_article(Article(id=1, title="T", slug="t"), site, [], stored)
+    assert data["publisher"]["logo"] == {"@type": "ImageObject", "url": "https://digest.example/media/logo-1a2b3c4d.png",
+                                         "width": 120, "height": 40}
+    site.logo = "/home/alice/Pictures/logo.png"
+    assert "logo" not in news_article(Article(id=1, title="T", slug="t"), site, [], stored)["publisher"]
+    assert url("https://cdn.example/l.png") == "https://cdn.example/l.png"
+    for local_or_hostile in ("/home/alice/Pictures/logo.png", "C:\\Users\\al\\logo.jpg", "~/logo.png",
+                             "file:///home/alice/logo.png", "logo.png", "javascript:alert(1)",
+                             "media/../../etc/passwd", "media/missing.png", "media/far.png"):
+        assert url(local_or_hostile) is None, local_or_hostile
 
 
 def test_mailto_keeps_only_subject_and_body():

@@ -39,7 +39,7 @@ class Case(NamedTuple):
 
 def _site() -> Site:
     return Site(id=1, name="River Digest", base_url="https://digest.example.org", language="en",
-                tagline="The city, briefly", logo="/assets/logo.png", logo_width=300, logo_height=60)
+                tagline="The city, briefly", logo="media/logo.svg", logo_width=300, logo_height=60)
 
 
 def _case(a: Article) -> Case:
