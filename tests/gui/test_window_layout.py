@@ -97,3 +97,15 @@ def test_editor_alone_fits_800_by_600(window, qtbot, store):
     qtbot.wait(50)
     lines = body.viewport().height() / body.fontMetrics().lineSpacing()
     assert lines >= 15, lines
+
+
+def test_hiding_the_whole_window_for_a_moment_keeps_the_panels(window, qtbot):
+    # X11 replaces the main window once while it starts: hidden and shown again, the docks
+    # must come back with it, not stay closed as if their close buttons had been pressed.
+    window.show()
+    qtbot.wait(50)
+    window.hide()
+    window.show()
+    qtbot.wait(50)
+    assert window.checks_dock.isVisible() and window.actions[A.TOGGLE_CHECKS].isChecked()
+    assert not window.links_dock.isHidden() and window.actions[A.TOGGLE_LINKS].isChecked()

@@ -121,7 +121,10 @@ class MainWindow(QMainWindow):
         self.splitter.splitterMoved.connect(lambda _p, _i: self._sync_panel_actions())
         for action_id, dock in ((A.TOGGLE_CHECKS, self.checks_dock), (A.TOGGLE_LINKS, self.links_dock)):
             act[action_id].toggled.connect(lambda on, d=dock: self._show_dock(d, on))
-            dock.toggleViewAction().toggled.connect(act[action_id].setChecked)  # its close button
+            # Its close button. The view action also flips when the whole window is hidden for
+            # a moment (X11 replaces the window once at start-up): follow the dock's own state only.
+            dock.toggleViewAction().toggled.connect(
+                lambda _on, d=dock, a=act[action_id]: a.setChecked(not d.isHidden()))
         self.links_dock.visibilityChanged.connect(self._links_dock_shown)
 
     def _show_in_splitter(self, widget: QWidget, on: bool) -> None:
