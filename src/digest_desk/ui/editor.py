@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QToolBar,
     QVBoxLayout,
     QWidget,
@@ -96,6 +97,9 @@ class ArticleEditor(QWidget):
         self.image_clear = QPushButton(icons.get("clear"), "", objectName="image-clear")
         self.image_clear.setToolTip(self.tr("Remove the featured image"))
         self.image_label = QLabel(self.tr("none"), objectName="image-label")
+        # The picture's name may shrink (the row must not widen the editor past the previews' room).
+        self.image_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.image_label.setMinimumWidth(60)
         self.image_words = QPushButton(icons.get("picture-words"), self.tr("Picture Words…"),
                                        objectName="image-words-button")
         self.image_words.setToolTip(self.tr("Alt text, caption and credit of the featured picture in this article"))
@@ -410,6 +414,7 @@ class ArticleEditor(QWidget):
             return
         self.image_name = image.name
         self.image_label.setText(f"{image.name} · {image.width}×{image.height}")
+        self.image_label.setToolTip(self.image_label.text())
         self.image_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
     def go_to_line(self, line: int) -> None:

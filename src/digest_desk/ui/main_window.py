@@ -42,6 +42,8 @@ from digest_desk.ui.status import StatusReadouts
 from digest_desk.ui.theme import ThemeManager, ThemeMode
 
 APP_TITLE = "Digest Desk"
+# List, editor, previews on a first start: the previews show side by side from ~760 px.
+FIRST_SPLIT = (220, 400, 780)
 
 
 class MainWindow(QMainWindow):
@@ -54,6 +56,7 @@ class MainWindow(QMainWindow):
         self.site: Site = get_site(store)
         self.stacks: dict[int, QUndoStack] = {}
         self._splitter_state = None
+        self._first_start = False  # no saved layout: the splitter gets FIRST_SPLIT once shown
         self.library_stack = QUndoStack(self)
         self.actions = ActionRegistry(self)
         self.list_panel = ArticleListPanel(store, self)
@@ -90,7 +93,7 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 4)
         self.splitter.setStretchFactor(2, 5)
-        self.splitter.setSizes([220, 400, 780])  # previews side by side from ~760 px
+        self.splitter.setSizes(list(FIRST_SPLIT))
         self.splitter.setCollapsible(1, False)  # the list and the previews fold away, not the editor
         self.setCentralWidget(self.splitter)
         self._fit_small_screens()
@@ -486,6 +489,8 @@ class MainWindow(QMainWindow):
         if sizes is not None:
             self.splitter.restoreState(sizes)
             self._splitter_state = sizes  # again once laid out at the restored width (showEvent)
+        else:
+            self._first_start = True
         for part, setting in ((self.list_panel, keys.VIEW_LIST), (self.live.preview, keys.VIEW_PREVIEWS)):
             if not setting.read(s):  # the splitter keeps widths, not this (showing would move them)
                 part.hide()
@@ -553,5 +558,8 @@ class MainWindow(QMainWindow):
         if self._splitter_state is not None:
             self.splitter.restoreState(self._splitter_state)  # not shared out by stretch factors
             self._splitter_state = None
+        elif self._first_start:  # the window grew to the screen: share it as on the first start
+            self._first_start = False
+            QTimer.singleShot(0, lambda: self.splitter.setSizes(list(FIRST_SPLIT)))
         QTimer.singleShot(0, self.live.refresh_now)
 
