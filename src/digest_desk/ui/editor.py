@@ -99,7 +99,6 @@ class ArticleEditor(QWidget):
         self.image_label = QLabel(self.tr("none"), objectName="image-label")
         # The picture's name may shrink (the row must not widen the editor past the previews' room).
         self.image_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.image_label.setMinimumWidth(60)
         self.image_words = QPushButton(icons.get("picture-words"), self.tr("Picture Words…"),
                                        objectName="image-words-button")
         self.image_words.setToolTip(self.tr("Alt text, caption and credit of the featured picture in this article"))
