@@ -6,22 +6,18 @@ Run: QTWEBENGINE_CHROMIUM_FLAGS="--no-sandbox --disable-gpu" python scripts/scre
 
 from __future__ import annotations
 
-import json
-import os
 import sys
-import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT / "src") not in sys.path:  # run from a checkout without installing
     sys.path.insert(0, str(ROOT / "src"))
 
-from PySide6.QtCore import QPoint, QSettings, QStandardPaths  # noqa: E402
+from PySide6.QtCore import QPoint, QSettings  # noqa: E402
 from PySide6.QtGui import QPainter  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from screenshots import offscreen_app, wait  # noqa: E402  (beside this script)
 
-from digest_desk.app import create_window, make_application  # noqa: E402
+from digest_desk.app import create_window  # noqa: E402
 from digest_desk.store import open_store  # noqa: E402
 from digest_desk.store.articles import create_article  # noqa: E402
 
@@ -36,21 +32,8 @@ See [the timetable](https://ferries.example.org/timetable_2026) or write to desk
 """
 
 
-def wait(app: QApplication, seconds: float, until=lambda: False) -> None:
-    end = time.monotonic() + seconds
-    while time.monotonic() < end and not until():
-        app.processEvents()
-        time.sleep(0.01)
-
-
 def main() -> int:
-    os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--no-sandbox --disable-gpu")
-    tmp = Path(tempfile.mkdtemp(prefix="digest-desk-shots-"))
-    screen = {"name": "shot", "x": 0, "y": 0, "width": 1920, "height": 1200, "logicalDpi": 96,
-              "logicalBaseDpi": 96, "dpr": 1}
-    (tmp / "screens.json").write_text(json.dumps({"screens": [screen]}))
-    QStandardPaths.setTestModeEnabled(True)
-    app = make_application(["screenshots", "-platform", f"offscreen:configfile={tmp / 'screens.json'}"])
+    app, tmp = offscreen_app()
     store = open_store(tmp / "demo.sqlite3")
     article = create_article(store, title="Ferry resumes aftr the storm", summary="Service is back.", body=BODY)
     window = create_window(store, QSettings(str(tmp / "settings.ini"), QSettings.Format.IniFormat))

@@ -50,14 +50,19 @@ def shoot(window, app: QApplication, theme: str, out: Path) -> None:
     print(f"wrote {out.relative_to(ROOT)}")
 
 
-def main() -> int:
+def offscreen_app() -> tuple[QApplication, Path]:
+    """An offscreen application on a fixed 1920x1200 screen, and a temporary folder for its files."""
     os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--no-sandbox --disable-gpu")
     tmp = Path(tempfile.mkdtemp(prefix="digest-desk-shots-"))
     screen = {"name": "shot", "x": 0, "y": 0, "width": 1920, "height": 1200, "logicalDpi": 96,
               "logicalBaseDpi": 96, "dpr": 1}
     (tmp / "screens.json").write_text(json.dumps({"screens": [screen]}))
     QStandardPaths.setTestModeEnabled(True)
-    app = make_application(["screenshots", "-platform", f"offscreen:configfile={tmp / 'screens.json'}"])
+    return make_application(["screenshots", "-platform", f"offscreen:configfile={tmp / 'screens.json'}"]), tmp
+
+
+def main() -> int:
+    app, tmp = offscreen_app()
     store = open_store(tmp / "demo.sqlite3")
     seed_demo(store)
     settings = QSettings(str(tmp / "settings.ini"), QSettings.Format.IniFormat)
