@@ -28,8 +28,9 @@ def _as_owner(cmd: list[str]) -> list[str]:
 class Cluster:
     """A cluster of our own in a temporary folder: Unix socket only, fsync off."""
 
-    def __init__(self, bin_dir: Path) -> None:
+    def __init__(self, bin_dir: Path, hba_first: tuple[str, ...] = ()) -> None:
         self.bin = bin_dir
+        self.hba_first = hba_first  # pg_hba.conf lines ahead of initdb's "trust" (password roles)
         self.root = Path(tempfile.mkdtemp(prefix="digest-desk-pg-"))
         self.data, self.sock = self.root / "data", self.root / "sock"
 
@@ -44,6 +45,9 @@ class Cluster:
         quiet = {"check": True, "capture_output": True, "text": True}
         subprocess.run(_as_owner([str(self.bin / "initdb"), "-D", str(self.data), "-A", "trust",
                                   "-U", "postgres", "--no-sync", "-E", "UTF8", "--locale=C.UTF-8"]), **quiet)
+        if self.hba_first:
+            hba = self.data / "pg_hba.conf"
+            hba.write_text("\n".join(self.hba_first) + "\n" + hba.read_text())
         options = f"-k {self.sock} -c listen_addresses='' -p 5432 -c fsync=off -c synchronous_commit=off"
         subprocess.run(_as_owner([str(self.bin / "pg_ctl"), "-D", str(self.data), "-l",
                                   str(self.root / "server.log"), "-w", "-o", options, "start"]), **quiet)
@@ -105,3 +109,37 @@ def drop_database(base_url: str, url: str) -> None:
     name = make_url(url).database
     with _admin(base_url) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+PASSWORD_GROUP = "digest_password_users"
+
+
+class PasswordServer:
+    """A cluster of our own where members of PASSWORD_GROUP must give a password (scram over the
+    Unix socket); everyone else is trusted, so the tests can set it up as ``postgres``."""
+
+    def __init__(self) -> None:
+        bin_dir = _bin_dir()
+        assert bin_dir is not None
+        self.cluster = Cluster(bin_dir, (f"local all +{PASSWORD_GROUP} scram-sha-256",))
+        self.base_url = self.cluster.start()
+        self.socket = str(self.cluster.sock)
+        with _admin(self.base_url) as conn:
+            conn.execute(f"CREATE ROLE {PASSWORD_GROUP} NOLOGIN")
+
+    def add_editor(self, password: str) -> tuple[str, str]:
+        """A new role that needs ``password`` and owns a new database; (role, database)."""
+        role, database = "ed_" + uuid.uuid4().hex[:10], "news_" + uuid.uuid4().hex[:10]
+        with _admin(self.base_url) as conn:
+            quoted = password.replace("'", "''")
+            conn.execute(f"CREATE ROLE {role} LOGIN PASSWORD '{quoted}' IN ROLE {PASSWORD_GROUP}")
+            conn.execute(f'CREATE DATABASE "{database}" OWNER {role}')
+        return role, database
+
+    def dump(self, database: str) -> str:
+        """pg_dump of a database as plain SQL (the data and the schema)."""
+        cmd = [str(self.cluster.bin / "pg_dump"), "-h", self.socket, "-U", "postgres", "-d", database]
+        return subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+
+    def stop(self) -> None:
+        self.cluster.stop()

@@ -62,7 +62,7 @@ _worker: dict[str, ArticleRenderer] = {}
 
 
 def init_worker(db_path: str, root: str, categories: list[str], fault: str | None,
-                known: dict[str, str], now: datetime | None = None) -> None:
+                known: dict[str, str], now: datetime | None = None, password: str | None = None) -> None:
     """Make the worker's renderer, then pause the cyclic garbage collector in this process.
 
     Rendering makes many short-lived objects; the collector's passes over the long-lived ones
@@ -71,7 +71,7 @@ def init_worker(db_path: str, root: str, categories: list[str], fault: str | Non
     export_site never does this in the process that calls it (the window's, maybe)."""
     from digest_desk.store.site import get_site
 
-    store = attach(db_path)  # a file path or a server URL
+    store = attach(db_path, password)  # a file path or a server URL (password: asked for, in memory)
     _worker["renderer"] = ArticleRenderer(store, Path(root), get_site(store), categories, fault, known, now)
     gc.freeze()
     gc.disable()

@@ -69,7 +69,7 @@ class ArticleBatch:
             self.pool = ProcessPoolExecutor(
                 max_workers=_workers(), mp_context=_context(), initializer=init_worker,
                 initargs=(self.store.target, str(self.root), self.categories, self.fault, dict(self.known),
-                          self.now),
+                          self.now, self.store.password),
             )
             chunks = [self.ids[i : i + CHUNK] for i in range(0, len(self.ids), CHUNK)]
             self.pending = {self.pool.submit(render_chunk, chunk) for chunk in chunks}

@@ -17,6 +17,7 @@ from digest_desk.store.errors import (
     CorruptDatabaseError,
     MigrationNeededError,
     NotADatabaseError,
+    PasswordNeededError,
     ServerUnavailableError,
     StoreError,
 )
@@ -28,6 +29,8 @@ BUSY_TIMEOUT_MS = 15_000
 FULL_CHECK_BYTES = 128 * 1024 * 1024  # files up to this size get a full quick_check on open
 SERVER_BACKENDS = ("postgresql",)
 CONNECT_TIMEOUT_S = 10
+TLS_MODES = ("disable", "prefer", "require", "verify-ca", "verify-full")  # libpq's sslmode
+DEFAULT_PORT = 5432
 
 
 def is_url(target: object) -> bool:
@@ -65,24 +68,60 @@ def server_url(target: str) -> URL:
     return url
 
 
-def scrub(message: str, url: URL) -> str:
-    """``message`` without the URL's password, should a driver ever repeat it."""
-    for secret in (url.password, url.query.get("password")):
+def server_address(host: str, port: int, database: str, user: str, tls: str = "prefer") -> str:
+    """The URL of a team server from its parts (never with a password). A host that is a
+    folder (starts with ``/``) is a Unix socket directory, as libpq takes it."""
+    query = {"sslmode": tls} if tls and tls != "prefer" else {}
+    socket = host.startswith("/")
+    if socket:
+        query = {"host": host, **query}
+    url = URL.create("postgresql+psycopg", username=user or None, host=None if socket else host or None,
+                     port=None if port in (0, DEFAULT_PORT) else port, database=database or None,
+                     query=query)
+    return url.render_as_string(hide_password=True)
+
+
+def server_fields(target: str) -> dict[str, object]:
+    """The parts of a team server URL (host, port, database, user, tls), as the dialog shows them."""
+    url = server_url(target)
+    host = url.query.get("host") or url.host or ""
+    return {"host": host if isinstance(host, str) else host[0], "port": url.port or DEFAULT_PORT,
+            "database": url.database or "", "user": url.username or "",
+            "tls": str(url.query.get("sslmode") or "prefer")}
+
+
+def server_label(target: str) -> str:
+    """A server as the window shows it: user@host/database (no password, no options)."""
+    fields = server_fields(target)
+    where = fields["host"] or "localhost"
+    if fields["port"] != DEFAULT_PORT:
+        where = f"{where}:{fields['port']}"
+    user = f"{fields['user']}@" if fields["user"] else ""
+    return f"{user}{where}/{fields['database']}"
+
+
+def scrub(message: str, url: URL, password: str | None = None) -> str:
+    """``message`` without the URL's password (or one given apart), should a driver repeat it."""
+    for secret in (url.password, url.query.get("password"), password):
         if isinstance(secret, str) and secret:
             message = message.replace(secret, "***")
     return message
 
 
-def make_server_engine(url: URL) -> Engine:
+def make_server_engine(url: URL, password: str | None = None) -> Engine:
     """A pooled engine for a PostgreSQL server; libpq finds passwords in ~/.pgpass,
-    PGPASSWORD or a service file when the URL has none."""
+    PGPASSWORD or a service file when the URL has none. A ``password`` asked for by the window
+    goes to libpq with each connection, never into the URL (which messages and logs show)."""
+    args: dict[str, object] = {"connect_timeout": CONNECT_TIMEOUT_S, "application_name": "digest-desk",
+                               "keepalives": 1, "keepalives_idle": 30, "keepalives_interval": 10}
+    if password:
+        args["password"] = password
     return create_engine(
         url,
         pool_pre_ping=True,  # a server restart leaves dead pooled connections behind
         pool_size=4,
         max_overflow=8,
-        connect_args={"connect_timeout": CONNECT_TIMEOUT_S, "application_name": "digest-desk",
-                      "keepalives": 1, "keepalives_idle": 30, "keepalives_interval": 10},
+        connect_args=args,
     )
 
 
@@ -199,8 +238,9 @@ class Store:
     """
 
     def __init__(self, path: Path | None, engine: Engine, *, created: bool,
-                 target: str | None = None) -> None:
+                 target: str | None = None, password: str | None = None) -> None:
         self.path = path
+        self._password = password  # asked for by the window: memory only, never in target/label
         self.engine = engine
         self.created = created
         self.dialect = engine.dialect.name
@@ -214,6 +254,14 @@ class Store:
     @property
     def is_server(self) -> bool:
         return self.path is None
+
+    @property
+    def password(self) -> str | None:
+        """The password given apart from the URL (for processes that reopen it: export workers)."""
+        return self._password
+
+    def __repr__(self) -> str:
+        return f"<Store {self.label}>"
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -242,14 +290,25 @@ class Store:
         self.engine.dispose()
 
 
-def attach(target: str) -> Store:
+def attach(target: str, password: str | None = None) -> Store:
     """A database another process of ours has opened (and migrated) already: export workers."""
     if is_url(target):
-        return Store(None, make_server_engine(server_url(target)), created=False, target=target)
+        return Store(None, make_server_engine(server_url(target), password), created=False,
+                     target=target, password=password)
     return Store(Path(target), make_engine(Path(target)), created=False)
 
 
-def _server_state(engine: Engine, url: URL) -> tuple[str | None, set[str]]:
+def _password_trouble(exc: DBAPIError) -> str | None:
+    """Why the server turned a connection down for want of a (right) password, if it did."""
+    text = str(exc.orig)
+    if "no password supplied" in text:
+        return "the server asks for a password."
+    if getattr(exc.orig, "sqlstate", None) == "28P01" or "password authentication failed" in text:
+        return "the server did not accept the password."
+    return None
+
+
+def _server_state(engine: Engine, url: URL, password: str | None = None) -> tuple[str | None, set[str]]:
     """The schema revision and table names of a server database (connecting proves it is there)."""
     from digest_desk.store import migrations
 
@@ -258,7 +317,11 @@ def _server_state(engine: Engine, url: URL) -> tuple[str | None, set[str]]:
             tables = set(inspect(conn).get_table_names())
         return (migrations.current(engine) if "alembic_version" in tables else None), tables
     except DBAPIError as exc:
-        reason = scrub(" ".join(str(exc.orig).split()), url)
+        trouble = _password_trouble(exc)
+        if trouble is not None:
+            refused = "did not accept" in trouble
+            raise PasswordNeededError(shown(url), trouble, rejected=refused) from None
+        reason = scrub(" ".join(str(exc.orig).split()), url, password)
         raise ServerUnavailableError(shown(url), f"the server did not accept the connection ({reason}).") from None
 
 
@@ -283,7 +346,8 @@ def schema_status(target: str | Path) -> tuple[str | None, str]:
     return revision, migrations.head()
 
 
-def open_server(target: str, *, create: bool = True, upgrade: bool = False) -> Store:
+def open_server(target: str, *, create: bool = True, upgrade: bool = False,
+                password: str | None = None) -> Store:
     """Open a Digest Desk database on a PostgreSQL server.
 
     An empty database gets the schema (like a new file). A database on an older schema is
@@ -293,9 +357,9 @@ def open_server(target: str, *, create: bool = True, upgrade: bool = False) -> S
     from digest_desk.store import migrations
 
     url = server_url(target)
-    engine = make_server_engine(url)
+    engine = make_server_engine(url, password)
     try:
-        revision, tables = _server_state(engine, url)
+        revision, tables = _server_state(engine, url, password)
         migrations.refuse_newer(shown(url), revision)
         created = revision is None
         if created and tables - {"alembic_version"}:
@@ -312,10 +376,12 @@ def open_server(target: str, *, create: bool = True, upgrade: bool = False) -> S
     except BaseException:
         engine.dispose()
         raise
-    return Store(None, engine, created=created, target=url.render_as_string(hide_password=False))
+    return Store(None, engine, created=created, target=url.render_as_string(hide_password=False),
+                 password=password)
 
 
-def open_store(path: str | Path, *, create: bool = True, upgrade: bool = False) -> Store:
+def open_store(path: str | Path, *, create: bool = True, upgrade: bool = False,
+               password: str | None = None) -> Store:
     """Open (or create) the database at ``path`` (a file, or a server URL: see open_server),
     migrating a file to the current schema.
 
@@ -325,7 +391,7 @@ def open_store(path: str | Path, *, create: bool = True, upgrade: bool = False) 
     from digest_desk.store import migrations  # local: alembic is only needed when opening
 
     if is_url(path):
-        return open_server(str(path), create=create, upgrade=upgrade)
+        return open_server(str(path), create=create, upgrade=upgrade, password=password)
     path = Path(path)
     created = not path.exists()
     if created:

@@ -36,6 +36,14 @@ class ServerUnavailableError(DatabaseOpenError):
     """The database server cannot be reached or refused the connection."""
 
 
+class PasswordNeededError(ServerUnavailableError):
+    """The server wants a password that libpq found nowhere (``rejected``: the one given was wrong)."""
+
+    def __init__(self, path: str, reason: str, *, rejected: bool) -> None:
+        self.rejected = rejected
+        super().__init__(path, reason)
+
+
 class MigrationNeededError(DatabaseOpenError):
     """A server database on an older schema: never upgraded silently by a workstation."""
 
