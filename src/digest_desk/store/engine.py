@@ -108,6 +108,16 @@ def scrub(message: str, url: URL, password: str | None = None) -> str:
     return message
 
 
+def server_message(exc: BaseException, target: str, password: str | None = None) -> str:
+    """An unexpected failure while opening a server, as one plain line without any password."""
+    text = " ".join(str(getattr(exc, "orig", None) or exc).split()) or type(exc).__name__
+    try:
+        url = server_url(target)
+    except StoreError:
+        return f"Cannot open the server: {text}"
+    return f"Cannot open {shown(url)}: {scrub(text, url, password)}"
+
+
 def make_server_engine(url: URL, password: str | None = None) -> Engine:
     """A pooled engine for a PostgreSQL server; libpq finds passwords in ~/.pgpass,
     PGPASSWORD or a service file when the URL has none. A ``password`` asked for by the window

@@ -17,6 +17,9 @@ class ActionId(StrEnum):
     NEW = "article.new"
     SAVE = "file.save"
     SITE_SETTINGS = "file.site_settings"
+    CONNECT_SERVER = "file.connect_server"
+    OPEN_LOCAL = "file.open_local"
+    PREFERENCES = "edit.preferences"
     QUIT = "file.quit"
     UNDO = "edit.undo"
     REDO = "edit.redo"
@@ -74,6 +77,12 @@ SPECS: tuple[ActionSpec, ...] = (
     ActionSpec(ActionId.SAVE, "&Save", "save", "Save now and record a revision", Key.Save),
     ActionSpec(ActionId.SITE_SETTINGS, "Site &Settings…", "settings",
                "Edit the site profile: name, address, partner, banner and footer", "Ctrl+Alt+S"),
+    ActionSpec(ActionId.CONNECT_SERVER, "&Connect to Team Server…", "server",
+               "Work on a shared PostgreSQL server with the other editors"),
+    ActionSpec(ActionId.OPEN_LOCAL, "&Open Local Database…", "local-db",
+               "Work on a database file on this computer"),
+    ActionSpec(ActionId.PREFERENCES, "Pr&eferences…", "preferences",
+               "Your name as other editors see it in locks and revisions", "Ctrl+,"),
     ActionSpec(ActionId.QUIT, "&Quit", "quit", "Save everything and close Digest Desk", Key.Quit),
     ActionSpec(ActionId.UNDO, "&Undo", "undo", "Undo the last change", Key.Undo),
     ActionSpec(ActionId.REDO, "&Redo", "redo", "Redo the last undone change", Key.Redo),

@@ -59,6 +59,9 @@ GLYPHS: dict[str, str] = {
     "clear": "mdi6.close",
     "media-library": "mdi6.image-multiple-outline",
     "picture-words": "mdi6.image-edit-outline",
+    "server": "mdi6.server-network",
+    "local-db": "mdi6.database-outline",
+    "preferences": "mdi6.account-cog-outline",
 }
 
 _cache: dict[tuple[str, str], QIcon] = {}

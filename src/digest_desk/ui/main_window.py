@@ -39,6 +39,7 @@ from digest_desk.ui.replace_dialog import ReplaceDialog
 from digest_desk.ui.safety import SafetyGuard
 from digest_desk.ui.spelling import SpellingTools
 from digest_desk.ui.status import StatusReadouts
+from digest_desk.ui.store_switch import StoreSwitcher
 from digest_desk.ui.theme import ThemeManager, ThemeMode
 
 APP_TITLE = "Digest Desk"
@@ -78,6 +79,7 @@ class MainWindow(QMainWindow):
         build_menus(self, self.actions)
         build_toolbar(self, self.actions)
         self._connect()
+        self.switcher = StoreSwitcher(self)  # File > Connect to Team Server…, Open Local Database…
         self._sync_theme_actions()
         self.resize(1400, 900)
         self._restore_layout()

@@ -9,10 +9,12 @@ from digest_desk.ui.actions import ActionId as A
 from digest_desk.ui.actions import ActionRegistry
 
 MENUS: tuple[tuple[str, tuple[A | None, ...]], ...] = (
-    ("&File", (A.NEW, A.SAVE, None, A.SITE_SETTINGS, A.MEDIA_LIBRARY, None, A.QUIT)),
+    ("&File", (A.NEW, A.SAVE, None, A.CONNECT_SERVER, A.OPEN_LOCAL, None, A.SITE_SETTINGS,
+               A.MEDIA_LIBRARY, None, A.QUIT)),
     ("&Edit", (A.UNDO, A.REDO, None, A.CUT, A.COPY, A.PASTE, A.PASTE_PLAIN, None,
                A.FIND_IN_ARTICLE, A.REPLACE, A.REPLACE_ALL, A.FIND_NEXT, A.FIND_PREVIOUS, A.FIND, None,
-               A.BOLD, A.ITALIC, A.HEADING, A.LINK, A.QUOTE, A.LIST, A.INSERT_IMAGE)),
+               A.BOLD, A.ITALIC, A.HEADING, A.LINK, A.QUOTE, A.LIST, A.INSERT_IMAGE, None,
+               A.PREFERENCES)),
     ("&Article", (A.NEW, A.DUPLICATE, A.DELETE, None, A.REVISIONS, A.OPEN_STANDARD)),
     ("&View", (A.TOGGLE_LIST, A.TOGGLE_DETAILS, A.TOGGLE_PREVIEWS, A.TOGGLE_CHECKS, A.TOGGLE_LINKS, None, A.DEVICE_PHONE, A.DEVICE_DESKTOP, None,
                A.THEME_SYSTEM, A.THEME_LIGHT, A.THEME_DARK)),

@@ -266,6 +266,8 @@ def open_database_safely(db: str | None, parent: QWidget | None = None):
     from digest_desk.ui.recovery import DatabaseProblemDialog
 
     path, is_default = resolve_db_path(db)
+    if isinstance(path, str):  # a team server: its password asked for when libpq has none
+        return _open_server_window(path, parent)
     while True:
         opened = open_for_editing(path)
         if opened.store is not None:
@@ -291,6 +293,17 @@ def open_database_safely(db: str | None, parent: QWidget | None = None):
         except BackupError as exc:
             QMessageBox.critical(parent, "Digest Desk", str(exc))
             return None
+
+
+def _open_server_window(url: str, parent: QWidget | None):
+    from digest_desk.ui.connect_dialog import open_server_asking
+
+    try:
+        return open_server_asking(url, parent)
+    except StoreError as exc:  # its message names the server without a password
+        print(f"digest-desk: {exc}", file=sys.stderr)
+        QMessageBox.critical(parent, "Digest Desk", str(exc))
+        return None
 
 
 def _daily_backup(path, parent: QWidget | None) -> None:

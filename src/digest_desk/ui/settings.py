@@ -60,7 +60,24 @@ LIST_CATEGORY = Setting("list/category", str, "", "The article list's category f
 LIST_SEARCH = Setting("list/search", str, "", "The text in the article list's search box.")
 LAST_ARTICLE = Setting("session/last_article", int, None,
                        "The article open at closing, per database file (see for_database).")
+RECENT_SERVERS = Setting("servers/recent", str, "",
+                        "Team servers connected to lately, newest first, one URL a line (never a password).")
+EDITOR_NAME = Setting("editor/display_name", str, "",
+                      "The name shown with your locks and revisions ('': the computer account's full name).")
+RECENT_SERVERS_KEPT = 8
+
+
+def recent_servers(settings: QSettings) -> list[str]:
+    """The remembered team servers (URLs without passwords), newest first."""
+    return [line for line in RECENT_SERVERS.read(settings).splitlines() if line.strip()]
+
+
+def remember_server(settings: QSettings, url: str) -> None:
+    """Put ``url`` (which must carry no password) first in the recent servers."""
+    kept = [url] + [u for u in recent_servers(settings) if u != url]
+    RECENT_SERVERS.write(settings, "\n".join(kept[:RECENT_SERVERS_KEPT]))
+
 
 ALL = (WINDOW_GEOMETRY, WINDOW_STATE, WINDOW_SPLITTER, VIEW_DETAILS, VIEW_DEVICE, VIEW_THEME,
        EXPORT_FOLDER, LIST_STATUS, LIST_CATEGORY, LIST_SEARCH, LAST_ARTICLE, VIEW_LIST,
-       VIEW_PREVIEWS)
+       VIEW_PREVIEWS, RECENT_SERVERS, EDITOR_NAME)
