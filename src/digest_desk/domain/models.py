@@ -5,7 +5,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any  # noqa: UP035
 
-from sqlalchemy import JSON, Column, ForeignKey, Integer, LargeBinary, UniqueConstraint
+from sqlalchemy import JSON, Column, ForeignKey, Integer, LargeBinary, String, UniqueConstraint
 from sqlalchemy import Enum as SAEnum
 from sqlmodel import Field, Relationship, SQLModel
 
@@ -204,3 +204,4 @@ class Revision(SQLModel, table=True):
     reason: str = "save"
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(TZDateTime, nullable=False))
     data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    editor: str = Field(default="", sa_column=Column(String, nullable=False, server_default=""))

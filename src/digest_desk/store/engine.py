@@ -251,6 +251,7 @@ class Store:
                  target: str | None = None, password: str | None = None) -> None:
         self.path = path
         self._password = password  # asked for by the window: memory only, never in target/label
+        self.editor = ""  # the display name written with each revision of this store's writes
         self.engine = engine
         self.created = created
         self.dialect = engine.dialect.name
@@ -289,12 +290,22 @@ class Store:
     def write(self) -> Iterator[Session]:
         """A session whose transaction starts with BEGIN IMMEDIATE and commits on success."""
         with Session(self.engine, expire_on_commit=False) as session:
+            if self.editor:
+                event.listen(session, "before_flush", self._name_revisions)
             try:
                 yield session
                 session.commit()
             except BaseException:
                 session.rollback()
                 raise
+
+    def _name_revisions(self, session: Session, _context: object, _instances: object) -> None:
+        """Every revision written through this store carries the editor's display name."""
+        from digest_desk.domain import Revision
+
+        for obj in session.new:
+            if isinstance(obj, Revision) and not obj.editor:
+                obj.editor = self.editor
 
     def close(self) -> None:
         self.engine.dispose()

@@ -21,7 +21,7 @@ def revision_history(store: Store, article_id: int) -> list[dict[str, Any]]:
         rows = session.execute(select(Revision).where(Revision.article_id == article_id)
                                .order_by(Revision.id)).scalars()
         return [{"version": r.version, "reason": r.reason, "created_at": r.created_at,
-                 "data": r.data} for r in rows]
+                 "data": r.data, "editor": r.editor} for r in rows]
 
 
 def _fields(snapshot: dict[str, Any]) -> dict[str, Any]:

@@ -54,6 +54,8 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.setObjectName("main-window")
         self.store, self.settings, self.theme = store, settings, theme
+        self.editor_name = keys.display_name(settings)
+        store.editor = self.editor_name  # written with every revision this window saves
         self.site: Site = get_site(store)
         self.stacks: dict[int, QUndoStack] = {}
         self._splitter_state = None
@@ -72,7 +74,8 @@ class MainWindow(QMainWindow):
         self.links_panel.set_draft_source(self.editor.snapshot)  # suggestions from the typed text
         self.ops = ArticleOperations(store, self.editor, self.autosaver, self.library_stack,
                                      settings, self.site, self)
-        self.safety = SafetyGuard(store, self.editor, self.autosaver, self)  # drafts, locks, conflicts
+        self.safety = SafetyGuard(store, self.editor, self.autosaver, self,  # drafts, locks, conflicts
+                                  editor_name=self.editor_name)
         self.bulk = BulkOperations(store, self.library_stack, self.safety.holder, self.site,
                                    self.leave_article, self.list_panel.titles, self)
         self._build_layout()

@@ -120,6 +120,8 @@ class RevisionsDialog(QDialog):
         for row, rev in enumerate(self._revisions):
             item = QListWidgetItem(self.tr("Revision {number} · {reason}\n{when}").format(
                 number=self.number(row), reason=rev.reason, when=self._when(rev.created_at)))
+            if rev.editor:
+                item.setText(item.text() + self.tr(" · {name}").format(name=rev.editor))
             item.setToolTip(str(rev.data.get("title", "")))
             self.list.addItem(item)
         self.list.currentRowChanged.connect(self._show)

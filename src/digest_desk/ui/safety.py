@@ -10,6 +10,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from digest_desk.identity import lock_holder
 from digest_desk.store import ConflictError, Store, StoreError
 from digest_desk.store.backup import BackupError, restore
 from digest_desk.store.conflicts import Choice, keep_both, keep_mine, load_theirs
@@ -57,10 +58,11 @@ class SafetyGuard(QObject):
     draft_failed = Signal(str)  # emitted from the worker, delivered on the UI thread
 
     def __init__(self, store: Store, editor: ArticleEditor, autosaver: Autosaver,
-                 parent: QObject | None = None) -> None:
+                 parent: QObject | None = None, *, editor_name: str = "") -> None:
         super().__init__(parent)
         self.store, self.editor = store, editor
-        self.keeper = DraftKeeper(store)
+        # The lock holder (and draft session) names the editor; identity.holder_name reads it back.
+        self.keeper = DraftKeeper(store, lock_holder(editor_name) if editor_name else None)
         self.holder = self.keeper.session_id
         self.timer = DraftTimer()
         self.lock: LockState | None = None

@@ -9,6 +9,8 @@ from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings
 
+from digest_desk.identity import clean_name, default_display_name
+
 
 @dataclass(frozen=True, slots=True)
 class Setting:
@@ -65,6 +67,11 @@ RECENT_SERVERS = Setting("servers/recent", str, "",
 EDITOR_NAME = Setting("editor/display_name", str, "",
                       "The name shown with your locks and revisions ('': the computer account's full name).")
 RECENT_SERVERS_KEPT = 8
+
+
+def display_name(settings: QSettings) -> str:
+    """The editor's display name: as set in Preferences, else the computer account's name."""
+    return clean_name(EDITOR_NAME.read(settings)) or default_display_name()
 
 
 def recent_servers(settings: QSettings) -> list[str]:

@@ -1,4 +1,5 @@
-"""Moving the window to another store (a team server or a local file) and showing which is open."""
+"""Moving the window to another store (a team server or a local file), showing which is open,
+and the editor's display name (Edit > Preferences…)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from digest_desk.store.engine import server_label
 from digest_desk.ui import settings as keys
 from digest_desk.ui.actions import ActionId as A
 from digest_desk.ui.connect_dialog import ConnectDialog, open_server_asking
+from digest_desk.ui.preferences_dialog import PreferencesDialog
 
 MainWindow = Any  # the window (ui/main_window.py builds this switcher, so no import back)
 
@@ -41,6 +43,22 @@ class StoreSwitcher(QObject):
         window.statusBar().addPermanentWidget(self.store_label)
         window.actions[A.CONNECT_SERVER].triggered.connect(self.connect_to_server)
         window.actions[A.OPEN_LOCAL].triggered.connect(self.open_local)
+        window.actions[A.PREFERENCES].triggered.connect(self.edit_preferences)
+
+    def edit_preferences(self) -> PreferencesDialog:
+        """Edit > Preferences…: a new display name applies to the next revisions at once (the
+        open article's edit lock keeps the name it was taken with)."""
+        dialog = PreferencesDialog(self.window.settings, self.window)
+        dialog.name_changed.connect(self._name_changed)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        return dialog
+
+    def _name_changed(self, name: str) -> None:
+        self.window.editor_name = name
+        self.window.store.editor = name
+        self.window.statusBar().showMessage(self.tr("Your revisions now carry the name %1.")
+                                            .replace("%1", name), 6000)
 
     def connect_to_server(self) -> ConnectDialog:
         """The connection dialog (window-modal); connecting there moves the window."""

@@ -1,0 +1,72 @@
+"""The editor's display name: its default from the account, in lock holders, and written with
+every revision a store saves (migration 0010_editor_name; SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import pwd
+import sqlite3
+
+import pytest
+
+from digest_desk import identity
+from digest_desk.store import migrations, open_store
+from digest_desk.store.articles import create_article, get_article, revisions, save_article
+from digest_desk.store.engine import make_engine
+from digest_desk.store.revisions import revision_history
+
+pytestmark = pytest.mark.both_engines
+
+
+def test_the_default_name_is_the_accounts_full_name_else_its_login() -> None:
+    gecos = pwd.getpwuid(os.getuid()).pw_gecos.split(",")[0].strip()
+    expected = " ".join(gecos.split()) or getpass.getuser()
+    assert identity.default_display_name() == expected
+    assert identity.clean_name("  Ana \n  María   Pérez ") == "Ana María Pérez"
+
+
+def test_a_lock_holder_carries_the_name_and_is_unique_per_window() -> None:
+    first, second = identity.lock_holder("Ana Pérez"), identity.lock_holder("Ana Pérez")
+    assert first != second
+    assert identity.holder_name(first) == identity.holder_name(second) == "Ana Pérez"
+    assert identity.holder_name("0123456789abcdef") == ""  # a holder from before names
+
+
+def test_every_revision_written_through_the_store_carries_its_editor(store) -> None:
+    store.editor = "Ana Pérez"
+    article = create_article(store, title="Harbour", body="Ships.")
+    article.body = "Ships and ferries."
+    save_article(store, article, reason="save")
+    store.editor = "Bo Lind"
+    article = get_article(store, article.id)
+    article.body = "Ships, ferries and boats."
+    save_article(store, article, reason="save")
+    names = [r.editor for r in reversed(revisions(store, article.id))]
+    assert names[-2:] == ["Ana Pérez", "Bo Lind"]
+    assert revision_history(store, article.id)[-1]["editor"] == "Bo Lind"
+
+
+def test_a_store_without_a_name_writes_an_empty_one(store) -> None:
+    article = create_article(store, title="Quiet", body="Text.")
+    save_article(store, article, reason="save")
+    assert {r.editor for r in revisions(store, article.id)} == {""}
+
+
+@pytest.mark.sqlite_only
+def test_0010_adds_the_column_to_a_0009_database_and_drops_it_again(tmp_path) -> None:
+    from alembic import command
+
+    path = tmp_path / "old.sqlite3"
+    engine = make_engine(path)
+    migrations.upgrade(engine, "0009")
+    engine.dispose()
+    store = open_store(path)
+    assert migrations.current(store.engine) == migrations.head()
+    cfg = migrations.config(store.engine)
+    with store.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0009")
+    store.close()
+    columns = [row[1] for row in sqlite3.connect(path).execute("PRAGMA table_info(revision)")]
+    assert "editor" not in columns and "reason" in columns
