@@ -109,3 +109,17 @@ def test_server_address_round_trips_through_the_dialog_fields() -> None:
     socket = server_address("/run/postgresql", 5432, "newsroom", "ana")
     assert server_fields(socket)["host"] == "/run/postgresql"
     assert server_label(socket) == "ana@/run/postgresql/newsroom"
+
+
+def test_export_workers_reopen_the_server_with_the_asked_password(editor: tuple[str, str],
+                                                                 tmp_path: Path) -> None:
+    from digest_desk.export.pipeline import export_site
+
+    store = open_store(editor[1], password=SECRET)
+    try:
+        for n in range(3):
+            create_article(store, title=f"Story {n}", body="Text.", status="published")
+        export_site(store, tmp_path / "site", parallel=True)  # worker processes connect anew
+    finally:
+        store.close()
+    assert (tmp_path / "site" / "story-2" / "amp" / "index.html").is_file()
