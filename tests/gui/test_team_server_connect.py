@@ -200,3 +200,20 @@ def _deleted(widget: QWidget) -> bool:
     from shiboken6 import isValid
 
     return not isValid(widget)
+
+
+def test_starting_with_a_server_url_asks_for_the_password_too(qtbot, server, settings,
+                                                               no_libpq_password) -> None:
+    from digest_desk.store.engine import server_address
+    from digest_desk.ui.safety import open_database_safely
+
+    role, database = server.add_editor(SECRET)
+    url = server_address(server.socket, 5432, database, role)
+    asked: list[str] = []
+    when_shown("password-dialog", type_password(SECRET, asked))
+    store = open_database_safely(url)
+    try:
+        assert store is not None and store.is_server and asked
+        assert SECRET not in store.target and SECRET not in store.label
+    finally:
+        store.close()
