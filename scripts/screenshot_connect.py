@@ -27,7 +27,7 @@ RECENT = (
 def main() -> int:
     app, _tmp = offscreen_app()
     dialog = ConnectDialog(list(RECENT), lambda _url: None)
-    dialog.resize(480, 460)
+    dialog.resize(480, 390)
     dialog.show()
     dialog.recent_list.setCurrentRow(0)  # fills the fields from the newest recent server
     wait(app, 0.5)

@@ -33,7 +33,7 @@ def test_a_name_set_in_preferences_is_saved_with_revisions_and_shown_in_history(
     window.load_article(article.id)
     window.actions[A.PREFERENCES].trigger()
     dialog = window.findChild(object, "preferences-dialog")
-    edit = dialog.findChild(QLineEdit, "display-name-edit")
+    edit = dialog.findChild(QLineEdit, "nameEdit")
     assert edit.placeholderText() == default_display_name()
     edit.setText("  Ana   Pérez ")
     dialog.accept()

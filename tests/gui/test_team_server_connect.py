@@ -164,7 +164,7 @@ def test_a_failed_connection_says_so_and_changes_nothing(qtbot, server, local_wi
     fill(dialog, server, role, "no_such_database")
     when_shown("password-dialog", type_password(SECRET))
     qtbot.mouseClick(connect_button(dialog), qtbot_left())
-    error = dialog.findChild(QLabel, "connect-error")
+    error = dialog.findChild(QLabel, "errorLabel")
     qtbot.waitUntil(lambda: error.isVisible(), timeout=20000)
     assert "no_such_database" in error.text() and "Traceback" not in error.text()
     assert SECRET not in error.text()

@@ -7,17 +7,11 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
-    QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFormLayout,
     QInputDialog,
-    QLabel,
     QLineEdit,
-    QListWidget,
     QListWidgetItem,
-    QSpinBox,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -31,6 +25,7 @@ from digest_desk.store.engine import (
     server_message,
 )
 from digest_desk.store.errors import PasswordNeededError
+from digest_desk.ui.forms.ui_connect_dialog import Ui_ConnectDialog
 
 Opener = Callable[[str], Store | None]
 
@@ -114,56 +109,41 @@ class ConnectDialog(QDialog):
     working connection closes the dialog (a failure is said in it, and nothing changes)."""
 
     def __init__(self, recent: list[str], opener: Opener, parent: QWidget | None = None) -> None:
-        super().__init__(parent, objectName="connect-dialog")
-        self.setWindowTitle(self.tr("Connect to Team Server"))
+        super().__init__(parent)
+        self.ui = Ui_ConnectDialog()
+        self.ui.setupUi(self)
+        self.setObjectName("connect-dialog")
         self._opener = opener
         self.store: Store | None = None
         self.url = ""
-        self._build(recent)
+        ui = self.ui
+        self.host_edit, self.port_spin, self.database_edit = ui.hostEdit, ui.portSpin, ui.databaseEdit
+        self.user_edit, self.tls_combo, self.recent_list = ui.userEdit, ui.tlsCombo, ui.recentList
+        self.error_label, self.buttons = ui.errorLabel, ui.buttons
+        self._fill(recent)
+        self._connect_signals()
         self._fields_changed()
 
-    def _build(self, recent: list[str]) -> None:
-        self.host_edit = QLineEdit(objectName="host-edit", placeholderText=self.tr("db.example.org"))
-        self.port_spin = QSpinBox(objectName="port-spin", minimum=1, maximum=65535, value=DEFAULT_PORT)
-        self.database_edit = QLineEdit(objectName="database-edit", placeholderText=self.tr("newsroom"))
-        self.user_edit = QLineEdit(getpass.getuser(), objectName="user-edit")
-        self.tls_combo = QComboBox(objectName="tls-combo")
+    def _fill(self, recent: list[str]) -> None:
+        self.port_spin.setValue(DEFAULT_PORT)
+        self.user_edit.setText(getpass.getuser())
         for mode in TLS_MODES:
             self.tls_combo.addItem(mode, mode)
         self.tls_combo.setCurrentIndex(TLS_MODES.index("prefer"))
-        self.tls_combo.setToolTip(self.tr("TLS as libpq's sslmode: verify-full checks the server's "
-                                          "certificate and name"))
-        self.recent_list = QListWidget(objectName="recent-servers")
         for url in recent:
             item = QListWidgetItem(server_label(url))
             item.setData(Qt.ItemDataRole.UserRole, url)
             self.recent_list.addItem(item)
+        self.ui.recentLabel.setVisible(bool(recent))
+        self.recent_list.setVisible(bool(recent))
+        self.error_label.hide()
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Connect"))
+
+    def _connect_signals(self) -> None:
         self.recent_list.currentItemChanged.connect(self._recent_chosen)
         self.recent_list.itemDoubleClicked.connect(lambda _item: self.accept())
-        self.error_label = QLabel(objectName="connect-error", wordWrap=True)
-        self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.error_label.hide()
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Connect"))
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
-        form = QFormLayout()
-        form.addRow(self.tr("&Host:"), self.host_edit)
-        form.addRow(self.tr("&Port:"), self.port_spin)
-        form.addRow(self.tr("&Database:"), self.database_edit)
-        form.addRow(self.tr("&User:"), self.user_edit)
-        form.addRow(self.tr("&TLS:"), self.tls_combo)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        note = QLabel(self.tr("The password comes from ~/.pgpass, a service file or PGPASSWORD; "
-                              "otherwise you are asked once per session. It is never saved."),
-                      wordWrap=True)
-        layout.addWidget(note)
-        layout.addWidget(QLabel(self.tr("&Recent servers:"), buddy=self.recent_list))
-        layout.addWidget(self.recent_list)
-        layout.addWidget(self.error_label)
-        layout.addWidget(self.buttons)
         for edit in (self.host_edit, self.database_edit, self.user_edit):
             edit.textChanged.connect(self._fields_changed)
 
