@@ -10,7 +10,7 @@ from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox
 
 from digest_desk.paths import default_db_path
-from digest_desk.store import Store
+from digest_desk.store import Store, StoreError
 from digest_desk.store.engine import server_label
 from digest_desk.ui import settings as keys
 from digest_desk.ui.actions import ActionId as A
@@ -112,7 +112,12 @@ class StoreSwitcher(QObject):
                 "The open article could not be saved, so the window stays on this database."))
             return None
         old.save_layout()  # the new window takes over the layout
-        new = type(old)(store, old.settings, old.theme)
+        try:
+            new = type(old)(store, old.settings, old.theme)
+        except StoreError as exc:  # the store went away between opening and reading it
+            store.close()
+            QMessageBox.warning(old, self.tr("Digest Desk"), str(exc))
+            return None
         self._keep(new, store)
         new.show()
         if not old.close():  # refused after all: stay where we were
