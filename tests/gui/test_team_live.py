@@ -200,6 +200,7 @@ def test_sqlite_window_has_no_live_updates(window_factory, tmp_path):
 
 def test_change_feed_comes_back_after_a_server_restart(window_factory, qtbot):
     cluster, url = start_restartable()
+    store = window = None
     try:
         store = open_store(url)
         article = create_article(store, title="Before the restart", body="Text.")
@@ -217,14 +218,17 @@ def test_change_feed_comes_back_after_a_server_restart(window_factory, qtbot):
         qtbot.waitUntil(lambda: window.team_live.listening, timeout=WAIT_MS)
         notice = window.team_live.notice
         qtbot.waitUntil(notice.isVisible, timeout=WAIT_MS)
+        assert "server connection was down" in notice.label.text()
         qtbot.waitUntil(lambda: listed(window).get(article.id, ("",))[0] == "Changed while we were away",
                         timeout=WAIT_MS)
         assert window.editor.value("title") == "Before the restart"
         other_editor(url, "new", value="After the restart")  # and it listens again
         qtbot.waitUntil(lambda: ("After the restart", "draft") in listed(window).values(), timeout=WAIT_MS)
-        window.close()
-        store.close()
     finally:
+        if window is not None:
+            window.close()  # while the server is still there
+        if store is not None:
+            store.close()
         cluster.stop()
 
 
