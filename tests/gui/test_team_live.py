@@ -165,20 +165,25 @@ def test_compare_and_keep_mine_saves_ours_over_theirs(window, qtbot, store, db_p
     assert not notice.isVisible()
 
 
-def test_our_own_saves_do_not_raise_the_bar(window, qtbot, store):
+def test_our_own_saves_neither_raise_the_bar_nor_reread_the_list(window, qtbot, store):
     article = create_article(store, title="Council vote", body="First draft.")
     wait_listening(qtbot, window)
     window.load_article(article.id)
+    qtbot.wait(500)  # the creation's own notification has come and gone
+    resets = []
+    window.list_panel.model.modelReset.connect(lambda: resets.append(1))
     for word in (" One.", " Two.", " Three."):
         window.editor.body.moveCursor(window.editor.body.textCursor().MoveOperation.End)
         qtbot.keyClicks(window.editor.body, word)
         assert window.autosaver.save_now()
-    window.editor.edited.emit()
+    qtbot.keyClicks(window.editor.body, " Four.")
     window.autosaver.save_in_background()  # a background save too, racing its own notification
     qtbot.waitUntil(lambda: get_article(store, article.id).version == 5, timeout=WAIT_MS)
     qtbot.wait(1000)
     assert not window.team_live.notice.isVisible()
     assert window.article.version == 5
+    assert resets == []  # each save updated its own row; no re-read of the whole list
+    assert listed(window)[article.id] == ("Council vote", "draft")
 
 
 def test_deleted_elsewhere_reload_closes_the_article(window, qtbot, store, db_path):

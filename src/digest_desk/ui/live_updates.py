@@ -83,10 +83,10 @@ class LiveUpdates(QObject):
         self._reads = LatestOnly(self)
         self._deferred = False  # a check was put off while our own save ran (it may be the change)
         self._deferred_change: Change | None = None
-        self._last_change: Change | None = None  # what the bar describes
         self.stored_version: int | None = None  # the open article's stored version (None: gone)
         self.me = store.engine.url.username or ""
-        autosaver.saved.connect(lambda _a: self._run_deferred())
+        self._own: dict[int, int] = {}  # article id -> the newest version our own saves wrote
+        autosaver.saved.connect(self._saved)
         autosaver.state_changed.connect(lambda _s: self._run_deferred())
 
     @property
@@ -164,17 +164,31 @@ class LiveUpdates(QObject):
 
     def _flush(self) -> None:
         changes, self._pending = self._pending, []
-        articles = list(dict.fromkeys(c.id for c in changes if c.kind == "article"))
+        open_id = self.editor.article.id if self.editor.article is not None else None
+        # Our own saves are in the list already (the window shows each save it makes); while one
+        # is under way, a change to the open article may be it: the version check settles that.
+        theirs = [c for c in changes if not self._ours(c)
+                  and not (c.kind == "article" and c.id == open_id and self._saving())]
+        articles = list(dict.fromkeys(c.id for c in theirs if c.kind == "article"))
         if articles:
             self.articles_changed.emit(articles)
         if any(c.kind == "site" for c in changes):
             self.site_changed.emit()
         if any(c.kind == "media" for c in changes):
             self.media_changed.emit()
-        open_id = self.editor.article.id if self.editor.article is not None else None
-        mine = [c for c in changes if c.kind == "article" and c.id == open_id]
-        if mine:
-            self.check_open_article(mine[-1])
+        about_open = [c for c in changes if c.kind == "article" and c.id == open_id and not self._ours(c)]
+        if about_open:
+            self.check_open_article(about_open[-1])
+
+    def _ours(self, change: Change) -> bool:
+        """A change our own autosaver wrote (its version came back from the save)."""
+        if change.kind != "article" or change.version is None:
+            return False
+        return change.version <= self._own.get(change.id, 0)
+
+    def _saved(self, stored) -> None:
+        self._own[stored.id] = max(stored.version, self._own.get(stored.id, 0))
+        self._run_deferred()
 
     def refresh_all(self) -> None:
         """After a reconnect: the list, the site, the pictures and the open article's version."""
@@ -187,11 +201,13 @@ class LiveUpdates(QObject):
     def article_opened(self) -> None:
         """Another article (or a fresh copy) is in the editor: nothing to tell about yet."""
         self._deferred, self._deferred_change = False, None
+        self.stored_version = None
         self._reads.cancel()
         self.notice.hide()
 
-    def check_open_article(self, change: Change | None) -> None:
-        """Compare the stored version with ours (off the UI thread); a newer one raises the bar."""
+    def check_open_article(self, change: Change | None, *, listed: bool = True) -> None:
+        """Compare the stored version with ours (off the UI thread); a newer one raises the bar
+        (and, unless ``listed``, refreshes the list: that change was held back as maybe ours)."""
         article = self.editor.article
         if article is None:
             return
@@ -199,7 +215,7 @@ class LiveUpdates(QObject):
             self._defer(change)
             return
         self._reads.submit(article_version, self.store, article.id,
-                           on_done=lambda v, a=article.id: self._version_read(a, v, change),
+                           on_done=lambda v, a=article.id: self._version_read(a, v, change, listed),
                            on_error=lambda _e: None)  # a dropped server: the reconnect looks again
 
     def _saving(self) -> bool:
@@ -211,9 +227,10 @@ class LiveUpdates(QObject):
     def _run_deferred(self) -> None:
         if self._deferred and not self._saving():
             self._deferred = False
-            self.check_open_article(self._deferred_change)
+            self.check_open_article(self._deferred_change, listed=False)
 
-    def _version_read(self, article_id: int, version: int | None, change: Change | None) -> None:
+    def _version_read(self, article_id: int, version: int | None, change: Change | None,
+                      listed: bool = True) -> None:
         article = self.editor.article
         if article is None or article.id != article_id:
             return
@@ -224,9 +241,10 @@ class LiveUpdates(QObject):
         if version is not None and version <= article.version:
             self.notice.hide()  # ours is the newest (our own save, or already reloaded)
             return
-        self._last_change = change
         self.notice.label.setText(self.describe(change, version))
         self.notice.show()
+        if not listed:
+            self.articles_changed.emit([article_id])
 
     def describe(self, change: Change | None, version: int | None) -> str:
         """The bar's sentence: who did what to the open article."""
