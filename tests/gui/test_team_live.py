@@ -94,6 +94,24 @@ def test_cli_publish_in_another_process_reaches_the_list(window, qtbot, store, d
                     timeout=WAIT_MS)
 
 
+def test_a_burst_of_changes_makes_one_refresh(window, qtbot, store, db_path):
+    articles = [create_article(store, title=f"Brief {n}", body="Text") for n in range(20)]
+    wait_listening(qtbot, window)
+    qtbot.waitUntil(lambda: len(listed(window)) == 20, timeout=WAIT_MS)
+    qtbot.wait(500)  # the creations' own burst has been handled
+    bursts, resets = [], []
+    window.team_live.articles_changed.connect(bursts.append)
+    window.list_panel.model.modelReset.connect(lambda: resets.append(1))
+    done = subprocess.run([sys.executable, "-m", "digest_desk", "--db", db_path, "set",
+                           *[a.slug for a in articles], "status", "ready"],
+                          env=_env(), capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    qtbot.waitUntil(lambda: {s for _t, s in listed(window).values()} == {"ready"}, timeout=WAIT_MS)
+    qtbot.wait(500)
+    assert len(bursts) == 1 and sorted(bursts[0]) == sorted(a.id for a in articles)
+    assert len(resets) == 1
+
+
 def test_new_saved_and_deleted_articles_reach_the_list(window, qtbot, store, db_path):
     wait_listening(qtbot, window)
     other_editor(db_path, "new", value="Budget night")
