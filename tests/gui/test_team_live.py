@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QPushButton
+from tests.gui.guihelpers import settle
 from tests.pg_restart import start_restartable
 
 from digest_desk.store import open_store
@@ -183,11 +184,13 @@ def test_compare_and_keep_mine_saves_ours_over_theirs(window, qtbot, store, db_p
     assert not notice.isVisible()
 
 
-def test_our_own_saves_neither_raise_the_bar_nor_reread_the_list(window, qtbot, store):
+def test_our_own_saves_neither_raise_the_bar_nor_reread_the_list(window_factory, qtbot, store):
     article = create_article(store, title="Council vote", body="First draft.")
+    window = window_factory()  # listening after the article was made: it sends nothing more
     wait_listening(qtbot, window)
+    settle(window)  # the list read when the window started listening
+    qtbot.waitUntil(lambda: article.id in listed(window), timeout=WAIT_MS)  # its row is loaded
     window.load_article(article.id)
-    qtbot.wait(500)  # the creation's own notification has come and gone
     resets = []
     window.list_panel.model.modelReset.connect(lambda: resets.append(1))
     for word in (" One.", " Two.", " Three."):

@@ -115,9 +115,11 @@ class LiveUpdates(QObject):
         again = self._failures > 0
         self._failures = 0
         self.connection_changed.emit(True)
-        if again:  # whatever was sent meanwhile is lost: read everything again
+        if again:
             self.message.emit(self.tr("Live updates are back."), 4000)
-            self.refresh_all()
+        # Whatever was sent before we listened (the window read the list before, or the feed was
+        # down) never arrives: read everything again.
+        self.refresh_all()
 
     def _connect_failed(self, exc: BaseException) -> None:
         self._connecting = False
