@@ -126,6 +126,9 @@ class LiveUpdates(QObject):
         if self._closed:
             return
         self._failures += 1
+        if self._failures == 1:  # the reason names the server, never a password
+            self.message.emit(self.tr("Live updates are not available yet (%1); trying again.")
+                              .replace("%1", str(exc)), 8000)
         wait = RETRY_MS[min(self._failures - 1, len(RETRY_MS) - 1)]
         self._retry.start(wait)
 
