@@ -285,6 +285,7 @@ class ArticleListPanel(QWidget):
         super().__init__(parent)
         self._store = store
         self.current_id: int | None = None  # the article open in the editor
+        self._keep_scroll: int | None = None  # where to scroll back to after a refresh
         self.model = ArticleListModel(store, self)
         self.search_box = QLineEdit(placeholderText=self.tr("Search all articles…"))
         self.search_box.setObjectName("article-search")
@@ -370,10 +371,19 @@ class ArticleListPanel(QWidget):
         self.model.set_filter(status=self.status_filter.currentData() or "",
                               category=self.category_filter.currentData() or "")
 
+    def refresh(self) -> None:
+        """Read the list again after changes made elsewhere, keeping the scroll position."""
+        self._keep_scroll = self.view.verticalScrollBar().value()
+        self.model.reload()
+        self.refresh_categories()
+
     def _loading(self, busy: bool) -> None:
         if busy:
             self.notice.setText(self.tr("Reading…"))
             return
+        if self._keep_scroll is not None:
+            self.view.verticalScrollBar().setValue(self._keep_scroll)
+            self._keep_scroll = None
         if self.current_id is not None and self.selected_id() != self.current_id:
             self.select_article(self.current_id)
         count = self.model.rowCount()

@@ -32,6 +32,7 @@ from digest_desk.ui.editor import ArticleEditor
 from digest_desk.ui.find_bar import connect_find_actions
 from digest_desk.ui.links_panel import LinksPanel
 from digest_desk.ui.live import LiveViews
+from digest_desk.ui.live_updates import LiveUpdates
 from digest_desk.ui.menus import FORMAT_BAR, build_menus, build_toolbar
 from digest_desk.ui.operations import ArticleOperations
 from digest_desk.ui.paste import paste_plain
@@ -78,6 +79,7 @@ class MainWindow(QMainWindow):
                                   editor_name=self.editor_name)
         self.bulk = BulkOperations(store, self.library_stack, self.safety.holder, self.site,
                                    self.leave_article, self.list_panel.titles, self)
+        self.team_live = self._live_updates() if store.is_server else None
         self._build_layout()
         build_menus(self, self.actions)
         build_toolbar(self, self.actions)
@@ -242,6 +244,18 @@ class MainWindow(QMainWindow):
         QGuiApplication.instance().focusChanged.connect(self._focus_changed)
         QGuiApplication.instance().applicationStateChanged.connect(self._app_state_changed)
 
+    def _live_updates(self) -> LiveUpdates:
+        """Other editors' changes on the team server reach the list and the open article."""
+        team = LiveUpdates(self.store, self.editor, self.autosaver, self._resolve_conflict, self)
+        team.articles_changed.connect(lambda _ids: self.list_panel.refresh())
+        team.site_changed.connect(lambda: self._site_changed(get_site(self.store)))
+        team.media_changed.connect(self.live.media_changed)
+        team.reload_wanted.connect(self.load_article)
+        team.article_gone.connect(self._article_deleted)
+        team.message.connect(self.statusBar().showMessage)
+        team.start()
+        return team
+
     # -- opening and saving ---------------------------------------------------------------
     @property
     def article(self) -> Article | None:
@@ -283,6 +297,8 @@ class MainWindow(QMainWindow):
         self.list_panel.select_article(article_id)
         self.readouts.show_line(1)
         self.live.article_opened()
+        if self.team_live is not None:
+            self.team_live.article_opened()
         self._update_title()
         self._update_enabled()
         return True
@@ -293,6 +309,8 @@ class MainWindow(QMainWindow):
         self.links_panel.set_article(None, None)
         self.autosaver.reset()
         self.live.article_closed()
+        if self.team_live is not None:
+            self.team_live.article_opened()
         self.readouts.clear()
         self._update_title()
         self._update_enabled()
@@ -555,6 +573,8 @@ class MainWindow(QMainWindow):
         self.links_panel.cancel_check()
         self.links_panel.wait_for_suggestions(3000)
         self.live.shutdown()
+        if self.team_live is not None:
+            self.team_live.shutdown()
         self.list_panel.model.wait(3000)
         event.accept()
 
