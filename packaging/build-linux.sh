@@ -20,7 +20,7 @@ die() { printf 'build-linux: %s\n' "$*" >&2; exit 2; }
 [ -d resources ] || die "resources/ is missing: the bundle would have no templates, samples or icons"
 command -v dpkg-deb >/dev/null || die "dpkg-deb not found (apt-get install dpkg)"
 command -v patchelf >/dev/null || die "patchelf not found (apt-get install patchelf)"
-command -v strip >/dev/null && command -v file >/dev/null || die "strip or file not found (apt-get install binutils file)"
+command -v strip >/dev/null && command -v readelf >/dev/null && command -v file >/dev/null || die "strip, readelf or file not found (apt-get install binutils file)"
 "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))' || die "$PYTHON is older than 3.11"
 
 say "1/5 build venv ($VENV): the project installed from this checkout, plus PyInstaller"

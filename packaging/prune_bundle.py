@@ -2,8 +2,9 @@
 
 Usage: python packaging/prune_bundle.py BUNDLE_DIR   (build-linux.sh runs it after PyInstaller)
        python packaging/prune_bundle.py --pruned INTERNAL_DIR < PATHS
-         prints the paths (one a line on stdin) that a rule removes: smoke-test.sh feeds it every
-         file the frozen program failed to open inside the bundle, and fails when one is printed.
+         prints the paths (one a line on stdin) that were pruned, as _internal/pruned-files.txt
+         lists them: smoke-test.sh feeds it every file the frozen program failed to open inside
+         the bundle, and fails when one is printed.
 Prints one line per rule with what it removed; packaging/README.md explains every rule and how
 it was proved safe (the smoke test and an strace of the frozen window).
 """
@@ -20,6 +21,7 @@ from typing import NamedTuple
 QT = "PySide6/Qt"
 # The languages the app ships: its own strings are English; the demo site is en-GB.
 LOCALES_KEPT = ("en-US.pak", "en-GB.pak")
+MANIFEST = "pruned-files.txt"  # in _internal/: what was removed, one path a line (folders end in /)
 
 
 class Rule(NamedTuple):
@@ -43,7 +45,10 @@ RULES = (
                for name in ("eglfs", "linuxfb", "minimalegl", "vnc", "vkkhrdisplay"))
          + (f"{QT}/plugins/egldeviceintegrations", f"{QT}/plugins/generic",
             f"{QT}/lib/libQt6EglFS*.so*", f"{QT}/lib/libQt6EglFsKmsSupport.so*")),
+    Rule("printing through CUPS (Digest Desk never prints)",
+         (f"{QT}/plugins/printsupport/libcupsprintersupport.so",)),
 )
+ORPHANS = "libraries only the removed files linked (CUPS: gnutls, p11-kit, avahi...)"
 
 
 def _size(path: Path) -> int:
@@ -52,17 +57,54 @@ def _size(path: Path) -> int:
     return sum(p.lstat().st_size for p in path.rglob("*"))
 
 
-def apply_rule(internal: Path, rule: Rule) -> tuple[int, int]:
-    """Remove what the rule names; (files or folders removed, bytes)."""
-    count = total = 0
+def apply_rule(internal: Path, rule: Rule) -> tuple[list[str], int]:
+    """Remove what the rule names; (the removed paths under _internal/, bytes)."""
+    removed: list[str] = []
+    total = 0
     for pattern in rule.patterns:
         for path in sorted(internal.glob(pattern)):
             if path.name in rule.keep:
                 continue
             total += _size(path)
-            count += 1
-            shutil.rmtree(path) if path.is_dir() and not path.is_symlink() else path.unlink()
-    return count, total
+            folder = path.is_dir() and not path.is_symlink()
+            removed.append(path.relative_to(internal).as_posix() + ("/" if folder else ""))
+            shutil.rmtree(path) if folder else path.unlink()
+    return removed, total
+
+
+def _elf_needs(internal: Path) -> dict[Path, set[str]]:
+    """Every shared object and program in the bundle with the sonames it links (NEEDED)."""
+    needs: dict[Path, set[str]] = {}
+    for path in internal.rglob("*"):
+        if path.is_symlink() or not path.is_file() or ".so" not in path.name:
+            continue
+        out = subprocess.run(["readelf", "-d", str(path)], capture_output=True, text=True).stdout
+        needs[path] = {line.split("[", 1)[1].split("]", 1)[0] for line in out.splitlines() if "(NEEDED)" in line}
+    return needs
+
+
+def _linked(needs: dict[Path, set[str]]) -> set[str]:
+    return set().union(*needs.values()) if needs else set()
+
+
+def remove_orphans(internal: Path, linked_before: set[str]) -> tuple[list[str], int]:
+    """Remove libraries some file linked before pruning and none links now.
+
+    A library nothing linked even before stays: the loader or Qt opens those by name (NSS
+    modules, EGL), and the NEEDED graph cannot see that.
+    """
+    removed: list[str] = []
+    total = 0
+    while True:
+        needs = _elf_needs(internal)
+        linked = _linked(needs)
+        orphans = [p for p in needs if p.name in linked_before and p.name not in linked]
+        if not orphans:
+            return removed, total
+        for path in orphans:
+            total += path.stat().st_size
+            removed.append(path.relative_to(internal).as_posix())
+            path.unlink()
 
 
 def remove_dangling_links(internal: Path) -> int:
@@ -97,10 +139,18 @@ def prune(bundle: Path) -> int:
     if not internal.is_dir():
         raise SystemExit(f"prune_bundle: {internal} is not a PyInstaller bundle folder")
     freed = 0
+    manifest = [f"# removed by packaging/prune_bundle.py: nothing Digest Desk loads ({len(RULES)} rules)"]
+    linked_before = _linked(_elf_needs(internal))
     for rule in RULES:
-        count, size = apply_rule(internal, rule)
+        removed, size = apply_rule(internal, rule)
         freed += size
-        print(f"{size / 1048576:7.1f} MiB  {count:3d} removed  {rule.name}")
+        manifest += removed
+        print(f"{size / 1048576:7.1f} MiB  {len(removed):3d} removed  {rule.name}")
+    removed, size = remove_orphans(internal, linked_before)
+    freed += size
+    manifest += removed
+    print(f"{size / 1048576:7.1f} MiB  {len(removed):3d} removed  {ORPHANS}")
+    (internal / MANIFEST).write_text("\n".join(manifest) + "\n", encoding="utf-8")
     print(f"{'':7s}       {remove_dangling_links(internal):3d} links to removed libraries dropped")
     saved, left = strip_symbols(internal)
     print(f"{saved / 1048576:7.1f} MiB  symbols stripped ({left} files left unstripped)")
@@ -118,16 +168,25 @@ def pruned_by_rule(relative: str) -> str | None:
     return None
 
 
+def _was_pruned(relative: str, removed: set[str]) -> bool:
+    return relative in removed or any(relative.startswith(d) for d in removed if d.endswith("/"))
+
+
 def report_pruned(internal: Path, paths: list[str]) -> int:
-    """Print the paths a rule removed; 1 when there is one."""
+    """Print the paths among ``paths`` that the bundle's manifest lists as pruned; 1 when one is."""
+    listed = internal / MANIFEST
+    if not listed.is_file():
+        print(f"{listed} is missing: was the bundle pruned?")
+        return 1
+    removed = {line for line in listed.read_text(encoding="utf-8").splitlines() if not line.startswith("#")}
     found = 0
     for line in paths:
         path = Path(line.strip())
         if not line.strip() or internal not in path.parents:
             continue
-        rule = pruned_by_rule(path.relative_to(internal).as_posix())
-        if rule is not None:
-            print(f"{path}  (removed as: {rule})")
+        relative = path.relative_to(internal).as_posix()
+        if _was_pruned(relative, removed):
+            print(f"{path}  (removed as: {pruned_by_rule(relative)})")
             found = 1
     return found
 

@@ -341,11 +341,18 @@ def test_prune_removes_only_what_the_rules_name(tmp_path, capsys):
     assert "Chromium locales except English" in capsys.readouterr().out
 
 
-def test_pruned_names_the_rule_of_a_file_the_program_looked_for(tmp_path, capsys):
+def test_pruned_names_a_removed_file_the_program_looked_for(tmp_path, capsys):
+    _fake_bundle(tmp_path)
     internal = tmp_path / "_internal"
-    looked = [f"{internal}/PySide6/Qt/translations/qtwebengine_locales/en-US.pak",
-              f"{internal}/PySide6/Qt/lib/libQt6Core.so.6", "/usr/lib/libfoo.so"]
+    assert prune_bundle.report_pruned(internal, []) == 1  # not pruned yet: no manifest
+    prune_bundle.prune(tmp_path)
+    capsys.readouterr()
+    qt = f"{internal}/PySide6/Qt"
+    # looked for and kept, never bundled (a probe that fails on every build), or outside
+    looked = [f"{qt}/translations/qtwebengine_locales/en-US.pak",
+              f"{qt}/translations/qtwebengine_locales/en-POSIX.pak",
+              f"{qt}/lib/libQt6Core.so.6", "/usr/lib/libfoo.so"]
     assert prune_bundle.report_pruned(internal, looked) == 0
-    looked.append(f"{internal}/PySide6/Qt/plugins/generic/libqevdevmouseplugin.so")
-    assert prune_bundle.report_pruned(internal, looked) == 1
+    assert prune_bundle.report_pruned(internal, [f"{qt}/plugins/generic/libqevdevmouseplugin.so"]) == 1
     assert "libqevdevmouseplugin.so  (removed as: embedded-device" in capsys.readouterr().out
+    assert prune_bundle.report_pruned(internal, [f"{qt}/translations/qtwebengine_locales/de.pak"]) == 1
