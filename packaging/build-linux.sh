@@ -2,7 +2,8 @@
 # Build the Linux installers into dist/: the PyInstaller one-folder bundle, a .deb and a .tar.gz.
 # Usage: packaging/build-linux.sh        (from any folder; needs python3.11+, dpkg-deb, network to PyPI)
 # Env:   PYTHON=python3.11  DD_BUILD_VENV=.cache/build-venv  DD_DEB_COMPRESSION=xz|gzip|zstd
-#        DD_DEB_LEVEL=3 (xz -3: nearly the size of -6 in half the time)
+#        DD_DEB_LEVEL=9 (xz -9, the smallest download; dpkg-deb compresses on every core)
+#        DD_HUNSPELL_DIR=/usr/share/hunspell (the bundled en_US and en_GB dictionaries)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -19,6 +20,7 @@ die() { printf 'build-linux: %s\n' "$*" >&2; exit 2; }
 [ -d resources ] || die "resources/ is missing: the bundle would have no templates, samples or icons"
 command -v dpkg-deb >/dev/null || die "dpkg-deb not found (apt-get install dpkg)"
 command -v patchelf >/dev/null || die "patchelf not found (apt-get install patchelf)"
+command -v strip >/dev/null && command -v readelf >/dev/null && command -v file >/dev/null || die "strip, readelf or file not found (apt-get install binutils file)"
 "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))' || die "$PYTHON is older than 3.11"
 
 say "1/5 build venv ($VENV): the project installed from this checkout, plus PyInstaller"
@@ -52,6 +54,9 @@ while IFS= read -r -d '' lib; do
   fixed=$((fixed + 1))
 done < <(find "$BUNDLE" -type f -name '*.so*' -print0)
 echo "build-host RUNPATH removed from $fixed libraries"
+echo "bundle as PyInstaller made it: $(du -sh "$BUNDLE" | cut -f1)"
+# What no code path loads, and symbol tables (packaging/README.md: the table and the proof).
+"$VENV/bin/python" packaging/prune_bundle.py "$BUNDLE"
 echo "bundle: $(du -sh "$BUNDLE" | cut -f1)"
 
 say "4/5 .deb"
@@ -68,7 +73,7 @@ printf 'Digest Desk %s\nLicense: MIT\nBundles Python, Qt for Python (PySide6, LG
 find "$STAGE" -type d -exec chmod 755 {} +
 KIB=$(du -sk --exclude=DEBIAN "$STAGE" | cut -f1)
 "$VENV/bin/python" packaging/bundle_meta.py control --installed-kib "$KIB" > "$STAGE/DEBIAN/control"
-dpkg-deb --build --root-owner-group -Z"${DD_DEB_COMPRESSION:-xz}" -z"${DD_DEB_LEVEL:-3}" "$STAGE" "$DIST/$deb" >/dev/null
+dpkg-deb --build --root-owner-group -Z"${DD_DEB_COMPRESSION:-xz}" -z"${DD_DEB_LEVEL:-9}" "$STAGE" "$DIST/$deb" >/dev/null
 
 say "5/5 .tar.gz"
 TOP=digest-desk-$VERSION

@@ -54,6 +54,9 @@ DEB_DEPENDS = [
     "libxtst6",
     "libxshmfence1",
     "libasound2 | libasound2t64",
+    # Spell check: enchant and its Hunspell provider (a compiled-in folder, so they cannot be
+    # bundled); the English dictionaries are bundled, other languages come from hunspell-*.
+    "libenchant-2-2",
 ]
 
 

@@ -12,7 +12,7 @@ PKG=$(cd "$(dirname "$PKG")" && pwd)/$(basename "$PKG")
 GUI_SECONDS=${DD_SMOKE_SECONDS:-8}
 T=$(mktemp -d /tmp/dd-smoke.XXXXXX)
 trap '[ -n "${DD_SMOKE_KEEP:-}" ] || rm -rf "$T"' EXIT
-mkdir -p "$T/root" "$T/home" "$T/run" "$T/work/articles"
+mkdir -p "$T/root" "$T/home" "$T/run" "$T/work/articles" "$T/work/spelling"
 chmod 700 "$T/run"
 
 case "$PKG" in
@@ -119,6 +119,40 @@ if has_command export; then
   else fail "export: $out"; fi
 else SKIPPED+=(export); fi
 
+# 4b. spell check with the machine's dictionaries hidden (a private mount namespace): the
+# bundled en_GB and en_US must be found. British spellings pass only under en-GB.
+cat > "$T/work/spelling/spelling-probe.md" <<'MD'
+---
+title: Spelling in the frozen bundle
+slug: spelling-probe
+date: 2026-11-28T08:00:00+00:00
+author: Packaging Desk
+category: Technology
+summary: The harbour crews recieve new cranes.
+status: draft
+---
+The harbour crews will recieve the new cranes in the programme's second week.
+MD
+DICT_DIRS="/usr/share/hunspell /usr/share/myspell /usr/lib/aspell /var/lib/aspell"
+no_dicts() {  # runs the frozen program with every system dictionary folder covered by an empty one
+  if [ "$(id -u)" -eq 0 ] && unshare -m true 2>/dev/null; then
+    unshare -m sh -c 'for d in $0; do [ -d "$d" ] && mount -t tmpfs tmpfs "$d"; done; exec "$@"' \
+      "$DICT_DIRS" env -i HOME="$T/home" PATH=/usr/bin:/bin LANG=C.UTF-8 PYTHONNOUSERSITE=1 "$BIN" "$@"
+  else
+    echo "(cannot hide the system dictionaries here: needs root and unshare)" >&2
+    env -i HOME="$T/home" PATH=/usr/bin:/bin LANG=C.UTF-8 PYTHONNOUSERSITE=1 "$BIN" "$@"
+  fi
+}
+SPELL_DB=$T/work/spelling.sqlite3
+if [ -d "$INTERNAL/enchant/hunspell" ] && (cd / && dd --db "$SPELL_DB" import "$T/work/spelling" >/dev/null 2>&1); then
+  spelled() { (cd / && no_dicts --db "$SPELL_DB" site set language "$1" >/dev/null \
+                && no_dicts --db "$SPELL_DB" check spelling-probe 2>&1) | grep 'editorial.spelling' || true; }
+  gb=$(spelled en-GB); us=$(spelled en-US)
+  if grep -q '1 possible misspelling: recieve\.' <<<"$gb" && grep -q "harbour, recieve, programme's" <<<"$us"; then
+    pass "spelling with no system dictionary: en-GB flags only 'recieve', en-US also the British spellings ($(ls "$INTERNAL/enchant/hunspell" | tr '\n' ' '))"
+  else fail "spelling with no system dictionary: en-GB '${gb:-nothing}', en-US '${us:-nothing}' (is libenchant-2-2 installed?)"; fi
+else fail "spelling: no bundled dictionaries in $INTERNAL/enchant/hunspell, or the probe did not import"; fi
+
 # 5. the window, offscreen: the app quits by itself after the previews rendered (DIGEST_DESK_SMOKE_TEST)
 # Prints nothing; sets RC and READY (seconds from launch to the first event-loop turn with the
 # window shown, as reported by the app itself).
@@ -155,12 +189,19 @@ fi
 if command -v strace >/dev/null; then
   trace() { ( cd / && env -i HOME="$T/home" PATH=/usr/bin:/bin LANG=C.UTF-8 PYTHONNOUSERSITE=1 \
       XDG_RUNTIME_DIR="$T/run" QT_QPA_PLATFORM=offscreen QTWEBENGINE_CHROMIUM_FLAGS="--no-sandbox --disable-gpu" \
-      DIGEST_DESK_SMOKE_TEST=2 strace -f -qq -e trace=open,openat,execve,stat,newfstatat -o "$T/work/trace.$1" \
+      DIGEST_DESK_SMOKE_TEST=2 strace -f -qq -e trace=%file -o "$T/work/trace.$1" \
       "$BIN" --db "$DB" "${@:2}" >/dev/null 2>&1 ) || true; }
   trace cli list
+  trace export export "$T/work/site-traced"
   DB=$DB_PLAIN trace gui gui --open "$SLUG"
+  trace gui-pictures gui --open "${SAMPLE_SLUG:-$SLUG}"
   leaks=$(cat "$T/work"/trace.* | grep -E "\"($ROOT|$HOST_PY)[/\"]" | grep -v ENOENT | head -n 5 || true)
   [ -z "$leaks" ] && pass "no file opened from $ROOT or $HOST_PY" || fail "files opened outside the bundle: $leaks"
+  # 7. nothing the program looks for was pruned from the bundle (packaging/prune_bundle.py)
+  looked=$(cat "$T/work"/trace.* | grep ENOENT | grep -oE "\"$INTERNAL/[^\"]+\"" | tr -d '"' | sort -u || true)
+  if missing=$(python3 "$ROOT/packaging/prune_bundle.py" --pruned "$INTERNAL" <<<"$looked"); then
+    pass "nothing pruned was looked for ($(wc -l < <(cat "$T/work"/trace.*)) trace lines: list, export, two windows)"
+  else fail "the program looked for pruned files: $(head -n 5 <<<"$missing")"; fi
 else SKIPPED+=(strace-check); fi
 
 [ ${#SKIPPED[@]} -eq 0 ] || echo "skipped (not in this build): ${SKIPPED[*]}"

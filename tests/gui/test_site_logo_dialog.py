@@ -9,7 +9,7 @@ from PIL import Image as PILImage
 from PySide6.QtWidgets import QDialogButtonBox, QFileDialog
 
 from digest_desk.store.media import get_image_bytes, media_map
-from digest_desk.store.site import get_site
+from digest_desk.store.site import get_site, update_site
 from digest_desk.ui.site_dialog import SiteDialog
 
 
@@ -61,3 +61,21 @@ def test_a_legacy_local_path_is_not_read_on_save_and_the_dialog_says_why(qtbot, 
     save(dialog)
     site = get_site(store)
     assert (site.tagline, site.logo) == ("New tagline", "")
+
+
+def test_long_sentence_limit_is_shown_saved_and_bounded(qtbot, store):
+    update_site(store, long_sentence_words=42)
+    dialog = SiteDialog(store, get_site(store))
+    qtbot.addWidget(dialog)
+    spin = dialog.ui.longSentenceSpin
+    assert spin.value() == 42 and (spin.minimum(), spin.maximum()) == (10, 200)
+    assert dialog.ui.longSentenceLabel.buddy() is spin
+    spin.setValue(5)  # below the range the store accepts: the field holds it at the minimum
+    assert spin.value() == 10
+    spin.setValue(25)
+    save(dialog)
+    assert dialog.result() == SiteDialog.DialogCode.Accepted, dialog.ui.errorLabel.text()
+    assert get_site(store).long_sentence_words == 25
+    again = SiteDialog(store, get_site(store))
+    qtbot.addWidget(again)
+    assert again.ui.longSentenceSpin.value() == 25

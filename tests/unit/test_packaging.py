@@ -301,3 +301,58 @@ def test_smoke_test_hook_is_inert_without_the_variable(monkeypatch):
     monkeypatch.setenv(app.SMOKE_TEST_ENV, "1")
     with pytest.raises(AttributeError):
         app.arm_smoke_test(object())
+
+
+prune_bundle = _load("prune_bundle")
+
+
+def _fake_bundle(root: Path) -> Path:
+    qt = root / "_internal" / "PySide6" / "Qt"
+    files = [
+        "translations/qt_de.qm", "translations/qtbase_fr.qm",
+        "translations/qtwebengine_locales/de.pak", "translations/qtwebengine_locales/en-US.pak",
+        "translations/qtwebengine_locales/en-GB.pak", "lib/libQt6Pdf.so.6", "lib/libQt6Core.so.6",
+        "lib/libQt6VirtualKeyboard.so.6", "plugins/imageformats/libqpdf.so",
+        "plugins/imageformats/libqjpeg.so", "plugins/imageformats/libqtiff.so",
+        "plugins/platforms/libqxcb.so", "plugins/platforms/libqwayland.so",
+        "plugins/platforms/libqeglfs.so", "plugins/generic/libqevdevmouseplugin.so",
+        "resources/qtwebengine_resources.pak",
+    ]
+    for name in files:
+        (qt / name).parent.mkdir(parents=True, exist_ok=True)
+        (qt / name).write_text(name)
+    (root / "_internal" / "libQt6Pdf.so.6").symlink_to("PySide6/Qt/lib/libQt6Pdf.so.6")
+    (root / "_internal" / "libQt6Core.so.6").symlink_to("PySide6/Qt/lib/libQt6Core.so.6")
+    return qt
+
+
+def test_prune_removes_only_what_the_rules_name(tmp_path, capsys):
+    qt = _fake_bundle(tmp_path)
+    prune_bundle.prune(tmp_path)
+    left = {p.relative_to(qt).as_posix() for p in qt.rglob("*") if p.is_file()}
+    assert left == {
+        "translations/qtwebengine_locales/en-US.pak", "translations/qtwebengine_locales/en-GB.pak",
+        "lib/libQt6Core.so.6", "plugins/imageformats/libqjpeg.so", "plugins/platforms/libqxcb.so",
+        "plugins/platforms/libqwayland.so", "resources/qtwebengine_resources.pak",
+    }
+    internal = tmp_path / "_internal"
+    assert not (internal / "libQt6Pdf.so.6").is_symlink()  # the link to a removed library went too
+    assert (internal / "libQt6Core.so.6").resolve().is_file()
+    assert "Chromium locales except English" in capsys.readouterr().out
+
+
+def test_pruned_names_a_removed_file_the_program_looked_for(tmp_path, capsys):
+    _fake_bundle(tmp_path)
+    internal = tmp_path / "_internal"
+    assert prune_bundle.report_pruned(internal, []) == 1  # not pruned yet: no manifest
+    prune_bundle.prune(tmp_path)
+    capsys.readouterr()
+    qt = f"{internal}/PySide6/Qt"
+    # looked for and kept, never bundled (a probe that fails on every build), or outside
+    looked = [f"{qt}/translations/qtwebengine_locales/en-US.pak",
+              f"{qt}/translations/qtwebengine_locales/en-POSIX.pak",
+              f"{qt}/lib/libQt6Core.so.6", "/usr/lib/libfoo.so"]
+    assert prune_bundle.report_pruned(internal, looked) == 0
+    assert prune_bundle.report_pruned(internal, [f"{qt}/plugins/generic/libqevdevmouseplugin.so"]) == 1
+    assert "libqevdevmouseplugin.so  (removed as: embedded-device" in capsys.readouterr().out
+    assert prune_bundle.report_pruned(internal, [f"{qt}/translations/qtwebengine_locales/de.pak"]) == 1

@@ -1,13 +1,18 @@
 """Spelling through pyenchant and Hunspell dictionaries, chosen by the site's language.
 
 enchant is imported only when a speller is opened, so everything else works without it.
+The installers ship English dictionaries in an enchant configuration folder of their own
+(``enchant/hunspell`` inside the bundle): used when the machine has none for the language.
 """
 
 from __future__ import annotations
 
+import os
+import sys
 import threading
 from collections.abc import Iterable
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 # The usual dictionary for a bare language code, in order of preference.
@@ -36,15 +41,44 @@ def dictionary_tag(language: str) -> str | None:
     candidates = [f"{base}_{region.upper()}"] if region else []
     candidates += [*_PREFERRED.get(base, ()), base]
     try:
-        for tag in candidates:
-            if tag and enchant.dict_exists(tag):
-                return tag
-        for tag in sorted(enchant.list_languages()):
-            if tag.split("_")[0].lower() == base:
-                return tag
+        found = _first_installed(enchant, candidates, base)
+        if found is None and _use_bundled_dictionaries():
+            found = _first_installed(enchant, candidates, base)
     except enchant.errors.Error:
         return None
+    return found
+
+
+def _first_installed(enchant: Any, candidates: list[str], base: str) -> str | None:
+    for tag in candidates:
+        if tag and enchant.dict_exists(tag):
+            return tag
+    for tag in sorted(enchant.list_languages()):
+        if tag.split("_")[0].lower() == base:
+            return tag
     return None
+
+
+def bundled_dictionaries() -> Path | None:
+    """The enchant configuration folder the installers ship (its ``hunspell/`` holds the
+    English .dic/.aff files), or None when running from source or a wheel."""
+    root = getattr(sys, "_MEIPASS", None)
+    folder = Path(root) / "enchant" if root else None
+    return folder if folder is not None and (folder / "hunspell").is_dir() else None
+
+
+def _use_bundled_dictionaries() -> bool:
+    """Let enchant also search the bundled dictionaries; True when that is new.
+
+    enchant reads ENCHANT_CONFIG_DIR on every lookup and searches its ``hunspell/`` before the
+    system folders, so it is set only once the machine's own dictionaries came up short, and
+    never over a folder the user chose.
+    """
+    folder = bundled_dictionaries()
+    if folder is None or os.environ.get("ENCHANT_CONFIG_DIR"):
+        return False
+    os.environ["ENCHANT_CONFIG_DIR"] = str(folder)
+    return True
 
 
 class Speller:

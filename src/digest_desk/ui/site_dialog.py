@@ -77,6 +77,7 @@ class SiteDialog(QDialog):
             getattr(self.ui, widget).setText(getattr(site, key) or "")
         self.ui.logoWidth.setValue(site.logo_width or 0)
         self.ui.logoHeight.setValue(site.logo_height or 0)
+        self.ui.longSentenceSpin.setValue(site.long_sentence_words or 30)
         self.footer.set_links(list(site.footer_links or []))
 
     def _browse_logo(self) -> None:
@@ -116,6 +117,7 @@ class SiteDialog(QDialog):
         data: dict[str, Any] = {key: getattr(self.ui, w).text().strip() for key, w in TEXT_FIELDS.items()}
         data["logo_width"] = self.ui.logoWidth.value() or None
         data["logo_height"] = self.ui.logoHeight.value() or None
+        data["long_sentence_words"] = self.ui.longSentenceSpin.value()
         data["footer_links"] = [] if self.footer.errors() else self.footer.links()
         return data
 

@@ -149,6 +149,19 @@ class Ui_SiteDialog(object):
 
         self.siteForm.setLayout(8, QFormLayout.ItemRole.FieldRole, self.logoSizeRow)
 
+        self.longSentenceLabel = QLabel(self.siteTab)
+        self.longSentenceLabel.setObjectName(u"longSentenceLabel")
+
+        self.siteForm.setWidget(9, QFormLayout.ItemRole.LabelRole, self.longSentenceLabel)
+
+        self.longSentenceSpin = QSpinBox(self.siteTab)
+        self.longSentenceSpin.setObjectName(u"longSentenceSpin")
+        self.longSentenceSpin.setMinimum(10)
+        self.longSentenceSpin.setMaximum(200)
+        self.longSentenceSpin.setValue(30)
+
+        self.siteForm.setWidget(9, QFormLayout.ItemRole.FieldRole, self.longSentenceSpin)
+
         self.tabs.addTab(self.siteTab, "")
         self.ampTab = QWidget()
         self.ampTab.setObjectName(u"ampTab")
@@ -241,6 +254,7 @@ class Ui_SiteDialog(object):
         self.partnerNameLabel.setBuddy(self.partnerNameEdit)
         self.partnerUrlLabel.setBuddy(self.partnerUrlEdit)
         self.logoLabel.setBuddy(self.logoEdit)
+        self.longSentenceLabel.setBuddy(self.longSentenceSpin)
         self.bannerLabel.setBuddy(self.bannerEdit)
         self.bannerLinkLabel.setBuddy(self.bannerLinkEdit)
         self.readMoreLabel.setBuddy(self.readMoreEdit)
@@ -279,6 +293,11 @@ class Ui_SiteDialog(object):
         self.logoWidth.setSpecialValueText(QCoreApplication.translate("SiteDialog", u"unknown", None))
         self.logoHeight.setSuffix(QCoreApplication.translate("SiteDialog", u" px high", None))
         self.logoHeight.setSpecialValueText(QCoreApplication.translate("SiteDialog", u"unknown", None))
+        self.longSentenceLabel.setText(QCoreApplication.translate("SiteDialog", u"Long &sentences over", None))
+        self.longSentenceSpin.setSuffix(QCoreApplication.translate("SiteDialog", u" words", None))
+#if QT_CONFIG(tooltip)
+        self.longSentenceSpin.setToolTip(QCoreApplication.translate("SiteDialog", u"Sentences longer than this are shaded in the editor and listed by the checks", None))
+#endif // QT_CONFIG(tooltip)
         self.tabs.setTabText(self.tabs.indexOf(self.siteTab), QCoreApplication.translate("SiteDialog", u"Site", None))
         self.bannerLabel.setText(QCoreApplication.translate("SiteDialog", u"&Banner", None))
         self.bannerLinkLabel.setText(QCoreApplication.translate("SiteDialog", u"Banner &link", None))
