@@ -82,7 +82,6 @@ def measure_live_typing(app, db: Path, total_words: int, seconds: float) -> dict
     the time from the key event to both previews showing a body that contains it (including
     any waiting), and the longest gap between ticks of a 1 ms timer while typing."""
     from PySide6.QtCore import QSettings, Qt, QTimer
-    from PySide6.QtGui import QTextCursor
     from PySide6.QtTest import QTest
 
     from digest_desk.app import create_window

@@ -51,7 +51,7 @@ class Pacing:
         if self.started is None:
             return 0
         wait = self.started + self.cost / self.share - self.clock()
-        return max(0, math.ceil(wait * 1000.0))
+        return max(0, math.ceil(round(wait * 1000.0, 6)))  # 80.0000001 ms is 80 ms
 
 
 class Cadence(QObject):
