@@ -136,7 +136,7 @@ def measure_live_typing(app, db: Path, total_words: int, seconds: float) -> dict
     gaps = sorted((b - a) * 1000.0 for a, b in zip(ticks, ticks[1:], strict=False)
                   if b <= typing_ended)
     window.live.shutdown()
-    window.autosaver.wait(5000) if hasattr(window.autosaver, "wait") else None
+    window.autosaver.wait(5000)
     window.close()
     window.deleteLater()
     pump(app, lambda: False, 0.3)

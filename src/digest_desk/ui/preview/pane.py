@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable
 from functools import partial
@@ -228,7 +229,13 @@ class PreviewPane(QWidget):
         if not request.full:
             request.shown = (self._shown_body, self._shown_blocks)
         self._worker.submit(job.compute, request, self._media, on_done=self._on_result,
-                            on_error=self._on_error, on_progress=self._on_result)
+                            on_error=self._on_error)
+
+    def _settle(self, request: job.RenderRequest) -> None:
+        """The exact render of a request whose provisional result is shown (or could not be)."""
+        exact = dataclasses.replace(request, shown=None)
+        self._worker.submit(job.compute, exact, self._media, on_done=self._on_result,
+                            on_error=self._on_error)
 
     def follow_line(self, line: int) -> None:
         """Scroll the block holding markdown ``line`` (1-based) into view in both previews."""
@@ -273,7 +280,8 @@ class PreviewPane(QWidget):
     def _apply(self, result: job.RenderResult) -> None:
         request = result.request
         if result.provisional and request.meta_key != self._shown_key:
-            return  # the exact result of the same request follows and reloads the pages
+            self._settle(request)  # the pages changed meanwhile: the exact render reloads them
+            return
         if result.pages is None and request.meta_key != self._shown_key:
             request.full = True  # the pages changed under this partial render: redo it whole
             self._worker.submit(job.compute, request, self._media, on_done=self._on_result,
@@ -350,6 +358,10 @@ class PreviewPane(QWidget):
                 self.settled.emit(elapsed)
         if not result.provisional:
             self.cadence.finished()
+        elif ok and self.cadence.pending():
+            self.cadence.finished()  # a newer change renders next; the exact render waits for a pause
+        elif ok:
+            self._settle(result.request)
         queued, self._queued = self._queued, None
         if queued is not None:
             self._apply(queued)
