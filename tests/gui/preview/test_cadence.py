@@ -54,6 +54,19 @@ def test_a_larger_share_allows_renders_closer_together() -> None:
     assert pacing.delay_ms() == 10  # 40 / 0.8 = 50 ms after the start
 
 
+def test_an_unmeasured_render_keeps_the_pace_of_the_last_measured_one() -> None:
+    clock = FakeClock()
+    pacing = Pacing(clock, share=0.5)
+    pacing.begin()
+    clock.advance(5)
+    pacing.end()
+    pacing.begin()
+    clock.advance(400)  # a whole page loaded: typing will not cost that
+    pacing.end(measured=False)
+    assert pacing.cost == pytest.approx(0.005)
+    assert pacing.delay_ms() == 0
+
+
 def test_a_render_is_busy_until_it_ends_or_is_taken_as_lost() -> None:
     clock = FakeClock()
     pacing = Pacing(clock)

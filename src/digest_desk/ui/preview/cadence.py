@@ -36,8 +36,10 @@ class Pacing:
         self.started = self.clock()
         self.running = True
 
-    def end(self) -> None:
-        if self.running and self.started is not None:
+    def end(self, measured: bool = True) -> None:
+        """The render is shown; ``measured=False`` keeps the cost of the last one (a whole-page
+        load after opening an article says nothing about what the next keys cost)."""
+        if measured and self.running and self.started is not None:
             self.cost = max(0.0, self.clock() - self.started)
         self.running = False
 
@@ -85,9 +87,9 @@ class Cadence(QObject):
         self._timer.stop()
         self.pacing.begin()
 
-    def finished(self) -> None:
+    def finished(self, measured: bool = True) -> None:
         """The render's result is shown (or failed): start the next one if changes came."""
-        self.pacing.end()
+        self.pacing.end(measured)
         if self._wanted and not self._timer.isActive():
             self._timer.start(self.pacing.delay_ms())
 

@@ -357,7 +357,7 @@ class PreviewPane(QWidget):
             if not result.provisional:
                 self.settled.emit(elapsed)
         if not result.provisional:
-            self.cadence.finished()
+            self.cadence.finished(measured=result.pages is None)  # a whole page sets no pace
         elif ok and self.cadence.pending():
             self.cadence.finished()  # a newer change renders next; the exact render waits for a pause
         elif ok:
