@@ -1,4 +1,8 @@
-"""Preview speed: keystroke to both previews updated (800 and 20,000 words) and cold start."""
+"""Preview speed: typing in the real window (key to both previews updated, UI stalls), render
+request to both previews updated (800 and 20,000 words), and cold start.
+
+``python benchmarks/preview.py [--runs N] [--quick]``: --quick skips the cold start.
+"""
 
 from __future__ import annotations
 
@@ -45,6 +49,124 @@ def article_body(total_words: int) -> list[str]:
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+
+KEYS_PER_SECOND = 10
+TYPING_SECONDS = 10.0
+TYPED = "the quick brown fox jumps over the lazy dog and keeps typing "
+SCREEN = '{"screens": [{"name": "desk", "x": 0, "y": 0, "width": 1920, "height": 1200, ' \
+         '"logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]}'
+
+
+def typing_application(tmp: Path):
+    """The application as the workstation makes it, on a desktop-sized offscreen screen (the
+    offscreen default, 800x600, would show the previews as tabs), with test-mode settings."""
+    from PySide6.QtCore import QStandardPaths
+
+    from digest_desk.app import make_application
+
+    config = tmp / "screens.json"
+    config.write_text(SCREEN, encoding="utf-8")
+    app = make_application(["bench", "-platform", f"offscreen:configfile={config}"])
+    QStandardPaths.setTestModeEnabled(True)
+    return app
+
+
+def shown_body(pane) -> str:
+    """The body text both previews show now (``_shown_body`` on main before issue 17)."""
+    body = getattr(pane, "shown_body", None)
+    return pane._shown_body if body is None else body
+
+
+def measure_live_typing(app, db: Path, total_words: int, seconds: float) -> dict[str, float]:
+    """Type into the real window's body at KEYS_PER_SECOND with real key events; for each key,
+    the time from the key event to both previews showing a body that contains it (including
+    any waiting), and the longest gap between ticks of a 1 ms timer while typing."""
+    from PySide6.QtCore import QSettings, Qt, QTimer
+    from PySide6.QtTest import QTest
+
+    from digest_desk.app import create_window
+    from digest_desk.store import open_store
+    from digest_desk.store.articles import create_article
+
+    store = open_store(db)
+    blocks = article_body(total_words)
+    article = create_article(store, title="Typing benchmark", body="\n\n".join(blocks))
+    window = create_window(store, QSettings(str(db.with_suffix(".ini")), QSettings.Format.IniFormat))
+    window.resize(1600, 1000)
+    window.show()
+    pane = window.live.preview
+    updates: list[tuple[float, int]] = []  # (when, typed characters the previews show)
+    base = len(article.body)
+    pane.rendered.connect(lambda _ms: updates.append((time.perf_counter(), len(shown_body(pane)) - base)))
+    window.load_article(article.id)
+    pump(app, lambda: updates and updates[-1][1] == 0, 30.0)
+    body = window.editor.body
+    middle = "\n\n".join(blocks[: len(blocks) // 2 + 1])
+    cursor = body.textCursor()
+    cursor.setPosition(len(middle))
+    body.setTextCursor(cursor)
+    body.setFocus()
+    pump(app, lambda: False, 1.0)  # settle: spelling, counts, checks of the opened article
+    updates.clear()
+    keys: list[float] = []
+    ticks: list[float] = []
+    monitor = QTimer(interval=1, timerType=Qt.TimerType.PreciseTimer)
+    cpu: list[float] = []  # the UI thread's own CPU time at each tick (the rest of a gap is waiting)
+    monitor.timeout.connect(lambda: (ticks.append(time.perf_counter()), cpu.append(time.thread_time())))
+    typist = QTimer(interval=1000 // KEYS_PER_SECOND, timerType=Qt.TimerType.PreciseTimer)
+
+    def press() -> None:
+        char = TYPED[len(keys) % len(TYPED)]
+        keys.append(time.perf_counter())
+        QTest.keyClick(body, char)
+        if len(keys) >= seconds * KEYS_PER_SECOND:
+            typist.stop()
+
+    typist.timeout.connect(press)
+    monitor.start()
+    cpu_start = time.thread_time()
+    typist.start()
+    pump(app, lambda: not typist.isActive(), seconds + 30.0)
+    typing_ended = time.perf_counter()
+    cpu_used = time.thread_time() - cpu_start
+    monitor.stop()
+    pump(app, lambda: updates and updates[-1][1] >= len(keys), 10.0)
+    assert body.textCursor().position() == len(middle) + len(keys), "keys went elsewhere"
+    latencies = []
+    for index, pressed in enumerate(keys):
+        shown = next((when for when, typed in updates if typed > index and when >= pressed), None)
+        latencies.append(((shown if shown is not None else time.perf_counter()) - pressed) * 1000.0)
+    gaps = sorted(((ticks[i + 1] - ticks[i]) * 1000.0, (cpu[i + 1] - cpu[i]) * 1000.0)
+                  for i in range(len(ticks) - 1) if ticks[i + 1] <= typing_ended)
+    window.live.shutdown()
+    window.autosaver.wait(5000)
+    window.close()
+    window.deleteLater()
+    pump(app, lambda: False, 0.3)
+    store.close()
+    return {"p50": percentile(latencies, 0.5), "p95": percentile(latencies, 0.95),
+            "max": max(latencies), "keys": len(keys),
+            "updates": sum(1 for when, _ in updates if when <= typing_ended),
+            "stall": gaps[-1][0] if gaps else 0.0, "stall_cpu": gaps[-1][1] if gaps else 0.0,
+            "stall_p99": percentile([gap for gap, _ in gaps], 0.99) if gaps else 0.0,
+            "longest_cpu": max((work for _, work in gaps), default=0.0),
+            "cpu_per_key": cpu_used * 1000.0 / max(1, len(keys))}
+
+
+def pump(app, condition, timeout: float) -> None:
+    """Run the event loop as the application does (blocked in the event wait between events)
+    until ``condition()`` holds or ``timeout`` seconds pass."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    end = time.perf_counter() + timeout
+    loop = QEventLoop()
+    check = QTimer(interval=2)
+    check.timeout.connect(lambda: (condition() or time.perf_counter() > end) and loop.quit())
+    if condition():
+        return
+    check.start()
+    loop.exec()
+    check.stop()
 
 
 def measure_typing(total_words: int) -> dict[str, float]:
@@ -164,24 +286,38 @@ def measure_cold_start(db: Path, runs: int = 3) -> float:
 
 
 def main() -> None:
+    import argparse
     import tempfile
 
-    from PySide6.QtWidgets import QApplication
-
-    from digest_desk.ui.preview.engine import prepare_webengine
-
-    prepare_webengine()
-    QApplication(sys.argv[:1])
-    for words in (800, 20_000):
-        r = measure_typing(words)
-        print(f"{words:>6} words: keystroke -> both previews updated  median {r['median']:6.1f} ms"
-              f"  p95 {r['p95']:6.1f} ms | exact render shown  median {r['exact_median']:6.1f} ms"
-              f"  p95 {r['exact_p95']:6.1f} ms | first whole load {r['first_load']:6.0f} ms")
-    stall, total = measure_stall(20_000)
-    print(f"20000 words, whole page: longest UI stall {stall:6.1f} ms during a {total:6.0f} ms render")
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=3, help="typing sessions per size")
+    parser.add_argument("--seconds", type=float, default=TYPING_SECONDS)
+    parser.add_argument("--quick", action="store_true", help="skip the cold start")
+    args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        cold = measure_cold_start(Path(tmp) / "bench.sqlite3")
-    print(f"cold start to a usable window: median {cold:6.0f} ms")
+        app = typing_application(Path(tmp))
+        for words in (800, 20_000):
+            for run in range(args.runs):
+                r = measure_live_typing(app, Path(tmp) / f"live-{words}-{run}.sqlite3", words,
+                                        args.seconds)
+                print(f"{words:>6} words, typing {KEYS_PER_SECOND} keys/s in the window (run {run + 1}): "
+                      f"key -> both previews show it  p50 {r['p50']:7.1f} ms  p95 {r['p95']:7.1f} ms"
+                      f"  max {r['max']:7.1f} ms | previews updated {r['updates']:3.0f} times for"
+                      f" {r['keys']:3.0f} keys | longest UI stall {r['stall']:5.1f} ms"
+                      f" ({r['stall_cpu']:4.1f} ms of it UI-thread CPU; p99 tick gap"
+                      f" {r['stall_p99']:4.1f} ms) | longest UI-thread CPU between ticks"
+                      f" {r['longest_cpu']:4.1f} ms, UI-thread CPU per key {r['cpu_per_key']:4.1f} ms",
+                      flush=True)
+        for words in (800, 20_000):
+            r = measure_typing(words)
+            print(f"{words:>6} words: render request -> both previews updated  median {r['median']:6.1f} ms"
+                  f"  p95 {r['p95']:6.1f} ms | exact render shown  median {r['exact_median']:6.1f} ms"
+                  f"  p95 {r['exact_p95']:6.1f} ms | first whole load {r['first_load']:6.0f} ms")
+        stall, total = measure_stall(20_000)
+        print(f"20000 words, whole page: longest UI stall {stall:6.1f} ms during a {total:6.0f} ms render")
+        if not args.quick:
+            cold = measure_cold_start(Path(tmp) / "bench.sqlite3")
+            print(f"cold start to a usable window: median {cold:6.0f} ms")
 
 
 if __name__ == "__main__":

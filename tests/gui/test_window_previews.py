@@ -145,3 +145,26 @@ def test_about_shows_the_version(window):
     answer_modal(read)
     window.findChild(QAction, "help.about").trigger()
     assert __version__ in seen["text"]
+
+
+def test_previews_follow_typing_without_waiting_for_a_pause(window, qtbot, store):
+    """Keys 100 ms apart (the old typing pause was 300 ms) show in the previews as they come."""
+    article = create_article(store, title="Harbour news", body="Ships are in.")
+    wait_rendered(qtbot, window, lambda: window.load_article(article.id))
+    pane = window.live.preview
+    body = window.editor.body
+    body.moveCursor(body.textCursor().MoveOperation.End)
+    body.setFocus()
+    shown: list[str] = []
+    pane.rendered.connect(lambda _ms: shown.append(pane.shown_body))
+    typed = " More boats"
+    for char in typed:
+        qtbot.keyClick(body, char)
+        qtbot.wait(100)
+    final = "Ships are in." + typed
+    qtbot.waitUntil(lambda: pane.shown_body == final, timeout=15000)
+    partial = [text for text in shown if text != final]
+    assert len(partial) >= 2  # the previews changed while the keys kept coming
+    assert all(final.startswith(text) for text in shown)
+    for name in ("standard", "simplified"):
+        assert "Ships are in. More boats" in page_text(qtbot, pane.views[name]), name

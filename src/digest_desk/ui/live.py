@@ -20,7 +20,9 @@ from digest_desk.ui.preview.pane import PreviewPane
 from digest_desk.ui.status import StatusReadouts
 from digest_desk.ui.tasks import LatestOnly
 
-TYPING_PAUSE_MS = 300  # the previews and checks refresh when typing pauses this long
+# The previews follow every change at the pace of their cadence (ui/preview/cadence.py); the
+# checks and the word counts refresh when typing pauses this long.
+TYPING_PAUSE_MS = 300
 # Bodies longer than this are previewed by their beginning only and not checked while typing:
 # rendering, diffing and handing megabytes of HTML to the views would stall the editor.
 LIVE_MAX_CHARS = 1_000_000
@@ -58,6 +60,9 @@ class LiveViews(QObject):
         self._count_worker = LatestOnly(self)
         self.recounts = 0  # whole-body word counts started (once per typing pause at most)
         self.huge = False  # the body is over LIVE_MAX_CHARS: previews show its start, no checks
+        self._edits = 0  # changes seen; the article copy below is of change _copy_edit
+        self._copy: tuple[Article, render.RenderContext] | None = None
+        self._copy_edit = -1
         self._pause = QTimer(self, singleShot=True, interval=TYPING_PAUSE_MS)
         self._pause.timeout.connect(self._paused)
         self.checks.jump_requested.connect(editor.go_to_line)
@@ -70,19 +75,24 @@ class LiveViews(QObject):
 
     # -- what the window calls ------------------------------------------------------------
     def schedule(self) -> None:
-        """The article changed: render, check and count once typing pauses (one copy per pause,
-        not one per keystroke: copying a 20,000-word article costs milliseconds)."""
+        """The article changed: the previews render it when their cadence allows (the article is
+        copied then, once per render, not once per key); checks and counts wait for a pause."""
+        self._edits += 1
+        self.preview.follow_source(self._preview_input)
         self._pause.start()
 
     def _paused(self) -> None:
-        self._feed(at_once=True)
+        self._check()
         self._slow_refresh()
 
     def refresh_now(self) -> None:
         if self.editor.article is None:
             return
         self._pause.stop()
-        self._feed(at_once=True)
+        self._edits += 1
+        self.preview.follow_source(self._preview_input)
+        self.preview.render_now()
+        self._check()
         self._slow_refresh()
 
     def article_opened(self) -> None:
@@ -97,6 +107,7 @@ class LiveViews(QObject):
 
     def media_changed(self) -> None:
         self._media = None
+        self._edits += 1
 
     def set_site_words(self, words: frozenset[str]) -> None:
         """The site dictionary grew: check again with it."""
@@ -145,28 +156,34 @@ class LiveViews(QObject):
         return PageInputs(self._media, tuple(self._categories), self._slugs, self._unpublished,
                           self._site_words).context()
 
-    def _feed(self, at_once: bool = False) -> None:
+    def _edited(self) -> tuple[Article, render.RenderContext] | None:
+        """The article as edited and its context; one copy per edit, shared by previews and checks."""
         editor = self.editor
         if editor.article is None:
+            return None
+        if self._copy is None or self._copy_edit != self._edits:
+            article = editor.edited_copy()
+            self._copy, self._copy_edit = (article, self.context(article)), self._edits
+            self._set_huge(len(article.body) > LIVE_MAX_CHARS)
+        return self._copy
+
+    def _preview_input(self) -> tuple[Article, Site, Any] | None:
+        edited = self._edited()
+        if edited is None:
+            return None
+        article, ctx = edited
+        return (_head_of(article) if self.huge else article), self.site, ctx
+
+    def _check(self) -> None:
+        edited = self._edited()
+        if edited is None or self.huge:
             return
-        article = editor.edited_copy()
-        ctx = self.context(article)
-        site = self.site
-        self._set_huge(len(article.body) > LIVE_MAX_CHARS)
-        if self.huge:
-            self.preview.show_article(_head_of(article), site, ctx)
-            if at_once:
-                self.preview.render_now()
-            return
-        self.preview.show_article(article, site, ctx)
-        if at_once:
-            self.preview.render_now()
+        article, ctx = edited
         if checks_available():
-            self.checks.check_article(article, site, ctx)
-            if at_once:
-                self.checks.check_now()
+            self.checks.check_article(article, self.site, ctx)
+            self.checks.check_now()
         else:
-            self._css_worker.submit(_css_only, detached_article(article), site, ctx,
+            self._css_worker.submit(_css_only, detached_article(article), self.site, ctx,
                                     on_done=lambda r: self.readouts.show_css(*r))
 
     def _set_huge(self, huge: bool) -> None:

@@ -55,17 +55,35 @@ def test_only_the_newest_of_quick_requests_is_shown(qtbot, pane, site, make_arti
     assert len(counts) < 8  # superseded requests were dropped, not all applied
 
 
-def test_typing_pause_debounces_into_one_render(qtbot, pane, site, make_article):
+def test_changes_in_one_event_loop_turn_coalesce_into_one_render(qtbot, pane, site, make_article,
+                                                                 run_js):
+    show_and_wait(qtbot, pane, make_article("a"), site)
     counts = []
     pane.rendered.connect(counts.append)
     article = make_article("a")
-    with qtbot.waitSignal(pane.rendered, timeout=15000):
-        for n in range(5):
-            article.body = "a" * (n + 1)
-            pane.show_article(article, site)
-            qtbot.wait(20)  # well inside the 300 ms pause
-    qtbot.wait(500)
+    for n in range(5):  # a burst of keys handled before the loop turns: one render of the last
+        article = make_article("b" * (n + 1))
+        pane.show_article(article, site)
+    qtbot.waitUntil(lambda: pane.shown_body == "bbbbb", timeout=15000)
+    qtbot.wait(300)
     assert len(counts) == 1
+    for view in pane.views.values():
+        assert run_js(view, BODY_TEXT).strip() == "bbbbb"
+
+
+def test_previews_follow_changes_without_waiting_for_a_pause(qtbot, pane, site, make_article):
+    """Changes 50 ms apart (the old pause was 300 ms) still show one after another."""
+    show_and_wait(qtbot, pane, make_article("Start."), site)
+    shown: list[str] = []
+    pane.rendered.connect(lambda _ms: shown.append(pane.shown_body))
+    bodies = [f"Start. Word {n}" for n in range(12)]
+    for body in bodies:
+        pane.show_article(make_article(body), site)
+        qtbot.wait(50)
+    qtbot.waitUntil(lambda: pane.shown_body == bodies[-1], timeout=15000)
+    intermediate = [body for body in shown if body != bodies[-1]]
+    assert len(intermediate) >= 2  # the previews changed while the changes kept coming
+    assert all(body in bodies for body in shown)
 
 
 def test_editing_one_block_replaces_only_that_node(qtbot, pane, site, make_article, run_js):

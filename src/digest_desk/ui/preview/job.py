@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -63,19 +62,19 @@ def preview_context(ctx: Any, media: MediaFolder) -> Any:
     return dataclasses.replace(ctx, media_prefix=media.media_prefix)
 
 
-def compute(request: RenderRequest, media: MediaFolder,
-            progress: Callable[[RenderResult], None] | None = None) -> RenderResult:
-    """Render what the request needs; hand a provisional result to ``progress`` first when the
-    body is long and only some blocks changed."""
+def compute(request: RenderRequest, media: MediaFolder) -> RenderResult:
+    """Render what the request needs. A long body whose views show an earlier version of it
+    (``request.shown``) gets only the blocks around the edit (a provisional result: the owner
+    asks for the exact one with ``shown`` unset once no newer change waits)."""
     start = time.perf_counter()
     media.sync(getattr(request.ctx, "media", {}) or {})
     body = request.article.body or ""
-    if progress is not None and not request.full:
+    if not request.full:
         with RENDER_LOCK:
             quick = provisional(request, body)
         if quick is not None:
-            progress(RenderResult(request, None, quick, (time.perf_counter() - start) * 1000.0,
-                                  provisional=True))
+            return RenderResult(request, None, quick, (time.perf_counter() - start) * 1000.0,
+                                provisional=True)
     pages = None
     with RENDER_LOCK:
         if request.full:

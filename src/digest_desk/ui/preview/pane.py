@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 from urllib.parse import urljoin
@@ -26,11 +28,13 @@ from digest_desk.domain.models import Article, Site
 from digest_desk.render.context import base_url as render_base_url
 from digest_desk.ui.preview import job
 from digest_desk.ui.preview.blockdiff import diff_blocks
+from digest_desk.ui.preview.cadence import Cadence
 from digest_desk.ui.preview.engine import webengine_unavailable_reason
 from digest_desk.ui.preview.media import PREVIEW_SCHEME, MediaFolder, MediaLoader
 from digest_desk.ui.tasks import LatestOnly
 
-DEBOUNCE_MS = 300
+Source = Callable[[], "tuple[Article, Site, Any] | None"]
+
 BLANK_PAGE = "<!doctype html><html><head><meta charset=\"utf-8\"></head><body></body></html>"
 PHONE_WIDTH = 390
 NARROW_WIDTH = 760
@@ -48,10 +52,11 @@ def _make_view(name: str, fallback: bool, parent: QWidget) -> QWidget:
 
 
 class PreviewPane(QWidget):
-    """Shows an article in both renditions; refreshes when typing pauses, newest render only.
+    """Shows an article in both renditions, following each change at the pace of ``Cadence``
+    (the next event-loop turn while renders are cheap), newest render only.
 
     ``rendered(ms)``: both previews now show the newest request; ms from the start of the
-    render (after the typing pause) to both pages updated. For long reads the first update may
+    render to both pages updated. For long reads the first update may
     be provisional (only the edited blocks, rendered on their own); ``settled(ms)`` follows
     when the exact render is shown (at once for ordinary updates).
     """
@@ -69,8 +74,8 @@ class PreviewPane(QWidget):
         self._media = MediaFolder(media_loader)
         self._media.web = self.fallback_reason is None
         self._worker = LatestOnly(self)
-        self._timer = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
-        self._timer.timeout.connect(self.render_now)
+        self.cadence = Cadence(self.render_now, self)
+        self._source: Source | None = None  # read when a render starts, not on every change
         self._input: tuple[Article, Site, Any] | None = None
         self._shown_key: str | None = None
         self._shown_blocks: dict[str, list[Any]] = {}
@@ -187,19 +192,32 @@ class PreviewPane(QWidget):
         """Where picture bytes come from when ``ctx.media`` holds images without data."""
         self._media.loader = loader
 
+    @property
+    def shown_body(self) -> str:
+        """The body both previews show now (the article's, or its start when it is huge)."""
+        return self._shown_body
+
     def show_article(self, article: Article | None, site: Site | None = None, ctx: Any = None) -> None:
-        """Ask for a refresh; it starts when no new request came for ~300 ms."""
+        """Ask for a refresh; it starts when the cadence allows (at once while renders are cheap)."""
         if article is None or site is None:
             self.clear()
             return
-        self._input = (article, site, ctx)
-        self._timer.start()
+        self.follow_source(lambda: (article, site, ctx))
+
+    def follow_source(self, source: Source) -> None:
+        """The article changed: ``source()`` gives it (article, site, ctx) when the next render
+        starts, so a burst of keys costs one copy of the article, not one per key."""
+        self._source = source
+        self.cadence.request()
 
     def render_now(self) -> None:
-        """Start rendering the latest request at once (the typing pause is over)."""
-        self._timer.stop()
+        """Start rendering the latest request at once."""
+        if self._source is not None:
+            self._input, self._source = self._source(), None
         if self._input is None:
+            self.cadence.cancel()
             return
+        self.cadence.began()
         article, site, ctx = self._input
         self._media.web = not self.is_fallback
         request = job.RenderRequest(
@@ -211,7 +229,13 @@ class PreviewPane(QWidget):
         if not request.full:
             request.shown = (self._shown_body, self._shown_blocks)
         self._worker.submit(job.compute, request, self._media, on_done=self._on_result,
-                            on_error=self._on_error, on_progress=self._on_result)
+                            on_error=self._on_error)
+
+    def _settle(self, request: job.RenderRequest) -> None:
+        """The exact render of a request whose provisional result is shown (or could not be)."""
+        exact = dataclasses.replace(request, shown=None)
+        self._worker.submit(job.compute, exact, self._media, on_done=self._on_result,
+                            on_error=self._on_error)
 
     def follow_line(self, line: int) -> None:
         """Scroll the block holding markdown ``line`` (1-based) into view in both previews."""
@@ -222,9 +246,9 @@ class PreviewPane(QWidget):
 
     def clear(self) -> None:
         """No article: stop pending work and show empty pages."""
-        self._timer.stop()
+        self.cadence.cancel()
         self._worker.cancel()
-        self._input = None
+        self._input = self._source = None
         self._serial += 1  # answers still on their way are ignored
         self._watchdog.stop()
         self._busy = 0
@@ -250,12 +274,14 @@ class PreviewPane(QWidget):
         self._apply(result)
 
     def _on_error(self, exc: BaseException) -> None:
+        self.cadence.finished()
         self.render_failed.emit(f"{type(exc).__name__}: {exc}")
 
     def _apply(self, result: job.RenderResult) -> None:
         request = result.request
         if result.provisional and request.meta_key != self._shown_key:
-            return  # the exact result of the same request follows and reloads the pages
+            self._settle(request)  # the pages changed meanwhile: the exact render reloads them
+            return
         if result.pages is None and request.meta_key != self._shown_key:
             request.full = True  # the pages changed under this partial render: redo it whole
             self._worker.submit(job.compute, request, self._media, on_done=self._on_result,
@@ -330,6 +356,12 @@ class PreviewPane(QWidget):
             self.rendered.emit(elapsed)
             if not result.provisional:
                 self.settled.emit(elapsed)
+        if not result.provisional:
+            self.cadence.finished(measured=result.pages is None)  # a whole page sets no pace
+        elif ok and self.cadence.pending():
+            self.cadence.finished()  # a newer change renders next; the exact render waits for a pause
+        elif ok:
+            self._settle(result.request)
         queued, self._queued = self._queued, None
         if queued is not None:
             self._apply(queued)
