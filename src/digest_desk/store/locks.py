@@ -17,7 +17,7 @@ from digest_desk.store.engine import Store
 from digest_desk.store.errors import StoreError
 
 STALE_AFTER = 120.0  # seconds without a heartbeat before a lock counts as abandoned
-HEARTBEAT_EVERY = 20.0  # how often a window should call heartbeat()
+HEARTBEAT_EVERY = 10.0  # how often a window should call heartbeat() (a lost lock shows by then)
 
 # The database's clock in unix seconds: every heartbeat is written and judged by it, so a
 # workstation whose clock is wrong neither steals a live lock nor loses its own.
@@ -167,10 +167,18 @@ def acquire(store: Store, article_id: int, holder: str, *, editor: str = "",
 
 
 def take_over(store: Store, article_id: int, holder: str, *, editor: str = "") -> LockState:
-    """Take the lock from whoever holds it (the editor chose "Take over")."""
+    """Take the lock from whoever holds it (the editor chose "Take over").
+
+    Taking it from another window also moves the article's version on (its text unchanged), in
+    the same transaction: that window's next save, made from the text it had, fails the version
+    check instead of overwriting what the new holder writes, and tells it the lock is gone.
+    """
     with store.write() as session:
         row = session.execute(text(_upsert(session, "")),
                               _params(article_id, holder, editor)).first()
+        if row.taken_from is not None:
+            session.execute(text("UPDATE article SET version = version + 1 WHERE id = :aid"),
+                            {"aid": article_id})
     return _state(row, holder)
 
 

@@ -59,6 +59,7 @@ GLYPHS: dict[str, str] = {
     "clear": "mdi6.close",
     "media-library": "mdi6.image-multiple-outline",
     "picture-words": "mdi6.image-edit-outline",
+    "locked": "mdi6.account-edit-outline",  # another editor is editing this article
 }
 
 _cache: dict[tuple[str, str], QIcon] = {}

@@ -72,6 +72,7 @@ class MainWindow(QMainWindow):
         self.ops = ArticleOperations(store, self.editor, self.autosaver, self.library_stack,
                                      settings, self.site, self)
         self.safety = SafetyGuard(store, self.editor, self.autosaver, self)  # drafts, locks, conflicts
+        self.list_panel.show_locks_of_others(self.safety.holder)  # who else edits what
         self.bulk = BulkOperations(store, self.library_stack, self.safety.holder, self.site,
                                    self.leave_article, self.list_panel.titles, self)
         self._build_layout()
@@ -213,6 +214,7 @@ class MainWindow(QMainWindow):
         self.safety.reload_wanted.connect(self.load_article)
         self.safety.articles_recovered.connect(self._article_created)
         self.safety.message.connect(self.statusBar().showMessage)
+        self.safety.lock_lost.connect(lambda _id: self.list_panel.model.refresh_locks())
         self.live.message.connect(self.statusBar().showMessage)
         self.spelling.message.connect(self.statusBar().showMessage)
         self.spelling.dictionary_changed.connect(self.live.set_site_words)
