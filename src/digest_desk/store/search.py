@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from digest_desk.store.engine import Store
 from digest_desk.store.errors import StoreError
@@ -235,7 +235,7 @@ def _plain_details(
 
 
 def search(store: Store, query: str, limit: int = 20, *, window: int = RECENT_WINDOW) -> list[SearchHit]:
-    """Best matches first.
+    """Best matches first, with a snippet each.
 
     A query matching fewer than ``window`` articles is ranked by bm25 over all of them
     (title weighs over summary over body). A query matching more (a very common word) is
@@ -244,26 +244,46 @@ def search(store: Store, query: str, limit: int = 20, *, window: int = RECENT_WI
     that mentions a common word costs tens of milliseconds at 100,000 articles, and in news
     the recent matches are the relevant ones.
     """
+    return _run(store, query, limit, window, details=True)
+
+
+def search_ids(store: Store, query: str, limit: int = 20, *, window: int = RECENT_WINDOW) -> list[int]:
+    """The ids ``search`` would answer, in the same order, without titles or snippets (the
+    article list reads its own columns; making hundreds of snippets is most of a search's cost)."""
+    return _run(store, query, limit, window, details=False)
+
+
+def _run(store: Store, query: str, limit: int, window: int, *, details: bool):
     all_terms = parse(query)
-    terms = _wanted(all_terms)  # what the matches contain: the ranking and snippets use these
-    if not terms or limit <= 0:
+    if not _wanted(all_terms) or limit <= 0:
         return []
-    if store.dialect == "postgresql":
-        return _search_server(store, query, all_terms, limit, window)
+    try:
+        if store.dialect == "postgresql":
+            return _search_server(store, all_terms, limit, window, details)
+        return _search_local(store, all_terms, limit, window, details)
+    except (OperationalError, sqlite3.OperationalError) as exc:
+        raise SearchError(f"Cannot search for “{query}”: {getattr(exc, 'orig', exc)}") from exc
+    except DBAPIError as exc:
+        raise SearchError(f"Cannot search for “{query}”: {exc.orig}") from exc
+
+
+def _search_local(store: Store, all_terms: list[Term], limit: int, window: int, details: bool):
+    terms = _wanted(all_terms)  # what the matches contain: the ranking and snippets use these
     match = fts_expression(all_terms)
     with store.connect() as conn:
         raw = conn.connection.driver_connection
-        try:
-            newest = _newest(raw, match, window)
-            if len(newest) < window:
-                ranked = _by_bm25(conn, match, limit)
-                details = _details(conn, match, [i for i, _r in ranked]) if ranked else {}
-            else:
-                ranked = _by_tiers(raw, terms, newest, limit)
-                details = _plain_details(raw, terms, [i for i, _r in ranked])
-        except (OperationalError, sqlite3.OperationalError) as exc:
-            raise SearchError(f"Cannot search for “{query}”: {getattr(exc, 'orig', exc)}") from exc
-    return [SearchHit(i, *details[i], rank) for i, rank in ranked if i in details]
+        newest = _newest(raw, match, window)
+        if len(newest) < window:
+            ranked = _by_bm25(conn, match, limit)
+            if not details:
+                return [i for i, _r in ranked]
+            found = _details(conn, match, [i for i, _r in ranked]) if ranked else {}
+        else:
+            ranked = _by_tiers(raw, terms, newest, limit)
+            if not details:
+                return [i for i, _r in ranked]
+            found = _plain_details(raw, terms, [i for i, _r in ranked])
+    return [SearchHit(i, *found[i], rank) for i, rank in ranked if i in found]
 
 
 # PostgreSQL (migration 0008): the weighted tsvector column ``search`` and its GIN index.
@@ -275,23 +295,19 @@ _PG_RANKED = text(
 )
 
 
-def _search_server(store: Store, query: str, all_terms: list[Term], limit: int,
-                   window: int) -> list[SearchHit]:
+def _search_server(store: Store, all_terms: list[Term], limit: int, window: int, details: bool):
     """The same answers as on SQLite: ranked by weight (title > summary > body) under the
     window, newest-first tiers above it; snippets are made here, as for common terms."""
-    from sqlalchemy.exc import DBAPIError
-
     tsquery, terms = ts_expression(all_terms), _wanted(all_terms)
     with store.connect() as conn:
         raw = conn.connection.driver_connection
-        try:
-            newest = [row[0] for row in conn.execute(_PG_NEWEST, {"q": tsquery, "n": window})]
-            if len(newest) < window:
-                rows = conn.execute(_PG_RANKED, {"q": tsquery, "n": limit})
-                ranked = [(row[0], -float(row[1])) for row in rows]
-            else:
-                ranked = _by_tiers(raw, terms, newest, limit)
-            details = _plain_details(raw, terms, [i for i, _r in ranked]) if ranked else {}
-        except DBAPIError as exc:
-            raise SearchError(f"Cannot search for “{query}”: {exc.orig}") from exc
-    return [SearchHit(i, *details[i], rank) for i, rank in ranked if i in details]
+        newest = [row[0] for row in conn.execute(_PG_NEWEST, {"q": tsquery, "n": window})]
+        if len(newest) < window:
+            rows = conn.execute(_PG_RANKED, {"q": tsquery, "n": limit})
+            ranked = [(row[0], -float(row[1])) for row in rows]
+        else:
+            ranked = _by_tiers(raw, terms, newest, limit)
+        if not details:
+            return [i for i, _r in ranked]
+        found = _plain_details(raw, terms, [i for i, _r in ranked]) if ranked else {}
+    return [SearchHit(i, *found[i], rank) for i, rank in ranked if i in found]

@@ -37,7 +37,7 @@ from digest_desk.store import Store
 from digest_desk.store.articles import ArticleRow, categories, count_articles, list_articles
 from digest_desk.store.locks import HEARTBEAT_EVERY, LockState, locks_by_others
 from digest_desk.store.published import is_on_site
-from digest_desk.store.search import search
+from digest_desk.store.search import search_ids
 from digest_desk.ui import icons
 from digest_desk.ui.tasks import InOrder, Job
 
@@ -112,8 +112,7 @@ class ArticleListModel(QAbstractTableModel):
         store, status, category, query = self._store, self._status, self._category, self._query
         if query:
             def find() -> list[ArticleRow]:
-                hits = search(store, query, SEARCH_LIMIT)
-                rank = {hit.id: i for i, hit in enumerate(hits)}
+                rank = {article_id: i for i, article_id in enumerate(search_ids(store, query, SEARCH_LIMIT))}
                 rows = list_articles(store, status=status or None, category=category or None,
                                      ids=list(rank))
                 return sorted(rows, key=lambda r: rank[r.id])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from digest_desk.store.articles import create_article, delete_article, get_article, save_article
-from digest_desk.store.search import search, to_match
+from digest_desk.store.search import search, search_ids, to_match
 
 pytestmark = pytest.mark.both_engines  # the same answers from FTS5 and from PostgreSQL's tsvector
 
@@ -47,6 +47,14 @@ def test_index_follows_edits_and_deletes(filled):
     assert search(filled, "lava") == [] and len(search(filled, "magma")) == 1
     delete_article(filled, article.id)
     assert search(filled, "magma") == []
+
+
+@pytest.mark.parametrize("window", [1000, 2])
+@pytest.mark.parametrize("query", ["volcano", "council -votes", "coun*", '"city council"', "zzz"])
+def test_ids_alone_come_in_the_order_of_the_full_search(filled, query, window):
+    """The article list asks for ids only: the same articles in the same order, no snippets."""
+    assert search_ids(filled, query, 50, window=window) == [
+        h.id for h in search(filled, query, 50, window=window)]
 
 
 def test_minus_excludes_words_phrases_and_prefixes(filled):
