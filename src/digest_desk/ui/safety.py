@@ -216,7 +216,11 @@ class SafetyGuard(QObject):
         """Keep the open article's lock alive; a lock taken by someone else is noticed here."""
         if self.lock is None or not self.lock.ours:
             return
-        if not self._quiet(heartbeat, self.lock.article_id):
+        try:
+            kept = heartbeat(self.store, self.lock.article_id, self.holder)
+        except StoreError:
+            return  # the database is away: that is no take-over (the lock row waits for us)
+        if not kept:
             self.lost_lock()
 
     def still_holds_lock(self) -> bool:
