@@ -204,6 +204,33 @@ def open_window(target: str | Path, runs: int = 3) -> tuple[float, float, float]
     return tuple(statistics.median(x[i] for x in found) for i in range(3))  # type: ignore[return-value]
 
 
+def list_model(target: str | Path, runs: int = 5) -> tuple[float, float]:
+    """Medians (ms) of wall clock and of this process's CPU (all threads) from a new article
+    list panel to its first rows shown, in this process (no start-up noise)."""
+    from PySide6.QtWidgets import QApplication
+
+    from digest_desk.store import open_store
+    from digest_desk.ui.article_list import ArticleListPanel
+
+    app = QApplication.instance() or QApplication(["bench"])
+    store = open_store(target, create=False)
+    walls, cpus = [], []
+    for _ in range(runs):
+        start, cpu = time.perf_counter(), time.process_time()
+        panel = ArticleListPanel(store)
+        model = panel.model
+        while model.rowCount() == 0 or model.row_at(0) is None:
+            app.processEvents()
+            time.sleep(0.0005)
+        walls.append((time.perf_counter() - start) * 1000.0)
+        cpus.append((time.process_time() - cpu) * 1000.0)
+        model.wait()
+        panel.deleteLater()
+        app.processEvents()
+    store.close()
+    return statistics.median(walls), statistics.median(cpus)
+
+
 def run_engine(name: str, make_target: Callable[[str], str | Path], big: int, small: int) -> None:
     print(f"\n== {name} ==", flush=True)
     targets = {}
@@ -214,6 +241,10 @@ def run_engine(name: str, make_target: Callable[[str], str | Path], big: int, sm
         targets[count] = target
     print(f"  -- {big:,} articles --")
     measure_store(targets[big])
+    for count in (small, big):
+        wall, cpu = list_model(targets[count])
+        print(f"  list panel to first rows, {count:>7,} articles: {wall:7.1f} ms (cpu here {cpu:6.1f} ms)",
+              flush=True)
     for count in (small, big):
         shown, listed, share = open_window(targets[count])
         print(f"  open window, {count:>7,} articles: window {shown:7.0f} ms, list rows {listed:7.0f} ms"
