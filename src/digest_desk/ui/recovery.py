@@ -23,6 +23,7 @@ from digest_desk.store.backup import BackupInfo
 from digest_desk.store.conflicts import Choice, Conflict
 from digest_desk.store.drafts import PendingDraft
 from digest_desk.store.locks import LockState
+from digest_desk.ui import icons
 
 
 class DiffHighlighter(QSyntaxHighlighter):
@@ -202,8 +203,6 @@ class LockNotice(QFrame):
         self.hide()
 
     def _show(self, text: str) -> None:
-        from digest_desk.ui import icons
-
         self.icon.setPixmap(icons.get("locked").pixmap(20, 20))
         self.label.setText(text)
         self.button.show()
@@ -216,12 +215,14 @@ class LockNotice(QFrame):
             return
         self._show(self.tr("%1 is editing this article.").replace("%1", state.who()) + " " + self.tr(
             "It is open here read-only so neither of you overwrites the other."))
+        self.label.setToolTip(state.describe())  # where, which process, last heartbeat
 
     def show_lost(self, state: LockState | None) -> None:
         """We lost the lock: who took it, and that our unsaved text is kept as a draft."""
         who = state.who() if state is not None else self.tr("Another editor")
         self._show(self.tr("%1 took over this article; it is read-only here now. Your unsaved text "
                            "is kept as a draft (offered for recovery).").replace("%1", who))
+        self.label.setToolTip(state.describe() if state is not None else "")
 
 
 class DatabaseProblemDialog(QDialog):
