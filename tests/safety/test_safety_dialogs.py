@@ -69,13 +69,13 @@ def test_conflict_dialog_offers_three_choices(qtbot, store):
 
 def test_lock_notice_offers_take_over(qtbot, store):
     article = create_article(store, title="Story")
-    acquire(store, article.id, "other-window")
+    acquire(store, article.id, "other-window", editor="Ana Lima")
     state = acquire(store, article.id, "this-window")
     notice = LockNotice()
     qtbot.addWidget(notice)
     notice.show_state(state)
     assert notice.isVisibleTo(None) or not notice.isHidden()
-    assert "being edited in another window" in notice.label.text()
+    assert notice.label.text().startswith("Ana Lima is editing this article.")
     with qtbot.waitSignal(notice.take_over_requested):
         qtbot.mouseClick(notice.button, Qt.MouseButton.LeftButton)
     notice.show_state(None)

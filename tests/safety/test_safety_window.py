@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QPushButton
+from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
 from sqlalchemy import event
 
 from digest_desk.store.articles import create_article, get_article, revisions, save_article
@@ -48,7 +48,8 @@ def test_second_window_sees_the_lock_and_takes_over(make_window, qtbot, db_path,
     second.load_article(article.id)
     assert not second.safety.editing
     assert second.safety.notice.isVisible()
-    assert "being edited" in second.safety.notice.label.text()
+    assert "is editing this article" in second.safety.notice.label.text()
+    _click_yes_when_asked()  # "Take it over?"
     qtbot.mouseClick(second.safety.notice.findChild(QPushButton, "take-over-button"),
                      _left())
     assert second.safety.editing and not second.safety.notice.isVisible()
@@ -61,6 +62,17 @@ def _left():
     from PySide6.QtCore import Qt
 
     return Qt.MouseButton.LeftButton
+
+
+def _click_yes_when_asked() -> None:
+    def poll() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(50, poll)
+            return
+        box.button(QMessageBox.StandardButton.Yes).click()
+
+    QTimer.singleShot(50, poll)
 
 
 def _click_when_shown(name: str) -> None:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlmodel import Session
 
 from digest_desk.domain import Article, Revision, Status
@@ -18,7 +17,7 @@ from digest_desk.domain.types import utcnow
 from digest_desk.store.articles import ArticleRow
 from digest_desk.store.engine import Store
 from digest_desk.store.errors import NotFoundError, StoreError
-from digest_desk.store.locks import STALE_AFTER, process_gone
+from digest_desk.store.locks import held_by_others
 from digest_desk.store.revisions import restore_deleted
 
 # What a batch may change, and what a user types for it.
@@ -121,15 +120,9 @@ def _effective(article: Article, changes: dict[str, Any], now: datetime) -> dict
     return {k: v for k, v in values.items() if getattr(article, k) != v}
 
 
-def locked_by_others(session: Session, ids: Iterable[int], holder: str | None,
-                     now: float | None = None) -> set[int]:
-    """Of ``ids``, the articles another live window holds the edit lock of."""
-    now = time.time() if now is None else now
-    wanted = set(ids)
-    rows = session.execute(text("SELECT article_id, holder, host, pid, heartbeat_at FROM edit_lock"))
-    return {r.article_id for r in rows
-            if r.article_id in wanted and r.holder != holder
-            and now - r.heartbeat_at < STALE_AFTER and not process_gone(r.host, r.pid)}
+def locked_by_others(session: Session, ids: Iterable[int], holder: str | None) -> set[int]:
+    """Of ``ids``, the articles another live window holds the edit lock of (by the database clock)."""
+    return set(held_by_others(session, ids, holder))
 
 
 def store_change(session: Session, article: Article, values: dict[str, Any], reason: str) -> None:

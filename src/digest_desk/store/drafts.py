@@ -127,7 +127,7 @@ class DraftKeeper:
                     "INSERT INTO draft (slot, session_id, article_id, base_version, created_at,"
                     " updated_at, data) VALUES (:slot, :sid, :aid, :base, :now, :now, :data)"
                     " ON CONFLICT(slot) DO UPDATE SET updated_at = :now, data = :data,"
-                    " base_version = coalesce(:base, base_version)"
+                    " base_version = coalesce(:base, draft.base_version)"
                     " WHERE excluded.updated_at >= draft.updated_at RETURNING id"
                 ), {"slot": slot, "sid": self.session_id, "aid": article_id, "base": base_version,
                     "now": now, "data": payload}).first()
@@ -186,7 +186,7 @@ def pending_drafts(store: Store) -> list[PendingDraft]:
         articles = {a.id: a for a in (session.get(Article, i) for i in ids) if a is not None}
     found: list[PendingDraft] = []
     for r in rows:
-        data = json.loads(r.data)
+        data = r.data if isinstance(r.data, dict) else json.loads(r.data)  # PostgreSQL: parsed
         article = articles.get(r.article_id)
         stored = article.snapshot() if article is not None else None
         if not differs(stored, data):

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from digest_desk.store.engine import Store
 from digest_desk.store.errors import StoreError
@@ -33,10 +33,12 @@ class SearchHit:
 
 @dataclass(frozen=True, slots=True)
 class Term:
-    """One ANDed part of a query: a word or a phrase, the last word maybe a prefix."""
+    """One part of a query: a word or a phrase, the last word maybe a prefix; ``excluded`` when
+    typed with a leading minus (``-word``, ``-"a phrase"``): matches must not contain it."""
 
     words: tuple[str, ...]
     prefix: bool = False
+    excluded: bool = False
 
     def fts(self) -> str:
         return '"' + " ".join(self.words) + '"' + ("*" if self.prefix else "")
@@ -50,23 +52,55 @@ class Term:
         return "(" + " <-> ".join(quoted) + ")"
 
 
-def parse(query: str) -> list[Term]:
-    """What an editor types, as terms: ``"quoted words"`` stay a phrase, ``word*`` a prefix.
+MAX_TERMS = 32  # a pasted paragraph searches for its first words, not thousands
+MAX_WORD = 100  # characters of one word kept (no real word is longer)
 
-    FTS5 operators and punctuation are treated as plain text, so no input can break a query.
+
+def parse(query: str) -> list[Term]:
+    """What an editor types, as terms: ``"quoted words"`` stay a phrase, ``word*`` a prefix,
+    ``-word`` or ``-"quoted words"`` exclude.
+
+    FTS5 and tsquery operators and punctuation are treated as plain text, so no input can break
+    a query.
     """
     terms: list[Term] = []
-    for phrase, word in re.findall(r'"([^"]*)"?|(\S+)', query):
+    for minus, phrase, word in re.findall(r'(-?)"([^"]*)"?|(\S+)', query):
+        excluded = bool(minus) or (bool(word) and word.startswith("-"))
         # A word that folds to no letter or digit ("ͺ", a lone half-width mark) matches nothing.
-        words = tuple(w for w in _TOKEN.findall(phrase or word) if _TOKEN.search(_fold(w)))
+        words = tuple(w[:MAX_WORD] for w in _TOKEN.findall(phrase or word) if _TOKEN.search(_fold(w)))
         if words:
-            terms.append(Term(words, prefix=bool(word) and word.endswith("*")))
+            terms.append(Term(words, prefix=bool(word) and word.endswith("*"), excluded=excluded))
+        if len(terms) >= MAX_TERMS:
+            break
     return terms
+
+
+def _wanted(terms: list[Term]) -> list[Term]:
+    return [t for t in terms if not t.excluded]
+
+
+def fts_expression(terms: list[Term]) -> str:
+    """The FTS5 MATCH expression: every wanted term, none of the excluded ones ("" when nothing
+    is wanted: a query of exclusions alone finds nothing)."""
+    wanted = " ".join(t.fts() for t in _wanted(terms))
+    if not wanted:
+        return ""
+    unwanted = [t.fts() for t in terms if t.excluded]
+    return f"({wanted}) NOT ({' OR '.join(unwanted)})" if unwanted else wanted
+
+
+def ts_expression(terms: list[Term]) -> str:
+    """The same for PostgreSQL's to_tsquery."""
+    wanted = " & ".join(t.tsquery() for t in _wanted(terms))
+    if not wanted:
+        return ""
+    unwanted = [t.tsquery() for t in terms if t.excluded]
+    return f"({wanted}) & !({' | '.join(unwanted)})" if unwanted else wanted
 
 
 def to_match(query: str) -> str:
     """A safe FTS5 MATCH expression for ``query`` (empty when it holds no words)."""
-    return " ".join(term.fts() for term in parse(query))
+    return fts_expression(parse(query))
 
 
 def _fold(text_: str) -> str:
@@ -201,7 +235,7 @@ def _plain_details(
 
 
 def search(store: Store, query: str, limit: int = 20, *, window: int = RECENT_WINDOW) -> list[SearchHit]:
-    """Best matches first.
+    """Best matches first, with a snippet each.
 
     A query matching fewer than ``window`` articles is ranked by bm25 over all of them
     (title weighs over summary over body). A query matching more (a very common word) is
@@ -210,25 +244,46 @@ def search(store: Store, query: str, limit: int = 20, *, window: int = RECENT_WI
     that mentions a common word costs tens of milliseconds at 100,000 articles, and in news
     the recent matches are the relevant ones.
     """
-    terms = parse(query)
-    if not terms or limit <= 0:
+    return _run(store, query, limit, window, details=True)
+
+
+def search_ids(store: Store, query: str, limit: int = 20, *, window: int = RECENT_WINDOW) -> list[int]:
+    """The ids ``search`` would answer, in the same order, without titles or snippets (the
+    article list reads its own columns; making hundreds of snippets is most of a search's cost)."""
+    return _run(store, query, limit, window, details=False)
+
+
+def _run(store: Store, query: str, limit: int, window: int, *, details: bool):
+    all_terms = parse(query)
+    if not _wanted(all_terms) or limit <= 0:
         return []
-    if store.dialect == "postgresql":
-        return _search_server(store, query, terms, limit, window)
-    match = " ".join(term.fts() for term in terms)
+    try:
+        if store.dialect == "postgresql":
+            return _search_server(store, all_terms, limit, window, details)
+        return _search_local(store, all_terms, limit, window, details)
+    except (OperationalError, sqlite3.OperationalError) as exc:
+        raise SearchError(f"Cannot search for “{query}”: {getattr(exc, 'orig', exc)}") from exc
+    except DBAPIError as exc:
+        raise SearchError(f"Cannot search for “{query}”: {exc.orig}") from exc
+
+
+def _search_local(store: Store, all_terms: list[Term], limit: int, window: int, details: bool):
+    terms = _wanted(all_terms)  # what the matches contain: the ranking and snippets use these
+    match = fts_expression(all_terms)
     with store.connect() as conn:
         raw = conn.connection.driver_connection
-        try:
-            newest = _newest(raw, match, window)
-            if len(newest) < window:
-                ranked = _by_bm25(conn, match, limit)
-                details = _details(conn, match, [i for i, _r in ranked]) if ranked else {}
-            else:
-                ranked = _by_tiers(raw, terms, newest, limit)
-                details = _plain_details(raw, terms, [i for i, _r in ranked])
-        except (OperationalError, sqlite3.OperationalError) as exc:
-            raise SearchError(f"Cannot search for “{query}”: {getattr(exc, 'orig', exc)}") from exc
-    return [SearchHit(i, *details[i], rank) for i, rank in ranked if i in details]
+        newest = _newest(raw, match, window)
+        if len(newest) < window:
+            ranked = _by_bm25(conn, match, limit)
+            if not details:
+                return [i for i, _r in ranked]
+            found = _details(conn, match, [i for i, _r in ranked]) if ranked else {}
+        else:
+            ranked = _by_tiers(raw, terms, newest, limit)
+            if not details:
+                return [i for i, _r in ranked]
+            found = _plain_details(raw, terms, [i for i, _r in ranked])
+    return [SearchHit(i, *found[i], rank) for i, rank in ranked if i in found]
 
 
 # PostgreSQL (migration 0008): the weighted tsvector column ``search`` and its GIN index.
@@ -240,22 +295,19 @@ _PG_RANKED = text(
 )
 
 
-def _search_server(store: Store, query: str, terms: list[Term], limit: int, window: int) -> list[SearchHit]:
+def _search_server(store: Store, all_terms: list[Term], limit: int, window: int, details: bool):
     """The same answers as on SQLite: ranked by weight (title > summary > body) under the
     window, newest-first tiers above it; snippets are made here, as for common terms."""
-    from sqlalchemy.exc import DBAPIError
-
-    tsquery = " & ".join(term.tsquery() for term in terms)
+    tsquery, terms = ts_expression(all_terms), _wanted(all_terms)
     with store.connect() as conn:
         raw = conn.connection.driver_connection
-        try:
-            newest = [row[0] for row in conn.execute(_PG_NEWEST, {"q": tsquery, "n": window})]
-            if len(newest) < window:
-                rows = conn.execute(_PG_RANKED, {"q": tsquery, "n": limit})
-                ranked = [(row[0], -float(row[1])) for row in rows]
-            else:
-                ranked = _by_tiers(raw, terms, newest, limit)
-            details = _plain_details(raw, terms, [i for i, _r in ranked]) if ranked else {}
-        except DBAPIError as exc:
-            raise SearchError(f"Cannot search for “{query}”: {exc.orig}") from exc
-    return [SearchHit(i, *details[i], rank) for i, rank in ranked if i in details]
+        newest = [row[0] for row in conn.execute(_PG_NEWEST, {"q": tsquery, "n": window})]
+        if len(newest) < window:
+            rows = conn.execute(_PG_RANKED, {"q": tsquery, "n": limit})
+            ranked = [(row[0], -float(row[1])) for row in rows]
+        else:
+            ranked = _by_tiers(raw, terms, newest, limit)
+        if not details:
+            return [i for i, _r in ranked]
+        found = _plain_details(raw, terms, [i for i, _r in ranked]) if ranked else {}
+    return [SearchHit(i, *found[i], rank) for i, rank in ranked if i in found]

@@ -35,8 +35,9 @@ from digest_desk.domain import Status
 from digest_desk.domain.zones import in_zone, short_when
 from digest_desk.store import Store
 from digest_desk.store.articles import ArticleRow, categories, count_articles, list_articles
+from digest_desk.store.locks import HEARTBEAT_EVERY, LockState, locks_by_others
 from digest_desk.store.published import is_on_site
-from digest_desk.store.search import search
+from digest_desk.store.search import search_ids
 from digest_desk.ui import icons
 from digest_desk.ui.tasks import InOrder, Job
 
@@ -44,9 +45,11 @@ PAGE = 400
 KEEP_PAGES = 60
 SEARCH_LIMIT = 500
 SEARCH_DELAY_MS = 200
+LOCKS_EVERY_MS = int(HEARTBEAT_EVERY * 1000)  # how often the list asks who is editing what
 COLUMNS = ("Title", "", "Date")  # the status column shows an icon
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 STATUS_ROLE = Qt.ItemDataRole.UserRole + 2
+EDITOR_ROLE = Qt.ItemDataRole.UserRole + 3  # the name of another editor editing the row's article
 
 
 def _date_text(row: ArticleRow, full: bool = False) -> str:
@@ -80,6 +83,8 @@ class ArticleListModel(QAbstractTableModel):
         self._query = ""
         self._status = ""
         self._category = ""
+        self._locks: dict[int, LockState] = {}  # articles other editors are editing, by id
+        self.holder: str | None = None  # this window's lock holder: its own locks are not shown
         self.zone = "UTC"  # the site's time zone: scheduled times are shown in it
 
     # -- filters --------------------------------------------------------------------------
@@ -107,8 +112,7 @@ class ArticleListModel(QAbstractTableModel):
         store, status, category, query = self._store, self._status, self._category, self._query
         if query:
             def find() -> list[ArticleRow]:
-                hits = search(store, query, SEARCH_LIMIT)
-                rank = {hit.id: i for i, hit in enumerate(hits)}
+                rank = {article_id: i for i, article_id in enumerate(search_ids(store, query, SEARCH_LIMIT))}
                 rows = list_articles(store, status=status or None, category=category or None,
                                      ids=list(rank))
                 return sorted(rows, key=lambda r: rank[r.id])
@@ -125,6 +129,22 @@ class ArticleListModel(QAbstractTableModel):
     def wait(self, msecs: int = 5000) -> bool:
         """Block until queued reads are done (tests, shutdown)."""
         return self._reads.wait(msecs)
+
+    def refresh_locks(self) -> None:
+        """Ask again who else is editing what (off the UI thread; a handful of rows)."""
+        store, holder = self._store, self.holder
+        self._reads.submit(lambda: locks_by_others(store, holder), on_done=self._locks_loaded,
+                           on_error=lambda _exc: None)  # kept as shown; the next refresh retries
+
+    def _locks_loaded(self, locks: dict[int, LockState]) -> None:
+        before = {i: s.editor for i, s in self._locks.items()}
+        self._locks = dict(locks)
+        if before != {i: s.editor for i, s in self._locks.items()} and self._count:
+            self.dataChanged.emit(self.index(0, 0), self.index(self._count - 1, 0))
+
+    def lock_of(self, article_id: int) -> LockState | None:
+        """Another editor's live lock on the article, as last read."""
+        return self._locks.get(article_id)
 
     def _delivered(self, key: object, result: object) -> None:
         if isinstance(result, BaseException):
@@ -225,14 +245,25 @@ class ArticleListModel(QAbstractTableModel):
             return self.tr("Loading…") if role == Qt.ItemDataRole.DisplayRole and col == 0 else None
         status = str(row.status).lower()
         waiting = _waiting(row)
+        lock = self._locks.get(row.id)
         if role == Qt.ItemDataRole.DisplayRole:
             when = in_zone(row.published_at, self.zone).strftime("%d %b %H:%M") if waiting else _date_text(row)
-            return (row.title or self.tr("(untitled)"), "", when)[col]
+            title = row.title or self.tr("(untitled)")
+            if lock is not None and col == 0:
+                title = self.tr("%1 — %2 is editing").replace("%1", title).replace("%2", lock.who())
+            return (title, "", when)[col]
         if role == ID_ROLE:
             return row.id
         if role == STATUS_ROLE:
             return status
+        if role == EDITOR_ROLE:
+            return lock.who() if lock is not None else None
+        if role == Qt.ItemDataRole.DecorationRole and col == 0:
+            return icons.get("locked") if lock is not None else None
         if role == Qt.ItemDataRole.ToolTipRole:
+            if lock is not None:
+                return self.tr("{0}\n{1} is editing this article; it opens read-only here.").format(
+                    row.title, lock.who())
             if waiting:
                 return self.tr("{0}\nScheduled: appears on {1} ({2})").format(
                     row.title, short_when(row.published_at, self.zone), self.zone)
@@ -312,7 +343,15 @@ class ArticleListPanel(QWidget):
         self.view.customContextMenuRequested.connect(self._context_menu)
         self.model.loading_changed.connect(self._loading)
         self.model.failed.connect(lambda msg: self.notice.setText(self.tr("Cannot list: ") + msg))
+        self._locks_timer = QTimer(self, interval=LOCKS_EVERY_MS)
+        self._locks_timer.timeout.connect(self.model.refresh_locks)
         self.model.reload()
+
+    def show_locks_of_others(self, holder: str) -> None:
+        """Show who else is editing what, leaving out this window's own locks (``holder``)."""
+        self.model.holder = holder
+        self.model.refresh_locks()
+        self._locks_timer.start()
 
     def _make_view(self) -> ArticleView:
         view = ArticleView(objectName="article-list")

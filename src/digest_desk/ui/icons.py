@@ -62,6 +62,7 @@ GLYPHS: dict[str, str] = {
     "server": "mdi6.server-network",
     "local-db": "mdi6.database-outline",
     "preferences": "mdi6.account-cog-outline",
+    "locked": "mdi6.account-edit-outline",  # another editor is editing this article
 }
 
 _cache: dict[tuple[str, str], QIcon] = {}

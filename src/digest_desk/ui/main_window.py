@@ -77,6 +77,7 @@ class MainWindow(QMainWindow):
                                      settings, self.site, self)
         self.safety = SafetyGuard(store, self.editor, self.autosaver, self,  # drafts, locks, conflicts
                                   editor_name=self.editor_name)
+        self.list_panel.show_locks_of_others(self.safety.holder)  # who else edits what
         self.bulk = BulkOperations(store, self.library_stack, self.safety.holder, self.site,
                                    self.leave_article, self.list_panel.titles, self)
         self.team_live = self._live_updates() if store.is_server else None
@@ -220,6 +221,7 @@ class MainWindow(QMainWindow):
         self.safety.reload_wanted.connect(self.load_article)
         self.safety.articles_recovered.connect(self._article_created)
         self.safety.message.connect(self.statusBar().showMessage)
+        self.safety.lock_lost.connect(lambda _id: self.list_panel.model.refresh_locks())
         self.live.message.connect(self.statusBar().showMessage)
         self.spelling.message.connect(self.statusBar().showMessage)
         self.spelling.dictionary_changed.connect(self.live.set_site_words)

@@ -23,6 +23,7 @@ from digest_desk.store.backup import BackupInfo
 from digest_desk.store.conflicts import Choice, Conflict
 from digest_desk.store.drafts import PendingDraft
 from digest_desk.store.locks import LockState
+from digest_desk.ui import icons
 
 
 class DiffHighlighter(QSyntaxHighlighter):
@@ -181,30 +182,47 @@ class ConflictDialog(QDialog):
 
 
 class LockNotice(QFrame):
-    """A bar over the editor: the article is being edited elsewhere; editing here is paused."""
+    """A bar over the editor: another editor holds the article (or took it over from us), so it is
+    open here read-only; "Take Over" asks to edit it here instead."""
 
     take_over_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent, objectName="lock-notice")
         self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.icon = QLabel(self, objectName="lock-notice-icon")
         self.label = QLabel(self, wordWrap=True, objectName="lock-notice-text")
         self.label.setTextFormat(Qt.TextFormat.PlainText)  # names another user and host
         self.button = QPushButton(self.tr("Take Over"), self, objectName="take-over-button")
-        self.button.setToolTip(self.tr("Edit here; the other window's later saves will ask first."))
+        self.button.setToolTip(self.tr("Edit here; the other editor's window becomes read-only."))
         self.button.clicked.connect(self.take_over_requested)
         row = QHBoxLayout(self)
+        row.addWidget(self.icon)
         row.addWidget(self.label, 1)
         row.addWidget(self.button)
         self.hide()
 
+    def _show(self, text: str) -> None:
+        self.icon.setPixmap(icons.get("locked").pixmap(20, 20))
+        self.label.setText(text)
+        self.button.show()
+        self.show()
+
     def show_state(self, state: LockState | None) -> None:
+        """Someone else holds the lock: say who; nothing shown when the lock is ours or free."""
         if state is None or state.ours:
             self.hide()
             return
-        self.label.setText(state.describe() + " " + self.tr(
-            "Editing here is paused so neither window overwrites the other."))
-        self.show()
+        self._show(self.tr("%1 is editing this article.").replace("%1", state.who()) + " " + self.tr(
+            "It is open here read-only so neither of you overwrites the other."))
+        self.label.setToolTip(state.describe())  # where, which process, last heartbeat
+
+    def show_lost(self, state: LockState | None) -> None:
+        """We lost the lock: who took it, and that our unsaved text is kept as a draft."""
+        who = state.who() if state is not None else self.tr("Another editor")
+        self._show(self.tr("%1 took over this article; it is read-only here now. Your unsaved text "
+                           "is kept as a draft (offered for recovery).").replace("%1", who))
+        self.label.setToolTip(state.describe() if state is not None else "")
 
 
 class DatabaseProblemDialog(QDialog):

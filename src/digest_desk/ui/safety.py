@@ -10,7 +10,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from digest_desk.identity import lock_holder
+from digest_desk.identity import clean_name, default_display_name, lock_holder
 from digest_desk.store import ConflictError, Store, StoreError
 from digest_desk.store.backup import BackupError, restore
 from digest_desk.store.conflicts import Choice, keep_both, keep_mine, load_theirs
@@ -26,7 +26,9 @@ from digest_desk.store.locks import (
     HEARTBEAT_EVERY,
     LockState,
     acquire,
+    current_lock,
     heartbeat,
+    holds,
     live_holders,
     release,
     release_all,
@@ -56,14 +58,16 @@ class SafetyGuard(QObject):
     reload_wanted = Signal(int)  # the stored article should replace the editor's text
     articles_recovered = Signal(int)  # drafts were written back; the last one's article id
     draft_failed = Signal(str)  # emitted from the worker, delivered on the UI thread
+    lock_lost = Signal(int)  # another editor took over the open article (its id)
 
     def __init__(self, store: Store, editor: ArticleEditor, autosaver: Autosaver,
                  parent: QObject | None = None, *, editor_name: str = "") -> None:
         super().__init__(parent)
-        self.store, self.editor = store, editor
+        self.store, self.editor, self.autosaver = store, editor, autosaver
         # The lock holder (and draft session) names the editor; identity.holder_name reads it back.
         self.keeper = DraftKeeper(store, lock_holder(editor_name) if editor_name else None)
         self.holder = self.keeper.session_id
+        self.display_name = clean_name(editor_name) or default_display_name()  # shown to other editors
         self.timer = DraftTimer()
         self.lock: LockState | None = None
         self.read_only = is_read_only(store)
@@ -154,11 +158,11 @@ class SafetyGuard(QObject):
         if previous is not None and previous.article_id != article_id:
             self._quiet(release, previous.article_id)
         try:
-            self.lock = acquire(self.store, article_id, self.holder)
+            self.lock = acquire(self.store, article_id, self.holder, editor=self.display_name)
         except StoreError:
             self.lock = None
             return
-        self.notice.show_state(self.lock)
+        self.notice.show_state(self.lock)  # held by another editor: read-only, "Take Over"
         self.editor.set_editable(self.lock.ours)
         if not self._beat.isActive():
             self._beat.start()
@@ -174,21 +178,61 @@ class SafetyGuard(QObject):
         return self.editor.editable
 
     def take_over(self) -> None:
+        """Edit here what another editor holds, once the editor confirms."""
         article = self.editor.article
         if article is None:
             return
-        self.lock = take_over(self.store, article.id, self.holder)
+        held = self.lock if self.lock is not None and not self.lock.ours else None
+        who = held.who() if held is not None else self.tr("Another editor")
+        answer = QMessageBox.question(
+            self.editor.window(), self.tr("Take Over Editing"),
+            self.tr("%1 is editing this article. Take it over? Their window becomes read-only and "
+                    "keeps their unsaved text as a draft.").replace("%1", who))
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            self.lock = take_over(self.store, article.id, self.holder, editor=self.display_name)
+        except StoreError as exc:
+            self.message.emit(str(exc), 10000)
+            return
         self.reload_wanted.emit(article.id)  # show what the other window saved, then edit here
 
     def beat(self) -> None:
+        """Keep the open article's lock alive; a lock taken by someone else is noticed here."""
         if self.lock is None or not self.lock.ours:
             return
-        if not self._quiet(heartbeat, self.lock.article_id):
+        try:
+            kept = heartbeat(self.store, self.lock.article_id, self.holder)
+        except StoreError:
+            return  # the database is away: that is no take-over (the lock row waits for us)
+        if not kept:
+            self.lost_lock()
+
+    def still_holds_lock(self) -> bool:
+        """Whether the open article's lock is still ours (asked when a save fails)."""
+        if self.lock is None or not self.lock.ours:
+            return False
+        try:
+            return holds(self.store, self.lock.article_id, self.holder)
+        except StoreError:
+            return True  # the server is away: not a take-over; the save path handles it
+
+    def lost_lock(self) -> None:
+        """Another editor took the article over: keep our unsaved text as a draft, stop saving it
+        over theirs, make the editor read-only and say who has it now."""
+        if self.lock is None or not self.lock.ours:
+            return
+        article_id = self.lock.article_id
+        try:  # the lock as it is now (also marks ours as gone before anything re-enters here)
+            self.lock = current_lock(self.store, article_id, self.holder)
+        except StoreError:
             self.lock = None
+        self.editor.set_editable(False)
+        if self.autosaver.dirty or self.timer.dirty:
             self.write_draft()
-            self.notice.show_state(None)
-            self._pause(self.tr("Another window took over this article. Your text is kept as a "
-                                "draft; reopen the article to continue."))
+        self.autosaver.reset()  # pending edits live on in the draft, never saved over theirs
+        self.notice.show_lost(self.lock)
+        self.lock_lost.emit(article_id)
 
     def _quiet(self, fn, article_id: int) -> bool:
         try:
@@ -220,6 +264,10 @@ class SafetyGuard(QObject):
 
     def _resolve(self, exc: ConflictError) -> bool:
         editor = self.editor
+        if self.lock is not None and self.lock.article_id == exc.article_id \
+                and not self.still_holds_lock():
+            self.lost_lock()  # taken over: the newer text stays, ours becomes a draft
+            return False
         conflict = load_theirs(self.store, editor.edited_copy())
         dialog = ConflictDialog(conflict, editor.window())
         dialog.exec()

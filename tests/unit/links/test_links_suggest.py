@@ -71,3 +71,15 @@ def test_an_article_added_later_is_suggested_at_once(store):
     newer = create_article(store, title="Overnight", body="Overnight, quietly.").id
     after = [s.article_id for s in suggest_related(store, flood)]
     assert newer not in before and newer in after
+
+
+def test_hostile_text_never_breaks_the_related_queries(store):
+    """Quotes, backslashes and the operators of FTS5 and tsquery, in the article and its
+    neighbours: suggestions still come, on both engines."""
+    hostile = 'Flood "warning" \\ river & dam | !levee (north): crest* <-> \'quote\' NEAR(x) ^start -minus'
+    ids = _seed(store)
+    odd = create_article(store, title='Flood: "river" & dam | levee!', body=hostile * 50).id
+    found = suggest_related(store, get_article(store, odd), limit=10)
+    assert ids["flood"] in {s.article_id for s in found}
+    flood = get_article(store, ids["flood"])
+    assert odd in {s.article_id for s in suggest_related(store, flood, limit=10)}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from digest_desk.store.articles import create_article, delete_article, get_article, save_article
-from digest_desk.store.search import search, to_match
+from digest_desk.store.search import search, search_ids, to_match
 
 pytestmark = pytest.mark.both_engines  # the same answers from FTS5 and from PostgreSQL's tsvector
 
@@ -36,6 +36,7 @@ def test_phrase_prefix_and_diacritics(filled):
     assert {h.title for h in search(store, '"city council"')} == {"City council votes"}
     assert {h.title for h in search(store, "coun*")} == {"City council votes", "Council minutes"}
     assert [h.title for h in search(store, "cafe")] == ["Café reopens"]
+    assert {h.title for h in search(store, "council -minutes")} == {"City council votes"}
 
 
 def test_index_follows_edits_and_deletes(filled):
@@ -48,13 +49,52 @@ def test_index_follows_edits_and_deletes(filled):
     assert search(filled, "magma") == []
 
 
+@pytest.mark.parametrize("window", [1000, 2])
+@pytest.mark.parametrize("query", ["volcano", "council -votes", "coun*", '"city council"', "zzz"])
+def test_ids_alone_come_in_the_order_of_the_full_search(filled, query, window):
+    """The article list asks for ids only: the same articles in the same order, no snippets."""
+    assert search_ids(filled, query, 50, window=window) == [
+        h.id for h in search(filled, query, 50, window=window)]
+
+
+def test_minus_excludes_words_phrases_and_prefixes(filled):
+    council = {"City council votes", "Council minutes"}
+    assert {h.title for h in search(filled, "council")} == council
+    assert {h.title for h in search(filled, "council -votes")} == {"Council minutes"}
+    assert {h.title for h in search(filled, "council -vot*")} == {"Council minutes"}
+    assert {h.title for h in search(filled, 'council -"city council"')} == {"Council minutes"}
+    assert {h.title for h in search(filled, 'council -"council city"')} == council
+    assert {h.title for h in search(filled, "council -minutes -votes")} == set()
+    assert {h.title for h in search(filled, "volcano -ash")} == {"Market report"}
+    assert {h.title for h in search(filled, "volcano -ash", window=1)} == {"Market report"}
+    assert search(filled, "-council") == []  # exclusions alone find nothing (and do not fail)
+    assert {h.title for h in search(filled, "city-council")} == {"City council votes"}  # a hyphen inside
+
+
+def test_accents_fold_both_ways_with_minus_and_prefixes(store):
+    create_article(store, title="Café reopens", body="Crème brûlée again.")
+    create_article(store, title="Cafe closes", body="Plain coffee.")
+    both = {"Café reopens", "Cafe closes"}
+    assert {h.title for h in search(store, "cafe")} == both
+    assert {h.title for h in search(store, "CAFÉ")} == both
+    assert {h.title for h in search(store, "caf*")} == both
+    assert {h.title for h in search(store, "cafe -creme")} == {"Cafe closes"}
+    assert {h.title for h in search(store, "café -crème")} == {"Cafe closes"}
+    assert {h.title for h in search(store, '"creme brulee"')} == {"Café reopens"}
+
+
 @pytest.mark.parametrize(
-    "query", ['"', "AND", "NOT OR", "title:volcano", "vol*cano*", "(((", "a - b", "NEAR(x y)", "^x", ""]
+    "query", ['"', "AND", "NOT OR", "title:volcano", "vol*cano*", "(((", "a - b", "NEAR(x y)", "^x", "",
+              "council & volcano | !x", "'council'", "coun\\cil", "\\", "a:* & b:*", "():*&|!",
+              "-", "--council", '-"', '-""', "council -", "volcano -(ash)", "'; DROP TABLE article; --",
+              "x\x00y", "<->", "council <-> votes", "!council", "council:A", "\u200bcouncil",
+              "volcano " * 5000, "v" * 100_000, "-" * 1000, '"' * 999]
 )
 def test_operators_typed_by_editors_never_break_the_query(filled, query):
     search(filled, query)  # must not raise
+    search(filled, query, window=1)
     if query.strip('"( '):
-        assert to_match(query)
+        to_match(query)
 
 
 def test_very_common_terms_rank_within_the_newest_matches(store):

@@ -14,7 +14,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = "0010_notify"
-down_revision = "0009"
+down_revision = "0010_editor_name"
 branch_labels = None
 depends_on = None
 
