@@ -233,6 +233,7 @@ class MainWindow(QMainWindow):
         self.autosaver.state_changed.connect(lambda _s: self._update_title())
         self.autosaver.saved.connect(self._saved)
         self.autosaver.failed.connect(lambda msg: self.statusBar().showMessage(msg, 8000))
+        self.autosaver.offline_changed.connect(self.readouts.show_offline)  # the team server away
         self.library_stack.indexChanged.connect(self._stack_moved)
         QGuiApplication.instance().focusChanged.connect(self._focus_changed)
         QGuiApplication.instance().applicationStateChanged.connect(self._app_state_changed)
@@ -541,7 +542,7 @@ class MainWindow(QMainWindow):
         return self._last_article().read(self.settings)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if not self.leave_article():
+        if not self.leave_article() and not self.autosaver.offline:  # offline: kept in the local draft
             event.ignore()
             return
         self.save_layout()

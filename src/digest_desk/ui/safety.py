@@ -17,9 +17,6 @@ from digest_desk.store.drafts import (
     DraftKeeper,
     DraftSaveError,
     DraftTimer,
-    apply_draft,
-    discard_draft,
-    drop_unchanged_drafts,
 )
 from digest_desk.store.locks import (
     HEARTBEAT_EVERY,
@@ -199,6 +196,7 @@ class SafetyGuard(QObject):
         self._draft_clock.stop()
         self._closed = True
         self._worker.wait()  # the last drafts reach the disk before the window goes
+        self.keeper.close()
         if not self.read_only:
             try:
                 release_all(self.store, self.holder)
@@ -239,7 +237,7 @@ class SafetyGuard(QObject):
         if self.read_only:
             return 0
         try:
-            drop_unchanged_drafts(self.store)
+            self.keeper.drop_unchanged()
             busy = live_holders(self.store, exclude=self.holder)
             drafts = [d for d in self.keeper.pending() if d.session_id not in busy]
         except StoreError:
@@ -248,8 +246,8 @@ class SafetyGuard(QObject):
             return 0
         recovered: list[int] = []
         dialog = RecoveryDialog(drafts, parent or self.editor.window())
-        dialog.recover_requested.connect(lambda d: recovered.append(apply_draft(self.store, d).id))
-        dialog.discard_requested.connect(lambda d: discard_draft(self.store, d.id))
+        dialog.recover_requested.connect(lambda d: recovered.append(self.keeper.apply(d).id))
+        dialog.discard_requested.connect(lambda d: self.keeper.discard(d.id))
         dialog.exec()
         if recovered:
             self.articles_recovered.emit(recovered[-1])
