@@ -44,14 +44,27 @@ class Cluster:
         quiet = {"check": True, "capture_output": True, "text": True}
         subprocess.run(_as_owner([str(self.bin / "initdb"), "-D", str(self.data), "-A", "trust",
                                   "-U", "postgres", "--no-sync", "-E", "UTF8", "--locale=C.UTF-8"]), **quiet)
-        options = f"-k {self.sock} -c listen_addresses='' -p 5432 -c fsync=off -c synchronous_commit=off"
-        subprocess.run(_as_owner([str(self.bin / "pg_ctl"), "-D", str(self.data), "-l",
-                                  str(self.root / "server.log"), "-w", "-o", options, "start"]), **quiet)
+        self.resume()
+        return self.url
+
+    @property
+    def url(self) -> str:
         return f"postgresql+psycopg://postgres@/postgres?host={self.sock}"
 
-    def stop(self) -> None:
+    def resume(self) -> None:
+        """Start the server (again, after ``halt``) on its data folder."""
+        options = f"-k {self.sock} -c listen_addresses='' -p 5432 -c fsync=off -c synchronous_commit=off"
+        subprocess.run(_as_owner([str(self.bin / "pg_ctl"), "-D", str(self.data), "-l",
+                                  str(self.root / "server.log"), "-w", "-o", options, "start"]),
+                       check=True, capture_output=True, text=True)
+
+    def halt(self) -> None:
+        """``pg_ctl stop -m immediate``: the server goes away at once, its data stays."""
         subprocess.run(_as_owner([str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "immediate",
                                   "-w", "stop"]), capture_output=True)
+
+    def stop(self) -> None:
+        self.halt()
         shutil.rmtree(self.root, ignore_errors=True)
 
 
@@ -64,6 +77,19 @@ def unavailable_reason() -> str | None:
     if os.geteuid() == 0 and shutil.which("runuser") is None:
         return "PostgreSQL cannot be started as root without runuser"
     return None
+
+
+def private_cluster() -> Cluster:
+    """A cluster of the caller's own (to stop and restart in a test); the caller stops it."""
+    bin_dir = _bin_dir()
+    assert bin_dir is not None, "no PostgreSQL binaries"
+    cluster = Cluster(bin_dir)
+    try:
+        cluster.start()
+    except BaseException:
+        cluster.stop()
+        raise
+    return cluster
 
 
 def start_server() -> tuple[str, Cluster | None]:
