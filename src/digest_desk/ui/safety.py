@@ -29,6 +29,7 @@ from digest_desk.store.locks import (
     take_over,
 )
 from digest_desk.store.safe_open import is_read_only
+from digest_desk.store.saving import server_away
 from digest_desk.ui.autosave import Autosaver
 from digest_desk.ui.editor import ArticleEditor
 from digest_desk.ui.recovery import ConflictDialog, LockNotice, RecoveryDialog
@@ -178,7 +179,15 @@ class SafetyGuard(QObject):
     def beat(self) -> None:
         if self.lock is None or not self.lock.ours:
             return
-        if not self._quiet(heartbeat, self.lock.article_id):
+        try:
+            alive = bool(heartbeat(self.store, self.lock.article_id, self.holder))
+        except StoreError:
+            alive = False
+        except Exception as exc:
+            if server_away(self.store, exc):
+                return  # the team server is away: the next beat tries again (the lock outlives it)
+            raise
+        if not alive:
             self.lock = None
             self.write_draft()
             self.notice.show_state(None)
@@ -202,6 +211,9 @@ class SafetyGuard(QObject):
                 release_all(self.store, self.holder)
             except StoreError:
                 pass
+            except Exception as exc:
+                if not server_away(self.store, exc):
+                    raise  # a server away: our locks go stale by themselves
 
     # -- conflicts ------------------------------------------------------------------------
     def resolve_conflict(self, exc: ConflictError) -> bool:

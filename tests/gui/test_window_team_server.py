@@ -1,0 +1,201 @@
+"""The window on a real PostgreSQL server: one save queue that never conflicts with itself, and a
+server that goes away while the editor types (offline message, local drafts, saves resume)."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+from tests import pg_server
+
+from digest_desk.store import open_store
+from digest_desk.store.articles import create_article, get_article
+
+SENTENCE = "The tide came in early and the ferry waited at the pier for the last bus. "
+
+
+@pytest.fixture
+def local_data(tmp_path: Path, monkeypatch) -> Path:
+    """The editor's per-user data folder (drafts of server databases go there)."""
+    folder = tmp_path / "user-data"
+    monkeypatch.setenv("XDG_DATA_HOME", str(folder))
+    return folder
+
+
+@pytest.fixture
+def own_cluster():
+    """A PostgreSQL cluster of this test's own, so the test may stop and restart it."""
+    if pg_server._bin_dir() is None or (os.geteuid() == 0 and pg_server.unavailable_reason()):
+        if os.environ.get("DIGEST_DESK_CI"):
+            pytest.fail("the server-restart test needs PostgreSQL's binaries in CI")
+        pytest.skip("no PostgreSQL binaries to start a cluster of our own")
+    cluster = pg_server.private_cluster()
+    yield cluster
+    cluster.stop()
+
+
+class StallMeter:
+    """A 5 ms timer on the UI thread: the longest gap between its ticks is the longest freeze."""
+
+    def __init__(self) -> None:
+        self.longest = 0.0
+        self._last = time.monotonic()
+        self._timer = QTimer(interval=5)
+        self._timer.timeout.connect(self._tick)
+
+    def _tick(self) -> None:
+        now = time.monotonic()
+        self.longest = max(self.longest, now - self._last)
+        self._last = now
+
+    def start(self) -> None:
+        self.longest, self._last = 0.0, time.monotonic()
+        self._timer.start()
+
+    def stop(self) -> float:
+        self._timer.stop()
+        return self.longest
+
+
+class Typist:
+    """Types the sentence into the body as a person would (real key events): a key every 25 ms,
+    a short pause after each word, so the autosave gets its turns."""
+
+    def __init__(self, window, qtbot) -> None:
+        self.body, self.qtbot = window.editor.body, qtbot
+        self.typed = ""
+        self._timer = QTimer(interval=25)
+        self._timer.timeout.connect(self._key)
+
+    def _key(self) -> None:
+        char = SENTENCE[len(self.typed) % len(SENTENCE)]
+        self._timer.setInterval(400 if char == " " else 25)
+        self.body.setFocus()
+        self.qtbot.keyClicks(self.body, char)
+        self.typed += char
+
+    def start(self) -> None:
+        self.body.setFocus()
+        self.body.moveCursor(self.body.textCursor().MoveOperation.End)
+        self._timer.start()
+
+    def stop(self) -> None:
+        self._timer.stop()
+
+
+def _reject_dialogs(seen: list[str]) -> QTimer:
+    """Close any modal dialog (a conflict dialog would be a false conflict) and note its title."""
+    def poll() -> None:
+        dialog = QApplication.activeModalWidget()
+        if dialog is not None:
+            seen.append(dialog.windowTitle())
+            dialog.reject()
+
+    timer = QTimer(interval=20)
+    timer.timeout.connect(poll)
+    timer.start()
+    return timer
+
+
+def _in_thread(fn) -> threading.Thread:
+    thread = threading.Thread(target=fn)
+    thread.start()
+    return thread
+
+
+def test_a_burst_of_window_saves_never_conflicts_with_itself(window_factory, pg_url, local_data, qtbot):
+    """Autosaves, Ctrl+S, focus flushes and metadata edits in a burst: every save starts from the
+    version the one before brought back, so none of them meets a conflict."""
+    store = open_store(pg_url)
+    article = create_article(store, title="Live blog", body="")
+    window = window_factory(pg_url)
+    window.load_article(article.id)
+    window.autosaver.set_delay(1)
+    conflicts: list[object] = []
+    window.autosaver.conflicted.connect(conflicts.append)
+    dialogs: list[str] = []
+    closer = _reject_dialogs(dialogs)
+    body = window.editor.body
+    try:
+        for i in range(40):
+            body.setFocus()
+            body.moveCursor(body.textCursor().MoveOperation.End)
+            qtbot.keyClicks(body, f" update {i}.")
+            if i % 3 == 0:
+                window.autosaver.save_in_background()
+            if i % 4 == 0:
+                qtbot.keyClicks(window.editor.summary_edit, f"{i}")  # metadata, same queue
+            if i % 5 == 0:
+                window.autosaver.flush()
+            if i % 7 == 0:
+                window.save_now()  # the explicit save waits for the queue, then records a revision
+            qtbot.wait(i % 4 * 5)
+        qtbot.waitUntil(lambda: window.autosaver.state.value == "Saved", timeout=20000)
+    finally:
+        closer.stop()
+    assert conflicts == [] and dialogs == []
+    stored = get_article(store, article.id)
+    assert stored.body == window.editor.body_text()
+    assert stored.summary == window.editor.value("summary")
+    assert stored.version == window.editor.article.version > 10  # many saves, each taken back
+    store.close()
+
+
+def test_server_restart_while_the_window_types(window_factory, own_cluster, local_data, qtbot):
+    """pg_ctl stop -m immediate while keys are typed: the window says it is offline, typing goes on,
+    the text is kept in the editor's own local draft file, and after the restart saving resumes by
+    itself until the database holds exactly the editor's text."""
+    url = pg_server.create_database(own_cluster.url)
+    store = open_store(url)
+    article = create_article(store, title="Storm warning", body="")
+    store.close()
+    window = window_factory(url)
+    window.load_article(article.id)
+    window.autosaver.set_delay(200)
+    offline = window.readouts.offline
+    typist, meter = Typist(window, qtbot), StallMeter()
+    typist.start()
+    qtbot.wait(800)
+    meter.start()
+    halting = _in_thread(own_cluster.halt)
+    qtbot.waitUntil(lambda: offline.isVisible(), timeout=15000)
+    assert offline.text() == "Offline: your changes are kept on this computer"
+    assert window.autosaver.state.value == "Offline"
+    qtbot.waitUntil(lambda: not halting.is_alive(), timeout=15000)
+    typed_offline_from = len(typist.typed)
+    qtbot.wait(2500)
+    assert window.safety.editing  # editing goes on
+    assert len(typist.typed) > typed_offline_from + 15  # the keys kept coming (no frozen window)
+
+    drafts_file = Path(window.safety.keeper.drafts.path)
+    assert drafts_file.is_relative_to(local_data)  # the editor's own folder, not the server
+    assert drafts_file.stat().st_mode & 0o077 == 0
+
+    def draft_has_offline_typing() -> bool:
+        with sqlite3.connect(f"file:{drafts_file}?mode=ro", uri=True) as con:
+            rows = con.execute("SELECT data FROM draft WHERE article_id = ?", (article.id,)).fetchall()
+        return any(typist.typed[:typed_offline_from + 10] in data for (data,) in rows)
+
+    qtbot.waitUntil(draft_has_offline_typing, timeout=10000)
+
+    resuming = _in_thread(own_cluster.resume)
+    qtbot.wait(600)
+    typist.stop()
+    qtbot.waitUntil(lambda: not resuming.is_alive(), timeout=30000)
+    longest = meter.stop()
+    print(f"\nlongest UI stall while the server was away and back: {longest * 1000:.0f} ms")
+    qtbot.waitUntil(lambda: not offline.isVisible() and window.autosaver.state.value == "Saved",
+                    timeout=30000)
+    assert window.editor.body_text() == typist.typed  # no keystroke lost
+    store = open_store(url)
+    try:
+        assert get_article(store, article.id).body == typist.typed
+    finally:
+        store.close()
+    assert longest < 1.0
