@@ -199,3 +199,74 @@ def test_server_restart_while_the_window_types(window_factory, own_cluster, loca
     finally:
         store.close()
     assert longest < 1.0
+
+
+def _as_admin(url: str, *statements: str) -> None:
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    with psycopg.connect(make_url(url).set(drivername="postgresql")
+                         .render_as_string(hide_password=False), autocommit=True) as conn:
+        for sql in statements:
+            conn.execute(sql)
+
+
+def test_saving_resumes_through_the_conflict_dialog_when_the_article_changed_meanwhile(
+        window_factory, pg_url, local_data, qtbot):
+    """The window's link drops (its connections killed, new ones refused) while another editor
+    still reaches the server and saves the article: when the window is let back in, its save meets
+    the newer version and goes through the conflict dialog; "Keep Mine" keeps theirs in history."""
+    from guihelpers import answer_modal
+    from sqlalchemy.engine import make_url
+
+    from digest_desk.store.articles import revisions, save_article
+    from digest_desk.store.conflicts import THEIRS_REPLACED
+
+    admin = open_store(pg_url)
+    article = create_article(admin, title="Harbour works", body="Cranes arrive.")
+    database, role = make_url(pg_url).database, f"editor_{os.getpid()}"
+    _as_admin(pg_url, f'CREATE ROLE "{role}" LOGIN',
+              f'GRANT ALL ON ALL TABLES IN SCHEMA public TO "{role}"',
+              f'GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO "{role}"')
+    try:
+        window = window_factory(make_url(pg_url).set(username=role).render_as_string(hide_password=False))
+        window.load_article(article.id)
+        window.autosaver.set_delay(50)
+        body = window.editor.body
+        body.setFocus()
+        body.moveCursor(body.textCursor().MoveOperation.End)
+        qtbot.keyClicks(body, " Mine before.")
+        qtbot.waitUntil(lambda: window.autosaver.state.value == "Saved", timeout=10000)
+
+        _as_admin(pg_url, f'REVOKE CONNECT ON DATABASE "{database}" FROM PUBLIC',
+                  f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '{role}'")
+        qtbot.keyClicks(body, " Mine offline.")
+        qtbot.waitUntil(lambda: window.readouts.offline.isVisible(), timeout=10000)
+        theirs = get_article(admin, article.id)
+        theirs.body = "Cranes arrive. Theirs, saved meanwhile."
+        save_article(admin, theirs, reason="save")
+
+        dialogs: list[str] = []
+
+        def keep_mine(dialog) -> None:
+            dialogs.append(dialog.objectName())
+            [mine] = [b for b in dialog.buttons() if b.objectName() == "conflict-mine"]
+            mine.click()
+
+        answer_modal(keep_mine)
+        _as_admin(pg_url, f'GRANT CONNECT ON DATABASE "{database}" TO PUBLIC')
+        qtbot.waitUntil(lambda: dialogs == ["conflict-dialog"], timeout=20000)
+        qtbot.waitUntil(lambda: not window.readouts.offline.isVisible()
+                        and window.autosaver.state.value == "Saved", timeout=20000)
+        stored = get_article(admin, article.id)
+        assert stored.body == "Cranes arrive. Mine before. Mine offline." == window.editor.body_text()
+        kept = [r.data["body"] for r in revisions(admin, article.id) if r.reason == THEIRS_REPLACED]
+        assert kept == ["Cranes arrive. Theirs, saved meanwhile."]
+    finally:
+        _as_admin(pg_url, f'GRANT CONNECT ON DATABASE "{database}" TO PUBLIC')
+        for made in QApplication.topLevelWidgets():
+            if made.objectName() == "main-window" and made.isVisible():
+                made.close()
+                made.store.close()
+        admin.close()
+        _as_admin(pg_url, f'DROP OWNED BY "{role}"', f'DROP ROLE "{role}"')
