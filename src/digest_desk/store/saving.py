@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from collections.abc import Callable
+from typing import Any, NamedTuple, TypeVar
 
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 
@@ -12,6 +13,7 @@ from digest_desk.store.engine import Store
 from digest_desk.store.errors import DuplicateSlugError, StoreError
 from digest_desk.store.rescue import plain_message
 
+T = TypeVar("T")
 OFFLINE_MESSAGE = "The team server cannot be reached; your changes are kept on this computer."
 
 
@@ -40,6 +42,17 @@ def server_away(store: Store, exc: BaseException) -> bool:
     if isinstance(exc, DBAPIError) and exc.connection_invalidated:
         return True
     return isinstance(exc, OperationalError)  # connecting failed, or the link dropped mid-way
+
+
+def unless_away(store: Store, default: T, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """``fn(*args, **kwargs)``, or ``default`` when the team server is out of reach: for the
+    small reads the window can do without for a moment (a slug suggestion, a slug check)."""
+    try:
+        return fn(*args, **kwargs)
+    except Exception as exc:
+        if server_away(store, exc):
+            return default
+        raise
 
 
 def save_edits(store: Store, copy: Article, *, slug: str | None, reason: str | None) -> Saved:

@@ -86,7 +86,7 @@ class Autosaver(QObject):
             return
         self._dirty = True
         self._edits += 1
-        self._set_state(SaveState.EDITED)
+        self._set_state(SaveState.OFFLINE if self._offline else SaveState.EDITED)
         self._timer.start()
 
     # -- saves that do not wait -----------------------------------------------------------
