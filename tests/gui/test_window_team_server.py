@@ -293,3 +293,48 @@ def test_saving_resumes_through_the_conflict_dialog_when_the_article_changed_mea
                 made.store.close()
         admin.close()
         _as_admin(pg_url, f'DROP OWNED BY "{role}"', f'DROP ROLE "{role}"')
+
+
+def test_a_server_that_stops_answering_never_freezes_the_window(window_factory, own_cluster,
+                                                                local_data, qtbot):
+    """The server's processes stopped (SIGSTOP: a link that drops everything silently, no refusal):
+    Ctrl+S gives up waiting after a moment and says Offline, typing goes on, and when the server
+    answers again the queued save lands and the database holds the editor's text."""
+    url = pg_server.create_database(own_cluster.url)
+    store = open_store(url)
+    article = create_article(store, title="Night shift", body="")
+    store.close()
+    window = window_factory(url)
+    window.findChild(QAction, ActionId.TOGGLE_PREVIEWS.value).setChecked(False)  # as above
+    window.load_article(article.id)
+    window.autosaver.set_delay(200)
+    typist, meter = Typist(window, qtbot), StallMeter()
+    typist.start()
+    qtbot.wait(600)
+    typist.stop()
+    qtbot.waitUntil(lambda: window.autosaver.state.value == "Saved", timeout=10000)
+    own_cluster.freeze()
+    try:
+        typist.start()
+        qtbot.wait(300)
+        started = time.monotonic()
+        window.save_now()  # waits for the server a moment only
+        waited = time.monotonic() - started
+        assert window.readouts.offline.isVisible()
+        meter.start()
+        qtbot.wait(2000)
+        typist.stop()
+        longest = meter.stop()
+    finally:
+        own_cluster.thaw()
+    print(f"\nCtrl+S on a silent server waited {waited * 1000:.0f} ms; longest stall after: "
+          f"{longest * 1000:.0f} ms")
+    qtbot.waitUntil(lambda: not window.readouts.offline.isVisible()
+                    and window.autosaver.state.value == "Saved", timeout=30000)
+    store = open_store(url)
+    try:
+        assert get_article(store, article.id).body == window.editor.body_text() == typist.typed
+    finally:
+        store.close()
+    assert waited < 3.0
+    assert longest < 2.0  # generous, as above

@@ -23,6 +23,9 @@ from digest_desk.ui.tasks import InOrder, Job
 AUTOSAVE_DELAY_MS = 2000
 RETRY_FIRST_MS = 500  # the team server went away: try again after this, doubling each time
 RETRY_MAX_MS = 4000
+# A save the window waits for (Ctrl+S, switching, closing) that the team server has not answered
+# after this long counts as the server being away: the window goes on and the save settles later.
+SERVER_WAIT_S = 1.5
 
 
 class SaveState(StrEnum):
@@ -174,6 +177,9 @@ class Autosaver(QObject):
         that the editor resolved by keeping their text. True when it was written."""
         while self._running is not None:
             job, article, edits, reason = self._running
+            if not job.done.wait(SERVER_WAIT_S if self._store.is_server else None):
+                self._went_offline(OFFLINE_MESSAGE)  # a hung link: it is settled when it arrives
+                return False
             self._running = None
             try:
                 done: Saved = job.take()
