@@ -5,6 +5,7 @@ from __future__ import annotations
 import glob
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 import uuid
@@ -48,14 +49,49 @@ class Cluster:
         if self.hba_first:
             hba = self.data / "pg_hba.conf"
             hba.write_text("\n".join(self.hba_first) + "\n" + hba.read_text())
-        options = f"-k {self.sock} -c listen_addresses='' -p 5432 -c fsync=off -c synchronous_commit=off"
-        subprocess.run(_as_owner([str(self.bin / "pg_ctl"), "-D", str(self.data), "-l",
-                                  str(self.root / "server.log"), "-w", "-o", options, "start"]), **quiet)
+        self.resume()
+        return self.url
+
+    @property
+    def url(self) -> str:
         return f"postgresql+psycopg://postgres@/postgres?host={self.sock}"
 
-    def stop(self) -> None:
+    def resume(self) -> None:
+        """Start the server (again, after ``halt``) on its data folder."""
+        options = f"-k {self.sock} -c listen_addresses='' -p 5432 -c fsync=off -c synchronous_commit=off"
+        subprocess.run(_as_owner([str(self.bin / "pg_ctl"), "-D", str(self.data), "-l",
+                                  str(self.root / "server.log"), "-w", "-o", options, "start"]),
+                       check=True, capture_output=True, text=True)
+
+    def halt(self) -> None:
+        """``pg_ctl stop -m immediate``: the server goes away at once, its data stays."""
         subprocess.run(_as_owner([str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "immediate",
                                   "-w", "stop"]), capture_output=True)
+
+    def _processes(self) -> list[int]:
+        """The postmaster (from its pid file) and every process it started (the backends)."""
+        postmaster = int((self.data / "postmaster.pid").read_text().split()[0])
+        children = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == postmaster:
+                children.append(int(stat.parent.name))
+        return [postmaster, *children]
+
+    def freeze(self) -> None:
+        """The server stops answering (SIGSTOP): a network that silently drops everything."""
+        for pid in self._processes():
+            os.kill(pid, signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        for pid in self._processes():
+            os.kill(pid, signal.SIGCONT)
+
+    def stop(self) -> None:
+        self.halt()
         shutil.rmtree(self.root, ignore_errors=True)
 
 
@@ -68,6 +104,19 @@ def unavailable_reason() -> str | None:
     if os.geteuid() == 0 and shutil.which("runuser") is None:
         return "PostgreSQL cannot be started as root without runuser"
     return None
+
+
+def private_cluster() -> Cluster:
+    """A cluster of the caller's own (to stop and restart in a test); the caller stops it."""
+    bin_dir = _bin_dir()
+    assert bin_dir is not None, "no PostgreSQL binaries"
+    cluster = Cluster(bin_dir)
+    try:
+        cluster.start()
+    except BaseException:
+        cluster.stop()
+        raise
+    return cluster
 
 
 def start_server() -> tuple[str, Cluster | None]:

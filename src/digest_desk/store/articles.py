@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select, text, update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from digest_desk.domain import EDITABLE_FIELDS, Article, Link, LinkKind, Revision, Status
@@ -17,6 +18,17 @@ from digest_desk.store.errors import ConflictError, DuplicateSlugError, NotFound
 
 # The slug is not copied: a new one is validated and made unique by _assign_slug.
 EDITABLE = tuple(name for name in EDITABLE_FIELDS if name != "slug")
+# A new article whose title-made slug was taken by a racing writer tries a fresh one this often.
+SLUG_TRIES = 5
+
+
+def _slug_clash(exc: IntegrityError) -> bool:
+    """Whether the database refused a write because another article took the slug meanwhile.
+
+    On SQLite writers take turns, so the check in _assign_slug sees every slug; on PostgreSQL two
+    writers can both find a slug free, and the unique constraint stops the second one.
+    """
+    return "slug_key" in str(exc.orig)
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +114,24 @@ def create_article(
     reason: str | None = "created",
     **fields: Any,
 ) -> Article:
-    """Insert a new article; the slug comes from the title unless one is given."""
+    """Insert a new article; the slug comes from the title unless one is given.
+
+    Raises DuplicateSlugError when the given slug is taken (also when another writer took it a
+    moment ago); a slug made from the title is made unique again instead.
+    """
+    for attempt in range(SLUG_TRIES):
+        try:
+            return _insert_article(store, title, slug, links, reason, fields)
+        except IntegrityError as exc:
+            if not _slug_clash(exc):
+                raise
+            if slug or attempt == SLUG_TRIES - 1:
+                raise DuplicateSlugError(slug or slug_key(clean_line(title))) from None
+    raise AssertionError("unreachable")
+
+
+def _insert_article(store: Store, title: str, slug: str | None, links: list[dict[str, Any]] | None,
+                    reason: str | None, fields: dict[str, Any]) -> Article:
     with store.write() as session:
         article = Article(title=clean_line(title), **fields)
         _assign_slug(session, article, slug)
@@ -175,7 +204,19 @@ def save_article(
     Raises ConflictError when the stored version is not the one the copy was loaded at,
     unless ``force`` (used when an editor chose to keep their text). Records a revision
     when ``reason`` is given. Returns the stored article with its new version.
+    Raises DuplicateSlugError when ``slug`` is taken, also by a writer racing this one.
     """
+    try:
+        return _write_article(store, article, reason, links, slug, force)
+    except IntegrityError as exc:
+        if slug is None or not _slug_clash(exc):
+            raise
+        raise DuplicateSlugError(slug) from None
+
+
+def _write_article(store: Store, article: Article, reason: str | None,
+                   links: list[dict[str, Any]] | list[Link] | None, slug: str | None,
+                   force: bool) -> Article:
     with store.write() as session:
         stored = _claim_version(session, article, force)
         for name in EDITABLE:

@@ -1,8 +1,13 @@
-"""Autosaved drafts: the editor's latest text kept apart from article saves, for crash recovery."""
+"""Autosaved drafts: the editor's latest text kept apart from article saves, for crash recovery.
+
+Drafts live in the database file for a local store, and in a local file of the editor's own for
+a team server: a server that goes away (or is shared with others) never holds them.
+"""
 
 from __future__ import annotations
 
 import difflib
+import hashlib
 import json
 import uuid
 from dataclasses import dataclass, field
@@ -15,9 +20,10 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from digest_desk.domain import EDITABLE_FIELDS, Article, Revision
 from digest_desk.store.articles import create_article, get_article, save_article
-from digest_desk.store.engine import Store
+from digest_desk.store.engine import Store, make_engine
 from digest_desk.store.errors import NotFoundError, StoreError
-from digest_desk.store.rescue import plain_message, write_recovery_file
+from digest_desk.store.private import new_private_file, private_folder
+from digest_desk.store.rescue import APP_NAME, plain_message, write_recovery_file
 
 #: Fields a draft may carry, in the order a diff shows them (the long body last, then the links).
 DRAFT_FIELDS = (*(name for name in EDITABLE_FIELDS if name != "body"), "body", "links")
@@ -99,12 +105,46 @@ def _parse_time(value: str) -> datetime:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
+_LOCAL_DRAFT_TABLE = (
+    "CREATE TABLE IF NOT EXISTS draft (id INTEGER PRIMARY KEY, slot VARCHAR NOT NULL,"
+    " session_id VARCHAR NOT NULL, article_id INTEGER, base_version INTEGER,"
+    " created_at TEXT NOT NULL, updated_at TEXT NOT NULL, data JSON NOT NULL,"
+    " CONSTRAINT uq_draft_slot UNIQUE (slot))"
+)
+
+
+def local_drafts_path(store: Store, folder: Path | None = None) -> Path:
+    """The editor's own drafts file for a server database (one per server and database)."""
+    from platformdirs import user_data_path
+
+    base = folder if folder is not None else user_data_path(APP_NAME, appauthor=False) / "drafts"
+    name = hashlib.sha256(store.label.encode()).hexdigest()[:20]  # the label holds no password
+    return private_folder(base) / f"server-{name}.sqlite3"
+
+
+def drafts_home(store: Store, folder: Path | None = None) -> Store:
+    """Where the drafts of ``store`` are kept: the file itself, or a local file for a server."""
+    if not store.is_server:
+        return store
+    path = local_drafts_path(store, folder)
+    if not path.exists():
+        new_private_file(path)
+    home = Store(path, make_engine(path), created=False)
+    with home.write() as session:
+        session.execute(text(_LOCAL_DRAFT_TABLE))
+    return home
+
+
 class DraftKeeper:
-    """Writes one editing session's drafts; free of Qt so any process can drive it."""
+    """Writes one editing session's drafts; free of Qt so any process can drive it.
+
+    ``drafts`` is where they go: the database itself for a file, a local file for a server.
+    """
 
     def __init__(self, store: Store, session_id: str | None = None, *,
-                 recovery_folder: Path | None = None) -> None:
+                 recovery_folder: Path | None = None, drafts_folder: Path | None = None) -> None:
         self.store = store
+        self.drafts = drafts_home(store, drafts_folder)
         self.session_id = session_id or uuid.uuid4().hex
         self.recovery_folder = recovery_folder
         self.last_error: DraftSaveError | None = None
@@ -122,7 +162,7 @@ class DraftKeeper:
         now = (taken_at or _now()).astimezone(UTC).isoformat()
         payload = json.dumps(data, ensure_ascii=False, default=str)
         try:
-            with self.store.write() as session:
+            with self.drafts.write() as session:
                 row = session.execute(text(
                     "INSERT INTO draft (slot, session_id, article_id, base_version, created_at,"
                     " updated_at, data) VALUES (:slot, :sid, :aid, :base, :now, :now, :data)"
@@ -139,7 +179,7 @@ class DraftKeeper:
 
     def _rescue(self, slot: str, article_id: int | None, data: dict[str, Any],
                 exc: BaseException) -> DraftSaveError:
-        message = plain_message(exc, self.store.path)
+        message = plain_message(exc, self.drafts.path)
         try:
             path = write_recovery_file(
                 data, label=slot.replace(":", "-"), db_path=self.store.path or self.store.label,
@@ -162,12 +202,26 @@ class DraftKeeper:
         if written_before is not None:
             sql += " AND updated_at <= :before"
             params["before"] = written_before.astimezone(UTC).isoformat()
-        with self.store.write() as session:
+        with self.drafts.write() as session:
             return session.execute(text(sql), params).rowcount > 0
 
     def pending(self) -> list[PendingDraft]:
         """Drafts of other sessions that hold text the articles do not (for the recovery dialog)."""
-        return [d for d in pending_drafts(self.store) if d.session_id != self.session_id]
+        return [d for d in pending_drafts(self.store, self.drafts) if d.session_id != self.session_id]
+
+    def discard(self, draft_id: int) -> None:
+        discard_draft(self.drafts, draft_id)
+
+    def drop_unchanged(self) -> int:
+        return drop_unchanged_drafts(self.store, self.drafts)
+
+    def apply(self, draft: PendingDraft) -> Article:
+        return apply_draft(self.store, draft, self.drafts)
+
+    def close(self) -> None:
+        """Let go of the local drafts file (a file database is the store's own to close)."""
+        if self.drafts is not self.store:
+            self.drafts.close()
 
 
 def _load_rows(store: Store) -> list[Any]:
@@ -178,9 +232,10 @@ def _load_rows(store: Store) -> list[Any]:
         )))
 
 
-def pending_drafts(store: Store) -> list[PendingDraft]:
-    """Every draft whose content differs from its stored article, newest first."""
-    rows = _load_rows(store)
+def pending_drafts(store: Store, drafts: Store | None = None) -> list[PendingDraft]:
+    """Every draft (kept in ``drafts``, default the store itself) whose content differs from its
+    stored article, newest first."""
+    rows = _load_rows(drafts or store)
     ids = {r.article_id for r in rows if r.article_id is not None}
     with store.read() as session:
         articles = {a.id: a for a in (session.get(Article, i) for i in ids) if a is not None}
@@ -198,16 +253,18 @@ def pending_drafts(store: Store) -> list[PendingDraft]:
     return found
 
 
-def discard_draft(store: Store, draft_id: int) -> None:
-    with store.write() as session:
+def discard_draft(drafts: Store, draft_id: int) -> None:
+    """Delete a draft from where it is kept (the database file, or the local drafts file)."""
+    with drafts.write() as session:
         session.execute(text("DELETE FROM draft WHERE id = :id"), {"id": draft_id})
 
 
-def drop_unchanged_drafts(store: Store) -> int:
+def drop_unchanged_drafts(store: Store, drafts: Store | None = None) -> int:
     """Delete drafts that hold nothing the articles lack; returns how many went."""
-    keep = {d.id for d in pending_drafts(store)}
-    gone = [r.id for r in _load_rows(store) if r.id not in keep]
-    with store.write() as session:
+    drafts = drafts or store
+    keep = {d.id for d in pending_drafts(store, drafts)}
+    gone = [r.id for r in _load_rows(drafts) if r.id not in keep]
+    with drafts.write() as session:
         for draft_id in gone:
             session.execute(text("DELETE FROM draft WHERE id = :id"), {"id": draft_id})
     return len(gone)
@@ -220,7 +277,7 @@ def _article_fields(data: dict[str, Any]) -> dict[str, Any]:
     return fields
 
 
-def apply_draft(store: Store, draft: PendingDraft) -> Article:
+def apply_draft(store: Store, draft: PendingDraft, drafts: Store | None = None) -> Article:
     """Make the draft the article's text (creating the article if it never existed).
 
     The stored text it replaces is kept as a revision, then the draft is deleted.
@@ -242,7 +299,7 @@ def apply_draft(store: Store, draft: PendingDraft) -> Article:
             setattr(current, name, value)
         article = save_article(store, current, reason="recovered draft", links=links,
                                slug=slug, force=True)
-    discard_draft(store, draft.id)
+    discard_draft(drafts or store, draft.id)
     return article
 
 

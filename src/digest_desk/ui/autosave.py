@@ -1,7 +1,10 @@
 """Autosave: write edits a moment after typing pauses, on focus change, switch and close.
 
-The database write runs on a worker thread of its own (one save at a time, in order), so typing
-never waits for the disk; the explicit saves (Ctrl+S, switching, closing) wait for their outcome.
+Every save of the window goes through one queue (a worker thread of its own, one save at a time,
+in order), each save is conditional on the version the previous one brought back, so the window
+never conflicts with itself; typing never waits for the disk or the network. The explicit saves
+(Ctrl+S, switching, closing) wait for their outcome, except while the team server is away: then
+nothing waits, the text stays in the editor (and in the local draft), and saving resumes by itself.
 """
 
 from __future__ import annotations
@@ -13,11 +16,16 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from digest_desk.domain import Article
 from digest_desk.store import ConflictError, Store, StoreError
-from digest_desk.store.saving import Saved, save_edits
+from digest_desk.store.saving import OFFLINE_MESSAGE, Saved, ServerAwayError, save_edits
 from digest_desk.ui.editor import ArticleEditor
 from digest_desk.ui.tasks import InOrder, Job
 
 AUTOSAVE_DELAY_MS = 2000
+RETRY_FIRST_MS = 500  # the team server went away: try again after this, doubling each time
+RETRY_MAX_MS = 4000
+# A save the window waits for (Ctrl+S, switching, closing) that the team server has not answered
+# after this long counts as the server being away: the window goes on and the save settles later.
+SERVER_WAIT_S = 1.5
 
 
 class SaveState(StrEnum):
@@ -25,6 +33,7 @@ class SaveState(StrEnum):
     EDITED = "Edited"
     SAVING = "Saving…"
     FAILED = "Not saved"
+    OFFLINE = "Offline"
 
 
 # Called on a version conflict with the error; returns True when the save should be retried.
@@ -37,6 +46,8 @@ class Autosaver(QObject):
     state_changed = Signal(str)
     saved = Signal(object)  # the stored Article
     failed = Signal(str)
+    offline_changed = Signal(bool)  # the team server went away (True) or is back (False)
+    conflicted = Signal(object)  # a save met a newer version: the ConflictError (then the dialog)
 
     def __init__(self, store: Store, editor: ArticleEditor, on_conflict: ConflictHandler,
                  parent: QObject | None = None) -> None:
@@ -51,6 +62,9 @@ class Autosaver(QObject):
         self._state = SaveState.SAVED
         self._busy = False  # a save is being settled (a conflict dialog may be open)
         self._running: tuple[Job, Article, int, str | None] | None = None  # the save under way
+        self._offline = False
+        self._retry = QTimer(self, singleShot=True, interval=RETRY_FIRST_MS)
+        self._retry.timeout.connect(self.save_in_background)
         editor.edited.connect(self.touch)
 
     @property
@@ -61,6 +75,11 @@ class Autosaver(QObject):
     def dirty(self) -> bool:
         return self._dirty
 
+    @property
+    def offline(self) -> bool:
+        """The last save found the team server out of reach (a retry is scheduled)."""
+        return self._offline
+
     def set_delay(self, msecs: int) -> None:
         self._timer.setInterval(msecs)
 
@@ -70,7 +89,7 @@ class Autosaver(QObject):
             return
         self._dirty = True
         self._edits += 1
-        self._set_state(SaveState.EDITED)
+        self._set_state(SaveState.OFFLINE if self._offline else SaveState.EDITED)
         self._timer.start()
 
     # -- saves that do not wait -----------------------------------------------------------
@@ -100,8 +119,8 @@ class Autosaver(QObject):
             self._settle()
         finally:
             self._busy = False
-        if self._dirty and self._running is None and not self._timer.isActive():
-            self.save_in_background()  # edits made while the save ran
+        if self._dirty and self._running is None and not self._timer.isActive() and not self._offline:
+            self.save_in_background()  # edits made while the save ran (offline: the retry does it)
 
     # -- saves that wait for their outcome ------------------------------------------------
     def flush(self) -> bool:
@@ -136,6 +155,11 @@ class Autosaver(QObject):
         self._timer.stop()
         if self._busy:  # e.g. focus moved to the conflict dialog of this very save
             return False
+        if self._offline:  # never wait on a server that is away: try in the background
+            if self._dirty:
+                self.failed.emit(OFFLINE_MESSAGE)  # the safety net writes the local draft now
+            self.save_in_background()
+            return not self._dirty
         self._busy = True
         try:
             if self._running is not None and not self._settle():
@@ -153,12 +177,17 @@ class Autosaver(QObject):
         that the editor resolved by keeping their text. True when it was written."""
         while self._running is not None:
             job, article, edits, reason = self._running
+            if not job.done.wait(SERVER_WAIT_S if self._store.is_server else None):
+                self._went_offline(OFFLINE_MESSAGE)  # a hung link: it is settled when it arrives
+                return False
             self._running = None
             try:
                 done: Saved = job.take()
             except ConflictError as exc:
                 if article is not self._editor.article:
                     return False  # another article is open now: its own saves go on
+                self._went_online()
+                self.conflicted.emit(exc)
                 if self._on_conflict(exc):
                     self._start(reason)
                     continue
@@ -166,12 +195,34 @@ class Autosaver(QObject):
                     return True
                 self._set_state(SaveState.FAILED)
                 return False
+            except ServerAwayError as exc:  # the text stays in the editor and the local draft
+                self._went_offline(str(exc))
+                return False
             except StoreError as exc:  # disk full, read-only, busy: the text stays in the editor
                 self._set_state(SaveState.FAILED)
                 self.failed.emit(str(exc))
                 return False
+            self._went_online()
             self._written(done, article, edits, reason)
         return True
+
+    def _went_offline(self, message: str) -> None:
+        """A save found the server away: say so once, keep the text, try again with backoff."""
+        self._set_state(SaveState.OFFLINE)
+        if not self._offline:
+            self._offline = True
+            self._retry.setInterval(RETRY_FIRST_MS)
+            self.offline_changed.emit(True)
+            self.failed.emit(message)  # the safety net keeps a local draft at once
+        else:
+            self._retry.setInterval(min(self._retry.interval() * 2, RETRY_MAX_MS))
+        self._retry.start()
+
+    def _went_online(self) -> None:
+        if self._offline:
+            self._offline = False
+            self._retry.stop()
+            self.offline_changed.emit(False)
 
     def _written(self, done: Saved, article: Article | None, edits: int, reason: str | None) -> None:
         if done.note:

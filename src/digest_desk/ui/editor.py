@@ -26,6 +26,7 @@ from digest_desk.render.picture_markdown import PictureWords
 from digest_desk.store import Store
 from digest_desk.store.articles import categories, slug_is_free, suggest_slug
 from digest_desk.store.pictures import picture_info
+from digest_desk.store.saving import unless_away
 from digest_desk.store.site import get_site
 from digest_desk.ui import icons
 from digest_desk.ui.commands import SetFieldCommand
@@ -298,7 +299,9 @@ class ArticleEditor(QWidget):
         self._values[name] = value
         self._show(name, value)
         if name == "title" and self.slug_auto:
-            slug = suggest_slug(self._store, value or "", self.article.id if self.article else None)
+            exclude = self.article.id if self.article else None  # server away: the slug stays
+            slug = unless_away(self._store, self._values.get("slug", ""), suggest_slug, self._store,
+                               value or "", exclude)
             self._values["slug"] = slug
             self._show("slug", slug)
             self._show_slug_state("")
@@ -331,7 +334,7 @@ class ArticleEditor(QWidget):
             self._show_slug_state(str(exc))
             return
         exclude = self.article.id if self.article else None
-        if not slug_is_free(self._store, slug, exclude):
+        if not unless_away(self._store, True, slug_is_free, self._store, slug, exclude):  # saves check too
             self._show_slug_state(self.tr("Another article already uses this slug."))
         else:
             self._show_slug_state("")

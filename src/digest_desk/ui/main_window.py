@@ -21,6 +21,7 @@ from digest_desk.domain import Article, Site
 from digest_desk.links.edits import link_rows
 from digest_desk.store import NotFoundError, Store, StoreError
 from digest_desk.store.articles import ArticleRow, get_article
+from digest_desk.store.saving import unless_away
 from digest_desk.store.site import get_site
 from digest_desk.ui import settings as keys
 from digest_desk.ui.actions import ActionId as A
@@ -242,6 +243,7 @@ class MainWindow(QMainWindow):
         self.autosaver.state_changed.connect(lambda _s: self._update_title())
         self.autosaver.saved.connect(self._saved)
         self.autosaver.failed.connect(lambda msg: self.statusBar().showMessage(msg, 8000))
+        self.autosaver.offline_changed.connect(self.readouts.show_offline)  # the team server away
         self.library_stack.indexChanged.connect(self._stack_moved)
         QGuiApplication.instance().focusChanged.connect(self._focus_changed)
         QGuiApplication.instance().applicationStateChanged.connect(self._app_state_changed)
@@ -287,9 +289,12 @@ class MainWindow(QMainWindow):
     def load_article(self, article_id: int) -> bool:
         """Show an article from the store (no save of what was open)."""
         try:
-            article = get_article(self.store, article_id)
+            article = unless_away(self.store, None, get_article, self.store, article_id)  # team server away
         except NotFoundError as exc:
             self.statusBar().showMessage(str(exc), 8000)
+            return False
+        if article is None:
+            self.statusBar().showMessage(self.tr("The team server cannot be reached; try again in a moment."), 8000)
             return False
         self.editor.load(article, self.stack_for(article_id))
         self.links_panel.set_article(article, self.stack_for(article_id))
@@ -566,7 +571,7 @@ class MainWindow(QMainWindow):
         return self._last_article().read(self.settings)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if not self.leave_article():
+        if not self.leave_article() and not self.autosaver.offline:  # offline: kept in the local draft
             event.ignore()
             return
         self.save_layout()

@@ -18,9 +18,6 @@ from digest_desk.store.drafts import (
     DraftKeeper,
     DraftSaveError,
     DraftTimer,
-    apply_draft,
-    discard_draft,
-    drop_unchanged_drafts,
 )
 from digest_desk.store.locks import (
     HEARTBEAT_EVERY,
@@ -35,6 +32,7 @@ from digest_desk.store.locks import (
     take_over,
 )
 from digest_desk.store.safe_open import is_read_only
+from digest_desk.store.saving import server_away
 from digest_desk.ui.autosave import Autosaver
 from digest_desk.ui.editor import ArticleEditor
 from digest_desk.ui.recovery import ConflictDialog, LockNotice, RecoveryDialog
@@ -205,6 +203,10 @@ class SafetyGuard(QObject):
             kept = heartbeat(self.store, self.lock.article_id, self.holder)
         except StoreError:
             return  # the database is away: that is no take-over (the lock row waits for us)
+        except Exception as exc:
+            if server_away(self.store, exc):
+                return  # the team server is away: the next beat tries again (the lock outlives it)
+            raise
         if not kept:
             self.lost_lock()
 
@@ -216,6 +218,10 @@ class SafetyGuard(QObject):
             return holds(self.store, self.lock.article_id, self.holder)
         except StoreError:
             return True  # the server is away: not a take-over; the save path handles it
+        except Exception as exc:
+            if server_away(self.store, exc):
+                return True
+            raise
 
     def lost_lock(self) -> None:
         """Another editor took the article over: keep our unsaved text as a draft, stop saving it
@@ -245,11 +251,15 @@ class SafetyGuard(QObject):
         self._draft_clock.stop()
         self._closed = True
         self._worker.wait()  # the last drafts reach the disk before the window goes
+        self.keeper.close()
         if not self.read_only:
             try:
                 release_all(self.store, self.holder)
             except StoreError:
                 pass
+            except Exception as exc:
+                if not server_away(self.store, exc):
+                    raise  # a server away: our locks go stale by themselves
 
     # -- conflicts ------------------------------------------------------------------------
     def resolve_conflict(self, exc: ConflictError) -> bool:
@@ -289,7 +299,7 @@ class SafetyGuard(QObject):
         if self.read_only:
             return 0
         try:
-            drop_unchanged_drafts(self.store)
+            self.keeper.drop_unchanged()
             busy = live_holders(self.store, exclude=self.holder)
             drafts = [d for d in self.keeper.pending() if d.session_id not in busy]
         except StoreError:
@@ -298,8 +308,8 @@ class SafetyGuard(QObject):
             return 0
         recovered: list[int] = []
         dialog = RecoveryDialog(drafts, parent or self.editor.window())
-        dialog.recover_requested.connect(lambda d: recovered.append(apply_draft(self.store, d).id))
-        dialog.discard_requested.connect(lambda d: discard_draft(self.store, d.id))
+        dialog.recover_requested.connect(lambda d: recovered.append(self.keeper.apply(d).id))
+        dialog.discard_requested.connect(lambda d: self.keeper.discard(d.id))
         dialog.exec()
         if recovered:
             self.articles_recovered.emit(recovered[-1])

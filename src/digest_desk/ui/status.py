@@ -1,4 +1,5 @@
-"""Status bar read-outs: body counts and reading time, cursor line, AMP CSS bytes against the budget."""
+"""Status bar read-outs: body counts and reading time, cursor line, AMP CSS bytes against the
+budget, and whether the team server is away."""
 
 from __future__ import annotations
 
@@ -13,9 +14,19 @@ class StatusReadouts(QWidget):
         self.counts = QLabel(objectName="status-counts")
         self.line = QLabel(objectName="status-line")
         self.css = QLabel(objectName="status-css")
-        for label in (self.line, self.counts, self.css):
+        self.offline = QLabel(objectName="status-offline")
+        self.offline.setStyleSheet("color: #b35c00; font-weight: bold;")
+        self.offline.hide()
+        for label in (self.offline, self.line, self.counts, self.css):
             label.setContentsMargins(8, 0, 8, 0)
             bar.addPermanentWidget(label)
+
+    def show_offline(self, away: bool) -> None:
+        """The team server went away (or came back): editing goes on, the text is kept locally."""
+        self.offline.setText(self.tr("Offline: your changes are kept on this computer") if away else "")
+        self.offline.setToolTip(self.tr("Saving resumes by itself when the team server is back.")
+                                if away else "")
+        self.offline.setVisible(away)
 
     def show_stats(self, words: int, chars: int, minutes: int) -> None:
         self.counts.setText(" · ".join((
