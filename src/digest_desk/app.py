@@ -8,6 +8,54 @@ import time
 
 ORGANIZATION = "Digest Desk"
 APPLICATION = "digest-desk"
+TRACE_ENV = "DIGEST_DESK_STARTUP_TRACE"
+
+
+class StartupTrace:
+    """``DIGEST_DESK_STARTUP_TRACE=1``: one ``startup: PHASE EPOCH CPU`` line per start-up phase
+    on stdout, and quit once the previews show the article (benchmarks/startup_trace.py)."""
+
+    def __init__(self) -> None:
+        self.on = os.environ.get(TRACE_ENV, "").strip() not in ("", "0")
+
+    def mark(self, phase: str) -> None:
+        if self.on:
+            print(f"startup: {phase} {time.time():.4f} {time.process_time():.3f}", flush=True)
+
+    def follow(self, window) -> None:
+        """Mark the first paint, the first idle turn after it, and the previews' first render."""
+        if not self.on:
+            return
+        from PySide6.QtCore import QEvent, QObject, QTimer
+        from PySide6.QtWidgets import QApplication
+
+        trace = self
+
+        class FirstPaint(QObject):
+            def eventFilter(self, watched, event):  # noqa: N802 - Qt override
+                if event.type() == QEvent.Type.Paint:
+                    watched.removeEventFilter(self)
+                    trace.mark("painted")
+                    QTimer.singleShot(0, trace._usable(window))
+                return False
+
+        self._filter = FirstPaint(window)
+        window.installEventFilter(self._filter)
+        window.previews_ready.connect(lambda: self._done(window))
+        QTimer.singleShot(60_000, QApplication.quit)
+
+    def _usable(self, window):
+        def mark() -> None:
+            body = window.editor.body
+            self.mark("usable" if body.isEnabled() and not body.isReadOnly() else "usable-readonly")
+        return mark
+
+    def _done(self, window) -> None:
+        from PySide6.QtWidgets import QApplication
+
+        self.mark("previews")
+        window.close()
+        QApplication.quit()
 
 
 def _app_icon():
@@ -88,6 +136,8 @@ def open_first_article(window, open_slug: str | None) -> None:
 
 def run_workstation(db: str | None = None, open_slug: str | None = None) -> int:
     """Open the workstation window; returns the exit status."""
+    trace = StartupTrace()
+    trace.mark("imported")
     from digest_desk.x11_libraries import check_x11_libraries
 
     problem = check_x11_libraries()  # before Qt: its xcb plugin would abort (exit 134)
@@ -98,6 +148,7 @@ def run_workstation(db: str | None = None, open_slug: str | None = None) -> int:
     from digest_desk.ui.safety import open_database_safely
 
     app = make_application()
+    trace.mark("application")
     try:
         store = open_database_safely(db)  # damaged file: plain message and restore offer
     except StoreError as exc:
@@ -108,9 +159,13 @@ def run_workstation(db: str | None = None, open_slug: str | None = None) -> int:
         return 2
     if store is None:
         return 2
+    trace.mark("store")
     window = create_window(store)
+    trace.mark("window")
+    trace.follow(window)
     window.show()
     open_first_article(window, open_slug)
+    trace.mark("shown")
     arm_smoke_test(window)
     window.safety.offer_recovery()  # drafts left by a crash
     try:

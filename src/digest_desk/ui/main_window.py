@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
@@ -48,6 +48,8 @@ FIRST_SPLIT = (220, 400, 780)
 
 class MainWindow(QMainWindow):
     """Owns the actions, the per-article undo stacks, autosave and the layout; panels do the rest."""
+
+    previews_ready = Signal()  # the previews showed an article for the first time
 
     def __init__(self, store: Store, settings: QSettings, theme: ThemeManager) -> None:
         super().__init__()
@@ -225,6 +227,7 @@ class MainWindow(QMainWindow):
         self.bulk.message.connect(self.statusBar().showMessage)
         act[A.REPLACE_ALL].triggered.connect(self.replace_in_all)
         self.live.preview.device_changed.connect(self._device_changed)
+        self.live.preview.rendered.connect(self._previews_rendered)
         self.links_panel.links_changed.connect(self._links_edited)
         self.links_panel.checks_finished.connect(self._links_checked)
         self.editor.edited.connect(self.live.schedule)
@@ -436,6 +439,10 @@ class MainWindow(QMainWindow):
         else:
             self.statusBar().showMessage(self.tr(
                 "Very long body: markdown colours are off so typing stays quick."), 10000)
+
+    def _previews_rendered(self, _ms: float) -> None:
+        self.live.preview.rendered.disconnect(self._previews_rendered)
+        self.previews_ready.emit()
 
     def _device_changed(self, device: str) -> None:
         """The pane's own phone/desktop buttons: keep the View menu in step."""

@@ -1,0 +1,74 @@
+"""Start-up phases of the workstation from source: launch to imports, QApplication, store,
+window built, shown, first paint, usable (editor takes keys) and previews showing the article."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SRC = ROOT / "src"
+PHASES = ("imported", "application", "store", "window", "shown", "painted", "usable", "previews")
+
+
+def environment(home: Path) -> dict[str, str]:
+    env = dict(os.environ, PYTHONPATH=str(SRC), HOME=str(home), XDG_CONFIG_HOME=str(home / "config"),
+               XDG_DATA_HOME=str(home / "data"), DIGEST_DESK_STARTUP_TRACE="1")
+    env.setdefault("QT_QPA_PLATFORM", "offscreen")
+    env.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--no-sandbox --disable-gpu")
+    return env
+
+
+def prepare(folder: Path) -> tuple[Path, str | None]:
+    """A database holding the sample articles; returns it and the first slug."""
+    db = folder / "bench.sqlite3"
+    done = subprocess.run([sys.executable, "-m", "digest_desk", "--db", str(db), "import",
+                           str(ROOT / "resources" / "samples")], env=environment(folder),
+                          capture_output=True, text=True, check=True)
+    slugs = done.stdout.split()
+    return db, (slugs[0] if slugs else None)
+
+
+def one_start(db: Path, slug: str | None, home: Path) -> dict[str, tuple[float, float]]:
+    """Each phase: (seconds since launch, CPU seconds of the process by then)."""
+    args = [sys.executable, "-m", "digest_desk", "--db", str(db), "gui"] + (["--open", slug] if slug else [])
+    start = time.time()
+    proc = subprocess.run(args, env=environment(home), capture_output=True, text=True, timeout=120)
+    phases = {}
+    for line in proc.stdout.splitlines():
+        if line.startswith("startup: "):
+            _tag, phase, epoch, cpu = line.split()
+            phases[phase] = (float(epoch) - start, float(cpu))
+    if "previews" not in phases:
+        print(f"run without previews (exit {proc.returncode}): {proc.stderr[-300:]}", file=sys.stderr)
+    return phases
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=7)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="dd-trace-") as tmp:
+        home = Path(tmp)
+        db, slug = prepare(home)
+        one_start(db, slug, home)  # the settings file and the OS file cache, as on a second start
+        runs = [one_start(db, slug, home) for _ in range(args.runs)]
+    print(f"start-up phases, median of {len(runs)} cold runs (article {slug}), seconds since launch:")
+    for phase in PHASES:
+        got = [r[phase] for r in runs if phase in r]
+        if got:
+            wall = statistics.median(g[0] for g in got)
+            cpu = statistics.median(g[1] for g in got)
+            spread = f"{min(g[0] for g in got):.2f}-{max(g[0] for g in got):.2f}"
+            print(f"  {phase:<12} {wall:6.3f} s  (range {spread} s, CPU {cpu:5.2f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
