@@ -87,7 +87,7 @@ def make_application(argv: list[str] | None = None):
     from digest_desk.ui.preview.engine import prepare_webengine
 
     _allow_root_webengine()
-    prepare_webengine()  # before the QApplication exists
+    prepare_webengine(load=False)  # before the QApplication exists; the engine loads after the first paint
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)

@@ -44,7 +44,8 @@ class LiveViews(QObject):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.store, self.site, self.editor, self.readouts = store, site, editor, readouts
-        self.preview = PreviewPane(parent)
+        self.preview = PreviewPane(parent, start=False)  # the engine loads in start()
+        self.started = False
         self.preview.set_media_loader(self._load_media)
         self.checks = ChecksPanel(parent)
         self.device = "desktop"
@@ -78,8 +79,17 @@ class LiveViews(QObject):
         self._feed(at_once=True)
         self._slow_refresh()
 
+    def start(self) -> None:
+        """Load the preview engine and show, check and count the open article (the window
+        calls this after its first paint, so the editor is usable before all of that)."""
+        if self.started:
+            return
+        self.started = True
+        self.preview.start()
+        self.refresh_now()
+
     def refresh_now(self) -> None:
-        if self.editor.article is None:
+        if self.editor.article is None or not self.started:
             return
         self._pause.stop()
         self._feed(at_once=True)
@@ -147,7 +157,7 @@ class LiveViews(QObject):
 
     def _feed(self, at_once: bool = False) -> None:
         editor = self.editor
-        if editor.article is None:
+        if editor.article is None or not self.started:
             return
         article = editor.edited_copy()
         ctx = self.context(article)
@@ -174,6 +184,7 @@ class LiveViews(QObject):
             return
         self.huge = huge
         if huge:
+            self.checks.cancel()  # a check of the shorter body still running must not answer
             self.checks.show_problems([])
             self.checks.summary.setText(self.tr(
                 "Checks paused: the body is over %1 characters.").replace("%1", f"{LIVE_MAX_CHARS:,}"))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
@@ -22,6 +22,7 @@ from digest_desk.links.edits import link_rows
 from digest_desk.store import NotFoundError, Store, StoreError
 from digest_desk.store.articles import ArticleRow, get_article
 from digest_desk.store.site import get_site
+from digest_desk.ui import icons
 from digest_desk.ui import settings as keys
 from digest_desk.ui.actions import ActionId as A
 from digest_desk.ui.actions import ActionRegistry
@@ -46,13 +47,35 @@ APP_TITLE = "Digest Desk"
 FIRST_SPLIT = (220, 400, 780)
 
 
+class _FirstPaint(QObject):
+    """Calls ``then`` on the event-loop turn after the watched window first painted."""
+
+    def __init__(self, window: QWidget, then) -> None:
+        super().__init__(window)
+        self.then = then
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self.then)
+        return False
+
+
 class MainWindow(QMainWindow):
-    """Owns the actions, the per-article undo stacks, autosave and the layout; panels do the rest."""
+    """Owns the actions, the per-article undo stacks, autosave and the layout; panels do the rest.
+
+    The first frame shows the list and the editor with the article; what it does not need
+    (the preview engine, checks, the spelling dictionary, the icon fonts) starts in
+    ``finish_start`` right after the first paint.
+    """
 
     previews_ready = Signal()  # the previews showed an article for the first time
+    started = Signal()  # finish_start is done: previews, checks, spelling and icons are on their way
 
     def __init__(self, store: Store, settings: QSettings, theme: ThemeManager) -> None:
         super().__init__()
+        icons.hold()  # the fonts load after the first paint (finish_start)
         self.setObjectName("main-window")
         self.store, self.settings, self.theme = store, settings, theme
         self.site: Site = get_site(store)
@@ -85,6 +108,22 @@ class MainWindow(QMainWindow):
         self._restore_layout()
         self._update_title()
         self._update_enabled()
+        self.start_finished = False  # True once finish_start has started everything
+        self._first_paint = _FirstPaint(self, self.finish_start)
+
+    def finish_start(self) -> None:
+        """Start what the first frame did without: the preview engine with the first render
+        and checks, the icon fonts, then the spelling dictionary (once; later calls do nothing)."""
+        if self.live.started:
+            return
+        self.live.start()  # the engine starts its process while the next turns run
+        icons.release()
+        QTimer.singleShot(0, self._start_spelling)
+
+    def _start_spelling(self) -> None:
+        self.spelling.start()
+        self.start_finished = True
+        self.started.emit()
 
     # -- layout ---------------------------------------------------------------------------
     def _build_layout(self) -> None:
