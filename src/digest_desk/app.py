@@ -9,6 +9,9 @@ import time
 ORGANIZATION = "Digest Desk"
 APPLICATION = "digest-desk"
 TRACE_ENV = "DIGEST_DESK_STARTUP_TRACE"
+# Loaded only after the first paint (the trace names those that were loaded before it).
+DEFERRED_MODULES = ("PySide6.QtWebEngineCore", "PySide6.QtWebEngineWidgets", "qtawesome", "enchant",
+                    "alembic", "jinja2", "markdown", "bs4", "digest_desk.checks", "digest_desk.export")
 
 
 class StartupTrace:
@@ -36,6 +39,8 @@ class StartupTrace:
                 if event.type() == QEvent.Type.Paint:
                     watched.removeEventFilter(self)
                     trace.mark("painted")
+                    early = [name for name in DEFERRED_MODULES if name in sys.modules]
+                    print(f"startup-loaded-before-paint: {' '.join(early) or '-'}", flush=True)
                     QTimer.singleShot(0, trace._usable(window))
                 return False
 
