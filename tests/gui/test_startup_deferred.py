@@ -78,7 +78,8 @@ def test_checks_icons_and_readouts_arrive_after_the_start(fresh_window, qtbot, s
     open_first_article(window, None)
     qtbot.waitUntil(lambda: window.start_finished, timeout=20000)
     checks = window.live.checks
-    qtbot.waitUntil(lambda: checks.problems(), timeout=20000)  # the checks ran without an edit
+    qtbot.waitUntil(lambda: bool(checks.problems()), timeout=20000)  # checked without an edit
+    assert any(p.code == "editorial.link-insecure" for p in checks.problems())
     assert icons.loaded()
     save = window.findChild(QAction, "file.save")
     assert _opaque_pixels(save.icon()) > 0  # the glyph is drawn now

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QHBoxLayout,
     QLabel,
+    QSizePolicy,
     QSplitter,
     QTabBar,
     QToolButton,
@@ -170,6 +171,7 @@ class PreviewPane(QWidget):
         waiting = QLabel(self.tr("Preparing the preview…"), frame, objectName=f"preview_{name}_placeholder")
         waiting.setAlignment(Qt.AlignmentFlag.AlignCenter)
         waiting.setEnabled(False)  # drawn in the palette's quiet colour
+        waiting.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)  # no minimum of its own
         row.insertWidget(1, waiting, 1)
         self._placeholders[name] = waiting
 
