@@ -17,8 +17,8 @@ SRC = ROOT / "src"
 PHASES = ("imported", "application", "store", "window", "shown", "painted", "usable", "previews")
 
 
-def environment(home: Path) -> dict[str, str]:
-    env = dict(os.environ, PYTHONPATH=str(SRC), HOME=str(home), XDG_CONFIG_HOME=str(home / "config"),
+def environment(home: Path, src: Path = SRC) -> dict[str, str]:
+    env = dict(os.environ, PYTHONPATH=str(src), HOME=str(home), XDG_CONFIG_HOME=str(home / "config"),
                XDG_DATA_HOME=str(home / "data"), DIGEST_DESK_STARTUP_TRACE="1")
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
     env.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--no-sandbox --disable-gpu")
@@ -35,11 +35,11 @@ def prepare(folder: Path) -> tuple[Path, str | None]:
     return db, (slugs[0] if slugs else None)
 
 
-def one_start(db: Path, slug: str | None, home: Path) -> dict[str, tuple[float, float]]:
+def one_start(db: Path, slug: str | None, home: Path, src: Path = SRC) -> dict[str, tuple[float, float]]:
     """Each phase: (seconds since launch, CPU seconds of the process by then)."""
     args = [sys.executable, "-m", "digest_desk", "--db", str(db), "gui"] + (["--open", slug] if slug else [])
     start = time.time()
-    proc = subprocess.run(args, env=environment(home), capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(args, env=environment(home, src), capture_output=True, text=True, timeout=120)
     phases = {}
     for line in proc.stdout.splitlines():
         if line.startswith("startup: "):
@@ -53,13 +53,27 @@ def one_start(db: Path, slug: str | None, home: Path) -> dict[str, tuple[float, 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--before", type=Path, metavar="SRC",
+                        help="also start this other source folder (an older checkout's src/, "
+                             "with the trace), interleaved run by run, for a before/after table")
     args = parser.parse_args()
+    sources = {"after": SRC, "before": args.before} if args.before else {"now": SRC}
     with tempfile.TemporaryDirectory(prefix="dd-trace-") as tmp:
         home = Path(tmp)
         db, slug = prepare(home)
-        one_start(db, slug, home)  # the settings file and the OS file cache, as on a second start
-        runs = [one_start(db, slug, home) for _ in range(args.runs)]
-    print(f"start-up phases, median of {len(runs)} cold runs (article {slug}), seconds since launch:")
+        runs: dict[str, list[dict[str, tuple[float, float]]]] = {name: [] for name in sources}
+        for src in sources.values():
+            one_start(db, slug, home, src)  # the settings file and the OS file cache, as on a second start
+        for _ in range(args.runs):
+            for name, src in sources.items():
+                runs[name].append(one_start(db, slug, home, src))
+    for name, got in runs.items():
+        report(name, got, slug)
+    return 0
+
+
+def report(name: str, runs: list[dict[str, tuple[float, float]]], slug: str | None) -> None:
+    print(f"[{name}] start-up phases, median of {len(runs)} cold runs (article {slug}), seconds since launch:")
     for phase in PHASES:
         got = [r[phase] for r in runs if phase in r]
         if got:
@@ -67,7 +81,6 @@ def main() -> int:
             cpu = statistics.median(g[1] for g in got)
             spread = f"{min(g[0] for g in got):.2f}-{max(g[0] for g in got):.2f}"
             print(f"  {phase:<12} {wall:6.3f} s  (range {spread} s, CPU {cpu:5.2f} s)")
-    return 0
 
 
 if __name__ == "__main__":
