@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import time
@@ -143,6 +144,16 @@ def run_workstation(db: str | None = None, open_slug: str | None = None) -> int:
     """Open the workstation window; returns the exit status."""
     trace = StartupTrace()
     trace.mark("imported")
+    collecting = gc.isenabled()
+    gc.disable()  # start-up builds long-lived objects: hundreds of collections would find nothing
+    try:
+        return _run_window(db, open_slug, trace)
+    finally:
+        if collecting and not gc.isenabled():
+            gc.enable()  # the window never got as far as its started signal
+
+
+def _run_window(db: str | None, open_slug: str | None, trace: StartupTrace) -> int:
     from digest_desk.x11_libraries import check_x11_libraries
 
     problem = check_x11_libraries()  # before Qt: its xcb plugin would abort (exit 134)
@@ -166,6 +177,8 @@ def run_workstation(db: str | None = None, open_slug: str | None = None) -> int:
         return 2
     trace.mark("store")
     window = create_window(store)
+    if not gc.isenabled():
+        window.started.connect(_collect_again)
     trace.mark("window")
     trace.follow(window)
     window.show()
@@ -177,6 +190,12 @@ def run_workstation(db: str | None = None, open_slug: str | None = None) -> int:
         return app.exec()
     finally:
         store.close()
+
+
+def _collect_again() -> None:
+    """After the start: what start-up built is set aside for good (gc.freeze), collection resumes."""
+    gc.freeze()
+    gc.enable()
 
 
 SMOKE_TEST_ENV = "DIGEST_DESK_SMOKE_TEST"
