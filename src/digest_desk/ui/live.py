@@ -46,6 +46,7 @@ class LiveViews(QObject):
         self.store, self.site, self.editor, self.readouts = store, site, editor, readouts
         self.preview = PreviewPane(parent, start=False)  # the engine loads in start()
         self.started = False
+        self._first_preview = True  # the first checks wait for it: both render, one at a time
         self.preview.set_media_loader(self._load_media)
         self.checks = ChecksPanel(parent)
         self.device = "desktop"
@@ -86,7 +87,15 @@ class LiveViews(QObject):
             return
         self.started = True
         self.preview.start()
+        self.preview.rendered.connect(self._first_preview_shown)
+        self.preview.render_failed.connect(self._first_preview_shown)
         self.refresh_now()
+
+    def _first_preview_shown(self, *_args: object) -> None:
+        if self._first_preview:
+            self._first_preview = False
+            if self.editor.article is not None and not self.huge:
+                self.checks.check_now()  # what _feed held back
 
     def refresh_now(self) -> None:
         if self.editor.article is None or not self.started:
@@ -173,7 +182,9 @@ class LiveViews(QObject):
             self.preview.render_now()
         if checks_available():
             self.checks.check_article(article, site, ctx)
-            if at_once:
+            if self._first_preview:
+                self.checks.cancel()  # checked as soon as the first preview is shown
+            elif at_once:
                 self.checks.check_now()
         else:
             self._css_worker.submit(_css_only, detached_article(article), site, ctx,

@@ -45,6 +45,7 @@ from digest_desk.ui.theme import ThemeManager, ThemeMode
 APP_TITLE = "Digest Desk"
 # List, editor, previews on a first start: the previews show side by side from ~760 px.
 FIRST_SPLIT = (220, 400, 780)
+SPELLING_LATEST_MS = 1500  # the dictionary opens once the previews show, or after this at the latest
 
 
 class _FirstPaint(QObject):
@@ -118,9 +119,13 @@ class MainWindow(QMainWindow):
             return
         self.live.start()  # the engine starts its process while the next turns run
         icons.release()
-        QTimer.singleShot(0, self._start_spelling)
+        # The dictionary after the previews (or after a while without them: no article open).
+        self.previews_ready.connect(self._start_spelling)
+        QTimer.singleShot(SPELLING_LATEST_MS, self._start_spelling)
 
     def _start_spelling(self) -> None:
+        if self.start_finished:
+            return
         self.spelling.start()
         self.start_finished = True
         self.started.emit()
