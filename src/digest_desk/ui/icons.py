@@ -104,6 +104,10 @@ def _font_file() -> Path:
     """qtawesome's Material Design font, found without importing qtawesome."""
     spec = importlib.util.find_spec("qtawesome")
     folders = list(spec.submodule_search_locations or []) if spec else []
+    if not folders:  # an importer that does not say where the package lives (a frozen bundle)
+        import qtawesome  # noqa: PLC0415
+
+        folders = [str(Path(qtawesome.__file__).parent)]
     for folder in folders:
         found = sorted((Path(folder) / "fonts").glob(FONT_FILE))
         if found:
