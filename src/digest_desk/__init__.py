@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("digest-desk")
-except PackageNotFoundError:  # running from a checkout without installation
-    __version__ = "0.1.0"
+# The same as pyproject.toml's (tests/unit/test_version.py): read from the installed metadata it
+# cost ~50 ms of every start (importlib.metadata), in the CLI and the window alike.
+__version__ = "0.1.0"

@@ -2,12 +2,66 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import time
 
 ORGANIZATION = "Digest Desk"
 APPLICATION = "digest-desk"
+TRACE_ENV = "DIGEST_DESK_STARTUP_TRACE"
+# Loaded only after the first paint (the trace names those that were loaded before it).
+DEFERRED_MODULES = ("PySide6.QtWebEngineCore", "PySide6.QtWebEngineWidgets", "qtawesome", "enchant",
+                    "alembic", "jinja2", "markdown", "bs4", "digest_desk.checks", "digest_desk.export")
+
+
+class StartupTrace:
+    """``DIGEST_DESK_STARTUP_TRACE=1``: one ``startup: PHASE EPOCH CPU`` line per start-up phase
+    on stdout, and quit once the previews show the article (benchmarks/startup_trace.py)."""
+
+    def __init__(self) -> None:
+        self.on = os.environ.get(TRACE_ENV, "").strip() not in ("", "0")
+
+    def mark(self, phase: str) -> None:
+        if self.on:
+            print(f"startup: {phase} {time.time():.4f} {time.process_time():.3f}", flush=True)
+
+    def follow(self, window) -> None:
+        """Mark the first paint, the first idle turn after it, and the previews' first render."""
+        if not self.on:
+            return
+        from PySide6.QtCore import QEvent, QObject, QTimer
+        from PySide6.QtWidgets import QApplication
+
+        trace = self
+
+        class FirstPaint(QObject):
+            def eventFilter(self, watched, event):  # noqa: N802 - Qt override
+                if event.type() == QEvent.Type.Paint:
+                    watched.removeEventFilter(self)
+                    trace.mark("painted")
+                    early = [name for name in DEFERRED_MODULES if name in sys.modules]
+                    print(f"startup-loaded-before-paint: {' '.join(early) or '-'}", flush=True)
+                    QTimer.singleShot(0, trace._usable(window))
+                return False
+
+        self._filter = FirstPaint(window)
+        window.installEventFilter(self._filter)
+        window.previews_ready.connect(lambda: self._done(window))
+        QTimer.singleShot(60_000, QApplication.quit)
+
+    def _usable(self, window):
+        def mark() -> None:
+            body = window.editor.body
+            self.mark("usable" if body.isEnabled() and not body.isReadOnly() else "usable-readonly")
+        return mark
+
+    def _done(self, window) -> None:
+        from PySide6.QtWidgets import QApplication
+
+        self.mark("previews")
+        window.close()
+        QApplication.quit()
 
 
 def _app_icon():
@@ -39,7 +93,7 @@ def make_application(argv: list[str] | None = None):
     from digest_desk.ui.preview.engine import prepare_webengine
 
     _allow_root_webengine()
-    prepare_webengine()  # before the QApplication exists
+    prepare_webengine(load=False)  # before the QApplication exists; the engine loads after the first paint
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
@@ -88,6 +142,18 @@ def open_first_article(window, open_slug: str | None) -> None:
 
 def run_workstation(db: str | None = None, open_slug: str | None = None) -> int:
     """Open the workstation window; returns the exit status."""
+    trace = StartupTrace()
+    trace.mark("imported")
+    collecting = gc.isenabled()
+    gc.disable()  # start-up builds long-lived objects: hundreds of collections would find nothing
+    try:
+        return _run_window(db, open_slug, trace)
+    finally:
+        if collecting and not gc.isenabled():
+            gc.enable()  # the window never got as far as its started signal
+
+
+def _run_window(db: str | None, open_slug: str | None, trace: StartupTrace) -> int:
     from digest_desk.x11_libraries import check_x11_libraries
 
     problem = check_x11_libraries()  # before Qt: its xcb plugin would abort (exit 134)
@@ -98,6 +164,7 @@ def run_workstation(db: str | None = None, open_slug: str | None = None) -> int:
     from digest_desk.ui.safety import open_database_safely
 
     app = make_application()
+    trace.mark("application")
     try:
         store = open_database_safely(db)  # damaged file: plain message and restore offer
     except StoreError as exc:
@@ -108,15 +175,27 @@ def run_workstation(db: str | None = None, open_slug: str | None = None) -> int:
         return 2
     if store is None:
         return 2
+    trace.mark("store")
     window = create_window(store)
+    if not gc.isenabled():
+        window.started.connect(_collect_again)
+    trace.mark("window")
+    trace.follow(window)
     window.show()
     open_first_article(window, open_slug)
+    trace.mark("shown")
     arm_smoke_test(window)
     window.safety.offer_recovery()  # drafts left by a crash
     try:
         return app.exec()
     finally:
         store.close()
+
+
+def _collect_again() -> None:
+    """After the start: what start-up built is set aside for good (gc.freeze), collection resumes."""
+    gc.freeze()
+    gc.enable()
 
 
 SMOKE_TEST_ENV = "DIGEST_DESK_SMOKE_TEST"

@@ -27,6 +27,7 @@ def _open(window, store, body: str = BODY, title: str = "Ferry resumes", summary
 
 
 def _settle(window, qtbot) -> None:
+    qtbot.waitUntil(lambda: window.start_finished)  # the dictionary opens after the first paint
     tools = window.spelling
     before = tools.result
     tools.measure_now()

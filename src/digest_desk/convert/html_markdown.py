@@ -297,8 +297,3 @@ def html_to_text(html: str) -> str:
     text = re.sub(r"[ \t\r\f\v\u00a0]+", " ", text)
     return re.sub(r" *\n[ \n]*", lambda m: "\n\n" if m.group().count("\n") > 1 else "\n",
                   text).strip()
-
-
-def one_line(text: str) -> str:
-    """Text folded to one clean line: runs of whitespace become a space, the ends trimmed."""
-    return " ".join(text.split())

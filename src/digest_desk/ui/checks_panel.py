@@ -175,6 +175,11 @@ class ChecksPanel(QWidget):
         self._worker.submit(run_article_checks, detached_article(article), site, ctx, exists,
                             on_done=self._on_checked, on_error=self._on_failed)
 
+    def cancel(self) -> None:
+        """Drop the pending and the running check: its answer is not shown."""
+        self._timer.stop()
+        self._worker.cancel()
+
     def wait_idle(self, msecs: int = -1) -> bool:
         return self._worker.wait(msecs)
 

@@ -341,12 +341,9 @@ class ArticleEditor(QWidget):
 
     def _show_slug_state(self, problem: str) -> None:
         self._slug_problem = problem
-        if problem:
-            self.slug_state.setPixmap(icons.get("error").pixmap(16, 16))
-            self.slug_state.setToolTip(problem)
-        else:
-            self.slug_state.setPixmap(icons.get("ok").pixmap(16, 16))
-            self.slug_state.setToolTip(self.tr("This slug is free"))
+        mark = icons.get("error" if problem else "ok")
+        icons.when_loaded(lambda: self.slug_state.setPixmap(mark.pixmap(16, 16)))
+        self.slug_state.setToolTip(problem or self.tr("This slug is free"))
         self.slug_edit.setToolTip(problem)
         self.slug_problem.emit(problem)
 

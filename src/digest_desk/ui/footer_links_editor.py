@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import qtawesome as qta
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
@@ -17,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from digest_desk.links.footer import FooterError, check_footer_link
+from digest_desk.ui import icons
 
 
 class FooterLinksEditor(QWidget):
@@ -41,7 +41,7 @@ class FooterLinksEditor(QWidget):
             ("footer_down", "mdi6.arrow-down", self.tr("Move down"), lambda: self.move_selected(1)),
         ]
         for name, glyph, tip, slot in specs:
-            button = QToolButton(self, objectName=name, icon=qta.icon(glyph), toolTip=tip)
+            button = QToolButton(self, objectName=name, icon=icons.glyph(glyph), toolTip=tip)
             button.clicked.connect(slot)
             buttons.addWidget(button)
         buttons.addStretch(1)

@@ -6,7 +6,7 @@ from PySide6.QtCore import QMimeData, QPoint, QSize, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QKeyEvent, QPalette, QTextCursor, QTextOption
 from PySide6.QtWidgets import QFrame, QLabel, QPlainTextEdit, QWidget
 
-from digest_desk.convert import one_line
+import digest_desk.convert as convert  # its converters load on first use
 from digest_desk.domain import HEADLINE_MAX
 from digest_desk.ui.paste import plain_text
 
@@ -46,13 +46,13 @@ class HeadlineEdit(QPlainTextEdit):
     def setText(self, text: str) -> None:  # noqa: N802
         self._quiet = True
         try:
-            self.setPlainText(one_line(text) if text else "")
+            self.setPlainText(convert.one_line(text) if text else "")
         finally:
             self._quiet = False
 
     def insert(self, text: str) -> None:
         """Replace the selection by ``text`` folded to one line (a user edit)."""
-        self.textCursor().insertText(one_line(text) if text else "")
+        self.textCursor().insertText(convert.one_line(text) if text else "")
 
     def cursorPosition(self) -> int:  # noqa: N802
         return self.textCursor().position()

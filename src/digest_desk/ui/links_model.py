@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-import qtawesome as qta
 from PySide6.QtCore import QAbstractTableModel, QByteArray, QMimeData, QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QIcon
 
 from digest_desk.links.edits import drop_target
 from digest_desk.links.records import link_state
 from digest_desk.links.validate import host_forms, is_idn, link_issues
+from digest_desk.ui import icons
 from digest_desk.ui.link_commands import LinkDocument
 from digest_desk.ui.plaintext import plain_tip
 
@@ -34,7 +34,7 @@ _icons: dict[str, QIcon] = {}
 def state_icon(state: str) -> QIcon:
     if state not in _icons:
         glyph, colour = STATE_ICONS[state]
-        _icons[state] = qta.icon(glyph, color=colour)
+        _icons[state] = icons.glyph(glyph, colour)
     return _icons[state]
 
 

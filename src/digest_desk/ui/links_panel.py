@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import qtawesome as qta
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
@@ -35,6 +34,7 @@ from digest_desk.links.validate import host_forms, is_idn, parse_pasted, validat
 from digest_desk.store import Store
 from digest_desk.store.articles import list_articles
 from digest_desk.store.search import SearchError, search
+from digest_desk.ui import icons
 from digest_desk.ui import link_commands as cmds
 from digest_desk.ui.links_model import KIND, KINDS, URL, LinksModel
 from digest_desk.ui.plaintext import plain
@@ -112,7 +112,7 @@ class LinksPanel(QWidget):
         self.url_edit = QLineEdit(page, placeholderText=self.tr("https://… (or paste several)"), objectName="link_url")
         self.kind_combo = QComboBox(page, objectName="link_kind")
         self.kind_combo.addItems(KINDS)
-        self.add_button = QToolButton(page, objectName="link_add", icon=qta.icon("mdi6.plus"))
+        self.add_button = QToolButton(page, objectName="link_add", icon=icons.glyph("mdi6.plus"))
         self.add_button.setToolTip(self.tr("Add the link"))
         self.hint = plain(QLabel(page, objectName="link_hint", wordWrap=True))
         for signal in (self.url_edit.textChanged, self.kind_combo.currentTextChanged):
@@ -174,7 +174,7 @@ class LinksPanel(QWidget):
         ]
         self.actions_by_name: dict[str, QAction] = {}
         for name, text, keys, glyph, slot in specs:
-            action = QAction(qta.icon(glyph), text, table, objectName=name)
+            action = QAction(icons.glyph(glyph), text, table, objectName=name)
             if keys is not None:  # paste: the table's paste() serves Ctrl+V (the window owns it)
                 action.setShortcut(QKeySequence(keys))
                 action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -196,7 +196,7 @@ class LinksPanel(QWidget):
 
     def _build_buttons(self, parent: QWidget) -> QHBoxLayout:
         row = QHBoxLayout()
-        self.check_button = QPushButton(qta.icon("mdi6.web-check"), self.tr("Check links"), parent, objectName="link_check")
+        self.check_button = QPushButton(icons.glyph("mdi6.web-check"), self.tr("Check links"), parent, objectName="link_check")
         self.check_button.clicked.connect(self.check_links)
         self.progress = QProgressBar(parent, objectName="link_progress", visible=False)
         self.cancel_button = QPushButton(self.tr("Cancel"), parent, objectName="link_cancel", visible=False)
@@ -210,7 +210,7 @@ class LinksPanel(QWidget):
     def _build_suggestions_tab(self) -> QWidget:
         page = QWidget(self)
         self.suggestions = QListWidget(page, objectName="link_suggestions")
-        refresh = QPushButton(qta.icon("mdi6.refresh"), self.tr("Refresh"), page)
+        refresh = QPushButton(icons.glyph("mdi6.refresh"), self.tr("Refresh"), page)
         refresh.clicked.connect(self.refresh_suggestions)
         self.suggestions.itemActivated.connect(self._suggestion_activated)
         layout = QVBoxLayout(page)
@@ -387,7 +387,7 @@ class LinksPanel(QWidget):
             item.setToolTip(f"/{suggestion.slug}/ · {suggestion.status}")
             row = QWidget(self.suggestions)
             label = plain(QLabel(suggestion.title, row))  # a title is text, never markup
-            add = QToolButton(row, icon=qta.icon("mdi6.link-variant-plus"), objectName=f"suggest_add_{suggestion.article_id}")
+            add = QToolButton(row, icon=icons.glyph("mdi6.link-variant-plus"), objectName=f"suggest_add_{suggestion.article_id}")
             add.setToolTip(self.tr("Add as a related link"))
             add.clicked.connect(lambda _=False, s=suggestion: self.add_internal_link(s.article_id, s.title))
             box = QHBoxLayout(row)

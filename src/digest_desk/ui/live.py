@@ -46,7 +46,9 @@ class LiveViews(QObject):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.store, self.site, self.editor, self.readouts = store, site, editor, readouts
-        self.preview = PreviewPane(parent)
+        self.preview = PreviewPane(parent, start=False)  # the engine loads in start()
+        self.started = False
+        self._first_preview = True  # the first checks wait for it: both render, one at a time
         self.preview.set_media_loader(self._load_media)
         self.checks = ChecksPanel(parent)
         self.device = "desktop"
@@ -78,15 +80,33 @@ class LiveViews(QObject):
         """The article changed: the previews render it when their cadence allows (the article is
         copied then, once per render, not once per key); checks and counts wait for a pause."""
         self._edits += 1
-        self.preview.follow_source(self._preview_input)
+        if self.started:  # before start() the first render shows whatever is typed by then
+            self.preview.follow_source(self._preview_input)
         self._pause.start()
 
     def _paused(self) -> None:
         self._check()
         self._slow_refresh()
 
+    def start(self) -> None:
+        """Load the preview engine and show, check and count the open article (the window
+        calls this after its first paint, so the editor is usable before all of that)."""
+        if self.started:
+            return
+        self.started = True
+        self.preview.start()
+        self.preview.rendered.connect(self._first_preview_shown)
+        self.preview.render_failed.connect(self._first_preview_shown)
+        self.refresh_now()
+
+    def _first_preview_shown(self, *_args: object) -> None:
+        if self._first_preview:
+            self._first_preview = False
+            if self.editor.article is not None and not self.huge:
+                self.checks.check_now()  # what _feed held back
+
     def refresh_now(self) -> None:
-        if self.editor.article is None:
+        if self.editor.article is None or not self.started:
             return
         self._pause.stop()
         self._edits += 1
@@ -175,13 +195,18 @@ class LiveViews(QObject):
         return (_head_of(article) if self.huge else article), self.site, ctx
 
     def _check(self) -> None:
+        if not self.started:
+            return
         edited = self._edited()
         if edited is None or self.huge:
             return
         article, ctx = edited
         if checks_available():
             self.checks.check_article(article, self.site, ctx)
-            self.checks.check_now()
+            if self._first_preview:
+                self.checks.cancel()  # checked as soon as the first preview is shown
+            else:
+                self.checks.check_now()
         else:
             self._css_worker.submit(_css_only, detached_article(article), self.site, ctx,
                                     on_done=lambda r: self.readouts.show_css(*r))
@@ -191,6 +216,7 @@ class LiveViews(QObject):
             return
         self.huge = huge
         if huge:
+            self.checks.cancel()  # a check of the shorter body still running must not answer
             self.checks.show_problems([])
             self.checks.summary.setText(self.tr(
                 "Checks paused: the body is over %1 characters.").replace("%1", f"{LIVE_MAX_CHARS:,}"))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
@@ -23,6 +23,7 @@ from digest_desk.store import NotFoundError, Store, StoreError
 from digest_desk.store.articles import ArticleRow, get_article
 from digest_desk.store.saving import unless_away
 from digest_desk.store.site import get_site
+from digest_desk.ui import icons
 from digest_desk.ui import settings as keys
 from digest_desk.ui.actions import ActionId as A
 from digest_desk.ui.actions import ActionRegistry
@@ -47,13 +48,38 @@ from digest_desk.ui.theme import ThemeManager, ThemeMode
 APP_TITLE = "Digest Desk"
 # List, editor, previews on a first start: the previews show side by side from ~760 px.
 FIRST_SPLIT = (220, 400, 780)
+SPELLING_LATEST_MS = 1500  # the dictionary opens once the previews show, or after this at the latest
+
+
+class _FirstPaint(QObject):
+    """Calls ``then`` on the event-loop turn after the watched window first painted."""
+
+    def __init__(self, window: QWidget, then) -> None:
+        super().__init__(window)
+        self.then = then
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self.then)
+        return False
 
 
 class MainWindow(QMainWindow):
-    """Owns the actions, the per-article undo stacks, autosave and the layout; panels do the rest."""
+    """Owns the actions, the per-article undo stacks, autosave and the layout; panels do the rest.
+
+    The first frame shows the list and the editor with the article; what it does not need
+    (the preview engine, checks, the spelling dictionary, the icon fonts) starts in
+    ``finish_start`` right after the first paint.
+    """
+
+    previews_ready = Signal()  # the previews showed an article for the first time
+    started = Signal()  # finish_start is done: previews, checks, spelling and icons are on their way
 
     def __init__(self, store: Store, settings: QSettings, theme: ThemeManager) -> None:
         super().__init__()
+        icons.hold()  # the fonts load after the first paint (finish_start)
         self.setObjectName("main-window")
         self.store, self.settings, self.theme = store, settings, theme
         self.editor_name = keys.display_name(settings)
@@ -92,6 +118,26 @@ class MainWindow(QMainWindow):
         self._restore_layout()
         self._update_title()
         self._update_enabled()
+        self.start_finished = False  # True once finish_start has started everything
+        self._first_paint = _FirstPaint(self, self.finish_start)
+
+    def finish_start(self) -> None:
+        """Start what the first frame did without: the preview engine with the first render
+        and checks, the icon fonts, then the spelling dictionary (once; later calls do nothing)."""
+        if self.live.started:
+            return
+        self.live.start()  # the engine starts its process while the next turns run
+        icons.release()
+        # The dictionary after the previews (or after a while without them: no article open).
+        self.previews_ready.connect(self._start_spelling)
+        QTimer.singleShot(SPELLING_LATEST_MS, self._start_spelling)
+
+    def _start_spelling(self) -> None:
+        if self.start_finished:
+            return
+        self.spelling.start()
+        self.start_finished = True
+        self.started.emit()
 
     # -- layout ---------------------------------------------------------------------------
     def _build_layout(self) -> None:
@@ -235,6 +281,7 @@ class MainWindow(QMainWindow):
         self.bulk.message.connect(self.statusBar().showMessage)
         act[A.REPLACE_ALL].triggered.connect(self.replace_in_all)
         self.live.preview.device_changed.connect(self._device_changed)
+        self.live.preview.rendered.connect(self._previews_rendered)
         self.links_panel.links_changed.connect(self._links_edited)
         self.links_panel.checks_finished.connect(self._links_checked)
         self.editor.edited.connect(self.live.schedule)
@@ -466,6 +513,10 @@ class MainWindow(QMainWindow):
         else:
             self.statusBar().showMessage(self.tr(
                 "Very long body: markdown colours are off so typing stays quick."), 10000)
+
+    def _previews_rendered(self, _ms: float) -> None:
+        self.live.preview.rendered.disconnect(self._previews_rendered)
+        self.previews_ready.emit()
 
     def _device_changed(self, device: str) -> None:
         """The pane's own phone/desktop buttons: keep the View menu in step."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QSettings, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QUndoStack
@@ -15,10 +16,12 @@ from digest_desk.store.media import add_image
 from digest_desk.ui.autosave import Autosaver
 from digest_desk.ui.commands import DeleteArticleCommand, RestoreRevisionCommand
 from digest_desk.ui.editor import ArticleEditor
-from digest_desk.ui.export_dialog import ExportDialog
 from digest_desk.ui.pictures import PictureActions
 from digest_desk.ui.revisions_dialog import RevisionsDialog
 from digest_desk.ui.site_dialog import SiteDialog
+
+if TYPE_CHECKING:
+    from digest_desk.ui.export_dialog import ExportDialog
 
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.gif *.webp)"
 # What a duplicate copies besides the links (it gets its own title, slug, status and date).
@@ -173,6 +176,8 @@ class ArticleOperations(QObject):
     def export_dialog(self, only_this: bool) -> ExportDialog:
         self.autosaver.flush()
         slug = self.editor.article.slug if self.editor.article is not None else None
+        from digest_desk.ui.export_dialog import ExportDialog  # the export code loads when used
+
         dialog = ExportDialog(self.store, self._parent, article_slug=slug, settings=self.settings)
         if only_this and slug:
             dialog.article_radio.setChecked(True)

@@ -9,7 +9,7 @@ from PySide6.QtCore import QEvent, QMimeData, QObject, Signal
 from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence, QTextCursor, QValidator
 from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QWidget
 
-from digest_desk.convert import html_to_markdown, html_to_text, one_line
+import digest_desk.convert as convert  # its converters load on first use
 from digest_desk.ui.tasks import Job, run_in_background
 
 HTML_PASTE_SYNC = 30_000  # characters of HTML converted at once (~50 ms); more goes to a worker
@@ -32,7 +32,7 @@ def plain_text(mime: QMimeData) -> str:
     """The clipboard's plain text, or the words of its HTML when it has no text."""
     if mime.hasText() and mime.text():
         return mime.text()
-    return html_to_text(mime.html()) if mime.hasHtml() else ""
+    return convert.html_to_text(mime.html()) if mime.hasHtml() else ""
 
 
 def wants_conversion(mime: QMimeData) -> bool:
@@ -67,7 +67,7 @@ class HtmlPaste(QObject):
             return False
         html, text = mime.html(), mime.text() if mime.hasText() else ""
         if len(html) > HTML_PASTE_MAX:
-            self.insert(text or html_to_text(html))
+            self.insert(text or convert.html_to_text(html))
             self.message.emit(self.tr("The pasted web page is too large to convert (%1 MB): it "
                                       "was pasted as plain text.").replace(
                                           "%1", f"{len(html) / 1_000_000:.1f}"))
@@ -79,7 +79,7 @@ class HtmlPaste(QObject):
 
     def _convert(self, html: str, text: str, base: str | None) -> str | None:
         try:
-            return html_to_markdown(html, base)
+            return convert.html_to_markdown(html, base)
         except Exception:  # noqa: BLE001  a converter bug must not lose the paste
             return None
 
@@ -162,7 +162,7 @@ def paste_plain(widget: QWidget | None) -> None:
     text = plain_text(mime)
     if isinstance(widget, QLineEdit) or getattr(widget, "folds_to_one_line", False):
         if not widget.isReadOnly() and text:
-            widget.insert(one_line(text))
+            widget.insert(convert.one_line(text))
     elif isinstance(widget, QPlainTextEdit) and not widget.isReadOnly():
         paster = widget.findChild(HtmlPaste)
         if paster is not None:

@@ -75,9 +75,11 @@ class SpellService(QObject):
     notice = Signal(str)  # no dictionary for the language (once per language)
     failed = Signal(str)
 
-    def __init__(self, store: Store, language: str, parent: QObject | None = None) -> None:
+    def __init__(self, store: Store, language: str, parent: QObject | None = None, *,
+                 start: bool = True) -> None:
         super().__init__(parent)
         self.store = store
+        self.language = language
         self.site_words: set[str] = set(site_words(store))
         self.ignored: set[str] = set()
         self._cache: dict[str, bool] = {}
@@ -91,13 +93,21 @@ class SpellService(QObject):
         self.notice_text = ""  # why spelling is off, or ""
         self.tag: str | None = None
         self.speller: Speller | None = None  # the UI thread's own, for suggestions
-        self.set_language(language)
+        self.started = False  # no dictionary is opened before start(): every word passes
+        if start:
+            self.start()
+
+    def start(self) -> None:
+        """Open the dictionary of the language given (the first call only)."""
+        if not self.started:
+            self.set_language(self.language)
 
     @property
     def available(self) -> bool:
         return self.speller is not None
 
     def set_language(self, language: str) -> None:
+        self.started, self.language = True, language
         tag = dictionary_tag(language)
         if tag == self.tag and (tag or language in self._noticed):
             return
@@ -271,6 +281,12 @@ class BodySpelling(QObject):
         document = self.body.document()
         self.recolour(document.findBlockByNumber(number) for number in chosen)
         if self._waiting and not self.service.pending:
+            self._drain.start()
+
+    def mark_all(self) -> None:
+        """Mark every block again, a slice per turn of the event loop, the visible ones first."""
+        self._waiting.update(range(self.body.document().blockCount()))
+        if not self._drain.isActive():
             self._drain.start()
 
     def _word_changed(self, word: str) -> None:
@@ -449,7 +465,7 @@ class SpellingTools(QObject):
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.site, self.editor = site, editor
-        self.service = SpellService(store, site.language or "en", self)
+        self.service = SpellService(store, site.language or "en", self, start=False)
         self.body = BodySpelling(editor.body, self.service)
         self.fields = [LineSpelling(editor.title_edit, self.service),
                        LineSpelling(editor.summary_edit, self.service)]
@@ -465,8 +481,14 @@ class SpellingTools(QObject):
         self.service.dictionary_changed.connect(self.dictionary_changed)
         self.service.failed.connect(lambda text: self.message.emit(text, 8000))
         self.service.notice.connect(self._no_dictionary)
-        if not self.service.available:  # noticed before anyone listened: say it now
-            QTimer.singleShot(0, lambda: self._no_dictionary(self.service.notice_text))
+
+    def start(self) -> None:
+        """Open the dictionary and underline what the editor already shows (the window calls
+        this after its first paint: loading Hunspell's dictionary takes a while)."""
+        if self.service.started:
+            return
+        self.service.start()  # a missing dictionary is said through service.notice
+        self.body.mark_all()
 
     def _no_dictionary(self, text: str) -> None:
         self._show_label()

@@ -21,22 +21,27 @@ def webengine_unavailable_reason() -> str | None:
     return None
 
 
-def prepare_webengine() -> bool:
-    """Call before the QApplication exists: shares GL contexts and loads QtWebEngine early.
+def prepare_webengine(load: bool = True) -> bool:
+    """Call before the QApplication exists: shares GL contexts (which QtWebEngine needs) and,
+    with ``load``, loads QtWebEngine and registers the preview scheme at once.
 
-    Returns whether QtWebEngine is available. Safe to call more than once.
+    Without ``load`` (the workstation's start) nothing of QtWebEngine is loaded here: the
+    preview pane calls ``register_preview_scheme`` before it makes its first web view.
+    Returns whether QtWebEngine is available (True when not loaded). Safe to call more than once.
     """
     if QCoreApplication.instance() is None:
         QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
+    if not load:
+        return True
     if webengine_unavailable_reason() is not None:
         return False
-    if QCoreApplication.instance() is None:
-        _register_preview_scheme()
+    register_preview_scheme()
     return True
 
 
-def _register_preview_scheme() -> None:
-    """The scheme the web previews load from (must be known before the QApplication exists)."""
+def register_preview_scheme() -> None:
+    """The scheme the web previews load from: known to QtWebEngine before its first profile or
+    view exists (later registrations are ignored). Does nothing when registered already."""
     from PySide6.QtWebEngineCore import QWebEngineUrlScheme
 
     from digest_desk.ui.preview.media import PREVIEW_SCHEME

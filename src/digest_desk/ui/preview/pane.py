@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QHBoxLayout,
     QLabel,
+    QSizePolicy,
     QSplitter,
     QTabBar,
     QToolButton,
@@ -22,14 +23,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from digest_desk import render
 from digest_desk.domain import detached_article
 from digest_desk.domain.models import Article, Site
 from digest_desk.render.context import base_url as render_base_url
 from digest_desk.ui.preview import job
 from digest_desk.ui.preview.blockdiff import diff_blocks
 from digest_desk.ui.preview.cadence import Cadence
-from digest_desk.ui.preview.engine import webengine_unavailable_reason
+from digest_desk.ui.preview.engine import register_preview_scheme, webengine_unavailable_reason
 from digest_desk.ui.preview.media import PREVIEW_SCHEME, MediaFolder, MediaLoader
 from digest_desk.ui.tasks import LatestOnly
 
@@ -44,11 +44,13 @@ MAX_CRASHES = 3  # engine crashes before the pane falls back to the simple previ
 
 
 def _make_view(name: str, fallback: bool, parent: QWidget) -> QWidget:
+    from digest_desk.render.context import BODY_CONTAINER_ID
+
     if fallback:
         from digest_desk.ui.preview.fallback import TextPreviewView
-        return TextPreviewView(name, render.BODY_CONTAINER_ID, parent)
+        return TextPreviewView(name, BODY_CONTAINER_ID, parent)
     from digest_desk.ui.preview.webview import WebPreviewView
-    return WebPreviewView(name, render.BODY_CONTAINER_ID, parent)
+    return WebPreviewView(name, BODY_CONTAINER_ID, parent)
 
 
 class PreviewPane(QWidget):
@@ -59,6 +61,10 @@ class PreviewPane(QWidget):
     render to both pages updated. For long reads the first update may
     be provisional (only the edited blocks, rendered on their own); ``settled(ms)`` follows
     when the exact render is shown (at once for ordinary updates).
+
+    With ``start=False`` the pane shows a light placeholder and loads no web engine until
+    ``start()`` (the window calls it after its first paint); renders asked for meanwhile are
+    computed and shown once the views exist.
     """
 
     rendered = Signal(float)
@@ -67,12 +73,13 @@ class PreviewPane(QWidget):
     render_failed = Signal(str)
     device_changed = Signal(str)
 
-    def __init__(self, parent: QWidget | None = None, media_loader: MediaLoader | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, media_loader: MediaLoader | None = None,
+                 *, start: bool = True) -> None:
         super().__init__(parent)
         self.setObjectName("preview_pane")
-        self.fallback_reason = webengine_unavailable_reason()
+        self.fallback_reason: str | None = None  # known once started
+        self.started = False
         self._media = MediaFolder(media_loader)
-        self._media.web = self.fallback_reason is None
         self._worker = LatestOnly(self)
         self.cadence = Cadence(self.render_now, self)
         self._source: Source | None = None  # read when a render starts, not on every change
@@ -93,6 +100,30 @@ class PreviewPane(QWidget):
         self._device = "desktop"
         self.last_render_ms = 0.0  # renderer time of the last applied update (for benchmarks)
         self._build()
+        if start:
+            self.start()
+
+    def start(self) -> None:
+        """Load the preview engine and put both views in place of the placeholders."""
+        if self.started:
+            return
+        self.started = True
+        self.fallback_reason = webengine_unavailable_reason()
+        self._media.web = self.fallback_reason is None
+        if self.fallback_reason is None:
+            register_preview_scheme()
+        if self.fallback_reason:
+            self.notice.setText(self.tr("Simplified preview: {reason} Pages may look different "
+                                        "from the published ones.").format(reason=self.fallback_reason))
+            self.notice.show()
+        for name in job.RENDITIONS:
+            self._place_view(name)
+        self._update_layout_mode()
+        queued, self._queued = self._queued, None
+        if queued is not None and self.is_fallback:
+            self.render_now()  # computed for the web views: again for the simple ones
+        elif queued is not None:
+            self._apply(queued)
 
     # -- building -------------------------------------------------------------------------
     def _build(self) -> None:
@@ -104,14 +135,12 @@ class PreviewPane(QWidget):
         self.notice.setTextFormat(Qt.TextFormat.PlainText)  # the reason quotes a system error
         self.notice.setObjectName("preview_notice")
         self.notice.setWordWrap(True)
-        self.notice.setVisible(self.fallback_reason is not None)
-        if self.fallback_reason:
-            self.notice.setText(self.tr("Simplified preview: {reason} Pages may look different "
-                                        "from the published ones.").format(reason=self.fallback_reason))
+        self.notice.hide()
         layout.addWidget(self.notice)
         self.splitter = QSplitter(self)
         self.views: dict[str, QWidget] = {}
         self._frames: dict[str, QWidget] = {}
+        self._placeholders: dict[str, QLabel] = {}
         for name in job.RENDITIONS:
             self._add_view(name)
         layout.addWidget(self.splitter, 1)
@@ -144,7 +173,12 @@ class PreviewPane(QWidget):
         row.addStretch(0)
         self.splitter.addWidget(frame)
         self._frames[name] = frame
-        self._place_view(name)
+        waiting = QLabel(self.tr("Preparing the preview…"), frame, objectName=f"preview_{name}_placeholder")
+        waiting.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        waiting.setEnabled(False)  # drawn in the palette's quiet colour
+        waiting.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)  # no minimum of its own
+        row.insertWidget(1, waiting, 1)
+        self._placeholders[name] = waiting
 
     def _place_view(self, name: str) -> None:
         frame = self._frames[name]
@@ -154,6 +188,8 @@ class PreviewPane(QWidget):
             view.crashed.connect(self._on_crashed)
         view.setMaximumWidth(PHONE_WIDTH if self._device == "phone" else _NO_LIMIT)
         old = self.views.get(name)
+        if old is None:
+            old = self._placeholders.pop(name, None)
         if old is not None:
             frame.layout().removeWidget(old)
             old.hide()
@@ -254,6 +290,8 @@ class PreviewPane(QWidget):
         self._busy = 0
         self._applying = self._queued = None
         self._shown_key, self._shown_blocks, self._shown_body = None, {}, ""
+        if not self.views:
+            return  # not started: nothing shown yet
         base = self._base()
         for view in self.views.values():
             view.load_page(BLANK_PAGE, base, lambda _ok: None)
@@ -268,7 +306,7 @@ class PreviewPane(QWidget):
                 or (self._applying is not None and self._applying.request.meta_key != key))
 
     def _on_result(self, result: job.RenderResult) -> None:
-        if self._busy:
+        if self._busy or not self.started:
             self._queued = result
             return
         self._apply(result)

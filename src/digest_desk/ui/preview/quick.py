@@ -36,7 +36,7 @@ def _changed_lines(old: list[str], new: list[str]) -> tuple[int, int] | None:
 
 
 def quick_blocks(old_body: str, old_blocks: Sequence[Any], new_body: str, rendition: str,
-                 ctx: Any, render_blocks: RenderBlocks = render.render_blocks) -> list[Any] | None:
+                 ctx: Any, render_blocks: RenderBlocks | None = None) -> list[Any] | None:
     """The new block list, rendering only the edited blocks and one neighbour on each side.
 
     Provisional: the region is rendered on its own, so a reference link or footnote defined
@@ -58,6 +58,7 @@ def quick_blocks(old_body: str, old_blocks: Sequence[Any], new_body: str, rendit
     end_line = starts[i1] + delta - 1 if i1 < len(starts) else len(new_lines)
     region = "\n".join(new_lines[start_line - 1:end_line])
     before = "\n".join(new_lines[:start_line - 1])  # heading levels and ids continue from it
+    render_blocks = render_blocks or render.render_blocks
     fresh = [relined(b, b.line + start_line - 1) for b in render_blocks(region, rendition, ctx, before=before)]
     after = [relined(b, b.line + delta) for b in old_blocks[i1:]]
     return [*old_blocks[:i0], *fresh, *after]
