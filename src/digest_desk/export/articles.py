@@ -29,13 +29,19 @@ class ArticleRenderer:
 
     def __init__(self, store: Store, root: Path, site: Site, categories: Sequence[str],
                  fault: str | None = None, known: Mapping[str, str] | None = None,
-                 now: datetime | None = None) -> None:
+                 now: datetime | None = None, only: Sequence[int] | None = None) -> None:
+        """``only``: the ids this renderer will be asked for, when few (an incremental export):
+        then only their link targets are read, not the slugs of the whole archive."""
         from digest_desk.page_inputs import read_inputs  # the renderer, imported when first needed
 
         self.store = store
         self.site = site
         self.writer = Writer(root, fault, known)
-        inputs = read_inputs(store, categories=categories, now=now)  # link targets due by then
+        targets = None
+        if only is not None:
+            with published_reader(store, now) as reader:
+                targets = reader.link_target_ids(only)
+        inputs = read_inputs(store, categories=categories, now=now, link_targets=targets)  # due by then
         # Links between exported pages are relative, so the folder works from disk and served.
         self.ctx_standard = inputs.context(root=STANDARD_ROOT, media_prefix=STANDARD_MEDIA)
         self.ctx_amp = inputs.context(root=AMP_ROOT, media_prefix=AMP_MEDIA)

@@ -101,7 +101,8 @@ class ArticleBatch:
         if not self.ids:
             return
         renderer = ArticleRenderer(self.store, self.root, get_site(self.store), self.categories,
-                                   self.fault, self.known, self.now)
+                                   self.fault, self.known, self.now,
+                                   only=self.ids if len(self.ids) <= PARALLEL_FROM else None)
         for start in range(0, len(self.ids), 20):
             if self.cancel.is_set():
                 raise ExportCancelled()

@@ -24,6 +24,7 @@ from functools import cache
 from importlib import metadata
 from pathlib import Path
 
+from jinja2 import BytecodeCache, FileSystemBytecodeCache
 from platformdirs import user_cache_path
 
 from digest_desk.paths import APP_NAME
@@ -171,6 +172,22 @@ def shared() -> FragmentCache | None:
             _SHARED[:] = [_make(setting)]
             _SHARED_FOR[:] = [setting]
         return _SHARED[0]
+
+
+def template_cache() -> BytecodeCache | None:
+    """Compiled templates kept beside the fragments (in the engine's folder: our code and the
+    libraries' versions are the same), so a new process (``export --changed`` from a timer)
+    does not compile them again; None when the cache is off or its folder cannot be made."""
+    store = shared()
+    if store is None:
+        return None
+    folder = store.folder / "templates"
+    try:
+        store.root.mkdir(mode=0o700, parents=True, exist_ok=True)
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return FileSystemBytecodeCache(str(folder))
 
 
 def _make(setting: str | None) -> FragmentCache | None:
