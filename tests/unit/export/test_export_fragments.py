@@ -162,3 +162,26 @@ def test_the_cache_is_trimmed_to_its_cap_oldest_first(tmp_path):
     left = [i for i, path in enumerate(paths) if path.exists()]
     assert 0 < len(left) <= 16 * fragments.TRIM_TO
     assert left == list(range(40 - len(left), 40))  # the most recently used stay
+
+
+def test_a_manifest_of_the_earlier_format_is_read_and_upgraded(store, site, tmp_path):
+    """Exports made before article records became lines of text are still incremental."""
+    import json
+
+    from digest_desk.export.manifest import load_manifest
+
+    out = tmp_path / "out"
+    export_site(store, out)
+    manifest = load_manifest(out)
+    assert manifest is not None and len(manifest.articles) == len(site["articles"])
+    units = {uid: {"key": manifest.key(uid), "files": manifest.unit_files(uid)} for uid in manifest.uids()}
+    path = out / ".digest-desk-manifest.json"
+    path.write_text(json.dumps({"format": 1, "generator": "digest-desk", "units": units}), "utf-8")
+    article = get_by_slug(store, sorted(site["articles"])[1])
+    article.body += "\n\nA correction."
+    save_article(store, article, reason="edit")
+    report = export_site(store, out, changed_only=True)
+    assert report.rendered == 1
+    assert json.loads(path.read_text("utf-8"))["format"] == 2
+    export_site(store, tmp_path / "full")
+    assert tree(tmp_path / "full") == tree(out)
