@@ -16,6 +16,7 @@ The folder is kept under a size cap, least recently used entries first.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
@@ -81,9 +82,10 @@ class FragmentCache:
         try:
             with open(path, "rb") as fh:
                 data = fh.read()
-            os.utime(path)  # recently used: trimmed last
         except OSError:
             return None
+        with contextlib.suppress(OSError):
+            os.utime(path)  # recently used: trimmed last
         return data
 
     def put(self, text: str, data: bytes) -> None:
@@ -151,10 +153,8 @@ class FragmentCache:
 
 
 def _remove(path: str) -> None:
-    try:
+    with contextlib.suppress(OSError):
         os.unlink(path)
-    except OSError:
-        pass
 
 
 _SHARED: list[FragmentCache | None] = []
