@@ -1,4 +1,9 @@
-"""Export speed: ``python benchmarks/export.py N`` generates N articles and prints timings."""
+"""Export speed: ``python benchmarks/export.py N`` generates N articles and prints timings.
+
+Two corpora, each measured in a fresh process (so the peak memory is the export's own): the
+realistic one first, then the old plain one as a second line. The fragment cache is a fresh
+folder per corpus: the first export fills it (cold), the next into a new folder reads it (warm).
+"""
 
 from __future__ import annotations
 
@@ -7,12 +12,15 @@ import os
 import random
 import resource
 import shutil
+import subprocess
 import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import NamedTuple
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
@@ -22,6 +30,8 @@ from digest_desk.export import export_site  # noqa: E402
 from digest_desk.store import open_store  # noqa: E402
 from digest_desk.store.articles import get_by_slug, save_article  # noqa: E402
 from digest_desk.store.site import update_site  # noqa: E402
+
+CACHE_ENV = "DIGEST_DESK_FRAGMENT_CACHE"  # where render/ keeps its fragment cache (tests and benchmarks)
 
 WORDS = (
     "council harbour river market school budget election storm festival museum bridge railway "
@@ -53,18 +63,141 @@ def _body(rng: random.Random, words: int = 800) -> str:
     return "\n\n".join(parts)
 
 
-def generate(store, n: int) -> None:
+# --- The realistic corpus ---------------------------------------------------------------------
+# Proportions taken from reading news pages of general newspapers and wire services (local and
+# national stories, features, explainers; BBC, Guardian, AP, Reuters and regional papers), per
+# article of about 800 words:
+# - paragraphs are short: one to three sentences (35-45 words), so about 20 of them;
+# - two to four sub-headings in longer pieces, none in about a third of the stories;
+# - quotation carries the news: about 40% of paragraphs quote someone ("...", said X), and
+#   apostrophes (council's, didn't, the '90s) are everywhere: both get curled by the typography;
+# - emphasis: titles of works, ships, papers in *italics* in ~15% of paragraphs; **bold** for a
+#   lead-in or a key figure in ~6%;
+# - links: two to six in the text, a third of them with a title attribute;
+# - pictures: most stories carry one or two pictures in the body with a caption and a credit
+#   (80% have at least one), a gallery-like run of three in about 5%;
+# - a bullet list (key points, "what we know") in ~25% of stories, a numbered list (steps,
+#   rankings) in ~12%;
+# - a pull quote or quoted statement as a block quote in ~20%;
+# - a table (results, figures, timetables) now and then: ~5%;
+# - footnotes rarely: ~2% (explainers and corrections).
+NAMES = ["Ana Ruiz", "Tom Berg", "Li Wei", "Maria O'Neil", "Jonas Weber", "Fatima Khan"]
+WORKS = ["The Harbour Review", "Evening Courier", "Winter Light", "The River Book", "Open Water"]
+
+
+def _words(rng: random.Random, lo: int, hi: int) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(rng.randint(lo, hi)))
+
+
+def _real_sentence(rng: random.Random) -> str:
+    text = _words(rng, 8, 18).capitalize()
+    roll = rng.random()
+    if roll < 0.15:
+        text += f" in *{rng.choice(WORKS)}*"
+    elif roll < 0.21:
+        text = f"**{text}**"
+    elif roll < 0.45:
+        text = text.replace(" ", "'s ", 1)  # a possessive: the typography curls it
+    if rng.random() < 0.05:
+        text += f" ([source](https://news.example/{rng.randint(1, 9999)} \"{_words(rng, 2, 4)}\"))"
+    elif rng.random() < 0.045:
+        text += f" and [{_words(rng, 1, 3)}](https://example.org/{rng.randint(1, 9999)})"
+    return text + "."
+
+
+def _quote_paragraph(rng: random.Random) -> str:
+    said = rng.choice(NAMES)
+    return (f"\"{_words(rng, 8, 16).capitalize()}, it's {_words(rng, 3, 6)},\" said {said}. "
+            f"{_real_sentence(rng)}")
+
+
+def _picture(rng: random.Random, n: int) -> str:
+    alt = _words(rng, 3, 6).capitalize()
+    caption = f"{_words(rng, 5, 10).capitalize()}|Photo: {rng.choice(NAMES)}"
+    return f"![{alt}](https://images.example/{n}/{rng.randint(1, 99999)}.jpg \"{caption}\")"
+
+
+def _real_list(rng: random.Random, numbered: bool) -> str:
+    items = [_real_sentence(rng) for _ in range(rng.randint(3, 6))]
+    return "\n".join(f"{i + 1}. {t}" if numbered else f"- {t}" for i, t in enumerate(items))
+
+
+def _table(rng: random.Random) -> str:
+    rows = ["| Place | Votes | Share |", "| --- | ---: | ---: |"]
+    rows += [f"| {rng.choice(WORDS).title()} | {rng.randint(100, 9999)} | {rng.randint(1, 60)}% |"
+             for _ in range(rng.randint(3, 6))]
+    return "\n".join(rows)
+
+
+def realistic_body(rng: random.Random, n: int, words: int = 800) -> str:
+    """One article body in the proportions above (``n`` makes its picture URLs its own)."""
+    parts: list[str] = []
+    extras: list[str] = []
+    pictures = 0 if rng.random() < 0.2 else 3 if rng.random() < 0.06 else rng.randint(1, 2)
+    extras += [_picture(rng, n) for _ in range(pictures)]
+    if rng.random() < 0.25:
+        extras.append(f"{_words(rng, 2, 4).capitalize()}:\n\n" + _real_list(rng, False))
+    if rng.random() < 0.12:
+        extras.append(_real_list(rng, True))
+    if rng.random() < 0.20:
+        extras.append("> " + _quote_paragraph(rng))
+    if rng.random() < 0.05:
+        extras.append(_table(rng))
+    headings = 0 if rng.random() < 0.33 else rng.randint(2, 4)
+    count = 0
+    while count < words:
+        if rng.random() < 0.4:
+            parts.append(_quote_paragraph(rng))
+        else:
+            parts.append(" ".join(_real_sentence(rng) for _ in range(rng.randint(1, 3))))
+        count += len(parts[-1].split())
+    for extra in extras:
+        parts.insert(rng.randint(1, len(parts)), extra)
+    step = max(1, len(parts) // (headings + 1))
+    for k in range(headings, 0, -1):
+        parts.insert(k * step, "## " + _words(rng, 3, 6).capitalize())
+    if rng.random() < 0.02:
+        parts[1] += "[^1]"
+        parts.append(f"[^1]: {_real_sentence(rng)}")
+    return "\n\n".join(parts)
+
+
+CORPORA = ("realistic", "plain")
+
+
+class Story(NamedTuple):
+    """One generated article, as plain values (the store and Hugo's content are written from it)."""
+
+    title: str
+    slug: str
+    summary: str
+    body: str
+    author: str
+    category: str
+    tag: str
+    published: datetime
+
+
+def stories(n: int, corpus: str = "realistic") -> Iterator[Story]:
+    """The benchmark's articles, the same on every run: ``realistic`` (the proportions above) or
+    ``plain`` (the old corpus: prose, plain links, one-line headings and bullet lists only)."""
     rng = random.Random(20261128)
     start = datetime(2024, 1, 1, 8, 0, tzinfo=UTC)
+    for i in range(n):
+        title = f"{_sentence(rng)[:-1][:70]} {i}"
+        summary = _sentence(rng)
+        body = realistic_body(rng, i) if corpus == "realistic" else _body(rng)
+        yield Story(title, f"story-{i:06d}", summary, body, rng.choice(["Ana Ruiz", "Tom Berg", "Li Wei"]),
+                    rng.choice(SECTIONS), rng.choice(WORDS), start + timedelta(minutes=37 * i))
+
+
+def generate(store, n: int, corpus: str = "realistic") -> None:
     with store.write() as session:
-        for i in range(n):
-            title = f"{_sentence(rng)[:-1][:70]} {i}"
-            slug = f"story-{i:06d}"
+        for i, s in enumerate(stories(n, corpus)):
             article = Article(
-                title=title, slug=slug, slug_key=slug_key(slug), summary=_sentence(rng),
-                body=_body(rng), author=rng.choice(["Ana Ruiz", "Tom Berg", "Li Wei"]),
-                category=rng.choice(SECTIONS), tags=[rng.choice(WORDS)], status=Status.PUBLISHED,
-                published_at=start + timedelta(minutes=37 * i), updated_at=start + timedelta(minutes=37 * i),
+                title=s.title, slug=s.slug, slug_key=slug_key(s.slug), summary=s.summary,
+                body=s.body, author=s.author, category=s.category, tags=[s.tag], status=Status.PUBLISHED,
+                published_at=s.published, updated_at=s.published,
             )
             article.links = [
                 Link(title="Background on the topic", url=f"https://partner.example/t/{i}", kind=LinkKind.READ_MORE, position=0)
@@ -132,53 +265,94 @@ def _descends(pid: int, root: int, parents: dict[int, int]) -> bool:
     return False
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("n", type=int, nargs="?", default=1000)
-    parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
-    parser.add_argument("--db", type=Path, help="reuse (or create) this generated database")
-    parser.add_argument("--full-runs", type=int, default=2, help="full exports before the incremental ones")
-    parser.add_argument("--workdir", type=Path, help="make the temporary folder (database, export) in here; "
-                        "the system temporary folder by default")
-    args = parser.parse_args()
-    work = Path(tempfile.mkdtemp(prefix="dd-bench-", dir=args.workdir))
-    store = open_store(args.db or work / "bench.sqlite3")
-    if not store.engine.connect().exec_driver_sql("SELECT count(*) FROM article").scalar():
-        t = time.perf_counter()
-        generate(store, args.n)
-        print(f"generated {args.n} articles in {time.perf_counter() - t:.1f} s")
-    print(f"load average at start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; exporting into {work}")
-    print(f"file system: {_fs_speed(work):.2f} s for 2,000 folders + 2,000 files of 24 kB in a plain loop")
-    memory = WorkerMemory()
-    memory.start()
-    out = work / "site"
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
-    cpu = _cpu()
-    report = export_site(store, out)
-    rate = args.n / report.seconds
-    print(f"full export:        {report.seconds:6.2f} s  {rate:7.0f} articles/s  ({report.written} files; "
-          f"parent CPU {_cpu() - cpu:.1f} s)")
-    for _ in range(args.full_runs - 1):
-        report = export_site(store, out)
-        print(f"full export again:  {report.seconds:6.2f} s  ({report.written} files changed)")
-    cpu = time.process_time()
-    report = export_site(store, out, changed_only=True)
-    print(f"incremental, none:  {report.seconds:6.2f} s  (CPU {time.process_time() - cpu:.2f} s; "
-          f"{report.written} files written)")
 
-    article = get_by_slug(store, f"story-{args.n // 2:06d}")
+def _generate_in_child(db: Path, n: int, corpus: str) -> None:
+    """Generate in a child process: the parent's peak memory is then the export's alone."""
+    t = time.perf_counter()
+    subprocess.run([sys.executable, __file__, str(n), "--corpus", corpus, "--db", str(db), "--generate-only"],
+                   check=True)
+    print(f"[{corpus}] generated {n} articles in {time.perf_counter() - t:.1f} s")
+
+
+def _edit_one(store, n: int) -> None:
+    article = get_by_slug(store, f"story-{n // 2:06d}")
     article.body += "\n\nA late correction to this story."
     save_article(store, article, reason="bench")
-    cpu = time.process_time()
+
+
+def measure(n: int, corpus: str, work: Path, db: Path | None, full_runs: int) -> None:
+    """Every line of one corpus: cold, warm into a new folder, again, incremental."""
+    db = db or work / f"bench-{corpus}.sqlite3"
+    store = open_store(db)
+    with store.engine.connect() as connection:
+        empty = not connection.exec_driver_sql("SELECT count(*) FROM article").scalar()
+    if empty:
+        store.close()
+        _generate_in_child(db, n, corpus)
+        store = open_store(db)
+    os.environ[CACHE_ENV] = str(work / f"fragments-{corpus}")  # a cold cache for this corpus
+    label = f"[{corpus}]"
+    print(f"{label} load average at start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; exporting into {work}")
+    memory = WorkerMemory()
+    memory.start()
+    out = work / f"site-{corpus}"
+    cpu = _cpu()
+    report = export_site(store, out)
+    print(f"{label} full export, cold cache:      {report.seconds:6.2f} s  {n / report.seconds:7.0f} articles/s  "
+          f"({report.written} files; parent CPU {_cpu() - cpu:.1f} s; parent peak {_rss_mb():.0f} MB)")
+    report = export_site(store, work / f"site-{corpus}-2")
+    print(f"{label} full export, new folder, warm: {report.seconds:6.2f} s  ({report.written} files)")
+    shutil.rmtree(work / f"site-{corpus}-2")
+    for _ in range(full_runs - 1):
+        report = export_site(store, out)
+        print(f"{label} full export again:            {report.seconds:6.2f} s  ({report.written} files changed)")
+    cpu = _cpu()
     report = export_site(store, out, changed_only=True)
-    print(f"incremental, 1 edit:{report.seconds:6.2f} s  (CPU {time.process_time() - cpu:.2f} s; "
+    print(f"{label} incremental, none:            {report.seconds:6.2f} s  (CPU {_cpu() - cpu:.2f} s; "
+          f"{report.written} files written)")
+    _edit_one(store, n)
+    cpu = _cpu()
+    report = export_site(store, out, changed_only=True)
+    print(f"{label} incremental, 1 edit:          {report.seconds:6.2f} s  (CPU {_cpu() - cpu:.2f} s; "
           f"{report.written} files written, {report.rendered} rendered)")
     memory.stop.set()
     memory.join()
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak memory: parent {own:.0f} MB, largest worker {memory.peak_one / 1024:.0f} MB, "
+    print(f"{label} peak memory: parent {_rss_mb():.0f} MB, largest worker {memory.peak_one / 1024:.0f} MB, "
           f"all workers {memory.peak_all / 1024:.0f} MB")
     store.close()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("n", type=int, nargs="?", default=1000)
+    parser.add_argument("--corpus", default="realistic,plain", help="realistic, plain or both (comma-separated)")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    parser.add_argument("--db", type=Path, help="reuse (or create) this generated database (one corpus only)")
+    parser.add_argument("--full-runs", type=int, default=2, help="full exports before the incremental ones")
+    parser.add_argument("--workdir", type=Path, help="make the temporary folder (database, export) in here; "
+                        "the system temporary folder by default")
+    parser.add_argument("--generate-only", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    corpora = [c.strip() for c in args.corpus.split(",") if c.strip()]
+    if any(c not in CORPORA for c in corpora):
+        parser.error(f"--corpus takes {', '.join(CORPORA)}")
+    if args.generate_only:
+        store = open_store(args.db)
+        generate(store, args.n, corpora[0])
+        store.close()
+        return 0
+    if len(corpora) > 1:  # one fresh process per corpus: each peak memory is its own
+        for corpus in corpora:
+            cmd = [sys.executable, __file__, str(args.n), "--corpus", corpus, "--full-runs", str(args.full_runs)]
+            cmd += ["--keep"] * args.keep + (["--workdir", str(args.workdir)] if args.workdir else [])
+            subprocess.run(cmd, check=True)
+        return 0
+    work = Path(tempfile.mkdtemp(prefix="dd-bench-", dir=args.workdir))
+    print(f"file system: {_fs_speed(work):.2f} s for 2,000 folders + 2,000 files of 24 kB in a plain loop")
+    measure(args.n, corpora[0], work, args.db, args.full_runs)
     if args.keep:
         print(f"kept {work}")
     else:

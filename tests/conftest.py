@@ -17,6 +17,20 @@ ENGINES = ("sqlite", "postgresql")
 BOTH_ENGINE_DIRS = tuple(Path(__file__).parent / d for d in ("unit/export", "unit/links", "unit/checks"))
 
 
+@pytest.fixture(scope="session", autouse=True)
+def fragment_cache_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The render fragment cache of this test run, in a temporary folder (never the user's):
+    on, so pages rendered twice in a run come once from markdown and once from the cache."""
+    folder = tmp_path_factory.mktemp("fragments")
+    before = os.environ.get("DIGEST_DESK_FRAGMENT_CACHE")
+    os.environ["DIGEST_DESK_FRAGMENT_CACHE"] = str(folder)
+    yield folder
+    if before is None:
+        os.environ.pop("DIGEST_DESK_FRAGMENT_CACHE", None)
+    else:
+        os.environ["DIGEST_DESK_FRAGMENT_CACHE"] = before
+
+
 def _on_both_engines(metafunc: pytest.Metafunc) -> bool:
     if metafunc.definition.get_closest_marker("both_engines") is not None:
         return True

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import gc
+import os
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 
 from digest_desk.domain import Article, Site
 from digest_desk.export.writer import Writer
+from digest_desk.render.fragments import CACHE_ENV
 from digest_desk.store.engine import Store, attach
 from digest_desk.store.published import published_reader
 
@@ -27,13 +29,19 @@ class ArticleRenderer:
 
     def __init__(self, store: Store, root: Path, site: Site, categories: Sequence[str],
                  fault: str | None = None, known: Mapping[str, str] | None = None,
-                 now: datetime | None = None) -> None:
+                 now: datetime | None = None, only: Sequence[int] | None = None) -> None:
+        """``only``: the ids this renderer will be asked for, when few (an incremental export):
+        then only their link targets are read, not the slugs of the whole archive."""
         from digest_desk.page_inputs import read_inputs  # the renderer, imported when first needed
 
         self.store = store
         self.site = site
         self.writer = Writer(root, fault, known)
-        inputs = read_inputs(store, categories=categories, now=now)  # link targets due by then
+        targets = None
+        if only is not None:
+            with published_reader(store, now) as reader:
+                targets = reader.link_target_ids(only)
+        inputs = read_inputs(store, categories=categories, now=now, link_targets=targets)  # due by then
         # Links between exported pages are relative, so the folder works from disk and served.
         self.ctx_standard = inputs.context(root=STANDARD_ROOT, media_prefix=STANDARD_MEDIA)
         self.ctx_amp = inputs.context(root=AMP_ROOT, media_prefix=AMP_MEDIA)
@@ -62,15 +70,23 @@ _worker: dict[str, ArticleRenderer] = {}
 
 
 def init_worker(db_path: str, root: str, categories: list[str], fault: str | None,
-                known: dict[str, str], now: datetime | None = None, password: str | None = None) -> None:
+                known: dict[str, str], now: datetime | None = None, password: str | None = None,
+                fragment_cache: str | None = None) -> None:
     """Make the worker's renderer, then pause the cyclic garbage collector in this process.
 
     Rendering makes many short-lived objects; the collector's passes over the long-lived ones
     (modules, templates, the media map) find nothing to free. They are frozen out of its sight
     and it runs once per chunk instead (reference counting frees everything else as usual).
-    export_site never does this in the process that calls it (the window's, maybe)."""
+    export_site never does this in the process that calls it (the window's, maybe).
+
+    ``fragment_cache`` is the exporting process's DIGEST_DESK_FRAGMENT_CACHE: the fork server
+    keeps the environment it started with, so the setting is handed over explicitly."""
     from digest_desk.store.site import get_site
 
+    if fragment_cache is None:
+        os.environ.pop(CACHE_ENV, None)
+    else:
+        os.environ[CACHE_ENV] = fragment_cache
     store = attach(db_path, password)  # a file path or a server URL (password: asked for, in memory)
     _worker["renderer"] = ArticleRenderer(store, Path(root), get_site(store), categories, fault, known, now)
     gc.freeze()

@@ -23,7 +23,7 @@ from digest_desk.export.folders import (
     remove_tree,
     swap_in,
 )
-from digest_desk.export.manifest import Manifest, Unit, load_manifest
+from digest_desk.export.manifest import Manifest, load_manifest
 from digest_desk.export.plan import Plan, make_plan
 from digest_desk.export.render_pool import ArticleBatch
 from digest_desk.export.safepath import top_level_symlink
@@ -96,21 +96,28 @@ class _Run:
         self.parallel = parallel
         self.fault = os.environ.get(FAULT_ENV) or None
         self.old: Manifest | None = load_manifest(out) if out.is_dir() else None
-        self.old_files: dict[str, str] = self.old.files() if self.old is not None else {}
         self.plan: Plan  # made by export_site, once the workers (if any) are rendering
         self.new = Manifest()
         self.written: list[str] = []  # files written into the temporary folder this run
         self.mode = "full"
         self.batch: ArticleBatch | None = None
         self._known: dict[str, str] | None = None
+        self.chosen: set[str] = set()  # the units built this time (known once they are chosen)
 
     def known(self) -> dict[str, str]:
-        """Files of the previous export whose bytes need not be written again (looked up once)."""
+        """Files of the previous export whose bytes need not be written again (looked up once).
+        A full export looks at every file (it also repairs files deleted by hand); the others
+        only at the files of the units they build, so their cost follows the change."""
         if self._known is None:
-            self._known = self.old_files
-            if self.mode == "full":  # a full export also repairs files deleted from the folder by hand
-                self._known = {rel: sha for rel, sha in self.old_files.items()
+            if self.old is None:
+                self._known = {}
+            elif self.mode == "full":
+                self._known = {rel: sha for rel, sha in self.old.files().items()
                                if os.path.isfile(os.path.join(self.out, rel))}
+            else:
+                self._known = {}
+                for uid in self.chosen:
+                    self._known.update(self.old.unit_files(uid))
         return self._known
 
     def start(self, root: Path, ids: Sequence[int], categories: list[str]) -> None:
@@ -135,10 +142,10 @@ class _Run:
         others = set(keys) - arts
         if mode == "full" or self.old is None:
             return arts, others
-        old = self.old.units
+        old = self.old
 
         def stale(uid: str) -> bool:
-            return uid not in old or old[uid].key != keys[uid]
+            return old.key(uid) != keys[uid]
 
         if mode == "changed":
             return {u for u in arts if stale(u)}, {u for u in others if stale(u)}
@@ -152,6 +159,7 @@ class _Run:
         started, if it holds exactly the chosen articles with the plan's sections."""
         keys = self.plan.keys()
         total = len(art_uids) + len(other_uids)
+        self.chosen = art_uids | other_uids
         ids = sorted(int(uid.split(":")[1]) for uid in art_uids)
         if self.batch is None or self.batch.ids != ids or self.batch.categories != self.plan.categories:
             if self.batch is not None:  # the store changed after the batch started
@@ -166,13 +174,13 @@ class _Run:
                 if unit.uid in other_uids:
                     self.check_cancel()
                     files = {rel: writer.write(rel, data) for rel, data in unit.build().items()}
-                    self.new.units[unit.uid] = Unit(keys[unit.uid], files)
+                    self.new.put(unit.uid, keys[unit.uid], files)
                     done += 1
                     self.progress(done, total)
             self.written.extend(writer.written)
             for results in self.batch.results():
                 for aid, files, written in results:
-                    self.new.units[f"article:{aid}"] = Unit(keys[f"article:{aid}"], files)
+                    self.new.put(f"article:{aid}", keys[f"article:{aid}"], files)
                     self.written.extend(written)
                 done += len(results)
                 self.progress(done, total)
@@ -182,8 +190,8 @@ class _Run:
         # Units not rebuilt keep their old record (an incremental export leaves them in place).
         if self.old is not None:
             for uid in keys:
-                if uid not in self.new.units and uid in self.old.units:
-                    self.new.units[uid] = self.old.units[uid]
+                if uid not in self.chosen:
+                    self.new.keep(uid, self.old)
 
 
 def export_site(
@@ -272,6 +280,9 @@ def _removed_files(run: _Run) -> set[str]:
     keys = run.plan.keys()
     slugs = {f"article:{e.id}": e.slug for e in run.plan.entries}
     removed: set[str] = set()
+    for uid, record in run.old.articles.items():  # "key sha sha slug": the slug is read as text
+        if uid not in keys or (uid in slugs and record.split(" ", 3)[3] != slugs[uid]):
+            removed.update(run.old.unit_files(uid))
     for uid, unit in run.old.units.items():
         if uid not in keys:
             removed.update(unit.files)
@@ -283,7 +294,7 @@ def _removed_files(run: _Run) -> set[str]:
 def _confirm_removals(run: _Run, confirm: Confirm | None) -> None:
     if run.old is None:
         return
-    existing = len(run.old_files)
+    existing = run.old.file_count()
     removed = len(_removed_files(run))
     if existing and removed * 2 > existing:
         if confirm is None or not confirm(removed, existing):
@@ -293,6 +304,22 @@ def _confirm_removals(run: _Run, confirm: Confirm | None) -> None:
             )
 
 
+def _dropped(run: _Run) -> set[str]:
+    """Files of the previous export that the new one no longer has. Only units that are gone
+    or were built again can have lost files, so only those are looked at."""
+    assert run.old is not None
+    gone: set[str] = set()
+    kept: set[str] = set()
+    for uid in run.old.uids():
+        if uid not in run.new:
+            gone.update(run.old.unit_files(uid))
+    for uid in run.chosen:
+        if uid in run.old:
+            gone.update(run.old.unit_files(uid))
+        kept.update(run.new.unit_files(uid))
+    return gone - kept
+
+
 def _write_manifest(run: _Run, root: Path) -> None:
     (root / MANIFEST).write_text(run.new.to_json(), "utf-8")
 
@@ -300,19 +327,17 @@ def _write_manifest(run: _Run, root: Path) -> None:
 def _finish_full(run: _Run, tmp: Path, report: ExportReport) -> None:
     """First export into an empty or new folder: swap the whole temporary folder in."""
     report.written = len(run.written)
-    report.unchanged = len(run.new.files()) - report.written
+    report.unchanged = run.new.file_count() - report.written
     _write_manifest(run, tmp)
     run.check_cancel()
     swap_in(tmp, run.out)
 
 
 def _finish_changes(run: _Run, tmp: Path, report: ExportReport) -> None:
-    old_files = run.old_files
-    new_files = run.new.files()
     put = sorted(run.written)
-    drop = sorted(set(old_files) - set(new_files))
+    drop = sorted(_dropped(run))
     report.written, report.removed = len(put), len(drop)
-    report.unchanged = len(new_files) - len(put)
+    report.unchanged = run.new.file_count() - len(put)
     _write_manifest(run, tmp)
     run.check_cancel()
     commit(tmp, run.out, put + [MANIFEST], drop)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from digest_desk.export.articles import ArticleRenderer, init_worker, render_chunk
 from digest_desk.export.errors import ExportCancelled
+from digest_desk.render.fragments import CACHE_ENV
 from digest_desk.store.engine import Store
 from digest_desk.store.site import get_site
 
@@ -69,7 +70,7 @@ class ArticleBatch:
             self.pool = ProcessPoolExecutor(
                 max_workers=_workers(), mp_context=_context(), initializer=init_worker,
                 initargs=(self.store.target, str(self.root), self.categories, self.fault, dict(self.known),
-                          self.now, self.store.password),
+                          self.now, self.store.password, os.environ.get(CACHE_ENV)),
             )
             chunks = [self.ids[i : i + CHUNK] for i in range(0, len(self.ids), CHUNK)]
             self.pending = {self.pool.submit(render_chunk, chunk) for chunk in chunks}
@@ -100,7 +101,8 @@ class ArticleBatch:
         if not self.ids:
             return
         renderer = ArticleRenderer(self.store, self.root, get_site(self.store), self.categories,
-                                   self.fault, self.known, self.now)
+                                   self.fault, self.known, self.now,
+                                   only=self.ids if len(self.ids) <= PARALLEL_FROM else None)
         for start in range(0, len(self.ids), 20):
             if self.cancel.is_set():
                 raise ExportCancelled()

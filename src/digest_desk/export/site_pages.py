@@ -20,6 +20,7 @@ from digest_desk.export.sitedata import Entry, digest
 from digest_desk.paths import resource
 from digest_desk.render.context import base_url as render_base_url
 from digest_desk.render.context import logo_url, site_link
+from digest_desk.render.fragments import template_cache
 from digest_desk.store.published import MediaItem
 
 PAGE_SIZE = 20
@@ -62,6 +63,7 @@ def _env() -> jinja2.Environment:
         autoescape=jinja2.select_autoescape(["html", "xml"]),
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
+        bytecode_cache=template_cache(),
     )
     env.filters["long_date"] = long_date
     return env
@@ -181,7 +183,9 @@ class SitePages:
             units.append(SiteUnit(name, digest(self.base_key, name), self._page_builder(name, text)))
         feed = self.entries[:FEED_LIMIT]
         units.append(SiteUnit("feed", digest(self.base_key, "feed", [e.key for e in feed]), self._feed))
-        units.append(SiteUnit("sitemap", digest(self.base_key, "sitemap", [e.key for e in self.entries]), self._sitemap))
+        # The sitemap shows each article's address and day of update, nothing else of it.
+        shown = "\n".join(f"{e.slug} {e.updated.date()}" for e in self.entries)
+        units.append(SiteUnit("sitemap", digest(self.base_key, "sitemap", shown), self._sitemap))
         return units
 
     def _page_builder(self, name: str, text: str):

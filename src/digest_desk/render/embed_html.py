@@ -14,6 +14,7 @@ from digest_desk.domain import Image
 from digest_desk.paths import templates_dir
 from digest_desk.render.context import is_absolute_web_url, tidy_url
 from digest_desk.render.embeds import Embed, ImageEmbed, TweetEmbed, YouTubeEmbed
+from digest_desk.render.fragments import template_cache
 from digest_desk.render.mdparse import ParsedChunk, nonce
 from digest_desk.render.sanitize import safe_href
 
@@ -31,6 +32,7 @@ def environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=False,
         auto_reload=False,
+        bytecode_cache=template_cache(),
     )
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import re
 import secrets
 import threading
 import xml.etree.ElementTree as etree
+import zlib
 from collections import OrderedDict
 from dataclasses import dataclass
 from functools import cache
@@ -24,9 +26,10 @@ from markdown.inlinepatterns import (
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
+from digest_desk.render import fragments
 from digest_desk.render.chunks import UNPARK, Chunk, split_chunks
 from digest_desk.render.context import BODY_CONTAINER_ID
-from digest_desk.render.embeds import Embed, ImageEmbed, line_embed
+from digest_desk.render.embeds import Embed, ImageEmbed, TweetEmbed, YouTubeEmbed, line_embed
 from digest_desk.render.fastpath import fast_block, heading_base
 from digest_desk.render.nesting import repair
 from digest_desk.render.sanitize import clean, id_ok, safe_href
@@ -246,18 +249,72 @@ _CACHE_SIZE = 8
 
 
 def parse_body(body: str) -> ParsedBody:
-    """Parse (or fetch from a small cache) the sanitised, placeholder-carrying body."""
+    """Parse the sanitised, placeholder-carrying body, or fetch it from a small cache in memory
+    or from the fragment cache on disk (render/fragments.py), which it then fills."""
     with _LOCK:
         hit = _CACHE.get(body)
         if hit is not None:
             _CACHE.move_to_end(body)
             return hit
-    parsed = _parse_plain(body) if len(body) > MAX_MARKDOWN_CHARS else _parse(body)
+    store = fragments.shared()
+    data = store.get(body) if store is not None else None
+    parsed = from_record(data) if data is not None else None
+    if parsed is None:
+        parsed = _parse_plain(body) if len(body) > MAX_MARKDOWN_CHARS else _parse(body)
+        if store is not None and (record := to_record(parsed)) is not None:
+            store.put(body, record)
     with _LOCK:
         _CACHE[body] = parsed
         if len(_CACHE) > _CACHE_SIZE:
             _CACHE.popitem(last=False)
     return parsed
+
+
+# An entry of the fragment cache: the parsed body as JSON, compressed. The process's nonce is
+# written as NUL (a body's text never holds one: UNPUBLISHABLE drops it) and restored as the
+# reading process's own nonce, so placeholders stay unguessable in every process.
+_HOLE = "\x00"
+
+
+def to_record(parsed: ParsedBody) -> bytes | None:
+    """``parsed`` as a cache entry; None when it cannot be one (a NUL in its HTML)."""
+    mark = nonce()
+    chunks = []
+    for c in parsed.chunks:
+        if _HOLE in c.html:
+            return None
+        chunks.append([c.line, c.html.replace(mark, _HOLE), list(c.embeds)])
+    embeds = [_embed_fields(e) for e in parsed.embeds]
+    text = json.dumps({"c": chunks, "e": embeds, "p": parsed.plain}, ensure_ascii=False, separators=(",", ":"))
+    return zlib.compress(text.encode("utf-8", "surrogatepass"), 1)
+
+
+def _embed_fields(embed: Embed) -> list:
+    if isinstance(embed, ImageEmbed):
+        return ["i", embed.src, embed.alt, embed.title, embed.block]
+    if isinstance(embed, YouTubeEmbed):
+        return ["y", embed.url, embed.video_id, embed.block]
+    return ["t", embed.url, embed.tweet_id, embed.user, embed.block]
+
+
+_EMBED_TYPES = {"i": ImageEmbed, "y": YouTubeEmbed, "t": TweetEmbed}
+
+
+def from_record(data: bytes) -> ParsedBody | None:
+    """The parsed body of a cache entry; None for anything that is not a well-formed entry."""
+    try:
+        raw = json.loads(zlib.decompress(data).decode("utf-8", "surrogatepass"))
+        mark = nonce()
+        chunks = tuple(ParsedChunk(int(line), html.replace(_HOLE, mark), tuple(int(i) for i in ids))
+                       for line, html, ids in raw["c"])
+        if not all(type(f) in (str, bool) for _, *fields in raw["e"] for f in fields):
+            return None
+        embeds = tuple(_EMBED_TYPES[kind](*fields) for kind, *fields in raw["e"])
+        if not all(type(c.html) is str and all(0 <= i < len(embeds) for i in c.embeds) for c in chunks):
+            return None
+        return ParsedBody(chunks, embeds, bool(raw["p"]))
+    except (ValueError, TypeError, KeyError, zlib.error, UnicodeDecodeError):
+        return None
 
 
 def parse_region(body: str, before: str) -> ParsedBody:

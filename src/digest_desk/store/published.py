@@ -197,6 +197,14 @@ class PublishedReader:
             params.update({f"id{i}": int(v) for i, v in enumerate(ids)})
         return dict(self._rows(sql, params))
 
+    def link_target_ids(self, ids: Collection[int]) -> set[int]:
+        """The articles the links of ``ids`` point to (what rendering those few pages needs)."""
+        if not ids:
+            return set()
+        marks = ", ".join(f":id{i}" for i in range(len(ids)))
+        sql = f"SELECT DISTINCT target_article_id FROM link WHERE target_article_id IS NOT NULL AND article_id IN ({marks})"
+        return {row[0] for row in self._rows(sql, {f"id{i}": int(v) for i, v in enumerate(ids)})}
+
     def unpublished_count(self) -> int:
         return self._rows("SELECT count(*) FROM article WHERE NOT " + _IS_PUBLISHED, self._on_site)[0][0]
 

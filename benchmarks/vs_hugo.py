@@ -1,0 +1,136 @@
+"""Our export next to Hugo on the same articles: ``python benchmarks/vs_hugo.py N [--corpus realistic]``.
+
+The articles come from benchmarks/export.py (the same generator, so the same bodies). Hugo gets
+them as content files (YAML front matter + markdown) with a minimal theme written here: one
+list template (the digest, paginated, and the section pages) and one single template (the
+article). Hugo builds one rendition per article; we build two (the standard page and the AMP
+page), plus index pages, sections, feed and sitemap, as Hugo does its list pages, RSS and sitemap.
+
+Each round builds, into fresh folders: Hugo; our export with an empty fragment cache (a first
+export); our export again with the cache it filled (an export after the previews, checks or an
+earlier export rendered the articles). Rounds are interleaved, so load on the machine falls on
+all three alike; the medians of the rounds are printed with the ratios to Hugo.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from export import CACHE_ENV, CORPORA, generate, stories  # noqa: E402 (benchmarks/export.py)
+
+from digest_desk.export import export_site  # noqa: E402
+from digest_desk.store import open_store  # noqa: E402
+
+CONFIG = """baseURL = "https://bench.example/"
+title = "Bench Digest"
+disableKinds = ["taxonomy"]  # the list of sections; their own pages stay (kind "term")
+ignoreErrors = ["error-disable-taxonomy"]
+paginate = 10
+[taxonomies]
+  category = "categories"
+[permalinks]
+  posts = "/:slug/"
+[markup.goldmark.renderer]
+  unsafe = false
+"""
+LIST = """<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>{{ .Title }} · {{ .Site.Title }}</title></head><body>
+<header><a href="{{ .Site.BaseURL }}">{{ .Site.Title }}</a></header><main><h1>{{ .Title }}</h1>
+{{ $pages := where .Site.RegularPages "Section" "posts" }}{{ if .Data.Term }}{{ $pages = .Pages }}{{ end }}
+{{ range (.Paginate $pages).Pages }}<article><h2><a href="{{ .RelPermalink }}">{{ .Title }}</a></h2>
+<p><time datetime="{{ .Date.Format "2006-01-02T15:04:05Z07:00" }}">{{ .Date.Format "2 January 2006" }}</time>
+· {{ .Params.author }}</p><p>{{ .Summary }}</p></article>{{ end }}
+{{ template "_internal/pagination.html" . }}</main></body></html>
+"""
+SINGLE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>{{ .Title }} · {{ .Site.Title }}</title><link rel="canonical" href="{{ .Permalink }}"></head><body>
+<header><a href="{{ .Site.BaseURL }}">{{ .Site.Title }}</a>
+{{ range .Params.categories }}<a href="{{ "categories/" | relURL }}{{ . | urlize }}/">{{ . }}</a>{{ end }}</header>
+<main><article><h1>{{ .Title }}</h1><p>{{ .Params.author }} · <time>{{ .Date.Format "2 January 2006" }}</time></p>
+{{ .Content }}</article></main></body></html>
+"""
+
+
+def write_hugo_site(root: Path, n: int, corpus: str) -> None:
+    """The Hugo project: config, the two templates, and one content file per article."""
+    layouts = root / "layouts" / "_default"
+    layouts.mkdir(parents=True)
+    (root / "config.toml").write_text(CONFIG, "utf-8")
+    (layouts / "list.html").write_text(LIST, "utf-8")
+    (layouts / "single.html").write_text(SINGLE, "utf-8")
+    posts = root / "content" / "posts"
+    posts.mkdir(parents=True)
+    for s in stories(n, corpus):
+        front = {"title": s.title, "slug": s.slug, "date": s.published.isoformat(), "author": s.author,
+                 "summary": s.summary, "categories": [s.category], "tags": [s.tag]}
+        lines = "\n".join(f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in front.items())
+        (posts / f"{s.slug}.md").write_text(f"---\n{lines}\n---\n\n{s.body}\n", "utf-8")
+
+
+def hugo_build(source: Path, out: Path) -> float:
+    started = time.perf_counter()
+    subprocess.run(["hugo", "--quiet", "--source", str(source), "--destination", str(out),
+                    "--cacheDir", str(out.parent / f"{out.name}-cache")], check=True)
+    return time.perf_counter() - started
+
+
+def ours(store, out: Path, cache: Path) -> float:
+    os.environ[CACHE_ENV] = str(cache)
+    return export_site(store, out).seconds
+
+
+def _files(folder: Path) -> int:
+    return sum(len(files) for _, _, files in os.walk(folder))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("n", type=int, nargs="?", default=2000)
+    parser.add_argument("--corpus", default="realistic", choices=CORPORA)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--workdir", type=Path, help="the temporary folder's parent (system default)")
+    args = parser.parse_args()
+    if shutil.which("hugo") is None:
+        print("hugo is not installed (Debian: apt install hugo)")
+        return 1
+    version = subprocess.run(["hugo", "version"], capture_output=True, text=True).stdout.strip()
+    work = Path(tempfile.mkdtemp(prefix="dd-vs-hugo-", dir=args.workdir))
+    try:
+        write_hugo_site(work / "hugo", args.n, args.corpus)
+        store = open_store(work / "bench.sqlite3")
+        generate(store, args.n, args.corpus)
+        print(f"{args.n} {args.corpus} articles; {version}")
+        print(f"load average at start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+        times: dict[str, list[float]] = {"hugo": [], "cold": [], "warm": []}
+        for r in range(args.rounds):
+            times["hugo"].append(hugo_build(work / "hugo", work / f"hugo-out-{r}"))
+            times["cold"].append(ours(store, work / f"ours-cold-{r}", work / f"cache-{r}"))
+            times["warm"].append(ours(store, work / f"ours-warm-{r}", work / f"cache-{r}"))
+            print(f"round {r + 1}: hugo {times['hugo'][-1]:.2f} s, ours first {times['cold'][-1]:.2f} s, "
+                  f"ours warm cache {times['warm'][-1]:.2f} s")
+        hugo_files, our_files = _files(work / "hugo-out-0"), _files(work / "ours-cold-0")
+        store.close()
+        med = {k: statistics.median(v) for k, v in times.items()}
+        print(f"Hugo (one rendition, {hugo_files} files):          median {med['hugo']:6.2f} s")
+        print(f"ours, first export (two renditions, {our_files} files): median {med['cold']:6.2f} s  "
+              f"= {med['cold'] / med['hugo']:.2f}x Hugo")
+        print(f"ours, new folder, warm fragment cache:     median {med['warm']:6.2f} s  "
+              f"= {med['warm'] / med['hugo']:.2f}x Hugo")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
