@@ -156,7 +156,9 @@ def measure(url: str, saves: int) -> None:
         run = Run(window, url, article.id, saves)
         QTimer.singleShot(600_000, app.quit)  # never hang
         app.exec()
-        run.proc.waitForFinished(10_000)
+        if not run.proc.waitForFinished(10_000):
+            run.proc.kill()
+            run.proc.waitForFinished(5_000)
         window.close()
     store.close()
     print(f"Live updates: {len(run.shown)} of {saves} saves in another process seen by the window's list")

@@ -219,6 +219,15 @@ def test_deleted_elsewhere_reload_closes_the_article(window, qtbot, store, db_pa
     assert window.article is None and not notice.isVisible()
 
 
+def test_site_profile_changed_elsewhere_reaches_the_window(window, qtbot, db_path):
+    wait_listening(qtbot, window)
+    done = subprocess.run([sys.executable, "-m", "digest_desk", "--db", db_path, "site", "set", "name",
+                           "The Harbour Digest"], env=_env(), capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    qtbot.waitUntil(lambda: window.site.name == "The Harbour Digest", timeout=WAIT_MS)
+    assert window.live.site.name == "The Harbour Digest"  # the previews render with it
+
+
 def test_sqlite_window_has_no_live_updates(window_factory, tmp_path):
     window = window_factory(tmp_path / "local.sqlite3")
     assert window.team_live is None

@@ -16,6 +16,7 @@ from digest_desk.store.notify import (
     article_version,
     server_connector,
 )
+from digest_desk.store.site import get_site
 from digest_desk.ui.autosave import Autosaver, SaveState
 from digest_desk.ui.editor import ArticleEditor
 from digest_desk.ui.tasks import LatestOnly, run_in_background
@@ -55,7 +56,7 @@ class LiveUpdates(QObject):
     """Listens for the server's change notifications and says what changed, once per burst."""
 
     articles_changed = Signal(list)  # ids changed elsewhere; [] after a reconnect: refresh all
-    site_changed = Signal()
+    site_changed = Signal(object)  # the site profile as stored now (read off the UI thread)
     media_changed = Signal()
     reload_wanted = Signal(int)  # show the stored article (nothing unsaved was in the way)
     article_gone = Signal(int)  # the open article was deleted elsewhere and nothing here is unsaved
@@ -178,7 +179,7 @@ class LiveUpdates(QObject):
         if articles:
             self.articles_changed.emit(articles)
         if any(c.kind == "site" for c in changes):
-            self.site_changed.emit()
+            self._read_site()
         if any(c.kind == "media" for c in changes):
             self.media_changed.emit()
         about_open = [c for c in changes if c.kind == "article" and c.id == open_id and not self._ours(c)]
@@ -198,9 +199,13 @@ class LiveUpdates(QObject):
     def refresh_all(self) -> None:
         """After a reconnect: the list, the site, the pictures and the open article's version."""
         self.articles_changed.emit([])
-        self.site_changed.emit()
+        self._read_site()
         self.media_changed.emit()
         self.check_open_article(None)
+
+    def _read_site(self) -> None:
+        run_in_background(get_site, self.store, owner=self, on_done=self.site_changed.emit,
+                          on_error=lambda _e: None)  # a dropped server: the reconnect reads it again
 
     # -- the open article -----------------------------------------------------------------
     def article_opened(self) -> None:

@@ -299,7 +299,7 @@ class MainWindow(QMainWindow):
         """Other editors' changes on the team server reach the list and the open article."""
         team = LiveUpdates(self.store, self.editor, self.autosaver, self._resolve_conflict, self)
         team.articles_changed.connect(lambda _ids: self.list_panel.refresh())
-        team.site_changed.connect(lambda: self._site_changed(get_site(self.store)))
+        team.site_changed.connect(self._site_changed)
         team.media_changed.connect(self.live.media_changed)
         team.reload_wanted.connect(self.load_article)
         team.article_gone.connect(self._article_deleted)
