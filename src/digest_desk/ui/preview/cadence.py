@@ -1,5 +1,4 @@
-"""When the next preview render starts: on the next event-loop turn while renders are cheap,
-spaced out in proportion to their cost as they grow, and never while one is still running."""
+"""When the next preview render starts: next loop turn while cheap, spaced by cost, one at a time."""
 
 from __future__ import annotations
 
