@@ -30,25 +30,19 @@ class StartupTrace:
         """Mark the first paint, the first idle turn after it, and the previews' first render."""
         if not self.on:
             return
-        from PySide6.QtCore import QEvent, QObject, QTimer
+        from PySide6.QtCore import QTimer
         from PySide6.QtWidgets import QApplication
 
-        trace = self
+        from digest_desk.ui.first_paint import FirstPaint
 
-        class FirstPaint(QObject):
-            def eventFilter(self, watched, event):  # noqa: N802 - Qt override
-                if event.type() == QEvent.Type.Paint:
-                    watched.removeEventFilter(self)
-                    trace.mark("painted")
-                    early = [name for name in DEFERRED_MODULES if name in sys.modules]
-                    print(f"startup-loaded-before-paint: {' '.join(early) or '-'}", flush=True)
-                    QTimer.singleShot(0, trace._usable(window))
-                return False
-
-        self._filter = FirstPaint(window)
-        window.installEventFilter(self._filter)
+        self._filter = FirstPaint(window, self._usable(window), self._painted)
         window.previews_ready.connect(lambda: self._done(window))
         QTimer.singleShot(60_000, QApplication.quit)
+
+    def _painted(self) -> None:
+        self.mark("painted")
+        early = [name for name in DEFERRED_MODULES if name in sys.modules]
+        print(f"startup-loaded-before-paint: {' '.join(early) or '-'}", flush=True)
 
     def _usable(self, window):
         def mark() -> None:

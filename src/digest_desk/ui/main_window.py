@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
@@ -32,6 +32,7 @@ from digest_desk.ui.autosave import Autosaver
 from digest_desk.ui.bulk_ops import BulkOperations
 from digest_desk.ui.editor import ArticleEditor
 from digest_desk.ui.find_bar import connect_find_actions
+from digest_desk.ui.first_paint import FirstPaint
 from digest_desk.ui.links_panel import LinksPanel
 from digest_desk.ui.live import LiveViews
 from digest_desk.ui.live_updates import LiveUpdates
@@ -49,21 +50,6 @@ APP_TITLE = "Digest Desk"
 # List, editor, previews on a first start: the previews show side by side from ~760 px.
 FIRST_SPLIT = (220, 400, 780)
 SPELLING_LATEST_MS = 1500  # the dictionary opens once the previews show, or after this at the latest
-
-
-class _FirstPaint(QObject):
-    """Calls ``then`` on the event-loop turn after the watched window first painted."""
-
-    def __init__(self, window: QWidget, then) -> None:
-        super().__init__(window)
-        self.then = then
-        window.installEventFilter(self)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
-        if event.type() == QEvent.Type.Paint:
-            watched.removeEventFilter(self)
-            QTimer.singleShot(0, self.then)
-        return False
 
 
 class MainWindow(QMainWindow):
@@ -119,7 +105,7 @@ class MainWindow(QMainWindow):
         self._update_title()
         self._update_enabled()
         self.start_finished = False  # True once finish_start has started everything
-        self._first_paint = _FirstPaint(self, self.finish_start)
+        self._first_paint = FirstPaint(self, self.finish_start)
 
     def finish_start(self) -> None:
         """Start what the first frame did without: the preview engine with the first render
