@@ -1,6 +1,6 @@
 """Change notifications from a PostgreSQL server: one dedicated LISTEN connection, no Qt.
 
-The database's own triggers (migration 0010_notify) send ids only; a listener hands them out as
+The database's own triggers (migration 0011) send ids only; a listener hands them out as
 ``Change`` values and the window re-reads what it shows. Anything sent while the connection is
 down is lost, so after ``reconnect()`` a listener's owner refreshes everything it shows.
 """
@@ -20,7 +20,7 @@ from digest_desk.domain import Article
 from digest_desk.store.engine import Store
 from digest_desk.store.errors import StoreError
 
-CHANNEL = "digest_desk_changes"  # the triggers of migration 0010_notify notify here
+CHANNEL = "digest_desk_changes"  # the triggers of migration 0011 notify here
 KINDS = frozenset({"article", "site", "media"})
 OPS = frozenset({"insert", "update", "delete", "publish"})
 

@@ -1,5 +1,5 @@
 """The editor's display name: its default from the account, in lock holders, and written with
-every revision a store saves (migration 0010editor; SQLite and PostgreSQL)."""
+every revision a store saves (migration 0010; SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Migrations 0010_locks (the editor's name on a lock) and 0011_list_order (the list's indexes):
+"""Migrations 0012 (the editor's name on a lock) and 0013 (the list's indexes):
 up from 0009 with an old lock row kept, the list query using its index, and down again."""
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The display name of the editor who wrote each revision (shown in the revision history).
 
-Revision ID: 0010editor
+Revision ID: 0010
 Revises: 0009
 Create Date: 2026-12-06
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0010editor"
+revision = "0010"
 down_revision = "0009"
 branch_labels = None
 depends_on = None

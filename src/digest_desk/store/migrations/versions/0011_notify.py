@@ -4,7 +4,7 @@ Triggers call pg_notify on one channel with ids only (the table, the row id, wha
 article's new version and the database role that wrote it), so every writer notifies: the window,
 the CLI, an import, a batch. Listeners re-read what they need. SQLite has no NOTIFY: nothing here.
 
-Revision ID: 0010_notify
+Revision ID: 0011
 Revises: 0009
 Create Date: 2026-12-06
 """
@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from alembic import op
 
-revision = "0010_notify"
-down_revision = "0010_editor_name"
+revision = "0011"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 

@@ -1,6 +1,6 @@
 """Edit locks name the editor (display name) and remember whose lock a take-over replaced.
 
-Revision ID: 0010_locks
+Revision ID: 0012
 Revises: 0009
 Create Date: 2026-12-06
 """
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0010_locks"
-down_revision = "0010_notify"
+revision = "0012"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 

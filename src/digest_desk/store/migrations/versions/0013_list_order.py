@@ -4,8 +4,8 @@ The list orders by ``coalesce(published_at, updated_at) DESC, id DESC`` (store/a
 without an index in that order every page sorted all articles (100,000 rows per page read).
 The status and category filters get the same order after their value.
 
-Revision ID: 0011_list_order
-Revises: 0010_locks
+Revision ID: 0013
+Revises: 0012
 Create Date: 2026-12-06
 """
 
@@ -14,8 +14,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0011_list_order"
-down_revision = "0010_locks"
+revision = "0013"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
