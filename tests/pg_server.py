@@ -58,7 +58,8 @@ class Cluster:
 
     def resume(self) -> None:
         """Start the server (again, after ``halt``) on its data folder."""
-        options = f"-k {self.sock} -c listen_addresses='' -p 5432 -c fsync=off -c synchronous_commit=off"
+        # fsync off for speed; commits stay synchronous so what a test committed survives ``halt``
+        options = f"-k {self.sock} -c listen_addresses='' -p 5432 -c fsync=off"
         subprocess.run(_as_owner([str(self.bin / "pg_ctl"), "-D", str(self.data), "-l",
                                   str(self.root / "server.log"), "-w", "-o", options, "start"]),
                        check=True, capture_output=True, text=True)
@@ -117,6 +118,17 @@ def private_cluster() -> Cluster:
         cluster.stop()
         raise
     return cluster
+
+
+def start_restartable() -> tuple[Cluster, str]:
+    """A private cluster (``halt``/``resume`` restart it; the caller stops it) and a fresh
+    database on it."""
+    cluster = private_cluster()
+    try:
+        return cluster, create_database(cluster.url)
+    except BaseException:
+        cluster.stop()
+        raise
 
 
 def start_server() -> tuple[str, Cluster | None]:

@@ -13,7 +13,7 @@ import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QPushButton
 from tests.gui.guihelpers import settle
-from tests.pg_restart import start_restartable
+from tests.pg_server import start_restartable
 
 from digest_desk.store import open_store
 from digest_desk.store.articles import create_article, get_article, revisions, save_article
@@ -242,7 +242,7 @@ def test_change_feed_comes_back_after_a_server_restart(window_factory, qtbot):
         window = window_factory(url)
         wait_listening(qtbot, window)
         window.load_article(article.id)
-        cluster.pause()
+        cluster.halt()
         qtbot.waitUntil(lambda: not window.team_live.listening, timeout=WAIT_MS)
         cluster.resume()
         # Written before the window listens again (no events ran since the restart): it learns

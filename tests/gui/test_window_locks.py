@@ -67,7 +67,8 @@ def _assert_ana_lost(ana, ben, store, article_id: int) -> None:
     notice = ana.safety.notice
     assert not notice.isHidden() and notice.label.text().startswith("Ben Okafor took over")
     ana.safety.wait_for_drafts()
-    drafts = [d for d in pending_drafts(store) if d.session_id == ana.safety.holder]
+    drafts = [d for d in pending_drafts(store, ana.safety.keeper.drafts)  # local for a server
+              if d.session_id == ana.safety.holder]
     assert [d.article_id for d in drafts] == [article_id]
     assert drafts[0].data["body"] == "Original text. Ana's first words. Ana's unsaved words."
     assert "unsaved" not in get_article(store, article_id).body  # nothing saved over theirs

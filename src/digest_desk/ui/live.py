@@ -13,6 +13,7 @@ from digest_desk.domain import Article, Site, detached_article
 from digest_desk.page_inputs import PageInputs, read_inputs, read_link_targets
 from digest_desk.store import Store, StoreError
 from digest_desk.store.media import get_image_bytes
+from digest_desk.store.saving import unless_away
 from digest_desk.ui.checks_panel import ChecksPanel
 from digest_desk.ui.editor import ArticleEditor
 from digest_desk.ui.markdown_edit import text_stats
@@ -156,7 +157,7 @@ class LiveViews(QObject):
     # -- rendering inputs -----------------------------------------------------------------
     def _load_media(self, name: str) -> bytes | None:
         try:
-            return get_image_bytes(self.store, name)
+            return unless_away(self.store, None, get_image_bytes, self.store, name)
         except StoreError:
             return None
 
@@ -166,13 +167,17 @@ class LiveViews(QObject):
         store = self.store
         targets = tuple(link.target_article_id for link in article.links if link.target_article_id)
         if self._media is None or self._categories is None:
-            inputs = read_inputs(store, link_targets=targets)
+            inputs = unless_away(store, None, read_inputs, store, link_targets=targets)
+            if inputs is None:  # the team server is away: render with the site words, read again next time
+                return PageInputs({}, (), {}, {}, self._site_words).context()
             self._media, self._categories = inputs.media, list(inputs.categories)
             self._slug_targets, self._slugs, self._unpublished = targets, dict(inputs.slugs), dict(inputs.unpublished)
             self._site_words = inputs.site_words
         elif targets != self._slug_targets:  # asked once per set of links, not per keystroke
-            self._slug_targets = targets
-            self._slugs, self._unpublished = read_link_targets(store, targets)
+            found = unless_away(store, None, read_link_targets, store, targets)
+            if found is not None:  # else: the server is away, ask again with the next change
+                self._slug_targets = targets
+                self._slugs, self._unpublished = found
         return PageInputs(self._media, tuple(self._categories), self._slugs, self._unpublished,
                           self._site_words).context()
 

@@ -26,7 +26,7 @@ from digest_desk.store.notify import (
 )
 from digest_desk.store.site import update_site
 from tests import pg_server
-from tests.pg_restart import start_restartable
+from tests.pg_server import start_restartable
 
 SRC = Path(__file__).resolve().parents[3] / "src"
 
@@ -181,7 +181,7 @@ def test_listener_survives_a_server_restart():
         listener.reconnect()
         create_article(store, title="Before", body="x")
         assert [c.op for c in wait_for(listener, 1)] == ["insert"]
-        cluster.pause()
+        cluster.halt()
         with pytest.raises(ListenerLost):
             for _ in range(5):  # a last message may come before the end of the stream
                 select.select([listener.fileno()], [], [], 5)
