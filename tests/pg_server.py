@@ -22,8 +22,13 @@ def _bin_dir() -> Path | None:
     return None
 
 
+def _runuser() -> str | None:
+    """runuser lives in /usr/sbin, which CI's minimal PATH leaves out."""
+    return shutil.which("runuser", path=os.pathsep.join((os.environ.get("PATH", ""), "/usr/sbin", "/sbin")))
+
+
 def _as_owner(cmd: list[str]) -> list[str]:
-    return ["runuser", "-u", "postgres", "--", *cmd] if os.geteuid() == 0 else cmd
+    return [_runuser() or "runuser", "-u", "postgres", "--", *cmd] if os.geteuid() == 0 else cmd
 
 
 class Cluster:
@@ -102,7 +107,7 @@ def unavailable_reason() -> str | None:
         return None
     if _bin_dir() is None:
         return f"no PostgreSQL: set {ENV} or install Debian's postgresql package"
-    if os.geteuid() == 0 and shutil.which("runuser") is None:
+    if os.geteuid() == 0 and _runuser() is None:
         return "PostgreSQL cannot be started as root without runuser"
     return None
 
