@@ -88,3 +88,15 @@ def pytest_unconfigure(config):
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(_FINISH.get("status", 0))
+
+
+@pytest.fixture(scope="module")
+def server():
+    """A cluster of the module's own where the editor roles must give a password."""
+    from tests import pg_server
+
+    if pg_server._bin_dir() is None:
+        pytest.skip("no PostgreSQL binaries")
+    srv = pg_server.PasswordServer()
+    yield srv
+    srv.stop()

@@ -4,14 +4,12 @@ local data folder (drafts, recovery, backups), the export, the server's log or i
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
-from tests import pg_server
 
 from digest_desk import paths
 from digest_desk.app import create_window
@@ -23,14 +21,6 @@ from digest_desk.ui.main_window import MainWindow
 
 SECRET = "Pw-9f3Kq!zX&7 never-in-files"
 
-
-@pytest.fixture
-def server() -> Iterator[pg_server.PasswordServer]:
-    if pg_server._bin_dir() is None:
-        pytest.skip("no PostgreSQL binaries")
-    srv = pg_server.PasswordServer()
-    yield srv
-    srv.stop()
 
 
 @pytest.fixture

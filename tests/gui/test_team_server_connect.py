@@ -22,14 +22,6 @@ from digest_desk.ui.main_window import MainWindow
 SECRET = "Tr0ub4dor-&-3-horse"
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[pg_server.PasswordServer]:
-    if pg_server._bin_dir() is None:
-        pytest.skip("no PostgreSQL binaries")
-    srv = pg_server.PasswordServer()
-    yield srv
-    srv.stop()
-
 
 @pytest.fixture
 def no_libpq_password(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
