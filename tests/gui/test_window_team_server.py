@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
+from guihelpers import StallMeter
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication
@@ -40,33 +41,6 @@ def own_cluster():
     cluster = pg_server.private_cluster()
     yield cluster
     cluster.stop()
-
-
-class StallMeter:
-    """A 5 ms timer on the UI thread: the longest gap between its ticks is the longest freeze."""
-
-    def __init__(self) -> None:
-        self.longest = 0.0
-        self._last = time.monotonic()
-        self._timer = QTimer(interval=5)
-        self._timer.timeout.connect(self._tick)
-
-    def _tick(self) -> None:
-        now = time.monotonic()
-        self.longest = max(self.longest, now - self._last)
-        self._last = now
-
-    def start(self) -> None:
-        self.longest, self._last = 0.0, time.monotonic()
-        self._timer.start()
-
-    def skip(self) -> None:
-        """The test itself just held the UI thread (keys sent in one go): not the window's stall."""
-        self._last = time.monotonic()
-
-    def stop(self) -> float:
-        self._timer.stop()
-        return self.longest
 
 
 class Typist:
