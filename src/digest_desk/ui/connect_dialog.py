@@ -98,7 +98,7 @@ def open_server_asking(url: str, parent: QWidget | None,
     password = memory.get(url)
     while True:
         try:
-            store = open_store(url, password=password)
+            store = open_store(url, password=password, interactive=True)
         except PasswordNeededError as exc:
             password = ask_password(parent, url, password_note(exc, url, password, memory))
             if password is None:
@@ -130,7 +130,7 @@ class _Opening(QObject):
 
     def _run(self) -> None:
         try:  # the store's own checks: connection, password, schema and migration status
-            result: object = open_store(self.url, password=self.password)
+            result: object = open_store(self.url, password=self.password, interactive=True)
         except BaseException as exc:  # noqa: BLE001 - said in the dialog, on the UI thread
             result = exc
         try:
