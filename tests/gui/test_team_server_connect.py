@@ -287,8 +287,9 @@ def test_a_host_that_never_answers_leaves_the_window_responsive_and_cancel_ends_
 def test_a_connection_cancelled_before_it_arrives_is_closed_again(
         qtbot, server, local_window, no_libpq_password) -> None:
     import psycopg
+    from sqlalchemy.engine import make_url
 
-    database = pg_server.create_database(server.base_url).rsplit("/", 1)[1].split("?")[0]
+    database = make_url(pg_server.create_database(server.base_url)).database
     before = local_window.store
     new_windows = switched_window(qtbot, local_window)
     dialog = local_window.switcher.connect_to_server()
@@ -305,3 +306,26 @@ def test_a_connection_cancelled_before_it_arrives_is_closed_again(
                                 (database,)).fetchone()[0]
 
     qtbot.waitUntil(lambda: sessions() == 0, timeout=5000)  # the store it made was closed
+
+
+def test_a_host_that_hangs_up_while_connecting_is_said_in_the_dialog(
+        qtbot, silent_host, local_window, no_libpq_password) -> None:
+    """The worker's failure comes back to the dialog as a plain message, as before."""
+    before = local_window.store
+    dialog = local_window.switcher.connect_to_server()
+    dialog.host_edit.setText("127.0.0.1")
+    dialog.port_spin.setValue(silent_host.port)
+    dialog.database_edit.setText("newsroom")
+    dialog.user_edit.setText("editor")
+    dialog.tls_combo.setCurrentIndex(dialog.tls_combo.findData("disable"))
+    qtbot.mouseClick(connect_button(dialog), qtbot_left())
+    qtbot.wait(300)
+    assert dialog.connecting
+    silent_host.close()  # the waiting connection is reset
+    qtbot.waitUntil(lambda: dialog.error_label.isVisible(), timeout=15000)
+    text = dialog.error_label.text()
+    assert f"editor@127.0.0.1:{silent_host.port}/newsroom" in text and "Traceback" not in text
+    assert not dialog.connecting and not dialog.findChild(QWidget, "connect-busy").isVisible()
+    assert dialog.isVisible() and connect_button(dialog).isEnabled() and dialog.host_edit.isEnabled()
+    assert local_window.store is before
+    dialog.reject()
