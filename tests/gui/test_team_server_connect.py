@@ -209,3 +209,123 @@ def test_starting_with_a_server_url_asks_for_the_password_too(qtbot, server, set
         assert SECRET not in store.target and SECRET not in store.label
     finally:
         store.close()
+
+
+class SilentHost:
+    """A TCP port that takes connections and never answers them: to libpq it looks like a host
+    whose firewall drops every packet after the handshake (it waits until connect_timeout)."""
+
+    def __init__(self) -> None:
+        import socket
+
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)  # never accepted: the kernel completes the handshake, nobody reads
+        self.port = self.sock.getsockname()[1]
+
+    def close(self) -> None:
+        """Unanswered connections are reset: a connect still waiting fails at once."""
+        self.sock.close()
+
+
+@pytest.fixture
+def silent_host() -> Iterator[SilentHost]:
+    host = SilentHost()
+    yield host
+    host.close()
+
+
+def _connecting_threads() -> list[object]:
+    import threading
+
+    return [t for t in threading.enumerate() if t.name == "digest-desk-connect"]
+
+
+def test_a_host_that_never_answers_leaves_the_window_responsive_and_cancel_ends_it(
+        qtbot, silent_host, local_window, no_libpq_password) -> None:
+    from guihelpers import StallMeter
+
+    from digest_desk.store.articles import list_articles
+
+    before = local_window.store
+    new_windows = switched_window(qtbot, local_window)
+    dialog = local_window.switcher.connect_to_server()
+    dialog.host_edit.setText("127.0.0.1")
+    dialog.port_spin.setValue(silent_host.port)
+    dialog.database_edit.setText("newsroom")
+    dialog.user_edit.setText("editor")
+    dialog.tls_combo.setCurrentIndex(dialog.tls_combo.findData("disable"))
+    meter = StallMeter()
+    meter.start()
+    qtbot.mouseClick(connect_button(dialog), qtbot_left())
+    busy = dialog.findChild(QWidget, "connect-busy")
+    assert busy.isVisible() and dialog.connecting
+    assert dialog.findChild(QLabel, "connect-status").text() == \
+        f"Connecting to editor@127.0.0.1:{silent_host.port}/newsroom…"
+    assert not connect_button(dialog).isEnabled() and not dialog.host_edit.isEnabled()
+    cancel = dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+    assert cancel.isEnabled()
+    qtbot.wait(2000)  # libpq is still waiting for the silent host (its timeout is 10 s)
+    longest = meter.stop()
+    assert meter.ticks > 100, "the UI thread stopped handling timer events"
+    assert dialog.connecting and busy.isVisible() and not dialog.error_label.isVisible()
+    assert len(_connecting_threads()) >= 1
+
+    qtbot.mouseClick(cancel, qtbot_left())
+    assert not dialog.connecting
+    qtbot.waitUntil(lambda: _deleted(dialog) or not dialog.isVisible(), timeout=5000)
+    silent_host.close()  # the abandoned connect fails now instead of at its timeout
+    qtbot.waitUntil(lambda: not _connecting_threads(), timeout=15000)
+    qtbot.wait(100)  # its outcome is delivered (and dropped)
+    print(f"\nlongest UI stall while connecting to a silent host: {longest * 1000:.0f} ms")
+    assert new_windows == [] and local_window.isVisible() and local_window.store is before
+    [row] = list_articles(before)  # the old store is still open and usable in the window
+    assert local_window.load_article(row.id) and local_window.article.title == "Local story"
+    assert longest < 1.0  # generous for a shared machine; the old UI-thread connect took 10 s
+
+
+def test_a_connection_cancelled_before_it_arrives_is_closed_again(
+        qtbot, server, local_window, no_libpq_password) -> None:
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    database = make_url(pg_server.create_database(server.base_url)).database
+    before = local_window.store
+    new_windows = switched_window(qtbot, local_window)
+    dialog = local_window.switcher.connect_to_server()
+    fill(dialog, server, "postgres", database)  # trusted over the socket: no password asked
+    qtbot.mouseClick(connect_button(dialog), qtbot_left())
+    dialog.reject()  # before the worker's outcome can arrive (it comes through the event loop)
+    qtbot.waitUntil(lambda: not _connecting_threads(), timeout=20000)
+    qtbot.wait(200)
+    assert new_windows == [] and local_window.store is before and local_window.isVisible()
+
+    def sessions() -> int:
+        with psycopg.connect(host=server.socket, user="postgres", dbname="postgres") as conn:
+            return conn.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = %s",
+                                (database,)).fetchone()[0]
+
+    qtbot.waitUntil(lambda: sessions() == 0, timeout=5000)  # the store it made was closed
+
+
+def test_a_host_that_hangs_up_while_connecting_is_said_in_the_dialog(
+        qtbot, silent_host, local_window, no_libpq_password) -> None:
+    """The worker's failure comes back to the dialog as a plain message, as before."""
+    before = local_window.store
+    dialog = local_window.switcher.connect_to_server()
+    dialog.host_edit.setText("127.0.0.1")
+    dialog.port_spin.setValue(silent_host.port)
+    dialog.database_edit.setText("newsroom")
+    dialog.user_edit.setText("editor")
+    dialog.tls_combo.setCurrentIndex(dialog.tls_combo.findData("disable"))
+    qtbot.mouseClick(connect_button(dialog), qtbot_left())
+    qtbot.wait(300)
+    assert dialog.connecting
+    silent_host.close()  # the waiting connection is reset
+    qtbot.waitUntil(lambda: dialog.error_label.isVisible(), timeout=15000)
+    text = dialog.error_label.text()
+    assert f"editor@127.0.0.1:{silent_host.port}/newsroom" in text and "Traceback" not in text
+    assert not dialog.connecting and not dialog.findChild(QWidget, "connect-busy").isVisible()
+    assert dialog.isVisible() and connect_button(dialog).isEnabled() and dialog.host_edit.isEnabled()
+    assert local_window.store is before
+    dialog.reject()

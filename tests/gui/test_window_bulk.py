@@ -102,6 +102,7 @@ def test_unpublish_set_category_and_delete(window, qtbot, store):
     run_menu(window, "category")
     assert [get_article(store, i).category for i in ids[:2]] == ["Local news"] * 2
     assert get_article(store, ids[2]).category == "World"
+    settle(window)  # the categories are read again off the UI thread
     assert window.list_panel.category_filter.findData("Local news") >= 0
 
     settle(window)

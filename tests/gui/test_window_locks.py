@@ -82,7 +82,8 @@ def test_the_heartbeat_tells_the_window_that_lost_the_lock(two, qtbot, store):
     article, ana, ben = two
     _take_over(ben, qtbot, article.id)
     _type(ana, qtbot, " Ana's unsaved words.")  # typed before Ana's window hears of it
-    ana.safety.beat()  # the next heartbeat
+    assert ana.safety.beat() is not None  # the next heartbeat (answered off the UI thread)
+    qtbot.waitUntil(lambda: not ana.safety.heartbeat_pending, timeout=10000)
     _assert_ana_lost(ana, ben, store, article.id)
     _type(ben, qtbot, " Ben's words.")
     assert ben.autosaver.save_now()
@@ -107,5 +108,6 @@ def test_declining_the_take_over_changes_nothing(two, qtbot, store):
     answer_modal(lambda box: box.button(QMessageBox.StandardButton.No).click())
     qtbot.mouseClick(ben.safety.notice.button, Qt.MouseButton.LeftButton)
     assert not ben.editor.editable and ana.editor.editable
-    ana.safety.beat()
+    assert ana.safety.beat() is not None
+    qtbot.waitUntil(lambda: not ana.safety.heartbeat_pending, timeout=10000)
     assert ana.editor.editable and ana.safety.lock.ours

@@ -44,7 +44,8 @@ def test_status_and_category_filters(window, store):
     create_article(store, title="A", category="World", status="published")
     create_article(store, title="B", category="Tech")
     create_article(store, title="C", category="World")
-    window.list_panel.refresh_categories()
+    window.list_panel.refresh_categories()  # read off the UI thread, in the list's queue
+    settle(window)
     panel = window.list_panel
     panel.category_filter.setCurrentIndex(panel.category_filter.findData("World"))
     assert sorted(titles(window)) == ["A", "C"]

@@ -53,7 +53,8 @@ def test_second_window_sees_the_lock_and_takes_over(make_window, qtbot, db_path,
     qtbot.mouseClick(second.safety.notice.findChild(QPushButton, "take-over-button"),
                      _left())
     assert second.safety.editing and not second.safety.notice.isVisible()
-    first.safety.beat()  # the first window's next heartbeat finds the lock gone
+    assert first.safety.beat() is not None  # the first window's next heartbeat finds the lock gone
+    qtbot.waitUntil(lambda: not first.safety.heartbeat_pending, timeout=10000)
     assert not first.safety.editing
     assert "took over" in first.safety.notice.label.text()
 

@@ -29,6 +29,21 @@ BUSY_TIMEOUT_MS = 15_000
 FULL_CHECK_BYTES = 128 * 1024 * 1024  # files up to this size get a full quick_check on open
 SERVER_BACKENDS = ("postgresql",)
 CONNECT_TIMEOUT_S = 10
+# A link that drops silently (a cable out, a laptop asleep, a firewall dropping packets) is noticed
+# in seconds, not at the kernel's default of minutes: an idle connection is probed after
+# KEEPALIVE_IDLE_S, every KEEPALIVE_INTERVAL_S, and given up after KEEPALIVE_COUNT probes unanswered;
+# data the server has not acknowledged within TCP_USER_TIMEOUT_MS ends the connection. (TCP only:
+# a Unix socket cannot drop, and a server that is stopped but whose kernel still answers is caught
+# by the window's own deadlines on its worker threads.) The error that follows is the ordinary
+# "server away" one: the window goes Offline and retries.
+KEEPALIVE_IDLE_S, KEEPALIVE_INTERVAL_S, KEEPALIVE_COUNT = 5, 2, 3
+TCP_USER_TIMEOUT_MS = 6000
+# The window's own connections (interactive) also give up on one statement waiting this long for
+# a row lock (another editor's stalled transaction) or running this long at all; the server
+# enforces both, and the error is "server away" again (the save is kept and retried). The CLI,
+# migrations, copies and export workers have no such limits: their statements may be long.
+INTERACTIVE_LOCK_TIMEOUT_MS = 5000
+INTERACTIVE_STATEMENT_TIMEOUT_MS = 30_000
 TLS_MODES = ("disable", "prefer", "require", "verify-ca", "verify-full")  # libpq's sslmode
 DEFAULT_PORT = 5432
 
@@ -118,14 +133,28 @@ def server_message(exc: BaseException, target: str, password: str | None = None)
     return f"Cannot open {shown(url)}: {scrub(text, url, password)}"
 
 
-def make_server_engine(url: URL, password: str | None = None) -> Engine:
-    """A pooled engine for a PostgreSQL server; libpq finds passwords in ~/.pgpass,
-    PGPASSWORD or a service file when the URL has none. A ``password`` asked for by the window
-    goes to libpq with each connection, never into the URL (which messages and logs show)."""
-    args: dict[str, object] = {"connect_timeout": CONNECT_TIMEOUT_S, "application_name": "digest-desk",
-                               "keepalives": 1, "keepalives_idle": 30, "keepalives_interval": 10}
+def server_connect_args(password: str | None = None, *, interactive: bool = False) -> dict[str, object]:
+    """libpq's connection parameters for a team server (see the constants above)."""
+    args: dict[str, object] = {
+        "connect_timeout": CONNECT_TIMEOUT_S, "application_name": "digest-desk",
+        "keepalives": 1, "keepalives_idle": KEEPALIVE_IDLE_S,
+        "keepalives_interval": KEEPALIVE_INTERVAL_S, "keepalives_count": KEEPALIVE_COUNT,
+        "tcp_user_timeout": TCP_USER_TIMEOUT_MS,
+    }
+    if interactive:
+        args["options"] = (f"-c lock_timeout={INTERACTIVE_LOCK_TIMEOUT_MS}"
+                           f" -c statement_timeout={INTERACTIVE_STATEMENT_TIMEOUT_MS}")
     if password:
         args["password"] = password
+    return args
+
+
+def make_server_engine(url: URL, password: str | None = None, *, interactive: bool = False) -> Engine:
+    """A pooled engine for a PostgreSQL server; libpq finds passwords in ~/.pgpass,
+    PGPASSWORD or a service file when the URL has none. A ``password`` asked for by the window
+    goes to libpq with each connection, never into the URL (which messages and logs show).
+    ``interactive``: the window's engine, whose statements are short (see the timeouts above)."""
+    args = server_connect_args(password, interactive=interactive)
     return create_engine(
         url,
         pool_pre_ping=True,  # a server restart leaves dead pooled connections behind
@@ -368,17 +397,18 @@ def schema_status(target: str | Path) -> tuple[str | None, str]:
 
 
 def open_server(target: str, *, create: bool = True, upgrade: bool = False,
-                password: str | None = None) -> Store:
+                password: str | None = None, interactive: bool = False) -> Store:
     """Open a Digest Desk database on a PostgreSQL server.
 
     An empty database gets the schema (like a new file). A database on an older schema is
     upgraded only with ``upgrade`` (``digest-desk db upgrade``): several editors share it, so a
     workstation never migrates it behind their backs and refuses with what to run instead.
+    ``interactive``: the window's store (short lock and statement timeouts on its connections).
     """
     from digest_desk.store import migrations
 
     url = server_url(target)
-    engine = make_server_engine(url, password)
+    engine = make_server_engine(url, password, interactive=interactive)
     try:
         revision, tables = _server_state(engine, url, password)
         migrations.refuse_newer(shown(url), revision)
@@ -402,7 +432,7 @@ def open_server(target: str, *, create: bool = True, upgrade: bool = False,
 
 
 def open_store(path: str | Path, *, create: bool = True, upgrade: bool = False,
-               password: str | None = None) -> Store:
+               password: str | None = None, interactive: bool = False) -> Store:
     """Open (or create) the database at ``path`` (a file, or a server URL: see open_server),
     migrating a file to the current schema.
 
@@ -412,7 +442,8 @@ def open_store(path: str | Path, *, create: bool = True, upgrade: bool = False,
     from digest_desk.store import migrations  # local: alembic is only needed when opening
 
     if is_url(path):
-        return open_server(str(path), create=create, upgrade=upgrade, password=password)
+        return open_server(str(path), create=create, upgrade=upgrade, password=password,
+                           interactive=interactive)
     path = Path(path)
     created = not path.exists()
     if created:

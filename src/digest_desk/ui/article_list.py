@@ -130,6 +130,12 @@ class ArticleListModel(QAbstractTableModel):
         """Block until queued reads are done (tests, shutdown)."""
         return self._reads.wait(msecs)
 
+    def read_in_queue(self, fn: Callable[[Store], Any], on_done: Callable[[Any], None]) -> None:
+        """Another small read in the list's queue (``wait`` covers it); a failure keeps what is
+        shown (a server away: the next refresh reads it again)."""
+        store = self._store
+        self._reads.submit(lambda: fn(store), on_done=on_done, on_error=lambda _exc: None)
+
     def refresh_locks(self) -> None:
         """Ask again who else is editing what (off the UI thread; a handful of rows)."""
         store, holder = self._store, self.holder
@@ -333,7 +339,7 @@ class ArticleListPanel(QWidget):
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self._apply_search)
         self._layout()
-        self.refresh_categories()
+        self._categories_loaded(categories(store))  # at once: remembered filters choose from them
         self.search_box.textChanged.connect(lambda _t: self._search_timer.start())
         self.status_filter.currentIndexChanged.connect(self._filters_changed)
         self.category_filter.currentIndexChanged.connect(self._filters_changed)
@@ -394,11 +400,16 @@ class ArticleListPanel(QWidget):
         self.view.viewport().update()
 
     def refresh_categories(self) -> None:
+        """Read the categories again, off the UI thread (in the list's queue of reads, so a
+        silent team server holds that queue, never the window); the filter keeps its choice."""
+        self.model.read_in_queue(categories, self._categories_loaded)
+
+    def _categories_loaded(self, names: list[str]) -> None:
         current = self.category_filter.currentData() or ""
         self.category_filter.blockSignals(True)
         self.category_filter.clear()
         self.category_filter.addItem(self.tr("Any category"), "")
-        for name in categories(self._store):
+        for name in names:
             self.category_filter.addItem(name, name)
         self.category_filter.setCurrentIndex(max(0, self.category_filter.findData(current)))
         self.category_filter.blockSignals(False)

@@ -206,6 +206,22 @@ class Autosaver(QObject):
             self._written(done, article, edits, reason)
         return True
 
+    def server_away(self) -> None:
+        """Another read of the window (the lock heartbeat) found the team server away or silent:
+        the same Offline state a failed save brings (Ctrl+S stops waiting, saving retries)."""
+        if self._store.is_server:
+            self._went_offline(OFFLINE_MESSAGE)
+
+    def server_back(self) -> None:
+        """The team server answered another read: leave Offline now and save what is pending
+        (a save under way settles that by itself)."""
+        if not self._offline or self._running is not None or self._busy:
+            return
+        self._went_online()
+        self._set_state(SaveState.EDITED if self._dirty else SaveState.SAVED)
+        if self._dirty:
+            self.save_in_background()
+
     def _went_offline(self, message: str) -> None:
         """A save found the server away: say so once, keep the text, try again with backoff."""
         self._set_state(SaveState.OFFLINE)

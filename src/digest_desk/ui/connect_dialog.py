@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import getpass
-from collections.abc import Callable
+import threading
 
-from PySide6.QtCore import QCoreApplication, Qt
+import shiboken6
+from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QHBoxLayout,
     QInputDialog,
+    QLabel,
     QLineEdit,
     QListWidgetItem,
+    QProgressBar,
     QWidget,
 )
 
@@ -26,8 +30,6 @@ from digest_desk.store.engine import (
 )
 from digest_desk.store.errors import PasswordNeededError
 from digest_desk.ui.forms.ui_connect_dialog import Ui_ConnectDialog
-
-Opener = Callable[[str], Store | None]
 
 
 def _tr(text: str) -> str:
@@ -73,6 +75,18 @@ def ask_password(parent: QWidget | None, url: str, note: str = "") -> str | None
     return dialog.textValue()
 
 
+def password_note(exc: PasswordNeededError, url: str, tried: str | None,
+                  memory: PasswordMemory) -> str:
+    """What the password prompt says first after the server asked for one (and forget a typed
+    password it refused)."""
+    if tried is not None:
+        memory.forget(url)
+        return _tr("The server did not accept that password. Please try again.")
+    if exc.rejected:
+        return _tr("The password found for this server was not accepted.")
+    return ""
+
+
 def open_server_asking(url: str, parent: QWidget | None,
                        memory: PasswordMemory | None = None) -> Store | None:
     """Open a team server, asking for the password only when libpq found none (~/.pgpass, a
@@ -81,17 +95,12 @@ def open_server_asking(url: str, parent: QWidget | None,
     Returns None when the editor cancels; raises StoreError with a plain message otherwise.
     """
     memory = memory or PasswordMemory.shared()
-    password, note = memory.get(url), ""
+    password = memory.get(url)
     while True:
         try:
-            store = open_store(url, password=password)
+            store = open_store(url, password=password, interactive=True)
         except PasswordNeededError as exc:
-            if password is not None:
-                memory.forget(url)
-                note = _tr("The server did not accept that password. Please try again.")
-            elif exc.rejected:
-                note = _tr("The password found for this server was not accepted.")
-            password = ask_password(parent, url, note)
+            password = ask_password(parent, url, password_note(exc, url, password, memory))
             if password is None:
                 return None
             continue
@@ -104,25 +113,84 @@ def open_server_asking(url: str, parent: QWidget | None,
         return store
 
 
+class _Opening(QObject):
+    """One try at opening a server, on a daemon thread of its own: a host that never answers
+    holds only that thread (until libpq's connect timeout), never the window nor the exit. The
+    outcome comes back on the UI thread; nobody waiting for it any more closes a store it made."""
+
+    arrived = Signal(object)  # a Store, or the exception the opener raised
+
+    def __init__(self, dialog: ConnectDialog, url: str, password: str | None) -> None:
+        super().__init__(QCoreApplication.instance())  # outlives the dialog, if it must
+        self.dialog, self.url, self.password = dialog, url, password
+        self.arrived.connect(self._deliver)
+
+    def start(self) -> None:
+        threading.Thread(target=self._run, name="digest-desk-connect", daemon=True).start()
+
+    def _run(self) -> None:
+        try:  # the store's own checks: connection, password, schema and migration status
+            result: object = open_store(self.url, password=self.password, interactive=True)
+        except BaseException as exc:  # noqa: BLE001 - said in the dialog, on the UI thread
+            result = exc
+        try:
+            self.arrived.emit(result)
+        except RuntimeError:  # the application is gone: nobody to tell
+            if isinstance(result, Store):
+                result.close()
+
+    def _deliver(self, result: object) -> None:
+        self.deleteLater()
+        dialog = self.dialog
+        if shiboken6.isValid(dialog) and dialog.opening is self:
+            dialog.opened(self, result)
+        elif isinstance(result, Store):  # cancelled: the window stays where it was
+            result.close()
+
+
 class ConnectDialog(QDialog):
-    """Host, port, database, user, TLS mode and the recent servers; OK connects, and only a
+    """Host, port, database, user, TLS mode and the recent servers; Connect opens the server on
+    a worker thread (the dialog says so and stays responsive; Cancel abandons it), and only a
     working connection closes the dialog (a failure is said in it, and nothing changes)."""
 
-    def __init__(self, recent: list[str], opener: Opener, parent: QWidget | None = None) -> None:
+    def __init__(self, recent: list[str], parent: QWidget | None = None,
+                 memory: PasswordMemory | None = None) -> None:
         super().__init__(parent)
         self.ui = Ui_ConnectDialog()
         self.ui.setupUi(self)
         self.setObjectName("connect-dialog")
-        self._opener = opener
+        self._memory = memory or PasswordMemory.shared()
+        self.opening: _Opening | None = None  # the connection under way
         self.store: Store | None = None
         self.url = ""
         ui = self.ui
         self.host_edit, self.port_spin, self.database_edit = ui.hostEdit, ui.portSpin, ui.databaseEdit
         self.user_edit, self.tls_combo, self.recent_list = ui.userEdit, ui.tlsCombo, ui.recentList
         self.error_label, self.buttons = ui.errorLabel, ui.buttons
+        self._add_busy_row()
         self._fill(recent)
         self._connect_signals()
         self._fields_changed()
+
+    def _add_busy_row(self) -> None:
+        self.busy_row = QWidget(self, objectName="connect-busy")
+        self.busy_label = QLabel(self.busy_row, objectName="connect-status")
+        self.busy_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.busy_bar = QProgressBar(self.busy_row, objectName="connect-progress")
+        self.busy_bar.setRange(0, 0)  # no end known: it moves to show the dialog is alive
+        self.busy_bar.setTextVisible(False)
+        self.busy_bar.setMaximumWidth(120)
+        row = QHBoxLayout(self.busy_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.busy_label, 1)
+        row.addWidget(self.busy_bar)
+        layout = self.ui.mainLayout
+        layout.insertWidget(layout.indexOf(self.buttons), self.busy_row)
+        self.busy_row.hide()
+
+    @property
+    def connecting(self) -> bool:
+        return self.opening is not None
 
     def _fill(self, recent: list[str]) -> None:
         self.port_spin.setValue(DEFAULT_PORT)
@@ -162,7 +230,7 @@ class ConnectDialog(QDialog):
 
     def _fields_changed(self) -> None:
         ready = all(e.text().strip() for e in (self.host_edit, self.database_edit, self.user_edit))
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(ready)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(ready and not self.connecting)
 
     def address(self) -> str:
         """The URL the fields name (it never holds a password)."""
@@ -175,19 +243,61 @@ class ConnectDialog(QDialog):
         self.error_label.setVisible(bool(message))
 
     def accept(self) -> None:
-        if not self.buttons.button(QDialogButtonBox.StandardButton.Ok).isEnabled():
+        """Connect: open the server in the background (asking for a password if it wants one)."""
+        if self.connecting or not self.buttons.button(QDialogButtonBox.StandardButton.Ok).isEnabled():
             return
         url = self.address()
         self.show_error("")
-        self.setCursor(Qt.CursorShape.BusyCursor)
-        try:
-            store = self._opener(url)
-        except StoreError as exc:
-            self.show_error(str(exc))
-            return
-        finally:
+        self._start(url, self._memory.get(url))
+
+    def done(self, result: int) -> None:
+        """Cancel, Escape or closing: a connection under way is abandoned (a store it still
+        makes is closed when it arrives) and the window stays on its database."""
+        if result != QDialog.DialogCode.Accepted:
+            self._abandon()
+        super().done(result)
+
+    def _abandon(self) -> None:
+        if self.opening is not None:
+            self.opening = None
+            self._set_busy(False)
+
+    def _start(self, url: str, password: str | None) -> None:
+        self.opening = _Opening(self, url, password)
+        self._set_busy(True, url)
+        self.opening.start()
+
+    def _set_busy(self, busy: bool, url: str = "") -> None:
+        if busy:
+            self.busy_label.setText(self.tr("Connecting to %1…").replace("%1", server_label(url)))
+        self.busy_row.setVisible(busy)
+        for widget in (self.recent_list, self.host_edit, self.port_spin, self.database_edit,
+                       self.user_edit, self.tls_combo):
+            widget.setEnabled(not busy)
+        if busy:
+            self.setCursor(Qt.CursorShape.BusyCursor)
+        else:
             self.unsetCursor()
-        if store is None:  # the password was not given
+        self._fields_changed()
+
+    def opened(self, opening: _Opening, result: object) -> None:
+        """The outcome of the connection under way (on the UI thread)."""
+        self.opening = None
+        self._set_busy(False)
+        url, password = opening.url, opening.password
+        if isinstance(result, PasswordNeededError):
+            typed = ask_password(self, url, password_note(result, url, password, self._memory))
+            if typed is not None and self.isVisible():
+                self._start(url, typed)
             return
-        self.store, self.url = store, url
+        if isinstance(result, StoreError):  # its message names the server, never a password
+            self.show_error(str(result))
+            return
+        if isinstance(result, BaseException):  # a driver error past the checks: plain words only
+            self.show_error(server_message(result, url, password))
+            return
+        assert isinstance(result, Store)
+        if password:
+            self._memory.keep(url, password)
+        self.store, self.url = result, url
         super().accept()

@@ -14,12 +14,13 @@ from digest_desk.page_inputs import PageInputs, read_inputs, read_link_targets
 from digest_desk.store import Store, StoreError
 from digest_desk.store.media import get_image_bytes
 from digest_desk.store.saving import unless_away
+from digest_desk.ui.autosave import SERVER_WAIT_S
 from digest_desk.ui.checks_panel import ChecksPanel
 from digest_desk.ui.editor import ArticleEditor
 from digest_desk.ui.markdown_edit import text_stats
 from digest_desk.ui.preview.pane import PreviewPane
 from digest_desk.ui.status import StatusReadouts
-from digest_desk.ui.tasks import LatestOnly
+from digest_desk.ui.tasks import Job, LatestOnly, run_detached
 
 # The previews follow every change at the pace of their cadence (ui/preview/cadence.py); the
 # checks and the word counts refresh when typing pauses this long.
@@ -59,6 +60,7 @@ class LiveViews(QObject):
         self._slugs: dict[int, str] = {}
         self._unpublished: dict[int, str] = {}
         self._site_words: frozenset[str] = frozenset()  # the site dictionary, for the checks
+        self._unanswered: Job | None = None  # a read the team server has not answered in time
         self._css_worker = LatestOnly(self)
         self._count_worker = LatestOnly(self)
         self.recounts = 0  # whole-body word counts started (once per typing pause at most)
@@ -155,9 +157,25 @@ class LiveViews(QObject):
         self._count_worker.wait(3000)
 
     # -- rendering inputs -----------------------------------------------------------------
+    def _ask(self, default: Any, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        """A small read the previews need now; ``default`` when the team server is away. On a
+        server it runs on a thread of its own and is waited for SERVER_WAIT_S at most: a server
+        that stopped answering costs the UI thread that moment, never libpq's connect timeout
+        or the time until it answers (the read is made again with the next change)."""
+        if not self.store.is_server:
+            return unless_away(self.store, default, fn, *args, **kwargs)
+        if self._unanswered is not None and not self._unanswered.done.is_set():
+            return default  # the server has not answered the last one yet: do not wait again
+        job = run_detached(unless_away, self.store, default, fn, *args, **kwargs)
+        try:
+            return job.take(SERVER_WAIT_S)
+        except TimeoutError:
+            self._unanswered = job
+            return default
+
     def _load_media(self, name: str) -> bytes | None:
         try:
-            return unless_away(self.store, None, get_image_bytes, self.store, name)
+            return self._ask(None, get_image_bytes, self.store, name)
         except StoreError:
             return None
 
@@ -167,14 +185,14 @@ class LiveViews(QObject):
         store = self.store
         targets = tuple(link.target_article_id for link in article.links if link.target_article_id)
         if self._media is None or self._categories is None:
-            inputs = unless_away(store, None, read_inputs, store, link_targets=targets)
+            inputs = self._ask(None, read_inputs, store, link_targets=targets)
             if inputs is None:  # the team server is away: render with the site words, read again next time
                 return PageInputs({}, (), {}, {}, self._site_words).context()
             self._media, self._categories = inputs.media, list(inputs.categories)
             self._slug_targets, self._slugs, self._unpublished = targets, dict(inputs.slugs), dict(inputs.unpublished)
             self._site_words = inputs.site_words
         elif targets != self._slug_targets:  # asked once per set of links, not per keystroke
-            found = unless_away(store, None, read_link_targets, store, targets)
+            found = self._ask(None, read_link_targets, store, targets)
             if found is not None:  # else: the server is away, ask again with the next change
                 self._slug_targets = targets
                 self._slugs, self._unpublished = found

@@ -19,7 +19,7 @@ from digest_desk.store.notify import (
 from digest_desk.store.site import get_site
 from digest_desk.ui.autosave import Autosaver, SaveState
 from digest_desk.ui.editor import ArticleEditor
-from digest_desk.ui.tasks import LatestOnly, run_in_background
+from digest_desk.ui.tasks import LatestOnly, run_detached
 
 BURST_MS = 100  # changes arriving this close together make one refresh
 RETRY_MS = (500, 1000, 2000, 4000, 8000, 15000, 30000)  # waits between reconnects, then the last
@@ -103,8 +103,8 @@ class LiveUpdates(QObject):
         if self._closed or self._connecting:
             return
         self._connecting = True
-        run_in_background(self.listener.reconnect, owner=self,
-                          on_done=lambda _r: self._connected(), on_error=self._connect_failed)
+        run_detached(self.listener.reconnect, owner=self,
+                     on_done=lambda _r: self._connected(), on_error=self._connect_failed)
 
     def _connected(self) -> None:
         self._connecting = False
@@ -204,8 +204,8 @@ class LiveUpdates(QObject):
         self.check_open_article(None)
 
     def _read_site(self) -> None:
-        run_in_background(get_site, self.store, owner=self, on_done=self.site_changed.emit,
-                          on_error=lambda _e: None)  # a dropped server: the reconnect reads it again
+        run_detached(get_site, self.store, owner=self, on_done=self.site_changed.emit,
+                     on_error=lambda _e: None)  # a dropped server: the reconnect reads it again
 
     # -- the open article -----------------------------------------------------------------
     def article_opened(self) -> None:

@@ -36,7 +36,11 @@ from digest_desk.store.saving import server_away
 from digest_desk.ui.autosave import Autosaver
 from digest_desk.ui.editor import ArticleEditor
 from digest_desk.ui.recovery import ConflictDialog, LockNotice, RecoveryDialog
-from digest_desk.ui.tasks import InOrder, Job
+from digest_desk.ui.tasks import InOrder, Job, run_detached
+
+# A heartbeat the team server has not answered within this long: the server counts as away (the
+# window says Offline) until an answer comes (a frozen server, a link that drops silently).
+HEARTBEAT_WAIT_S = 3.0
 
 
 def _plain(value: Any) -> Any:
@@ -77,6 +81,9 @@ class SafetyGuard(QObject):
         self._draft_clock.timeout.connect(self._draft_due)
         self._beat = QTimer(self, interval=int(HEARTBEAT_EVERY * 1000))
         self._beat.timeout.connect(self.beat)
+        self._beating: Job | None = None  # the heartbeat under way, on a thread of its own
+        self._beat_late = QTimer(self, singleShot=True, interval=int(HEARTBEAT_WAIT_S * 1000))
+        self._beat_late.timeout.connect(self._beat_overdue)
         self.notice = LockNotice(editor)
         editor.add_notice(self.notice)
         self.notice.take_over_requested.connect(self.take_over)
@@ -195,20 +202,44 @@ class SafetyGuard(QObject):
             return
         self.reload_wanted.emit(article.id)  # show what the other window saved, then edit here
 
-    def beat(self) -> None:
-        """Keep the open article's lock alive; a lock taken by someone else is noticed here."""
-        if self.lock is None or not self.lock.ours:
-            return
-        try:
-            kept = heartbeat(self.store, self.lock.article_id, self.holder)
-        except StoreError:
-            return  # the database is away: that is no take-over (the lock row waits for us)
-        except Exception as exc:
-            if server_away(self.store, exc):
-                return  # the team server is away: the next beat tries again (the lock outlives it)
-            raise
-        if not kept:
+    def beat(self) -> Job | None:
+        """Keep the open article's lock alive. The server is asked on a thread of its own, so a
+        silent one never holds the window; no answer within HEARTBEAT_WAIT_S says Offline, and a
+        lock taken by someone else is noticed when the answer comes. None: nothing was asked."""
+        if self.lock is None or not self.lock.ours or self._closed or self._beating is not None:
+            return None  # (a beat still out: the server has not answered the last one yet)
+        lock = self.lock
+        self._beating = run_detached(heartbeat, self.store, lock.article_id, self.holder, owner=self,
+                                     on_done=lambda kept: self._beat_answered(lock, kept),
+                                     on_error=lambda exc: self._beat_failed(lock, exc))
+        self._beat_late.start()
+        return self._beating
+
+    @property
+    def heartbeat_pending(self) -> bool:
+        """A heartbeat was sent and its answer has not arrived yet."""
+        return self._beating is not None
+
+    def _beat_overdue(self) -> None:
+        if self._beating is not None and self.store.is_server:
+            self.autosaver.server_away()
+
+    def _beat_answered(self, lock: LockState, kept: bool) -> None:
+        self._beating = None
+        self._beat_late.stop()
+        self.autosaver.server_back()
+        if not kept and self.lock is lock:
             self.lost_lock()
+
+    def _beat_failed(self, lock: LockState, exc: BaseException) -> None:
+        self._beating = None
+        self._beat_late.stop()
+        if isinstance(exc, StoreError) and not self.store.is_server:
+            return  # the local file is away for a moment: that is no take-over
+        if isinstance(exc, StoreError) or server_away(self.store, exc):
+            self.autosaver.server_away()  # the next beat tries again (the lock outlives it)
+            return
+        raise exc
 
     def still_holds_lock(self) -> bool:
         """Whether the open article's lock is still ours (asked when a save fails)."""
@@ -231,7 +262,9 @@ class SafetyGuard(QObject):
         article_id = self.lock.article_id
         try:  # the lock as it is now (also marks ours as gone before anything re-enters here)
             self.lock = current_lock(self.store, article_id, self.holder)
-        except StoreError:
+        except Exception as exc:
+            if not isinstance(exc, StoreError) and not server_away(self.store, exc):
+                raise
             self.lock = None
         self.editor.set_editable(False)
         if self.autosaver.dirty or self.timer.dirty:
@@ -248,12 +281,13 @@ class SafetyGuard(QObject):
 
     def shutdown(self) -> None:
         self._beat.stop()
+        self._beat_late.stop()
         self._draft_clock.stop()
         self._closed = True
         self._worker.wait()  # the last drafts reach the disk before the window goes
         self.keeper.close()
-        if not self.read_only:
-            try:
+        if not self.read_only and self._beating is None:  # a silent server: closing never waits
+            try:  # on it (our locks go stale by themselves)
                 release_all(self.store, self.holder)
             except StoreError:
                 pass

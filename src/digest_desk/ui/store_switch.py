@@ -14,7 +14,7 @@ from digest_desk.store import Store, StoreError
 from digest_desk.store.engine import server_label
 from digest_desk.ui import settings as keys
 from digest_desk.ui.actions import ActionId as A
-from digest_desk.ui.connect_dialog import ConnectDialog, open_server_asking
+from digest_desk.ui.connect_dialog import ConnectDialog
 from digest_desk.ui.preferences_dialog import PreferencesDialog
 
 MainWindow = Any  # the window (ui/main_window.py builds this switcher, so no import back)
@@ -61,9 +61,9 @@ class StoreSwitcher(QObject):
                                             .replace("%1", name), 6000)
 
     def connect_to_server(self) -> ConnectDialog:
-        """The connection dialog (window-modal); connecting there moves the window."""
-        recent = keys.recent_servers(self.window.settings)
-        dialog = ConnectDialog(recent, lambda url: open_server_asking(url, dialog), self.window)
+        """The connection dialog (window-modal; it connects on a worker thread, so the window
+        keeps painting); a working connection there moves the window."""
+        dialog = ConnectDialog(keys.recent_servers(self.window.settings), self.window)
         dialog.accepted.connect(lambda: self._connected(dialog))
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()

@@ -159,3 +159,29 @@ def test_the_workstation_opens_a_server_or_says_what_to_run(pg_url):
         assert opened.writable and opened.store.is_server and PASSWORD not in opened.store.label
     finally:
         opened.store.close()
+
+
+def test_the_windows_connections_give_up_on_stalls_and_the_clis_do_not(pg_url):
+    """Every server connection probes a silent link within seconds (TCP keepalives and a user
+    timeout); the window's own store also has short lock and statement limits, which the CLI
+    (migrations, copies, long exports) does not get."""
+    from sqlalchemy import text
+
+    window, cli = open_store(pg_url, interactive=True), open_store(pg_url)
+    try:
+        for store in (window, cli):
+            with store.engine.connect() as conn:
+                params = conn.connection.driver_connection.info.get_parameters()
+            assert (params["keepalives"], params["keepalives_idle"], params["keepalives_interval"],
+                    params["keepalives_count"], params["tcp_user_timeout"]) == ("1", "5", "2", "3", "6000")
+
+        def limits(store) -> tuple[str, str]:
+            with store.connect() as conn:
+                return (conn.execute(text("SHOW lock_timeout")).scalar(),
+                        conn.execute(text("SHOW statement_timeout")).scalar())
+
+        assert limits(window) == ("5s", "30s")
+        assert limits(cli) == ("0", "0")
+    finally:
+        window.close()
+        cli.close()
