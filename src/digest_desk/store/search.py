@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import time
 import unicodedata
+import weakref
 from dataclasses import dataclass
 
 from sqlalchemy import text
@@ -288,11 +290,143 @@ def _search_local(store: Store, all_terms: list[Term], limit: int, window: int, 
 
 # PostgreSQL (migration 0008): the weighted tsvector column ``search`` and its GIN index.
 _TSQUERY = "to_tsquery('digest_search', :q)"
-_PG_NEWEST = text(f"SELECT id FROM article WHERE search @@ {_TSQUERY} ORDER BY id DESC LIMIT :n")
 _PG_RANKED = text(
     f"SELECT id, ts_rank(search, {_TSQUERY}) AS r FROM article WHERE search @@ {_TSQUERY} "
     "ORDER BY r DESC, id DESC LIMIT :n"
 )
+# The newest matches, found two ways. Through the GIN index: every match is found, then sorted;
+# cheap when few articles match, slow when most do (a common word or a short prefix is tens of
+# thousands of index entries and rows). By walking the primary key from the newest article and
+# testing each row's tsvector: stops after ``n`` matches, so cheap when most articles match and
+# slow when few do. The planner cannot choose well between them (it prices testing a row as free
+# although its tsvector is read from TOAST, and guesses prefixes as single words), so each query
+# fixes its plan and _walk_rows chooses. The walk reads at most ``rows`` articles: a query that
+# matches fewer than expected is then answered through the index.
+_PG_NEWEST_INDEXED = text(
+    f"WITH m AS MATERIALIZED (SELECT id FROM article WHERE search @@ {_TSQUERY}) "
+    "SELECT id FROM m ORDER BY id DESC LIMIT :n"
+)
+_PG_NEWEST_WALK = text(
+    "SELECT id FROM (SELECT id, search FROM article ORDER BY id DESC LIMIT :rows) recent "
+    f"WHERE search @@ {_TSQUERY} ORDER BY id DESC LIMIT :n"
+)
+_PG_PROBE = text(
+    f"SELECT count(*), count(*) FILTER (WHERE search @@ {_TSQUERY}) "
+    "FROM (SELECT search FROM article ORDER BY id DESC LIMIT :rows) recent"
+)
+PROBE_ROWS = 250
+_PG_LEXEMES = text(
+    "SELECT s.most_common_elems::text::text[], s.most_common_elem_freqs, c.reltuples "
+    "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+    "JOIN pg_stats s ON s.schemaname = n.nspname AND s.tablename = c.relname AND s.attname = 'search' "
+    "WHERE c.oid = to_regclass('article')"
+)
+WALK_COST = 3.0  # testing one row on the walk against finding one match through the index
+STATS_AGE_S = 600.0  # statistics change slowly (autovacuum's ANALYZE): read again after this
+
+
+@dataclass(frozen=True, slots=True)
+class _Lexemes:
+    """How common each frequent lexeme of the ``search`` column is (the share of articles that
+    hold it), from the statistics ANALYZE keeps in ``pg_stats``."""
+
+    shares: dict[str, float]
+    rare: float  # the share taken for a lexeme not listed (below the least common listed one)
+    articles: float  # as the statistics counted them
+
+    def word(self, word: str, prefix: bool) -> float:
+        key = _fold(word)
+        if not prefix:
+            return self.shares.get(key, self.rare)
+        missing = 1.0  # a prefix matches an article holding any of its lexemes
+        for lexeme, share in self.shares.items():
+            if lexeme.startswith(key):
+                missing *= 1.0 - share
+        return max(1.0 - missing, self.rare)
+
+    def term(self, term: Term) -> float:
+        share = 1.0
+        for n, word in enumerate(term.words):
+            share *= self.word(word, term.prefix and n == len(term.words) - 1)
+        return share
+
+    def query(self, terms: list[Term]) -> float:
+        """The share of articles matching every wanted term and no excluded one (terms taken
+        as independent: a rough estimate is enough to choose a plan)."""
+        share = 1.0
+        for term in terms:
+            found = self.term(term)
+            share *= 1.0 - found if term.excluded else found
+        return share
+
+
+# Per open store: when its statistics were read, and what they were (None: not made yet).
+_LEXEMES: weakref.WeakKeyDictionary[Store, tuple[float, _Lexemes | None]] = weakref.WeakKeyDictionary()
+
+
+def _lexemes(store: Store, conn: Connection) -> _Lexemes | None:
+    """The column's statistics (None before ANALYZE made them), read again every few minutes."""
+    now = time.monotonic()
+    read_at, known = _LEXEMES.get(store, (-STATS_AGE_S, None))
+    if now - read_at < STATS_AGE_S:
+        return known
+    row = conn.execute(_PG_LEXEMES).first()
+    if row is None or not row[0] or not row[1] or row[2] <= 0:
+        known = None
+    else:
+        words, shares = row[0], row[1]
+        listed = dict(zip(words, shares[: len(words)], strict=True))
+        least = shares[len(words)] if len(shares) > len(words) else min(listed.values())
+        known = _Lexemes(listed, least / 2, float(row[2]))
+    _LEXEMES[store] = (now, known)
+    return known
+
+
+def _walk_rows(share: float, articles: float, all_terms: list[Term], window: int) -> int:
+    """How many of the newest articles to walk for the ``window`` newest matches, or 0 when
+    the index finds them for less: walking tests about window / share rows; the index finds
+    share * articles matches (and with a phrase tests each of them, as the walk does)."""
+    if share <= 0.0:
+        return 0
+    walked = window / share * WALK_COST
+    found = share * articles * (WALK_COST if any(len(t.words) > 1 for t in all_terms) else 1.0)
+    return int(2 * window / share) + window if walked < found else 0
+
+
+def _plan_walk(store: Store, conn: Connection, all_terms: list[Term], tsquery: str, window: int) -> int:
+    """``_walk_rows`` for this query, from the statistics (0 without them: the index)."""
+    stats = _lexemes(store, conn)
+    if stats is None:
+        return 0
+    share = stats.query(all_terms)
+    rows = _walk_rows(share, stats.articles, all_terms, window)
+    if rows or not any(t.prefix and not t.excluded for t in all_terms):
+        return rows
+    # The statistics list frequent lexemes only: a short prefix shared by many rarer words can
+    # match most articles while no listed lexeme starts with it. The newest articles tell.
+    seen, found = conn.execute(_PG_PROBE, {"q": tsquery, "rows": PROBE_ROWS}).one()
+    return _walk_rows(max(share, found / max(seen, 1)), max(stats.articles, seen), all_terms, window)
+
+
+def newest_plan(store: Store, query: str, window: int = RECENT_WINDOW) -> str:
+    """How the newest matches of ``query`` are looked for: "fts" (SQLite's index), "walk" (the
+    newest articles tested one by one) or "index" (PostgreSQL's GIN index). For benchmarks."""
+    all_terms = parse(query)
+    if store.dialect != "postgresql":
+        return "fts"
+    with store.connect() as conn:
+        rows = _plan_walk(store, conn, all_terms, ts_expression(all_terms), window)
+    return "walk" if rows else "index"
+
+
+def _newest_server(store: Store, conn: Connection, all_terms: list[Term], tsquery: str, window: int) -> list[int]:
+    """The ids of the ``window`` newest matches, newest first."""
+    rows = _plan_walk(store, conn, all_terms, tsquery, window)
+    if rows:
+        walked = [r[0] for r in conn.execute(_PG_NEWEST_WALK, {"q": tsquery, "n": window, "rows": rows})]
+        if len(walked) == window:
+            return walked
+    return [r[0] for r in conn.execute(_PG_NEWEST_INDEXED, {"q": tsquery, "n": window})]
 
 
 def _search_server(store: Store, all_terms: list[Term], limit: int, window: int, details: bool):
@@ -301,7 +435,7 @@ def _search_server(store: Store, all_terms: list[Term], limit: int, window: int,
     tsquery, terms = ts_expression(all_terms), _wanted(all_terms)
     with store.connect() as conn:
         raw = conn.connection.driver_connection
-        newest = [row[0] for row in conn.execute(_PG_NEWEST, {"q": tsquery, "n": window})]
+        newest = _newest_server(store, conn, all_terms, tsquery, window)
         if len(newest) < window:
             rows = conn.execute(_PG_RANKED, {"q": tsquery, "n": limit})
             ranked = [(row[0], -float(row[1])) for row in rows]
