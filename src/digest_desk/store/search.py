@@ -7,6 +7,7 @@ import sqlite3
 import time
 import unicodedata
 import weakref
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import text
@@ -148,15 +149,26 @@ def _by_bm25(conn: Connection, match: str, limit: int) -> list[tuple[int, float]
 def _by_tiers(
     raw: sqlite3.Connection, terms: list[Term], ids: list[int], limit: int
 ) -> list[tuple[int, float]]:
-    """Title hits, then summary hits, then the rest; newest first in each (score -3, -2, -1).
-
-    Rows are read newest first, so reading stops once ``limit`` title hits are found.
-    """
-    matches = _Matcher(terms)
+    """``_tiers`` of the articles ``ids`` (read newest first)."""
     marks = ", ".join(str(int(i)) for i in ids)
     cursor = raw.execute(f"SELECT id, title, summary FROM article WHERE id IN ({marks}) ORDER BY id DESC")
+    try:
+        return _tiers(cursor, terms, limit)
+    finally:
+        cursor.close()
+
+
+def _tiers(
+    rows: Iterable[tuple[int, str, str]], terms: list[Term], limit: int
+) -> list[tuple[int, float]]:
+    """Title hits, then summary hits, then the rest; newest first in each (score -3, -2, -1).
+
+    ``rows`` (id, title, summary) come newest first, so reading stops once ``limit`` title hits
+    are found.
+    """
+    matches = _Matcher(terms)
     tiers: tuple[list[int], list[int], list[int]] = ([], [], [])
-    for article_id, title, summary in cursor:
+    for article_id, title, summary in rows:
         if matches(title):
             tiers[0].append(article_id)
             if len(tiers[0]) >= limit:
@@ -165,7 +177,6 @@ def _by_tiers(
             tiers[1].append(article_id)
         elif len(tiers[2]) < limit:
             tiers[2].append(article_id)
-    cursor.close()
     ranked = [(i, -3.0 + n) for n, tier in enumerate(tiers) for i in tier]
     return ranked[:limit]
 
@@ -302,12 +313,13 @@ _PG_RANKED = text(
 # although its tsvector is read from TOAST, and guesses prefixes as single words), so each query
 # fixes its plan and _walk_rows chooses. The walk reads at most ``rows`` articles: a query that
 # matches fewer than expected is then answered through the index.
+# Both read each match's title and summary with it (the tiers need them, and the row is read).
 _PG_NEWEST_INDEXED = text(
-    f"WITH m AS MATERIALIZED (SELECT id FROM article WHERE search @@ {_TSQUERY}) "
-    "SELECT id FROM m ORDER BY id DESC LIMIT :n"
+    f"SELECT id, title, summary FROM article WHERE search @@ {_TSQUERY} ORDER BY id DESC LIMIT :n"
 )
 _PG_NEWEST_WALK = text(
-    "SELECT id FROM (SELECT id, search FROM article ORDER BY id DESC LIMIT :rows) recent "
+    "SELECT id, title, summary FROM "
+    "(SELECT id, title, summary, search FROM article ORDER BY id DESC LIMIT :rows) recent "
     f"WHERE search @@ {_TSQUERY} ORDER BY id DESC LIMIT :n"
 )
 _PG_PROBE = text(
@@ -321,7 +333,14 @@ _PG_LEXEMES = text(
     "JOIN pg_stats s ON s.schemaname = n.nspname AND s.tablename = c.relname AND s.attname = 'search' "
     "WHERE c.oid = to_regclass('article')"
 )
-WALK_COST = 3.0  # testing one row on the walk against finding one match through the index
+# Through the index, the plan must be a GIN bitmap scan (then a top-n sort): otherwise the planner
+# walks the primary key for a query it expects to match often, or for a walk that came up short
+# tests every article's tsvector in a sequential scan. The settings last until the read
+# transaction ends.
+_PG_BITMAP_ONLY = text(
+    "SELECT set_config('enable_seqscan', 'off', true), set_config('enable_indexscan', 'off', true)"
+)
+WALK_COST = 2.0  # testing one row on the walk against finding one match through the index (measured)
 STATS_AGE_S = 600.0  # statistics change slowly (autovacuum's ANALYZE): read again after this
 
 
@@ -419,14 +438,17 @@ def newest_plan(store: Store, query: str, window: int = RECENT_WINDOW) -> str:
     return "walk" if rows else "index"
 
 
-def _newest_server(store: Store, conn: Connection, all_terms: list[Term], tsquery: str, window: int) -> list[int]:
-    """The ids of the ``window`` newest matches, newest first."""
+def _newest_server(
+    store: Store, conn: Connection, all_terms: list[Term], tsquery: str, window: int
+) -> list[tuple[int, str, str]]:
+    """Id, title and summary of the ``window`` newest matches, newest first."""
     rows = _plan_walk(store, conn, all_terms, tsquery, window)
     if rows:
-        walked = [r[0] for r in conn.execute(_PG_NEWEST_WALK, {"q": tsquery, "n": window, "rows": rows})]
+        walked = conn.execute(_PG_NEWEST_WALK, {"q": tsquery, "n": window, "rows": rows}).all()
         if len(walked) == window:
-            return walked
-    return [r[0] for r in conn.execute(_PG_NEWEST_INDEXED, {"q": tsquery, "n": window})]
+            return [tuple(r) for r in walked]
+    conn.execute(_PG_BITMAP_ONLY)
+    return [tuple(r) for r in conn.execute(_PG_NEWEST_INDEXED, {"q": tsquery, "n": window})]
 
 
 def _search_server(store: Store, all_terms: list[Term], limit: int, window: int, details: bool):
@@ -440,7 +462,7 @@ def _search_server(store: Store, all_terms: list[Term], limit: int, window: int,
             rows = conn.execute(_PG_RANKED, {"q": tsquery, "n": limit})
             ranked = [(row[0], -float(row[1])) for row in rows]
         else:
-            ranked = _by_tiers(raw, terms, newest, limit)
+            ranked = _tiers(newest, terms, limit)
         if not details:
             return [i for i, _r in ranked]
         found = _plain_details(raw, terms, [i for i, _r in ranked]) if ranked else {}
