@@ -389,7 +389,11 @@ def _lexemes(store: Store, conn: Connection) -> _Lexemes | None:
     read_at, known = _LEXEMES.get(store, (-STATS_AGE_S, None))
     if now - read_at < STATS_AGE_S:
         return known
-    row = conn.execute(_PG_LEXEMES).first()
+    try:
+        with conn.begin_nested():  # statistics that cannot be read leave the search to the index
+            row = conn.execute(_PG_LEXEMES).first()
+    except DBAPIError:
+        row = None
     if row is None or not row[0] or not row[1] or row[2] <= 0:
         known = None
     else:
