@@ -129,6 +129,18 @@ def report(label: str, values: list[float], target: str = "") -> None:
           f"   max {max(values):7.2f} ms{cpu}  {target}", flush=True)
 
 
+def slowest(store, per_query: dict[str, list[float]], count: int = 3) -> None:
+    """The slowest queries (median ms) and how each found its newest matches (when told)."""
+    try:
+        from digest_desk.store.search import newest_plan
+    except ImportError:  # older trees
+        def newest_plan(_store, _query):
+            return "?"
+    ranked = sorted(per_query.items(), key=lambda kv: -statistics.median(kv[1]))[:count]
+    print("    slowest: " + ", ".join(f"{q!r} {statistics.median(t):.1f} ms ({newest_plan(store, q)})"
+                                      for q, t in ranked), flush=True)
+
+
 def measure_store(target: str | Path) -> None:
     from digest_desk.store import open_store
     from digest_desk.store.articles import count_articles, list_articles
@@ -145,13 +157,11 @@ def measure_store(target: str | Path) -> None:
     per_query = {q: timings(lambda q=q: list_search(store, q, 500), 5) for q in QUERIES}
     everything = [t for ts in per_query.values() for t in ts]
     report(f"list search ({list_search.__name__}, 500)", everything, "target: median < 10, p95 < 50")
-    slowest = sorted(per_query.items(), key=lambda kv: -statistics.median(kv[1]))[:3]
-    print("    slowest: " + ", ".join(f"{q!r} {statistics.median(t):.1f} ms" for q, t in slowest))
+    slowest(store, per_query)
     per_query = {q: timings(lambda q=q: search(store, q), 5) for q in QUERIES}
     report("search with snippets (20)", [t for ts in per_query.values() for t in ts],
            "target: median < 10, p95 < 50")
-    slowest = sorted(per_query.items(), key=lambda kv: -statistics.median(kv[1]))[:3]
-    print("    slowest: " + ", ".join(f"{q!r} {statistics.median(t):.1f} ms" for q, t in slowest))
+    slowest(store, per_query)
 
     def first_page(**filters) -> None:
         count_articles(store, **filters)

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import time
 import unicodedata
+import weakref
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import text
@@ -146,15 +149,26 @@ def _by_bm25(conn: Connection, match: str, limit: int) -> list[tuple[int, float]
 def _by_tiers(
     raw: sqlite3.Connection, terms: list[Term], ids: list[int], limit: int
 ) -> list[tuple[int, float]]:
-    """Title hits, then summary hits, then the rest; newest first in each (score -3, -2, -1).
-
-    Rows are read newest first, so reading stops once ``limit`` title hits are found.
-    """
-    matches = _Matcher(terms)
+    """``_tiers`` of the articles ``ids`` (read newest first)."""
     marks = ", ".join(str(int(i)) for i in ids)
     cursor = raw.execute(f"SELECT id, title, summary FROM article WHERE id IN ({marks}) ORDER BY id DESC")
+    try:
+        return _tiers(cursor, terms, limit)
+    finally:
+        cursor.close()
+
+
+def _tiers(
+    rows: Iterable[tuple[int, str, str]], terms: list[Term], limit: int
+) -> list[tuple[int, float]]:
+    """Title hits, then summary hits, then the rest; newest first in each (score -3, -2, -1).
+
+    ``rows`` (id, title, summary) come newest first, so reading stops once ``limit`` title hits
+    are found.
+    """
+    matches = _Matcher(terms)
     tiers: tuple[list[int], list[int], list[int]] = ([], [], [])
-    for article_id, title, summary in cursor:
+    for article_id, title, summary in rows:
         if matches(title):
             tiers[0].append(article_id)
             if len(tiers[0]) >= limit:
@@ -163,7 +177,6 @@ def _by_tiers(
             tiers[1].append(article_id)
         elif len(tiers[2]) < limit:
             tiers[2].append(article_id)
-    cursor.close()
     ranked = [(i, -3.0 + n) for n, tier in enumerate(tiers) for i in tier]
     return ranked[:limit]
 
@@ -288,11 +301,158 @@ def _search_local(store: Store, all_terms: list[Term], limit: int, window: int, 
 
 # PostgreSQL (migration 0008): the weighted tsvector column ``search`` and its GIN index.
 _TSQUERY = "to_tsquery('digest_search', :q)"
-_PG_NEWEST = text(f"SELECT id FROM article WHERE search @@ {_TSQUERY} ORDER BY id DESC LIMIT :n")
 _PG_RANKED = text(
     f"SELECT id, ts_rank(search, {_TSQUERY}) AS r FROM article WHERE search @@ {_TSQUERY} "
     "ORDER BY r DESC, id DESC LIMIT :n"
 )
+# The newest matches, found two ways. Through the GIN index: every match is found, then sorted;
+# cheap when few articles match, slow when most do (a common word or a short prefix is tens of
+# thousands of index entries and rows). By walking the primary key from the newest article and
+# testing each row's tsvector: stops after ``n`` matches, so cheap when most articles match and
+# slow when few do. The planner cannot choose well between them (it prices testing a row as free
+# although its tsvector is read from TOAST, and guesses prefixes as single words), so each query
+# fixes its plan and _walk_rows chooses. The walk reads at most ``rows`` articles: a query that
+# matches fewer than expected is then answered through the index.
+# Both read each match's title and summary with it (the tiers need them, and the row is read).
+_PG_NEWEST_INDEXED = text(
+    f"SELECT id, title, summary FROM article WHERE search @@ {_TSQUERY} ORDER BY id DESC LIMIT :n"
+)
+_PG_NEWEST_WALK = text(
+    "SELECT id, title, summary FROM "
+    "(SELECT id, title, summary, search FROM article ORDER BY id DESC LIMIT :rows) recent "
+    f"WHERE search @@ {_TSQUERY} ORDER BY id DESC LIMIT :n"
+)
+_PG_PROBE = text(
+    f"SELECT count(*), count(*) FILTER (WHERE search @@ {_TSQUERY}) "
+    "FROM (SELECT search FROM article ORDER BY id DESC LIMIT :rows) recent"
+)
+PROBE_ROWS = 250
+_PG_LEXEMES = text(
+    "SELECT s.most_common_elems::text::text[], s.most_common_elem_freqs, c.reltuples "
+    "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+    "JOIN pg_stats s ON s.schemaname = n.nspname AND s.tablename = c.relname AND s.attname = 'search' "
+    "WHERE c.oid = to_regclass('article')"
+)
+# Through the index, the plan must be a GIN bitmap scan (then a top-n sort): otherwise the planner
+# walks the primary key for a query it expects to match often, or for a walk that came up short
+# tests every article's tsvector in a sequential scan. The settings last until the read
+# transaction ends.
+_PG_BITMAP_ONLY = text(
+    "SELECT set_config('enable_seqscan', 'off', true), set_config('enable_indexscan', 'off', true)"
+)
+WALK_COST = 2.0  # testing one row on the walk against finding one match through the index (measured)
+STATS_AGE_S = 600.0  # statistics change slowly (autovacuum's ANALYZE): read again after this
+
+
+@dataclass(frozen=True, slots=True)
+class _Lexemes:
+    """How common each frequent lexeme of the ``search`` column is (the share of articles that
+    hold it), from the statistics ANALYZE keeps in ``pg_stats``."""
+
+    shares: dict[str, float]
+    rare: float  # the share taken for a lexeme not listed (below the least common listed one)
+    articles: float  # as the statistics counted them
+
+    def word(self, word: str, prefix: bool) -> float:
+        key = _fold(word)
+        if not prefix:
+            return self.shares.get(key, self.rare)
+        missing = 1.0  # a prefix matches an article holding any of its lexemes
+        for lexeme, share in self.shares.items():
+            if lexeme.startswith(key):
+                missing *= 1.0 - share
+        return max(1.0 - missing, self.rare)
+
+    def term(self, term: Term) -> float:
+        share = 1.0
+        for n, word in enumerate(term.words):
+            share *= self.word(word, term.prefix and n == len(term.words) - 1)
+        return share
+
+    def query(self, terms: list[Term]) -> float:
+        """The share of articles matching every wanted term and no excluded one (terms taken
+        as independent: a rough estimate is enough to choose a plan)."""
+        share = 1.0
+        for term in terms:
+            found = self.term(term)
+            share *= 1.0 - found if term.excluded else found
+        return share
+
+
+# Per open store: when its statistics were read, and what they were (None: not made yet).
+_LEXEMES: weakref.WeakKeyDictionary[Store, tuple[float, _Lexemes | None]] = weakref.WeakKeyDictionary()
+
+
+def _lexemes(store: Store, conn: Connection) -> _Lexemes | None:
+    """The column's statistics (None before ANALYZE made them), read again every few minutes."""
+    now = time.monotonic()
+    read_at, known = _LEXEMES.get(store, (-STATS_AGE_S, None))
+    if now - read_at < STATS_AGE_S:
+        return known
+    try:
+        with conn.begin_nested():  # statistics that cannot be read leave the search to the index
+            row = conn.execute(_PG_LEXEMES).first()
+    except DBAPIError:
+        row = None
+    if row is None or not row[0] or not row[1] or row[2] <= 0:
+        known = None
+    else:
+        words, shares = row[0], row[1]
+        listed = dict(zip(words, shares[: len(words)], strict=True))
+        least = shares[len(words)] if len(shares) > len(words) else min(listed.values())
+        known = _Lexemes(listed, least / 2, float(row[2]))
+    _LEXEMES[store] = (now, known)
+    return known
+
+
+def _walk_rows(share: float, articles: float, all_terms: list[Term], window: int) -> int:
+    """How many of the newest articles to walk for the ``window`` newest matches, or 0 when
+    the index finds them for less: walking tests about window / share rows; the index finds
+    share * articles matches (and with a phrase tests each of them, as the walk does)."""
+    if share <= 0.0:
+        return 0
+    walked = window / share * WALK_COST
+    found = share * articles * (WALK_COST if any(len(t.words) > 1 for t in all_terms) else 1.0)
+    return int(2 * window / share) + window if walked < found else 0
+
+
+def _plan_walk(store: Store, conn: Connection, all_terms: list[Term], tsquery: str, window: int) -> int:
+    """``_walk_rows`` for this query, from the statistics (0 without them: the index)."""
+    stats = _lexemes(store, conn)
+    if stats is None:
+        return 0
+    share = stats.query(all_terms)
+    rows = _walk_rows(share, stats.articles, all_terms, window)
+    if rows or not any(t.prefix and not t.excluded for t in all_terms):
+        return rows
+    # The statistics list frequent lexemes only: a short prefix shared by many rarer words can
+    # match most articles while no listed lexeme starts with it. The newest articles tell.
+    seen, found = conn.execute(_PG_PROBE, {"q": tsquery, "rows": PROBE_ROWS}).one()
+    return _walk_rows(max(share, found / max(seen, 1)), max(stats.articles, seen), all_terms, window)
+
+
+def newest_plan(store: Store, query: str, window: int = RECENT_WINDOW) -> str:
+    """How the newest matches of ``query`` are looked for: "fts" (SQLite's index), "walk" (the
+    newest articles tested one by one) or "index" (PostgreSQL's GIN index). For benchmarks."""
+    all_terms = parse(query)
+    if store.dialect != "postgresql":
+        return "fts"
+    with store.connect() as conn:
+        rows = _plan_walk(store, conn, all_terms, ts_expression(all_terms), window)
+    return "walk" if rows else "index"
+
+
+def _newest_server(
+    store: Store, conn: Connection, all_terms: list[Term], tsquery: str, window: int
+) -> list[tuple[int, str, str]]:
+    """Id, title and summary of the ``window`` newest matches, newest first."""
+    rows = _plan_walk(store, conn, all_terms, tsquery, window)
+    if rows:
+        walked = conn.execute(_PG_NEWEST_WALK, {"q": tsquery, "n": window, "rows": rows}).all()
+        if len(walked) == window:
+            return [tuple(r) for r in walked]
+    conn.execute(_PG_BITMAP_ONLY)
+    return [tuple(r) for r in conn.execute(_PG_NEWEST_INDEXED, {"q": tsquery, "n": window})]
 
 
 def _search_server(store: Store, all_terms: list[Term], limit: int, window: int, details: bool):
@@ -301,12 +461,12 @@ def _search_server(store: Store, all_terms: list[Term], limit: int, window: int,
     tsquery, terms = ts_expression(all_terms), _wanted(all_terms)
     with store.connect() as conn:
         raw = conn.connection.driver_connection
-        newest = [row[0] for row in conn.execute(_PG_NEWEST, {"q": tsquery, "n": window})]
+        newest = _newest_server(store, conn, all_terms, tsquery, window)
         if len(newest) < window:
             rows = conn.execute(_PG_RANKED, {"q": tsquery, "n": limit})
             ranked = [(row[0], -float(row[1])) for row in rows]
         else:
-            ranked = _by_tiers(raw, terms, newest, limit)
+            ranked = _tiers(newest, terms, limit)
         if not details:
             return [i for i, _r in ranked]
         found = _plain_details(raw, terms, [i for i, _r in ranked]) if ranked else {}
