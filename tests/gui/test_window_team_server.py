@@ -11,13 +11,14 @@ from pathlib import Path
 
 import pytest
 from guihelpers import StallMeter
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication
 from tests import pg_server
 
 from digest_desk.store import open_store
 from digest_desk.store.articles import create_article, get_article
+from digest_desk.store.locks import current_lock
 from digest_desk.ui.actions import ActionId
 
 SENTENCE = "The tide came in early and the ferry waited at the pier for the last bus. "
@@ -358,3 +359,68 @@ def test_the_heartbeat_and_list_reads_on_a_frozen_server_never_hold_the_window(
     assert window.autosaver.state.value == "Saved" and window.safety.lock.ours
     assert meter.ticks > 150  # the UI thread handled its timer all along (some 4 s at 10 ms)
     assert longest < 3.0  # generous for a shared machine; before, the heartbeat waited for the thaw
+
+
+def _click_article(window, qtbot, article_id: int) -> None:
+    """A real click on the article's row in the list (its rows are read already)."""
+    view, model = window.list_panel.view, window.list_panel.model
+    rect = view.visualRect(model.index(model.row_of(article_id), 0))
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+
+def test_opening_another_article_on_a_frozen_server_never_holds_the_window(
+        window_factory, own_cluster, local_data, qtbot):
+    """Clicks in the list while the server is frozen (SIGSTOP): the UI thread keeps ticking, the
+    list shows the newest click, the status bar says the server is not answering, text typed
+    meanwhile into the open article is saved, and once the server answers the newest click's
+    article opens with its lock (the older click's lock is given back)."""
+    url = pg_server.create_database(own_cluster.url)
+    store = open_store(url)
+    first = create_article(store, title="Anchor", body="Start.", category="Harbour")
+    skipped = create_article(store, title="Buoy", body="Passed over.")
+    wanted = create_article(store, title="Crane", body="Opened at last.", category="Docks")
+    store.close()
+    window = window_factory(url)
+    window.findChild(QAction, ActionId.TOGGLE_PREVIEWS.value).setChecked(False)  # as above
+    window.load_article(first.id)
+    window.autosaver.set_delay(200)
+    qtbot.waitUntil(lambda: window.live.started, timeout=10000)
+    for article in (skipped, wanted):  # the rows are on screen before the server stops
+        qtbot.waitUntil(lambda a=article: window.list_panel.model.row_of(a.id) >= 0, timeout=10000)
+    meter, typist = StallMeter(every_ms=10), Typist(window, qtbot)
+    own_cluster.freeze()
+    rescue = threading.Timer(25, own_cluster.thaw)  # a window that hangs fails, never hangs the run
+    rescue.start()
+    try:
+        meter.start()
+        _click_article(window, qtbot, skipped.id)
+        qtbot.wait(300)
+        _click_article(window, qtbot, wanted.id)  # the newer click replaces the older
+        typist.start()  # the open article stays editable while the server is silent
+        qtbot.wait(1200)
+        typist.stop()
+        qtbot.waitUntil(lambda: "not answering" in window.statusBar().currentMessage(), timeout=3000)
+        qtbot.wait(500)
+        longest = meter.stop()
+        assert window.opening and window.article.id == first.id
+        assert window.list_panel.selected_id() == wanted.id  # the list shows the click
+        assert window.statusBar().currentMessage() == (
+            "The team server is not answering; the article opens when it does.")
+    finally:
+        own_cluster.thaw()
+        rescue.cancel()
+    print(f"\nlongest UI stall while opening an article on a frozen server: {longest * 1000:.0f} ms")
+    qtbot.waitUntil(lambda: not window.opening and window.article.id == wanted.id, timeout=20000)
+    assert window.editor.body_text() == "Opened at last." and window.editor.editable
+    assert window.safety.lock.article_id == wanted.id and window.safety.lock.ours
+    assert window.editor.category_edit.findText("Docks") >= 0  # the categories came with it
+    assert window.statusBar().currentMessage() == ""
+    store = open_store(url)
+    try:
+        assert get_article(store, first.id).body == "Start." + typist.typed  # nothing typed is lost
+        holder = window.safety.holder
+        qtbot.waitUntil(lambda: current_lock(store, skipped.id, holder) is None, timeout=10000)
+        assert current_lock(store, first.id, holder) is None  # given back on leaving it
+    finally:
+        store.close()
+    assert longest < 3.0  # generous for a shared machine; before, the open waited for the thaw

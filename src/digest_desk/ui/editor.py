@@ -187,12 +187,14 @@ class ArticleEditor(QWidget):
                 self.toolbar.addAction(action)
 
     # -- loading and reading --------------------------------------------------------------
-    def load(self, article: Article, stack: QUndoStack) -> None:
-        """Show ``article`` (a detached copy); structured edits go to ``stack``."""
+    def load(self, article: Article, stack: QUndoStack, *, names: list[str] | None = None,
+             zone: str | None = None) -> None:
+        """Show ``article`` (a detached copy); structured edits go to ``stack``. ``names`` (the
+        categories) and ``zone`` (the site's): already read off the UI thread, else read here."""
         self._loading = True
         self.article, self.stack = article, stack
-        self.refresh_categories()
-        self.date_field.set_zone(get_site(self._store).timezone)
+        self.refresh_categories(names)
+        self.date_field.set_zone(zone if zone is not None else get_site(self._store).timezone)
         values = {name: getattr(article, name) for name in FORM_FIELDS}
         values["status"] = str(article.status)
         values["tags"] = list(article.tags or [])
@@ -232,11 +234,12 @@ class ArticleEditor(QWidget):
         self._loading = False
         self.setEnabled(False)
 
-    def refresh_categories(self) -> None:
+    def refresh_categories(self, names: list[str] | None = None) -> None:
+        """The category choices: ``names`` when given (read already), else read from the store."""
         self.category_edit.blockSignals(True)
         text = self.category_edit.currentText()
         self.category_edit.clear()
-        self.category_edit.addItems(categories(self._store))
+        self.category_edit.addItems(categories(self._store) if names is None else names)
         self.category_edit.setCurrentText(text)
         self.category_edit.blockSignals(False)
 

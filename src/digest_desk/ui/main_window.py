@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import NamedTuple
+
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QUndoStack
 from PySide6.QtWidgets import (
@@ -20,8 +23,9 @@ from digest_desk import __version__
 from digest_desk.domain import Article, Site
 from digest_desk.links.edits import link_rows
 from digest_desk.store import NotFoundError, Store, StoreError
-from digest_desk.store.articles import ArticleRow, get_article
-from digest_desk.store.saving import unless_away
+from digest_desk.store.articles import ArticleRow, categories, get_article
+from digest_desk.store.locks import LockState
+from digest_desk.store.saving import server_away, unless_away
 from digest_desk.store.site import get_site
 from digest_desk.ui import icons
 from digest_desk.ui import settings as keys
@@ -44,12 +48,29 @@ from digest_desk.ui.safety import SafetyGuard
 from digest_desk.ui.spelling import SpellingTools
 from digest_desk.ui.status import StatusReadouts
 from digest_desk.ui.store_switch import StoreSwitcher
+from digest_desk.ui.tasks import Job, run_detached
 from digest_desk.ui.theme import ThemeManager, ThemeMode
 
 APP_TITLE = "Digest Desk"
 # List, editor, previews on a first start: the previews show side by side from ~760 px.
 FIRST_SPLIT = (220, 400, 780)
 SPELLING_LATEST_MS = 1500  # the dictionary opens once the previews show, or after this at the latest
+OPEN_PATIENCE_MS = 1500  # an open the team server has not answered by then: the status bar says so
+
+
+class Opened(NamedTuple):
+    """What showing an article needs from the store, read off the UI thread."""
+
+    article: Article
+    lock: LockState | None
+    names: list[str]  # the categories offered in the editor
+
+
+def read_for_opening(store: Store, article_id: int,
+                     take_lock: Callable[[int], LockState | None]) -> Opened:
+    """The article, this window's lock on it and the category names (on a worker thread)."""
+    article = get_article(store, article_id)
+    return Opened(article, take_lock(article_id), categories(store))
 
 
 class MainWindow(QMainWindow):
@@ -94,6 +115,10 @@ class MainWindow(QMainWindow):
         self.bulk = BulkOperations(store, self.library_stack, self.safety.holder, self.site,
                                    self.leave_article, self.list_panel.titles, self)
         self.team_live = self._live_updates() if store.is_server else None
+        self._opening: Job | None = None  # an article chosen in the list, read from the team server
+        self._opening_id: int | None = None
+        self._open_late = QTimer(self, singleShot=True, interval=OPEN_PATIENCE_MS)
+        self._open_late.timeout.connect(self._opening_overdue)
         self._build_layout()
         build_menus(self, self.actions)
         build_toolbar(self, self.actions)
@@ -259,7 +284,7 @@ class MainWindow(QMainWindow):
         self.spelling.message.connect(self.statusBar().showMessage)
         self.spelling.dictionary_changed.connect(self.live.set_site_words)
         self.theme.changed.connect(self._theme_changed)
-        self.list_panel.article_activated.connect(self.open_article)
+        self.list_panel.article_activated.connect(self.choose_article)
         self.list_panel.bulk_requested.connect(self.bulk.run)
         self.bulk.changed.connect(self._articles_changed)
         self.bulk.deleted.connect(self._articles_deleted)
@@ -313,26 +338,104 @@ class MainWindow(QMainWindow):
         return self.autosaver.end_session()
 
     def open_article(self, article_id: int) -> bool:
+        """Save the open article, then show another; waits for the store (see ``choose_article``)."""
+        self._drop_opening()
         if self.article is not None and self.article.id == article_id:
             return True
         if not self.leave_article():
             return False
         return self.load_article(article_id)
 
+    def choose_article(self, article_id: int) -> None:
+        """The list's click. On a team server the article, its lock and the categories are read
+        on a thread of their own, so a silent server never holds the window: the list shows the
+        click, a newer click replaces this one, and after OPEN_PATIENCE_MS the status bar says
+        the server is not answering (the article opens when it does). A local file opens at once."""
+        if not self.store.is_server:
+            self.open_article(article_id)
+            return
+        if self.article is not None and self.article.id == article_id:
+            self._drop_opening()  # back to the open article: a pending open is forgotten
+            self.list_panel.select_article(article_id)
+            return
+        if not self.leave_article():
+            return
+        self._opening_id = article_id
+        job = run_detached(read_for_opening, self.store, article_id, self.safety.take_lock, owner=self,
+                           on_done=lambda opened: self._opening_read(job, opened),
+                           on_error=lambda exc: self._opening_failed(job, exc))
+        self._opening = job
+        self._open_late.start()
+        self.list_panel.select_article(article_id)  # the click shows while the server answers
+
+    @property
+    def opening(self) -> bool:
+        """An article chosen in the list is being read from the team server."""
+        return self._opening is not None
+
+    def _drop_opening(self) -> None:
+        self._opening, self._opening_id = None, None
+        self._open_late.stop()
+        if self.statusBar().currentMessage() == self._not_answering():
+            self.statusBar().clearMessage()
+
+    def _not_answering(self) -> str:
+        return self.tr("The team server is not answering; the article opens when it does.")
+
+    def _opening_overdue(self) -> None:
+        if self._opening is not None:
+            self.statusBar().showMessage(self._not_answering())
+
+    def _opening_read(self, job: Job, opened: Opened) -> None:
+        """The server answered an open: show the article, unless a newer click replaced it."""
+        if job is not self._opening:
+            if opened.article.id != self._opening_id:  # asked for again meanwhile: keep that lock
+                self.safety.let_go(opened.lock)
+            return
+        self._drop_opening()
+        if not self.leave_article():  # typed into the open article meanwhile and not saved
+            self.safety.let_go(opened.lock)
+            self.list_panel.select_article(self.article.id if self.article is not None else None)
+            return
+        self._show_article(opened.article, opened.names)
+        self.safety.lock_taken(opened.article.id, opened.lock)
+
+    def _opening_failed(self, job: Job, exc: BaseException) -> None:
+        if job is not self._opening:
+            return
+        self._drop_opening()
+        self.list_panel.select_article(self.article.id if self.article is not None else None)
+        if isinstance(exc, NotFoundError):
+            self.statusBar().showMessage(str(exc), 8000)
+        elif isinstance(exc, StoreError) or server_away(self.store, exc):
+            self.statusBar().showMessage(self._cannot_reach(), 8000)
+        else:
+            raise exc
+
+    def _cannot_reach(self) -> str:
+        return self.tr("The team server cannot be reached; try again in a moment.")
+
     def load_article(self, article_id: int) -> bool:
-        """Show an article from the store (no save of what was open)."""
+        """Show an article from the store (no save of what was open); waits for the store."""
+        self._drop_opening()  # this one replaces an open still waiting for the server
         try:
             article = unless_away(self.store, None, get_article, self.store, article_id)  # team server away
         except NotFoundError as exc:
             self.statusBar().showMessage(str(exc), 8000)
             return False
         if article is None:
-            self.statusBar().showMessage(self.tr("The team server cannot be reached; try again in a moment."), 8000)
+            self.statusBar().showMessage(self._cannot_reach(), 8000)
             return False
-        self.editor.load(article, self.stack_for(article_id))
+        self._show_article(article)
+        self.safety.article_opened(article_id)
+        return True
+
+    def _show_article(self, article: Article, names: list[str] | None = None) -> None:
+        """Put a read article in the editor and the panels (its lock is the caller's)."""
+        article_id = article.id
+        self.editor.load(article, self.stack_for(article_id), names=names, zone=self.site.timezone)
         self.links_panel.set_article(article, self.stack_for(article_id))
         self.autosaver.reset()
-        self.safety.article_opened(article_id)
         self._last_article().write(self.settings, article_id)
         self.list_panel.select_article(article_id)
         self.readouts.show_line(1)
@@ -341,7 +444,6 @@ class MainWindow(QMainWindow):
             self.team_live.article_opened()
         self._update_title()
         self._update_enabled()
-        return True
 
     def close_article(self) -> None:
         self.list_panel.select_article(None)
@@ -611,6 +713,7 @@ class MainWindow(QMainWindow):
         if not self.leave_article() and not self.autosaver.offline:  # offline: kept in the local draft
             event.ignore()
             return
+        self._drop_opening()  # an open the server never answered: its lock goes stale by itself
         self.save_layout()
         self.autosaver.wait(5000)
         self.safety.shutdown()

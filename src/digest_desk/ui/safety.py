@@ -156,21 +156,48 @@ class SafetyGuard(QObject):
 
     # -- edit locks -----------------------------------------------------------------------
     def article_opened(self, article_id: int) -> None:
+        """An article was opened here: take its edit lock now (asks the store on this thread)."""
+        self.lock_taken(article_id, None if self.read_only else self.take_lock(article_id))
+
+    def take_lock(self, article_id: int) -> LockState | None:
+        """Ask for this window's edit lock on an article; safe on any thread (a team server's
+        open asks on a thread of its own). None when the store refused (the editor stays as it is)."""
+        if self.read_only:
+            return None
+        try:
+            return acquire(self.store, article_id, self.holder, editor=self.display_name)
+        except StoreError:
+            return None
+
+    def lock_taken(self, article_id: int, lock: LockState | None) -> None:
+        """The article now open holds ``lock`` (from ``take_lock``): give back the previous
+        article's lock, show who else edits it (read-only, "Take Over") and keep it alive."""
         if self.read_only:
             self._pause(self.tr("The database is open read-only; editing is disabled."))
             return
         previous = self.lock
         if previous is not None and previous.article_id != article_id:
-            self._quiet(release, previous.article_id)
-        try:
-            self.lock = acquire(self.store, article_id, self.holder, editor=self.display_name)
-        except StoreError:
-            self.lock = None
+            self._release(previous.article_id)
+        self.lock = lock
+        if lock is None:
             return
-        self.notice.show_state(self.lock)  # held by another editor: read-only, "Take Over"
-        self.editor.set_editable(self.lock.ours)
+        self.notice.show_state(lock)  # held by another editor: read-only, "Take Over"
+        self.editor.set_editable(lock.ours)
         if not self._beat.isActive():
             self._beat.start()
+
+    def let_go(self, lock: LockState | None) -> None:
+        """A lock taken for an open that was replaced by a newer click: give it back, unless
+        that article is the one open here."""
+        if lock is None or not lock.ours or (self.lock is not None and self.lock.article_id == lock.article_id):
+            return
+        self._release(lock.article_id)
+
+    def _release(self, article_id: int) -> None:
+        if self.store.is_server:  # a silent server never holds the window; its lock goes stale
+            run_detached(self._quiet, release, article_id, owner=self)
+        else:
+            self._quiet(release, article_id)
 
     def _pause(self, text: str) -> None:
         self.notice.label.setText(text)
