@@ -111,3 +111,31 @@ def test_declining_the_take_over_changes_nothing(two, qtbot, store):
     assert ana.safety.beat() is not None
     qtbot.waitUntil(lambda: not ana.safety.heartbeat_pending, timeout=10000)
     assert ana.editor.editable and ana.safety.lock.ours
+
+
+def _click(window, qtbot, article_id: int) -> None:
+    view = window.list_panel.view
+    rect = view.visualRect(window.list_panel.model.index(_row(window, article_id), 0))
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+
+def _opened(window, qtbot, article_id: int) -> None:
+    """A click opens at once on SQLite, once the server answered on PostgreSQL."""
+    qtbot.waitUntil(lambda: not window.opening and window.article is not None
+                    and window.article.id == article_id, timeout=10000)
+
+
+def test_a_click_in_the_list_opens_a_locked_article_read_only(two, qtbot, store):
+    article, _ana, ben = two
+    other = create_article(store, title="Quay notes", body="Other text.")
+    ben.list_panel.model.reload()
+    _click(ben, qtbot, article.id)
+    _opened(ben, qtbot, article.id)
+    notice = ben.safety.notice
+    assert not ben.editor.editable and not notice.isHidden()
+    assert notice.label.text().startswith("Ana Lima is editing this article.")
+    assert ben.list_panel.selected_id() == article.id
+    _click(ben, qtbot, other.id)
+    _opened(ben, qtbot, other.id)
+    assert ben.editor.editable and notice.isHidden() and ben.safety.lock.ours
+    assert ben.editor.body_text() == "Other text."

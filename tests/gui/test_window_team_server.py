@@ -13,11 +13,12 @@ import pytest
 from guihelpers import StallMeter
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QPushButton
 from tests import pg_server
 
 from digest_desk.store import open_store
 from digest_desk.store.articles import create_article, get_article
+from digest_desk.store.drafts import DraftKeeper
 from digest_desk.store.locks import current_lock
 from digest_desk.ui.actions import ActionId
 
@@ -424,3 +425,55 @@ def test_opening_another_article_on_a_frozen_server_never_holds_the_window(
     finally:
         store.close()
     assert longest < 3.0  # generous for a shared machine; before, the open waited for the thaw
+
+
+def test_recovery_on_a_frozen_server_waits_for_its_answer_without_holding_the_window(
+        window_factory, own_cluster, local_data, qtbot):
+    """A crashed session's draft (kept in the local drafts file) is compared with the stored
+    article on a thread of its own: the frozen server holds nothing, and the dialog comes once
+    it answers; recovering there puts the draft's text in the editor and on the server."""
+    url = pg_server.create_database(own_cluster.url)
+    store = open_store(url)
+    article = create_article(store, title="Lighthouse", body="Saved.")
+    crashed = DraftKeeper(store, "crashed-window")
+    crashed.write(article.id, {"title": "Lighthouse", "body": "Saved. Typed before the crash."})
+    crashed.close()
+    store.close()
+    window = window_factory(url)
+    window.findChild(QAction, ActionId.TOGGLE_PREVIEWS.value).setChecked(False)  # as above
+    qtbot.waitUntil(lambda: window.live.started, timeout=10000)
+    shown: list[str] = []
+
+    def recover() -> None:
+        dialog = QApplication.activeModalWidget()
+        if dialog is not None and dialog.objectName() == "recovery-dialog":
+            shown.append(dialog.objectName())
+            dialog.findChild(QPushButton, "recover-button").click()
+
+    poller = QTimer(interval=20)
+    poller.timeout.connect(recover)
+    poller.start()
+    meter = StallMeter(every_ms=10)
+    own_cluster.freeze()
+    rescue = threading.Timer(20, own_cluster.thaw)  # a window that hangs fails, never hangs the run
+    rescue.start()
+    try:
+        meter.start()
+        assert window.safety.offer_recovery() == 0  # asked on a thread of its own
+        qtbot.wait(1500)
+        longest = meter.stop()
+        assert shown == []  # nothing to show before the server answers
+    finally:
+        own_cluster.thaw()
+        rescue.cancel()
+    print(f"\nlongest UI stall while recovery waits on a frozen server: {longest * 1000:.0f} ms")
+    qtbot.waitUntil(lambda: window.article is not None
+                    and window.editor.body_text() == "Saved. Typed before the crash.", timeout=20000)
+    poller.stop()
+    assert shown == ["recovery-dialog"]
+    store = open_store(url)
+    try:
+        assert get_article(store, article.id).body == "Saved. Typed before the crash."
+    finally:
+        store.close()
+    assert longest < 3.0  # generous for a shared machine; before, the start waited for the thaw

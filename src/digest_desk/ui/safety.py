@@ -18,6 +18,7 @@ from digest_desk.store.drafts import (
     DraftKeeper,
     DraftSaveError,
     DraftTimer,
+    PendingDraft,
 )
 from digest_desk.store.locks import (
     HEARTBEAT_EVERY,
@@ -356,16 +357,36 @@ class SafetyGuard(QObject):
 
     # -- recovery at start ----------------------------------------------------------------
     def offer_recovery(self, parent: QWidget | None = None) -> int:
-        """Show drafts left by crashed or closed windows; returns how many were recovered."""
+        """Show drafts left by crashed or closed windows; returns how many were recovered.
+
+        On a team server the drafts are compared with the stored articles on a thread of its
+        own and the dialog shows once the server answers (a silent one never holds the window):
+        0 is returned then, and ``articles_recovered`` tells what was recovered."""
         if self.read_only:
             return 0
+        if self.store.is_server:
+            run_detached(self._recoverable, owner=self, on_done=lambda drafts: self._offer(drafts, parent),
+                         on_error=self._recovery_failed)
+            return 0
         try:
-            self.keeper.drop_unchanged()
-            busy = live_holders(self.store, exclude=self.holder)
-            drafts = [d for d in self.keeper.pending() if d.session_id not in busy]
+            drafts = self._recoverable()
         except StoreError:
             return 0
-        if not drafts:
+        return self._offer(drafts, parent)
+
+    def _recoverable(self) -> list[PendingDraft]:
+        """Drafts of other sessions (not running now) that hold text the articles lack."""
+        self.keeper.drop_unchanged()
+        busy = live_holders(self.store, exclude=self.holder)
+        return [d for d in self.keeper.pending() if d.session_id not in busy]
+
+    def _recovery_failed(self, exc: BaseException) -> None:
+        if self._closed or isinstance(exc, StoreError) or server_away(self.store, exc):
+            return  # offered again on the next start
+        raise exc
+
+    def _offer(self, drafts: list[PendingDraft], parent: QWidget | None) -> int:
+        if not drafts or self._closed:
             return 0
         recovered: list[int] = []
         dialog = RecoveryDialog(drafts, parent or self.editor.window())
