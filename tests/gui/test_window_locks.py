@@ -134,7 +134,7 @@ def test_a_click_in_the_list_opens_a_locked_article_read_only(two, qtbot, store)
     notice = ben.safety.notice
     assert not ben.editor.editable and not notice.isHidden()
     assert notice.label.text().startswith("Ana Lima is editing this article.")
-    assert ben.list_panel.selected_id() == article.id
+    qtbot.waitUntil(lambda: ben.list_panel.selected_id() == article.id)  # once a live refresh is in
     _click(ben, qtbot, other.id)
     _opened(ben, qtbot, other.id)
     assert ben.editor.editable and notice.isHidden() and ben.safety.lock.ours

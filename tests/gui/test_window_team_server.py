@@ -407,6 +407,9 @@ def test_opening_another_article_on_a_frozen_server_never_holds_the_window(
         assert window.list_panel.selected_id() == wanted.id  # the list shows the click
         assert window.statusBar().currentMessage() == (
             "The team server is not answering; the article opens when it does.")
+        asked = time.monotonic()
+        assert window.safety.still_holds_lock()  # a silent server is no take-over (a save's check)
+        asked = time.monotonic() - asked
     finally:
         own_cluster.thaw()
         rescue.cancel()
@@ -425,6 +428,7 @@ def test_opening_another_article_on_a_frozen_server_never_holds_the_window(
     finally:
         store.close()
     assert longest < 3.0  # generous for a shared machine; before, the open waited for the thaw
+    assert asked < 3.0  # the lock check waits a moment only (it waited for the thaw before)
 
 
 def test_recovery_on_a_frozen_server_waits_for_its_answer_without_holding_the_window(

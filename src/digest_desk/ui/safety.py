@@ -34,7 +34,7 @@ from digest_desk.store.locks import (
 )
 from digest_desk.store.safe_open import is_read_only
 from digest_desk.store.saving import server_away
-from digest_desk.ui.autosave import Autosaver
+from digest_desk.ui.autosave import SERVER_WAIT_S, Autosaver
 from digest_desk.ui.editor import ArticleEditor
 from digest_desk.ui.recovery import ConflictDialog, LockNotice, RecoveryDialog
 from digest_desk.ui.tasks import InOrder, Job, run_detached
@@ -223,12 +223,36 @@ class SafetyGuard(QObject):
                     "keeps their unsaved text as a draft.").replace("%1", who))
         if answer != QMessageBox.StandardButton.Yes:
             return
-        try:
-            self.lock = take_over(self.store, article.id, self.holder, editor=self.display_name)
-        except StoreError as exc:
-            self.message.emit(str(exc), 10000)
+        if self.store.is_server:  # asked on a thread of its own: a silent server holds nothing
+            self.notice.button.setEnabled(False)  # until the server answers
+            run_detached(take_over, self.store, article.id, self.holder, editor=self.display_name,
+                         owner=self, on_done=lambda lock: self._taken_over(article.id, lock),
+                         on_error=self._take_over_failed)
             return
-        self.reload_wanted.emit(article.id)  # show what the other window saved, then edit here
+        try:
+            lock = take_over(self.store, article.id, self.holder, editor=self.display_name)
+        except StoreError as exc:
+            self._take_over_failed(exc)
+            return
+        self._taken_over(article.id, lock)
+
+    def _taken_over(self, article_id: int, lock: LockState) -> None:
+        self.notice.button.setEnabled(True)
+        if self.editor.article is None or self.editor.article.id != article_id:
+            self.let_go(lock)  # another article was opened meanwhile
+            return
+        self.lock = lock
+        self.reload_wanted.emit(article_id)  # show what the other window saved, then edit here
+
+    def _take_over_failed(self, exc: BaseException) -> None:
+        self.notice.button.setEnabled(True)
+        if isinstance(exc, StoreError):
+            self.message.emit(str(exc), 10000)
+        elif server_away(self.store, exc):
+            self.message.emit(self.tr("The team server cannot be reached; try taking over again "
+                                      "in a moment."), 10000)
+        else:
+            raise exc
 
     def beat(self) -> Job | None:
         """Keep the open article's lock alive. The server is asked on a thread of its own, so a
@@ -274,7 +298,12 @@ class SafetyGuard(QObject):
         if self.lock is None or not self.lock.ours:
             return False
         try:
+            if self.store.is_server:  # asked on a thread of its own, waited for a moment only
+                job = run_detached(holds, self.store, self.lock.article_id, self.holder)
+                return job.take(SERVER_WAIT_S)
             return holds(self.store, self.lock.article_id, self.holder)
+        except TimeoutError:
+            return True  # a silent server: not a take-over; the save path handles it
         except StoreError:
             return True  # the server is away: not a take-over; the save path handles it
         except Exception as exc:
