@@ -27,6 +27,7 @@ from digest_desk.export.manifest import Manifest, load_manifest
 from digest_desk.export.plan import Plan, make_plan
 from digest_desk.export.render_pool import ArticleBatch
 from digest_desk.export.safepath import top_level_symlink
+from digest_desk.export.site_pages import SITEMAP_LIMIT
 from digest_desk.export.writer import FAULT_ENV, Writer
 from digest_desk.store.engine import Store
 from digest_desk.store.published import published_reader
@@ -205,6 +206,7 @@ def export_site(
     confirm_large_delete: Confirm | None = None,
     parallel: bool | None = None,
     now: datetime | None = None,
+    sitemap_limit: int = SITEMAP_LIMIT,
 ) -> ExportReport:
     """Export the published site into ``outdir``; see the package docstring for the rules.
 
@@ -214,15 +216,16 @@ def export_site(
     before an export would remove more than half of an existing export's files; without it
     such an export stops. ``parallel`` forces (True) or forbids (False) worker processes.
     ``now`` (default: this instant) is when the export counts as made: scheduled articles whose
-    time has not come by then are left out everywhere.
+    time has not come by then are left out everywhere. ``sitemap_limit`` is the most URLs one
+    sitemap file holds (the sitemaps.org limit; above it sitemap.xml indexes part files).
     """
     return _export(store, outdir, articles, changed_only, progress, cancel, confirm_large_delete, parallel,
-                   now or datetime.now(UTC))
+                   now or datetime.now(UTC), sitemap_limit)
 
 
 def _export(store: Store, outdir: str | os.PathLike[str], articles: Sequence[str] | None, changed_only: bool,
             progress: Progress | None, cancel: threading.Event | None, confirm_large_delete: Confirm | None,
-            parallel: bool | None, now: datetime) -> ExportReport:
+            parallel: bool | None, now: datetime, sitemap_limit: int = SITEMAP_LIMIT) -> ExportReport:
     started = time.perf_counter()
     out = Path(outdir).expanduser().absolute()
     cleanup_leftovers(out)
@@ -241,7 +244,7 @@ def _export(store: Store, outdir: str | os.PathLike[str], articles: Sequence[str
             # render while the plan is made (a new batch is started if the plan disagrees).
             with published_reader(store, now) as reader:
                 run.start(tmp, *reader.published_ids_and_categories())
-        run.plan = make_plan(store, now)
+        run.plan = make_plan(store, now, sitemap_limit)
         _check_named(run.plan, articles or [])
         _confirm_removals(run, confirm_large_delete)  # nothing of the previous export touched yet
         report = ExportReport(out, mode, articles=len(run.plan.entries), unpublished=run.plan.unpublished,

@@ -25,6 +25,9 @@ from digest_desk.store.published import MediaItem
 
 PAGE_SIZE = 20
 FEED_LIMIT = 100
+# URLs one sitemap file may hold (the sitemaps.org limit). A site with more gets part files and
+# sitemap.xml becomes their index, so the address search engines know keeps working.
+SITEMAP_LIMIT = 50_000
 MONTHS = (
     "January", "February", "March", "April", "May", "June", "July", "August", "September",
     "October", "November", "December",
@@ -112,7 +115,11 @@ def safe_markdown(text: str) -> str:
 class SitePages:
     """Builds the site-level units from the profile and the listing entries."""
 
-    def __init__(self, site: Site, entries: list[Entry], base_key: str, logo: dict | None) -> None:
+    def __init__(self, site: Site, entries: list[Entry], base_key: str, logo: dict | None,
+                 sitemap_limit: int = SITEMAP_LIMIT) -> None:
+        if sitemap_limit < 1:
+            raise ValueError("a sitemap file holds at least one URL")
+        self.sitemap_limit = sitemap_limit
         self.site = site
         self.entries = entries
         self.base_key = base_key
@@ -183,10 +190,42 @@ class SitePages:
             units.append(SiteUnit(name, digest(self.base_key, name), self._page_builder(name, text)))
         feed = self.entries[:FEED_LIMIT]
         units.append(SiteUnit("feed", digest(self.base_key, "feed", [e.key for e in feed]), self._feed))
-        # The sitemap shows each article's address and day of update, nothing else of it.
-        shown = "\n".join(f"{e.slug} {e.updated.date()}" for e in self.entries)
-        units.append(SiteUnit("sitemap", digest(self.base_key, "sitemap", shown), self._sitemap))
+        return units + self._sitemap_units()
+
+    def _sitemap_units(self) -> list[SiteUnit]:
+        """One sitemap.xml while every URL fits in one file; above ``sitemap_limit`` URLs, part
+        files and sitemap.xml as their index. Articles go to part files by id (ids 1 to the limit
+        in sitemap-1.xml, and so on): an edit changes one part, a new article the last one."""
+        pages = self._page_urls()
+        if len(pages) + len(self.entries) <= self.sitemap_limit:
+            # The sitemap shows each article's address and day of update, nothing else of it.
+            shown = "\n".join(f"{e.slug} {e.updated.date()}" for e in self.entries)
+            return [SiteUnit("sitemap", digest(self.base_key, "sitemap", shown), self._sitemap)]
+        units, names = [], []
+        for number, start in enumerate(range(0, len(pages), self.sitemap_limit), start=1):
+            chunk = pages[start : start + self.sitemap_limit]
+            name = "sitemap-pages.xml" if number == 1 else f"sitemap-pages-{number}.xml"
+            units.append(SiteUnit(f"sitemap:pages:{number}", digest(self.base_key, name, chunk),
+                                  self._sitemap_file(name, lambda chunk=chunk: chunk)))
+            names.append(name)
+        parts: dict[int, list[Entry]] = {}
+        for e in self.entries:
+            parts.setdefault((e.id - 1) // self.sitemap_limit + 1, []).append(e)
+        for number in sorted(parts):
+            chunk, name = parts[number], f"sitemap-{number}.xml"
+            shown = "\n".join(f"{e.slug} {e.updated.date()}" for e in chunk)
+            units.append(SiteUnit(f"sitemap:{number}", digest(self.base_key, name, shown),
+                                  self._sitemap_file(name, lambda chunk=chunk: self._article_urls(chunk))))
+            names.append(name)
+        index = [f"{self.base}{name}" for name in names]
+        units.append(SiteUnit("sitemap", digest(self.base_key, "sitemap-index", index), self._index_builder(index)))
         return units
+
+    def _sitemap_file(self, name: str, urls: Callable[[], list[SitemapUrl]]):
+        return lambda: {name: self._render("sitemap.xml", urls=urls())}
+
+    def _index_builder(self, locations: list[str]):
+        return lambda: {"sitemap.xml": self._render("sitemap_index.xml", locations=locations)}
 
     def _page_builder(self, name: str, text: str):
         titles = {"about": "About Us", "contact": "Contact Us"}
@@ -208,13 +247,19 @@ class SitePages:
         data = self._render("feed.xml", site=self.site, base=self.base, entries=entries, updated=updated.isoformat())
         return {"feed.xml": data}
 
-    def _sitemap(self) -> dict[str, bytes]:
+    def _page_urls(self) -> list[SitemapUrl]:
+        """The site's own pages: the front page (dated by the newest update), sections, About, Contact."""
         newest = max((e.updated for e in self.entries), default=None)
         urls = [SitemapUrl(self.base, newest.date().isoformat() if newest else "")]
         urls += [SitemapUrl(f"{self.base}category/{section.slug}/", "") for section in self.sections]
-        urls += [SitemapUrl(f"{self.base}about/", ""), SitemapUrl(f"{self.base}contact/", "")]
-        urls += [SitemapUrl(f"{self.base}{e.slug}/", e.updated.date().isoformat())
-                 for e in sorted(self.entries, key=lambda e: e.slug)]
+        return urls + [SitemapUrl(f"{self.base}about/", ""), SitemapUrl(f"{self.base}contact/", "")]
+
+    def _article_urls(self, entries: list[Entry]) -> list[SitemapUrl]:
+        return [SitemapUrl(f"{self.base}{e.slug}/", e.updated.date().isoformat())
+                for e in sorted(entries, key=lambda e: e.slug)]
+
+    def _sitemap(self) -> dict[str, bytes]:
+        urls = self._page_urls() + self._article_urls(self.entries)
         return {"sitemap.xml": self._render("sitemap.xml", urls=urls)}
 
 
