@@ -144,15 +144,12 @@ class _Run:
         if mode == "full" or self.old is None:
             return arts, others
         old = self.old
-
-        def stale(uid: str) -> bool:
-            return old.key(uid) != keys[uid]
-
+        stale = old.stale(keys)
         if mode == "changed":
-            return {u for u in arts if stale(u)}, {u for u in others if stale(u)}
-        by_slug = {e.slug: f"article:{e.id}" for e in self.plan.entries}
+            return arts & stale, others & stale
+        by_slug = {e.slug: f"article:{e.id}" for e in self.plan.entries if e.slug in slugs}
         named = {by_slug[s] for s in slugs}
-        return named | {u for u in arts if u not in old}, {u for u in others if stale(u)}
+        return named | {u for u in arts if u not in old}, others & stale
 
     def build(self, root: Path, art_uids: set[str], other_uids: set[str]) -> None:
         """Render the chosen units into ``root`` (only bytes that differ from the previous
@@ -190,9 +187,7 @@ class _Run:
         self.check_cancel()
         # Units not rebuilt keep their old record (an incremental export leaves them in place).
         if self.old is not None:
-            for uid in keys:
-                if uid not in self.chosen:
-                    self.new.keep(uid, self.old)
+            self.new.carry(self.old, keys, self.chosen)
 
 
 def export_site(
@@ -284,7 +279,7 @@ def _removed_files(run: _Run) -> set[str]:
     slugs = {f"article:{e.id}": e.slug for e in run.plan.entries}
     removed: set[str] = set()
     for uid, record in run.old.articles.items():  # "key sha sha slug": the slug is read as text
-        if uid not in keys or (uid in slugs and record.split(" ", 3)[3] != slugs[uid]):
+        if uid not in keys or (uid in slugs and not record.endswith(" " + slugs[uid])):
             removed.update(run.old.unit_files(uid))
     for uid, unit in run.old.units.items():
         if uid not in keys:
@@ -324,7 +319,7 @@ def _dropped(run: _Run) -> set[str]:
 
 
 def _write_manifest(run: _Run, root: Path) -> None:
-    (root / MANIFEST).write_text(run.new.to_json(), "utf-8")
+    run.new.write(root / MANIFEST)
 
 
 def _finish_full(run: _Run, tmp: Path, report: ExportReport) -> None:

@@ -7,6 +7,8 @@ from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import lru_cache
+from itertools import groupby
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, text
@@ -170,10 +172,9 @@ class PublishedReader:
 
     def links_by_article(self) -> dict[int, list[tuple]]:
         """Every link row (with its target's slug, title and status) by article id."""
-        out: dict[int, list[tuple]] = {}
-        for row in self._rows(_LINKS_SQL, self._on_site):
-            out.setdefault(row[0], []).append(row[1:])
-        return out
+        # The rows come ordered by article: one list per run of equal ids.
+        return {aid: [row[1:] for row in rows]
+                for aid, rows in groupby(self._rows(_LINKS_SQL, self._on_site), key=itemgetter(0))}
 
     def published_ids_and_categories(self) -> tuple[list[int], list[str]]:
         """Ids of the published articles and their sections: what a full export's workers need."""
