@@ -3,6 +3,11 @@
 Two corpora, each measured in a fresh process (so the peak memory is the export's own): the
 realistic one first, then the old plain one as a second line. The fragment cache is a fresh
 folder per corpus: the first export fills it (cold), the next into a new folder reads it (warm).
+
+``python benchmarks/export.py --articles 100000 --incremental [--profile]`` measures what grows
+with the archive: the database is bulk-generated once and cached in .cache/bench/, one full export
+fills the site, then exports after no change, one edit and one new article each run in a fresh
+process (wall and CPU time, peak memory of that process; a cProfile of the last edit on request).
 """
 
 from __future__ import annotations
