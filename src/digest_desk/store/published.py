@@ -171,10 +171,9 @@ class PublishedReader:
         return self._rows(LISTING_SQL, self._on_site)
 
     def links_by_article(self) -> dict[int, list[tuple]]:
-        """Every link row (with its target's slug, title and status) by article id."""
-        # The rows come ordered by article: one list per run of equal ids.
-        return {aid: [row[1:] for row in rows]
-                for aid, rows in groupby(self._rows(_LINKS_SQL, self._on_site), key=itemgetter(0))}
+        """Every link row (with its target's slug, title and status; the article's id first) by
+        article id. The rows come ordered by article: one list per run of equal ids."""
+        return {aid: list(rows) for aid, rows in groupby(self._rows(_LINKS_SQL, self._on_site), key=itemgetter(0))}
 
     def published_ids_and_categories(self) -> tuple[list[int], list[str]]:
         """Ids of the published articles and their sections: what a full export's workers need."""
