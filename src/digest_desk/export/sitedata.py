@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import marshal
+from collections.abc import Iterable
 from datetime import datetime
 from functools import lru_cache
 from importlib import metadata
@@ -85,7 +86,7 @@ def global_key(reader: PublishedReader, categories: list[str]) -> str:
     return digest(reader.site_rows(), reader.media_key_rows(), categories, code_version())
 
 
-def entries_from(rows: list[tuple], links: dict[int, list[tuple]], base_key: str,
+def entries_from(rows: Iterable[tuple], links: dict[int, list[tuple]], base_key: str,
                  zone: str = "UTC") -> list[Entry]:
     """Entries newest first (publication date, then id), each with its content key; their
     times in the site's time zone ``zone`` (pages show them so)."""
@@ -107,6 +108,3 @@ def entries_from(rows: list[tuple], links: dict[int, list[tuple]], base_key: str
     entries.sort(key=lambda e: (e.published, e.id), reverse=True)
     return entries
 
-
-def categories_of(rows: list[tuple]) -> list[str]:
-    return sorted({row[5] for row in rows if row[5]})
