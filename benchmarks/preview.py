@@ -6,11 +6,13 @@ request to both previews updated (800 and 20,000 words), and cold start.
 
 from __future__ import annotations
 
+import gc
 import os
 import statistics
 import subprocess
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -123,12 +125,15 @@ def measure_live_typing(app, db: Path, total_words: int, seconds: float) -> dict
             typist.stop()
 
     typist.timeout.connect(press)
+    full_gcs: list[float] = []  # how long each full (oldest generation) collection took, ms
+    gc.callbacks.append(partial(_time_full_collections, full_gcs, []))
     monitor.start()
     cpu_start = time.thread_time()
     typist.start()
     pump(app, lambda: not typist.isActive(), seconds + 30.0)
     typing_ended = time.perf_counter()
     cpu_used = time.thread_time() - cpu_start
+    gc.callbacks.pop()
     monitor.stop()
     pump(app, lambda: updates and updates[-1][1] >= len(keys), 10.0)
     assert body.textCursor().position() == len(middle) + len(keys), "keys went elsewhere"
@@ -150,7 +155,18 @@ def measure_live_typing(app, db: Path, total_words: int, seconds: float) -> dict
             "stall": gaps[-1][0] if gaps else 0.0, "stall_cpu": gaps[-1][1] if gaps else 0.0,
             "stall_p99": percentile([gap for gap, _ in gaps], 0.99) if gaps else 0.0,
             "longest_cpu": max((work for _, work in gaps), default=0.0),
-            "cpu_per_key": cpu_used * 1000.0 / max(1, len(keys))}
+            "cpu_per_key": cpu_used * 1000.0 / max(1, len(keys)),
+            "full_gcs": len(full_gcs), "full_gc_ms": max(full_gcs, default=0.0)}
+
+
+def _time_full_collections(out: list[float], started: list[float], phase: str, info: dict) -> None:
+    """A gc callback: the duration of each collection of the oldest generation, in ms."""
+    if info.get("generation") != 2:
+        return
+    if phase == "start":
+        started[:] = [time.perf_counter()]
+    elif started:
+        out.append((time.perf_counter() - started.pop()) * 1000.0)
 
 
 def pump(app, condition, timeout: float) -> None:
@@ -293,10 +309,14 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3, help="typing sessions per size")
     parser.add_argument("--seconds", type=float, default=TYPING_SECONDS)
     parser.add_argument("--quick", action="store_true", help="skip the cold start")
+    parser.add_argument("--words", type=int, nargs="*", default=[800, 20_000],
+                        help="article sizes to type into (default: 800 and 20000)")
+    parser.add_argument("--typing-only", action="store_true",
+                        help="only the typing sessions (no render-request, whole-page or cold-start lines)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         app = typing_application(Path(tmp))
-        for words in (800, 20_000):
+        for words in args.words:
             for run in range(args.runs):
                 r = measure_live_typing(app, Path(tmp) / f"live-{words}-{run}.sqlite3", words,
                                         args.seconds)
@@ -306,8 +326,12 @@ def main() -> None:
                       f" {r['keys']:3.0f} keys | longest UI stall {r['stall']:5.1f} ms"
                       f" ({r['stall_cpu']:4.1f} ms of it UI-thread CPU; p99 tick gap"
                       f" {r['stall_p99']:4.1f} ms) | longest UI-thread CPU between ticks"
-                      f" {r['longest_cpu']:4.1f} ms, UI-thread CPU per key {r['cpu_per_key']:4.1f} ms",
+                      f" {r['longest_cpu']:4.1f} ms, UI-thread CPU per key {r['cpu_per_key']:4.1f} ms"
+                      f" | full garbage collections while typing {r['full_gcs']:.0f}"
+                      f" (longest {r['full_gc_ms']:.1f} ms)",
                       flush=True)
+        if args.typing_only:
+            return
         for words in (800, 20_000):
             r = measure_typing(words)
             print(f"{words:>6} words: render request -> both previews updated  median {r['median']:6.1f} ms"
