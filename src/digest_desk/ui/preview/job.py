@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import time
 from dataclasses import dataclass, field
@@ -9,6 +10,7 @@ from typing import Any
 
 from digest_desk import render
 from digest_desk.domain.models import Article, Site
+from digest_desk.render import fragments
 from digest_desk.ui.preview.media import MediaFolder
 from digest_desk.ui.preview.quick import quick_blocks
 from digest_desk.ui.tasks import RENDER_LOCK
@@ -62,10 +64,19 @@ def preview_context(ctx: Any, media: MediaFolder) -> Any:
     return dataclasses.replace(ctx, media_prefix=media.media_prefix)
 
 
-def compute(request: RenderRequest, media: MediaFolder) -> RenderResult:
+def compute(request: RenderRequest, media: MediaFolder,
+            held: fragments.HeldWrites | None = None) -> RenderResult:
     """Render what the request needs. A long body whose views show an earlier version of it
     (``request.shown``) gets only the blocks around the edit (a provisional result: the owner
-    asks for the exact one with ``shown`` unset once no newer change waits)."""
+    asks for the exact one with ``shown`` unset once no newer change waits).
+
+    With ``held``, parsed bodies go there instead of into the fragment cache: a preview renders
+    one version per keystroke, and its owner writes only the version typing settles on."""
+    with fragments.holding(held) if held is not None else contextlib.nullcontext():
+        return _compute(request, media)
+
+
+def _compute(request: RenderRequest, media: MediaFolder) -> RenderResult:
     start = time.perf_counter()
     media.sync(getattr(request.ctx, "media", {}) or {})
     body = request.article.body or ""
