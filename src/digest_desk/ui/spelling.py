@@ -210,6 +210,7 @@ class BodySpelling(QObject):
         dark = QGuiApplication.palette().color(QPalette.ColorRole.Base).lightness() < 128
         self._shade = LONG_SENTENCE_DARK if dark else LONG_SENTENCE_LIGHT
         body.highlighter.decorate = self._decorate
+        body.document().contentsChange.connect(self._text_changed)
         service.answered.connect(self._answers_arrived)
         service.words_changed.connect(self._word_changed)
 
@@ -298,6 +299,17 @@ class BodySpelling(QObject):
             yield block
             block = block.next()
 
+    def _text_changed(self, position: int, removed: int, added: int) -> None:
+        """Typing moves the long sentences after the cursor: move their shades with the text, so
+        the next measurement finds them where they were and colours only what really changed."""
+        if not self._long or removed == added:
+            return
+        self._long = shift_ranges(self._long, position, removed, added)
+        block = self.body.document().findBlock(position)
+        first, last = block.position(), block.position() + block.length()
+        if any(start < last and end > first for start, end in self._long):
+            self.recolour([block])  # the highlighter coloured it before the shades moved
+
     def set_long_sentences(self, ranges: Iterable[tuple[int, int]]) -> None:
         """Shade these body ranges; blocks that gain or lose a shade are coloured again."""
         new = sorted(ranges)
@@ -328,6 +340,25 @@ class BodySpelling(QObject):
         cursor.setPosition(start)
         cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
         cursor.insertText(text)  # one undoable edit
+
+
+def shift_ranges(ranges: list[tuple[int, int]], position: int, removed: int,
+                 added: int) -> list[tuple[int, int]]:
+    """``ranges`` (sorted body offsets) after ``removed`` characters at ``position`` were
+    replaced by ``added`` ones: those after the edit move, those inside it go, those around
+    it stretch or shrink with it."""
+    edit_end, delta = position + removed, added - removed
+    out = []
+    for start, end in ranges:
+        if end <= position:
+            out.append((start, end))
+        elif start >= edit_end:
+            out.append((start + delta, end + delta))
+        elif start >= position and end <= edit_end:
+            continue  # the whole sentence was replaced
+        else:
+            out.append((min(start, position), max(end + delta, position + added)))
+    return out
 
 
 def _marked(edit: QPlainTextEdit, start: int, end: int, fmt: QTextCharFormat) -> QTextEdit.ExtraSelection:
