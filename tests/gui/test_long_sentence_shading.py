@@ -64,6 +64,9 @@ def test_a_key_recolours_only_the_blocks_it_touches(window, store, qtbot):
     qtbot.keyClicks(body, "s and more")  # characters typed before every long sentence
     typed = len("s and more")
     assert set(coloured) == {0}  # each key coloured the edited block alone
+    first_long = body.toPlainText().index(LONG)  # in the edited block: coloured with moved shades
+    assert shaded(body, first_long, first_long + len(LONG))
+    assert not shaded(body, first_long - 2, first_long - 1)
     # the shades moved with the text: the last long sentence is still shaded exactly
     assert shaded(body, last_long + typed, last_long + typed + len(LONG))
     assert not shaded(body, last_long + typed - 2, last_long + typed - 1)

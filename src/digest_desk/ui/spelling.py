@@ -210,7 +210,7 @@ class BodySpelling(QObject):
         dark = QGuiApplication.palette().color(QPalette.ColorRole.Base).lightness() < 128
         self._shade = LONG_SENTENCE_DARK if dark else LONG_SENTENCE_LIGHT
         body.highlighter.decorate = self._decorate
-        body.document().contentsChange.connect(self._text_changed)
+        body.text_moved.connect(self._text_moved)
         service.answered.connect(self._answers_arrived)
         service.words_changed.connect(self._word_changed)
 
@@ -299,16 +299,12 @@ class BodySpelling(QObject):
             yield block
             block = block.next()
 
-    def _text_changed(self, position: int, removed: int, added: int) -> None:
-        """Typing moves the long sentences after the cursor: move their shades with the text, so
-        the next measurement finds them where they were and colours only what really changed."""
-        if not self._long or removed == added:
-            return
-        self._long = shift_ranges(self._long, position, removed, added)
-        block = self.body.document().findBlock(position)
-        first, last = block.position(), block.position() + block.length()
-        if any(start < last and end > first for start, end in self._long):
-            self.recolour([block])  # the highlighter coloured it before the shades moved
+    def _text_moved(self, position: int, removed: int, added: int) -> None:
+        """Typing moves the long sentences after the cursor: move their shades with the text
+        (before the highlighter colours the edited block), so the next measurement finds them
+        where they were and colours only the blocks whose long sentences really changed."""
+        if self._long:
+            self._long = shift_ranges(self._long, position, removed, added)
 
     def set_long_sentences(self, ranges: Iterable[tuple[int, int]]) -> None:
         """Shade these body ranges; blocks that gain or lose a shade are coloured again."""
