@@ -175,9 +175,9 @@ class HeldWrites:
         self._entries: OrderedDict[str, tuple[FragmentCache, bytes]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def keep(self, store: FragmentCache, text: str, data: bytes) -> None:
+    def keep(self, cache: FragmentCache, text: str, data: bytes) -> None:
         with self._lock:
-            self._entries[text] = (store, data)
+            self._entries[text] = (cache, data)
             self._entries.move_to_end(text)
             while len(self._entries) > self._keep:
                 self._entries.popitem(last=False)
@@ -189,8 +189,8 @@ class HeldWrites:
             self._entries.clear()
         if entry is None:
             return False
-        store, data = entry
-        store.write(text, data)
+        cache, data = entry
+        cache.write(text, data)
         return True
 
 

@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
 
 from digest_desk.domain import detached_article
 from digest_desk.domain.models import Article, Site
-from digest_desk.render import fragments
 from digest_desk.render.context import base_url as render_base_url
 from digest_desk.ui.preview import job
 from digest_desk.ui.preview.blockdiff import diff_blocks
@@ -99,7 +98,7 @@ class PreviewPane(QWidget):
         self._applying: job.RenderResult | None = None
         self._watchdog = QTimer(self, singleShot=True, interval=WATCHDOG_MS)
         self._watchdog.timeout.connect(self._recover)
-        self._held = fragments.HeldWrites()  # parsed bodies of the versions rendered lately
+        self._held_writes: Any = None  # parsed bodies of the versions rendered lately (_held)
         self._settled = QTimer(self, singleShot=True, interval=SETTLED_MS)
         self._settled.timeout.connect(self._store_settled)
         self._queued: job.RenderResult | None = None
@@ -271,13 +270,13 @@ class PreviewPane(QWidget):
         request.full = self._needs_full(request.meta_key)
         if not request.full:
             request.shown = (self._shown_body, self._shown_blocks)
-        self._worker.submit(job.compute, request, self._media, self._held, on_done=self._on_result,
+        self._worker.submit(job.compute, request, self._media, self._held(), on_done=self._on_result,
                             on_error=self._on_error)
 
     def _settle(self, request: job.RenderRequest) -> None:
         """The exact render of a request whose provisional result is shown (or could not be)."""
         exact = dataclasses.replace(request, shown=None)
-        self._worker.submit(job.compute, exact, self._media, self._held, on_done=self._on_result,
+        self._worker.submit(job.compute, exact, self._media, self._held(), on_done=self._on_result,
                             on_error=self._on_error)
 
     def follow_line(self, line: int) -> None:
@@ -332,7 +331,7 @@ class PreviewPane(QWidget):
             return
         if result.pages is None and request.meta_key != self._shown_key:
             request.full = True  # the pages changed under this partial render: redo it whole
-            self._worker.submit(job.compute, request, self._media, self._held, on_done=self._on_result,
+            self._worker.submit(job.compute, request, self._media, self._held(), on_done=self._on_result,
                                 on_error=self._on_error)
             return
         self._applying = result
@@ -419,13 +418,21 @@ class PreviewPane(QWidget):
         elif self._follow is not None:
             self.follow_line(self._follow)
 
+    def _held(self) -> Any:
+        """What the renders would have written to the fragment cache (made at the first render:
+        the cache module loads Jinja, which the window's first paint does without)."""
+        if self._held_writes is None:
+            from digest_desk.render.fragments import HeldWrites
+            self._held_writes = HeldWrites()
+        return self._held_writes
+
     def _store_settled(self) -> None:
         """The body shown has stayed: write its parsed form (held by the renders) to the cache."""
         if self._busy or self.cadence.pending() or self._worker.busy():
             return  # a newer version is on its way: its own render starts the timer again
         body = self._shown_body
-        if body:
-            run_in_background(self._held.write, body)
+        if body and self._held_writes is not None:
+            run_in_background(self._held_writes.write, body)
 
     def _base(self) -> QUrl:
         """Where the pages are loaded from: the preview scheme, or the folder for the fallback."""
