@@ -3,10 +3,11 @@ every block of an 800-word story."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 
 from digest_desk.store.articles import create_article
-from digest_desk.ui.spelling import shift_ranges
+from digest_desk.store.site import get_site, update_site
+from digest_desk.ui.spelling import BLOCKS_PER_TURN, shift_ranges
 
 LONG = " ".join(f"long{n}" for n in range(36)) + "."
 SHORT = "A short sentence follows it."
@@ -74,6 +75,7 @@ def test_a_key_recolours_only_the_blocks_it_touches(window, store, qtbot):
     spelling_done(window, qtbot)  # the typed words' spelling answers colour block 0 again
     coloured.clear()
     measure(window, qtbot)  # the measurement after the pause finds the same long sentences
+    spelling_done(window, qtbot)
     assert len(window.spelling.result.long_sentences) == 20
     assert coloured == []  # nothing changed: no block coloured again
     assert shaded(body, last_long + typed, last_long + typed + len(LONG))
@@ -85,8 +87,43 @@ def test_a_key_recolours_only_the_blocks_it_touches(window, store, qtbot):
     spelling_done(window, qtbot)
     coloured.clear()
     measure(window, qtbot)
+    spelling_done(window, qtbot)
     assert len(window.spelling.result.long_sentences) == 19
     assert set(coloured) == {0}  # the block whose sentence got short, no other
+
+
+def test_a_new_limit_recolours_the_story_over_several_turns(window, store, qtbot):
+    paras = PARAS * 3  # 119 blocks: more than one turn colours (BLOCKS_PER_TURN)
+    article = create_article(store, title="Long sentences", body="\n\n".join(paras) + "\n")
+    window.load_article(article.id)
+    qtbot.waitUntil(lambda: window.start_finished)
+    body = window.editor.body
+    spelling_done(window, qtbot)
+    measure(window, qtbot)
+    spelling_done(window, qtbot)
+    last_long = body.toPlainText().rindex(LONG)
+    assert shaded(body, last_long, last_long + len(LONG))
+    turns: list[int] = []  # blocks coloured in each turn of the event loop
+    decorate = body.highlighter.decorate
+    tools = window.spelling
+
+    def counting(highlighter, block_text):
+        turns[-1] += 1
+        decorate(highlighter, block_text)
+
+    body.highlighter.decorate = counting
+    update_site(store, long_sentence_words=40)
+    turns.append(0)
+    window._site_changed(get_site(store))  # every block coloured again: queued, not done here
+    assert turns == [0] and tools.body.busy
+    while tools.body.busy or tools.result.long_limit != 40:
+        turns.append(0)
+        QCoreApplication.processEvents()
+    spelling_done(window, qtbot)
+    assert sum(turns) >= len(paras)  # every block was coloured ...
+    assert sum(1 for n in turns if n) >= 2  # ... over more than one turn
+    assert max(turns) <= BLOCKS_PER_TURN
+    assert not shaded(body, last_long, last_long + len(LONG))  # no sentence is long at 40 words
 
 
 def test_shift_ranges_moves_stretches_and_drops():

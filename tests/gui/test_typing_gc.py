@@ -25,6 +25,7 @@ def test_full_collections_wait_for_the_typing_pause(window, store, qtbot):
     body.setFocus()
     body.moveCursor(body.textCursor().MoveOperation.End)
     collector = window.editor.collector
+    qtbot.waitUntil(lambda: gc.get_threshold()[2] != DEFERRED_THRESHOLD)  # earlier windows' typing
     normal = gc.get_threshold()
     full: list[int] = []
 
@@ -56,9 +57,22 @@ def test_full_collections_wait_for_the_typing_pause(window, store, qtbot):
 def test_closing_the_editor_restores_the_threshold(window, store, qtbot):
     article = create_article(store, title="Ferry", body="The ferry left.\n")
     window.load_article(article.id)
+    qtbot.waitUntil(lambda: gc.get_threshold()[2] != DEFERRED_THRESHOLD)
     normal = gc.get_threshold()
     window.editor.body.setFocus()
     qtbot.keyClick(window.editor.body, Qt.Key.Key_A)
     assert gc.get_threshold()[2] == DEFERRED_THRESHOLD
     window.editor.collector.deleteLater()
     qtbot.waitUntil(lambda: gc.get_threshold() == normal, timeout=3000)
+
+
+def test_two_editors_share_one_deferral(window_factory, store, qtbot):
+    first, second = window_factory(), window_factory()
+    qtbot.waitUntil(lambda: gc.get_threshold()[2] != DEFERRED_THRESHOLD)
+    normal = gc.get_threshold()
+    first.editor.collector.typed()
+    second.editor.collector.typed()
+    first.editor.collector.resume()
+    assert gc.get_threshold()[2] == DEFERRED_THRESHOLD  # the other editor is still being typed in
+    second.editor.collector.resume()
+    assert gc.get_threshold() == normal

@@ -7,6 +7,7 @@ still unknown are coloured again when the answers arrive.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable, Iterator
 from functools import partial
 from typing import Any
@@ -51,6 +52,7 @@ READABILITY_DEBOUNCE_MS = 500
 # what it cost without spelling, and no single turn holds the window for long.
 LAZY_CHARS = 100_000
 BLOCKS_PER_TURN = 40
+SLICE_S = 0.004  # a turn marks blocks until this long has passed (at least one block)
 MAX_SUGGESTIONS = 6
 UNDERLINE = QColor("#d9304f")
 LONG_SENTENCE_LIGHT = QColor(255, 214, 102, 70)
@@ -272,15 +274,24 @@ class BodySpelling(QObject):
         return range(top, bottom + 1)
 
     def _mark_slice(self) -> None:
-        """Mark the next slice of waiting blocks, the visible ones first."""
+        """Mark the next slice of waiting blocks (at most SLICE_S of work), the visible ones first."""
         if not self._waiting:
             return
         visible = self._visible_blocks()
-        order = sorted(self._waiting, key=lambda n: (n not in visible, n))
-        chosen = order[:BLOCKS_PER_TURN]
-        self._waiting.difference_update(chosen)
+        order = sorted(self._waiting, key=lambda n: (n not in visible, n))[:BLOCKS_PER_TURN]
         document = self.body.document()
-        self.recolour(document.findBlockByNumber(number) for number in chosen)
+        deadline = time.perf_counter() + SLICE_S
+        chosen: list[int] = []
+
+        def blocks() -> Iterator[QTextBlock]:
+            for number in order:
+                if chosen and time.perf_counter() > deadline:
+                    return  # the rest in the next turn: no turn holds the window long
+                chosen.append(number)
+                self._waiting.discard(number)  # before: colouring may find it waits for words
+                yield document.findBlockByNumber(number)
+
+        self.recolour(blocks())
         if self._waiting and not self.service.pending:
             self._drain.start()
 
@@ -307,20 +318,21 @@ class BodySpelling(QObject):
             self._long = shift_ranges(self._long, position, removed, added)
 
     def set_long_sentences(self, ranges: Iterable[tuple[int, int]]) -> None:
-        """Shade these body ranges; blocks that gain or lose a shade are coloured again."""
+        """Shade these body ranges; blocks that gain or lose a shade are coloured again (in
+        slices, as ``mark_all``)."""
         new = sorted(ranges)
         if new == self._long:
             return
         changed = set(new) ^ set(self._long)
         self._long = new
         document = self.body.document()
-        blocks: dict[int, QTextBlock] = {}
-        for start, end in changed:
+        for start, end in changed:  # coloured a slice per turn, the visible ones first
             block = document.findBlock(start)
             while block.isValid() and block.position() <= end:
-                blocks[block.blockNumber()] = block
+                self._waiting.add(block.blockNumber())
                 block = block.next()
-        self.recolour(blocks[number] for number in sorted(blocks))
+        if self._waiting and not self._drain.isActive():
+            self._drain.start()
 
     def word_at(self, pos: QPoint) -> tuple[int, int, str] | None:
         """The checkable word under a viewport point: (start, end) as document positions."""
@@ -534,7 +546,7 @@ class SpellingTools(QObject):
         self.site = site
         self.service.set_language(site.language or "en")
         self._show_label()
-        self.body.recolour(self.body._blocks())
+        self.body.mark_all()  # a slice per turn of the event loop, the visible blocks first
         self.measure_now()
 
     def set_dark(self, dark: bool) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import time
+from functools import partial
 
 from PySide6.QtCore import QObject, QTimer
 
@@ -13,6 +14,35 @@ IDLE_MS = 1000
 MAX_DEFER_S = 30.0
 # The oldest generation's threshold while typing: no full collection starts on its own.
 DEFERRED_THRESHOLD = 1 << 30
+
+
+class _Hold:
+    """The one deferral of the process, shared by every collector (each editor has one): the
+    threshold is raised by the first holder and restored when the last one lets go."""
+
+    def __init__(self) -> None:
+        self.saved: int | None = None
+        self.holders: set[int] = set()
+
+    def take(self, holder: int) -> None:
+        if self.saved is None:
+            first, second, third = gc.get_threshold()
+            self.saved = third
+            gc.set_threshold(first, second, DEFERRED_THRESHOLD)
+        self.holders.add(holder)
+
+    def release(self, holder: int) -> int | None:
+        """Let go; the restored threshold when this was the last holder, else None."""
+        self.holders.discard(holder)
+        if self.holders or self.saved is None:
+            return None
+        saved, self.saved = self.saved, None
+        first, second, _third = gc.get_threshold()
+        gc.set_threshold(first, second, saved)
+        return saved
+
+
+_HOLD = _Hold()
 
 
 class TypingCollector(QObject):
@@ -29,25 +59,21 @@ class TypingCollector(QObject):
                  max_defer_s: float = MAX_DEFER_S) -> None:
         super().__init__(parent)
         self._max_defer_s = max_defer_s
-        self._saved: int | None = None  # the oldest generation's own threshold, while deferring
-        self._since = 0.0
+        self._since: float | None = None  # when this collector started holding collections back
         self.full_collections = 0  # full collections this collector ran at pauses
         self._idle = QTimer(self, singleShot=True, interval=idle_ms)
         self._idle.timeout.connect(self.resume)
-        self.destroyed.connect(_restore_threshold(self))
+        self.destroyed.connect(partial(_HOLD.release, id(self)))
 
     @property
     def deferring(self) -> bool:
-        return self._saved is not None
+        return self._since is not None
 
     def typed(self) -> None:
         """An edit: hold full collections back until typing pauses."""
-        if self._saved is None:
-            first, second, third = gc.get_threshold()
-            if third >= DEFERRED_THRESHOLD:
-                return  # someone else holds them back already (another editor)
-            self._saved, self._since = third, time.monotonic()
-            gc.set_threshold(first, second, DEFERRED_THRESHOLD)
+        if self._since is None:
+            self._since = time.monotonic()
+            _HOLD.take(id(self))
         elif time.monotonic() - self._since > self._max_defer_s:
             self.resume()  # half a minute without a pause: collect now, defer again afterwards
             return
@@ -56,25 +82,10 @@ class TypingCollector(QObject):
     def resume(self) -> None:
         """Typing paused: restore the threshold and run the full collection if it came due."""
         self._idle.stop()
-        saved, self._saved = self._saved, None
-        if saved is None:
+        if self._since is None:
             return
-        first, second, _third = gc.get_threshold()
-        gc.set_threshold(first, second, saved)
-        if gc.isenabled() and gc.get_count()[2] > saved:
+        self._since = None
+        saved = _HOLD.release(id(self))
+        if saved is not None and gc.isenabled() and gc.get_count()[2] > saved:
             gc.collect()
             self.full_collections += 1
-
-
-def _restore_threshold(collector: TypingCollector):
-    """A slot for ``destroyed`` that does not need the (then deleted) collector's Python side."""
-    state = collector.__dict__
-
-    def restore(*_args: object) -> None:
-        saved = state.get("_saved")
-        if saved is not None:
-            first, second, _third = gc.get_threshold()
-            gc.set_threshold(first, second, saved)
-            state["_saved"] = None
-
-    return restore
