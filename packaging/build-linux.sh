@@ -65,6 +65,9 @@ rm -rf "$WORK/deb"
 mkdir -p "$STAGE/DEBIAN" "$STAGE/opt" "$STAGE/usr/bin" "$STAGE/usr/share/applications" \
          "$STAGE/usr/share/icons" "$STAGE/usr/share/doc/digest-desk"
 cp -a "$BUNDLE" "$STAGE/opt/digest-desk"
+# The .deb depends on GTK, GLib, NSS, X11, fontconfig...: the machine's copies replace the
+# bundle's (the .tar.gz keeps them, for machines without the packages).
+"$VENV/bin/python" packaging/prune_bundle.py --host-libraries "$STAGE/opt/digest-desk"
 ln -s ../../opt/digest-desk/digest-desk "$STAGE/usr/bin/digest-desk"
 install -m 644 packaging/linux/digest-desk.desktop "$STAGE/usr/share/applications/"
 cp -R "$WORK/icons/hicolor" "$STAGE/usr/share/icons/"
