@@ -91,5 +91,5 @@ tar -C "$WORK/tar" --owner=0 --group=0 --numeric-owner -I "$GZ" -cf "$DIST/$tarb
 
 ELAPSED=$(( $(date +%s) - START ))
 say "done in ${ELAPSED}s"
-ls -l "$DIST/$deb" "$DIST/$tarball" | awk '{printf "%8.1f MB  %s\n", $5/1048576, $9}'
+ls -l "$DIST/$deb" "$DIST/$tarball" | awk '{printf "%8.1f MiB (%.1f MB)  %s\n", $5/1048576, $5/1e6, $9}'
 echo "bundle folder: $(du -sh "$BUNDLE" | cut -f1)  (installed: ${KIB} KiB)"
