@@ -65,6 +65,9 @@ rm -rf "$WORK/deb"
 mkdir -p "$STAGE/DEBIAN" "$STAGE/opt" "$STAGE/usr/bin" "$STAGE/usr/share/applications" \
          "$STAGE/usr/share/icons" "$STAGE/usr/share/doc/digest-desk"
 cp -a "$BUNDLE" "$STAGE/opt/digest-desk"
+# The .deb depends on GTK, GLib, NSS, X11, fontconfig...: the machine's copies replace the
+# bundle's (the .tar.gz keeps them, for machines without the packages).
+"$VENV/bin/python" packaging/prune_bundle.py --host-libraries "$STAGE/opt/digest-desk"
 ln -s ../../opt/digest-desk/digest-desk "$STAGE/usr/bin/digest-desk"
 install -m 644 packaging/linux/digest-desk.desktop "$STAGE/usr/share/applications/"
 cp -R "$WORK/icons/hicolor" "$STAGE/usr/share/icons/"
@@ -88,5 +91,5 @@ tar -C "$WORK/tar" --owner=0 --group=0 --numeric-owner -I "$GZ" -cf "$DIST/$tarb
 
 ELAPSED=$(( $(date +%s) - START ))
 say "done in ${ELAPSED}s"
-ls -l "$DIST/$deb" "$DIST/$tarball" | awk '{printf "%8.1f MB  %s\n", $5/1048576, $9}'
+ls -l "$DIST/$deb" "$DIST/$tarball" | awk '{printf "%8.1f MiB (%.1f MB)  %s\n", $5/1048576, $5/1e6, $9}'
 echo "bundle folder: $(du -sh "$BUNDLE" | cut -f1)  (installed: ${KIB} KiB)"

@@ -26,15 +26,21 @@ DESCRIPTION = (
 MAINTAINER = "Digest Desk team <team@digestdesk.invalid>"
 HOMEPAGE = "https://digestdesk.invalid/"
 
-# System libraries the bundled Qt (xcb platform plugin, QtWebEngine) loads from the host.
+# System libraries the bundled Qt (xcb platform plugin, QtWebEngine) loads from the host; the
+# .deb leaves out the bundle's copies of these (packaging/prune_bundle.py --host-libraries).
 DEB_DEPENDS = [
     "libc6 (>= 2.28)",
     "libgl1",
     "libegl1",
     "libfontconfig1",
     "libfreetype6",
+    "libbrotli1",
+    "libzstd1",
     "libdbus-1-3",
-    "libglib2.0-0",
+    "libglib2.0-0 | libglib2.0-0t64",
+    # The GTK 3 platform theme (native dialogs and colours on GNOME-like desktops) stays in the
+    # bundle; GTK, Pango, Cairo and ATK come from the machine (prune_bundle.HOST_LIBRARIES).
+    "libgtk-3-0 | libgtk-3-0t64",
     "libnss3",
     "libxkbcommon0",
     "libxkbcommon-x11-0",

@@ -202,6 +202,16 @@ if command -v strace >/dev/null; then
   if missing=$(python3 "$ROOT/packaging/prune_bundle.py" --pruned "$INTERNAL" <<<"$looked"); then
     pass "nothing pruned was looked for ($(wc -l < <(cat "$T/work"/trace.*)) trace lines: list, export, two windows)"
   else fail "the program looked for pruned files: $(head -n 5 <<<"$missing")"; fi
+  # 8. the .deb leaves system libraries to the machine (prune_bundle.py --host-libraries): the
+  # windows above ran, so none was missing; name how many the machine's copies served
+  if [ -f "$INTERNAL/host-libraries.txt" ]; then
+    hosted=$(grep -v '^#' "$INTERNAL/host-libraries.txt" | cut -f1)
+    from_host=$(cat "$T/work"/trace.* | grep -v ENOENT | grep -oE '"/[^"]+\.so[.0-9]*"' | tr -d '"' \
+                | grep -v "^$INTERNAL/" | grep -oF -f <(sed 's|^|/|' <<<"$hosted") | sort -u | wc -l || true)
+    if [ "$from_host" -gt 0 ] && [ -z "$(cd "$INTERNAL" && ls $hosted 2>/dev/null)" ]; then
+      pass "system libraries from the machine: $from_host of the $(wc -l <<<"$hosted") the .deb leaves out were loaded from outside the bundle"
+    else fail "system libraries the .deb leaves out: $from_host loaded from the machine, or copies left in the bundle"; fi
+  fi
 else SKIPPED+=(strace-check); fi
 
 [ ${#SKIPPED[@]} -eq 0 ] || echo "skipped (not in this build): ${SKIPPED[*]}"

@@ -10,8 +10,9 @@ import time
 ORGANIZATION = "Digest Desk"
 APPLICATION = "digest-desk"
 TRACE_ENV = "DIGEST_DESK_STARTUP_TRACE"
-# Loaded only after the first paint (the trace names those that were loaded before it).
-DEFERRED_MODULES = ("PySide6.QtWebEngineCore", "PySide6.QtWebEngineWidgets", "qtawesome", "enchant",
+# Loaded only after the first paint (the trace names those that were loaded before it); psycopg
+# only for a team-server store.
+DEFERRED_MODULES = ("PySide6.QtWebEngineCore", "PySide6.QtWebEngineWidgets", "qtawesome", "enchant", "psycopg",
                     "alembic", "jinja2", "markdown", "bs4", "digest_desk.checks", "digest_desk.export")
 
 

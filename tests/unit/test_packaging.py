@@ -306,6 +306,15 @@ def test_smoke_test_hook_is_inert_without_the_variable(monkeypatch):
 prune_bundle = _load("prune_bundle")
 
 
+# Files under _internal/ but outside Qt's folder: (kept, removed) by the rules
+OUTSIDE_QT_KEPT = ("qtawesome/fonts/materialdesignicons6-webfont-6.9.96.ttf",
+                   "qtawesome/fonts/materialdesignicons6-webfont-charmap-6.9.96.json",
+                   "qtawesome/__init__.py", "PySide6/QtWidgets.abi3.so", "libgtk-3.so.0")
+OUTSIDE_QT = OUTSIDE_QT_KEPT + ("qtawesome/fonts/fontawesome5-solid-webfont-5.15.4.ttf",
+                                "qtawesome/fonts/phosphor-charmap-1.3.0.json",
+                                "PySide6/QtOpenGL.abi3.so", "PySide6/QtOpenGLWidgets.abi3.so")
+
+
 def _fake_bundle(root: Path) -> Path:
     qt = root / "_internal" / "PySide6" / "Qt"
     files = [
@@ -318,9 +327,13 @@ def _fake_bundle(root: Path) -> Path:
         "plugins/platforms/libqeglfs.so", "plugins/generic/libqevdevmouseplugin.so",
         "resources/qtwebengine_resources.pak",
     ]
+    files += ["resources/qtwebengine_devtools_resources.pak"]
     for name in files:
         (qt / name).parent.mkdir(parents=True, exist_ok=True)
         (qt / name).write_text(name)
+    for name in OUTSIDE_QT:
+        (root / "_internal" / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / "_internal" / name).write_text(name)
     (root / "_internal" / "libQt6Pdf.so.6").symlink_to("PySide6/Qt/lib/libQt6Pdf.so.6")
     (root / "_internal" / "libQt6Core.so.6").symlink_to("PySide6/Qt/lib/libQt6Core.so.6")
     return qt
@@ -336,6 +349,10 @@ def test_prune_removes_only_what_the_rules_name(tmp_path, capsys):
         "plugins/platforms/libqwayland.so", "resources/qtwebengine_resources.pak",
     }
     internal = tmp_path / "_internal"
+    outside = {p.relative_to(internal).as_posix() for p in internal.rglob("*")
+               if p.is_file() and not p.is_symlink() and "PySide6/Qt/" not in p.as_posix()
+               and p.name != prune_bundle.MANIFEST}
+    assert outside == set(OUTSIDE_QT_KEPT)  # the mdi6 icon font stays; GTK stays in the bundle
     assert not (internal / "libQt6Pdf.so.6").is_symlink()  # the link to a removed library went too
     assert (internal / "libQt6Core.so.6").resolve().is_file()
     assert "Chromium locales except English" in capsys.readouterr().out
@@ -356,3 +373,30 @@ def test_pruned_names_a_removed_file_the_program_looked_for(tmp_path, capsys):
     assert prune_bundle.report_pruned(internal, [f"{qt}/plugins/generic/libqevdevmouseplugin.so"]) == 1
     assert "libqevdevmouseplugin.so  (removed as: embedded-device" in capsys.readouterr().out
     assert prune_bundle.report_pruned(internal, [f"{qt}/translations/qtwebengine_locales/de.pak"]) == 1
+
+
+def test_the_deb_depends_on_every_system_library_it_leaves_out():
+    packages = set(prune_bundle.HOST_LIBRARIES.values())
+    assert packages <= set(meta.DEB_DEPENDS)
+    fields = _control_fields(meta.deb_control("1.2.3", 4321, arch="amd64"))
+    assert "libgtk-3-0 | libgtk-3-0t64" in fields["Depends"].split(", ")
+    # what Python itself links stays bundled: older systems lack these versions
+    for soname in ("libpython3.11.so.1.0", "libssl.so.3", "libcrypto.so.3", "libsqlite3.so.0",
+                   "libffi.so.8", "libstdc++.so.6", "libz.so.1", "liblzma.so.5"):
+        assert soname not in prune_bundle.HOST_LIBRARIES
+
+
+def test_host_libraries_leave_only_the_debs_copy_and_are_listed(tmp_path, capsys):
+    internal = tmp_path / "_internal"
+    (internal / "PySide6" / "Qt" / "lib").mkdir(parents=True)
+    for name in ("libgtk-3.so.0", "libnss3.so", "libpython3.11.so.1.0", "libssl.so.3",
+                 "PySide6/Qt/lib/libQt6Core.so.6"):
+        (internal / name).write_bytes(b"x" * 10)
+    (internal / "libglib-2.0.so.0").symlink_to("libpython3.11.so.1.0")  # a link is not a copy
+    assert prune_bundle.main(["--host-libraries", str(tmp_path)]) == 0
+    left = {p.relative_to(internal).as_posix() for p in internal.rglob("*") if p.is_file()}
+    assert left == {"libpython3.11.so.1.0", "libssl.so.3", "PySide6/Qt/lib/libQt6Core.so.6",
+                    "libglib-2.0.so.0", prune_bundle.HOST_MANIFEST}
+    listed = (internal / prune_bundle.HOST_MANIFEST).read_text().splitlines()
+    assert listed[1:] == ["libgtk-3.so.0\tlibgtk-3-0 | libgtk-3-0t64", "libnss3.so\tlibnss3"]
+    assert "2 removed  system libraries the .deb depends on" in capsys.readouterr().out

@@ -27,6 +27,7 @@ from digest_desk.export.manifest import Manifest, load_manifest
 from digest_desk.export.plan import Plan, make_plan
 from digest_desk.export.render_pool import ArticleBatch
 from digest_desk.export.safepath import top_level_symlink
+from digest_desk.export.site_pages import SITEMAP_LIMIT
 from digest_desk.export.writer import FAULT_ENV, Writer
 from digest_desk.store.engine import Store
 from digest_desk.store.published import published_reader
@@ -143,15 +144,12 @@ class _Run:
         if mode == "full" or self.old is None:
             return arts, others
         old = self.old
-
-        def stale(uid: str) -> bool:
-            return old.key(uid) != keys[uid]
-
+        stale = old.stale(keys)
         if mode == "changed":
-            return {u for u in arts if stale(u)}, {u for u in others if stale(u)}
-        by_slug = {e.slug: f"article:{e.id}" for e in self.plan.entries}
+            return arts & stale, others & stale
+        by_slug = {e.slug: f"article:{e.id}" for e in self.plan.entries if e.slug in slugs}
         named = {by_slug[s] for s in slugs}
-        return named | {u for u in arts if u not in old}, {u for u in others if stale(u)}
+        return named | {u for u in arts if u not in old}, others & stale
 
     def build(self, root: Path, art_uids: set[str], other_uids: set[str]) -> None:
         """Render the chosen units into ``root`` (only bytes that differ from the previous
@@ -189,9 +187,7 @@ class _Run:
         self.check_cancel()
         # Units not rebuilt keep their old record (an incremental export leaves them in place).
         if self.old is not None:
-            for uid in keys:
-                if uid not in self.chosen:
-                    self.new.keep(uid, self.old)
+            self.new.carry(self.old, keys, self.chosen)
 
 
 def export_site(
@@ -205,6 +201,7 @@ def export_site(
     confirm_large_delete: Confirm | None = None,
     parallel: bool | None = None,
     now: datetime | None = None,
+    sitemap_limit: int = SITEMAP_LIMIT,
 ) -> ExportReport:
     """Export the published site into ``outdir``; see the package docstring for the rules.
 
@@ -214,15 +211,16 @@ def export_site(
     before an export would remove more than half of an existing export's files; without it
     such an export stops. ``parallel`` forces (True) or forbids (False) worker processes.
     ``now`` (default: this instant) is when the export counts as made: scheduled articles whose
-    time has not come by then are left out everywhere.
+    time has not come by then are left out everywhere. ``sitemap_limit`` is the most URLs one
+    sitemap file holds (the sitemaps.org limit; above it sitemap.xml indexes part files).
     """
     return _export(store, outdir, articles, changed_only, progress, cancel, confirm_large_delete, parallel,
-                   now or datetime.now(UTC))
+                   now or datetime.now(UTC), sitemap_limit)
 
 
 def _export(store: Store, outdir: str | os.PathLike[str], articles: Sequence[str] | None, changed_only: bool,
             progress: Progress | None, cancel: threading.Event | None, confirm_large_delete: Confirm | None,
-            parallel: bool | None, now: datetime) -> ExportReport:
+            parallel: bool | None, now: datetime, sitemap_limit: int = SITEMAP_LIMIT) -> ExportReport:
     started = time.perf_counter()
     out = Path(outdir).expanduser().absolute()
     cleanup_leftovers(out)
@@ -241,7 +239,7 @@ def _export(store: Store, outdir: str | os.PathLike[str], articles: Sequence[str
             # render while the plan is made (a new batch is started if the plan disagrees).
             with published_reader(store, now) as reader:
                 run.start(tmp, *reader.published_ids_and_categories())
-        run.plan = make_plan(store, now)
+        run.plan = make_plan(store, now, sitemap_limit)
         _check_named(run.plan, articles or [])
         _confirm_removals(run, confirm_large_delete)  # nothing of the previous export touched yet
         report = ExportReport(out, mode, articles=len(run.plan.entries), unpublished=run.plan.unpublished,
@@ -281,7 +279,7 @@ def _removed_files(run: _Run) -> set[str]:
     slugs = {f"article:{e.id}": e.slug for e in run.plan.entries}
     removed: set[str] = set()
     for uid, record in run.old.articles.items():  # "key sha sha slug": the slug is read as text
-        if uid not in keys or (uid in slugs and record.split(" ", 3)[3] != slugs[uid]):
+        if uid not in keys or (uid in slugs and not record.endswith(" " + slugs[uid])):
             removed.update(run.old.unit_files(uid))
     for uid, unit in run.old.units.items():
         if uid not in keys:
@@ -321,7 +319,7 @@ def _dropped(run: _Run) -> set[str]:
 
 
 def _write_manifest(run: _Run, root: Path) -> None:
-    (root / MANIFEST).write_text(run.new.to_json(), "utf-8")
+    run.new.write(root / MANIFEST)
 
 
 def _finish_full(run: _Run, tmp: Path, report: ExportReport) -> None:

@@ -5,14 +5,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import chain
 
 from digest_desk.domain import Site
 from digest_desk.domain.slugs import MAX_SLUG, RESERVED, SlugError, validate_slug
 from digest_desk.export.articles import article_files
 from digest_desk.export.errors import ExportError
 from digest_desk.export.safepath import check_rel
-from digest_desk.export.site_pages import SitePages, SiteUnit, logo_info
-from digest_desk.export.sitedata import Entry, categories_of, digest, entries_from, global_key
+from digest_desk.export.site_pages import SITEMAP_LIMIT, SitePages, SiteUnit, logo_info
+from digest_desk.export.sitedata import Entry, digest, entries_from, global_key
 from digest_desk.paths import resource
 from digest_desk.store.engine import Store
 from digest_desk.store.published import MediaItem, PublishedReader, media_bytes, published_reader
@@ -112,29 +113,33 @@ def _check_slugs(entries: list[Entry]) -> None:
             ) from exc
 
 
-def make_plan(store: Store, now: datetime | None = None) -> Plan:
+def make_plan(store: Store, now: datetime | None = None, sitemap_limit: int = SITEMAP_LIMIT) -> Plan:
     """The plan from one read transaction: an export running while someone saves never mixes
     two states of the site (the article pages, rendered by workers, read theirs at start).
 
     ``now`` (default: this instant) decides which scheduled articles are due. The set of due
     articles is in the keys: an article that became due is a new unit and the pages listing
-    it change, so ``export --changed`` run from a timer publishes it on time."""
+    it change, so ``export --changed`` run from a timer publishes it on time. ``sitemap_limit``
+    is the most URLs one sitemap file holds (see site_pages.SITEMAP_LIMIT)."""
     get_site(store)  # made with its defaults if it never was
     with published_reader(store, now) as reader:
-        return _plan(store, reader)
+        return _plan(store, reader, sitemap_limit)
 
 
-def _plan(store: Store, reader: PublishedReader) -> Plan:
+def _plan(store: Store, reader: PublishedReader, sitemap_limit: int = SITEMAP_LIMIT) -> Plan:
     site = reader.site()
     # The sections depend on the published articles, and every page on the sections.
-    rows, links = reader.listing_rows(), reader.links_by_article()
-    categories = categories_of(rows)
+    categories = reader.categories()
     base_key = global_key(reader, categories)
-    entries = entries_from(rows, links, base_key, site.timezone)
+    # The rows come in chunks and the links go once the entries exist: at 100,000 articles
+    # holding every row next to the entries made of them was a third of the plan's memory.
+    links = reader.links_by_article()
+    entries = entries_from(chain.from_iterable(reader.listing_chunks()), links, base_key, site.timezone)
+    del links
     _check_slugs(entries)
     items = reader.media_items()
     logo, logo_name = logo_info(site, {item.name: item for item in items})
-    units = SitePages(site, entries, base_key, logo).units()
+    units = SitePages(site, entries, base_key, logo, sitemap_limit).units()
     used = used_media(entries, reader, {item.name for item in items if item.has_data}, logo_name)
     units += _asset_units() + _media_units(store, items, used)
     plan = Plan(site, entries, categories, units, reader.unpublished_count(), reader.now,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -12,6 +13,7 @@ from typing import NamedTuple
 import jinja2
 import markdown
 import nh3
+from markupsafe import Markup, escape
 
 from digest_desk.domain import Site
 from digest_desk.domain.logo import MEDIA_REF, logo_kind, logo_media_name
@@ -25,6 +27,9 @@ from digest_desk.store.published import MediaItem
 
 PAGE_SIZE = 20
 FEED_LIMIT = 100
+# URLs one sitemap file may hold (the sitemaps.org limit). A site with more gets part files and
+# sitemap.xml becomes their index, so the address search engines know keeps working.
+SITEMAP_LIMIT = 50_000
 MONTHS = (
     "January", "February", "March", "April", "May", "June", "July", "August", "September",
     "October", "November", "December",
@@ -37,9 +42,25 @@ class Section:
     slug: str
 
 
-class SitemapUrl(NamedTuple):  # attributes, not dict keys: Jinja looks attributes up first
+class SitemapUrl(NamedTuple):
     loc: str
     lastmod: str
+
+
+# Addresses made of these characters read the same escaped or not (slugs, dates, plain base URLs).
+_PLAIN_URL = re.compile(r"[A-Za-z0-9:/._~-]*")
+
+
+def _url_lines(urls: list[SitemapUrl]) -> Markup:
+    """The <url> elements of a sitemap, escaped as the template's autoescape would (only the
+    rare address with other characters goes through escape): a sitemap of 100,000 addresses
+    costs a fourth of a template loop."""
+    lines = []
+    for loc, lastmod in urls:
+        loc = loc if _PLAIN_URL.fullmatch(loc) else str(escape(loc))
+        when = f"<lastmod>{escape(lastmod)}</lastmod>" if lastmod else ""
+        lines.append(f"\n<url><loc>{loc}</loc>{when}</url>")
+    return Markup("".join(lines))
 
 
 @dataclass(slots=True)
@@ -112,7 +133,11 @@ def safe_markdown(text: str) -> str:
 class SitePages:
     """Builds the site-level units from the profile and the listing entries."""
 
-    def __init__(self, site: Site, entries: list[Entry], base_key: str, logo: dict | None) -> None:
+    def __init__(self, site: Site, entries: list[Entry], base_key: str, logo: dict | None,
+                 sitemap_limit: int = SITEMAP_LIMIT) -> None:
+        if sitemap_limit < 1:
+            raise ValueError("a sitemap file holds at least one URL")
+        self.sitemap_limit = sitemap_limit
         self.site = site
         self.entries = entries
         self.base_key = base_key
@@ -183,10 +208,42 @@ class SitePages:
             units.append(SiteUnit(name, digest(self.base_key, name), self._page_builder(name, text)))
         feed = self.entries[:FEED_LIMIT]
         units.append(SiteUnit("feed", digest(self.base_key, "feed", [e.key for e in feed]), self._feed))
-        # The sitemap shows each article's address and day of update, nothing else of it.
-        shown = "\n".join(f"{e.slug} {e.updated.date()}" for e in self.entries)
-        units.append(SiteUnit("sitemap", digest(self.base_key, "sitemap", shown), self._sitemap))
+        return units + self._sitemap_units()
+
+    def _sitemap_units(self) -> list[SiteUnit]:
+        """One sitemap.xml while every URL fits in one file; above ``sitemap_limit`` URLs, part
+        files and sitemap.xml as their index. Articles go to part files by id (ids 1 to the limit
+        in sitemap-1.xml, and so on): an edit changes one part, a new article the last one."""
+        pages = self._page_urls()
+        if len(pages) + len(self.entries) <= self.sitemap_limit:
+            # The sitemap shows each article's address and day of update, nothing else of it.
+            shown = "\n".join(f"{e.slug} {e.updated.date()}" for e in self.entries)
+            return [SiteUnit("sitemap", digest(self.base_key, "sitemap", shown), self._sitemap)]
+        units, names = [], []
+        for number, start in enumerate(range(0, len(pages), self.sitemap_limit), start=1):
+            chunk = pages[start : start + self.sitemap_limit]
+            name = "sitemap-pages.xml" if number == 1 else f"sitemap-pages-{number}.xml"
+            units.append(SiteUnit(f"sitemap:pages:{number}", digest(self.base_key, name, chunk),
+                                  self._sitemap_file(name, lambda chunk=chunk: chunk)))
+            names.append(name)
+        parts: dict[int, list[Entry]] = {}
+        for e in self.entries:
+            parts.setdefault((e.id - 1) // self.sitemap_limit + 1, []).append(e)
+        for number in sorted(parts):
+            chunk, name = parts[number], f"sitemap-{number}.xml"
+            shown = "\n".join(f"{e.slug} {e.updated.date()}" for e in chunk)
+            units.append(SiteUnit(f"sitemap:{number}", digest(self.base_key, name, shown),
+                                  self._sitemap_file(name, lambda chunk=chunk: self._article_urls(chunk))))
+            names.append(name)
+        index = [f"{self.base}{name}" for name in names]
+        units.append(SiteUnit("sitemap", digest(self.base_key, "sitemap-index", index), self._index_builder(index)))
         return units
+
+    def _sitemap_file(self, name: str, urls: Callable[[], list[SitemapUrl]]):
+        return lambda: {name: self._render("sitemap.xml", url_lines=_url_lines(urls()))}
+
+    def _index_builder(self, locations: list[str]):
+        return lambda: {"sitemap.xml": self._render("sitemap_index.xml", locations=locations)}
 
     def _page_builder(self, name: str, text: str):
         titles = {"about": "About Us", "contact": "Contact Us"}
@@ -208,14 +265,20 @@ class SitePages:
         data = self._render("feed.xml", site=self.site, base=self.base, entries=entries, updated=updated.isoformat())
         return {"feed.xml": data}
 
-    def _sitemap(self) -> dict[str, bytes]:
+    def _page_urls(self) -> list[SitemapUrl]:
+        """The site's own pages: the front page (dated by the newest update), sections, About, Contact."""
         newest = max((e.updated for e in self.entries), default=None)
         urls = [SitemapUrl(self.base, newest.date().isoformat() if newest else "")]
         urls += [SitemapUrl(f"{self.base}category/{section.slug}/", "") for section in self.sections]
-        urls += [SitemapUrl(f"{self.base}about/", ""), SitemapUrl(f"{self.base}contact/", "")]
-        urls += [SitemapUrl(f"{self.base}{e.slug}/", e.updated.date().isoformat())
-                 for e in sorted(self.entries, key=lambda e: e.slug)]
-        return {"sitemap.xml": self._render("sitemap.xml", urls=urls)}
+        return urls + [SitemapUrl(f"{self.base}about/", ""), SitemapUrl(f"{self.base}contact/", "")]
+
+    def _article_urls(self, entries: list[Entry]) -> list[SitemapUrl]:
+        return [SitemapUrl(f"{self.base}{e.slug}/", e.updated.date().isoformat())
+                for e in sorted(entries, key=lambda e: e.slug)]
+
+    def _sitemap(self) -> dict[str, bytes]:
+        urls = self._page_urls() + self._article_urls(self.entries)
+        return {"sitemap.xml": self._render("sitemap.xml", url_lines=_url_lines(urls))}
 
 
 def _page_href(current: int, target: int) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import marshal
+from collections.abc import Iterable
 from datetime import datetime
 from functools import lru_cache
 from importlib import metadata
@@ -85,17 +86,18 @@ def global_key(reader: PublishedReader, categories: list[str]) -> str:
     return digest(reader.site_rows(), reader.media_key_rows(), categories, code_version())
 
 
-def entries_from(rows: list[tuple], links: dict[int, list[tuple]], base_key: str,
+def entries_from(rows: Iterable[tuple], links: dict[int, list[tuple]], base_key: str,
                  zone: str = "UTC") -> list[Entry]:
     """Entries newest first (publication date, then id), each with its content key; their
     times in the site's time zone ``zone`` (pages show them so)."""
     entries: list[Entry] = []
     tz = site_zone(zone)
     shift = (zone or DEFAULT_ZONE).strip() != DEFAULT_ZONE  # stored times are UTC already
+    iso = datetime.fromisoformat
     for row in rows:
         (aid, slug, title, summary, author, category, pub, upd, img, iw, ih, ialt) = row[:12]
-        updated = parse_time(upd)
-        published = parse_time(pub) if pub else updated
+        updated = iso(upd) if type(upd) is str else parse_time(upd)  # SQLite's text, inline: 100,000 calls
+        published = (iso(pub) if type(pub) is str else parse_time(pub)) if pub else updated
         if shift:
             updated, published = updated.astimezone(tz), published.astimezone(tz)
         key = row_digest(base_key, row, links.get(aid, []))
@@ -106,6 +108,3 @@ def entries_from(rows: list[tuple], links: dict[int, list[tuple]], base_key: str
     entries.sort(key=lambda e: (e.published, e.id), reverse=True)
     return entries
 
-
-def categories_of(rows: list[tuple]) -> list[str]:
-    return sorted({row[5] for row in rows if row[5]})

@@ -12,6 +12,9 @@ engine starts an empty folder and the old one is removed. Writes are atomic (tem
 then rename), so processes rendering in parallel never see half an entry. A file that cannot be
 read or decoded is a miss and gets written again; no failure of the cache stops a render.
 The folder is kept under a size cap, least recently used entries first.
+
+A thread may hold its writes back (``holding``): the live previews render a version per keystroke,
+and only the version typing settles on is worth a file; the holder writes that one later.
 """
 
 from __future__ import annotations
@@ -21,6 +24,9 @@ import hashlib
 import os
 import shutil
 import threading
+from collections import OrderedDict
+from collections.abc import Iterator
+from contextvars import ContextVar
 from functools import cache
 from importlib import metadata
 from pathlib import Path
@@ -89,7 +95,16 @@ class FragmentCache:
         return data
 
     def put(self, text: str, data: bytes) -> None:
-        """Store ``data`` for ``text`` (atomically); a cache that cannot be written is skipped."""
+        """Store ``data`` for ``text`` (atomically); a cache that cannot be written is skipped.
+        Inside ``holding(held)`` the entry goes to ``held`` instead, to be written if it settles."""
+        held = _HOLDER.get()
+        if held is not None:
+            held.keep(self, text, data)
+            return
+        self.write(text, data)
+
+    def write(self, text: str, data: bytes) -> None:
+        """``put`` without the holding rule."""
         key = self.key(text)
         shard = key[:2]
         path = self._path(key)
@@ -150,6 +165,46 @@ class FragmentCache:
                 break
             _remove(path)
             total -= size
+
+
+class HeldWrites:
+    """Entries a thread held back (``holding``): the newest few, by text, until one is written."""
+
+    def __init__(self, keep: int = 8) -> None:
+        self._keep = keep
+        self._entries: OrderedDict[str, tuple[FragmentCache, bytes]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def keep(self, cache: FragmentCache, text: str, data: bytes) -> None:
+        with self._lock:
+            self._entries[text] = (cache, data)
+            self._entries.move_to_end(text)
+            while len(self._entries) > self._keep:
+                self._entries.popitem(last=False)
+
+    def write(self, text: str) -> bool:
+        """Write the entry held for ``text`` (if any) and forget the others; True when written."""
+        with self._lock:
+            entry = self._entries.pop(text, None)
+            self._entries.clear()
+        if entry is None:
+            return False
+        cache, data = entry
+        cache.write(text, data)
+        return True
+
+
+_HOLDER: ContextVar[HeldWrites | None] = ContextVar("fragment_writes_held", default=None)
+
+
+@contextlib.contextmanager
+def holding(held: HeldWrites) -> Iterator[None]:
+    """Within: this thread reads the cache as usual, but what it would write goes to ``held``."""
+    token = _HOLDER.set(held)
+    try:
+        yield
+    finally:
+        _HOLDER.reset(token)
 
 
 def _remove(path: str) -> None:

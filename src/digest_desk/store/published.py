@@ -7,6 +7,8 @@ from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import lru_cache
+from itertools import groupby
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, text
@@ -145,6 +147,25 @@ class PublishedReader:
                 return cursor.fetchall()
         return self._raw.execute(sql, params or {}).fetchall()
 
+    def _chunks(self, sql: str, params: dict[str, Any], size: int) -> Iterator[list[tuple]]:
+        """The rows of ``sql`` in lists of up to ``size``: the caller keeps what it makes of
+        them, not every row at once."""
+        if self._pyformat:
+            with self._raw.cursor() as cursor:
+                from psycopg.types.string import TextLoader  # psycopg only on this branch
+
+                cursor.adapters.register_loader("json", TextLoader)
+                cursor.execute(_pyformat(sql), params)
+                while rows := cursor.fetchmany(size):
+                    yield rows
+            return
+        cursor = self._raw.execute(sql, params)
+        try:
+            while rows := cursor.fetchmany(size):
+                yield rows
+        finally:
+            cursor.close()
+
     def site(self) -> Site:
         """The site profile as of this read (defaults when none was ever saved)."""
         return self.session.exec(select(Site).order_by(Site.id)).first() or Site()
@@ -168,12 +189,15 @@ class PublishedReader:
         """One row per published article (LISTING_SQL's columns, no body)."""
         return self._rows(LISTING_SQL, self._on_site)
 
+    def listing_chunks(self, size: int = 5000) -> Iterator[list[tuple]]:
+        """The listing rows in lists of up to ``size`` (an export of 100,000 articles then never
+        holds all of them next to what it makes of them)."""
+        yield from self._chunks(LISTING_SQL, self._on_site, size)
+
     def links_by_article(self) -> dict[int, list[tuple]]:
-        """Every link row (with its target's slug, title and status) by article id."""
-        out: dict[int, list[tuple]] = {}
-        for row in self._rows(_LINKS_SQL, self._on_site):
-            out.setdefault(row[0], []).append(row[1:])
-        return out
+        """Every link row (with its target's slug, title and status; the article's id first) by
+        article id. The rows come ordered by article: one list per run of equal ids."""
+        return {aid: list(rows) for aid, rows in groupby(self._rows(_LINKS_SQL, self._on_site), key=itemgetter(0))}
 
     def published_ids_and_categories(self) -> tuple[list[int], list[str]]:
         """Ids of the published articles and their sections: what a full export's workers need."""
@@ -181,8 +205,9 @@ class PublishedReader:
         return [row[0] for row in rows], sorted({row[1] for row in rows if row[1]})
 
     def categories(self) -> list[str]:
-        """The sections of the published site, sorted."""
-        return self.published_ids_and_categories()[1]
+        """The sections of the published site, sorted (the distinct non-empty categories)."""
+        rows = self._rows("SELECT DISTINCT category FROM article WHERE " + _IS_PUBLISHED, self._on_site)
+        return sorted(row[0] for row in rows if row[0])
 
     def slugs(self, ids: Collection[int] | None = None, *, published: bool = True) -> dict[int, str]:
         """Slugs of published articles by id (of ``ids`` only when given): link targets. With

@@ -35,6 +35,7 @@ from digest_desk.ui.find_bar import FindBar
 from digest_desk.ui.headline import HeadlineEdit, LengthLabel
 from digest_desk.ui.markdown_edit import MarkdownEdit
 from digest_desk.ui.paste import keep_one_line
+from digest_desk.ui.typing_gc import TypingCollector
 
 # The metadata form's fields (the body is the text below it), each with its undo label.
 FORM_FIELDS = tuple(name for name in EDITABLE_FIELDS if name != "body")
@@ -72,6 +73,8 @@ class ArticleEditor(QWidget):
         self._build()
         self._connect()
         self._route_undo_to_stack()
+        self.collector = TypingCollector(self)  # no full garbage collection in mid-keystroke
+        self.edited.connect(self.collector.typed)
         self.setEnabled(False)
 
     # -- construction ---------------------------------------------------------------------

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QUndoStack
@@ -39,7 +39,6 @@ from digest_desk.ui.find_bar import connect_find_actions
 from digest_desk.ui.first_paint import FirstPaint
 from digest_desk.ui.links_panel import LinksPanel
 from digest_desk.ui.live import LiveViews
-from digest_desk.ui.live_updates import LiveUpdates
 from digest_desk.ui.menus import FORMAT_BAR, build_menus, build_toolbar
 from digest_desk.ui.operations import ArticleOperations
 from digest_desk.ui.paste import paste_plain
@@ -50,6 +49,9 @@ from digest_desk.ui.status import StatusReadouts
 from digest_desk.ui.store_switch import StoreSwitcher
 from digest_desk.ui.tasks import Job, run_detached
 from digest_desk.ui.theme import ThemeManager, ThemeMode
+
+if TYPE_CHECKING:  # only a team-server store loads it (psycopg with it): not on the local start
+    from digest_desk.ui.live_updates import LiveUpdates
 
 APP_TITLE = "Digest Desk"
 # List, editor, previews on a first start: the previews show side by side from ~760 px.
@@ -308,6 +310,8 @@ class MainWindow(QMainWindow):
 
     def _live_updates(self) -> LiveUpdates:
         """Other editors' changes on the team server reach the list and the open article."""
+        from digest_desk.ui.live_updates import LiveUpdates  # noqa: PLC0415 - psycopg: server stores only
+
         team = LiveUpdates(self.store, self.editor, self.autosaver, self._resolve_conflict, self)
         team.articles_changed.connect(lambda _ids: self.list_panel.refresh())
         team.site_changed.connect(self._site_changed)

@@ -175,6 +175,9 @@ class MarkdownEdit(QPlainTextEdit):
 
     line_changed = Signal(int)  # 1-based line of the cursor
     highlighting_changed = Signal(bool)  # colours switched off (huge body) or back on
+    # (position, removed, added) of a text change, before the highlighter colours the blocks it
+    # touched: what keeps offsets into the body (the long-sentence shades) moves them first.
+    text_moved = Signal(int, int, int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -215,7 +218,9 @@ class MarkdownEdit(QPlainTextEdit):
     def highlighting(self) -> bool:
         return self.highlighter.document() is not None
 
-    def _size_changed(self, _pos: int = 0, _removed: int = 0, _added: int = 0) -> None:
+    def _size_changed(self, pos: int = 0, removed: int = 0, added: int = 0) -> None:
+        if removed != added:
+            self.text_moved.emit(pos, removed, added)
         size = self.document().characterCount()  # O(1)
         if self.highlighting and size > HIGHLIGHT_MAX_CHARS:
             self.highlighter.setDocument(None)

@@ -7,6 +7,7 @@ still unknown are coloured again when the answers arrive.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable, Iterator
 from functools import partial
 from typing import Any
@@ -51,6 +52,7 @@ READABILITY_DEBOUNCE_MS = 500
 # what it cost without spelling, and no single turn holds the window for long.
 LAZY_CHARS = 100_000
 BLOCKS_PER_TURN = 40
+SLICE_S = 0.004  # a turn marks blocks until this long has passed (at least one block)
 MAX_SUGGESTIONS = 6
 UNDERLINE = QColor("#d9304f")
 LONG_SENTENCE_LIGHT = QColor(255, 214, 102, 70)
@@ -210,6 +212,7 @@ class BodySpelling(QObject):
         dark = QGuiApplication.palette().color(QPalette.ColorRole.Base).lightness() < 128
         self._shade = LONG_SENTENCE_DARK if dark else LONG_SENTENCE_LIGHT
         body.highlighter.decorate = self._decorate
+        body.text_moved.connect(self._text_moved)
         service.answered.connect(self._answers_arrived)
         service.words_changed.connect(self._word_changed)
 
@@ -271,15 +274,24 @@ class BodySpelling(QObject):
         return range(top, bottom + 1)
 
     def _mark_slice(self) -> None:
-        """Mark the next slice of waiting blocks, the visible ones first."""
+        """Mark the next slice of waiting blocks (at most SLICE_S of work), the visible ones first."""
         if not self._waiting:
             return
         visible = self._visible_blocks()
-        order = sorted(self._waiting, key=lambda n: (n not in visible, n))
-        chosen = order[:BLOCKS_PER_TURN]
-        self._waiting.difference_update(chosen)
+        order = sorted(self._waiting, key=lambda n: (n not in visible, n))[:BLOCKS_PER_TURN]
         document = self.body.document()
-        self.recolour(document.findBlockByNumber(number) for number in chosen)
+        deadline = time.perf_counter() + SLICE_S
+        chosen: list[int] = []
+
+        def blocks() -> Iterator[QTextBlock]:
+            for number in order:
+                if chosen and time.perf_counter() > deadline:
+                    return  # the rest in the next turn: no turn holds the window long
+                chosen.append(number)
+                self._waiting.discard(number)  # before: colouring may find it waits for words
+                yield document.findBlockByNumber(number)
+
+        self.recolour(blocks())
         if self._waiting and not self.service.pending:
             self._drain.start()
 
@@ -298,21 +310,29 @@ class BodySpelling(QObject):
             yield block
             block = block.next()
 
+    def _text_moved(self, position: int, removed: int, added: int) -> None:
+        """Typing moves the long sentences after the cursor: move their shades with the text
+        (before the highlighter colours the edited block), so the next measurement finds them
+        where they were and colours only the blocks whose long sentences really changed."""
+        if self._long:
+            self._long = shift_ranges(self._long, position, removed, added)
+
     def set_long_sentences(self, ranges: Iterable[tuple[int, int]]) -> None:
-        """Shade these body ranges; blocks that gain or lose a shade are coloured again."""
+        """Shade these body ranges; blocks that gain or lose a shade are coloured again (in
+        slices, as ``mark_all``)."""
         new = sorted(ranges)
         if new == self._long:
             return
         changed = set(new) ^ set(self._long)
         self._long = new
         document = self.body.document()
-        blocks: dict[int, QTextBlock] = {}
-        for start, end in changed:
+        for start, end in changed:  # coloured a slice per turn, the visible ones first
             block = document.findBlock(start)
             while block.isValid() and block.position() <= end:
-                blocks[block.blockNumber()] = block
+                self._waiting.add(block.blockNumber())
                 block = block.next()
-        self.recolour(blocks[number] for number in sorted(blocks))
+        if self._waiting and not self._drain.isActive():
+            self._drain.start()
 
     def word_at(self, pos: QPoint) -> tuple[int, int, str] | None:
         """The checkable word under a viewport point: (start, end) as document positions."""
@@ -328,6 +348,25 @@ class BodySpelling(QObject):
         cursor.setPosition(start)
         cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
         cursor.insertText(text)  # one undoable edit
+
+
+def shift_ranges(ranges: list[tuple[int, int]], position: int, removed: int,
+                 added: int) -> list[tuple[int, int]]:
+    """``ranges`` (sorted body offsets) after ``removed`` characters at ``position`` were
+    replaced by ``added`` ones: those after the edit move, those inside it go, those around
+    it stretch or shrink with it."""
+    edit_end, delta = position + removed, added - removed
+    out = []
+    for start, end in ranges:
+        if end <= position:
+            out.append((start, end))
+        elif start >= edit_end:
+            out.append((start + delta, end + delta))
+        elif start >= position and end <= edit_end:
+            continue  # the whole sentence was replaced
+        else:
+            out.append((min(start, position), max(end + delta, position + added)))
+    return out
 
 
 def _marked(edit: QPlainTextEdit, start: int, end: int, fmt: QTextCharFormat) -> QTextEdit.ExtraSelection:
@@ -507,7 +546,7 @@ class SpellingTools(QObject):
         self.site = site
         self.service.set_language(site.language or "en")
         self._show_label()
-        self.body.recolour(self.body._blocks())
+        self.body.mark_all()  # a slice per turn of the event loop, the visible blocks first
         self.measure_now()
 
     def set_dark(self, dark: bool) -> None:

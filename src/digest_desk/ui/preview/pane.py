@@ -31,7 +31,7 @@ from digest_desk.ui.preview.blockdiff import diff_blocks
 from digest_desk.ui.preview.cadence import Cadence
 from digest_desk.ui.preview.engine import register_preview_scheme, webengine_unavailable_reason
 from digest_desk.ui.preview.media import PREVIEW_SCHEME, MediaFolder, MediaLoader
-from digest_desk.ui.tasks import LatestOnly
+from digest_desk.ui.tasks import LatestOnly, run_in_background
 
 Source = Callable[[], "tuple[Article, Site, Any] | None"]
 
@@ -41,6 +41,9 @@ NARROW_WIDTH = 760
 _NO_LIMIT = 16777215
 WATCHDOG_MS = 8000  # a view that has not answered by then is reloaded
 MAX_CRASHES = 3  # engine crashes before the pane falls back to the simple preview
+# A body the previews have shown this long without a newer change has settled: its parsed form
+# goes into the fragment cache then (versions typed past never do; export and checks reuse it).
+SETTLED_MS = 600
 
 
 def _make_view(name: str, fallback: bool, parent: QWidget) -> QWidget:
@@ -95,6 +98,9 @@ class PreviewPane(QWidget):
         self._applying: job.RenderResult | None = None
         self._watchdog = QTimer(self, singleShot=True, interval=WATCHDOG_MS)
         self._watchdog.timeout.connect(self._recover)
+        self._held_writes: Any = None  # parsed bodies of the versions rendered lately (_held)
+        self._settled = QTimer(self, singleShot=True, interval=SETTLED_MS)
+        self._settled.timeout.connect(self._store_settled)
         self._queued: job.RenderResult | None = None
         self._follow: int | None = None
         self._device = "desktop"
@@ -264,13 +270,13 @@ class PreviewPane(QWidget):
         request.full = self._needs_full(request.meta_key)
         if not request.full:
             request.shown = (self._shown_body, self._shown_blocks)
-        self._worker.submit(job.compute, request, self._media, on_done=self._on_result,
+        self._worker.submit(job.compute, request, self._media, self._held(), on_done=self._on_result,
                             on_error=self._on_error)
 
     def _settle(self, request: job.RenderRequest) -> None:
         """The exact render of a request whose provisional result is shown (or could not be)."""
         exact = dataclasses.replace(request, shown=None)
-        self._worker.submit(job.compute, exact, self._media, on_done=self._on_result,
+        self._worker.submit(job.compute, exact, self._media, self._held(), on_done=self._on_result,
                             on_error=self._on_error)
 
     def follow_line(self, line: int) -> None:
@@ -282,6 +288,9 @@ class PreviewPane(QWidget):
 
     def clear(self) -> None:
         """No article: stop pending work and show empty pages."""
+        if self._settled.isActive():  # the last version shown is the one the article keeps
+            self._store_settled()
+        self._settled.stop()
         self.cadence.cancel()
         self._worker.cancel()
         self._input = self._source = None
@@ -322,7 +331,7 @@ class PreviewPane(QWidget):
             return
         if result.pages is None and request.meta_key != self._shown_key:
             request.full = True  # the pages changed under this partial render: redo it whole
-            self._worker.submit(job.compute, request, self._media, on_done=self._on_result,
+            self._worker.submit(job.compute, request, self._media, self._held(), on_done=self._on_result,
                                 on_error=self._on_error)
             return
         self._applying = result
@@ -394,6 +403,7 @@ class PreviewPane(QWidget):
             self.rendered.emit(elapsed)
             if not result.provisional:
                 self.settled.emit(elapsed)
+                self._settled.start()
         if not result.provisional:
             self.cadence.finished(measured=result.pages is None)  # a whole page sets no pace
         elif ok and self.cadence.pending():
@@ -407,6 +417,22 @@ class PreviewPane(QWidget):
             self.render_now()
         elif self._follow is not None:
             self.follow_line(self._follow)
+
+    def _held(self) -> Any:
+        """What the renders would have written to the fragment cache (made at the first render:
+        the cache module loads Jinja, which the window's first paint does without)."""
+        if self._held_writes is None:
+            from digest_desk.render.fragments import HeldWrites
+            self._held_writes = HeldWrites()
+        return self._held_writes
+
+    def _store_settled(self) -> None:
+        """The body shown has stayed: write its parsed form (held by the renders) to the cache."""
+        if self._busy or self.cadence.pending() or self._worker.busy():
+            return  # a newer version is on its way: its own render starts the timer again
+        body = self._shown_body
+        if body and self._held_writes is not None:
+            run_in_background(self._held_writes.write, body)
 
     def _base(self) -> QUrl:
         """Where the pages are loaded from: the preview scheme, or the folder for the fallback."""

@@ -1,0 +1,54 @@
+"""The manifest written in pieces reads back whole and is the one-line JSON text it documents."""
+
+from __future__ import annotations
+
+import json
+
+from digest_desk.export.folders import MANIFEST
+from digest_desk.export.manifest import FORMAT, Manifest, load_manifest
+
+
+def _manifest(articles: int) -> Manifest:
+    manifest = Manifest()
+    for i in range(articles):
+        slug = f"story-{i:06d}"
+        manifest.put(f"article:{i}", f"{i:064x}", {f"{slug}/index.html": "a" * 64, f"{slug}/amp/index.html": "b" * 64})
+    manifest.put("index:1", "k1", {"index.html": "c" * 64})
+    manifest.put("media:é.png", "k2", {"media/é.png": "d" * 64})
+    manifest.put("article:odd", "k3", {"odd/file.txt": "e" * 64})  # not two pages of a slug: a unit
+    return manifest
+
+
+def test_a_manifest_larger_than_one_piece_is_the_documented_json(tmp_path):
+    manifest = _manifest(12_001)  # more than two pieces of article lines
+    manifest.write(tmp_path / MANIFEST)
+    expected = {
+        "format": FORMAT, "generator": "digest-desk",
+        "units": {uid: {"key": u.key, "files": u.files} for uid, u in manifest.units.items()},
+        "articles": [f"{uid} {record}" for uid, record in sorted(manifest.articles.items())],
+    }
+    text = (tmp_path / MANIFEST).read_text("utf-8")
+    assert text == json.dumps(expected, sort_keys=True, ensure_ascii=False, separators=(",", ":")) + "\n"
+    back = load_manifest(tmp_path)
+    assert back is not None and back.articles == manifest.articles
+    assert back.files() == manifest.files()
+
+
+def test_an_empty_manifest_reads_back_empty(tmp_path):
+    Manifest().write(tmp_path / MANIFEST)
+    back = load_manifest(tmp_path)
+    assert back is not None and back.file_count() == 0
+
+
+def test_stale_names_the_units_whose_key_moved_and_the_new_ones():
+    old = _manifest(3)
+    keys = {uid: old.key(uid) or "" for uid in old.uids()}
+    assert old.stale(keys) == set()
+    keys["article:1"] = "f" * 64
+    keys["index:1"] = "k1-moved"
+    keys["article:9"] = "9" * 64
+    assert old.stale(keys) == {"article:1", "index:1", "article:9"}
+    # A key that only begins like the recorded one is not the same key.
+    keys = {uid: old.key(uid) or "" for uid in old.uids()}
+    keys["article:2"] = keys["article:2"][:-1]
+    assert old.stale(keys) == {"article:2"}
