@@ -467,6 +467,11 @@ def test_recovery_on_a_frozen_server_waits_for_its_answer_without_holding_the_wi
         qtbot.wait(1500)
         longest = meter.stop()
         assert shown == []  # nothing to show before the server answers
+        asked = time.monotonic()
+        assert not window.load_article(article.id)  # a direct load (a reload) waits a moment only
+        asked = time.monotonic() - asked
+        assert window.article is None
+        assert window.statusBar().currentMessage().startswith("The team server cannot be reached")
     finally:
         own_cluster.thaw()
         rescue.cancel()
@@ -481,3 +486,4 @@ def test_recovery_on_a_frozen_server_waits_for_its_answer_without_holding_the_wi
     finally:
         store.close()
     assert longest < 3.0  # generous for a shared machine; before, the start waited for the thaw
+    assert asked < 3.0  # before, it waited for the thaw

@@ -25,14 +25,14 @@ from digest_desk.links.edits import link_rows
 from digest_desk.store import NotFoundError, Store, StoreError
 from digest_desk.store.articles import ArticleRow, categories, get_article
 from digest_desk.store.locks import LockState
-from digest_desk.store.saving import server_away, unless_away
+from digest_desk.store.saving import server_away
 from digest_desk.store.site import get_site
 from digest_desk.ui import icons
 from digest_desk.ui import settings as keys
 from digest_desk.ui.actions import ActionId as A
 from digest_desk.ui.actions import ActionRegistry
 from digest_desk.ui.article_list import ArticleListPanel
-from digest_desk.ui.autosave import Autosaver
+from digest_desk.ui.autosave import SERVER_WAIT_S, Autosaver
 from digest_desk.ui.bulk_ops import BulkOperations
 from digest_desk.ui.editor import ArticleEditor
 from digest_desk.ui.find_bar import connect_find_actions
@@ -423,7 +423,7 @@ class MainWindow(QMainWindow):
         """Show an article from the store (no save of what was open); waits for the store."""
         self._drop_opening()  # this one replaces an open still waiting for the server
         try:
-            article = unless_away(self.store, None, get_article, self.store, article_id)  # team server away
+            article = self._read_now(get_article, self.store, article_id)
         except NotFoundError as exc:
             self.statusBar().showMessage(str(exc), 8000)
             return False
@@ -433,6 +433,22 @@ class MainWindow(QMainWindow):
         self._show_article(article)
         self.safety.article_opened(article_id)
         return True
+
+    def _read_now(self, fn: Callable[..., Article], *args: object) -> Article | None:
+        """``fn(*args)``, or None when the team server is away or has not answered within
+        SERVER_WAIT_S (asked on a thread of its own: a silent server holds the window that long
+        at most)."""
+        if not self.store.is_server:
+            return fn(*args)
+        job = run_detached(fn, *args)
+        try:
+            return job.take(SERVER_WAIT_S)
+        except TimeoutError:
+            return None
+        except Exception as exc:
+            if server_away(self.store, exc):
+                return None
+            raise
 
     def _show_article(self, article: Article, names: list[str] | None = None) -> None:
         """Put a read article in the editor and the panels (its lock is the caller's)."""

@@ -157,8 +157,28 @@ class SafetyGuard(QObject):
 
     # -- edit locks -----------------------------------------------------------------------
     def article_opened(self, article_id: int) -> None:
-        """An article was opened here: take its edit lock now (asks the store on this thread)."""
-        self.lock_taken(article_id, None if self.read_only else self.take_lock(article_id))
+        """An article was opened here: take its edit lock. A team server is asked on a thread of
+        its own and waited for SERVER_WAIT_S at most; a later answer still counts if the article
+        is open then (no lock meanwhile: nothing to keep alive, the editor stays as it was)."""
+        if self.read_only or not self.store.is_server:
+            self.lock_taken(article_id, None if self.read_only else self.take_lock(article_id))
+            return
+        settled = False
+
+        def arrived(lock: LockState | None) -> None:
+            nonlocal settled
+            if settled:
+                return
+            settled = True
+            if self.editor.article is not None and self.editor.article.id == article_id:
+                self.lock_taken(article_id, lock)
+            else:
+                self.let_go(lock)  # another article is open by now
+
+        job = run_detached(self.take_lock, article_id, owner=self, on_done=arrived,
+                           on_error=lambda _exc: arrived(None))
+        if job.done.wait(SERVER_WAIT_S):
+            arrived(job.result if job.error is None else None)
 
     def take_lock(self, article_id: int) -> LockState | None:
         """Ask for this window's edit lock on an article; safe on any thread (a team server's
