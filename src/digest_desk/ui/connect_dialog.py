@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import getpass
-import threading
 
 import shiboken6
-from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -30,6 +29,7 @@ from digest_desk.store.engine import (
 )
 from digest_desk.store.errors import PasswordNeededError
 from digest_desk.ui.forms.ui_connect_dialog import Ui_ConnectDialog
+from digest_desk.ui.tasks import run_detached
 
 
 def _tr(text: str) -> str:
@@ -113,34 +113,22 @@ def open_server_asking(url: str, parent: QWidget | None,
         return store
 
 
-class _Opening(QObject):
-    """One try at opening a server, on a daemon thread of its own: a host that never answers
-    holds only that thread (until libpq's connect timeout), never the window nor the exit. The
-    outcome comes back on the UI thread; nobody waiting for it any more closes a store it made."""
-
-    arrived = Signal(object)  # a Store, or the exception the opener raised
+class _Opening:
+    """One try at opening a server, on a detached thread of its own (``tasks.run_detached``): a
+    host that never answers holds only that thread (until libpq's connect timeout), never the
+    window nor the exit. The outcome comes back on the UI thread; nobody waiting for it any more
+    closes a store it made."""
 
     def __init__(self, dialog: ConnectDialog, url: str, password: str | None) -> None:
-        super().__init__(QCoreApplication.instance())  # outlives the dialog, if it must
         self.dialog, self.url, self.password = dialog, url, password
-        self.arrived.connect(self._deliver)
 
     def start(self) -> None:
-        threading.Thread(target=self._run, name="digest-desk-connect", daemon=True).start()
-
-    def _run(self) -> None:
-        try:  # the store's own checks: connection, password, schema and migration status
-            result: object = open_store(self.url, password=self.password, interactive=True)
-        except BaseException as exc:  # noqa: BLE001 - said in the dialog, on the UI thread
-            result = exc
-        try:
-            self.arrived.emit(result)
-        except RuntimeError:  # the application is gone: nobody to tell
-            if isinstance(result, Store):
-                result.close()
+        # the store's own checks: connection, password, schema and migration status
+        run_detached(open_store, self.url, password=self.password, interactive=True,
+                     on_done=self._deliver, on_error=self._deliver,
+                     thread_name="digest-desk-connect")
 
     def _deliver(self, result: object) -> None:
-        self.deleteLater()
         dialog = self.dialog
         if shiboken6.isValid(dialog) and dialog.opening is self:
             dialog.opened(self, result)

@@ -122,14 +122,14 @@ def run_in_background(fn: Callable[..., Any], *args: Any, on_done: DoneCallback 
 
 def run_detached(fn: Callable[..., Any], *args: Any, on_done: DoneCallback | None = None,
                  on_error: ErrorCallback | None = None, owner: QObject | None = None,
-                 **kwargs: Any) -> Job:
-    """Like ``run_in_background``, but on a daemon thread of its own rather than in a pool: for a
+                 thread_name: str = "digest-desk-detached", **kwargs: Any) -> Job:
+    """Like ``run_in_background``, but on a daemon thread of its own (named ``thread_name``) rather than in a pool: for a
     call that may wait on a silent network for a long time (a team server that stopped answering).
     It holds no pool thread other work needs, and nothing waits for it when a window or the
     program closes; its outcome is dropped if ``owner`` is gone by then."""
     job = Job()
     relay = _Relay(job, on_done, on_error, owner)
-    threading.Thread(target=_work, args=(job, relay, fn, args, kwargs), name="digest-desk-detached",
+    threading.Thread(target=_work, args=(job, relay, fn, args, kwargs), name=thread_name,
                      daemon=True).start()
     return job
 
