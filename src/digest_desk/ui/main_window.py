@@ -453,7 +453,10 @@ class MainWindow(QMainWindow):
     def _show_article(self, article: Article, names: list[str] | None = None) -> None:
         """Put a read article in the editor and the panels (its lock is the caller's)."""
         article_id = article.id
-        self.editor.load(article, self.stack_for(article_id), names=names, zone=self.site.timezone)
+        # a local file is read here (instant, and it sees the CLI's changes); a server's zone is
+        # the window's own copy of the site, which live updates keep current
+        zone = self.site.timezone if self.store.is_server else None
+        self.editor.load(article, self.stack_for(article_id), names=names, zone=zone)
         self.links_panel.set_article(article, self.stack_for(article_id))
         self.autosaver.reset()
         self._last_article().write(self.settings, article_id)
