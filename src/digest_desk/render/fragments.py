@@ -21,6 +21,7 @@ import hashlib
 import os
 import shutil
 import threading
+import time
 from functools import cache
 from importlib import metadata
 from pathlib import Path
@@ -34,6 +35,7 @@ FORMAT = "1"  # of an entry's bytes; part of the engine key
 CACHE_ENV = "DIGEST_DESK_FRAGMENT_CACHE"  # a folder for the cache, or "off"
 DEFAULT_CAP = 512 * 1024 * 1024  # bytes on disk
 TRIM_TO = 0.8  # of the cap, when trimming
+TOUCH_AFTER = 3600.0  # seconds: an entry read is marked as used when its mark is older than this
 _LIBRARIES = ("markdown", "nh3")
 
 
@@ -80,12 +82,21 @@ class FragmentCache:
         """The entry stored for ``text``; None when there is none or it cannot be read."""
         path = self._path(self.key(text))
         try:
-            with open(path, "rb") as fh:
-                data = fh.read()
+            fd = os.open(path, os.O_RDONLY)
         except OSError:
             return None
-        with contextlib.suppress(OSError):
-            os.utime(path)  # recently used: trimmed last
+        try:  # plain os calls: a file object adds an ioctl and seeks per entry
+            st = os.fstat(fd)
+            data = os.read(fd, st.st_size + 1)
+            if len(data) != st.st_size:  # a short read, or it changed meanwhile: read the rest
+                data += _read_rest(fd)
+            if time.time() - st.st_mtime > TOUCH_AFTER:
+                os.utime(fd)  # recently used: trimmed last (an export reading every entry
+                # writes no inode it touched within the hour)
+        except OSError:
+            return None
+        finally:
+            os.close(fd)
         return data
 
     def put(self, text: str, data: bytes) -> None:
@@ -101,8 +112,13 @@ class FragmentCache:
                     self._drop_other_engines()
                 os.makedirs(os.path.join(self.folder, shard), exist_ok=True)
                 self._made.add(shard)
-            with open(temp, "wb") as fh:
-                fh.write(data)
+            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            try:
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(fd, view):]
+            finally:
+                os.close(fd)
             os.replace(temp, path)
         except OSError:
             _remove(temp)
@@ -150,6 +166,13 @@ class FragmentCache:
                 break
             _remove(path)
             total -= size
+
+
+def _read_rest(fd: int) -> bytes:
+    parts = []
+    while chunk := os.read(fd, 1 << 16):
+        parts.append(chunk)
+    return b"".join(parts)
 
 
 def _remove(path: str) -> None:
