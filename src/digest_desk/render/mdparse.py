@@ -236,18 +236,20 @@ def _markdown() -> markdown.Markdown:
     return md
 
 
-# What the text must hold for an inline pattern's regular expression to find anything. The
-# inline phase tries every pattern on every text node (most of a convert's time); a pattern
-# that cannot match in this body changes nothing when it is left out, so only the patterns
-# whose characters occur are handed to it (in their order). Text nodes are the body's text
-# with parts taken out (markers, indents) and placeholders put in that hold none of these
-# characters; a tab becomes spaces, so a tab keeps the hard line break. A pattern missing
-# here (an extension added later) is always kept.
-_NEEDS: dict[str, tuple[str, ...]] = {
-    "backtick": ("`",), "escape": ("\\",), "footnote": ("[^",), "reference": ("[",), "link": ("[",),
-    "image_link": ("![",), "image_reference": ("![",), "short_reference": ("[",), "short_image_ref": ("![",),
-    "autolink": ("<",), "automail": ("<",), "linebreak": (" \n", "\t"), "html": ("<",), "entity": ("&",),
-    "em_strong": ("*", "_"),
+# What the text must hold for an inline pattern to change anything. The inline phase tries
+# every pattern on every text node (most of a convert's time); a pattern that cannot match in
+# this body changes nothing when it is left out, so only the patterns that can are handed to
+# it (in their order). Each entry: any one of the first strings, and all of the second. Text
+# nodes are the body's text with parts taken out (markers, indents) and placeholders put in
+# that hold none of these characters; a tab becomes spaces, so a tab keeps the hard line
+# break. The reference patterns find nothing without a definition (``[id]: url``), so they
+# also need "]:". A pattern missing here (an extension added later) is always kept.
+_NEEDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "backtick": (("`",), ()), "escape": (("\\",), ()), "footnote": (("[^",), ()), "link": (("[",), ()),
+    "reference": (("[",), ("]:",)), "short_reference": (("[",), ("]:",)),
+    "image_link": (("![",), ()), "image_reference": (("![",), ("]:",)), "short_image_ref": (("![",), ("]:",)),
+    "autolink": (("<",), ()), "automail": (("<",), ()), "linebreak": ((" \n", "\t"), ()), "html": (("<",), ()),
+    "entity": (("&",), ()), "em_strong": (("*", "_"), ()),
 }
 
 
@@ -256,9 +258,10 @@ def _patterns_for(md: markdown.Markdown, text: str) -> list:
     named = getattr(md, "dd_needs", None)
     if named is None:
         registry = md.inlinePatterns
-        needs = {id(registry[name]): chars for name, chars in _NEEDS.items() if name in registry}
+        needs = {id(registry[name]): need for name, need in _NEEDS.items() if name in registry}
         named = md.dd_needs = [(needs.get(id(pattern)), pattern) for pattern in registry]  # by priority
-    return [pattern for chars, pattern in named if chars is None or any(c in text for c in chars)]
+    return [pattern for need, pattern in named
+            if need is None or (any(c in text for c in need[0]) and all(c in text for c in need[1]))]
 
 
 def _convert(text: str) -> tuple[str, list[Embed]]:

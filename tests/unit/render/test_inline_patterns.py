@@ -22,6 +22,7 @@ from export import realistic_body  # noqa: E402  (the export benchmark's realist
 # Each syntax piece brings a few of the characters patterns look for; words bring none.
 SYNTAX = ["*em*", "**strong**", "_under_", "snake_case", "`code`", "\\*", "[l](https://a.example/)",
           "[l](https://a.example/ \"t\")", "![p](media/river.jpg)", "[ref][r]\n\n[r]: https://r.example/",
+          "[r]\n\n[r]: https://r.example/", "![a][p] ![p]\n\n[p]: media/river.jpg", "[x]: https://x.example/", "[x] [y]",
           "[^1]\n\n[^1]: note", "<https://auto.example/>", "<me@example.org>", "<b>raw</b>", "&amp;", "&copy;",
           "a & b", "line  \nbreak", "tab\there", "a\t\nb", "> quoted  \n> on", ">  \n> x", "| a | b |\n|---|---|\n| 1 | 2 |",
           "1. one\n2. two", "- x  \n- y", "    indented  ", "```\nfence\n```", "## Head *x*", "x]", "[x", "!x", "^"]
