@@ -23,7 +23,7 @@ from markdown.inlinepatterns import (
     ImageReferenceInlineProcessor,
     ShortImageReferenceInlineProcessor,
 )
-from markdown.treeprocessors import Treeprocessor
+from markdown.treeprocessors import Treeprocessor, UnescapeTreeprocessor
 from markdown.util import AtomicString
 
 from digest_desk.render import fragments
@@ -210,6 +210,16 @@ class TableAlign(Treeprocessor):
                 el.set("class", f"ta-{align}")
 
 
+class _Unescape(UnescapeTreeprocessor):
+    """Markdown's last pass, which puts back characters escaped with a backslash: without a
+    backslash in the text nothing was escaped (only the escape pattern, code spans and table
+    cells write escapes, all from a backslash), so the walk over the tree is skipped."""
+
+    def run(self, root):
+        if self.md.dd_backslash:
+            super().run(root)
+
+
 def _build() -> markdown.Markdown:
     md = markdown.Markdown(
         extensions=["tables", "footnotes", "fenced_code"],
@@ -225,7 +235,9 @@ def _build() -> markdown.Markdown:
     md.treeprocessors.register(SmartTypography(md), "dd_typography", 8)
     md.treeprocessors.register(HeadingIds(md), "dd_heading_ids", 7)
     md.treeprocessors.register(TableAlign(md), "dd_table_align", 6)
+    md.treeprocessors.register(_Unescape(md), "unescape", 0)  # replaces markdown's own
     md.dd_embeds = []
+    md.dd_backslash = True
     return md
 
 
@@ -270,6 +282,7 @@ def _convert(text: str) -> tuple[str, list[Embed]]:
     md.dd_embeds = []
     # The inline processor only indexes and counts its patterns: a plain list serves.
     md.treeprocessors["inline"].inlinePatterns = _patterns_for(md, text)
+    md.dd_backslash = "\\" in text
     html = md.convert(text)
     return html, md.dd_embeds
 
