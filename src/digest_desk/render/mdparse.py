@@ -236,6 +236,9 @@ def _build() -> markdown.Markdown:
     md.treeprocessors.register(HeadingIds(md), "dd_heading_ids", 7)
     md.treeprocessors.register(TableAlign(md), "dd_table_align", 6)
     md.treeprocessors.register(_Unescape(md), "unescape", 0)  # replaces markdown's own
+    # The block parser walks its processors for every block; a registry builds a new sorted
+    # list on each walk. The set is complete here, so it is handed over as that list once.
+    md.parser.blockprocessors = list(md.parser.blockprocessors)
     md.dd_embeds = []
     md.dd_backslash = True
     return md
