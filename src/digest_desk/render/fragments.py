@@ -90,13 +90,13 @@ class FragmentCache:
             data = os.read(fd, st.st_size + 1)
             if len(data) != st.st_size:  # a short read, or it changed meanwhile: read the rest
                 data += _read_rest(fd)
-            if time.time() - st.st_mtime > TOUCH_AFTER:
-                os.utime(fd)  # recently used: trimmed last (an export reading every entry
-                # writes no inode it touched within the hour)
         except OSError:
             return None
         finally:
             os.close(fd)
+        if time.time() - st.st_mtime > TOUCH_AFTER:  # recently used: trimmed last (an export
+            with contextlib.suppress(OSError):  # reading every entry dirties no inode twice an hour)
+                os.utime(path)
         return data
 
     def put(self, text: str, data: bytes) -> None:

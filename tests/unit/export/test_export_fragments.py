@@ -185,3 +185,18 @@ def test_a_manifest_of_the_earlier_format_is_read_and_upgraded(store, site, tmp_
     assert json.loads(path.read_text("utf-8"))["format"] == 2
     export_site(store, tmp_path / "full")
     assert tree(tmp_path / "full") == tree(out)
+
+
+def test_an_entry_read_again_within_the_hour_is_not_rewritten(tmp_path):
+    """An export reads every entry: marking each as used once more would write an inode per
+    article. Entries marked within the hour keep their mark; older ones get a new one."""
+    cache = FragmentCache(tmp_path, engine="e")
+    cache.put("recent", b"one")
+    cache.put("old", b"two")
+    recent, old = (Path(cache._path(cache.key(text))) for text in ("recent", "old"))
+    marked = recent.stat().st_mtime - 60
+    os.utime(recent, (marked, marked))
+    os.utime(old, (1_000_000, 1_000_000))
+    assert cache.get("recent") == b"one" and cache.get("old") == b"two"
+    assert recent.stat().st_mtime == marked
+    assert old.stat().st_mtime > 1_000_000
