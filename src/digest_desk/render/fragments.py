@@ -210,7 +210,18 @@ def template_cache() -> BytecodeCache | None:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:
         return None
-    return FileSystemBytecodeCache(str(folder))
+    return _QuietBytecodeCache(str(folder))
+
+
+class _QuietBytecodeCache(FileSystemBytecodeCache):
+    """Compiled templates on disk, where a failure to store one is no error: the folder may
+    be removed while a process still points at it (the user clears the cache, another engine
+    version takes the cache over), and the template is then simply compiled again next time.
+    (Reading already treats a missing file as a miss.)"""
+
+    def dump_bytecode(self, bucket) -> None:  # noqa: ANN001 - jinja2's Bucket
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
 
 
 def _make(setting: str | None) -> FragmentCache | None:

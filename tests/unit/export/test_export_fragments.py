@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import zlib
 from pathlib import Path
 
@@ -200,3 +201,17 @@ def test_an_entry_read_again_within_the_hour_is_not_rewritten(tmp_path):
     assert cache.get("recent") == b"one" and cache.get("old") == b"two"
     assert recent.stat().st_mtime == marked
     assert old.stat().st_mtime > 1_000_000
+
+
+def test_compiled_templates_whose_folder_was_removed_are_compiled_again(tmp_path, monkeypatch):
+    """The cache folder removed while a process uses it (cleared by the user, or taken over
+    by another engine version): templates still render; storing their bytecode is skipped."""
+    from jinja2 import DictLoader, Environment
+
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache"))
+    bytecode = fragments.template_cache()
+    assert bytecode is not None
+    shutil.rmtree(tmp_path / "cache")
+    env = Environment(loader=DictLoader({"t.html": "Hello {{ name }}"}), bytecode_cache=bytecode)
+    assert env.get_template("t.html").render(name="desk") == "Hello desk"
+    assert not (tmp_path / "cache").exists()
