@@ -18,7 +18,8 @@ from digest_desk.store.engine import Store
 from digest_desk.store.site import get_site
 
 PARALLEL_FROM = 150  # below this many articles, starting processes costs more than it saves
-CHUNK = 100
+CHUNK = 100  # articles per task at most: results flow back (and progress moves) chunk by chunk
+MIN_CHUNK = 8  # the smallest task: each costs a query and a round trip
 MAX_WORKERS = 2
 
 Result = tuple[int, dict[str, str], list[str]]
@@ -39,6 +40,19 @@ def _context() -> multiprocessing.context.BaseContext:
         ctx.set_forkserver_preload(["digest_desk.export.worker_preload"])
         return ctx
     return multiprocessing.get_context("spawn")
+
+
+def chunked(ids: Sequence[int], workers: int) -> list[list[int]]:
+    """The ids as tasks that shrink toward the end (each a fraction of what is left), so the
+    workers run out of work together: with equal chunks of 100 one worker could render the
+    last chunk alone while the other core idles (a tenth of a 1,000-article export)."""
+    out: list[list[int]] = []
+    start = 0
+    while start < len(ids):
+        size = max(MIN_CHUNK, min(CHUNK, (len(ids) - start) // (4 * workers)))
+        out.append(list(ids[start : start + size]))
+        start += size
+    return out
 
 
 class ArticleBatch:
@@ -72,8 +86,7 @@ class ArticleBatch:
                 initargs=(self.store.target, str(self.root), self.categories, self.fault, dict(self.known),
                           self.now, self.store.password, os.environ.get(CACHE_ENV)),
             )
-            chunks = [self.ids[i : i + CHUNK] for i in range(0, len(self.ids), CHUNK)]
-            self.pending = {self.pool.submit(render_chunk, chunk) for chunk in chunks}
+            self.pending = {self.pool.submit(render_chunk, chunk) for chunk in chunked(self.ids, _workers())}
         except BaseException as exc:  # raised again by results()
             self._start_error = exc
 

@@ -24,6 +24,7 @@ import hashlib
 import os
 import shutil
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Iterator
 from contextvars import ContextVar
@@ -40,6 +41,7 @@ FORMAT = "1"  # of an entry's bytes; part of the engine key
 CACHE_ENV = "DIGEST_DESK_FRAGMENT_CACHE"  # a folder for the cache, or "off"
 DEFAULT_CAP = 512 * 1024 * 1024  # bytes on disk
 TRIM_TO = 0.8  # of the cap, when trimming
+TOUCH_AFTER = 3600.0  # seconds: an entry read is marked as used when its mark is older than this
 _LIBRARIES = ("markdown", "nh3")
 
 
@@ -86,12 +88,21 @@ class FragmentCache:
         """The entry stored for ``text``; None when there is none or it cannot be read."""
         path = self._path(self.key(text))
         try:
-            with open(path, "rb") as fh:
-                data = fh.read()
+            fd = os.open(path, os.O_RDONLY)
         except OSError:
             return None
-        with contextlib.suppress(OSError):
-            os.utime(path)  # recently used: trimmed last
+        try:  # plain os calls: a file object adds an ioctl and seeks per entry
+            st = os.fstat(fd)
+            data = os.read(fd, st.st_size + 1)
+            if len(data) != st.st_size:  # a short read, or it changed meanwhile: read the rest
+                data += _read_rest(fd)
+        except OSError:
+            return None
+        finally:
+            os.close(fd)
+        if time.time() - st.st_mtime > TOUCH_AFTER:  # recently used: trimmed last (an export
+            with contextlib.suppress(OSError):  # reading every entry dirties no inode twice an hour)
+                os.utime(path)
         return data
 
     def put(self, text: str, data: bytes) -> None:
@@ -116,8 +127,13 @@ class FragmentCache:
                     self._drop_other_engines()
                 os.makedirs(os.path.join(self.folder, shard), exist_ok=True)
                 self._made.add(shard)
-            with open(temp, "wb") as fh:
-                fh.write(data)
+            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            try:
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(fd, view):]
+            finally:
+                os.close(fd)
             os.replace(temp, path)
         except OSError:
             _remove(temp)
@@ -207,6 +223,13 @@ def holding(held: HeldWrites) -> Iterator[None]:
         _HOLDER.reset(token)
 
 
+def _read_rest(fd: int) -> bytes:
+    parts = []
+    while chunk := os.read(fd, 1 << 16):
+        parts.append(chunk)
+    return b"".join(parts)
+
+
 def _remove(path: str) -> None:
     with contextlib.suppress(OSError):
         os.unlink(path)
@@ -242,7 +265,18 @@ def template_cache() -> BytecodeCache | None:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:
         return None
-    return FileSystemBytecodeCache(str(folder))
+    return _QuietBytecodeCache(str(folder))
+
+
+class _QuietBytecodeCache(FileSystemBytecodeCache):
+    """Compiled templates on disk, where a failure to store one is no error: the folder may
+    be removed while a process still points at it (the user clears the cache, another engine
+    version takes the cache over), and the template is then simply compiled again next time.
+    (Reading already treats a missing file as a miss.)"""
+
+    def dump_bytecode(self, bucket) -> None:  # noqa: ANN001 - jinja2's Bucket
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
 
 
 def _make(setting: str | None) -> FragmentCache | None:

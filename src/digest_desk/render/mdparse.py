@@ -23,7 +23,7 @@ from markdown.inlinepatterns import (
     ImageReferenceInlineProcessor,
     ShortImageReferenceInlineProcessor,
 )
-from markdown.treeprocessors import Treeprocessor
+from markdown.treeprocessors import Treeprocessor, UnescapeTreeprocessor
 from markdown.util import AtomicString
 
 from digest_desk.render import fragments
@@ -210,6 +210,16 @@ class TableAlign(Treeprocessor):
                 el.set("class", f"ta-{align}")
 
 
+class _Unescape(UnescapeTreeprocessor):
+    """Markdown's last pass, which puts back characters escaped with a backslash: without a
+    backslash in the text nothing was escaped (only the escape pattern, code spans and table
+    cells write escapes, all from a backslash), so the walk over the tree is skipped."""
+
+    def run(self, root):
+        if self.md.dd_backslash:
+            super().run(root)
+
+
 def _build() -> markdown.Markdown:
     md = markdown.Markdown(
         extensions=["tables", "footnotes", "fenced_code"],
@@ -225,7 +235,12 @@ def _build() -> markdown.Markdown:
     md.treeprocessors.register(SmartTypography(md), "dd_typography", 8)
     md.treeprocessors.register(HeadingIds(md), "dd_heading_ids", 7)
     md.treeprocessors.register(TableAlign(md), "dd_table_align", 6)
+    md.treeprocessors.register(_Unescape(md), "unescape", 0)  # replaces markdown's own
+    # The block parser walks its processors for every block; a registry builds a new sorted
+    # list on each walk. The set is complete here, so it is handed over as that list once.
+    md.parser.blockprocessors = list(md.parser.blockprocessors)
     md.dd_embeds = []
+    md.dd_backslash = True
     return md
 
 
@@ -236,10 +251,41 @@ def _markdown() -> markdown.Markdown:
     return md
 
 
+# What the text must hold for an inline pattern to change anything. The inline phase tries
+# every pattern on every text node (most of a convert's time); a pattern that cannot match in
+# this body changes nothing when it is left out, so only the patterns that can are handed to
+# it (in their order). Each entry: any one of the first strings, and all of the second. Text
+# nodes are the body's text with parts taken out (markers, indents) and placeholders put in
+# that hold none of these characters; a tab becomes spaces, so a tab keeps the hard line
+# break. The reference patterns find nothing without a definition (``[id]: url``), so they
+# also need "]:". A pattern missing here (an extension added later) is always kept.
+_NEEDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "backtick": (("`",), ()), "escape": (("\\",), ()), "footnote": (("[^",), ()), "link": (("[",), ()),
+    "reference": (("[",), ("]:",)), "short_reference": (("[",), ("]:",)),
+    "image_link": (("![",), ()), "image_reference": (("![",), ("]:",)), "short_image_ref": (("![",), ("]:",)),
+    "autolink": (("<",), ()), "automail": (("<",), ()), "linebreak": ((" \n", "\t"), ()), "html": (("<",), ()),
+    "entity": (("&",), ()), "em_strong": (("*", "_"), ()),
+}
+
+
+def _patterns_for(md: markdown.Markdown, text: str) -> list:
+    """The inline patterns that can match somewhere in ``text``, in the registry's order."""
+    named = getattr(md, "dd_needs", None)
+    if named is None:
+        registry = md.inlinePatterns
+        needs = {id(registry[name]): need for name, need in _NEEDS.items() if name in registry}
+        named = md.dd_needs = [(needs.get(id(pattern)), pattern) for pattern in registry]  # by priority
+    return [pattern for need, pattern in named
+            if need is None or (any(c in text for c in need[0]) and all(c in text for c in need[1]))]
+
+
 def _convert(text: str) -> tuple[str, list[Embed]]:
     md = _markdown()
     md.reset()
     md.dd_embeds = []
+    # The inline processor only indexes and counts its patterns: a plain list serves.
+    md.treeprocessors["inline"].inlinePatterns = _patterns_for(md, text)
+    md.dd_backslash = "\\" in text
     html = md.convert(text)
     return html, md.dd_embeds
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import zlib
 from pathlib import Path
 
@@ -185,3 +186,32 @@ def test_a_manifest_of_the_earlier_format_is_read_and_upgraded(store, site, tmp_
     assert json.loads(path.read_text("utf-8"))["format"] == 2
     export_site(store, tmp_path / "full")
     assert tree(tmp_path / "full") == tree(out)
+
+
+def test_an_entry_read_again_within_the_hour_is_not_rewritten(tmp_path):
+    """An export reads every entry: marking each as used once more would write an inode per
+    article. Entries marked within the hour keep their mark; older ones get a new one."""
+    cache = FragmentCache(tmp_path, engine="e")
+    cache.put("recent", b"one")
+    cache.put("old", b"two")
+    recent, old = (Path(cache._path(cache.key(text))) for text in ("recent", "old"))
+    marked = recent.stat().st_mtime - 60
+    os.utime(recent, (marked, marked))
+    os.utime(old, (1_000_000, 1_000_000))
+    assert cache.get("recent") == b"one" and cache.get("old") == b"two"
+    assert recent.stat().st_mtime == marked
+    assert old.stat().st_mtime > 1_000_000
+
+
+def test_compiled_templates_whose_folder_was_removed_are_compiled_again(tmp_path, monkeypatch):
+    """The cache folder removed while a process uses it (cleared by the user, or taken over
+    by another engine version): templates still render; storing their bytecode is skipped."""
+    from jinja2 import DictLoader, Environment
+
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache"))
+    bytecode = fragments.template_cache()
+    assert bytecode is not None
+    shutil.rmtree(tmp_path / "cache")
+    env = Environment(loader=DictLoader({"t.html": "Hello {{ name }}"}), bytecode_cache=bytecode)
+    assert env.get_template("t.html").render(name="desk") == "Hello desk"
+    assert not (tmp_path / "cache").exists()

@@ -1,0 +1,89 @@
+"""Only the inline patterns a body can trigger are run, and the unescape pass only after a
+backslash: the HTML must be what markdown gives with all of them."""
+
+from __future__ import annotations
+
+import random
+import sys
+from pathlib import Path
+
+import markdown
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from digest_desk.render import mdparse
+
+from .article_strategy import body
+from .fixtures import DATA
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "benchmarks"))
+from export import realistic_body  # noqa: E402  (the export benchmark's realistic corpus)
+
+# Each syntax piece brings a few of the characters patterns look for; words bring none.
+SYNTAX = ["*em*", "**strong**", "_under_", "snake_case", "`code`", "\\*", "[l](https://a.example/)",
+          "[l](https://a.example/ \"t\")", "![p](media/river.jpg)", "[ref][r]\n\n[r]: https://r.example/",
+          "[r]\n\n[r]: https://r.example/", "![a][p] ![p]\n\n[p]: media/river.jpg", "[x]: https://x.example/", "[x] [y]",
+          "[^1]\n\n[^1]: note", "<https://auto.example/>", "<me@example.org>", "<b>raw</b>", "&amp;", "&copy;",
+          "a & b", "line  \nbreak", "tab\there", "a\t\nb", "> quoted  \n> on", ">  \n> x", "| a | b |\n|---|---|\n| 1 | 2 |",
+          "1. one\n2. two", "- x  \n- y", "    indented  ", "```\nfence\n```", "## Head *x*", "x]", "[x", "!x", "^",
+          "\\\\`code`", "`a\\`b`", "| a \\| b | c |\n|---|---|\n| 1 | 2 |", "[l](https://a.example/\\_x)", "![a\\*](p.jpg)"]
+WORDS = ["council", "it's", "\"quoted\"", "--", "...", "river", "vote", "5%", "(a)", ":", "#", "'90s"]
+
+
+def _reference() -> markdown.Markdown:
+    """A parser as mdparse builds it, running every inline pattern on every text."""
+    return mdparse._build()
+
+
+def _all_patterns(md: markdown.Markdown, text: str) -> tuple[str, list]:
+    md.reset()
+    md.dd_embeds = []
+    return md.convert(text), md.dd_embeds
+
+
+def _check(md: markdown.Markdown, text: str) -> None:
+    assert mdparse._convert(text) == _all_patterns(md, text)
+
+
+def test_the_realistic_corpus_renders_as_with_every_pattern():
+    md = _reference()
+    rng = random.Random(17)
+    for n in range(150):
+        text = realistic_body(rng, n)
+        _check(md, text)
+        _check(md, "\n\n".join(f"{mdparse.marker(i)}\n\n{part}" for i, part in enumerate(text.split("\n\n"))))
+
+
+def test_the_reference_article_renders_as_with_every_pattern():
+    _check(_reference(), (DATA / "reference.md").read_text("utf-8"))
+
+
+@pytest.mark.parametrize("piece", SYNTAX)
+def test_each_syntax_piece_renders_as_with_every_pattern(piece):
+    md = _reference()
+    for text in (piece, f"Council {piece} river", f"- {piece}", f"> {piece}", f"| {piece} | b |\n|---|---|\n| 1 | 2 |"):
+        _check(md, text)
+
+
+@st.composite
+def sparse_body(draw: st.DrawFn) -> str:
+    """Prose with a few syntax pieces, so that most patterns are left out for it."""
+    parts = draw(st.lists(st.sampled_from(WORDS) | st.sampled_from(SYNTAX) | st.text(max_size=4), min_size=1, max_size=30))
+    seps = draw(st.lists(st.sampled_from([" ", " ", "\n", "\n\n", "  \n", "\t"]), min_size=len(parts), max_size=len(parts)))
+    return "".join(s + p for s, p in zip(seps, parts, strict=True))
+
+
+_MD = _reference()
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(sparse_body())
+def test_sparse_bodies_render_as_with_every_pattern(text):
+    _check(_MD, text)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(body())
+def test_any_body_renders_as_with_every_pattern(text):
+    _check(_MD, text)
