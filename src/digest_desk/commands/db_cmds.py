@@ -1,4 +1,5 @@
-"""``db status``, ``db upgrade`` and ``db copy``: a database file or a team server as a whole."""
+"""``db status``, ``db upgrade``, ``db copy`` and editors' rights (``db grant``/``db revoke``):
+a database file or a team server as a whole."""
 
 from __future__ import annotations
 
@@ -29,6 +30,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     copy.add_argument("target", metavar="TARGET")
     copy.add_argument("--force", action="store_true", help="replace the content of a non-empty target")
     copy.set_defaults(handler=cmd_copy)
+    grant = db_sub.add_parser(
+        "grant", help="team server: let the login role ROLE read and write articles (run as the "
+                      "database's owner after creating the role; later upgrades keep it)")
+    grant.add_argument("role", metavar="ROLE")
+    grant.set_defaults(handler=cmd_grant, giving=True)
+    revoke = db_sub.add_parser(
+        "revoke", help="team server: take back what db grant gave ROLE (then DROP ROLE works)")
+    revoke.add_argument("role", metavar="ROLE")
+    revoke.set_defaults(handler=cmd_grant, giving=False)
 
 
 def cmd_status(args: argparse.Namespace) -> int:
@@ -59,6 +69,25 @@ def cmd_upgrade(args: argparse.Namespace) -> int:
         print(f"{shown(target)}: already at schema {head}.")
     else:
         print(f"{shown(target)}: schema {before or 'none'} → {head}.")
+    return 0
+
+
+def cmd_grant(args: argparse.Namespace) -> int:
+    from digest_desk.store.roles import set_editor_rights
+
+    target, _default = resolve_db_path(getattr(args, "db", None))
+    try:
+        store = open_store(target, create=False)
+    except StoreError as exc:
+        return fail(str(exc))
+    try:
+        set_editor_rights(store, args.role, giving=args.giving)
+    except StoreError as exc:
+        return fail(str(exc))
+    finally:
+        store.close()
+    done = "may now read and write articles on" if args.giving else "no longer has editor rights on"
+    print(f"{args.role} {done} {shown(target)}.")
     return 0
 
 
