@@ -14,7 +14,7 @@ UP_TO_DATE, NEEDS_UPGRADE = 0, 1
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("db", help="the database's schema: status, upgrade")
+    p = sub.add_parser("db", help="the database as a whole: status, upgrade, copy, grant, revoke")
     db_sub = p.add_subparsers(dest="db_command", metavar="ACTION", required=True)
     status = db_sub.add_parser(
         "status", help="show the schema version; exit status 1 when an upgrade is needed")
