@@ -115,3 +115,22 @@ def test_a_real_start_paints_before_loading_the_heavy_parts(tmp_path, store, db_
                       "previews"]
     early = next(line for line in lines if line.startswith("startup-loaded-before-paint:"))
     assert early.split(":", 1)[1].split() == ["-"]
+
+
+@needs_en
+def test_the_status_bar_never_says_spelling_is_off_while_the_dictionary_is_still_to_open(
+        fresh_window, qtbot, store):
+    """Found on a fresh X11 desktop: the readability readout came before the first paint (which
+    opens the dictionary) and said "Spelling off: no “en-GB” dictionary", and kept saying it once
+    spelling worked."""
+    create_article(store, title="Harbour cranes return", body="The cranes are back. " * 40)
+    window = fresh_window()
+    open_first_article(window, None)  # not shown yet: no paint, so no dictionary either
+    label = window.findChild(QLabel, "status-readability")
+    qtbot.waitUntil(lambda: "Reading ease" in label.text(), timeout=10000)
+    assert not window.spelling.service.started
+    assert "Spelling off" not in label.text()
+    window.show()
+    qtbot.waitUntil(lambda: window.spelling.service.started, timeout=10000)
+    assert window.spelling.service.available
+    assert "Spelling off" not in label.text() and "Reading ease" in label.text()

@@ -527,6 +527,7 @@ class SpellingTools(QObject):
         if self.service.started:
             return
         self.service.start()  # a missing dictionary is said through service.notice
+        self._show_label()  # what it said before the dictionary opened no longer holds
         self.body.mark_all()
 
     def _no_dictionary(self, text: str) -> None:
@@ -535,7 +536,7 @@ class SpellingTools(QObject):
 
     def _show_label(self) -> None:
         text, tip = readability_text(self.result, self.tr) if self.result else ("", "")
-        if not self.service.available:
+        if self.service.started and not self.service.available:  # not opened yet is not off
             off = self.tr("Spelling off: no “%1” dictionary").replace("%1", self.site.language or "")
             text = f"{off} · {text}" if text else off
             tip = f"{self.service.notice_text}\n{tip}".strip()
