@@ -194,6 +194,8 @@ class ConnectDialog(QDialog):
         self.recent_list.setVisible(bool(recent))
         self.error_label.hide()
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Connect"))
+        if not recent:  # no list to show: no empty band above the buttons either
+            self.resize(self.width(), self.minimumSizeHint().height())
 
     def _connect_signals(self) -> None:
         self.recent_list.currentItemChanged.connect(self._recent_chosen)
