@@ -106,12 +106,25 @@ def to_match(query: str) -> str:
     return fts_expression(parse(query))
 
 
+class _Marks(dict):
+    """``str.translate`` table dropping combining marks, filled as characters are met (the
+    whole of Unicode would take a noticeable moment to scan up front)."""
+
+    def __missing__(self, code: int) -> int | None:
+        kept = None if unicodedata.combining(chr(code)) else code
+        self[code] = kept
+        return kept
+
+
+_MARKS = _Marks()
+
+
 def _fold(text_: str) -> str:
     """Text as the index compares it: case folded, diacritics removed."""
     if text_.isascii():
         return text_.lower()
     decomposed = unicodedata.normalize("NFKD", text_.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return decomposed if decomposed.isascii() else decomposed.translate(_MARKS)
 
 
 class _Matcher:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from digest_desk.store.articles import create_article, delete_article, get_article, save_article
 from digest_desk.store.search import search, search_ids, to_match
@@ -137,3 +139,16 @@ def test_any_typed_text_is_a_valid_query(store):
         search(store, query, window=1)
 
     check()
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text())
+def test_titles_fold_as_the_index_does_case_and_diacritics_gone(value: str) -> None:
+    """The tiers' folding (a translate table filled as characters are met) equals its
+    definition: case folded, compatibility-decomposed, every combining mark removed."""
+    import unicodedata
+
+    from digest_desk.store.search import _fold
+
+    decomposed = unicodedata.normalize("NFKD", value.casefold())
+    assert _fold(value) == "".join(ch for ch in decomposed if not unicodedata.combining(ch))
