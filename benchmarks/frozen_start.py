@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+import startup_trace  # beside this script: the same phases, printed the same way
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_BIN = ROOT / ".cache" / "build" / "dist" / "digest-desk" / "digest-desk"
-PHASES = ("imported", "application", "store", "window", "shown", "painted", "usable", "previews")
+PHASES = startup_trace.PHASES
 
 
 def clean_env(home: Path, trace: bool = False) -> dict[str, str]:
@@ -45,14 +46,7 @@ def one_start(program: list[str], db: Path, home: Path, slug: str | None) -> dic
 
 
 def report(name: str, runs: list[dict[str, tuple[float, float]]], slug: str | None) -> None:
-    print(f"[{name}] start, median of {len(runs)} runs (article {slug or 'none'}), seconds since launch:")
-    for phase in PHASES:
-        got = [r[phase] for r in runs if phase in r]
-        if got:
-            wall = statistics.median(g[0] for g in got)
-            cpu = statistics.median(g[1] for g in got)
-            spread = f"{min(g[0] for g in got):.2f}-{max(g[0] for g in got):.2f}"
-            print(f"  {phase:<12} {wall:6.3f} s  (range {spread} s, CPU {cpu:5.2f} s)")
+    startup_trace.report(name, runs, slug, what="start, median of {n} runs")
 
 
 def main() -> int:

@@ -72,8 +72,10 @@ def main() -> int:
     return 0
 
 
-def report(name: str, runs: list[dict[str, tuple[float, float]]], slug: str | None) -> None:
-    print(f"[{name}] start-up phases, median of {len(runs)} cold runs (article {slug}), seconds since launch:")
+def report(name: str, runs: list[dict[str, tuple[float, float]]], slug: str | None,
+           what: str = "start-up phases, median of {n} cold runs") -> None:
+    """Median seconds from launch to each phase (and its CPU), with the range over the runs."""
+    print(f"[{name}] {what.format(n=len(runs))} (article {slug or 'none'}), seconds since launch:")
     for phase in PHASES:
         got = [r[phase] for r in runs if phase in r]
         if got:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
 
@@ -15,6 +15,7 @@ from PySide6.QtCore import QStandardPaths  # noqa: E402
 
 from digest_desk.domain.models import Article, Link, Site  # noqa: E402
 from digest_desk.ui.preview.engine import prepare_webengine  # noqa: E402
+from digest_desk.ui.preview.pane import PreviewPane  # noqa: E402
 from digest_desk.ui.preview.webview import PREVIEW_WORLD  # noqa: E402
 
 prepare_webengine()  # conftest import runs before any QApplication exists
@@ -51,3 +52,15 @@ def run_js(qtbot) -> Callable[..., object]:
         return json.loads(box["value"]) if as_json else box["value"]
 
     return run
+
+
+@pytest.fixture
+def pane(qtbot) -> Iterator[PreviewPane]:
+    """A shown preview pane, idle again at the end."""
+    widget = PreviewPane()
+    qtbot.addWidget(widget)
+    widget.resize(1200, 700)
+    widget.show()
+    yield widget
+    widget.clear()
+    widget.wait_idle(5000)

@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 
 from digest_desk.render import fragments
-from digest_desk.ui.preview import PreviewPane
 
 PARAS = [f"Paragraph {n} of the ferry story, with a few words of its own." for n in range(12)]
 
@@ -26,14 +25,9 @@ def cache_dir(tmp_path, monkeypatch) -> Path:
 
 
 @pytest.fixture
-def pane(qtbot, cache_dir):
-    widget = PreviewPane()
-    qtbot.addWidget(widget)
-    widget.resize(1200, 700)
-    widget.show()
-    yield widget
-    widget.clear()
-    widget.wait_idle(5000)
+def pane(cache_dir, pane):
+    """conftest's pane, made once the cache folder is this test's."""
+    return pane
 
 
 def test_typing_twenty_keys_writes_only_the_settled_body(qtbot, pane, cache_dir, site, make_article):

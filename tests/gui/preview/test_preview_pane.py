@@ -13,15 +13,6 @@ BODY_TEXT = "document.getElementById('dd-body').innerText"
 PARAS = [f"Paragraph number {n} with enough words to take some room on the page." for n in range(60)]
 
 
-@pytest.fixture
-def pane(qtbot):
-    widget = PreviewPane()
-    qtbot.addWidget(widget)
-    widget.resize(1200, 700)
-    widget.show()
-    yield widget
-    widget.clear()
-    widget.wait_idle(5000)
 
 
 def show_and_wait(qtbot, pane, article, site, timeout=15000):
