@@ -24,10 +24,11 @@ WAIT_MS = 15_000  # generous: a child process starts Python and imports the stor
 
 # Another editor's process: open the server, change one article, leave.
 CHILD = """
-import sys
+import os, sys
 from digest_desk.store import open_store
 from digest_desk.store.articles import create_article, delete_article, get_by_slug, save_article
 store = open_store(sys.argv[1])
+store.editor = os.environ.get("OTHER_EDITOR", "")  # the display name their window would record
 what, slug, value = sys.argv[2:5]
 if what == "new":
     create_article(store, title=value, body="Written elsewhere.")
@@ -53,9 +54,11 @@ def _env() -> dict[str, str]:
     return env
 
 
-def other_editor(url: str, what: str, slug: str = "", value: str = "") -> None:
-    """Change the database from a separate process, as another editor's workstation would."""
-    done = subprocess.run([sys.executable, "-c", CHILD, url, what, slug, value], env=_env(),
+def other_editor(url: str, what: str, slug: str = "", value: str = "", name: str = "") -> None:
+    """Change the database from a separate process, as another editor's workstation would
+    (``name``: their display name, recorded with the revision)."""
+    done = subprocess.run([sys.executable, "-c", CHILD, url, what, slug, value],
+                          env={**_env(), "OTHER_EDITOR": name},
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
 
@@ -138,6 +141,18 @@ def test_open_article_changed_elsewhere_shows_the_bar_and_reload_loads_theirs(wi
     qtbot.mouseClick(notice.findChild(QPushButton, "changed-reload"), _left())
     assert window.editor.body.toPlainText() == "Their better text."
     assert window.article.version == 2 and not notice.isVisible()
+
+
+def test_the_bar_names_the_other_editor_as_locks_and_history_do(window, qtbot, store, db_path):
+    """The bar says who saved by the display name recorded with that version (what the lock
+    and the revision history show), not by the database role both windows may share."""
+    article = create_article(store, title="Council vote", body="First draft.")
+    wait_listening(qtbot, window)
+    window.load_article(article.id)
+    notice = window.team_live.notice
+    other_editor(db_path, "body", article.slug, "Their better text.", name="Ana Lima")
+    qtbot.waitUntil(notice.isVisible, timeout=WAIT_MS)
+    assert notice.label.text().startswith("Ana Lima saved a newer version of this article (version 2).")
 
 
 def test_reload_with_unsaved_edits_goes_through_the_conflict_dialog(window, qtbot, store, db_path):

@@ -16,7 +16,7 @@ import psycopg
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 
-from digest_desk.domain import Article
+from digest_desk.domain import Article, Revision
 from digest_desk.store.engine import Store
 from digest_desk.store.errors import StoreError
 
@@ -155,7 +155,15 @@ def server_connector(store: Store) -> Connect:
     return connect
 
 
-def article_version(store: Store, article_id: int) -> int | None:
-    """The stored version of an article (None when it no longer exists)."""
+def article_state(store: Store, article_id: int) -> tuple[int | None, str]:
+    """The stored version of an article (None when it no longer exists) and the display name
+    recorded with that version's revision ("" when none was recorded)."""
     with store.read() as session:
-        return session.execute(select(Article.version).where(Article.id == article_id)).scalar()
+        version = session.execute(select(Article.version).where(Article.id == article_id)).scalar()
+        if version is None:
+            return None, ""
+        name = session.execute(
+            select(Revision.editor).where(Revision.article_id == article_id, Revision.version == version)
+            .order_by(Revision.id.desc()).limit(1)
+        ).scalar()
+    return version, name or ""

@@ -13,7 +13,7 @@ from digest_desk.store.notify import (
     Change,
     Listener,
     ListenerLost,
-    article_version,
+    article_state,
     server_connector,
 )
 from digest_desk.store.site import get_site
@@ -224,8 +224,8 @@ class LiveUpdates(QObject):
         if self._saving():  # our own save may be what changed it: look once it is back
             self._defer(change)
             return
-        self._reads.submit(article_version, self.store, article.id,
-                           on_done=lambda v, a=article.id: self._version_read(a, v, change, listed),
+        self._reads.submit(article_state, self.store, article.id,
+                           on_done=lambda state, a=article.id: self._version_read(a, state, change, listed),
                            on_error=lambda _e: None)  # a dropped server: the reconnect looks again
 
     def _saving(self) -> bool:
@@ -239,8 +239,9 @@ class LiveUpdates(QObject):
             self._deferred = False
             self.check_open_article(self._deferred_change, listed=False)
 
-    def _version_read(self, article_id: int, version: int | None, change: Change | None,
+    def _version_read(self, article_id: int, state: tuple[int | None, str], change: Change | None,
                       listed: bool = True) -> None:
+        version, name = state
         article = self.editor.article
         if article is None or article.id != article_id:
             return
@@ -251,14 +252,17 @@ class LiveUpdates(QObject):
         if version is not None and version <= article.version:
             self.notice.hide()  # ours is the newest (our own save, or already reloaded)
             return
-        self.notice.label.setText(self.describe(change, version))
+        self.notice.label.setText(self.describe(change, version, name))
         self.notice.show()
         if not listed:
             self.articles_changed.emit([article_id])
 
-    def describe(self, change: Change | None, version: int | None) -> str:
-        """The bar's sentence: who did what to the open article."""
-        who = change.user if change is not None and change.user and change.user != self.me else ""
+    def describe(self, change: Change | None, version: int | None, name: str = "") -> str:
+        """The bar's sentence: who did what to the open article. ``name`` is the display name
+        saved with that version (as locks and the history show editors); without one, the
+        database role that sent the change; nobody for our own name or role (another window)."""
+        role = change.user if change is not None and change.user != self.me else ""
+        who = name if name and name != self.store.editor else ("" if name else role)
         if version is None:
             text = (self.tr("%1 deleted this article.") if who else
                     self.tr("This article was deleted in another window."))

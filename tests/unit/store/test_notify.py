@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from digest_desk.identity import default_display_name
 from digest_desk.store import open_store
 from digest_desk.store.articles import create_article, delete_article, get_article, save_article
 from digest_desk.store.media import add_image
@@ -20,7 +21,7 @@ from digest_desk.store.notify import (
     Change,
     Listener,
     ListenerLost,
-    article_version,
+    article_state,
     parse,
     server_connector,
 )
@@ -106,18 +107,20 @@ def test_site_and_media_changes_notify(server):
     assert ("media", image.id, "insert") in [(c.kind, c.id, c.op) for c in changes]
 
 
-def test_cli_in_another_process_notifies(server, pg_url):
+def test_cli_in_another_process_notifies(server, pg_url, tmp_path):
     store, listener = server
     article = create_article(store, title="From the desk", body="Text")
     wait_for(listener, 1)
-    env = {**os.environ, "PYTHONPATH": str(SRC)}
+    env = {**os.environ, "PYTHONPATH": str(SRC), "HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path)}
     env.pop("DIGEST_DESK_DB", None)
     done = subprocess.run([sys.executable, "-m", "digest_desk", "--db", pg_url, "set", article.slug,
                            "status", "published"], env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     changes = wait_for(listener, 1)
     assert [(c.id, c.op) for c in changes] == [(article.id, "publish")]
-    assert changes[0].version == article_version(store, article.id) == 2
+    version, name = article_state(store, article.id)
+    assert changes[0].version == version == 2
+    assert name == default_display_name()  # the CLI's revision names its editor (no settings file)
 
 
 def test_bad_payloads_are_skipped(server):
