@@ -20,7 +20,7 @@ from digest_desk.ui.editor import ArticleEditor
 from digest_desk.ui.markdown_edit import text_stats
 from digest_desk.ui.preview.pane import PreviewPane
 from digest_desk.ui.status import StatusReadouts
-from digest_desk.ui.tasks import Job, LatestOnly, run_detached
+from digest_desk.ui.tasks import Job, LatestOnly, answer_within
 
 # The previews follow every change at the pace of their cadence (ui/preview/cadence.py); the
 # checks and the word counts refresh when typing pauses this long.
@@ -166,12 +166,11 @@ class LiveViews(QObject):
             return unless_away(self.store, default, fn, *args, **kwargs)
         if self._unanswered is not None and not self._unanswered.done.is_set():
             return default  # the server has not answered the last one yet: do not wait again
-        job = run_detached(unless_away, self.store, default, fn, *args, **kwargs)
-        try:
-            return job.take(SERVER_WAIT_S)
-        except TimeoutError:
+        value, job = answer_within(SERVER_WAIT_S, default, unless_away, self.store, default, fn,
+                                   *args, **kwargs)
+        if not job.done.is_set():
             self._unanswered = job
-            return default
+        return value
 
     def _load_media(self, name: str) -> bytes | None:
         try:

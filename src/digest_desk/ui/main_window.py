@@ -25,7 +25,7 @@ from digest_desk.links.edits import link_rows
 from digest_desk.store import NotFoundError, Store, StoreError
 from digest_desk.store.articles import ArticleRow, categories, get_article
 from digest_desk.store.locks import LockState
-from digest_desk.store.saving import server_away
+from digest_desk.store.saving import server_away, unless_away
 from digest_desk.store.site import get_site
 from digest_desk.ui import icons
 from digest_desk.ui import settings as keys
@@ -47,7 +47,7 @@ from digest_desk.ui.safety import SafetyGuard
 from digest_desk.ui.spelling import SpellingTools
 from digest_desk.ui.status import StatusReadouts
 from digest_desk.ui.store_switch import StoreSwitcher
-from digest_desk.ui.tasks import Job, run_detached
+from digest_desk.ui.tasks import Job, answer_within, run_detached
 from digest_desk.ui.theme import ThemeManager, ThemeMode
 
 if TYPE_CHECKING:  # only a team-server store loads it (psycopg with it): not on the local start
@@ -440,15 +440,8 @@ class MainWindow(QMainWindow):
         at most)."""
         if not self.store.is_server:
             return fn(*args)
-        job = run_detached(fn, *args)
-        try:
-            return job.take(SERVER_WAIT_S)
-        except TimeoutError:
-            return None
-        except Exception as exc:
-            if server_away(self.store, exc):
-                return None
-            raise
+        article, _job = answer_within(SERVER_WAIT_S, None, unless_away, self.store, None, fn, *args)
+        return article
 
     def _show_article(self, article: Article, names: list[str] | None = None) -> None:
         """Put a read article in the editor and the panels (its lock is the caller's)."""

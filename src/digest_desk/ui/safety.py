@@ -37,7 +37,7 @@ from digest_desk.store.saving import server_away
 from digest_desk.ui.autosave import SERVER_WAIT_S, Autosaver
 from digest_desk.ui.editor import ArticleEditor
 from digest_desk.ui.recovery import ConflictDialog, LockNotice, RecoveryDialog
-from digest_desk.ui.tasks import InOrder, Job, run_detached
+from digest_desk.ui.tasks import InOrder, Job, answer_within, run_detached
 
 # A heartbeat the team server has not answered within this long: the server counts as away (the
 # window says Offline) until an answer comes (a frozen server, a link that drops silently).
@@ -318,12 +318,12 @@ class SafetyGuard(QObject):
         if self.lock is None or not self.lock.ours:
             return False
         try:
-            if self.store.is_server:  # asked on a thread of its own, waited for a moment only
-                job = run_detached(holds, self.store, self.lock.article_id, self.holder)
-                return job.take(SERVER_WAIT_S)
+            if self.store.is_server:  # asked on a thread of its own, waited for a moment only:
+                # a silent server is not a take-over (the save path handles it)
+                held, _job = answer_within(SERVER_WAIT_S, True, holds, self.store,
+                                           self.lock.article_id, self.holder)
+                return held
             return holds(self.store, self.lock.article_id, self.holder)
-        except TimeoutError:
-            return True  # a silent server: not a take-over; the save path handles it
         except StoreError:
             return True  # the server is away: not a take-over; the save path handles it
         except Exception as exc:

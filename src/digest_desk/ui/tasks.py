@@ -134,6 +134,18 @@ def run_detached(fn: Callable[..., Any], *args: Any, on_done: DoneCallback | Non
     return job
 
 
+def answer_within(seconds: float, default: Any, fn: Callable[..., Any], *args: Any,
+                  **kwargs: Any) -> tuple[Any, Job]:
+    """``fn(*args, **kwargs)`` on a detached thread, waited for ``seconds`` at most here: its
+    result (or its exception, raised here), or ``default`` when it has not answered in time.
+    The job comes back too, to tell whether a late call is still out."""
+    job = run_detached(fn, *args, **kwargs)
+    try:
+        return job.take(seconds), job
+    except TimeoutError:
+        return default, job
+
+
 class LatestOnly:
     """Submit requests where only the newest matters: each one cancels the ones before it.
 
