@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 import sqlite3
 import time
 import unicodedata
 import weakref
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import text
@@ -135,18 +136,62 @@ class _Matcher:
         self.patterns: list[re.Pattern[str]] = []
         for term in terms:
             words = [w for t in term.words for w in _TOKEN.findall(_fold(t))]
-            end = r"[^\W_]*" if term.prefix else r"(?![^\W_])"
             self.needles.append(words[0])
-            self.patterns.append(
-                re.compile(r"(?<![^\W_])" + r"[\W_]+".join(map(re.escape, words)) + end)
-            )
+            escaped = [re.escape(w) for w in words]
+            # The first word, then a look back for a letter before it (the same as looking
+            # first, but a pattern that starts with letters is looked for much faster).
+            escaped[0] += rf"(?<![^\W_]{escaped[0]})"
+            end = r"[^\W_]*" if term.prefix else r"(?![^\W_])"
+            self.patterns.append(re.compile(r"[\W_]+".join(escaped) + end))
 
     def spans(self, folded: str) -> list[tuple[int, int]]:
         return sorted(m.span() for p in self.patterns for m in p.finditer(folded))
 
-    def __call__(self, value: str) -> bool:
-        folded = _fold(value)
-        return all(n in folded and p.search(folded) for n, p in zip(self.needles, self.patterns, strict=True))
+    def rows(self, values: list[str]) -> set[int]:
+        """The positions in ``values`` of the texts holding every term.
+
+        The texts are folded as one, a line each, where each term's first word is looked for
+        (a fast substring search): the pattern is tried only on the lines holding it.
+        """
+        folded, starts = _lines(values)
+        found: set[int] | None = None
+        for needle, pattern in zip(self.needles, self.patterns, strict=True):
+            lines = _lines_with(needle, pattern, folded, starts)
+            found = lines if found is None else found & lines
+            if not found:
+                return set()
+        return found or set()
+
+
+_LINE = "\x00"  # between texts searched together: no letter, and kept by folding
+
+
+def _lines(values: list[str]) -> tuple[str, list[int]]:
+    """``values`` folded, one per line, and where each line starts (then the end + 1)."""
+    joined = _LINE.join(values)
+    if joined.count(_LINE) >= len(values):  # a NUL in a text separates words as a space does
+        values = [v.replace(_LINE, " ") for v in values]
+        joined = _LINE.join(values)
+    if joined.isascii():  # folding is lower case, keeping every length
+        joined = joined.lower()
+    else:  # fold each text (most are ASCII: cheap), keeping them apart
+        values = [_fold(v) for v in values]
+        joined = _LINE.join(values)
+    return joined, [0, *itertools.accumulate(len(v) + 1 for v in values)]
+
+
+def _lines_with(needle: str, pattern: re.Pattern[str], folded: str, starts: list[int]) -> set[int]:
+    """The lines of ``folded`` (starting at ``starts``) where ``pattern`` matches, each line on
+    its own (a match never runs into the next line)."""
+    found: set[int] = set()
+    at = folded.find(needle)
+    while at >= 0:
+        line = bisect.bisect_right(starts, at) - 1
+        end = starts[line + 1] - 1
+        if pattern.search(folded, starts[line], end):
+            found.add(line)
+        at = folded.find(needle, end + 1)
+    return found
 
 
 def _newest(raw: sqlite3.Connection, match: str, window: int) -> list[int]:
@@ -166,31 +211,28 @@ def _by_tiers(
     marks = ", ".join(str(int(i)) for i in ids)
     cursor = raw.execute(f"SELECT id, title, summary FROM article WHERE id IN ({marks}) ORDER BY id DESC")
     try:
-        return _tiers(cursor, terms, limit)
+        return _tiers(cursor.fetchall(), terms, limit)
     finally:
         cursor.close()
 
 
 def _tiers(
-    rows: Iterable[tuple[int, str, str]], terms: list[Term], limit: int
+    rows: list[tuple[int, str, str]], terms: list[Term], limit: int
 ) -> list[tuple[int, float]]:
     """Title hits, then summary hits, then the rest; newest first in each (score -3, -2, -1).
 
-    ``rows`` (id, title, summary) come newest first, so reading stops once ``limit`` title hits
-    are found.
+    ``rows`` (id, title, summary) come newest first.
     """
     matches = _Matcher(terms)
-    tiers: tuple[list[int], list[int], list[int]] = ([], [], [])
-    for article_id, title, summary in rows:
-        if matches(title):
-            tiers[0].append(article_id)
-            if len(tiers[0]) >= limit:
-                break
-        elif len(tiers[1]) < limit and matches(summary):
-            tiers[1].append(article_id)
-        elif len(tiers[2]) < limit:
-            tiers[2].append(article_id)
-    ranked = [(i, -3.0 + n) for n, tier in enumerate(tiers) for i in tier]
+    titled = matches.rows([row[1] for row in rows])
+    others = [row for n, row in enumerate(rows) if n not in titled]
+    summed = matches.rows([row[2] for row in others]) if len(titled) < limit else set()
+    tiers = (
+        [row[0] for n, row in enumerate(rows) if n in titled],
+        [row[0] for n, row in enumerate(others) if n in summed],
+        [row[0] for n, row in enumerate(others) if n not in summed],
+    )
+    ranked = [(i, -3.0 + n) for n, tier in enumerate(tiers) for i in tier[:limit]]
     return ranked[:limit]
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from digest_desk.store.articles import create_article, delete_article, get_article, save_article
@@ -152,3 +152,29 @@ def test_titles_fold_as_the_index_does_case_and_diacritics_gone(value: str) -> N
 
     decomposed = unicodedata.normalize("NFKD", value.casefold())
     assert _fold(value) == "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+# Few letters, so that words, phrases and prefixes hit often (and run across lines).
+_TEXT = st.sampled_from(["a", "b", "ab", " ", " ", "\n", "-", "_", "é", "É", "e\u0301", "ß", "ss", "x1"])
+_QUERY = st.sampled_from(["a", "b", "ab", "é", "E", "ss", "ß", " ", "-", "*", '"'])
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.lists(_TEXT, max_size=10).map("".join), max_size=8),
+       st.lists(_QUERY, min_size=1, max_size=6).map("".join))
+@example(["a", "b"], '"a b"')  # a phrase across two lines: no hit
+@example(["x a", "b a-b", "a\nb"], "a-b")  # ... nor one hidden in the next line; inside one: a hit
+@example(["Ab ß", "caf\u00e9\nab", "e\u0301 ss"], "ab* SS é")  # folded: lengths change
+@example(["\uab70 x", "x"], "\uab70")  # Cherokee folds to capitals: folded text is not lowered again
+def test_titles_searched_together_hit_as_each_searched_alone(values: list[str], query: str) -> None:
+    """The tiers search many titles as one text, a line each: a hit running from one line into
+    the next (a phrase, a newline inside a summary) must not count, nor hide one in the next."""
+    from hypothesis import assume
+
+    from digest_desk.store.search import _fold, _Matcher, parse
+
+    terms = [t for t in parse(query) if not t.excluded]
+    assume(terms)
+    matcher = _Matcher(terms)
+    alone = {n for n, value in enumerate(values) if all(p.search(_fold(value)) for p in matcher.patterns)}
+    assert matcher.rows(values) == alone
