@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import operator
 import re
 import sqlite3
 import time
@@ -107,25 +108,18 @@ def to_match(query: str) -> str:
     return fts_expression(parse(query))
 
 
-class _Marks(dict):
-    """``str.translate`` table dropping combining marks, filled as characters are met (the
-    whole of Unicode would take a noticeable moment to scan up front)."""
-
-    def __missing__(self, code: int) -> int | None:
-        kept = None if unicodedata.combining(chr(code)) else code
-        self[code] = kept
-        return kept
-
-
-_MARKS = _Marks()
-
-
 def _fold(text_: str) -> str:
-    """Text as the index compares it: case folded, diacritics removed."""
+    """Text as the index compares it: case folded, diacritics removed (character by character,
+    so texts joined by a NUL fold to their folded forms joined by it)."""
     if text_.isascii():
         return text_.lower()
     decomposed = unicodedata.normalize("NFKD", text_.casefold())
-    return decomposed if decomposed.isascii() else decomposed.translate(_MARKS)
+    if decomposed.isascii():
+        return decomposed
+    # A few distinct marks, removed whole (str.translate looks up every character).
+    for mark in [ch for ch in set(decomposed) if unicodedata.combining(ch)]:
+        decomposed = decomposed.replace(mark, "")
+    return decomposed
 
 
 class _Matcher:
@@ -173,11 +167,15 @@ def _lines(values: list[str]) -> tuple[str, list[int]]:
         values = [v.replace(_LINE, " ") for v in values]
         joined = _LINE.join(values)
     if joined.isascii():  # folding is lower case, keeping every length
-        joined = joined.lower()
-    else:  # fold each text (most are ASCII: cheap), keeping them apart
-        values = [_fold(v) for v in values]
-        joined = _LINE.join(values)
-    return joined, [0, *itertools.accumulate(len(v) + 1 for v in values)]
+        folded, parts = joined.lower(), values
+    else:
+        # Only ASCII letters lowered (fast on bytes): right for the ASCII texts, the most.
+        parts = joined.encode().lower().decode().split(_LINE)
+        others = list(itertools.compress(range(len(values)), map(operator.not_, map(str.isascii, values))))
+        for n, part in zip(others, _fold(_LINE.join(values[n] for n in others)).split(_LINE), strict=True):
+            parts[n] = part
+        folded = _LINE.join(parts)
+    return folded, [0, *itertools.accumulate(map((1).__add__, map(len, parts)))]
 
 
 def _lines_with(needle: str, pattern: re.Pattern[str], folded: str, starts: list[int]) -> set[int]:

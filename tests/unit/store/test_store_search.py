@@ -166,6 +166,7 @@ _QUERY = st.sampled_from(["a", "b", "ab", "é", "E", "ss", "ß", " ", "-", "*", 
 @example(["x a", "b a-b", "a\nb"], "a-b")  # ... nor one hidden in the next line; inside one: a hit
 @example(["Ab ß", "caf\u00e9\nab", "e\u0301 ss"], "ab* SS é")  # folded: lengths change
 @example(["\uab70 x", "x"], "\uab70")  # Cherokee folds to capitals: folded text is not lowered again
+@example(["Ab\u0301", "\u0301b", "a\x00b"], "a-b b")  # a mark opening a text; a NUL inside one
 def test_titles_searched_together_hit_as_each_searched_alone(values: list[str], query: str) -> None:
     """The tiers search many titles as one text, a line each: a hit running from one line into
     the next (a phrase, a newline inside a summary) must not count, nor hide one in the next."""
