@@ -366,14 +366,16 @@ _PG_RANKED = text(
 # although its tsvector is read from TOAST, and guesses prefixes as single words), so each query
 # fixes its plan and _walk_rows chooses. The walk reads at most ``rows`` articles: a query that
 # matches fewer than expected is then answered through the index.
-# Both read each match's title and summary with it (the tiers need them, and the row is read).
-_PG_NEWEST_INDEXED = text(
-    f"SELECT id, title, summary FROM article WHERE search @@ {_TSQUERY} ORDER BY id DESC LIMIT :n"
+# Both read each match's title and summary with it (the tiers need them, and the row is read),
+# through the driver's own cursor (its plain tuples: no SQLAlchemy row for each of 1,000 rows).
+_DRIVER_TSQUERY = "to_tsquery('digest_search', %(q)s)"
+_PG_NEWEST_INDEXED = (
+    f"SELECT id, title, summary FROM article WHERE search @@ {_DRIVER_TSQUERY} ORDER BY id DESC LIMIT %(n)s"
 )
-_PG_NEWEST_WALK = text(
+_PG_NEWEST_WALK = (
     "SELECT id, title, summary FROM "
-    "(SELECT id, title, summary, search FROM article ORDER BY id DESC LIMIT :rows) recent "
-    f"WHERE search @@ {_TSQUERY} ORDER BY id DESC LIMIT :n"
+    "(SELECT id, title, summary, search FROM article ORDER BY id DESC LIMIT %(rows)s) recent "
+    f"WHERE search @@ {_DRIVER_TSQUERY} ORDER BY id DESC LIMIT %(n)s"
 )
 _PG_PROBE = text(
     f"SELECT count(*), count(*) FILTER (WHERE search @@ {_TSQUERY}) "
@@ -500,12 +502,13 @@ def _newest_server(
 ) -> list[tuple[int, str, str]]:
     """Id, title and summary of the ``window`` newest matches, newest first."""
     rows = _plan_walk(store, conn, all_terms, tsquery, window)
+    driver = conn.connection.driver_connection  # in the transaction ``conn`` began
     if rows:
-        walked = conn.execute(_PG_NEWEST_WALK, {"q": tsquery, "n": window, "rows": rows}).all()
+        walked = driver.execute(_PG_NEWEST_WALK, {"q": tsquery, "n": window, "rows": rows}).fetchall()
         if len(walked) == window:
-            return [tuple(r) for r in walked]
+            return walked
     conn.execute(_PG_BITMAP_ONLY)
-    return [tuple(r) for r in conn.execute(_PG_NEWEST_INDEXED, {"q": tsquery, "n": window})]
+    return driver.execute(_PG_NEWEST_INDEXED, {"q": tsquery, "n": window}).fetchall()
 
 
 def _search_server(store: Store, all_terms: list[Term], limit: int, window: int, details: bool):
