@@ -116,10 +116,15 @@ def _fold(text_: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text_.casefold())
     if decomposed.isascii():
         return decomposed
-    # A few distinct marks, removed whole (str.translate looks up every character).
-    for mark in [ch for ch in set(decomposed) if unicodedata.combining(ch)]:
+    # A few distinct marks, removed whole (str.translate looks up every character), found
+    # among the other than ASCII characters (the UTF-8 bytes left when ASCII's are deleted).
+    others = decomposed.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES)
+    for mark in [ch for ch in set(others.decode("utf-8", "surrogatepass")) if unicodedata.combining(ch)]:
         decomposed = decomposed.replace(mark, "")
     return decomposed
+
+
+_ASCII_BYTES = bytes(range(128))
 
 
 class _Matcher:
