@@ -3,7 +3,9 @@
 For each engine: search median / p95 over a mix of queries (rare, common, prefix, phrase,
 ``-word``, accents; targets median < 10 ms, p95 < 50 ms), the first page of the article list as
 the window reads it (count + first page; target < 50 ms), and opening the window until the list
-shows its first rows, at 100,000 articles against 1,000 (a fresh process each time).
+shows its first rows, at 100,000 articles against 1,000 (a fresh process each time). Searches
+also print this process's CPU time and, on a throwaway cluster, the server's CPU per search: on a
+shared machine they show a change better than the wall clock.
 
 Run by hand from a checkout:
     python benchmarks/team_search.py [--articles 100000] [--small 1000] [--engines sqlite,postgresql]

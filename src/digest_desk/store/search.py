@@ -175,7 +175,7 @@ def _lines(values: list[str]) -> tuple[str, list[int]]:
         folded, parts = joined.lower(), values
     else:
         # Only ASCII letters lowered (fast on bytes): right for the ASCII texts, the most.
-        parts = joined.encode().lower().decode().split(_LINE)
+        parts = joined.encode("utf-8", "surrogatepass").lower().decode("utf-8", "surrogatepass").split(_LINE)
         others = list(itertools.compress(range(len(values)), map(operator.not_, map(str.isascii, values))))
         for n, part in zip(others, _fold(_LINE.join(values[n] for n in others)).split(_LINE), strict=True):
             parts[n] = part
