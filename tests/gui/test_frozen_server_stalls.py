@@ -8,13 +8,14 @@ import threading
 from pathlib import Path
 
 import pytest
-from guihelpers import StallMeter
+from guihelpers import StallMeter, answer_modal
 from PySide6.QtCore import QTimer
 from sqlalchemy import event
 from tests import pg_server
 
 from digest_desk.store import open_store
-from digest_desk.store.articles import create_article
+from digest_desk.store.articles import create_article, get_article, revisions, save_article
+from digest_desk.store.conflicts import THEIRS_REPLACED
 
 # Generous for a shared machine (a timing benchmark it is not): before, a preview refresh held
 # the UI thread SERVER_WAIT_S (1.5 s) and a conflict's read until the server answered.
@@ -61,7 +62,8 @@ class UiThreadReads:
 
 
 class Keys:
-    """Types into the body with real key events, a key every 30 ms."""
+    """Types into the body with real key events, a key every 30 ms and a pause after each word
+    (the autosave's turn)."""
 
     def __init__(self, body, qtbot) -> None:
         self.body, self.qtbot, self.typed = body, qtbot, ""
@@ -70,6 +72,7 @@ class Keys:
 
     def _key(self) -> None:
         char = WORDS[len(self.typed) % len(WORDS)]
+        self.timer.setInterval(300 if char == " " else 30)
         self.qtbot.keyClicks(self.body, char)
         self.typed += char
 
@@ -159,3 +162,74 @@ def test_fresh_server_inputs_that_differ_render_again(window_factory, own_cluste
     qtbot.waitUntil(lambda: live.inputs_refreshed > before, timeout=10000)
     qtbot.waitUntil(lambda: any(seen > before for seen in renders), timeout=20000)
     assert list(live.context(window.editor.edited_copy()).categories) == ["Weather"]
+
+
+def test_a_save_meeting_a_conflict_on_a_frozen_server_never_holds_the_window(
+        window_factory, own_cluster, local_data, qtbot):
+    """Another editor saved meanwhile, and the server freezes the moment this window's save meets
+    their version: the lock check and their text are read on a thread of their own, the window
+    keeps taking keys and says the server is not answering; once it answers the conflict dialog
+    shows, "Keep Mine" is written off the UI thread too, and the stored text is the editor's
+    (typed during the wait included) with theirs in the history."""
+    url = pg_server.create_database(own_cluster.url)
+    admin = open_store(url)
+    article = create_article(admin, title="Harbour works", body="Cranes arrive.")
+    window = window_factory(url)
+    window.live.preview.hide()  # the previews are the other test's business
+    window.load_article(article.id)
+    window.autosaver.set_delay(150)
+    qtbot.waitUntil(lambda: window.live.started, timeout=10000)
+    keys = Keys(window.editor.body, qtbot)
+    keys.start()
+    qtbot.wait(300)
+    keys.timer.stop()
+    qtbot.waitUntil(lambda: window.autosaver.state.value == "Saved", timeout=10000)
+    theirs = get_article(admin, article.id)
+    theirs.body = "Cranes arrive. Theirs, saved meanwhile."
+    save_article(admin, theirs, reason="save")
+    reads, meter = UiThreadReads(window.store), StallMeter(every_ms=10)
+    timers: list[threading.Timer] = []
+    notes: list[str] = []
+    window.statusBar().messageChanged.connect(notes.append)
+
+    def freeze(_exc) -> None:  # the save's answer came: the server goes silent now
+        if not timers:
+            reads.on = True
+            timers.append(_frozen(own_cluster))
+            timers.append(threading.Timer(3.0, own_cluster.thaw))
+            timers[-1].start()
+
+    window.autosaver.conflicted.connect(freeze)
+    shown: list[str] = []
+
+    def keep_mine(dialog) -> None:
+        keys.timer.stop()  # a person cannot type into the window behind a modal dialog
+        reads.on = False  # what follows the click is measured by the stall meter only
+        shown.append(dialog.diff.toPlainText())
+        [mine] = [b for b in dialog.buttons() if b.objectName() == "conflict-mine"]
+        reads.on = True
+        mine.click()
+
+    answer_modal(keep_mine)
+    try:
+        meter.start()
+        keys.start()  # the next autosave meets their version
+        qtbot.waitUntil(lambda: bool(shown), timeout=20000)
+        qtbot.waitUntil(lambda: window.autosaver.state.value == "Saved", timeout=20000)
+        longest = meter.stop()
+        reads.on = False
+    finally:
+        own_cluster.thaw()
+        for timer in timers:
+            timer.cancel()
+        reads.close()
+    print(f"\nlongest UI stall while a save met a conflict on a frozen server: {longest * 1000:.0f} ms")
+    assert any("not answering" in note for note in notes)
+    assert "-Cranes arrive. Theirs, saved meanwhile." in shown[0]
+    stored = get_article(admin, article.id)
+    assert stored.body == window.editor.body_text() == "Cranes arrive." + keys.typed
+    kept = [r.data["body"] for r in revisions(admin, article.id) if r.reason == THEIRS_REPLACED]
+    assert kept == ["Cranes arrive. Theirs, saved meanwhile."]
+    admin.close()
+    assert reads.count == 0
+    assert longest < STALL_LIMIT_S
