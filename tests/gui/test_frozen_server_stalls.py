@@ -233,3 +233,45 @@ def test_a_save_meeting_a_conflict_on_a_frozen_server_never_holds_the_window(
     admin.close()
     assert reads.count == 0
     assert longest < STALL_LIMIT_S
+
+
+def test_typing_a_headline_on_a_frozen_server_never_waits_for_its_slug(
+        window_factory, own_cluster, local_data, qtbot):
+    """Each key in the headline suggests a slug, which the server must say is free: asked on a
+    thread of its own (one question out at a time), the slug follows the headline at once and
+    the server's answer (a taken slug gets a number) arrives once it answers."""
+    url = pg_server.create_database(own_cluster.url)
+    store = open_store(url)
+    create_article(store, title="Harbour lights", body="On.")
+    article = create_article(store, title="Draft", body="Text.")
+    store.close()
+    window = window_factory(url)
+    window.live.preview.hide()  # the previews are the other test's business
+    window.load_article(article.id)
+    window.autosaver.set_delay(60_000)  # the saves are not what this test measures
+    qtbot.waitUntil(lambda: window.live.started, timeout=10000)
+    title, editor = window.editor.title_edit, window.editor
+    reads, meter = UiThreadReads(window.store), StallMeter(every_ms=10)
+    rescue = _frozen(own_cluster)
+    try:
+        reads.on = True
+        meter.start()
+        title.setFocus()
+        title.selectAll()
+        for char in "Harbour lights":
+            qtbot.keyClicks(title, char)
+            qtbot.wait(40)
+        qtbot.wait(500)
+        longest = meter.stop()
+        reads.on = False
+        assert editor.value("title") == "Harbour lights"
+        assert editor.value("slug") == "harbour-lights"  # the headline's own, for now
+    finally:
+        own_cluster.thaw()
+        rescue.cancel()
+        reads.close()
+    print(f"\nlongest UI stall while typing a headline on a frozen server: {longest * 1000:.0f} ms")
+    qtbot.waitUntil(lambda: editor.value("slug") == "harbour-lights-2", timeout=20000)
+    assert editor.slug_edit.text() == "harbour-lights-2"
+    assert reads.count == 0
+    assert longest < STALL_LIMIT_S
