@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from digest_desk.domain import EDITABLE_FIELDS, Article, Image, Link, Status
+from digest_desk.domain import EDITABLE_FIELDS, Article, Image, Link, Status, detached_image
 from digest_desk.domain.slugs import SlugError, slugify, unique_slug, validate_slug
 from digest_desk.render.picture_markdown import PictureWords
 from digest_desk.store import Store
@@ -63,6 +63,7 @@ class ArticleEditor(QWidget):
         self._store = store
         self._asks = NewestAsk(store, self)  # a team server's slug for the title typed
         self._slug_checks = NewestAsk(store, self)  # and whether a typed slug is free
+        self._image_asks = NewestAsk(store, self)  # a chosen featured picture's size and name
         self.article: Article | None = None
         self.stack: QUndoStack | None = None
         self._values: dict[str, Any] = {}
@@ -436,7 +437,19 @@ class ArticleEditor(QWidget):
             self.image_label.setText(self.tr("none"))
             self.image_name = ""
             return
-        image = picture_info(self._store, image_id)
+        loaded = self.article.image if self.article is not None else None
+        if loaded is not None and loaded.id == image_id:  # read with the article: no read here
+            self._image_found(image_id, detached_image(loaded))
+        elif self._store.is_server:  # asked on a thread of its own; the label says so meanwhile
+            self.image_label.setText(self.tr("picture %1 …").replace("%1", str(image_id)))
+            self._image_asks.ask(lambda found, i=image_id: self._image_found(i, found[0]),
+                                 _picture_found, self._store, image_id)
+        else:
+            self._image_found(image_id, picture_info(self._store, image_id))
+
+    def _image_found(self, image_id: int, image: Image | None) -> None:
+        if self._values.get("image_id") != image_id:
+            return  # another picture was chosen meanwhile
         self._image = image
         if image is None:
             self.image_label.setText(self.tr("missing picture (id %1)").replace("%1", str(image_id)))
@@ -492,3 +505,8 @@ class ArticleEditor(QWidget):
                             ("image_credit", words.credit)):
             self._push(name, value)
         self.stack.endMacro()
+
+
+def _picture_found(store: Store, image_id: int) -> tuple[Image | None]:
+    """The picture's row in a tuple (a missing picture is an answer, not a server away)."""
+    return (picture_info(store, image_id),)
