@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import threading
+import traceback
 from pathlib import Path
 
 import pytest
@@ -49,6 +50,7 @@ class UiThreadReads:
 
     def __init__(self, store) -> None:
         self.count = 0
+        self.where: list[str] = []  # our frames of each, to tell which read it was
         self.on = False
         self._pool = store.engine.pool
         event.listen(self._pool, "checkout", self._checkout)
@@ -56,6 +58,9 @@ class UiThreadReads:
     def _checkout(self, *_args) -> None:
         if self.on and threading.current_thread() is threading.main_thread():
             self.count += 1
+            ours = [f"{f.filename.rsplit('/', 1)[-1]}:{f.lineno} {f.name}" for f in traceback.extract_stack()
+                    if "digest_desk" in f.filename]
+            self.where.append(" < ".join(reversed(ours)))
 
     def close(self) -> None:
         event.remove(self._pool, "checkout", self._checkout)
@@ -136,7 +141,7 @@ def test_typing_with_previews_on_a_frozen_server_never_waits_for_it(
     qtbot.waitUntil(lambda: live._fetching is None, timeout=20000)
     assert window.editor.body_text() == "Start." + keys.typed  # no key lost
     assert rendered  # the previews followed the typing while the server was frozen
-    assert reads.count == 0
+    assert reads.count == 0, reads.where
     assert longest < STALL_LIMIT_S
 
 
@@ -231,7 +236,7 @@ def test_a_save_meeting_a_conflict_on_a_frozen_server_never_holds_the_window(
     kept = [r.data["body"] for r in revisions(admin, article.id) if r.reason == THEIRS_REPLACED]
     assert kept == ["Cranes arrive. Theirs, saved meanwhile."]
     admin.close()
-    assert reads.count == 0
+    assert reads.count == 0, reads.where
     assert longest < STALL_LIMIT_S
 
 
@@ -273,5 +278,39 @@ def test_typing_a_headline_on_a_frozen_server_never_waits_for_its_slug(
     print(f"\nlongest UI stall while typing a headline on a frozen server: {longest * 1000:.0f} ms")
     qtbot.waitUntil(lambda: editor.value("slug") == "harbour-lights-2", timeout=20000)
     assert editor.slug_edit.text() == "harbour-lights-2"
-    assert reads.count == 0
+    assert reads.count == 0, reads.where
     assert longest < STALL_LIMIT_S
+
+
+def test_opening_an_article_reads_the_team_server_off_the_ui_thread_only(
+        window_factory, own_cluster, local_data, qtbot, tmp_path):
+    """Opening (or reloading) an article with a featured picture, links and a category: the
+    article and the category names come in one read on a thread of its own, the picture with the
+    article; the editor, the links panel and the previews read nothing on the UI thread."""
+    import PIL.Image
+
+    from digest_desk.store.media import add_image
+
+    url = pg_server.create_database(own_cluster.url)
+    store = open_store(url)
+    photo = tmp_path / "pier.jpg"
+    PIL.Image.new("RGB", (320, 200), (40, 110, 160)).save(photo, "JPEG")
+    image = add_image(store, photo, alt="Boats at the north pier")
+    other = create_article(store, title="Harbour lights", body="On.", status="published", category="Docks")
+    article = create_article(store, title="Night ferry", body="Start.", category="Docks", image_id=image.id,
+                             links=[{"title": "Lights", "url": "", "target_article_id": other.id,
+                                     "kind": "related"}])
+    store.close()
+    window = window_factory(url)
+    qtbot.waitUntil(lambda: window.live.started, timeout=10000)
+    reads = UiThreadReads(window.store)
+    try:
+        reads.on = True
+        assert window.load_article(article.id)
+        qtbot.wait(300)
+        reads.on = False
+    finally:
+        reads.close()
+    assert window.editor.image_label.text() == f"{image.name} · 320×200"
+    assert window.editor.category_edit.findText("Docks") >= 0
+    assert reads.count == 0, reads.where
