@@ -17,6 +17,7 @@ from tests import pg_server
 from digest_desk.store import open_store
 from digest_desk.store.articles import create_article, get_article, revisions, save_article
 from digest_desk.store.conflicts import THEIRS_REPLACED
+from digest_desk.ui.links_model import URL
 
 # Generous for a shared machine (a timing benchmark it is not): before, a preview refresh held
 # the UI thread SERVER_WAIT_S (1.5 s) and a conflict's read until the server answered.
@@ -313,4 +314,8 @@ def test_opening_an_article_reads_the_team_server_off_the_ui_thread_only(
         reads.close()
     assert window.editor.image_label.text() == f"{image.name} · 320×200"
     assert window.editor.category_edit.findText("Docks") >= 0
+    model = window.links_panel.model
+    qtbot.waitUntil(lambda: model.data(model.index(0, URL)) == "→ Harbour lights (/harbour-lights/)",
+                    timeout=10000)  # the link's target, read on a thread of its own
+    assert model.state(0) == "internal"
     assert reads.count == 0, reads.where

@@ -279,6 +279,8 @@ class LinksPanel(QWidget):
     def _load_targets(self) -> None:
         ids = [link["target_article_id"] for link in self.links() if link.get("target_article_id")]
         if ids and self.store.is_server:  # on a thread of its own: a silent server holds nothing
+            self.model.set_targets({link["target_article_id"]: (link.get("title") or "", "…")
+                                    for link in self.links() if link.get("target_article_id")})
             self._asks.ask(lambda rows, wanted=ids: self._targets_read(wanted, rows),
                            partial(list_articles, ids=ids), self.store)
             return
