@@ -319,3 +319,52 @@ def test_opening_an_article_reads_the_team_server_off_the_ui_thread_only(
                     timeout=10000)  # the link's target, read on a thread of its own
     assert model.state(0) == "internal"
     assert reads.count == 0, reads.where
+
+
+def test_actions_on_a_frozen_server_wait_without_holding_the_window(
+        window_factory, own_cluster, local_data, qtbot):
+    """"Add to Site Dictionary", New Article and the revision history on a frozen server: each
+    waits for it on a thread of its own while the window keeps handling events, says after a
+    moment that the server is not answering, and is done once it answers."""
+    from digest_desk.store.dictionary import site_words
+
+    url = pg_server.create_database(own_cluster.url)
+    store = open_store(url)
+    article = create_article(store, title="Night ferry", body="Start.")
+    window = window_factory(url)
+    window.live.preview.hide()
+    window.load_article(article.id)
+    qtbot.waitUntil(lambda: window.live.started, timeout=10000)
+    notes: list[str] = []
+    window.statusBar().messageChanged.connect(notes.append)
+    reads, meter = UiThreadReads(window.store), StallMeter(every_ms=10)
+    stalls: list[float] = []
+    shown: list[str] = []
+
+    def history() -> None:
+        answer_modal(lambda dialog: (shown.append(dialog.objectName()), dialog.reject()))
+        window.ops.show_revisions()
+
+    for action in (lambda: window.spelling.service.add_to_dictionary("Kowalczyk"),
+                   window.ops.new_article, history):
+        own_cluster.freeze()
+        thaw = threading.Timer(2.5, own_cluster.thaw)
+        thaw.start()
+        try:
+            reads.on = True
+            meter.start()
+            action()  # returns once the server answered; the window went on meanwhile
+            stalls.append(meter.stop())
+            reads.on = False
+        finally:
+            thaw.cancel()
+            own_cluster.thaw()
+    reads.close()
+    print(f"\nlongest UI stalls of actions on a frozen server: {[round(s * 1000) for s in stalls]} ms")
+    assert "Kowalczyk" in site_words(store)
+    assert window.article.id != article.id and window.article.title == ""  # the new article is open
+    assert sum("not answering" in note for note in notes) == 3
+    assert len(shown) == 1  # the history dialog came once the server answered
+    store.close()
+    assert reads.count == 0, reads.where
+    assert max(stalls) < STALL_LIMIT_S

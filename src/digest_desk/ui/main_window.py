@@ -285,6 +285,7 @@ class MainWindow(QMainWindow):
         self.ops.media_added.connect(self.live.media_changed)
         self.ops.pictures.media_changed.connect(self.live.media_changed)
         self.ops.site_changed.connect(self._site_changed)
+        self.ops.message.connect(self.statusBar().showMessage)
         self.safety.reload_wanted.connect(self.load_article)
         self.safety.articles_recovered.connect(self._article_created)
         self.safety.message.connect(self.statusBar().showMessage)
@@ -737,6 +738,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self._drop_opening()  # an open the server never answered: its lock goes stale by itself
+        self.ops.give_up()  # an action waiting for a silent server stops waiting
         self.save_layout()
         self.autosaver.wait(5000)
         self.safety.shutdown()

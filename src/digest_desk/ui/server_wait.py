@@ -7,6 +7,8 @@ from typing import Any
 
 from PySide6.QtCore import QEventLoop, QObject, QTimer, SignalInstance
 
+from digest_desk.store import Store, StoreError
+from digest_desk.store.saving import server_away
 from digest_desk.ui.tasks import run_detached
 
 # A read or write the team server has not answered by then: the window says it is not answering
@@ -14,8 +16,8 @@ from digest_desk.ui.tasks import run_detached
 PATIENCE_MS = 1500
 
 
-class Unanswered(Exception):
-    """The wait was given up (the window closes) before the team server answered."""
+class Unanswered(StoreError):
+    """The wait was given up (a dialog closed, the window closes) before the server answered."""
 
 
 class ServerWaits(QObject):
@@ -82,6 +84,22 @@ class ServerWaits(QObject):
             patience.deleteLater()
             if said and not self._cancelled:
                 self._late("")  # answered (or given up): the note no longer holds
+
+    def store_call(self, store: Store, note: str, fn: Callable[..., Any], *args: Any,
+                   **kwargs: Any) -> Any:
+        """A window action's ``fn(*args, **kwargs)``: at once on a local file; on a team server
+        through ``call``, and a server out of reach raised as a StoreError that says so."""
+        if not store.is_server:
+            return fn(*args, **kwargs)
+        try:
+            return self.call(note, fn, *args, **kwargs)
+        except StoreError:
+            raise
+        except Exception as exc:
+            if server_away(store, exc):
+                raise StoreError(self.tr("The team server cannot be reached; try again in a "
+                                         "moment.")) from exc
+            raise
 
     @property
     def waiting(self) -> bool:
