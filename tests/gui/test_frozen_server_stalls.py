@@ -323,10 +323,12 @@ def test_opening_an_article_reads_the_team_server_off_the_ui_thread_only(
 
 def test_actions_on_a_frozen_server_wait_without_holding_the_window(
         window_factory, own_cluster, local_data, qtbot):
-    """"Add to Site Dictionary", New Article and the revision history on a frozen server: each
+    """"Add to Site Dictionary", New Article, the revision history and the site profile's OK on a
+    frozen server: each
     waits for it on a thread of its own while the window keeps handling events, says after a
     moment that the server is not answering, and is done once it answers."""
     from digest_desk.store.dictionary import site_words
+    from digest_desk.store.site import get_site
 
     url = pg_server.create_database(own_cluster.url)
     store = open_store(url)
@@ -342,11 +344,19 @@ def test_actions_on_a_frozen_server_wait_without_holding_the_window(
     shown: list[str] = []
 
     def history() -> None:
-        answer_modal(lambda dialog: (shown.append(dialog.objectName()), dialog.reject()))
+        answer_modal(lambda dialog: (shown.append("history"), dialog.reject()))
         window.ops.show_revisions()
 
+    def site_profile() -> None:
+        from digest_desk.ui.site_dialog import SiteDialog
+
+        dialog = SiteDialog(window.store, window.site, window)
+        dialog.ui.nameEdit.setText("The Harbour Digest")
+        dialog.save()  # OK: written on a thread of its own, the dialog waits for it
+        shown.append(dialog.site.name)
+
     for action in (lambda: window.spelling.service.add_to_dictionary("Kowalczyk"),
-                   window.ops.new_article, history):
+                   window.ops.new_article, history, site_profile):
         own_cluster.freeze()
         thaw = threading.Timer(2.5, own_cluster.thaw)
         thaw.start()
@@ -364,7 +374,8 @@ def test_actions_on_a_frozen_server_wait_without_holding_the_window(
     assert "Kowalczyk" in site_words(store)
     assert window.article.id != article.id and window.article.title == ""  # the new article is open
     assert sum("not answering" in note for note in notes) == 3
-    assert len(shown) == 1  # the history dialog came once the server answered
+    assert shown == ["history", "The Harbour Digest"]  # once the server answered
+    assert get_site(store).name == "The Harbour Digest"
     store.close()
     assert reads.count == 0, reads.where
     assert max(stalls) < STALL_LIMIT_S

@@ -86,13 +86,13 @@ class ServerWaits(QObject):
                 self._late("")  # answered (or given up): the note no longer holds
 
     def store_call(self, store: Store, note: str, fn: Callable[..., Any], *args: Any,
-                   **kwargs: Any) -> Any:
+                   give_up: SignalInstance | None = None, **kwargs: Any) -> Any:
         """A window action's ``fn(*args, **kwargs)``: at once on a local file; on a team server
         through ``call``, and a server out of reach raised as a StoreError that says so."""
         if not store.is_server:
             return fn(*args, **kwargs)
         try:
-            return self.call(note, fn, *args, **kwargs)
+            return self.call(note, fn, *args, give_up=give_up, **kwargs)
         except StoreError:
             raise
         except Exception as exc:
