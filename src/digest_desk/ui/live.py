@@ -18,6 +18,7 @@ from digest_desk.ui.autosave import SERVER_WAIT_S
 from digest_desk.ui.checks_panel import ChecksPanel
 from digest_desk.ui.editor import ArticleEditor
 from digest_desk.ui.markdown_edit import text_stats
+from digest_desk.ui.preview.media import NotNow
 from digest_desk.ui.preview.pane import PreviewPane
 from digest_desk.ui.status import StatusReadouts
 from digest_desk.ui.tasks import Job, LatestOnly, answer_within, run_detached
@@ -29,6 +30,7 @@ TYPING_PAUSE_MS = 300
 # rendering, diffing and handing megabytes of HTML to the views would stall the editor.
 LIVE_MAX_CHARS = 1_000_000
 PREVIEW_HEAD_CHARS = 200_000
+_NOT_NOW: Any = object()  # a picture read the team server did not answer (in time)
 
 
 def checks_available() -> bool:
@@ -182,10 +184,15 @@ class LiveViews(QObject):
         return value
 
     def _load_media(self, name: str) -> bytes | None:
+        """A picture's bytes for the render worker; NotNow when a team server did not answer
+        (the next render asks again), None when the picture is gone."""
         try:
-            return self._ask(None, get_image_bytes, self.store, name)
+            data = self._ask(_NOT_NOW, get_image_bytes, self.store, name)
         except StoreError:
             return None
+        if data is _NOT_NOW:
+            raise NotNow(name)
+        return data
 
     def context(self, article: Any) -> render.RenderContext:
         """The published site's media, sections and link targets, as the export renders from
