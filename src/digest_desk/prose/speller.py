@@ -22,6 +22,11 @@ _PREFERRED = {
 }
 
 
+# enchant's module-level broker (language lookups) and the making of brokers are serialised:
+# the UI thread, the spelling worker and the checks worker all ask.
+_BROKER_LOCK = threading.RLock()
+
+
 def _enchant() -> Any | None:
     try:
         import enchant  # noqa: PLC0415 - optional native library, loaded on first use
@@ -41,9 +46,10 @@ def dictionary_tag(language: str) -> str | None:
     candidates = [f"{base}_{region.upper()}"] if region else []
     candidates += [*_PREFERRED.get(base, ()), base]
     try:
-        found = _first_installed(enchant, candidates, base)
-        if found is None and _use_bundled_dictionaries():
+        with _BROKER_LOCK:  # enchant's module-level broker, asked from several threads
             found = _first_installed(enchant, candidates, base)
+            if found is None and _use_bundled_dictionaries():
+                found = _first_installed(enchant, candidates, base)
     except enchant.errors.Error:
         return None
     return found
@@ -83,14 +89,20 @@ def _use_bundled_dictionaries() -> bool:
 
 class Speller:
     """One Hunspell dictionary plus the site's own words. Not shared between threads: each
-    thread that checks opens its own."""
+    thread that checks opens its own.
+
+    Each speller has an enchant broker of its own: enchant's shared broker hands every
+    ``Dict(tag)`` of a language the same Hunspell object, which is not thread-safe, so checks on
+    one thread while another asked for suggestions came back misspelled now and then."""
 
     def __init__(self, tag: str, site_words: Iterable[str] = ()) -> None:
         enchant = _enchant()
         if enchant is None:
             raise LookupError("pyenchant or the enchant library is not installed")
         self.tag = tag
-        self._dict = enchant.Dict(tag)
+        with _BROKER_LOCK:  # a new broker reads the providers and the environment
+            self._broker = enchant.Broker()
+            self._dict = enchant.Dict(tag, self._broker)
         self.site_words = set(site_words)
         self._known: dict[str, bool] = {}
 

@@ -116,7 +116,8 @@ class Autosaver(QObject):
             return
         self._busy = True
         try:
-            self._settle()
+            # a save retried after a conflict on a server arrives here in turn (never waited for)
+            self._settle(wait=not self._store.is_server)
         finally:
             self._busy = False
         if self._dirty and self._running is None and not self._timer.isActive() and not self._offline:
@@ -172,11 +173,14 @@ class Autosaver(QObject):
             self._busy = False
 
     # -- outcomes -------------------------------------------------------------------------
-    def _settle(self) -> bool:
+    def _settle(self, *, wait: bool = True) -> bool:
         """Take the outcome of the save under way (waiting for it); retries after a conflict
-        that the editor resolved by keeping their text. True when it was written."""
+        that the editor resolved by keeping their text. True when it was written.
+        ``wait=False`` (a background save arrived): a retry still under way is left to arrive."""
         while self._running is not None:
             job, article, edits, reason = self._running
+            if not wait and not job.done.is_set():
+                return False  # its own arrival settles it
             if not job.done.wait(SERVER_WAIT_S if self._store.is_server else None):
                 self._went_offline(OFFLINE_MESSAGE)  # a hung link: it is settled when it arrives
                 return False

@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from digest_desk.domain import EDITABLE_FIELDS, Article, Image, Link, Status
-from digest_desk.domain.slugs import SlugError, slugify, validate_slug
+from digest_desk.domain import EDITABLE_FIELDS, Article, Image, Link, Status, detached_image
+from digest_desk.domain.slugs import SlugError, slugify, unique_slug, validate_slug
 from digest_desk.render.picture_markdown import PictureWords
 from digest_desk.store import Store
 from digest_desk.store.articles import categories, slug_is_free, suggest_slug
@@ -35,6 +35,7 @@ from digest_desk.ui.find_bar import FindBar
 from digest_desk.ui.headline import HeadlineEdit, LengthLabel
 from digest_desk.ui.markdown_edit import MarkdownEdit
 from digest_desk.ui.paste import keep_one_line
+from digest_desk.ui.server_asks import NewestAsk
 from digest_desk.ui.typing_gc import TypingCollector
 
 # The metadata form's fields (the body is the text below it), each with its undo label.
@@ -60,6 +61,9 @@ class ArticleEditor(QWidget):
     def __init__(self, store: Store, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._store = store
+        self._asks = NewestAsk(store, self)  # a team server's slug for the title typed
+        self._slug_checks = NewestAsk(store, self)  # and whether a typed slug is free
+        self._image_asks = NewestAsk(store, self)  # a chosen featured picture's size and name
         self.article: Article | None = None
         self.stack: QUndoStack | None = None
         self._values: dict[str, Any] = {}
@@ -306,8 +310,13 @@ class ArticleEditor(QWidget):
         self._show(name, value)
         if name == "title" and self.slug_auto:
             exclude = self.article.id if self.article else None  # server away: the slug stays
-            slug = unless_away(self._store, self._values.get("slug", ""), suggest_slug, self._store,
-                               value or "", exclude)
+            if self._store.is_server:  # the title's own slug now, the server's answer when it comes
+                slug = unique_slug(value or "", lambda _key: False)
+                self._asks.ask(lambda found, t=value: self._slug_suggested(t, found),
+                               suggest_slug, self._store, value or "", exclude)
+            else:
+                slug = unless_away(self._store, self._values.get("slug", ""), suggest_slug,
+                                   self._store, value or "", exclude)
             self._values["slug"] = slug
             self._show("slug", slug)
             self._show_slug_state("")
@@ -340,10 +349,26 @@ class ArticleEditor(QWidget):
             self._show_slug_state(str(exc))
             return
         exclude = self.article.id if self.article else None
-        if not unless_away(self._store, True, slug_is_free, self._store, slug, exclude):  # saves check too
+        if self._store.is_server:  # asked on a thread of its own (saves check too)
+            self._show_slug_state("")
+            self._slug_checks.ask(lambda free, s=slug: self._slug_checked(s, free),
+                                  slug_is_free, self._store, slug, exclude)
+        elif not unless_away(self._store, True, slug_is_free, self._store, slug, exclude):  # saves check too
             self._show_slug_state(self.tr("Another article already uses this slug."))
         else:
             self._show_slug_state("")
+
+    def _slug_suggested(self, title: str, slug: str) -> None:
+        """The team server's slug for a title typed: kept if that title and the automatic slug
+        are still what the editor shows."""
+        if self.slug_auto and self._values.get("title") == title and self._values.get("slug") != slug:
+            self._values["slug"] = slug
+            self._show("slug", slug)
+            self.edited.emit()
+
+    def _slug_checked(self, slug: str, free: bool) -> None:
+        if self._values.get("slug") == slug and not free:
+            self._show_slug_state(self.tr("Another article already uses this slug."))
 
     def _show_slug_state(self, problem: str) -> None:
         self._slug_problem = problem
@@ -412,7 +437,19 @@ class ArticleEditor(QWidget):
             self.image_label.setText(self.tr("none"))
             self.image_name = ""
             return
-        image = picture_info(self._store, image_id)
+        loaded = self.article.image if self.article is not None else None
+        if loaded is not None and loaded.id == image_id:  # read with the article: no read here
+            self._image_found(image_id, detached_image(loaded))
+        elif self._store.is_server:  # asked on a thread of its own; the label says so meanwhile
+            self.image_label.setText(self.tr("picture %1 …").replace("%1", str(image_id)))
+            self._image_asks.ask(lambda found, i=image_id: self._image_found(i, found[0]),
+                                 _picture_found, self._store, image_id)
+        else:
+            self._image_found(image_id, picture_info(self._store, image_id))
+
+    def _image_found(self, image_id: int, image: Image | None) -> None:
+        if self._values.get("image_id") != image_id:
+            return  # another picture was chosen meanwhile
         self._image = image
         if image is None:
             self.image_label.setText(self.tr("missing picture (id %1)").replace("%1", str(image_id)))
@@ -468,3 +505,8 @@ class ArticleEditor(QWidget):
                             ("image_credit", words.credit)):
             self._push(name, value)
         self.stack.endMacro()
+
+
+def _picture_found(store: Store, image_id: int) -> tuple[Image | None]:
+    """The picture's row in a tuple (a missing picture is an answer, not a server away)."""
+    return (picture_info(store, image_id),)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -38,6 +39,7 @@ from digest_desk.ui import icons
 from digest_desk.ui import link_commands as cmds
 from digest_desk.ui.links_model import KIND, KINDS, URL, LinksModel
 from digest_desk.ui.plaintext import plain
+from digest_desk.ui.server_asks import NewestAsk
 from digest_desk.ui.tasks import LatestOnly, run_in_background
 
 
@@ -83,6 +85,8 @@ class LinksPanel(QWidget):
         super().__init__(parent)
         self.setObjectName("links_panel")
         self.store = store
+        self._asks = NewestAsk(store, self)  # a team server's link targets, off the UI thread
+        self._find_asks = NewestAsk(store, self)  # and its search as the editor types
         self.article: Article | None = None
         self.undo_stack: QUndoStack | None = None
         self.document: cmds.LinkDocument | None = None
@@ -274,8 +278,18 @@ class LinksPanel(QWidget):
 
     def _load_targets(self) -> None:
         ids = [link["target_article_id"] for link in self.links() if link.get("target_article_id")]
-        rows = list_articles(self.store, ids=ids) if ids else []
-        self.model.set_targets({row.id: (row.title, row.slug) for row in rows})
+        if ids and self.store.is_server:  # on a thread of its own: a silent server holds nothing
+            self.model.set_targets({link["target_article_id"]: (link.get("title") or "", "…")
+                                    for link in self.links() if link.get("target_article_id")})
+            self._asks.ask(lambda rows, wanted=ids: self._targets_read(wanted, rows),
+                           partial(list_articles, ids=ids), self.store)
+            return
+        self._targets_read(ids, list_articles(self.store, ids=ids) if ids else [])
+
+    def _targets_read(self, ids: list[int], rows: list) -> None:
+        now = [link["target_article_id"] for link in self.links() if link.get("target_article_id")]
+        if now == ids:  # else a newer set of links was asked for
+            self.model.set_targets({row.id: (row.title, row.slug) for row in rows})
 
     # --- edits (each one an undo command) ----------------------------------------
     def _push(self, command: cmds.LinkListCommand) -> None:
@@ -407,12 +421,21 @@ class LinksPanel(QWidget):
 
     def run_find(self) -> None:
         self._find_timer.stop()
-        self.find_results.clear()
         own = self.article.id if self.article is not None else None
-        try:
-            hits = search(self.store, self.find_edit.text(), 20)
-        except SearchError as exc:
-            self.status.setText(str(exc))
+        query = self.find_edit.text()
+        if self.store.is_server:  # search as you type, on a thread of its own
+            self._find_asks.ask(lambda found, q=query: self._found(q, own, found),
+                                _search_or_problem, self.store, query)
+            return
+        self._found(query, own, _search_or_problem(self.store, query))
+
+    def _found(self, query: str, own: int | None, found: tuple[list, str]) -> None:
+        if query != self.find_edit.text():
+            return  # typed on meanwhile: the newer query's answer comes
+        hits, problem = found
+        self.find_results.clear()
+        if problem:
+            self.status.setText(problem)
             return
         for hit in hits:
             if hit.id == own:
@@ -502,3 +525,11 @@ class _Snapshot:
         self.tags = list(fields.get("tags") or [])
         self.body = fields.get("body") or ""
         self.links = []
+
+
+def _search_or_problem(store: Store, query: str) -> tuple[list, str]:
+    """Up to 20 hits for the find box, or none and what is wrong with the query."""
+    try:
+        return search(store, query, 20), ""
+    except SearchError as exc:
+        return [], str(exc)

@@ -9,18 +9,19 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
 from digest_desk import render
-from digest_desk.domain import Article, Site, detached_article
+from digest_desk.domain import Article, Image, Site, detached_article
 from digest_desk.page_inputs import PageInputs, read_inputs, read_link_targets
 from digest_desk.store import Store, StoreError
 from digest_desk.store.media import get_image_bytes
-from digest_desk.store.saving import unless_away
+from digest_desk.store.saving import server_away, unless_away
 from digest_desk.ui.autosave import SERVER_WAIT_S
 from digest_desk.ui.checks_panel import ChecksPanel
 from digest_desk.ui.editor import ArticleEditor
 from digest_desk.ui.markdown_edit import text_stats
+from digest_desk.ui.preview.media import NotNow
 from digest_desk.ui.preview.pane import PreviewPane
 from digest_desk.ui.status import StatusReadouts
-from digest_desk.ui.tasks import Job, LatestOnly, answer_within
+from digest_desk.ui.tasks import Job, LatestOnly, answer_within, run_detached
 
 # The previews follow every change at the pace of their cadence (ui/preview/cadence.py); the
 # checks and the word counts refresh when typing pauses this long.
@@ -29,6 +30,7 @@ TYPING_PAUSE_MS = 300
 # rendering, diffing and handing megabytes of HTML to the views would stall the editor.
 LIVE_MAX_CHARS = 1_000_000
 PREVIEW_HEAD_CHARS = 200_000
+_NOT_NOW: Any = object()  # a picture read the team server did not answer (in time)
 
 
 def checks_available() -> bool:
@@ -60,7 +62,10 @@ class LiveViews(QObject):
         self._slugs: dict[int, str] = {}
         self._unpublished: dict[int, str] = {}
         self._site_words: frozenset[str] = frozenset()  # the site dictionary, for the checks
-        self._unanswered: Job | None = None  # a read the team server has not answered in time
+        self._unanswered: Job | None = None  # a picture read the team server has not answered in time
+        self._fetching: Job | None = None  # page inputs asked of the team server, not answered yet
+        self._shown: PageInputs | None = None  # the inputs kept on screen while an open asks again
+        self.inputs_refreshed = 0  # renders started again because fresh server inputs differed
         self._css_worker = LatestOnly(self)
         self._count_worker = LatestOnly(self)
         self.recounts = 0  # whole-body word counts started (once per typing pause at most)
@@ -119,6 +124,7 @@ class LiveViews(QObject):
         self._slow_refresh()
 
     def article_opened(self) -> None:
+        self._keep_on_screen()
         self._categories = None
         self._slug_targets, self._slugs = (), {}
         self.refresh_now()
@@ -129,8 +135,14 @@ class LiveViews(QObject):
         self.checks.show_problems([])
 
     def media_changed(self) -> None:
+        self._keep_on_screen()
         self._media = None
         self._edits += 1
+
+    def _keep_on_screen(self) -> None:
+        """Inputs are read again: a team server's previews keep the last ones until they come."""
+        if self.store.is_server and self._shown is None and self._media is not None:
+            self._shown = self._cached_inputs()
 
     def set_site_words(self, words: frozenset[str]) -> None:
         """The site dictionary grew: check again with it."""
@@ -158,10 +170,9 @@ class LiveViews(QObject):
 
     # -- rendering inputs -----------------------------------------------------------------
     def _ask(self, default: Any, fn: Any, *args: Any, **kwargs: Any) -> Any:
-        """A small read the previews need now; ``default`` when the team server is away. On a
-        server it runs on a thread of its own and is waited for SERVER_WAIT_S at most: a server
-        that stopped answering costs the UI thread that moment, never libpq's connect timeout
-        or the time until it answers (the read is made again with the next change)."""
+        """A small read the render worker needs now (a picture's bytes); ``default`` when the
+        team server is away. On a server it runs on a thread of its own and is waited for
+        SERVER_WAIT_S at most, so a silent server never holds the worker for long."""
         if not self.store.is_server:
             return unless_away(self.store, default, fn, *args, **kwargs)
         if self._unanswered is not None and not self._unanswered.done.is_set():
@@ -173,30 +184,103 @@ class LiveViews(QObject):
         return value
 
     def _load_media(self, name: str) -> bytes | None:
+        """A picture's bytes for the render worker; NotNow when a team server did not answer
+        (the next render asks again), None when the picture is gone."""
         try:
-            return self._ask(None, get_image_bytes, self.store, name)
+            data = self._ask(_NOT_NOW, get_image_bytes, self.store, name)
         except StoreError:
             return None
+        if data is _NOT_NOW:
+            raise NotNow(name)
+        return data
 
     def context(self, article: Any) -> render.RenderContext:
         """The published site's media, sections and link targets, as the export renders from
-        them (page_inputs): read once per opened article, link targets once per set of links."""
-        store = self.store
+        them (page_inputs): read once per opened article, link targets once per set of links.
+        A local file is read here; a team server is read on a thread of its own and the last
+        inputs it gave are used meanwhile (see ``_server_context``)."""
         targets = tuple(link.target_article_id for link in article.links if link.target_article_id)
+        if self.store.is_server:
+            return self._server_context(targets)
+        store = self.store
         if self._media is None or self._categories is None:
             inputs = self._ask(None, read_inputs, store, link_targets=targets)
-            if inputs is None:  # the team server is away: render with the site words, read again next time
+            if inputs is None:  # the file is away for a moment: render with the site words, read again next time
                 return PageInputs({}, (), {}, {}, self._site_words).context()
-            self._media, self._categories = inputs.media, list(inputs.categories)
-            self._slug_targets, self._slugs, self._unpublished = targets, dict(inputs.slugs), dict(inputs.unpublished)
-            self._site_words = inputs.site_words
+            self._take_inputs(inputs, targets)
         elif targets != self._slug_targets:  # asked once per set of links, not per keystroke
             found = self._ask(None, read_link_targets, store, targets)
-            if found is not None:  # else: the server is away, ask again with the next change
+            if found is not None:
                 self._slug_targets = targets
                 self._slugs, self._unpublished = found
-        return PageInputs(self._media, tuple(self._categories), self._slugs, self._unpublished,
-                          self._site_words).context()
+        return self._cached_inputs().context()
+
+    def _cached_inputs(self) -> PageInputs:
+        return PageInputs(self._media or {}, tuple(self._categories or ()), self._slugs,
+                          self._unpublished, self._site_words)
+
+    def _take_inputs(self, inputs: PageInputs, targets: tuple[int, ...]) -> None:
+        self._media, self._categories = dict(inputs.media), list(inputs.categories)
+        self._slug_targets, self._slugs, self._unpublished = targets, dict(inputs.slugs), dict(inputs.unpublished)
+        self._site_words = inputs.site_words
+
+    def _server_context(self, targets: tuple[int, ...]) -> render.RenderContext:
+        """Never a read on the UI thread: the inputs last read (none yet: an empty site) render
+        now, and fresh ones are asked for on a thread of their own when they are due (an article
+        opened, pictures changed, another set of links). When they arrive and differ from what
+        was rendered, the previews and checks render again. A silent server is asked once; the
+        next change asks again after it answered."""
+        whole = self._media is None or self._categories is None
+        if whole or targets != self._slug_targets:
+            self._fetch_inputs(whole, targets)
+        return (self._shown or self._cached_inputs()).context()
+
+    def _fetch_inputs(self, whole: bool, targets: tuple[int, ...]) -> None:
+        if self._fetching is not None and not self._fetching.done.is_set():
+            return  # the server has not answered the last one yet: asked again once it has
+        if whole:
+            fn, args, kwargs = read_inputs, (self.store,), {"link_targets": targets}
+        else:
+            fn, args, kwargs = read_link_targets, (self.store, targets), {}
+        job = run_detached(unless_away, self.store, None, fn, *args, owner=self,
+                           thread_name="digest-desk-preview-inputs",
+                           on_done=lambda found: self._inputs_arrived(job, whole, targets, found),
+                           on_error=lambda exc: self._inputs_failed(job, exc), **kwargs)
+        self._fetching = job
+
+    def _inputs_arrived(self, job: Job, whole: bool, targets: tuple[int, ...], found: Any) -> None:
+        if job is not self._fetching:
+            return  # an article opened meanwhile asked again
+        self._fetching = None
+        if found is None:  # the server is away: the next change asks again
+            return
+        before = _signature(self._shown or self._cached_inputs())  # what the previews show
+        self._shown = None
+        if whole:
+            self._take_inputs(found, targets)
+        else:
+            self._slug_targets = targets
+            self._slugs, self._unpublished = found
+        if _signature(self._cached_inputs()) != before:
+            self.inputs_refreshed += 1
+            self.refresh_now()  # render again with what the server gave
+        elif self._needs_more():
+            self._edits += 1  # the links changed while it was asked: ask for the new set
+            self._edited()
+
+    def _inputs_failed(self, job: Job, exc: BaseException) -> None:
+        if job is not self._fetching:
+            return
+        self._fetching = None
+        if not isinstance(exc, StoreError) and not server_away(self.store, exc):
+            raise exc  # a bug, not a silent server
+
+    def _needs_more(self) -> bool:
+        article = self.editor.article
+        if article is None:
+            return False
+        targets = tuple(link.target_article_id for link in article.links if link.target_article_id)
+        return self._media is None or self._categories is None or targets != self._slug_targets
 
     def _edited(self) -> tuple[Article, render.RenderContext] | None:
         """The article as edited and its context; one copy per edit, shared by previews and checks."""
@@ -261,6 +345,15 @@ class LiveViews(QObject):
         fixed = fix.apply(text)
         if fixed != text:
             self.editor.replace_body(fixed)
+
+
+def _signature(inputs: PageInputs) -> tuple:
+    """What a render uses of the inputs, comparable: did fresh inputs change the page?"""
+    fields = [name for name in Image.model_fields if name != "data"]
+    media = tuple((name, tuple(getattr(img, f, None) for f in fields))
+                  for name, img in sorted(inputs.media.items()))
+    return (media, tuple(inputs.categories), tuple(sorted(inputs.slugs.items())),
+            tuple(sorted(inputs.unpublished.items())), inputs.site_words)
 
 
 def _head_of(article: Article) -> Article:

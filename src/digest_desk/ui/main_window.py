@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QUndoStack
@@ -58,6 +58,7 @@ APP_TITLE = "Digest Desk"
 FIRST_SPLIT = (220, 400, 780)
 SPELLING_LATEST_MS = 1500  # the dictionary opens once the previews show, or after this at the latest
 OPEN_PATIENCE_MS = 1500  # an open the team server has not answered by then: the status bar says so
+_T = TypeVar("_T")
 
 
 class Opened(NamedTuple):
@@ -73,6 +74,12 @@ def read_for_opening(store: Store, article_id: int,
     """The article, this window's lock on it and the category names (on a worker thread)."""
     article = get_article(store, article_id)
     return Opened(article, take_lock(article_id), categories(store))
+
+
+def read_with_names(store: Store, article_id: int,
+                    names: bool) -> tuple[Article, list[str] | None]:
+    """The article, and the category names too when ``names`` (a team server: one read)."""
+    return get_article(store, article_id), (categories(store) if names else None)
 
 
 class MainWindow(QMainWindow):
@@ -278,6 +285,7 @@ class MainWindow(QMainWindow):
         self.ops.media_added.connect(self.live.media_changed)
         self.ops.pictures.media_changed.connect(self.live.media_changed)
         self.ops.site_changed.connect(self._site_changed)
+        self.ops.message.connect(self.statusBar().showMessage)
         self.safety.reload_wanted.connect(self.load_article)
         self.safety.articles_recovered.connect(self._article_created)
         self.safety.message.connect(self.statusBar().showMessage)
@@ -422,19 +430,19 @@ class MainWindow(QMainWindow):
     def load_article(self, article_id: int) -> bool:
         """Show an article from the store (no save of what was open); waits for the store."""
         self._drop_opening()  # this one replaces an open still waiting for the server
-        try:
-            article = self._read_now(get_article, self.store, article_id)
+        try:  # a server gives the category names with it: the editor reads nothing then
+            found = self._read_now(read_with_names, self.store, article_id, self.store.is_server)
         except NotFoundError as exc:
             self.statusBar().showMessage(str(exc), 8000)
             return False
-        if article is None:
+        if found is None:
             self.statusBar().showMessage(self._cannot_reach(), 8000)
             return False
-        self._show_article(article)
+        self._show_article(*found)
         self.safety.article_opened(article_id)
         return True
 
-    def _read_now(self, fn: Callable[..., Article], *args: object) -> Article | None:
+    def _read_now(self, fn: Callable[..., _T], *args: object) -> _T | None:
         """``fn(*args)``, or None when the team server is away or has not answered within
         SERVER_WAIT_S (asked on a thread of its own: a silent server holds the window that long
         at most)."""
@@ -730,6 +738,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self._drop_opening()  # an open the server never answered: its lock goes stale by itself
+        self.ops.give_up()  # an action waiting for a silent server stops waiting
         self.save_layout()
         self.autosaver.wait(5000)
         self.safety.shutdown()

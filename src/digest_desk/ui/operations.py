@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QSettings, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QUndoStack
@@ -18,6 +19,7 @@ from digest_desk.ui.commands import DeleteArticleCommand, RestoreRevisionCommand
 from digest_desk.ui.editor import ArticleEditor
 from digest_desk.ui.pictures import PictureActions
 from digest_desk.ui.revisions_dialog import RevisionsDialog
+from digest_desk.ui.server_wait import ServerWaits, Unanswered
 from digest_desk.ui.site_dialog import SiteDialog
 
 if TYPE_CHECKING:
@@ -37,6 +39,7 @@ class ArticleOperations(QObject):
     article_restored = Signal(int)  # a deletion was undone: the article is back under this id
     media_added = Signal()  # a picture was stored
     site_changed = Signal(object)  # the site profile was edited: the new Site
+    message = Signal(str, int)  # for the status bar: a team server that is not answering yet
 
     def __init__(self, store: Store, editor: ArticleEditor, autosaver: Autosaver,
                  library_stack: QUndoStack, settings: QSettings, site: Site,
@@ -46,9 +49,25 @@ class ArticleOperations(QObject):
         self.library_stack, self.settings, self.site = library_stack, settings, site
         self._parent = parent
         self.pictures = PictureActions(store, editor, parent)  # picture words, media library
+        # A team server is asked on a thread of its own while the window goes on (ServerWaits).
+        self._waits = ServerWaits(lambda note: self.message.emit(note, 0), self)
 
     def _error(self, message: str) -> None:
         QMessageBox.warning(self._parent, self.tr("Digest Desk"), message)
+
+    def _ask(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """``fn(*args, **kwargs)`` on the store, never holding the window on a team server."""
+        note = self.tr("The team server is not answering; this is done when it does.")
+        return self._waits.store_call(self.store, note, fn, *args, **kwargs)
+
+    @property
+    def waiting(self) -> bool:
+        """An action waits for the team server (another one is not started meanwhile)."""
+        return self._waits.waiting
+
+    def give_up(self) -> None:
+        """The window closes: actions waiting for a silent server stop waiting."""
+        self._waits.cancel_all()
 
     def _leave(self) -> bool:
         """Save the open article before another is shown; False when that failed."""
@@ -56,10 +75,12 @@ class ArticleOperations(QObject):
 
     # -- articles -------------------------------------------------------------------------
     def new_article(self) -> None:
-        if not self._leave():
+        if self.waiting or not self._leave():
             return
         try:
-            article = create_article(self.store, title="", status=Status.DRAFT)
+            article = self._ask(create_article, self.store, title="", status=Status.DRAFT)
+        except Unanswered:
+            return
         except StoreError as exc:
             self._error(str(exc))
             return
@@ -67,14 +88,17 @@ class ArticleOperations(QObject):
         self.editor.focus_title()
 
     def duplicate_article(self) -> None:
-        if self.editor.article is None or not self._leave():
+        if self.editor.article is None or self.waiting or not self._leave():
             return
         src = self.editor.edited_copy()
         fields = {k: getattr(src, k) for k in DUPLICATED}
         links = [link.snapshot() for link in src.links]
         try:
-            copy = create_article(self.store, title=self.tr("%1 (copy)").replace("%1", src.title),
-                                  links=links or None, reason="duplicated", **fields)
+            copy = self._ask(create_article, self.store,
+                             title=self.tr("%1 (copy)").replace("%1", src.title),
+                             links=links or None, reason="duplicated", **fields)
+        except Unanswered:
+            return
         except StoreError as exc:
             self._error(str(exc))
             return
@@ -101,8 +125,12 @@ class ArticleOperations(QObject):
     # -- pictures and links ---------------------------------------------------------------
     def add_image(self, path: str | Path) -> Image | None:
         """Store a picture from a file; None (with a message) when it cannot be used."""
+        if self.waiting:
+            return None
         try:
-            image = add_image(self.store, Path(path))
+            image = self._ask(add_image, self.store, Path(path))
+        except Unanswered:
+            return None
         except (StoreError, OSError, ValueError) as exc:
             self._error(self.tr("Cannot use this picture: ") + str(exc))
             return None
@@ -155,10 +183,18 @@ class ArticleOperations(QObject):
         self.site_changed.emit(site)
 
     def show_revisions(self) -> None:
-        if self.editor.article is None or not self.autosaver.flush():
+        if self.editor.article is None or self.waiting or not self.autosaver.flush():
             return
-        dialog = RevisionsDialog(revisions(self.store, self.editor.article.id), self.editor.snapshot(),
-                                 self._parent)
+        try:
+            history = self._ask(revisions, self.store, self.editor.article.id)
+        except Unanswered:
+            return
+        except StoreError as exc:
+            self._error(str(exc))
+            return
+        if self.editor.article is None:
+            return  # closed while the server was asked
+        dialog = RevisionsDialog(history, self.editor.snapshot(), self._parent)
         dialog.restore_requested.connect(self.restore_revision)
         dialog.exec()
 

@@ -137,12 +137,23 @@ class RecoveryDialog(QDialog):
 
 
 class ConflictDialog(QDialog):
-    """A save lost the race: keep my text, keep theirs, or keep both (mine as a revision)."""
+    """A save lost the race: keep my text, keep theirs, or keep both (mine as a revision).
 
-    def __init__(self, conflict: Conflict, parent: QWidget | None = None) -> None:
+    ``settle_later``: a choice is announced through ``chosen`` and the dialog stays open, its
+    buttons off, until the caller's write is done (``settled``) or it is closed (a team server
+    that does not answer); closing it before a choice still means "Keep Both"."""
+
+    chosen = Signal(object)  # the Choice, with settle_later
+
+    def __init__(self, conflict: Conflict, parent: QWidget | None = None, *,
+                 settle_later: bool = False) -> None:
         super().__init__(parent, objectName="conflict-dialog")
         self.setWindowTitle(self.tr("Changed Elsewhere"))
         self.choice: Choice | None = None
+        self.settle_later = settle_later
+        self.note = QLabel(self, objectName="conflict-note", wordWrap=True)
+        self.note.setTextFormat(Qt.TextFormat.PlainText)
+        self.note.hide()
         if conflict.theirs is None:
             text = self.tr("This article was deleted in another window while you edited it.")
         else:
@@ -169,6 +180,7 @@ class ConflictDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(label)
         layout.addWidget(self.diff, 1)
+        layout.addWidget(self.note)
         layout.addWidget(buttons)
         self.resize(760, 480)
 
@@ -178,7 +190,30 @@ class ConflictDialog(QDialog):
 
     def _choose(self, choice: Choice) -> None:
         self.choice = choice
+        if not self.settle_later:
+            self.accept()
+            return
+        for button in self.buttons():
+            button.setEnabled(False)
+        self.show_note(self.tr("Saving your choice…"))
+        self.chosen.emit(choice)
+
+    def show_note(self, text: str) -> None:
+        """A line above the buttons: what the dialog waits for."""
+        self.note.setText(text)
+        self.note.setVisible(bool(text))
+
+    def settled(self) -> None:
+        """The chosen write is done."""
         self.accept()
+
+    def reject(self) -> None:
+        if self.settle_later and self.choice is None:
+            both = self.findChild(QPushButton, "conflict-both")
+            if both is not None and both.isEnabled():
+                self._choose(Choice.BOTH)  # closing the dialog loses nothing
+                return
+        super().reject()  # waiting for the server: given up, the text stays in the editor
 
 
 class LockNotice(QFrame):

@@ -10,10 +10,11 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from digest_desk.domain import Article
 from digest_desk.identity import clean_name, default_display_name, lock_holder
 from digest_desk.store import ConflictError, Store, StoreError
 from digest_desk.store.backup import BackupError, restore
-from digest_desk.store.conflicts import Choice, keep_both, keep_mine, load_theirs
+from digest_desk.store.conflicts import Choice, Conflict, keep_both, keep_mine, load_theirs
 from digest_desk.store.drafts import (
     DraftKeeper,
     DraftSaveError,
@@ -37,6 +38,7 @@ from digest_desk.store.saving import server_away
 from digest_desk.ui.autosave import SERVER_WAIT_S, Autosaver
 from digest_desk.ui.editor import ArticleEditor
 from digest_desk.ui.recovery import ConflictDialog, LockNotice, RecoveryDialog
+from digest_desk.ui.server_wait import ServerWaits, Unanswered
 from digest_desk.ui.tasks import InOrder, Job, answer_within, run_detached
 
 # A heartbeat the team server has not answered within this long: the server counts as away (the
@@ -77,6 +79,7 @@ class SafetyGuard(QObject):
         self._resolving = False
         self._closed = False
         self._worker = InOrder(self)
+        self._waits = ServerWaits(lambda note: self.message.emit(note, 0), self)  # conflicts on a server
         self.draft_failed.connect(lambda text: self.message.emit(text, 15000))
         self._draft_clock = QTimer(self, singleShot=True)
         self._draft_clock.timeout.connect(self._draft_due)
@@ -357,6 +360,7 @@ class SafetyGuard(QObject):
             return False
 
     def shutdown(self) -> None:
+        self._waits.cancel_all()  # a conflict waiting on a silent server gives up (text kept)
         self._beat.stop()
         self._beat_late.stop()
         self._draft_clock.stop()
@@ -385,6 +389,8 @@ class SafetyGuard(QObject):
 
     def _resolve(self, exc: ConflictError) -> bool:
         editor = self.editor
+        if self.store.is_server:
+            return self._resolve_on_server(exc)
         if self.lock is not None and self.lock.article_id == exc.article_id \
                 and not self.still_holds_lock():
             self.lost_lock()  # taken over: the newer text stays, ours becomes a draft
@@ -402,6 +408,79 @@ class SafetyGuard(QObject):
         self.wait_for_drafts()
         self.keeper.clear(exc.article_id)
         self.reload_wanted.emit(exc.article_id)
+        return False
+
+    def _resolve_on_server(self, exc: ConflictError) -> bool:
+        """``_resolve`` without a read or write on the UI thread: the lock check and their text
+        are read on a thread of their own, and the choice is written so too while the dialog
+        waits; the window goes on meanwhile and, after a moment, says the server is not
+        answering. Given up (closing, the server unreachable): the text stays in the editor and
+        in the local draft, and the next save meets the conflict again."""
+        editor = self.editor
+        check_lock = self.lock is not None and self.lock.article_id == exc.article_id and self.lock.ours
+        try:
+            read = self._waits.call(self.tr("The team server is not answering; the other version "
+                                            "shows when it does."),
+                                    self._read_conflict, editor.edited_copy(), exc.article_id, check_lock)
+        except Exception as error:  # noqa: BLE001 - sorted by _gave_up
+            return self._gave_up(error)
+        if read is None:
+            self.lost_lock()  # taken over: the newer text stays, ours becomes a draft
+            return False
+        if editor.article is None or editor.article.id != exc.article_id:
+            return False  # another article is open by now
+        conflict = Conflict(editor.edited_copy(), read.theirs)  # with what was typed meanwhile
+        written: dict[Choice, Any] = {}
+        dialog = ConflictDialog(conflict, editor.window(), settle_later=True)
+        dialog.chosen.connect(lambda choice: self._write_choice(dialog, conflict, choice, written))
+        dialog.exec()
+        choice = dialog.choice or Choice.BOTH  # closed with theirs deleted: nothing to write
+        if choice is not Choice.THEIRS and conflict.theirs is not None and choice not in written:
+            return self._gave_up(Unanswered())  # the choice was not written: nothing changes
+        if choice is Choice.MINE:
+            base = written[Choice.MINE]
+            editor.article.id, editor.article.version = base.id, base.version
+            return True
+        self.wait_for_drafts()
+        self.keeper.clear(exc.article_id)
+        self.reload_wanted.emit(exc.article_id)
+        return False
+
+    def _read_conflict(self, mine: Article, article_id: int, check_lock: bool) -> Conflict | None:
+        """Worker side: their text, or None when our lock was taken over meanwhile."""
+        if check_lock and not holds(self.store, article_id, self.holder):
+            return None
+        return load_theirs(self.store, mine)
+
+    def _write_choice(self, dialog: ConflictDialog, conflict: Conflict, choice: Choice,
+                      written: dict[Choice, Any]) -> None:
+        write = {Choice.MINE: keep_mine, Choice.BOTH: keep_both}.get(choice)
+        if write is None or conflict.theirs is None and choice is Choice.BOTH:
+            dialog.settled()
+            return
+        try:
+            written[choice] = self._waits.call(
+                self.tr("The team server is not answering; your choice is saved when it does."),
+                write, self.store, conflict, give_up=dialog.rejected)
+        except Unanswered:  # the dialog was closed, or the window closes
+            if dialog.isVisible():
+                dialog.reject()
+            return
+        except Exception as error:
+            if not isinstance(error, StoreError) and not server_away(self.store, error):
+                raise
+            dialog.reject()
+            return
+        dialog.settled()
+
+    def _gave_up(self, error: BaseException) -> bool:
+        """A conflict could not be settled with the server now: keep the text here."""
+        if not isinstance(error, (Unanswered, StoreError)) and not server_away(self.store, error):
+            raise error
+        if not self._closed:
+            self.message.emit(self.tr("The team server cannot be reached; your text is kept on this "
+                                      "computer and saved when it can be."), 10000)
+            self.write_draft()
         return False
 
     # -- recovery at start ----------------------------------------------------------------

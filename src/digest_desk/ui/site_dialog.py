@@ -17,6 +17,7 @@ from digest_desk.store.site import read_logo, update_site
 from digest_desk.ui.footer_links_editor import FooterLinksEditor
 from digest_desk.ui.forms.ui_site_dialog import Ui_SiteDialog
 from digest_desk.ui.plaintext import plain
+from digest_desk.ui.server_wait import ServerWaits, Unanswered
 
 TEXT_FIELDS = {
     "name": "nameEdit", "tagline": "taglineEdit", "base_url": "baseUrlEdit",
@@ -58,6 +59,7 @@ class SiteDialog(QDialog):
         self.ui = Ui_SiteDialog()
         self.ui.setupUi(self)
         self._store = store
+        self._waits = ServerWaits(lambda note: self._show_problems([note] if note else []), self)
         self.site: Site = site
         self._browsed_logo: tuple[str, int, int] | None = None  # path, width, height shown
         self.footer = FooterLinksEditor(self)  # the links engineer's editor, in the Footer tab
@@ -132,10 +134,19 @@ class SiteDialog(QDialog):
         if problems:
             self._show_problems(problems)
             return
+        if self._waits.waiting:
+            return  # the team server has not answered the last OK yet
+        note = self.tr("The team server is not answering; the profile is saved when it does.")
+        self.ui.buttonBox.setEnabled(False)
         try:
             logo_file = self._logo_file(values)
-            self.site = update_site(self._store, logo_file=logo_file, **values)
+            self.site = self._waits.store_call(self._store, note, update_site, self._store,
+                                               logo_file=logo_file, give_up=self.rejected, **values)
+        except Unanswered:
+            return  # closed while waiting: the window hears of the change from the server
         except StoreError as exc:
             self._show_problems([str(exc)])
             return
+        finally:
+            self.ui.buttonBox.setEnabled(True)
         self.accept()

@@ -44,6 +44,7 @@ from digest_desk.store.dictionary import add_site_word, site_words
 from digest_desk.store.engine import Store
 from digest_desk.store.errors import StoreError
 from digest_desk.ui.markdown_edit import LONG_LINE_CHARS, MarkdownEdit
+from digest_desk.ui.server_wait import ServerWaits, Unanswered
 from digest_desk.ui.tasks import LatestOnly
 
 READABILITY_DEBOUNCE_MS = 500
@@ -76,6 +77,7 @@ class SpellService(QObject):
     dictionary_changed = Signal(frozenset)  # the site dictionary, after an addition
     notice = Signal(str)  # no dictionary for the language (once per language)
     failed = Signal(str)
+    waiting = Signal(str)  # the team server is not answering an addition yet ("" when it did)
 
     def __init__(self, store: Store, language: str, parent: QObject | None = None, *,
                  start: bool = True) -> None:
@@ -89,6 +91,7 @@ class SpellService(QObject):
         self._asked: set[str] = set()
         self._worker = LatestOnly(self)
         self._worker_spellers: dict[str, Speller] = {}
+        self._waits = ServerWaits(self.waiting.emit, self)  # additions on a team server
         self._flush = QTimer(self, singleShot=True, interval=0)
         self._flush.timeout.connect(self._submit)
         self._noticed: set[str] = set()
@@ -164,8 +167,11 @@ class SpellService(QObject):
         return self.speller.suggest(word, MAX_SUGGESTIONS) if self.speller else []
 
     def add_to_dictionary(self, word: str) -> None:
+        note = self.tr("The team server is not answering; the word is added when it does.")
         try:
-            stored = add_site_word(self.store, word)
+            stored = self._waits.store_call(self.store, note, add_site_word, self.store, word)
+        except Unanswered:
+            return
         except StoreError as exc:
             self.failed.emit(str(exc))
             return
@@ -519,6 +525,7 @@ class SpellingTools(QObject):
         editor.body.textChanged.connect(self._timer.start)
         self.service.dictionary_changed.connect(self.dictionary_changed)
         self.service.failed.connect(lambda text: self.message.emit(text, 8000))
+        self.service.waiting.connect(lambda text: self.message.emit(text, 0))
         self.service.notice.connect(self._no_dictionary)
 
     def start(self) -> None:

@@ -67,3 +67,25 @@ def store_bytes(store, name: str) -> bytes | None:
     from digest_desk.store.media import get_image_bytes
 
     return get_image_bytes(store, name)
+
+
+def test_a_picture_the_server_could_not_give_now_is_asked_for_again():
+    """A team server away or silent is no missing picture: the next render asks again."""
+    from digest_desk.ui.preview.media import NotNow
+
+    answers = [NotNow("b.jpg"), b"at-last"]
+
+    def loader(name: str) -> bytes | None:
+        answer = answers.pop(0)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    folder = MediaFolder(loader)
+    try:
+        media = {"b.jpg": image("b.jpg", None, "x")}
+        assert folder.sync(media) == 0 and not (folder.media_dir / "b.jpg").exists()
+        assert folder.sync(media) == 1
+        assert (folder.media_dir / "b.jpg").read_bytes() == b"at-last"
+    finally:
+        folder.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -82,3 +83,45 @@ def test_a_folder_the_user_chose_is_never_replaced(tmp_path, monkeypatch):
 def test_no_bundled_dictionaries_outside_a_frozen_app(monkeypatch):
     monkeypatch.delattr(sys, "_MEIPASS", raising=False)
     assert bundled_dictionaries() is None
+
+
+def _dictionary_words(tag: str, limit: int = 30_000) -> list[str]:
+    """Plain stems of the installed Hunspell dictionary (distinct: each speller caches its answers)."""
+    for folder in ("/usr/share/hunspell", "/usr/share/myspell"):
+        dic = Path(folder) / f"{tag}.dic"
+        if dic.is_file():
+            lines = dic.read_text(encoding="utf-8", errors="replace").splitlines()[1:]
+            stems = (line.split("/")[0].strip() for line in lines)
+            return [s for s in dict.fromkeys(stems) if s.isalpha() and s.isascii()][:limit]
+    return []
+
+
+@pytest.mark.skipif(not _dictionary_words("en_GB") or dictionary_tag("en-GB") != "en_GB",
+                    reason="needs the en_GB Hunspell dictionary (hunspell-en-gb) as a file")
+def test_spellers_on_three_threads_never_miss_a_valid_word():
+    """The window checks words on three threads at once: the UI thread's speller (suggestions),
+    the spelling worker's and the checks worker's (``misspelled``). Hunspell objects are not
+    thread-safe; enchant's shared broker handed all three the same one, and a word checked while
+    another thread asked for suggestions came back misspelled now and then ("agreed")."""
+    reference = open_speller("en-GB")
+    words = [w for w, ok in reference.check_all(_dictionary_words("en_GB")).items() if ok]
+    assert len(words) > 10_000
+    ui = open_speller("en-GB")
+    missed: dict[str, list[str]] = {}
+
+    def worker() -> None:
+        speller = open_speller("en-GB")
+        missed["worker"] = [w for w, ok in speller.check_all(words).items() if not ok]
+
+    def checks() -> None:
+        missed["checks"] = misspelled(words, "en-GB")
+
+    threads = [threading.Thread(target=worker), threading.Thread(target=checks)]
+    for thread in threads:
+        thread.start()
+    while any(thread.is_alive() for thread in threads):
+        ui.suggest("agred")  # the UI thread's own dictionary, at the same time
+        ui.check("agreed")
+    for thread in threads:
+        thread.join()
+    assert missed == {"worker": [], "checks": []}

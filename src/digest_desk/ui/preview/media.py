@@ -14,6 +14,11 @@ MediaLoader = Callable[[str], bytes | None]
 PREVIEW_SCHEME = "dd-preview"
 
 
+class NotNow(Exception):
+    """A loader cannot read the picture now (a team server away or silent): ask again with the
+    next render rather than counting it as missing."""
+
+
 class MediaFolder:
     """Writes media from the store to ``<tmp>/media/NAME`` so ``media/NAME`` resolves offline."""
 
@@ -50,7 +55,10 @@ class MediaFolder:
                     continue
                 # media_map() defers the bytes: read them only if already loaded, else ask the loader.
                 loaded = getattr(image, "__dict__", {}).get("data")
-                data = loaded or (self.loader(name) if self.loader else None)
+                try:
+                    data = loaded or (self.loader(name) if self.loader else None)
+                except NotNow:
+                    continue  # not recorded: the next render asks again
                 if data is None:  # a remote picture, or gone: do not ask again for this version
                     self._written[name] = stamp
                     continue
