@@ -19,19 +19,40 @@ def _manifest(articles: int) -> Manifest:
     return manifest
 
 
-def test_a_manifest_larger_than_one_piece_is_the_documented_json(tmp_path):
-    manifest = _manifest(12_001)  # more than two pieces of article lines
+def test_a_large_manifest_is_the_documented_json(tmp_path):
+    manifest = _manifest(12_001)
+    manifest.changes = {"identity": "abc", "since": 7}
     manifest.write(tmp_path / MANIFEST)
     expected = {
-        "format": FORMAT, "generator": "digest-desk",
+        "format": FORMAT, "generator": "digest-desk", "changes": {"identity": "abc", "since": 7},
         "units": {uid: {"key": u.key, "files": u.files} for uid, u in manifest.units.items()},
-        "articles": [f"{uid} {record}" for uid, record in sorted(manifest.articles.items())],
+        "articles": dict(manifest.articles),
     }
     text = (tmp_path / MANIFEST).read_text("utf-8")
     assert text == json.dumps(expected, sort_keys=True, ensure_ascii=False, separators=(",", ":")) + "\n"
     back = load_manifest(tmp_path)
     assert back is not None and back.articles == manifest.articles
     assert back.files() == manifest.files()
+    assert back.changes == {"identity": "abc", "since": 7}
+
+
+def test_a_format_2_manifest_still_reads_and_has_no_change_mark(tmp_path):
+    manifest = _manifest(3)
+    old = {
+        "format": 2, "generator": "digest-desk",
+        "units": {uid: {"key": u.key, "files": u.files} for uid, u in manifest.units.items()},
+        "articles": [f"{uid} {record}" for uid, record in sorted(manifest.articles.items())],
+    }
+    (tmp_path / MANIFEST).write_text(json.dumps(old), "utf-8")
+    back = load_manifest(tmp_path)
+    assert back is not None and back.articles == manifest.articles and back.changes is None
+
+
+def test_a_malformed_article_record_makes_the_manifest_unreadable(tmp_path):
+    manifest = _manifest(2)
+    manifest.articles["article:0"] = "no-spaces"
+    manifest.write(tmp_path / MANIFEST)
+    assert load_manifest(tmp_path) is None
 
 
 def test_an_empty_manifest_reads_back_empty(tmp_path):
