@@ -11,9 +11,11 @@ from digest_desk.export.articles import article_files
 from digest_desk.export.folders import MANIFEST
 
 # 1: every unit as {"key", "files"}; 2: article units as one line of text each; 3: article
-# records as one object {uid: record} (read and written by the C JSON code at once) and the
-# change-log mark the export was made at ("changes", see export/plan.py: delta_plan).
+# records as one object {uid: record} (read and written by the C JSON code at once).
 FORMAT = 3
+# Beside the manifest: where the store's change log stood when the export was made (see
+# export/delta.py). Apart from the manifest, which stays a function of the site's state alone.
+CHANGES = ".digest-desk-changes.json"
 READABLE = (1, 2, 3)
 
 
@@ -125,10 +127,10 @@ class Manifest:
 
     def write(self, path: Path) -> None:
         """Write the manifest as one line of JSON with sorted keys: ``json.dumps`` of {"articles",
-        "changes", "format", "generator", "units"} with sort_keys (so it does not depend on build
+        "format", "generator", "units"} with sort_keys (so it does not depend on build
         order) and no indent, one call of the C encoder (at 100,000 articles 23 MB of text)."""
         units = {uid: {"files": u.files, "key": u.key} for uid, u in self.units.items()}
-        data = {"articles": self.articles, "changes": self.changes, "format": FORMAT,
+        data = {"articles": self.articles, "format": FORMAT,
                 "generator": "digest-desk", "units": units}
         text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
         with open(path, "w", encoding="utf-8") as fh:
@@ -149,8 +151,7 @@ class Manifest:
         articles = _articles_v3(raw) if isinstance(raw, dict) else _articles_v2(raw)
         if not articles.keys().isdisjoint(units):
             raise ValueError("an article recorded twice")
-        changes = data.get("changes")
-        return cls(units, articles, changes if isinstance(changes, dict) else None)
+        return cls(units, articles)
 
 
 def _articles_v2(lines: list[str]) -> dict[str, str]:
@@ -178,6 +179,26 @@ def load_manifest(out: Path) -> Manifest | None:
     if path.is_symlink() or not path.is_file():
         return None
     try:
-        return Manifest.from_json(path.read_text("utf-8"))
+        manifest = Manifest.from_json(path.read_text("utf-8"))
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
+    manifest.changes = _load_changes(out / CHANGES)
+    return manifest
+
+
+def _load_changes(path: Path) -> dict | None:
+    if path.is_symlink() or not path.is_file():
+        return None
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def write_changes(changes: dict | None, path: Path) -> bool:
+    """Write the change-log mark beside a manifest; False (nothing written) when there is none."""
+    if changes is None:
+        return False
+    path.write_text(json.dumps(changes, sort_keys=True) + "\n", "utf-8")
+    return True
