@@ -297,8 +297,13 @@ def _export_delta(run: _Run, delta: DeltaPlan, tmp: Path, started: float) -> Exp
                           waiting=delta.waiting, timezone=delta.site.timezone)
     art_uids, other_uids = run.choose("changed", [])
     report.rendered = len(art_uids)
-    run.build(tmp, art_uids, other_uids)
-    _finish_changes(run, tmp, report)
+    report.unchanged = run.old.file_count()
+    if not art_uids and not other_uids:  # the manifest stays as it is: only the mark moves on
+        write_changes(delta.changes, tmp / CHANGES)
+        commit(tmp, run.out, [CHANGES], [])
+    else:
+        run.build(tmp, art_uids, other_uids)
+        _finish_changes(run, tmp, report)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -348,7 +353,7 @@ def _dropped(run: _Run) -> set[str]:
     assert run.old is not None
     gone: set[str] = set()
     kept: set[str] = set()
-    for uid in run.old.uids():
+    for uid in () if isinstance(run.plan, DeltaPlan) else run.old.uids():  # a delta's new manifest has them all
         if uid not in run.new:
             gone.update(run.old.unit_files(uid))
     for uid in run.chosen:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+import sqlite3
 import uuid
 from collections.abc import Collection
 from datetime import datetime
+from pathlib import Path
 from typing import Any, NamedTuple
 
-from sqlalchemy import text
-
-from digest_desk.store.engine import Store
+from digest_desk.store.engine import BUSY_TIMEOUT_MS
 from digest_desk.store.published import (
     LINKS_SELECT,
     LISTING_SQL,
@@ -163,10 +163,15 @@ def newest_update(reader: PublishedReader) -> str | None:
     return rows[0][0] if rows else None
 
 
-def renew_identity(store: Store) -> None:
-    """Give the database a new identity: after it was copied or restored, no export made from
-    the other copy (or from before the restore) is taken as up to date with it."""
-    with store.write() as session:
-        tables = session.connection().dialect.get_table_names(session.connection())
-        if "change_state" in tables:
-            session.execute(text("UPDATE change_state SET identity = :i WHERE id = 1"), {"i": uuid.uuid4().hex})
+def renew_identity_file(path: Path) -> None:
+    """Give a database file a new identity (after a restore): no export made from the database
+    before it (whose change log the restore rewound) is taken as up to date with it. A file of an
+    older schema has no log yet; its migration makes a new identity."""
+    connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
+    try:
+        with connection:
+            found = connection.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'change_state'")
+            if found.fetchone():
+                connection.execute("UPDATE change_state SET identity = ? WHERE id = 1", (uuid.uuid4().hex,))
+    finally:
+        connection.close()

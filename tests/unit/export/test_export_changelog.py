@@ -202,3 +202,27 @@ def test_an_export_of_named_articles_records_no_mark(store, tmp_path):
     export_site(store, out, articles=["story-21"], now=NOW)
     assert load_manifest(out).changes is None  # story-20 is not built: the next export compares keys
     _changed_equals_full(store, out, tmp_path, NOW, SITEMAP_LIMIT, False)
+
+
+@pytest.mark.sqlite_only
+def test_a_restored_backup_is_not_taken_for_the_database_exported_before(store, db_path, tmp_path):
+    from digest_desk.store.backup import make_backup, restore
+
+    _site(store)
+    backup = make_backup(db_path, "test")
+    _edit(store, "story-20", title="Edited after the backup")
+    out = tmp_path / "out"
+    export_site(store, out, now=NOW)
+    store.close()
+    restore(db_path, backup, force=True)  # story-20 has its old title again, stamped before the mark
+    restored = open_store(db_path)
+    try:
+        for i in range(3):  # the counter passes the mark again
+            _edit(restored, "story-40", body=f"Correction {i}.")
+        assert delta_plan(restored, load_manifest(out), out, NOW, SITEMAP_LIMIT) is None
+        export_site(restored, out, changed_only=True, now=NOW)
+        fresh = tmp_path / "fresh"
+        export_site(restored, fresh, now=NOW)
+        assert _files(out) == _files(fresh)
+    finally:
+        restored.close()
