@@ -66,13 +66,13 @@ class Unsure(Exception):
     """The change log cannot say what changed: compare every key instead."""
 
 
-def change_mark(reader: PublishedReader, base_key: str, sitemap_limit: int) -> dict | None:
+def change_mark(reader: PublishedReader, base_key: str, categories: list[str], sitemap_limit: int) -> dict | None:
     """The mark an export made from this read records (None when the store keeps no log)."""
     mark = changelog.current_mark(reader)
     if mark is None:
         return None
-    return {"identity": mark.identity, "since": mark.since, "engine": mark.engine,
-            "now": reader.now.isoformat(), "base": base_key, "sitemap_limit": sitemap_limit}
+    return {"identity": mark.identity, "since": mark.since, "engine": mark.engine, "now": reader.now.isoformat(),
+            "base": base_key, "categories": categories, "sitemap_limit": sitemap_limit}
 
 
 def delta_plan(store: Store, old: Manifest, out: Path, now: datetime, sitemap_limit: int) -> DeltaPlan | None:
@@ -110,12 +110,16 @@ class _Delta:
         except ValueError:
             raise Unsure() from None
         _sure(before.tzinfo is not None and before <= reader.now)
-        self.categories = reader.categories()
+        # The sections change only when an article enters, leaves or moves, which sends the
+        # export to the full comparison: the recorded ones stand, checked with the base key.
+        categories = prev.get("categories")
+        _sure(isinstance(categories, list) and all(type(c) is str for c in categories))
+        self.categories = list(categories)
         self.base_key = global_key(reader, self.categories)
         _sure(self.base_key == prev.get("base"))
         _sure(changelog.arrivals(reader, before, reader.now) == 0)  # no scheduled time came
-        return {"identity": mark.identity, "since": mark.since, "engine": mark.engine,
-                "now": reader.now.isoformat(), "base": self.base_key, "sitemap_limit": self.limit}
+        return {"identity": mark.identity, "since": mark.since, "engine": mark.engine, "now": reader.now.isoformat(),
+                "base": self.base_key, "categories": self.categories, "sitemap_limit": self.limit}
 
     def plan(self) -> DeltaPlan:
         reader, old = self.reader, self.old
@@ -146,9 +150,11 @@ class _Delta:
         shown = [e for e in entries if e.key != old.key(f"article:{e.id}")]
         if shown:
             self._site_units(shown)
+        # Nothing entered or left the site: it holds the articles the manifest has.
+        on_site = len(old.articles) + sum(1 for uid in old.units if uid.startswith("article:"))
         return DeltaPlan(self.site, self.categories, list(self.units.values()),
                          {f"article:{e.id}": e.key for e in render}, render,
-                         len(old.articles), reader.unpublished_count(), reader.now, reader.waiting_times(), mark)
+                         on_site, changelog.article_count(reader) - on_site, reader.now, reader.waiting_times(), mark)
 
     def _entries(self, rows: list[tuple]) -> list[Entry]:
         links = changelog.links_of(self.reader, [r[0] for r in rows])
@@ -193,7 +199,7 @@ class _Delta:
         _sure(page <= pages)
         unit_id = f"{uid}:{page}"
         if unit_id not in self.units:
-            rows = changelog.listing_slice(self.reader, (page - 1) * PAGE_SIZE, PAGE_SIZE, names)
+            rows = changelog.listing_around(self.reader, row, position - (page - 1) * PAGE_SIZE, PAGE_SIZE, names)
             chunk = self._entries(rows)
             _sure(row[0] in {e.id for e in chunk})
             was = digest(self.base_key, uid, page, pages, heading, self._old_keys(chunk))

@@ -147,5 +147,5 @@ def _plan(store: Store, reader: PublishedReader, sitemap_limit: int = SITEMAP_LI
     plan = Plan(site, entries, categories, units, reader.unpublished_count(), reader.now,
                 reader.waiting_times())
     plan.article_keys = {f"article:{e.id}": e.key for e in entries}
-    plan.changes = change_mark(reader, base_key, sitemap_limit)
+    plan.changes = change_mark(reader, base_key, categories, sitemap_limit)
     return plan

@@ -139,22 +139,46 @@ def _section_filter(names: Collection[str] | None) -> tuple[str, dict[str, Any]]
     return f" AND a.category IN ({', '.join(marks)})", {m[1:]: n for m, n in zip(marks, sorted(names), strict=True)}
 
 
+def _on_site(reader: PublishedReader) -> str:
+    """The publication rule for reads in the lists' order. On SQLite the columns get a unary
+    plus, which keeps its planner from the status index (then it walks the list-order index
+    instead of sorting: 20 ms instead of 400 at 100,000 articles)."""
+    return on_site_sql("a." if reader._pyformat else "+a.")
+
+
 def newer_count(reader: PublishedReader, row: tuple, names: Collection[str] | None = None) -> int:
     """How many articles on the site come before the article of listing ``row`` in the lists
     (of the sections ``names`` only, when given)."""
-    aid, when = row[0], row[6] or row[7]
     where, params = _section_filter(names)
-    sql = (f"SELECT count(*) FROM article a WHERE {on_site_sql('a.')}{where} AND "
-           f"({ORDER_TIME} > :when OR ({ORDER_TIME} = :when AND a.id > :aid))")
-    return int(reader._rows(sql, {**reader._on_site, **params, "when": when, "aid": aid})[0][0])
+    sql = f"SELECT count(*) FROM article a WHERE ({ORDER_TIME}, a.id) > (:when, :aid) AND {_on_site(reader)}{where}"
+    return int(reader._rows(sql, {**reader._on_site, **params, "when": row[6] or row[7], "aid": row[0]})[0][0])
+
+
+def listing_around(reader: PublishedReader, row: tuple, before: int, count: int,
+                   names: Collection[str] | None = None) -> list[tuple]:
+    """Listing rows in the lists' order: the ``before`` articles just before the article of
+    ``row``, then it and those after it, ``count`` in all (of the sections ``names`` only)."""
+    where, params = _section_filter(names)
+    params = {**reader._on_site, **params, "when": row[6] or row[7], "aid": row[0]}
+    select = LISTING_SQL.replace(on_site_sql("a."), _on_site(reader))
+    newer = reader._rows(f"{select}{where} AND ({ORDER_TIME}, a.id) > (:when, :aid) "
+                         f"ORDER BY {ORDER_TIME} ASC, a.id ASC LIMIT :n", {**params, "n": before}) if before else []
+    rest = reader._rows(f"{select}{where} AND ({ORDER_TIME}, a.id) <= (:when, :aid) "
+                        f"ORDER BY {ORDER} LIMIT :n", {**params, "n": count - before})
+    return newer[::-1] + rest
 
 
 def listing_slice(reader: PublishedReader, offset: int, count: int,
                   names: Collection[str] | None = None) -> list[tuple]:
     """Listing rows ``offset`` to ``offset + count`` in the lists' order (of ``names`` only)."""
     where, params = _section_filter(names)
-    sql = f"{LISTING_SQL}{where} ORDER BY {ORDER} LIMIT :count OFFSET :offset"
+    select = LISTING_SQL.replace(on_site_sql("a."), _on_site(reader))
+    sql = f"{select}{where} ORDER BY {ORDER} LIMIT :count OFFSET :offset"
     return reader._rows(sql, {**reader._on_site, **params, "count": count, "offset": offset})
+
+
+def article_count(reader: PublishedReader) -> int:
+    return int(reader._rows("SELECT count(*) FROM article")[0][0])
 
 
 def newest_update(reader: PublishedReader) -> str | None:
