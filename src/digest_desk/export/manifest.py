@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
 
 from digest_desk.export.articles import article_files
@@ -130,11 +131,12 @@ class Manifest:
         "format", "generator", "units"} with sort_keys (so it does not depend on build
         order) and no indent, one call of the C encoder (at 100,000 articles 23 MB of text)."""
         units = {uid: {"files": u.files, "key": u.key} for uid, u in self.units.items()}
-        data = {"articles": self.articles, "format": FORMAT,
-                "generator": "digest-desk", "units": units}
-        text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        rest = _dumps({"format": FORMAT, "generator": "digest-desk", "units": units})
         with open(path, "w", encoding="utf-8") as fh:
-            fh.write(text)
+            fh.write('{"articles":')
+            fh.write(_dumps_records(self.articles))
+            fh.write(",")
+            fh.write(rest[1:])
             fh.write("\n")
 
     @classmethod
@@ -154,6 +156,20 @@ class Manifest:
         return cls(units, articles)
 
 
+def _dumps(value: object) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def _dumps_records(articles: dict[str, str]) -> str:
+    """``_dumps(articles)``, built by joining when every uid and record is plain printable
+    ASCII without quotes or backslashes (always, for records the export makes): JSON writes such
+    strings as they are, and joining is three times quicker than the encoder at 100,000."""
+    items = sorted(articles.items())
+    text = ",".join([f'"{uid}":"{record}"' for uid, record in items])
+    plain = text.isascii() and text.isprintable() and "\\" not in text and text.count('"') == 4 * len(items)
+    return "{" + text + "}" if plain else _dumps(dict(items))
+
+
 def _articles_v2(lines: list[str]) -> dict[str, str]:
     articles: dict[str, str] = {}
     for line in lines:
@@ -165,10 +181,11 @@ def _articles_v2(lines: list[str]) -> dict[str, str]:
 
 
 def _articles_v3(articles: dict) -> dict[str, str]:
-    # Checked in passes over all keys and values (a loop per record costs more at 100,000).
-    if not all(uid.startswith("article:") for uid in articles):
+    # Checked by C loops over all keys and values (a Python loop per record costs more at
+    # 100,000); a record that is not text makes str.count raise TypeError (unreadable, too).
+    if not all(map(str.startswith, articles, repeat("article:"))):
         raise ValueError("malformed manifest article")
-    if not all(type(record) is str and record.count(" ") >= 3 for record in articles.values()):
+    if articles and min(map(str.count, articles.values(), repeat(" "))) < 3:
         raise ValueError("malformed manifest article")
     return articles
 

@@ -161,9 +161,11 @@ def listing_around(reader: PublishedReader, row: tuple, before: int, count: int,
     where, params = _section_filter(names)
     params = {**reader._on_site, **params, "when": row[6] or row[7], "aid": row[0]}
     select = LISTING_SQL.replace(on_site_sql("a."), _on_site(reader))
-    newer = reader._rows(f"{select}{where} AND ({ORDER_TIME}, a.id) > (:when, :aid) "
+    # The plain comparison on the time lets the planner seek in the list-order index; the row
+    # comparison then orders equal times by id.
+    newer = reader._rows(f"{select}{where} AND {ORDER_TIME} >= :when AND ({ORDER_TIME}, a.id) > (:when, :aid) "
                          f"ORDER BY {ORDER_TIME} ASC, a.id ASC LIMIT :n", {**params, "n": before}) if before else []
-    rest = reader._rows(f"{select}{where} AND ({ORDER_TIME}, a.id) <= (:when, :aid) "
+    rest = reader._rows(f"{select}{where} AND {ORDER_TIME} <= :when AND ({ORDER_TIME}, a.id) <= (:when, :aid) "
                         f"ORDER BY {ORDER} LIMIT :n", {**params, "n": count - before})
     return newer[::-1] + rest
 

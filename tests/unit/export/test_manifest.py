@@ -72,3 +72,18 @@ def test_stale_names_the_units_whose_key_moved_and_the_new_ones():
     keys = {uid: old.key(uid) or "" for uid in old.uids()}
     keys["article:2"] = keys["article:2"][:-1]
     assert old.stale(keys) == {"article:2"}
+
+
+def test_records_that_are_not_plain_ascii_are_written_by_the_json_encoder(tmp_path):
+    manifest = _manifest(3)
+    manifest.put("article:7", "f" * 64, {"café/index.html": "a" * 64, "café/amp/index.html": "b" * 64})
+    assert "article:7" in manifest.articles  # a record, not a unit
+    manifest.write(tmp_path / MANIFEST)
+    expected = {
+        "format": FORMAT, "generator": "digest-desk",
+        "units": {uid: {"key": u.key, "files": u.files} for uid, u in manifest.units.items()},
+        "articles": dict(manifest.articles),
+    }
+    text = (tmp_path / MANIFEST).read_text("utf-8")
+    assert text == json.dumps(expected, sort_keys=True, ensure_ascii=False, separators=(",", ":")) + "\n"
+    assert load_manifest(tmp_path).articles == manifest.articles
