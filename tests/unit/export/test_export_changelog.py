@@ -226,3 +226,29 @@ def test_a_restored_backup_is_not_taken_for_the_database_exported_before(store, 
         assert _files(out) == _files(fresh)
     finally:
         restored.close()
+
+
+def test_a_change_committed_after_the_export_read_is_seen_by_the_next_export(store, db_path, tmp_path):
+    """Another writer's transaction is open (its change stamped, not committed) while an export
+    reads; it commits afterwards. On PostgreSQL its stamp (transaction id) is below the mark
+    the export recorded only if it started earlier: the mark is the snapshot's xmin, so it is
+    still looked at."""
+    _site(store)
+    out = tmp_path / "out"
+    export_site(store, out, now=NOW)
+    other = open_store(db_path)
+    try:
+        with other.engine.connect() as connection:
+            transaction = connection.begin()
+            connection.execute(text("UPDATE article SET title = 'Late title', version = version + 1 "
+                                    "WHERE slug = 'story-22'"))
+            if store.dialect == "postgresql":  # a later transaction commits first (SQLite: one writer)
+                _edit(store, "story-40", body="Committed first.")
+            report = export_site(store, out, changed_only=True, now=NOW)  # does not see the open change
+            assert "Late title" not in (out / "story-22" / "index.html").read_text("utf-8")
+            assert report.rendered <= 1
+            transaction.commit()
+    finally:
+        other.close()
+    _changed_equals_full(store, out, tmp_path, NOW, SITEMAP_LIMIT, True)
+    assert "Late title" in (out / "story-22" / "index.html").read_text("utf-8")
