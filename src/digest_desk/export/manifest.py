@@ -17,6 +17,8 @@ FORMAT = 3
 # Beside the manifest: where the store's change log stood when the export was made (see
 # export/delta.py). Apart from the manifest, which stays a function of the site's state alone.
 CHANGES = ".digest-desk-changes.json"
+_RECORDS_START = '{"articles":{'
+_MOST_PATCHED = 64  # more changed records than this: encoding them all is as quick
 READABLE = (1, 2, 3)
 
 
@@ -57,13 +59,22 @@ class Manifest:
     # Where the store's change log stood when every unit here was up to date with the store
     # (identity, since, now, base key...); None when unknown: the next export compares keys.
     changes: dict | None = None
+    # The JSON text of ``articles`` as read, and the records it holds: a copy that changes a
+    # few records writes that text with those records replaced instead of encoding them all.
+    _text: str | None = field(default=None, repr=False, compare=False)
+    _base: dict[str, str] | None = field(default=None, repr=False, compare=False)
+    _touched: set[str] = field(default_factory=set, repr=False, compare=False)
 
     def copy(self) -> Manifest:
         """A manifest with the same records (units shared: they are replaced, never changed)."""
-        return Manifest(dict(self.units), dict(self.articles), dict(self.changes) if self.changes else None)
+        copied = Manifest(dict(self.units), dict(self.articles), dict(self.changes) if self.changes else None)
+        if self._text is not None and not self._touched:
+            copied._text, copied._base = self._text, self.articles
+        return copied
 
     def put(self, uid: str, key: str, files: dict[str, str]) -> None:
         record = _article_record(key, files) if uid.startswith("article:") else None
+        self._touched.add(uid)
         if record is None:
             self.articles.pop(uid, None)
             self.units[uid] = Unit(key, files)
@@ -134,10 +145,33 @@ class Manifest:
         rest = _dumps({"format": FORMAT, "generator": "digest-desk", "units": units})
         with open(path, "w", encoding="utf-8") as fh:
             fh.write('{"articles":')
-            fh.write(_dumps_records(self.articles))
+            fh.write(self._patched_records() or _dumps_records(self.articles))
             fh.write(",")
             fh.write(rest[1:])
             fh.write("\n")
+
+    def _patched_records(self) -> str | None:
+        """The records' JSON as read with the few changed ones replaced; None when that cannot
+        be done exactly (then they are all encoded)."""
+        base, text = self._base, self._text
+        if base is None or text is None or len(self._touched) > _MOST_PATCHED:
+            return None
+        expected = dict(base)
+        expected.update((uid, self.articles[uid]) for uid in self._touched if uid in self.articles)
+        if expected != self.articles:  # a record added or removed, or changed other than by put
+            return None
+        for uid in self._touched:
+            old, new = base.get(uid), self.articles.get(uid)
+            if old == new:
+                continue
+            if old is None or new is None:
+                return None
+            was = f"{_dumps(uid)}:{_dumps(old)}"
+            at = text.find(was)
+            if at < 0 or text.find(was, at + 1) >= 0:
+                return None
+            text = f"{text[:at]}{_dumps(uid)}:{_dumps(new)}{text[at + len(was):]}"
+        return text
 
     @classmethod
     def from_json(cls, text: str) -> Manifest:
@@ -153,7 +187,11 @@ class Manifest:
         articles = _articles_v3(raw) if isinstance(raw, dict) else _articles_v2(raw)
         if not articles.keys().isdisjoint(units):
             raise ValueError("an article recorded twice")
-        return cls(units, articles)
+        manifest = cls(units, articles)
+        end = text.rfind('},"format":')
+        if isinstance(raw, dict) and text.startswith(_RECORDS_START) and end > 0:
+            manifest._text, manifest._base = text[len(_RECORDS_START) - 1 : end + 1], articles
+        return manifest
 
 
 def _dumps(value: object) -> str:

@@ -87,3 +87,20 @@ def test_records_that_are_not_plain_ascii_are_written_by_the_json_encoder(tmp_pa
     text = (tmp_path / MANIFEST).read_text("utf-8")
     assert text == json.dumps(expected, sort_keys=True, ensure_ascii=False, separators=(",", ":")) + "\n"
     assert load_manifest(tmp_path).articles == manifest.articles
+
+
+def test_a_copy_with_a_few_records_changed_writes_what_encoding_them_all_writes(tmp_path):
+    _manifest(500).write(tmp_path / MANIFEST)
+    old = load_manifest(tmp_path)
+    assert old is not None and old._text is not None
+    new = old.copy()
+    new.put("article:7", "1" * 64, {"story-000007/index.html": "c" * 64, "story-000007/amp/index.html": "d" * 64})
+    new.put("index:1", "k9", {"index.html": "e" * 64})
+    assert new._patched_records() is not None
+    new.write(tmp_path / "patched.json")
+    fresh = Manifest(dict(new.units), dict(new.articles))
+    fresh.write(tmp_path / "encoded.json")
+    assert (tmp_path / "patched.json").read_bytes() == (tmp_path / "encoded.json").read_bytes()
+    # A record added is not a replacement: everything is encoded.
+    new.put("article:9999", "2" * 64, {"x/index.html": "a" * 64, "x/amp/index.html": "b" * 64})
+    assert new._patched_records() is None
