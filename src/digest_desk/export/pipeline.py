@@ -240,6 +240,8 @@ def _export(store: Store, outdir: str | os.PathLike[str], articles: Sequence[str
     try:
         if mode == "changed" and run.old is not None and (delta := delta_plan(store, run.old, out, now, sitemap_limit)):
             return _export_delta(run, delta, tmp, started)
+        if run.old is not None:
+            run.old.forget_text()  # kept for a delta's few replacements only: 23 MB at 100,000
         early = None
         if mode == "full":
             # Every published article will be rendered: start the workers on them now, so they
