@@ -64,14 +64,14 @@ class Manifest:
     # The JSON text of ``articles`` as read, and the records it holds: a copy that changes a
     # few records writes that text with those records replaced instead of encoding them all.
     _text: str | None = field(default=None, repr=False, compare=False)
-    _base: dict[str, str] | None = field(default=None, repr=False, compare=False)
+    _base: Manifest | None = field(default=None, repr=False, compare=False)
     _touched: set[str] = field(default_factory=set, repr=False, compare=False)
 
     def copy(self) -> Manifest:
         """A manifest with the same records (units shared: they are replaced, never changed)."""
         copied = Manifest(dict(self.units), dict(self.articles), dict(self.changes) if self.changes else None)
         if self._text is not None and not self._touched:
-            copied._text, copied._base = self._text, self.articles
+            copied._text, copied._base = self._text, self
         return copied
 
     def forget_text(self) -> None:
@@ -147,40 +147,44 @@ class Manifest:
         """Write the manifest as one line of JSON with sorted keys: ``json.dumps`` of {"articles",
         "format", "generator", "units"} with sort_keys (so it does not depend on build
         order) and no indent, one call of the C encoder (at 100,000 articles 23 MB of text)."""
-        units = {uid: {"files": u.files, "key": u.key} for uid, u in self.units.items()}
-        rest = _dumps({"format": FORMAT, "generator": "digest-desk", "units": units})
+        patched = self._patched()
         with open(path, "w", encoding="utf-8") as fh:
-            fh.write('{"articles":')
-            patched = self._patched_records()
             if patched is not None:
                 fh.write(patched)
-            else:
-                _write_records(fh, self.articles)
+                return
+            units = {uid: {"files": u.files, "key": u.key} for uid, u in self.units.items()}
+            rest = _dumps({"format": FORMAT, "generator": "digest-desk", "units": units})
+            fh.write('{"articles":')
+            _write_records(fh, self.articles)
             fh.write(",")
             fh.write(rest[1:])
             fh.write("\n")
 
-    def _patched_records(self) -> str | None:
-        """The records' JSON as read with the few changed ones replaced; None when that cannot
-        be done exactly (then they are all encoded)."""
+    def _patched(self) -> str | None:
+        """The text this copy's manifest was read from, with the few records and units ``put``
+        since replaced; None when that cannot be done exactly (then everything is encoded)."""
         base, text = self._base, self._text
         if base is None or text is None or len(self._touched) > _MOST_PATCHED:
             return None
-        expected = dict(base)
-        expected.update((uid, self.articles[uid]) for uid in self._touched if uid in self.articles)
-        if expected != self.articles:  # a record added or removed, or changed other than by put
-            return None
-        for uid in self._touched:
-            old, new = base.get(uid), self.articles.get(uid)
+        touched = self._touched
+        if self.articles.keys() != base.articles.keys() or self.units.keys() != base.units.keys():
+            return None  # a record or unit added or removed
+        expected = dict(base.articles)
+        expected.update((uid, self.articles[uid]) for uid in touched if uid in expected)
+        if expected != self.articles or any(self.units[u] is not base.units[u] for u in self.units.keys() - touched):
+            return None  # changed other than by put
+        for uid in touched:
+            if uid in base.articles:
+                old, new = _dumps(base.articles[uid]), _dumps(self.articles[uid])
+            else:
+                old, new = _unit_json(base.units[uid]), _unit_json(self.units[uid])
             if old == new:
                 continue
-            if old is None or new is None:
-                return None
-            was = f"{_dumps(uid)}:{_dumps(old)}"
+            was = f"{_dumps(uid)}:{old}"
             at = text.find(was)
             if at < 0 or text.find(was, at + 1) >= 0:
                 return None
-            text = f"{text[:at]}{_dumps(uid)}:{_dumps(new)}{text[at + len(was):]}"
+            text = f"{text[:at]}{_dumps(uid)}:{new}{text[at + len(was):]}"
         return text
 
     @classmethod
@@ -198,10 +202,13 @@ class Manifest:
         if not articles.keys().isdisjoint(units):
             raise ValueError("an article recorded twice")
         manifest = cls(units, articles)
-        end = text.rfind('},"format":')
-        if isinstance(raw, dict) and text.startswith(_RECORDS_START) and end > 0:
-            manifest._text, manifest._base = text[len(_RECORDS_START) - 1 : end + 1], articles
+        if data["format"] == FORMAT and text.startswith(_RECORDS_START) and text.endswith("}\n"):
+            manifest._text = text  # as this version writes it: a copy may replace a few records
         return manifest
+
+
+def _unit_json(unit: Unit) -> str:
+    return _dumps({"files": unit.files, "key": unit.key})
 
 
 def _dumps(value: object) -> str:

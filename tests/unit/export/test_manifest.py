@@ -96,11 +96,22 @@ def test_a_copy_with_a_few_records_changed_writes_what_encoding_them_all_writes(
     new = old.copy()
     new.put("article:7", "1" * 64, {"story-000007/index.html": "c" * 64, "story-000007/amp/index.html": "d" * 64})
     new.put("index:1", "k9", {"index.html": "e" * 64})
-    assert new._patched_records() is not None
+    assert new._patched() is not None
     new.write(tmp_path / "patched.json")
     fresh = Manifest(dict(new.units), dict(new.articles))
     fresh.write(tmp_path / "encoded.json")
     assert (tmp_path / "patched.json").read_bytes() == (tmp_path / "encoded.json").read_bytes()
     # A record added is not a replacement: everything is encoded.
     new.put("article:9999", "2" * 64, {"x/index.html": "a" * 64, "x/amp/index.html": "b" * 64})
-    assert new._patched_records() is None
+    assert new._patched() is None
+
+
+def test_a_copy_changed_other_than_by_put_is_encoded_whole(tmp_path):
+    _manifest(50).write(tmp_path / MANIFEST)
+    old = load_manifest(tmp_path)
+    assert old is not None
+    new = old.copy()
+    new.articles["article:3"] = new.articles["article:4"]  # not through put: not a known replacement
+    assert new._patched() is None
+    new.write(tmp_path / "written.json")
+    assert json.loads((tmp_path / "written.json").read_text("utf-8"))["articles"]["article:3"] == new.articles["article:3"]
