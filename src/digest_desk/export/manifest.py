@@ -173,19 +173,29 @@ class Manifest:
         expected.update((uid, self.articles[uid]) for uid in touched if uid in expected)
         if expected != self.articles or any(self.units[u] is not base.units[u] for u in self.units.keys() - touched):
             return None  # changed other than by put
+        split = text.rfind(',"format":')  # records before, units after (in key order)
+        edits: list[tuple[int, int, str]] = []
         for uid in touched:
             if uid in base.articles:
                 old, new = _dumps(base.articles[uid]), _dumps(self.articles[uid])
+                start, end = 0, split  # each record once there: checked when read
             else:
                 old, new = _unit_json(base.units[uid]), _unit_json(self.units[uid])
+                start, end = split, len(text)
             if old == new:
                 continue
             was = f"{_dumps(uid)}:{old}"
-            at = text.find(was)
-            if at < 0 or text.find(was, at + 1) >= 0:
+            at = text.find(was, start, end)
+            if at < 0 or (start and text.find(was, at + 1) >= 0):
                 return None
-            text = f"{text[:at]}{_dumps(uid)}:{new}{text[at + len(was):]}"
-        return text
+            edits.append((at, at + len(was), f"{_dumps(uid)}:{new}"))
+        pieces, done = [], 0
+        for at, stop, new in sorted(edits):
+            if at < done:
+                return None
+            pieces += [text[done:at], new]
+            done = stop
+        return "".join([*pieces, text[done:]])
 
     @classmethod
     def from_json(cls, text: str) -> Manifest:
@@ -202,8 +212,11 @@ class Manifest:
         if not articles.keys().isdisjoint(units):
             raise ValueError("an article recorded twice")
         manifest = cls(units, articles)
-        if data["format"] == FORMAT and text.startswith(_RECORDS_START) and text.endswith("}\n"):
-            manifest._text = text  # as this version writes it: a copy may replace a few records
+        # The text as this version writes it, each record once (a count of its uids, no
+        # duplicate keys): a copy may then replace a few records in it (see _patched).
+        if data["format"] == FORMAT and text.startswith(_RECORDS_START) and text.endswith("}\n") \
+                and text.count('"article:', 0, text.rfind(',"format":')) == len(articles):
+            manifest._text = text
         return manifest
 
 
