@@ -80,18 +80,19 @@ def build_fixture_site(store) -> dict[str, object]:
 
 
 def tree(root: Path) -> dict[str, str]:
-    """Every file under ``root`` with its sha256."""
+    """Every file under ``root`` with its sha256 (not the change-log mark: it says when the
+    export was made, not what it holds)."""
     return {
         p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(root.rglob("*")) if p.is_file()
+        for p in sorted(root.rglob("*")) if p.is_file() and p.name != ".digest-desk-changes.json"
     }
 
 
 def stats(root: Path) -> dict[str, tuple[int, int]]:
-    """Inode and modification time of every file (to see which were rewritten)."""
+    """Inode and modification time of every file (to see which were rewritten; not the mark)."""
     return {
         p.relative_to(root).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
-        for p in sorted(root.rglob("*")) if p.is_file()
+        for p in sorted(root.rglob("*")) if p.is_file() and p.name != ".digest-desk-changes.json"
     }
 
 

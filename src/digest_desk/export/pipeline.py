@@ -14,6 +14,7 @@ from pathlib import Path
 from digest_desk.domain.words import counted
 from digest_desk.export.articles import article_files
 from digest_desk.export.changeset import commit
+from digest_desk.export.delta import DeltaPlan, delta_plan
 from digest_desk.export.errors import ExportCancelled, ExportError
 from digest_desk.export.folders import (
     MANIFEST,
@@ -23,12 +24,14 @@ from digest_desk.export.folders import (
     remove_tree,
     swap_in,
 )
-from digest_desk.export.manifest import Manifest, load_manifest
+from digest_desk.export.manifest import CHANGES, Manifest, load_manifest, write_changes
 from digest_desk.export.plan import Plan, make_plan
 from digest_desk.export.render_pool import ArticleBatch
 from digest_desk.export.safepath import top_level_symlink
 from digest_desk.export.site_pages import SITEMAP_LIMIT
+from digest_desk.export.sitedata import global_key
 from digest_desk.export.writer import FAULT_ENV, Writer
+from digest_desk.store.changelog import current_mark
 from digest_desk.store.engine import Store
 from digest_desk.store.published import published_reader
 
@@ -97,7 +100,7 @@ class _Run:
         self.parallel = parallel
         self.fault = os.environ.get(FAULT_ENV) or None
         self.old: Manifest | None = load_manifest(out) if out.is_dir() else None
-        self.plan: Plan  # made by export_site, once the workers (if any) are rendering
+        self.plan: Plan | DeltaPlan  # made by export_site, once the workers (if any) are rendering
         self.new = Manifest()
         self.written: list[str] = []  # files written into the temporary folder this run
         self.mode = "full"
@@ -141,7 +144,7 @@ class _Run:
         keys = self.plan.keys()
         arts = {uid for uid in keys if uid.startswith("article:")}
         others = set(keys) - arts
-        if mode == "full" or self.old is None:
+        if mode == "full" or self.old is None or isinstance(self.plan, DeltaPlan):
             return arts, others
         old = self.old
         stale = old.stale(keys)
@@ -185,8 +188,9 @@ class _Run:
         finally:
             self.stop()
         self.check_cancel()
-        # Units not rebuilt keep their old record (an incremental export leaves them in place).
-        if self.old is not None:
+        # Units not rebuilt keep their old record (an incremental export leaves them in place;
+        # after a delta plan the new manifest began as a copy of the old one).
+        if self.old is not None and not isinstance(self.plan, DeltaPlan):
             self.new.carry(self.old, keys, self.chosen)
 
 
@@ -234,12 +238,20 @@ def _export(store: Store, outdir: str | os.PathLike[str], articles: Sequence[str
     run.mode = mode
     tmp = make_temp(out)
     try:
+        if mode == "changed" and run.old is not None and (delta := delta_plan(store, run.old, out, now, sitemap_limit)):
+            return _export_delta(run, delta, tmp, started)
+        if run.old is not None:
+            run.old.forget_text()  # kept for a delta's few replacements only: 23 MB at 100,000
+        early = None
         if mode == "full":
             # Every published article will be rendered: start the workers on them now, so they
             # render while the plan is made (a new batch is started if the plan disagrees).
             with published_reader(store, now) as reader:
-                run.start(tmp, *reader.published_ids_and_categories())
+                ids, categories = reader.published_ids_and_categories()
+                early = current_mark(reader), global_key(reader, categories)
+                run.start(tmp, ids, categories)
         run.plan = make_plan(store, now, sitemap_limit)
+        run.new.changes = _mark_to_record(run.plan, mode, early)
         _check_named(run.plan, articles or [])
         _confirm_removals(run, confirm_large_delete)  # nothing of the previous export touched yet
         report = ExportReport(out, mode, articles=len(run.plan.entries), unpublished=run.plan.unpublished,
@@ -259,6 +271,41 @@ def _export(store: Store, outdir: str | os.PathLike[str], articles: Sequence[str
         run.stop()
         remove_tree(tmp)
         raise
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _mark_to_record(plan: Plan, mode: str, early: tuple | None) -> dict | None:
+    """The change-log mark the new manifest records: the plan's, or None when not every changed
+    unit is built (an export of named articles). With workers started before the plan (a full
+    export), the mark of their read: changes after it are looked at again by the next export."""
+    if mode == "articles" or plan.changes is None:
+        return None
+    if early is None:
+        return plan.changes
+    mark, base = early
+    if mark is None or mark.identity != plan.changes["identity"] or base != plan.changes["base"]:
+        return None
+    return {**plan.changes, "since": mark.since}
+
+
+def _export_delta(run: _Run, delta: DeltaPlan, tmp: Path, started: float) -> ExportReport:
+    """An incremental export from the change log: build what it names, keep the rest."""
+    assert run.old is not None
+    run.plan = delta
+    run.new = run.old.copy()
+    run.new.changes = delta.changes
+    report = ExportReport(run.out, "changed", articles=delta.articles, unpublished=delta.unpublished,
+                          waiting=delta.waiting, timezone=delta.site.timezone)
+    art_uids, other_uids = run.choose("changed", [])
+    report.rendered = len(art_uids)
+    report.unchanged = run.old.file_count()
+    if not art_uids and not other_uids:  # the manifest stays as it is: only the mark moves on
+        write_changes(delta.changes, tmp / CHANGES)
+        commit(tmp, run.out, [CHANGES], [])
+    else:
+        run.build(tmp, art_uids, other_uids)
+        _finish_changes(run, tmp, report)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -308,7 +355,7 @@ def _dropped(run: _Run) -> set[str]:
     assert run.old is not None
     gone: set[str] = set()
     kept: set[str] = set()
-    for uid in run.old.uids():
+    for uid in () if isinstance(run.plan, DeltaPlan) else run.old.uids():  # a delta's new manifest has them all
         if uid not in run.new:
             gone.update(run.old.unit_files(uid))
     for uid in run.chosen:
@@ -318,8 +365,10 @@ def _dropped(run: _Run) -> set[str]:
     return gone - kept
 
 
-def _write_manifest(run: _Run, root: Path) -> None:
+def _write_manifest(run: _Run, root: Path) -> list[str]:
+    """Write the manifest (and the change-log mark beside it); the files to move in, manifest last."""
     run.new.write(root / MANIFEST)
+    return ([CHANGES] if write_changes(run.new.changes, root / CHANGES) else []) + [MANIFEST]
 
 
 def _finish_full(run: _Run, tmp: Path, report: ExportReport) -> None:
@@ -336,6 +385,8 @@ def _finish_changes(run: _Run, tmp: Path, report: ExportReport) -> None:
     drop = sorted(_dropped(run))
     report.written, report.removed = len(put), len(drop)
     report.unchanged = run.new.file_count() - len(put)
-    _write_manifest(run, tmp)
+    last = _write_manifest(run, tmp)
     run.check_cancel()
-    commit(tmp, run.out, put + [MANIFEST], drop)
+    if CHANGES not in last:
+        drop.append(CHANGES)  # an older mark would no longer describe this manifest
+    commit(tmp, run.out, put + last, drop)

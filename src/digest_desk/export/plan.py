@@ -10,6 +10,7 @@ from itertools import chain
 from digest_desk.domain import Site
 from digest_desk.domain.slugs import MAX_SLUG, RESERVED, SlugError, validate_slug
 from digest_desk.export.articles import article_files
+from digest_desk.export.delta import change_mark
 from digest_desk.export.errors import ExportError
 from digest_desk.export.safepath import check_rel
 from digest_desk.export.site_pages import SITEMAP_LIMIT, SitePages, SiteUnit, logo_info
@@ -30,6 +31,7 @@ class Plan:
     now: datetime  # the instant the plan was made for: what had come by then is on the site
     waiting: list[datetime] = field(default_factory=list)  # times still to come, soonest first
     article_keys: dict[str, str] = field(default_factory=dict)  # "article:<id>" -> key
+    changes: dict | None = None  # the change-log mark of this read (export/delta.py)
     _keys: dict[str, str] | None = None
 
     def keys(self) -> dict[str, str]:
@@ -145,4 +147,5 @@ def _plan(store: Store, reader: PublishedReader, sitemap_limit: int = SITEMAP_LI
     plan = Plan(site, entries, categories, units, reader.unpublished_count(), reader.now,
                 reader.waiting_times())
     plan.article_keys = {f"article:{e.id}": e.key for e in entries}
+    plan.changes = change_mark(reader, base_key, categories, sitemap_limit)
     return plan

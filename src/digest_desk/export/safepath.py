@@ -8,9 +8,10 @@ from pathlib import Path
 
 from digest_desk.export.errors import UnsafePathError
 
-# One path part: letters, digits, dot, dash, underscore; not starting with a dot except our manifest.
+# One path part: letters, digits, dot, dash, underscore; not starting with a dot except our manifest
+# and the change-log mark beside it.
 _PART = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]{0,120}")
-_SPECIAL = {".digest-desk-manifest.json"}
+_SPECIAL = {".digest-desk-manifest.json", ".digest-desk-changes.json"}  # manifest.MANIFEST, CHANGES
 
 
 def check_rel(rel: str) -> str:

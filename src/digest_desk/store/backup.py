@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from digest_desk.domain.words import counted
+from digest_desk.store.changelog import renew_identity_file
 from digest_desk.store.engine import APPLICATION_ID, BUSY_TIMEOUT_MS, Store, inspect_file
 from digest_desk.store.errors import DatabaseOpenError, StoreError
 from digest_desk.store.locks import process_gone
@@ -234,12 +235,14 @@ def restore(db_path: Path | str, backup_path: Path | str, *, force: bool = False
     _check_backup(backup_path)
     if not db_path.exists():
         _place(backup_path, db_path)
+        renew_identity_file(db_path)
         return None
     try:
         inspect_file(db_path)
     except DatabaseOpenError:
         aside = _set_aside(db_path)
         _place(backup_path, db_path)
+        renew_identity_file(db_path)
         return aside
     busy = _live_editors(db_path)
     if busy and not force:
@@ -248,6 +251,7 @@ def restore(db_path: Path | str, backup_path: Path | str, *, force: bool = False
     kept = make_backup(db_path, "before-restore")
     try:
         _restore_into(backup_path, db_path)
+        renew_identity_file(db_path)  # exports made since the backup must not trust its change log
     except (OSError, sqlite3.Error) as exc:
         raise BackupError(f"Restoring {db_path.name} failed: {plain_message(exc, db_path)}") from exc
     return kept

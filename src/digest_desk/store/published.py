@@ -78,13 +78,13 @@ LISTING_SQL = (
     "a.created_at, a.image_id "
     "FROM article a LEFT JOIN image i ON i.id = a.image_id WHERE " + on_site_sql("a.")
 )
-_LINKS_SQL = (
+LINKS_SELECT = (
     "SELECT l.article_id, l.title, l.url, l.kind, l.position, l.target_article_id, "
     "t.slug, t.title, CASE WHEN " + on_site_sql("t.") + " THEN 1 ELSE 0 END, "
     "l.check_status, l.check_final_url "
-    "FROM link l LEFT JOIN article t ON t.id = l.target_article_id "
-    "ORDER BY l.article_id, l.position, l.id"
+    "FROM link l LEFT JOIN article t ON t.id = l.target_article_id"
 )
+_LINKS_SQL = LINKS_SELECT + " ORDER BY l.article_id, l.position, l.id"
 # "Has bytes" as 0/1 on both engines (PostgreSQL's IS NOT NULL is a boolean): rows feed the
 # export's content keys, which must not depend on the engine.
 _HAS_DATA = "CASE WHEN data IS NULL THEN 0 ELSE 1 END"

@@ -169,7 +169,7 @@ def test_a_manifest_of_the_earlier_format_is_read_and_upgraded(store, site, tmp_
     """Exports made before article records became lines of text are still incremental."""
     import json
 
-    from digest_desk.export.manifest import load_manifest
+    from digest_desk.export.manifest import FORMAT, load_manifest
 
     out = tmp_path / "out"
     export_site(store, out)
@@ -183,7 +183,7 @@ def test_a_manifest_of_the_earlier_format_is_read_and_upgraded(store, site, tmp_
     save_article(store, article, reason="edit")
     report = export_site(store, out, changed_only=True)
     assert report.rendered == 1
-    assert json.loads(path.read_text("utf-8"))["format"] == 2
+    assert json.loads(path.read_text("utf-8"))["format"] == FORMAT
     export_site(store, tmp_path / "full")
     assert tree(tmp_path / "full") == tree(out)
 

@@ -10,6 +10,7 @@ from sqlalchemy import text
 from digest_desk.export import ExportError, UnsafePathError, export_site
 from digest_desk.export.changeset import commit
 from digest_desk.export.folders import JOURNAL
+from digest_desk.export.manifest import CHANGES
 from tests.export_site_fixture import leftovers, tree
 
 
@@ -117,6 +118,11 @@ def test_a_tampered_manifest_cannot_make_the_export_delete_outside(store, site, 
     data["units"]["article:999"] = {"key": "x", "files": {"../precious.txt": "0" * 64}}
     manifest.write_text(json.dumps(data))
     before = tree(out)
+    # From the change log (nothing changed) the unit is never built nor removed: nothing happens.
+    export_site(store, out, changed_only=True)
+    assert precious.read_text() == "keep" and tree(out) == before
+    # Comparing every key, the export refuses the path.
+    (out / CHANGES).unlink()
     with pytest.raises(UnsafePathError):
         export_site(store, out, changed_only=True)
     assert precious.read_text() == "keep"

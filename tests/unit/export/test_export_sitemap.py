@@ -88,7 +88,9 @@ def test_an_edit_rewrites_only_the_sitemap_part_with_that_article(store, site, t
     now = stats(out)
     assert all(now[name] == before_stats[name] for name in ("sitemap.xml", "sitemap-1.xml", "sitemap-pages-2.xml"))
     export_site(store, tmp_path / "full", sitemap_limit=LIMIT)
-    assert tree(tmp_path / "full") == after
+    # The same files; the manifests differ only in the change-log mark each export recorded.
+    full = tree(tmp_path / "full")
+    assert {k: v for k, v in full.items() if k != MANIFEST} == {k: v for k, v in after.items() if k != MANIFEST}
 
 
 @pytest.mark.parametrize(("first", "then"), [(None, LIMIT), (LIMIT, None)])
