@@ -84,6 +84,10 @@ class FragmentCache:
     def _path(self, key: str) -> str:
         return os.path.join(self.folder, key[:2], key[2:])
 
+    def has(self, text: str) -> bool:
+        """Whether an entry for ``text`` exists (not read: warming skips what is there)."""
+        return os.path.exists(self._path(self.key(text)))
+
     def get(self, text: str) -> bytes | None:
         """The entry stored for ``text``; None when there is none or it cannot be read."""
         path = self._path(self.key(text))

@@ -1,0 +1,172 @@
+"""Rendering bodies ahead of the export: the fragment cache filled by idle processes after an import.
+
+An import brings thousands of bodies no preview has parsed; the first export would parse them all
+while the editor waits. A ``Warmer`` hands them, in batches, to processes that run only when the
+machine is otherwise idle (SCHED_IDLE on Linux, else the lowest nice), each parsing the bodies the
+cache does not hold yet (render/fragments.py). Entries are written atomically, so a warmer
+stopped at any moment (Ctrl-C, the program quitting) leaves only whole entries behind, and an
+export that starts meanwhile parses what is still missing itself.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+import time
+from collections.abc import Iterable
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
+from dataclasses import dataclass
+
+from digest_desk.render import fragments, mdparse
+from digest_desk.render.fragments import CACHE_ENV
+from digest_desk.store.engine import Store
+from digest_desk.store.published import published_reader
+
+BATCH = 100  # ids read and handed over at a time
+HOLD_BACK = 100  # the newest ids wait: an import commits every 100 articles, they may not be readable yet
+INLINE_UP_TO = 150  # fewer bodies than this, all known at the end, are parsed here: starting processes costs more
+
+
+def warm_bodies(bodies: Iterable[str]) -> int:
+    """Parse every body the fragment cache lacks (the parse writes its entry); how many were parsed."""
+    cache = fragments.shared()
+    if cache is None:
+        return 0
+    parsed = 0
+    for body in bodies:
+        if body and not cache.has(body):
+            mdparse.parse_body(body)
+            parsed += 1
+    return parsed
+
+
+def _idle_priority() -> None:
+    """This process (or thread, on Linux) runs only when nothing else wants the processor."""
+    try:
+        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))  # type: ignore[attr-defined]
+        return
+    except (AttributeError, OSError):
+        pass
+    try:
+        os.nice(19)
+    except (AttributeError, OSError):
+        pass
+
+
+def _init_worker(cache_setting: str | None) -> None:
+    if cache_setting is None:
+        os.environ.pop(CACHE_ENV, None)
+    else:
+        os.environ[CACHE_ENV] = cache_setting
+    _idle_priority()
+
+
+@dataclass(slots=True)
+class WarmReport:
+    bodies: int = 0  # handed to the warmer
+    parsed: int = 0  # not in the cache before
+    seconds: float = 0.0  # from the first batch to the last entry written
+    cancelled: bool = False
+
+
+class Warmer:
+    """Fills the fragment cache with the bodies of the articles ``add``-ed, in the background.
+
+    ``add`` returns at once; ``finish`` reads what is left and waits for the workers; ``close``
+    drops what has not started and never waits. Without a cache (DIGEST_DESK_FRAGMENT_CACHE=off)
+    it does nothing.
+    """
+
+    def __init__(self, store: Store, workers: int | None = None) -> None:
+        from digest_desk.export.render_pool import _workers
+
+        self.store = store
+        self.report = WarmReport()
+        self._ids: list[int] = []
+        self._futures: list[Future[int]] = []
+        self._started: float | None = None
+        self._workers = workers or _workers()
+        self._pool: Executor | None = None
+        self._enabled = fragments.shared() is not None
+
+    def _executor(self) -> Executor:
+        if self._pool is None:
+            setting = os.environ.get(CACHE_ENV)
+            if getattr(sys, "frozen", False):  # no fresh interpreters there (see render_pool)
+                self._pool = ThreadPoolExecutor(1, initializer=_init_worker, initargs=(setting,))
+            else:
+                from digest_desk.export.render_pool import _context
+
+                self._pool = ProcessPoolExecutor(self._workers, mp_context=_context(),
+                                                 initializer=_init_worker, initargs=(setting,))
+        return self._pool
+
+    def add(self, ids: Iterable[int]) -> None:
+        """Queue these articles; batches old enough to be committed go to the workers now."""
+        if not self._enabled:
+            return
+        self._ids.extend(ids)
+        while len(self._ids) >= BATCH + HOLD_BACK:
+            batch, self._ids = self._ids[:BATCH], self._ids[BATCH:]
+            self._ids.extend(self._submit(batch))  # not readable yet: tried again later
+
+    def _submit(self, ids: list[int]) -> list[int]:
+        """Hand the bodies of ``ids`` over; returns the ids not found in the store."""
+        with published_reader(self.store) as reader:
+            articles = reader.articles(ids)
+        bodies = [a.body for a in articles if a.body]
+        if bodies:
+            if self._started is None:
+                self._started = time.perf_counter()
+            self.report.bodies += len(bodies)
+            self._futures.append(self._executor().submit(warm_bodies, bodies))
+        found = {a.id for a in articles}
+        return [i for i in ids if i not in found]
+
+    def finish(self, cancel: threading.Event | None = None) -> WarmReport:
+        """Hand over what is left and wait until every body is parsed (or ``cancel`` is set)."""
+        completed = False
+        try:
+            if self._pool is None and not self._futures and len(self._ids) < INLINE_UP_TO:
+                return self._inline(cancel)
+            while self._ids:
+                batch, self._ids = self._ids[:BATCH], self._ids[BATCH:]
+                self._submit(batch)  # everything is committed now: an id not found is gone
+            pending = set(self._futures)
+            while pending:
+                done, pending = wait(pending, timeout=0.2)
+                self.report.parsed += sum(f.result() for f in done)
+                if cancel is not None and cancel.is_set():
+                    self.report.cancelled = True
+                    return self.report
+            completed = True
+            if self._started is not None:
+                self.report.seconds = time.perf_counter() - self._started
+            return self.report
+        finally:
+            self.close(block=completed)
+
+    def _inline(self, cancel: threading.Event | None) -> WarmReport:
+        """A few bodies: parsed in this thread (a few milliseconds each)."""
+        ids, self._ids = self._ids, []
+        if not ids:
+            return self.report
+        started = time.perf_counter()
+        with published_reader(self.store) as reader:
+            bodies = [a.body for a in reader.articles(ids) if a.body]
+        self.report.bodies += len(bodies)
+        for body in bodies:
+            if cancel is not None and cancel.is_set():
+                self.report.cancelled = True
+                break
+            self.report.parsed += warm_bodies([body])
+        self.report.seconds = time.perf_counter() - started
+        return self.report
+
+    def close(self, block: bool = False) -> None:
+        """Stop: batches not started are dropped; a running one ends with its batch (its
+        entries are whole files whenever it stops)."""
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=block, cancel_futures=True)
