@@ -6,10 +6,14 @@ list template (the digest, paginated, and the section pages) and one single temp
 article). Hugo builds one rendition per article; we build two (the standard page and the AMP
 page), plus index pages, sections, feed and sitemap, as Hugo does its list pages, RSS and sitemap.
 
-Each round builds, into fresh folders: Hugo; our export with an empty fragment cache (a first
-export); our export again with the cache it filled (an export after the previews, checks or an
-earlier export rendered the articles). Rounds are interleaved, so load on the machine falls on
-all three alike; the medians of the rounds are printed with the ratios to Hugo.
+Each round builds, into fresh folders: Hugo; our export with an empty fragment cache (a truly
+cold first export: nothing rendered these bodies before); our export again with the cache it
+filled (an export after the previews, checks or an earlier export rendered the articles); and
+the first export of a store made by importing Hugo's content files (``digest-desk import --from
+hugo``), whose cache the import filled by rendering ahead in idle processes. The import is timed
+once with and once without rendering ahead (``--no-warm``), so what rendering ahead adds to the
+import is printed too. Rounds are interleaved, so load on the machine falls on all alike; the
+medians of the rounds are printed with the ratios to Hugo.
 """
 
 from __future__ import annotations
@@ -101,6 +105,18 @@ def ours(store, out: Path, cache: Path) -> float:
     return export_site(store, out).seconds
 
 
+def import_hugo(content: Path, db: Path, cache: Path, warm: bool) -> tuple[float, str]:
+    """``digest-desk import --from hugo`` in its own process, as an editor runs it; (seconds, last line)."""
+    env = {**os.environ, CACHE_ENV: str(cache), "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "src")}
+    command = [sys.executable, "-m", "digest_desk", "--db", str(db), "import", "--from", "hugo", str(content)]
+    started = time.perf_counter()
+    done = subprocess.run(command + ([] if warm else ["--no-warm"]), env=env, check=True,
+                          capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    lines = done.stderr.strip().splitlines()
+    return seconds, " / ".join(line.removeprefix("digest-desk: ") for line in lines[-2:])
+
+
 def _files(folder: Path) -> int:
     return sum(len(files) for _, _, files in os.walk(folder))
 
@@ -123,21 +139,32 @@ def main() -> int:
         generate(store, args.n, args.corpus)
         print(f"{args.n} {args.corpus} articles; {version}")
         print(f"load average at start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
-        times: dict[str, list[float]] = {"hugo": [], "cold": [], "warm": []}
+        content = work / "hugo" / "content"
+        plain_import, plain_said = import_hugo(content, work / "imported-plain.sqlite3", work / "cache-plain", False)
+        warm_import, warm_said = import_hugo(content, work / "imported.sqlite3", work / "cache-imported", True)
+        print(f"import without rendering ahead: {plain_import:.2f} s ({plain_said})")
+        print(f"import rendering ahead:         {warm_import:.2f} s ({warm_said})")
+        imported = open_store(work / "imported.sqlite3")
+        times: dict[str, list[float]] = {"hugo": [], "cold": [], "warm": [], "imported": []}
         for r in range(args.rounds):
             times["hugo"].append(hugo_build(work / "hugo", work / f"hugo-out-{r}"))
             times["cold"].append(ours(store, work / f"ours-cold-{r}", work / f"cache-{r}"))
             times["warm"].append(ours(store, work / f"ours-warm-{r}", work / f"cache-{r}"))
+            times["imported"].append(ours(imported, work / f"ours-imported-{r}", work / "cache-imported"))
             print(f"round {r + 1}: hugo {times['hugo'][-1]:.2f} s, ours first {times['cold'][-1]:.2f} s, "
-                  f"ours warm cache {times['warm'][-1]:.2f} s")
+                  f"ours warm cache {times['warm'][-1]:.2f} s, ours first after import {times['imported'][-1]:.2f} s")
         hugo_files, our_files = _files(work / "hugo-out-0"), _files(work / "ours-cold-0")
         store.close()
+        imported.close()
         med = {k: statistics.median(v) for k, v in times.items()}
         print(f"Hugo (one rendition, {hugo_files} files):          median {med['hugo']:6.2f} s")
         print(f"ours, first export (two renditions, {our_files} files): median {med['cold']:6.2f} s  "
               f"= {med['cold'] / med['hugo']:.2f}x Hugo")
         print(f"ours, new folder, warm fragment cache:     median {med['warm']:6.2f} s  "
               f"= {med['warm'] / med['hugo']:.2f}x Hugo")
+        print(f"ours, first export after import (cache warmed by the import): median {med['imported']:6.2f} s  "
+              f"= {med['imported'] / med['hugo']:.2f}x Hugo; the import took {warm_import - plain_import:+.2f} s "
+              f"longer for it ({warm_import:.2f} s against {plain_import:.2f} s)")
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return 0
