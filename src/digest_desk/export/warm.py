@@ -170,3 +170,11 @@ class Warmer:
         pool, self._pool = self._pool, None
         if pool is not None:
             pool.shutdown(wait=block, cancel_futures=True)
+
+
+def render_ahead(store: Store, ids: Iterable[int]) -> WarmReport:
+    """Parse the bodies of these articles into the fragment cache now (a batch command that
+    changed them: the next export then finds them parsed); many go to idle worker processes."""
+    warmer = Warmer(store)
+    warmer.add(ids)
+    return warmer.finish()

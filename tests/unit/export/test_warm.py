@@ -121,3 +121,22 @@ def test_without_a_cache_nothing_is_started(store, monkeypatch):
     warmer = Warmer(store)
     warmer.add(_articles(store, 300))
     assert warmer.finish().bodies == 0 and warmer._pool is None
+
+
+def test_a_replace_in_bodies_renders_the_new_bodies_ahead(tmp_path):
+    cache, db = tmp_path / "cache", tmp_path / "site.sqlite3"
+    store = open_store(db)
+    try:
+        _articles(store, 3)
+    finally:
+        store.close()
+    res = run("--db", str(db), "replace", "Quoted.", "Quoted again.", env={CACHE_ENV: str(cache)})
+    assert res.returncode == 0, res.stderr
+    store = open_store(db)
+    try:
+        bodies = [a.body for a in all_articles(store)]
+    finally:
+        store.close()
+    assert all("Quoted again." in body for body in bodies)
+    files = FragmentCache(cache)
+    assert all(from_record(files.get(body)) == _parse(body) for body in bodies)
