@@ -322,10 +322,11 @@ def parse_body(body: str) -> ParsedBody:
 # process's nonce is written as NUL and restored as the reading process's own nonce, so
 # placeholders stay unguessable in every process. No JSON escaping of the HTML and no compression
 # of the usual entry (a few KB): writing and reading an entry costs a tenth of what a
-# JSON document through zlib did; an entry above COMPRESS_FROM bytes is compressed (first byte z).
+# JSON document through zlib did; an entry above COMPRESS_FROM bytes (some 25,000 words) is
+# compressed (first byte z).
 _HOLE = "\x00"
 _SEP = "\x01"
-COMPRESS_FROM = 32 * 1024
+COMPRESS_FROM = 256 * 1024
 
 
 def to_record(parsed: ParsedBody) -> bytes | None:

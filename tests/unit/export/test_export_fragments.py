@@ -106,7 +106,7 @@ def test_a_cache_folder_that_cannot_be_used_never_stops_an_export(store, rich_si
 
 
 def test_an_entry_gives_back_what_was_parsed_long_bodies_compressed():
-    long = "\n\n".join(f"Paragraph {i} with *emphasis* and a [link](https://example.org/{i})." for i in range(2000))
+    long = "\n\n".join(f"Paragraph {i} with *emphasis* and a [link](https://example.org/{i})." for i in range(5000))
     for body in (RICH, long, "Plain."):
         parsed = parse_body(body)
         record = to_record(parsed)
