@@ -78,7 +78,11 @@ class Warmer:
     it does nothing.
     """
 
-    def __init__(self, store: Store, workers: int | None = None) -> None:
+    def __init__(self, store: Store, workers: int | None = None, *, inline_up_to: int = INLINE_UP_TO,
+                 batch: int = BATCH) -> None:
+        """``inline_up_to=0``: never parse in this process (the window's: its threads share
+        the interpreter lock with the one that paints); ``batch``: bodies per task, which is
+        also the most a worker finishes after ``close`` (at idle priority)."""
         from digest_desk.export.render_pool import _workers
 
         self.store = store
@@ -89,6 +93,7 @@ class Warmer:
         self._workers = workers or _workers()
         self._pool: Executor | None = None
         self._enabled = fragments.shared() is not None
+        self._inline_up_to, self._batch = inline_up_to, batch
 
     def _executor(self) -> Executor:
         if self._pool is None:
@@ -107,8 +112,8 @@ class Warmer:
         if not self._enabled:
             return
         self._ids.extend(ids)
-        while len(self._ids) >= BATCH + HOLD_BACK:
-            batch, self._ids = self._ids[:BATCH], self._ids[BATCH:]
+        while len(self._ids) >= self._batch + HOLD_BACK:
+            batch, self._ids = self._ids[:self._batch], self._ids[self._batch:]
             self._ids.extend(self._submit(batch))  # not readable yet: tried again later
 
     def _submit(self, ids: list[int]) -> list[int]:
@@ -128,10 +133,10 @@ class Warmer:
         """Hand over what is left and wait until every body is parsed (or ``cancel`` is set)."""
         completed = False
         try:
-            if self._pool is None and not self._futures and len(self._ids) < INLINE_UP_TO:
+            if self._pool is None and not self._futures and len(self._ids) < self._inline_up_to:
                 return self._inline(cancel)
             while self._ids:
-                batch, self._ids = self._ids[:BATCH], self._ids[BATCH:]
+                batch, self._ids = self._ids[:self._batch], self._ids[self._batch:]
                 self._submit(batch)  # everything is committed now: an id not found is gone
             pending = set(self._futures)
             while pending:
@@ -172,9 +177,11 @@ class Warmer:
             pool.shutdown(wait=block, cancel_futures=True)
 
 
-def render_ahead(store: Store, ids: Iterable[int]) -> WarmReport:
-    """Parse the bodies of these articles into the fragment cache now (a batch command that
-    changed them: the next export then finds them parsed); many go to idle worker processes."""
-    warmer = Warmer(store)
+def render_ahead(store: Store, ids: Iterable[int], *, in_window: bool = False) -> WarmReport:
+    """Parse the bodies of these articles into the fragment cache now (a batch command or dialog
+    changed them: the next export then finds them parsed); many go to idle worker processes.
+    ``in_window``: every body goes to an idle worker process, in small batches, so the window
+    never waits for one (call it on a detached thread: ``ui.tasks.run_detached``)."""
+    warmer = Warmer(store, inline_up_to=0, batch=20) if in_window else Warmer(store)
     warmer.add(ids)
     return warmer.finish()
