@@ -55,6 +55,8 @@ def _idle_priority() -> None:
 
 
 def _init_worker(cache_setting: str | None) -> None:
+    """A worker process: the caller's cache folder (the fork server keeps the environment it
+    started with), then idle priority."""
     if cache_setting is None:
         os.environ.pop(CACHE_ENV, None)
     else:
@@ -99,7 +101,9 @@ class Warmer:
         if self._pool is None:
             setting = os.environ.get(CACHE_ENV)
             if getattr(sys, "frozen", False):  # no fresh interpreters there (see render_pool)
-                self._pool = ThreadPoolExecutor(1, initializer=_init_worker, initargs=(setting,))
+                # A thread of this process, at its priority: an idle-priority thread holding the
+                # interpreter lock would hold up the threads that wait for it.
+                self._pool = ThreadPoolExecutor(1, thread_name_prefix="render-ahead")
             else:
                 from digest_desk.export.render_pool import _context
 
