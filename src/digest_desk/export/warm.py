@@ -90,6 +90,7 @@ class Warmer:
         self.store = store
         self.report = WarmReport()
         self._ids: list[int] = []
+        self._later: list[int] = []  # ids a batch did not find (not committed yet)
         self._futures: list[Future[int]] = []
         self._started: float | None = None
         self._workers = workers or _workers()
@@ -118,7 +119,7 @@ class Warmer:
         self._ids.extend(ids)
         while len(self._ids) >= self._batch + HOLD_BACK:
             batch, self._ids = self._ids[:self._batch], self._ids[self._batch:]
-            self._ids.extend(self._submit(batch))  # not readable yet: tried again later
+            self._later.extend(self._submit(batch))  # not readable yet: tried again at the end
 
     def _submit(self, ids: list[int]) -> list[int]:
         """Hand the bodies of ``ids`` over; returns the ids not found in the store."""
@@ -137,6 +138,7 @@ class Warmer:
         """Hand over what is left and wait until every body is parsed (or ``cancel`` is set)."""
         completed = False
         try:
+            self._ids, self._later = self._later + self._ids, []
             if self._pool is None and not self._futures and len(self._ids) < self._inline_up_to:
                 return self._inline(cancel)
             while self._ids:

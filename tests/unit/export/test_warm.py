@@ -140,3 +140,13 @@ def test_a_replace_in_bodies_renders_the_new_bodies_ahead(tmp_path):
     assert all("Quoted again." in body for body in bodies)
     files = FragmentCache(cache)
     assert all(from_record(files.get(body)) == _parse(body) for body in bodies)
+
+
+def test_articles_not_yet_committed_when_added_are_read_at_the_end(store, tmp_path, monkeypatch):
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache"))
+    warmer = Warmer(store, workers=1)
+    coming = list(range(1, 251))
+    warmer.add(coming)  # an import's transaction not committed yet: none of them can be read
+    assert _articles(store, 250) == coming
+    report = warmer.finish()
+    assert (report.bodies, report.parsed) == (250, 250)
