@@ -122,23 +122,36 @@ class Warmer:
             self._later.extend(self._submit(batch))  # not readable yet: tried again at the end
 
     def _submit(self, ids: list[int]) -> list[int]:
-        """Hand the bodies of ``ids`` over; returns the ids not found in the store."""
-        with published_reader(self.store) as reader:
-            articles = reader.articles(ids)
-        bodies = [a.body for a in articles if a.body]
-        if bodies:
-            if self._started is None:
-                self._started = time.perf_counter()
-            self.report.bodies += len(bodies)
-            self._futures.append(self._executor().submit(warm_bodies, bodies))
+        """Hand the bodies of ``ids`` over; returns the ids not found in the store. Rendering
+        ahead never fails what it follows (an import): on any error it stops, and the export
+        parses what it finds missing."""
+        try:
+            with published_reader(self.store) as reader:
+                articles = reader.articles(ids)
+            bodies = [a.body for a in articles if a.body]
+            if bodies:
+                if self._started is None:
+                    self._started = time.perf_counter()
+                self._futures.append(self._executor().submit(warm_bodies, bodies))
+                self.report.bodies += len(bodies)
+        except Exception:  # noqa: BLE001 - see above
+            self._give_up()
+            return []
         found = {a.id for a in articles}
         return [i for i in ids if i not in found]
+
+    def _give_up(self) -> None:
+        self._enabled = False
+        self._ids, self._later = [], []
+        self.close()
 
     def finish(self, cancel: threading.Event | None = None) -> WarmReport:
         """Hand over what is left and wait until every body is parsed (or ``cancel`` is set)."""
         completed = False
         try:
             self._ids, self._later = self._later + self._ids, []
+            if not self._enabled:
+                return self.report
             if self._pool is None and not self._futures and len(self._ids) < self._inline_up_to:
                 return self._inline(cancel)
             while self._ids:
@@ -147,7 +160,7 @@ class Warmer:
             pending = set(self._futures)
             while pending:
                 done, pending = wait(pending, timeout=0.2)
-                self.report.parsed += sum(f.result() for f in done)
+                self.report.parsed += sum(f.result() for f in done if not f.cancelled() and f.exception() is None)
                 if cancel is not None and cancel.is_set():
                     self.report.cancelled = True
                     return self.report
@@ -164,8 +177,11 @@ class Warmer:
         if not ids:
             return self.report
         started = time.perf_counter()
-        with published_reader(self.store) as reader:
-            bodies = [a.body for a in reader.articles(ids) if a.body]
+        try:
+            with published_reader(self.store) as reader:
+                bodies = [a.body for a in reader.articles(ids) if a.body]
+        except Exception:  # noqa: BLE001 - as in _submit: the export parses what is missing
+            return self.report
         self.report.bodies += len(bodies)
         for body in bodies:
             if cancel is not None and cancel.is_set():

@@ -150,3 +150,18 @@ def test_articles_not_yet_committed_when_added_are_read_at_the_end(store, tmp_pa
     assert _articles(store, 250) == coming
     report = warmer.finish()
     assert (report.bodies, report.parsed) == (250, 250)
+
+
+@pytest.mark.parametrize("count", [5, 250])
+def test_a_store_that_cannot_be_read_stops_rendering_ahead_quietly(tmp_path, monkeypatch, count):
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache"))
+    db = tmp_path / "gone.sqlite3"
+    store = open_store(db)
+    ids = _articles(store, count)
+    store.close()
+    db.unlink()
+    db.write_bytes(b"not a database")
+    warmer = Warmer(store, workers=1)
+    warmer.add(ids)  # as the import goes on: nothing raised
+    report = warmer.finish()
+    assert (report.bodies, report.parsed) == (0, 0)
