@@ -35,6 +35,7 @@ from export import CACHE_ENV, CORPORA, generate, stories  # noqa: E402 (benchmar
 
 from digest_desk.export import export_site  # noqa: E402
 from digest_desk.store import open_store  # noqa: E402
+from digest_desk.store.site import update_site  # noqa: E402
 
 CONFIG = """baseURL = "https://bench.example/"
 title = "Bench Digest"
@@ -145,6 +146,9 @@ def main() -> int:
         print(f"import without rendering ahead: {plain_import:.2f} s ({plain_said})")
         print(f"import rendering ahead:         {warm_import:.2f} s ({warm_said})")
         imported = open_store(work / "imported.sqlite3")
+        # The site settings generate() gives the other store (an import brings articles only),
+        # so both exports carry the same page chrome.
+        update_site(imported, name="Bench Digest", partner_name="Partner", partner_url="https://partner.example/")
         times: dict[str, list[float]] = {"hugo": [], "cold": [], "warm": [], "imported": []}
         for r in range(args.rounds):
             times["hugo"].append(hugo_build(work / "hugo", work / f"hugo-out-{r}"))
