@@ -11,8 +11,8 @@ cold first export: nothing rendered these bodies before); our export again with 
 filled (an export after the previews, checks or an earlier export rendered the articles); and
 the first export of a store made by importing Hugo's content files (``digest-desk import --from
 hugo``), whose cache the import filled by rendering ahead in idle processes. The import is timed
-once with and once without rendering ahead (``--no-warm``), so what rendering ahead adds to the
-import is printed too. Rounds are interleaved, so load on the machine falls on all alike; the
+with and without rendering ahead (``--no-warm``), interleaved, ``--import-rounds`` times, so what
+rendering ahead adds to the import is printed too. Rounds are interleaved, so load on the machine falls on all alike; the
 medians of the rounds are printed with the ratios to Hugo.
 """
 
@@ -127,6 +127,9 @@ def main() -> int:
     parser.add_argument("n", type=int, nargs="?", default=2000)
     parser.add_argument("--corpus", default="realistic", choices=CORPORA)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--import-rounds", type=int, default=1,
+                        help="imports of the Hugo content with and without rendering ahead (a 10,000-article "
+                             "import takes half a minute or more each)")
     parser.add_argument("--workdir", type=Path, help="the temporary folder's parent (system default)")
     args = parser.parse_args()
     if shutil.which("hugo") is None:
@@ -141,10 +144,18 @@ def main() -> int:
         print(f"{args.n} {args.corpus} articles; {version}")
         print(f"load average at start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
         content = work / "hugo" / "content"
-        plain_import, plain_said = import_hugo(content, work / "imported-plain.sqlite3", work / "cache-plain", False)
-        warm_import, warm_said = import_hugo(content, work / "imported.sqlite3", work / "cache-imported", True)
-        print(f"import without rendering ahead: {plain_import:.2f} s ({plain_said})")
-        print(f"import rendering ahead:         {warm_import:.2f} s ({warm_said})")
+        plain_times, warm_times = [], []
+        for r in range(args.import_rounds):  # interleaved, as the builds are: load falls on both alike
+            suffix = "" if r == 0 else f"-{r}"  # the first warmed store and cache are the ones exported
+            seconds, plain_said = import_hugo(content, work / f"imported-plain{suffix}.sqlite3",
+                                              work / f"cache-plain{suffix}", False)
+            plain_times.append(seconds)
+            seconds, warm_said = import_hugo(content, work / f"imported{suffix}.sqlite3",
+                                             work / f"cache-imported{suffix}", True)
+            warm_times.append(seconds)
+            print(f"import round {r + 1}: without rendering ahead {plain_times[-1]:.2f} s ({plain_said}); "
+                  f"rendering ahead {warm_times[-1]:.2f} s ({warm_said})")
+        plain_import, warm_import = statistics.median(plain_times), statistics.median(warm_times)
         imported = open_store(work / "imported.sqlite3")
         # The site settings generate() gives the other store (an import brings articles only),
         # so both exports carry the same page chrome.
@@ -167,8 +178,9 @@ def main() -> int:
         print(f"ours, new folder, warm fragment cache:     median {med['warm']:6.2f} s  "
               f"= {med['warm'] / med['hugo']:.2f}x Hugo")
         print(f"ours, first export after import (cache warmed by the import): median {med['imported']:6.2f} s  "
-              f"= {med['imported'] / med['hugo']:.2f}x Hugo; the import took {warm_import - plain_import:+.2f} s "
-              f"longer for it ({warm_import:.2f} s against {plain_import:.2f} s)")
+              f"= {med['imported'] / med['hugo']:.2f}x Hugo")
+        print(f"  rendering ahead changed the import by {warm_import - plain_import:+.2f} s "
+              f"(median of {args.import_rounds}: {warm_import:.2f} s against {plain_import:.2f} s without)")
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return 0

@@ -25,7 +25,8 @@ from digest_desk.store.published import published_reader
 
 BATCH = 100  # articles per task
 HOLD_BACK = 100  # the newest ids wait: an import commits every 100 articles, they may not be readable yet
-INLINE_UP_TO = 150  # fewer bodies than this, all known at the end, are parsed here: starting processes costs more
+INLINE_UP_TO = 500  # fewer articles than this are parsed here at the end (half a second): starting
+# the processes costs about as much, and with so few of them there is little import to overlap
 
 
 def warm_bodies(bodies: Iterable[str]) -> int:
@@ -136,6 +137,8 @@ class Warmer:
         if not self._enabled:
             return
         self._ids.extend(ids)
+        if not self._futures and len(self._ids) < self._inline_up_to:
+            return  # maybe few enough for this process (finish)
         while len(self._ids) >= self._batch + HOLD_BACK:
             batch, self._ids = self._ids[:self._batch], self._ids[self._batch:]
             self._submit(batch)

@@ -89,9 +89,10 @@ def test_many_articles_are_parsed_by_idle_worker_processes(store, tmp_path, monk
     cache = tmp_path / "cache"
     monkeypatch.setenv(CACHE_ENV, str(cache))
     ids = _articles(store, 260)
-    warmer = Warmer(store, workers=2)
+    warmer = Warmer(store, workers=2, inline_up_to=150)
     for aid in ids:  # as an import reports them, one by one
         warmer.add([aid])
+    assert warmer._futures  # handed over during the import, not at its end
     if sys.platform.startswith("linux"):
         assert warmer._executor().submit(os.sched_getscheduler, 0).result() == os.SCHED_IDLE
     report = warmer.finish()
@@ -106,7 +107,7 @@ def test_a_warmer_stopped_early_leaves_only_whole_entries(store, tmp_path, monke
     ids = _articles(store, 400)
     export_site(store, tmp_path / "plain", parallel=False)
     monkeypatch.setenv(CACHE_ENV, str(cache))
-    warmer = Warmer(store, workers=2)
+    warmer = Warmer(store, workers=2, inline_up_to=0)
     warmer.add(ids)
     warmer.close(block=True)  # the program quits: batches not started are dropped
     entries = _entries(cache) if cache.exists() else {}
@@ -144,7 +145,7 @@ def test_a_replace_in_bodies_renders_the_new_bodies_ahead(tmp_path):
 
 def test_articles_not_yet_committed_when_added_are_read_at_the_end(store, tmp_path, monkeypatch):
     monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache"))
-    warmer = Warmer(store, workers=1)
+    warmer = Warmer(store, workers=1, inline_up_to=0)
     coming = list(range(1, 251))
     warmer.add(coming)  # an import's transaction not committed yet: none of them can be read
     assert _articles(store, 250) == coming
@@ -161,7 +162,7 @@ def test_a_store_that_cannot_be_read_stops_rendering_ahead_quietly(tmp_path, mon
     store.close()
     db.unlink()
     db.write_bytes(b"not a database")
-    warmer = Warmer(store, workers=1)
+    warmer = Warmer(store, workers=1, inline_up_to=100)  # 5 here, 250 in worker processes
     warmer.add(ids)  # as the import goes on: nothing raised
     report = warmer.finish()
     assert (report.bodies, report.parsed) == (0, 0)
