@@ -97,6 +97,13 @@ def main() -> None:
         print(f"{len(text.split()):>7} wds {bare:>7.2f}ms {cold:>8.2f}ms {cold / bare:>5.2f}x {warm:>8.2f}ms {preview:>10.2f}ms")
     print("cold = markdown parse cache cleared before each run (what an edit costs);"
           " warm = same body again (cached parse).")
+    for words, runs in ((800, 200), (20_000, 20)):
+        parsed = mdparse.parse_body(body(words))
+        record = mdparse.to_record(parsed) or b""
+        write, read = medians_ms([lambda p=parsed: mdparse.to_record(p),
+                                  lambda r=record: mdparse.from_record(r)], runs)
+        print(f"fragment cache entry, {words:>6} words: {len(record):>7} bytes, made in {write * 1000:6.1f} µs, "
+              f"read back in {read * 1000:6.1f} µs")
 
 
 if __name__ == "__main__":

@@ -6,10 +6,14 @@ list template (the digest, paginated, and the section pages) and one single temp
 article). Hugo builds one rendition per article; we build two (the standard page and the AMP
 page), plus index pages, sections, feed and sitemap, as Hugo does its list pages, RSS and sitemap.
 
-Each round builds, into fresh folders: Hugo; our export with an empty fragment cache (a first
-export); our export again with the cache it filled (an export after the previews, checks or an
-earlier export rendered the articles). Rounds are interleaved, so load on the machine falls on
-all three alike; the medians of the rounds are printed with the ratios to Hugo.
+Each round builds, into fresh folders: Hugo; our export with an empty fragment cache (a truly
+cold first export: nothing rendered these bodies before); our export again with the cache it
+filled (an export after the previews, checks or an earlier export rendered the articles); and
+the first export of a store made by importing Hugo's content files (``digest-desk import --from
+hugo``), whose cache the import filled by rendering ahead in idle processes. The import is timed
+with and without rendering ahead (``--no-warm``), interleaved, ``--import-rounds`` times, so what
+rendering ahead adds to the import is printed too. Rounds are interleaved, so load on the machine falls on all alike; the
+medians of the rounds are printed with the ratios to Hugo.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from export import CACHE_ENV, CORPORA, generate, stories  # noqa: E402 (benchmar
 
 from digest_desk.export import export_site  # noqa: E402
 from digest_desk.store import open_store  # noqa: E402
+from digest_desk.store.site import update_site  # noqa: E402
 
 CONFIG = """baseURL = "https://bench.example/"
 title = "Bench Digest"
@@ -101,6 +106,18 @@ def ours(store, out: Path, cache: Path) -> float:
     return export_site(store, out).seconds
 
 
+def import_hugo(content: Path, db: Path, cache: Path, warm: bool) -> tuple[float, str]:
+    """``digest-desk import --from hugo`` in its own process, as an editor runs it; (seconds, last line)."""
+    env = {**os.environ, CACHE_ENV: str(cache), "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "src")}
+    command = [sys.executable, "-m", "digest_desk", "--db", str(db), "import", "--from", "hugo", str(content)]
+    started = time.perf_counter()
+    done = subprocess.run(command + ([] if warm else ["--no-warm"]), env=env, check=True,
+                          capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    lines = done.stderr.strip().splitlines()
+    return seconds, " / ".join(line.removeprefix("digest-desk: ") for line in lines[-2:])
+
+
 def _files(folder: Path) -> int:
     return sum(len(files) for _, _, files in os.walk(folder))
 
@@ -110,6 +127,9 @@ def main() -> int:
     parser.add_argument("n", type=int, nargs="?", default=2000)
     parser.add_argument("--corpus", default="realistic", choices=CORPORA)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--import-rounds", type=int, default=1,
+                        help="imports of the Hugo content with and without rendering ahead (a 10,000-article "
+                             "import takes half a minute or more each)")
     parser.add_argument("--workdir", type=Path, help="the temporary folder's parent (system default)")
     args = parser.parse_args()
     if shutil.which("hugo") is None:
@@ -123,21 +143,44 @@ def main() -> int:
         generate(store, args.n, args.corpus)
         print(f"{args.n} {args.corpus} articles; {version}")
         print(f"load average at start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
-        times: dict[str, list[float]] = {"hugo": [], "cold": [], "warm": []}
+        content = work / "hugo" / "content"
+        plain_times, warm_times = [], []
+        for r in range(args.import_rounds):  # interleaved, as the builds are: load falls on both alike
+            suffix = "" if r == 0 else f"-{r}"  # the first warmed store and cache are the ones exported
+            seconds, plain_said = import_hugo(content, work / f"imported-plain{suffix}.sqlite3",
+                                              work / f"cache-plain{suffix}", False)
+            plain_times.append(seconds)
+            seconds, warm_said = import_hugo(content, work / f"imported{suffix}.sqlite3",
+                                             work / f"cache-imported{suffix}", True)
+            warm_times.append(seconds)
+            print(f"import round {r + 1}: without rendering ahead {plain_times[-1]:.2f} s ({plain_said}); "
+                  f"rendering ahead {warm_times[-1]:.2f} s ({warm_said})")
+        plain_import, warm_import = statistics.median(plain_times), statistics.median(warm_times)
+        imported = open_store(work / "imported.sqlite3")
+        # The site settings generate() gives the other store (an import brings articles only),
+        # so both exports carry the same page chrome.
+        update_site(imported, name="Bench Digest", partner_name="Partner", partner_url="https://partner.example/")
+        times: dict[str, list[float]] = {"hugo": [], "cold": [], "warm": [], "imported": []}
         for r in range(args.rounds):
             times["hugo"].append(hugo_build(work / "hugo", work / f"hugo-out-{r}"))
             times["cold"].append(ours(store, work / f"ours-cold-{r}", work / f"cache-{r}"))
             times["warm"].append(ours(store, work / f"ours-warm-{r}", work / f"cache-{r}"))
+            times["imported"].append(ours(imported, work / f"ours-imported-{r}", work / "cache-imported"))
             print(f"round {r + 1}: hugo {times['hugo'][-1]:.2f} s, ours first {times['cold'][-1]:.2f} s, "
-                  f"ours warm cache {times['warm'][-1]:.2f} s")
+                  f"ours warm cache {times['warm'][-1]:.2f} s, ours first after import {times['imported'][-1]:.2f} s")
         hugo_files, our_files = _files(work / "hugo-out-0"), _files(work / "ours-cold-0")
         store.close()
+        imported.close()
         med = {k: statistics.median(v) for k, v in times.items()}
         print(f"Hugo (one rendition, {hugo_files} files):          median {med['hugo']:6.2f} s")
         print(f"ours, first export (two renditions, {our_files} files): median {med['cold']:6.2f} s  "
               f"= {med['cold'] / med['hugo']:.2f}x Hugo")
         print(f"ours, new folder, warm fragment cache:     median {med['warm']:6.2f} s  "
               f"= {med['warm'] / med['hugo']:.2f}x Hugo")
+        print(f"ours, first export after import (cache warmed by the import): median {med['imported']:6.2f} s  "
+              f"= {med['imported'] / med['hugo']:.2f}x Hugo")
+        print(f"  rendering ahead changed the import by {warm_import - plain_import:+.2f} s "
+              f"(median of {args.import_rounds}: {warm_import:.2f} s against {plain_import:.2f} s without)")
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return 0

@@ -7,8 +7,13 @@ import sys
 from collections import Counter
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from digest_desk.commands.common import CommandError, fail, open_from_args
+from digest_desk.store import Store
+
+if TYPE_CHECKING:
+    from digest_desk.export.warm import Warmer
 
 SOURCES = ("auto", "hugo", "jekyll", "pelican", "wordpress", "digest")
 
@@ -32,6 +37,10 @@ def register(sub: argparse._SubParsersAction) -> None:
                         "by default they are skipped")
     p.add_argument("--dry-run", action="store_true",
                    help="read and check everything, print what would happen, write nothing")
+    p.add_argument("--no-warm", dest="warm", action="store_false",
+                   help="do not render the imported articles ahead for the next export (by default "
+                        "idle processes parse them into the fragment cache during the import; "
+                        "Ctrl-C at the end skips the rest, the import itself is complete)")
     p.set_defaults(handler=cmd_import)
 
 
@@ -48,6 +57,25 @@ def summary(counts: Counter[str], reasons: Counter[str], dry_run: bool) -> str:
     total = counts["imported"]
     return (f"{_plural(total, 'article')} {verb}, {counts['updated']} updated, {skipped}, "
             f"{counts['failed']} failed" + (" (dry run: nothing written)." if dry_run else "."))
+
+
+def _warmer(store: Store) -> Warmer:
+    from digest_desk.export.warm import Warmer  # loads the renderer: only when it is used
+
+    return Warmer(store)
+
+
+def _finish_warming(warmer: Warmer) -> None:
+    """Wait for the imported bodies to be in the fragment cache; Ctrl-C skips the wait."""
+    try:
+        report = warmer.finish()
+    except KeyboardInterrupt:
+        print("digest-desk: rendering ahead skipped; the next export renders what is missing.",
+              file=sys.stderr)
+        return
+    if report.parsed:
+        print(f"digest-desk: {_plural(report.parsed, 'article')} rendered ahead for the next export "
+              f"in {report.seconds:.1f} s.", file=sys.stderr)
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -67,6 +95,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     counts: Counter[str] = Counter()
     reasons: Counter[str] = Counter()
     would = "would be " if args.dry_run else ""
+    warmer = _warmer(store) if args.warm and not args.dry_run else None
     try:
         for outcome in import_iter(store, args.paths, options):
             if isinstance(outcome, ImportFailure):
@@ -85,7 +114,13 @@ def cmd_import(args: argparse.Namespace) -> int:
                 print(f"{outcome.slug}\t{would}{outcome.action}")
             else:
                 print(outcome.slug)
+                if warmer is not None and outcome.article_id is not None:
+                    warmer.add([outcome.article_id])
+        if warmer is not None:
+            _finish_warming(warmer)
     finally:
+        if warmer is not None:
+            warmer.close()
         store.close()
     if not counts:
         return fail("no markdown files or WordPress exports found in " + ", ".join(args.paths), 1)

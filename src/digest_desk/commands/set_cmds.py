@@ -163,6 +163,10 @@ def cmd_replace(args: argparse.Namespace) -> int:
                   f"{plural(articles, 'article')} (dry run, nothing changed).")
             return 0
         result = apply_replacements(store, changes, search)
+        if result.changed and "body" in search.fields:
+            from digest_desk.export.warm import render_ahead  # the next export finds them parsed
+
+            render_ahead(store, result.changed)
     except StoreError as exc:
         return fail(str(exc))
     finally:

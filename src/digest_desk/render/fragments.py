@@ -37,7 +37,7 @@ from platformdirs import user_cache_path
 
 from digest_desk.paths import APP_NAME
 
-FORMAT = "1"  # of an entry's bytes; part of the engine key
+FORMAT = "2"  # of an entry's bytes; part of the engine key
 CACHE_ENV = "DIGEST_DESK_FRAGMENT_CACHE"  # a folder for the cache, or "off"
 DEFAULT_CAP = 512 * 1024 * 1024  # bytes on disk
 TRIM_TO = 0.8  # of the cap, when trimming
@@ -83,6 +83,10 @@ class FragmentCache:
 
     def _path(self, key: str) -> str:
         return os.path.join(self.folder, key[:2], key[2:])
+
+    def has(self, text: str) -> bool:
+        """Whether an entry for ``text`` exists (not read: warming skips what is there)."""
+        return os.path.exists(self._path(self.key(text)))
 
     def get(self, text: str) -> bytes | None:
         """The entry stored for ``text``; None when there is none or it cannot be read."""

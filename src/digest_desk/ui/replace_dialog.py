@@ -161,6 +161,8 @@ class ReplaceDialog(QDialog):
         self.notice.setText(self._report(result))
         self.apply_button.setEnabled(False)
         self.applied.emit(list(result.changed))
+        if result.changed and "body" in self.search.fields:
+            _render_ahead(self.store, list(result.changed))
 
     def _report(self, result: BulkResult) -> str:
         text = _count(len(result.changed), self.tr("Replaced in 1 article."),
@@ -174,6 +176,15 @@ class ReplaceDialog(QDialog):
             text += " " + _count(stale, self.tr("1 skipped: changed since the preview."),
                                  self.tr("%n skipped: changed since the preview."))
         return text
+
+
+def _render_ahead(store: Store, ids: list[int]) -> None:
+    """The changed bodies parsed for the next export by idle processes, off the UI thread
+    (nothing waits for it: a quit drops what has not started)."""
+    from digest_desk.export.warm import render_ahead
+    from digest_desk.ui.tasks import run_detached
+
+    run_detached(render_ahead, store, ids, in_window=True, thread_name="digest-desk-render-ahead")
 
 
 def _count(count: int, one: str, many: str) -> str:

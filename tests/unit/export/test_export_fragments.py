@@ -75,6 +75,12 @@ def test_the_page_is_built_from_the_cached_entry(store, rich_site, tmp_path, mon
     b"", b"not compressed", zlib.compress(b"not json"), zlib.compress(b'{"c": 5}'),
     zlib.compress(b'{"c": [[1, "<p>x</p>", [3]]], "e": [], "p": false}'),  # an embed that is not there
     zlib.compress(b'{"c": [], "e": [["i", 1, 2, 3, 4]], "p": false}'),  # fields of the wrong type
+    b"u", b"u\xff\xfe", b"z" + zlib.compress(b"not json"), b"znot compressed",
+    b'u[[[1,[3]]],[],false]\x01<p>x</p>',  # an embed that is not there
+    b'u[[[1,[]]],[["i",1,2,3,4]],false]\x01<p>x</p>',  # fields of the wrong type
+    b'u[[[1,[]]],[],false]',  # a chunk without its HTML
+    b'u[[[1,[]]],[],"no"]\x01<p>x</p>',  # not a flag
+    b'u[[[1,["0"]]],[["t","u","1","a",true]],false]\x01<p>x</p>',  # an embed number as text
 ])
 def test_a_damaged_entry_is_ignored_and_written_again(store, rich_site, tmp_path, monkeypatch, damage):
     monkeypatch.setenv(CACHE_ENV, "off")
@@ -97,6 +103,16 @@ def test_a_cache_folder_that_cannot_be_used_never_stops_an_export(store, rich_si
     monkeypatch.setenv(CACHE_ENV, "off")
     export_site(store, tmp_path / "plain", parallel=False)
     assert tree(tmp_path / "out") == tree(tmp_path / "plain")
+
+
+def test_an_entry_gives_back_what_was_parsed_long_bodies_compressed():
+    long = "\n\n".join(f"Paragraph {i} with *emphasis* and a [link](https://example.org/{i})." for i in range(5000))
+    for body in (RICH, long, "Plain."):
+        parsed = parse_body(body)
+        record = to_record(parsed)
+        assert record is not None
+        assert record[:1] == (b"z" if body is long else b"u")
+        assert from_record(record) == parsed
 
 
 def test_an_edited_body_is_a_new_entry(store, rich_site, tmp_path, monkeypatch):
