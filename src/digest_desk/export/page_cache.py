@@ -1,0 +1,148 @@
+"""Finished article pages by everything they are made from: an export after an earlier one copies bytes.
+
+An article's two pages (standard and AMP) follow from: every stored column of the article, of
+its lead picture and of its links (with their targets' slugs, titles and whether those are on
+the site); the site profile, the stored pictures and the sections the renderer was given; and
+the code that renders (every source file of the package, the templates and stylesheets, the
+versions of Python and of the rendering libraries). The key of an entry hashes all of these, so
+an entry is only ever found for the same inputs; anything else is a miss and renders as usual.
+
+Entries live beside the fragment cache (``<fragment folder>-pages``: its own size cap, so pages
+never push the parsed bodies out; off when that cache is off, or with DIGEST_DESK_PAGE_CACHE=off),
+in a folder per code key that replaces the others. Each holds
+both pages, zlib-compressed, with their sha256 (the manifest's): a hit costs a read and an
+inflate instead of a database load, two template renders and two hashes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import os
+import sys
+import zlib
+from collections.abc import Iterable, Mapping
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from digest_desk import __version__
+from digest_desk.domain import Image, Site
+from digest_desk.paths import resources_dir
+from digest_desk.render import fragments
+from digest_desk.render.fragments import FragmentCache
+
+FORMAT = b"DDP1"
+PAGE_CACHE_ENV = "DIGEST_DESK_PAGE_CACHE"  # "off", or a folder instead of the one beside the fragments
+DEFAULT_CAP = 512 * 1024 * 1024  # bytes on disk (about 80,000 articles at 6 KB an entry)
+_LIBRARIES = ("markdown", "nh3", "jinja2", "markupsafe", "sqlalchemy", "sqlmodel", "psycopg")
+
+
+@cache
+def code_key() -> str:
+    """What decides a page besides the stored data: our code, templates, CSS and the libraries."""
+    h = hashlib.blake2b(FORMAT + sys.version.encode() + __version__.encode(), digest_size=20)
+    for name in _LIBRARIES:
+        try:
+            h.update(f"{name}={metadata.version(name)};".encode())
+        except metadata.PackageNotFoundError:
+            h.update(f"{name}=?;".encode())
+    package = Path(__file__).resolve().parent.parent
+    resources = resources_dir()
+    for root in (package, resources / "templates", resources / "css"):
+        for path in sorted(root.rglob("*")) if root.is_dir() else []:
+            if path.is_file() and path.suffix not in (".pyc", ".pyo"):
+                h.update(str(path.relative_to(root)).encode())
+                h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def _values(obj: Any) -> tuple:
+    """A model's field values in field order (the same object always gives the same tuple)."""
+    return tuple(getattr(obj, name) for name in type(obj).model_fields)
+
+
+def _digest(*parts: Any) -> bytes:
+    try:
+        data = marshal.dumps(parts, 2)  # the driver's plain values: str, int, float, bytes, None
+    except ValueError:  # other values (datetimes from PostgreSQL, enums): their repr is exact
+        data = repr(parts).encode("utf-8", "surrogatepass")
+    return hashlib.blake2b(data, digest_size=20).digest()
+
+
+def base_key(site: Site, media: Mapping[str, Image], categories: Iterable[str], *roots: str) -> bytes:
+    """The inputs every page of a renderer shares, from the very objects it renders with."""
+    pictures = tuple((name, repr(_values(img))) for name, img in sorted(media.items()))
+    return _digest(code_key(), repr(_values(site)), pictures, tuple(categories), roots)
+
+
+def page_key(base: bytes, row: tuple, links: list[tuple], targets: Mapping[int, str]) -> str:
+    """The key of one article's pages: the shared inputs, its rows, and the slugs its renderer
+    knows for its link targets (``targets``: the render context's published slugs)."""
+    ids = sorted({r[1] for r in links if r[1] is not None})  # link rows: article id, target id, ...
+    shown = tuple((tid, targets.get(tid)) for tid in ids)
+    return _digest(base, row, tuple(links), shown).hex()
+
+
+class Pages(NamedTuple):
+    standard: bytes
+    amp: bytes
+    standard_sha: str
+    amp_sha: str
+
+
+def encode(pages: Pages) -> bytes:
+    head = f"{len(pages.standard)} {pages.standard_sha} {pages.amp_sha}\n".encode()
+    return FORMAT + head + zlib.compress(pages.standard + pages.amp, 1)
+
+
+def decode(data: bytes) -> Pages | None:
+    """The pages of an entry; None for anything that is not a whole entry of this format."""
+    if not data.startswith(FORMAT):
+        return None
+    head, _, packed = data[len(FORMAT):].partition(b"\n")
+    try:
+        size, std_sha, amp_sha = head.decode("ascii").split(" ")
+        both = zlib.decompress(packed)
+        cut = int(size)
+    except (ValueError, UnicodeDecodeError, zlib.error):
+        return None
+    if not (0 <= cut <= len(both)) or len(std_sha) != 64 or len(amp_sha) != 64:
+        return None
+    return Pages(both[:cut], both[cut:], std_sha, amp_sha)
+
+
+class PageCache(FragmentCache):
+    """The fragment cache's storage (atomic writes, trimmed by age), keyed by ``page_key``."""
+
+    def key(self, text: str) -> str:
+        return text  # already a hash of every input
+
+    def find(self, key: str) -> Pages | None:
+        data = self.get(key)
+        return decode(data) if data is not None else None
+
+    def keep(self, key: str, pages: Pages) -> None:
+        self.write(key, encode(pages))
+
+
+_SHARED: dict[tuple[str | None, str | None], PageCache | None] = {}
+
+
+def shared() -> PageCache | None:
+    """This process's page cache: None when it or the fragment cache is off."""
+    store = fragments.shared()
+    setting = os.environ.get(PAGE_CACHE_ENV)
+    root = None if store is None else str(store.root)
+    if (root, setting) not in _SHARED:
+        _SHARED.clear()
+        _SHARED[root, setting] = _make(store, setting)
+    return _SHARED[root, setting]
+
+
+def _make(store: FragmentCache | None, setting: str | None) -> PageCache | None:
+    if store is None or (setting or "").strip().lower() in ("off", "0", "no", "false"):
+        return None
+    folder = Path(setting) if setting else store.root.with_name(store.root.name + "-pages")
+    return PageCache(folder, code_key(), DEFAULT_CAP)

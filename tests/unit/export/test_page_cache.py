@@ -1,0 +1,140 @@
+"""The page cache: an export after an earlier one copies finished pages, never a stale one."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from digest_desk.export import export_site
+from digest_desk.export.page_cache import PAGE_CACHE_ENV, PageCache, Pages, decode, encode
+from digest_desk.render.fragments import CACHE_ENV
+from digest_desk.store.articles import create_article
+from digest_desk.store.site import update_site
+from tests.export_site_fixture import tree
+
+
+def _sql(store, sql: str, **params) -> None:
+    with store.write() as session:
+        session.execute(text(sql), params)
+
+
+def _entries(folder: Path) -> list[Path]:
+    return [p for p in folder.rglob("*") if p.is_file()]
+
+
+@pytest.fixture
+def caches(tmp_path, monkeypatch):
+    """Both caches on, in this test's own folders; returns the page cache's folder."""
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "fragments"))
+    monkeypatch.setenv(PAGE_CACHE_ENV, str(tmp_path / "pages"))
+    return tmp_path / "pages"
+
+
+def _plain(store, out: Path, monkeypatch) -> dict[str, str]:
+    """The export with no cache at all: what every export must equal."""
+    with monkeypatch.context() as m:
+        m.setenv(CACHE_ENV, "off")
+        m.setenv(PAGE_CACHE_ENV, "off")
+        export_site(store, out, parallel=False)
+    return tree(out)
+
+
+@pytest.mark.parametrize("parallel", [False, True])
+def test_an_export_after_an_earlier_one_gives_the_same_bytes(store, site, tmp_path, caches, monkeypatch, parallel):
+    plain = _plain(store, tmp_path / "plain", monkeypatch)
+    export_site(store, tmp_path / "first", parallel=parallel)
+    assert len(_entries(caches)) == len(site["articles"])  # one entry per article (both pages)
+    export_site(store, tmp_path / "second", parallel=parallel)
+    assert tree(tmp_path / "first") == tree(tmp_path / "second") == plain
+
+
+def test_the_pages_are_copied_from_the_entry(store, site, tmp_path, caches):
+    """A hit is really used: an entry holding other bytes puts those bytes in the folder."""
+    export_site(store, tmp_path / "first", parallel=False)
+    for path in _entries(caches):
+        pages = decode(path.read_bytes())
+        assert pages is not None
+        path.write_bytes(encode(pages._replace(standard=b"<p>only the cache knows this</p>")))
+    export_site(store, tmp_path / "second", parallel=False)
+    slug = sorted(site["articles"])[0]
+    assert (tmp_path / "second" / slug / "index.html").read_bytes() == b"<p>only the cache knows this</p>"
+
+
+def _edit_body_in_place(store, site):
+    # A change no save made: same version, same update time. The whole row is in the key.
+    _sql(store, "UPDATE article SET body = body || ' A quiet correction.'")
+
+
+def _rename_site(store, site):
+    update_site(store, name="Coast Digest")
+
+
+def _change_picture_words(store, site):
+    _sql(store, "UPDATE image SET alt = 'A new market hall', caption = 'Opened today'")
+
+
+def _move_link_target(store, site):
+    first = next(iter(site["articles"].values()))
+    _sql(store, "UPDATE article SET slug = 'harbour-reopens', slug_key = 'harbour-reopens' WHERE id = :id", id=first.id)
+
+
+def _unpublish_link_target(store, site):
+    first = next(iter(site["articles"].values()))
+    _sql(store, "UPDATE article SET status = 'draft' WHERE id = :id", id=first.id)
+
+
+def _add_section(store, site):
+    create_article(store, title="Lifeboat crew honoured", body="Text.", category="Community", status="published")
+
+
+@pytest.mark.parametrize("change", [_edit_body_in_place, _rename_site, _change_picture_words, _move_link_target,
+                                    _unpublish_link_target, _add_section])
+def test_any_input_of_a_page_that_changes_gives_new_pages(store, site, tmp_path, caches, monkeypatch, change):
+    export_site(store, tmp_path / "before", parallel=False)
+    change(store, site)
+    export_site(store, tmp_path / "after", parallel=False)
+    assert tree(tmp_path / "after") == _plain(store, tmp_path / "plain", monkeypatch)
+    assert tree(tmp_path / "after") != tree(tmp_path / "before")
+
+
+@pytest.mark.parametrize("damage", [b"", b"DDP1", b"DDP1 nonsense\nxyz", b"not an entry at all"])
+def test_a_damaged_entry_is_rendered_again(store, site, tmp_path, caches, monkeypatch, damage):
+    export_site(store, tmp_path / "first", parallel=False)
+    for path in _entries(caches):
+        path.write_bytes(damage)
+    export_site(store, tmp_path / "again", parallel=True)
+    assert tree(tmp_path / "again") == _plain(store, tmp_path / "plain", monkeypatch)
+    assert all(decode(path.read_bytes()) is not None for path in _entries(caches))
+
+
+def test_the_page_cache_can_be_turned_off_alone(store, site, tmp_path, caches, monkeypatch):
+    monkeypatch.setenv(PAGE_CACHE_ENV, "off")
+    export_site(store, tmp_path / "out", parallel=True)
+    assert not caches.exists()
+    assert (tmp_path / "fragments").is_dir()  # the parsed bodies are still kept
+
+
+def _pages(n: int) -> Pages:
+    noise = os.urandom(3000)  # does not compress: each entry takes its size on disk
+    return Pages(noise, bytes(n % 256 for _ in range(10)), "a" * 64, "b" * 64)
+
+
+def test_the_folder_stays_under_its_cap(tmp_path):
+    cache = PageCache(tmp_path, engine="code-a", cap=32_000)
+    for n in range(60):
+        cache.keep(f"{n:040x}", _pages(n))
+    assert sum(p.stat().st_size for p in _entries(tmp_path)) <= 32_000
+    assert cache.find(f"{59:040x}") is not None  # the newest stay
+
+
+def test_another_code_version_starts_empty_and_drops_the_old_entries(tmp_path):
+    old = PageCache(tmp_path, engine="code-a")
+    old.keep("k" * 40, _pages(1))
+    assert old.find("k" * 40) is not None
+    new = PageCache(tmp_path, engine="code-b")
+    assert new.find("k" * 40) is None
+    new.keep("k" * 40, _pages(2))
+    assert not (tmp_path / "code-a").exists()
