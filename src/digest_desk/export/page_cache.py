@@ -1,4 +1,4 @@
-"""Finished article pages by everything they are made from: an export after an earlier one copies bytes.
+"""Finished pages by everything they are made from: an export after an earlier one copies bytes.
 
 An article's two pages (standard and AMP) follow from: every stored column of the article, of
 its lead picture and of its links (with their targets' slugs, titles and whether those are on
@@ -12,16 +12,20 @@ never push the parsed bodies out; off when that cache is off, or with DIGEST_DES
 in a folder per code key that replaces the others. Each holds
 both pages, zlib-compressed, with their sha256 (the manifest's): a hit costs a read and an
 inflate instead of a database load, two template renders and two hashes.
+
+The site units (listing pages, feed, sitemaps, About and Contact) are kept the same way, under
+their plan key (which holds every row they show and the site, see sitedata) with the code key.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import marshal
 import os
 import sys
 import zlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import cache
 from importlib import metadata
 from pathlib import Path
@@ -33,7 +37,8 @@ from digest_desk.paths import resources_dir
 from digest_desk.render import fragments
 from digest_desk.render.fragments import FragmentCache
 
-FORMAT = b"DDP1"
+FORMAT = b"DDP1"  # an article's two pages
+FILES_FORMAT = b"DDF1"  # the files of a site unit
 PAGE_CACHE_ENV = "DIGEST_DESK_PAGE_CACHE"  # "off", or a folder instead of the one beside the fragments
 DEFAULT_CAP = 512 * 1024 * 1024  # bytes on disk (about 80,000 articles at 6 KB an entry)
 _LIBRARIES = ("markdown", "nh3", "jinja2", "markupsafe", "sqlalchemy", "sqlmodel", "psycopg")
@@ -113,6 +118,37 @@ def decode(data: bytes) -> Pages | None:
     return Pages(both[:cut], both[cut:], std_sha, amp_sha)
 
 
+def encode_files(files: Mapping[str, bytes]) -> bytes:
+    """Several files of one unit (a listing page, the feed, a sitemap) as one entry."""
+    head = json.dumps([[rel, len(data)] for rel, data in files.items()]).encode()
+    return FILES_FORMAT + head + b"\n" + zlib.compress(b"".join(files.values()), 1)
+
+
+def decode_files(data: bytes) -> dict[str, bytes] | None:
+    if not data.startswith(FILES_FORMAT):
+        return None
+    head, _, packed = data[len(FILES_FORMAT):].partition(b"\n")
+    try:
+        sizes = json.loads(head)
+        body = zlib.decompress(packed)
+        if sum(size for _, size in sizes) != len(body):
+            return None
+        files, at = {}, 0
+        for rel, size in sizes:
+            if not isinstance(rel, str) or not isinstance(size, int) or size < 0:
+                return None
+            files[rel], at = body[at : at + size], at + size
+    except (ValueError, TypeError, zlib.error):
+        return None
+    return files
+
+
+def unit_key(uid: str, key: str) -> str:
+    """A site unit's entry: its plan key holds every row it shows and the site (see sitedata),
+    the code key the rest of the code."""
+    return _digest(code_key(), "unit", uid, key).hex()
+
+
 class PageCache(FragmentCache):
     """The fragment cache's storage (atomic writes, trimmed by age), keyed by ``page_key``."""
 
@@ -125,6 +161,30 @@ class PageCache(FragmentCache):
 
     def keep(self, key: str, pages: Pages) -> None:
         self.write(key, encode(pages))
+
+    def find_files(self, key: str) -> dict[str, bytes] | None:
+        data = self.get(key)
+        return decode_files(data) if data is not None else None
+
+    def keep_files(self, key: str, files: Mapping[str, bytes]) -> None:
+        self.write(key, encode_files(files))
+
+
+def cached_unit(uid: str, key: str, build: Callable[[], dict[str, bytes]]) -> Callable[[], dict[str, bytes]]:
+    """``build`` of a site unit, through the page cache when it is on."""
+
+    def cached() -> dict[str, bytes]:
+        cache = shared()
+        if cache is None:
+            return build()
+        entry = unit_key(uid, key)
+        files = cache.find_files(entry)
+        if files is None:
+            files = build()
+            cache.keep_files(entry, files)
+        return files
+
+    return cached
 
 
 _SHARED: dict[tuple[str | None, str | None], PageCache | None] = {}
