@@ -19,12 +19,14 @@ their plan key (which holds every row they show and the site, see sitedata) with
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import marshal
 import os
 import sys
 import zlib
+import zoneinfo
 from collections.abc import Callable, Iterable, Mapping
 from functools import cache
 from importlib import metadata
@@ -41,18 +43,22 @@ FORMAT = b"DDP1"  # an article's two pages
 FILES_FORMAT = b"DDF1"  # the files of a site unit
 PAGE_CACHE_ENV = "DIGEST_DESK_PAGE_CACHE"  # "off", or a folder instead of the one beside the fragments
 DEFAULT_CAP = 512 * 1024 * 1024  # bytes on disk (about 80,000 articles at 6 KB an entry)
-_LIBRARIES = ("markdown", "nh3", "jinja2", "markupsafe", "sqlalchemy", "sqlmodel", "psycopg")
+_LIBRARIES = ("markdown", "nh3", "jinja2", "markupsafe", "sqlalchemy", "sqlmodel", "psycopg", "tzdata")
 
 
 @cache
 def code_key() -> str:
-    """What decides a page besides the stored data: our code, templates, CSS and the libraries."""
+    """What decides a page besides the stored data: our code, templates, CSS, the libraries and
+    the time zone rules."""
     h = hashlib.blake2b(FORMAT + sys.version.encode() + __version__.encode(), digest_size=20)
     for name in _LIBRARIES:
         try:
             h.update(f"{name}={metadata.version(name)};".encode())
         except metadata.PackageNotFoundError:
             h.update(f"{name}=?;".encode())
+    for folder in zoneinfo.TZPATH:  # the time zone rules dates are shown by (tzdata's version line)
+        with contextlib.suppress(OSError), open(os.path.join(folder, "tzdata.zi"), "rb") as zones:
+            h.update(zones.readline())
     package = Path(__file__).resolve().parent.parent
     resources = resources_dir()
     for root in (package, resources / "templates", resources / "css"):
