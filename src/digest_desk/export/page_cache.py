@@ -42,7 +42,8 @@ from digest_desk.render.fragments import FragmentCache
 FORMAT = b"DDP1"  # an article's two pages
 FILES_FORMAT = b"DDF1"  # the files of a site unit
 PAGE_CACHE_ENV = "DIGEST_DESK_PAGE_CACHE"  # "off", or a folder instead of the one beside the fragments
-DEFAULT_CAP = 512 * 1024 * 1024  # bytes on disk (about 80,000 articles at 6 KB an entry)
+DEFAULT_CAP = 1024 * 1024 * 1024  # bytes on disk: about 170,000 articles at 6 KB an entry (pages of an
+# archive larger than the cap would push each other out before an export comes back to them)
 _LIBRARIES = ("markdown", "nh3", "jinja2", "markupsafe", "sqlalchemy", "sqlmodel", "psycopg", "tzdata")
 
 
