@@ -6,10 +6,11 @@ list template (the digest, paginated, and the section pages) and one single temp
 article). Hugo builds one rendition per article; we build two (the standard page and the AMP
 page), plus index pages, sections, feed and sitemap, as Hugo does its list pages, RSS and sitemap.
 
-Each round builds, into fresh folders: Hugo; our export with an empty fragment cache (a first
-export); our export again with the cache it filled (an export after the previews, checks or an
-earlier export rendered the articles). Rounds are interleaved, so load on the machine falls on
-all three alike; the medians of the rounds are printed with the ratios to Hugo.
+Each round builds, into fresh folders: Hugo; our export with empty caches (a first export); our
+export again with the caches it filled (after an earlier export: finished pages come from the
+page cache); and once more with the page cache off (after the previews or checks rendered the
+articles: only the parsed bodies are cached). Rounds are interleaved, so load on the machine
+falls on all alike; the medians of the rounds are printed with the ratios to Hugo.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from export import CACHE_ENV, CORPORA, generate, stories  # noqa: E402 (benchmarks/export.py)
 
 from digest_desk.export import export_site  # noqa: E402
+from digest_desk.export.page_cache import PAGE_CACHE_ENV  # noqa: E402
 from digest_desk.store import open_store  # noqa: E402
 
 CONFIG = """baseURL = "https://bench.example/"
@@ -96,8 +98,12 @@ def hugo_build(source: Path, out: Path) -> float:
     return time.perf_counter() - started
 
 
-def ours(store, out: Path, cache: Path) -> float:
+def ours(store, out: Path, cache: Path, pages: bool = True) -> float:
     os.environ[CACHE_ENV] = str(cache)
+    if pages:
+        os.environ.pop(PAGE_CACHE_ENV, None)
+    else:
+        os.environ[PAGE_CACHE_ENV] = "off"
     return export_site(store, out).seconds
 
 
@@ -123,21 +129,24 @@ def main() -> int:
         generate(store, args.n, args.corpus)
         print(f"{args.n} {args.corpus} articles; {version}")
         print(f"load average at start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
-        times: dict[str, list[float]] = {"hugo": [], "cold": [], "warm": []}
+        times: dict[str, list[float]] = {"hugo": [], "cold": [], "warm": [], "bodies": []}
         for r in range(args.rounds):
             times["hugo"].append(hugo_build(work / "hugo", work / f"hugo-out-{r}"))
             times["cold"].append(ours(store, work / f"ours-cold-{r}", work / f"cache-{r}"))
             times["warm"].append(ours(store, work / f"ours-warm-{r}", work / f"cache-{r}"))
+            times["bodies"].append(ours(store, work / f"ours-bodies-{r}", work / f"cache-{r}", pages=False))
             print(f"round {r + 1}: hugo {times['hugo'][-1]:.2f} s, ours first {times['cold'][-1]:.2f} s, "
-                  f"ours warm cache {times['warm'][-1]:.2f} s")
+                  f"ours warm cache {times['warm'][-1]:.2f} s, parsed bodies only {times['bodies'][-1]:.2f} s")
         hugo_files, our_files = _files(work / "hugo-out-0"), _files(work / "ours-cold-0")
         store.close()
         med = {k: statistics.median(v) for k, v in times.items()}
         print(f"Hugo (one rendition, {hugo_files} files):          median {med['hugo']:6.2f} s")
         print(f"ours, first export (two renditions, {our_files} files): median {med['cold']:6.2f} s  "
               f"= {med['cold'] / med['hugo']:.2f}x Hugo")
-        print(f"ours, new folder, warm fragment cache:     median {med['warm']:6.2f} s  "
+        print(f"ours, new folder, after an earlier export: median {med['warm']:6.2f} s  "
               f"= {med['warm'] / med['hugo']:.2f}x Hugo")
+        print(f"ours, new folder, parsed bodies cached:    median {med['bodies']:6.2f} s  "
+              f"= {med['bodies'] / med['hugo']:.2f}x Hugo")
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return 0
