@@ -54,7 +54,7 @@ def _plain(store, out: Path, monkeypatch) -> dict[str, str]:
 def test_an_export_after_an_earlier_one_gives_the_same_bytes(store, site, tmp_path, caches, monkeypatch, parallel):
     plain = _plain(store, tmp_path / "plain", monkeypatch)
     export_site(store, tmp_path / "first", parallel=parallel)
-    articles = [p for p in _entries(caches) if p.read_bytes().startswith(b"DDP1")]
+    articles = [p for p in _entries(caches) if p.read_bytes().startswith(b"DDP2")]
     assert len(articles) == len(site["articles"])  # one entry per article (both pages)
     export_site(store, tmp_path / "second", parallel=parallel)
     assert tree(tmp_path / "first") == tree(tmp_path / "second") == plain
@@ -117,7 +117,8 @@ def test_any_input_of_a_page_that_changes_gives_new_pages(store, site, tmp_path,
     assert tree(tmp_path / "after") != tree(tmp_path / "before")
 
 
-@pytest.mark.parametrize("damage", [b"", b"DDP1", b"DDP1 nonsense\nxyz", b"not an entry at all"])
+@pytest.mark.parametrize("damage", [b"", b"DDP2", b"DDP2 nonsense\nxyz", b"DDP2 5 99999999999 a b\nxyz",
+                                    b'DDF2[["index.html", 3]]\nxyz', b"not an entry at all"])
 def test_a_damaged_entry_is_rendered_again(store, site, tmp_path, caches, monkeypatch, damage):
     export_site(store, tmp_path / "first", parallel=False)
     for path in _entries(caches):
@@ -155,3 +156,14 @@ def test_another_code_version_starts_empty_and_drops_the_old_entries(tmp_path):
     assert new.find("k" * 40) is None
     new.keep("k" * 40, _pages(2))
     assert not (tmp_path / "code-a").exists()
+
+
+def test_an_entry_reads_back_whole_and_any_cut_of_it_is_no_entry():
+    pages = Pages(b"<p>standard page</p>" * 20, b"<p>amp page</p>" * 20, "c" * 64, "d" * 64)
+    entry = encode(pages)
+    assert decode(entry) == pages
+    assert all(decode(entry[:cut]) is None for cut in range(len(entry)))
+    files = {"index.html": b"<p>first</p>" * 30, "page/2/index.html": b"<p>second</p>" * 30}
+    packed = encode_files(files)
+    assert decode_files(packed) == files
+    assert all(decode_files(packed[:cut]) is None for cut in range(len(packed)))
