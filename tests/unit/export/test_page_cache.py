@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -29,8 +31,20 @@ def _sql(store, sql: str, **params) -> None:
         session.execute(text(sql), params)
 
 
-def _entries(folder: Path) -> list[Path]:
-    return [p for p in folder.rglob("*") if p.is_file()]
+def _entries(folder: Path) -> dict[str, bytes]:
+    """The entries of the page cache's database file in ``folder`` (read as a plain SQLite file)."""
+    files = list(folder.glob("*.sqlite3"))
+    if not files:
+        return {}
+    (path,) = files
+    with closing(sqlite3.connect(path)) as db:
+        return dict(db.execute("SELECT key, data FROM entry"))
+
+
+def _replace(folder: Path, key: str, data: bytes) -> None:
+    (path,) = folder.glob("*.sqlite3")
+    with closing(sqlite3.connect(path)) as db, db:
+        db.execute("UPDATE entry SET data = ? WHERE key = ?", (data, key))
 
 
 @pytest.fixture
@@ -54,7 +68,7 @@ def _plain(store, out: Path, monkeypatch) -> dict[str, str]:
 def test_an_export_after_an_earlier_one_gives_the_same_bytes(store, site, tmp_path, caches, monkeypatch, parallel):
     plain = _plain(store, tmp_path / "plain", monkeypatch)
     export_site(store, tmp_path / "first", parallel=parallel)
-    articles = [p for p in _entries(caches) if p.read_bytes().startswith(b"DDP2")]
+    articles = [data for data in _entries(caches).values() if data.startswith(b"DDP2")]
     assert len(articles) == len(site["articles"])  # one entry per article (both pages)
     export_site(store, tmp_path / "second", parallel=parallel)
     assert tree(tmp_path / "first") == tree(tmp_path / "second") == plain
@@ -64,11 +78,11 @@ def test_the_pages_are_copied_from_the_entry(store, site, tmp_path, caches):
     """A hit is really used: an entry holding other bytes puts those bytes in the folder."""
     export_site(store, tmp_path / "first", parallel=False)
     marked = b"<p>only the cache knows this</p>"
-    for path in _entries(caches):
-        if (pages := decode(path.read_bytes())) is not None:
-            path.write_bytes(encode(pages._replace(standard=marked)))
-        elif (files := decode_files(path.read_bytes())) is not None:
-            path.write_bytes(encode_files(dict.fromkeys(files, marked)))
+    for key, data in _entries(caches).items():
+        if (pages := decode(data)) is not None:
+            _replace(caches, key, encode(pages._replace(standard=marked)))
+        elif (files := decode_files(data)) is not None:
+            _replace(caches, key, encode_files(dict.fromkeys(files, marked)))
     export_site(store, tmp_path / "second", parallel=False)
     slug = sorted(site["articles"])[0]
     for rel in (f"{slug}/index.html", "index.html", "feed.xml", "about/index.html"):
@@ -121,11 +135,23 @@ def test_any_input_of_a_page_that_changes_gives_new_pages(store, site, tmp_path,
                                     b'DDF2[["index.html", 3]]\nxyz', b"not an entry at all"])
 def test_a_damaged_entry_is_rendered_again(store, site, tmp_path, caches, monkeypatch, damage):
     export_site(store, tmp_path / "first", parallel=False)
-    for path in _entries(caches):
-        path.write_bytes(damage)
+    for key in _entries(caches):
+        _replace(caches, key, damage)
     export_site(store, tmp_path / "again", parallel=True)
     assert tree(tmp_path / "again") == _plain(store, tmp_path / "plain", monkeypatch)
-    assert all(decode(path.read_bytes()) or decode_files(path.read_bytes()) for path in _entries(caches))
+    assert all(decode(data) or decode_files(data) for data in _entries(caches).values())
+
+
+def test_a_file_that_is_no_database_is_replaced(store, site, tmp_path, caches, monkeypatch):
+    export_site(store, tmp_path / "first", parallel=False)
+    (path,) = caches.glob("*.sqlite3")
+    for extra in caches.glob("*.sqlite3-*"):
+        extra.unlink()
+    path.write_bytes(b"not a database" * 1000)
+    export_site(store, tmp_path / "again", parallel=True)
+    export_site(store, tmp_path / "third", parallel=True)
+    assert tree(tmp_path / "again") == tree(tmp_path / "third") == _plain(store, tmp_path / "plain", monkeypatch)
+    assert len(_entries(caches)) > len(site["articles"])  # made anew and filled again
 
 
 def test_the_page_cache_can_be_turned_off_alone(store, site, tmp_path, caches, monkeypatch):
@@ -140,12 +166,13 @@ def _pages(n: int) -> Pages:
     return Pages(noise, bytes(n % 256 for _ in range(10)), "a" * 64, "b" * 64)
 
 
-def test_the_folder_stays_under_its_cap(tmp_path):
+def test_the_entries_stay_under_the_cap(tmp_path):
     cache = PageCache(tmp_path, engine="code-a", cap=32_000)
     for n in range(60):
         cache.keep(f"{n:040x}", _pages(n))
-    assert sum(p.stat().st_size for p in _entries(tmp_path)) <= 32_000
+    assert sum(len(data) for data in _entries(tmp_path).values()) <= 32_000
     assert cache.find(f"{59:040x}") is not None  # the newest stay
+    assert cache.find(f"{0:040x}") is None  # the oldest went first
 
 
 def test_another_code_version_starts_empty_and_drops_the_old_entries(tmp_path):
@@ -155,7 +182,7 @@ def test_another_code_version_starts_empty_and_drops_the_old_entries(tmp_path):
     new = PageCache(tmp_path, engine="code-b")
     assert new.find("k" * 40) is None
     new.keep("k" * 40, _pages(2))
-    assert not (tmp_path / "code-a").exists()
+    assert sorted(p.name for p in tmp_path.glob("*.sqlite3")) == ["code-b.sqlite3"]
 
 
 def test_an_entry_reads_back_whole_and_any_cut_of_it_is_no_entry():
