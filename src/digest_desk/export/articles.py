@@ -78,10 +78,12 @@ class ArticleRenderer:
                     missing.append(row[0])
                 else:
                     done.append(self._write_pages(row[0], row[1], pages))
+            rendered = []
             for article in reader.articles(missing) if missing else []:
                 pages = self._render(article)
-                cache.keep(keys[article.id], pages)
+                rendered.append((keys[article.id], pages))
                 done.append(self._write(article, pages))
+        cache.keep(rendered)  # one transaction for the chunk
         done.sort(key=lambda item: item[0])
         return done
 

@@ -249,22 +249,37 @@ class PageCache:
                 row = db.execute("SELECT data, used FROM entry WHERE key = ?", (key,)).fetchone()
                 if row is not None and time.time() - row[1] > TOUCH_AFTER:  # used: trimmed last
                     db.execute("UPDATE entry SET used = ? WHERE key = ?", (time.time(), key))
-        except (sqlite3.Error, OSError):
-            self._forget_if_damaged()
+        except (sqlite3.Error, OSError) as exc:
+            self._failed(exc)
             return None
         return None if row is None else bytes(row[0])
 
     def write(self, key: str, data: bytes) -> None:
+        self.write_many([(key, data)])
+
+    def write_many(self, entries: list[tuple[str, bytes]]) -> None:
+        """Store the entries in one transaction (a chunk's articles: one commit, not one each)."""
+        if not entries:
+            return
+        now = time.time()
         try:
             with self._lock:
-                self._connect().execute("INSERT OR REPLACE INTO entry VALUES (?, ?, ?, ?)",
-                                        (key, len(data), time.time(), data))
-                self._written += len(data)
+                db = self._connect()
+                db.execute("BEGIN IMMEDIATE")
+                try:
+                    db.executemany("INSERT OR REPLACE INTO entry VALUES (?, ?, ?, ?)",
+                                   [(key, len(data), now, data) for key, data in entries])
+                    db.execute("COMMIT")
+                except BaseException:
+                    with contextlib.suppress(sqlite3.Error):
+                        db.execute("ROLLBACK")
+                    raise
+                self._written += sum(len(data) for _, data in entries)
                 due = self._written > self.cap // 16
                 if due:
                     self._written = 0
-        except (sqlite3.Error, OSError):
-            self._forget_if_damaged()
+        except (sqlite3.Error, OSError) as exc:
+            self._failed(exc)
             return
         if due:
             self.trim()
@@ -284,27 +299,18 @@ class PageCache:
                     total -= sum(size for _, size in rows)
                     if total <= goal:
                         break
-        except (sqlite3.Error, OSError):
-            self._forget_if_damaged()
+        except (sqlite3.Error, OSError) as exc:
+            self._failed(exc)
 
-    def _forget_if_damaged(self) -> None:
-        """A file SQLite cannot read as a database is removed, so the next use starts anew."""
+    def _failed(self, exc: Exception) -> None:
+        """After a failed use: let the connection go; a file SQLite reads as damaged (not busy,
+        not missing: those are OperationalError) is removed, so the next use starts anew."""
         with self._lock:
             db, self._db = self._db, None
             if db is not None:
                 with contextlib.suppress(sqlite3.Error):
                     db.close()
-            try:
-                probe = sqlite3.connect(self.path.absolute().as_uri() + "?mode=rw", uri=True, timeout=2.0)
-                try:
-                    ok = probe.execute("PRAGMA quick_check").fetchone()[0] == "ok"
-                finally:
-                    probe.close()
-            except (sqlite3.OperationalError, OSError):
-                return  # busy, missing or not writable: not a damaged file
-            except sqlite3.DatabaseError:
-                ok = False
-            if not ok:
+            if isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.OperationalError):
                 for suffix in ("", "-wal", "-shm"):
                     with contextlib.suppress(OSError):
                         os.unlink(f"{self.path}{suffix}")
@@ -313,8 +319,8 @@ class PageCache:
         data = self.get(key)
         return decode(data) if data is not None else None
 
-    def keep(self, key: str, pages: Pages) -> None:
-        self.write(key, encode(pages))
+    def keep(self, entries: list[tuple[str, Pages]]) -> None:
+        self.write_many([(key, encode(pages)) for key, pages in entries])
 
     def find_files(self, key: str) -> dict[str, bytes] | None:
         data = self.get(key)

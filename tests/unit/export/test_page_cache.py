@@ -169,7 +169,7 @@ def _pages(n: int) -> Pages:
 def test_the_entries_stay_under_the_cap(tmp_path):
     cache = PageCache(tmp_path, engine="code-a", cap=32_000)
     for n in range(60):
-        cache.keep(f"{n:040x}", _pages(n))
+        cache.keep([(f"{n:040x}", _pages(n))])
     assert sum(len(data) for data in _entries(tmp_path).values()) <= 32_000
     assert cache.find(f"{59:040x}") is not None  # the newest stay
     assert cache.find(f"{0:040x}") is None  # the oldest went first
@@ -177,11 +177,11 @@ def test_the_entries_stay_under_the_cap(tmp_path):
 
 def test_another_code_version_starts_empty_and_drops_the_old_entries(tmp_path):
     old = PageCache(tmp_path, engine="code-a")
-    old.keep("k" * 40, _pages(1))
+    old.keep([("k" * 40, _pages(1))])
     assert old.find("k" * 40) is not None
     new = PageCache(tmp_path, engine="code-b")
     assert new.find("k" * 40) is None
-    new.keep("k" * 40, _pages(2))
+    new.keep([("k" * 40, _pages(2))])
     assert sorted(p.name for p in tmp_path.glob("*.sqlite3")) == ["code-b.sqlite3"]
 
 
