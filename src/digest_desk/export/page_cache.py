@@ -290,15 +290,26 @@ class PageCache:
             with self._lock:
                 db = self._connect()
                 total = db.execute("SELECT coalesce(sum(size), 0) FROM entry INDEXED BY entry_use").fetchone()[0]
+                if total <= self.cap:
+                    return
                 goal = int(self.cap * TRIM_TO)
-                while total > self.cap and total > goal:
-                    rows = db.execute("SELECT key, size FROM entry INDEXED BY entry_use ORDER BY used LIMIT 500").fetchall()
-                    if not rows:
-                        break
-                    db.executemany("DELETE FROM entry WHERE key = ?", [(k,) for k, _ in rows])
-                    total -= sum(size for _, size in rows)
-                    if total <= goal:
-                        break
+                db.execute("BEGIN IMMEDIATE")
+                try:
+                    while total > goal:
+                        rows = db.execute("SELECT key, size FROM entry INDEXED BY entry_use "
+                                          "ORDER BY used LIMIT 500").fetchall()
+                        if not rows:
+                            break
+                        for key, size in rows:  # the oldest first, only as many as needed
+                            if total <= goal:
+                                break
+                            db.execute("DELETE FROM entry WHERE key = ?", (key,))
+                            total -= size
+                    db.execute("COMMIT")
+                except BaseException:
+                    with contextlib.suppress(sqlite3.Error):
+                        db.execute("ROLLBACK")
+                    raise
         except (sqlite3.Error, OSError) as exc:
             self._failed(exc)
 
