@@ -6,14 +6,16 @@ list template (the digest, paginated, and the section pages) and one single temp
 article). Hugo builds one rendition per article; we build two (the standard page and the AMP
 page), plus index pages, sections, feed and sitemap, as Hugo does its list pages, RSS and sitemap.
 
-Each round builds, into fresh folders: Hugo; our export with an empty fragment cache (a truly
-cold first export: nothing rendered these bodies before); our export again with the cache it
-filled (an export after the previews, checks or an earlier export rendered the articles); and
-the first export of a store made by importing Hugo's content files (``digest-desk import --from
-hugo``), whose cache the import filled by rendering ahead in idle processes. The import is timed
-with and without rendering ahead (``--no-warm``), interleaved, ``--import-rounds`` times, so what
-rendering ahead adds to the import is printed too. Rounds are interleaved, so load on the machine falls on all alike; the
-medians of the rounds are printed with the ratios to Hugo.
+Each round builds, into fresh folders: Hugo; our export with empty caches (a truly cold first
+export: nothing rendered these bodies before); our export again with the caches it filled (after
+an earlier export: finished pages come from the page cache); once more with the page cache off
+(after the previews or checks rendered the articles: only the parsed bodies are cached); and the
+first export of a store made by importing Hugo's content files (``digest-desk import --from
+hugo``), whose fragment cache the import filled by rendering ahead in idle processes. The import
+is timed with and without rendering ahead (``--no-warm``), interleaved, ``--import-rounds``
+times, so what rendering ahead adds to the import is printed too. Rounds are interleaved, so
+load on the machine falls on all alike; the medians of the rounds are printed with the ratios to
+Hugo.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from export import CACHE_ENV, CORPORA, generate, stories  # noqa: E402 (benchmarks/export.py)
 
 from digest_desk.export import export_site  # noqa: E402
+from digest_desk.export.page_cache import PAGE_CACHE_ENV  # noqa: E402
 from digest_desk.store import open_store  # noqa: E402
 from digest_desk.store.site import update_site  # noqa: E402
 
@@ -101,8 +104,12 @@ def hugo_build(source: Path, out: Path) -> float:
     return time.perf_counter() - started
 
 
-def ours(store, out: Path, cache: Path) -> float:
+def ours(store, out: Path, cache: Path, pages: bool = True) -> float:
     os.environ[CACHE_ENV] = str(cache)
+    if pages:
+        os.environ.pop(PAGE_CACHE_ENV, None)
+    else:
+        os.environ[PAGE_CACHE_ENV] = "off"
     return export_site(store, out).seconds
 
 
@@ -160,14 +167,16 @@ def main() -> int:
         # The site settings generate() gives the other store (an import brings articles only),
         # so both exports carry the same page chrome.
         update_site(imported, name="Bench Digest", partner_name="Partner", partner_url="https://partner.example/")
-        times: dict[str, list[float]] = {"hugo": [], "cold": [], "warm": [], "imported": []}
+        times: dict[str, list[float]] = {"hugo": [], "cold": [], "warm": [], "bodies": [], "imported": []}
         for r in range(args.rounds):
             times["hugo"].append(hugo_build(work / "hugo", work / f"hugo-out-{r}"))
             times["cold"].append(ours(store, work / f"ours-cold-{r}", work / f"cache-{r}"))
             times["warm"].append(ours(store, work / f"ours-warm-{r}", work / f"cache-{r}"))
+            times["bodies"].append(ours(store, work / f"ours-bodies-{r}", work / f"cache-{r}", pages=False))
             times["imported"].append(ours(imported, work / f"ours-imported-{r}", work / "cache-imported"))
             print(f"round {r + 1}: hugo {times['hugo'][-1]:.2f} s, ours first {times['cold'][-1]:.2f} s, "
-                  f"ours warm cache {times['warm'][-1]:.2f} s, ours first after import {times['imported'][-1]:.2f} s")
+                  f"ours warm cache {times['warm'][-1]:.2f} s, parsed bodies only {times['bodies'][-1]:.2f} s, "
+                  f"ours first after import {times['imported'][-1]:.2f} s")
         hugo_files, our_files = _files(work / "hugo-out-0"), _files(work / "ours-cold-0")
         store.close()
         imported.close()
@@ -175,8 +184,10 @@ def main() -> int:
         print(f"Hugo (one rendition, {hugo_files} files):          median {med['hugo']:6.2f} s")
         print(f"ours, first export (two renditions, {our_files} files): median {med['cold']:6.2f} s  "
               f"= {med['cold'] / med['hugo']:.2f}x Hugo")
-        print(f"ours, new folder, warm fragment cache:     median {med['warm']:6.2f} s  "
+        print(f"ours, new folder, after an earlier export: median {med['warm']:6.2f} s  "
               f"= {med['warm'] / med['hugo']:.2f}x Hugo")
+        print(f"ours, new folder, parsed bodies cached:    median {med['bodies']:6.2f} s  "
+              f"= {med['bodies'] / med['hugo']:.2f}x Hugo")
         print(f"ours, first export after import (cache warmed by the import): median {med['imported']:6.2f} s  "
               f"= {med['imported'] / med['hugo']:.2f}x Hugo")
         print(f"  rendering ahead changed the import by {warm_import - plain_import:+.2f} s "

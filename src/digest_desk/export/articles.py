@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import gc
+import hashlib
 import os
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 
 from digest_desk.domain import Article, Site
+from digest_desk.export import page_cache
 from digest_desk.export.writer import Writer
 from digest_desk.render.fragments import CACHE_ENV
 from digest_desk.store.engine import Store, attach
@@ -45,24 +47,63 @@ class ArticleRenderer:
         # Links between exported pages are relative, so the folder works from disk and served.
         self.ctx_standard = inputs.context(root=STANDARD_ROOT, media_prefix=STANDARD_MEDIA)
         self.ctx_amp = inputs.context(root=AMP_ROOT, media_prefix=AMP_MEDIA)
+        self.now = now
+        self.base_key = page_cache.base_key(site, inputs.media, inputs.categories, STANDARD_ROOT, AMP_ROOT,
+                                            STANDARD_MEDIA, AMP_MEDIA)
 
     def load(self, ids: Sequence[int]) -> list[Article]:
         with published_reader(self.store) as reader:
             return reader.articles(ids)
 
     def render(self, ids: Sequence[int]) -> list[tuple[int, dict[str, str], list[str]]]:
-        """Write both pages of each article; returns (id, {path: sha256}, paths written)."""
+        """Write both pages of each article; returns (id, {path: sha256}, paths written).
+
+        With the page cache, pages rendered before from the same inputs are copied from it:
+        their rows are read (one snapshot, in which the others are then loaded and rendered)."""
+        cache = page_cache.shared()
+        if cache is None:
+            return [self._write(article, self._render(article)) for article in self.load(ids)]
+        done = []
+        with published_reader(self.store, self.now) as reader:
+            rows, link_rows = reader.page_rows(ids)
+            links: dict[int, list[tuple]] = {}
+            for link in link_rows:
+                links.setdefault(link[0], []).append(link)
+            keys = {row[0]: page_cache.page_key(self.base_key, row, links.get(row[0], []), self.ctx_standard.slugs)
+                    for row in rows}
+            missing = []
+            for row in rows:
+                pages = cache.find(keys[row[0]])
+                if pages is None:
+                    missing.append(row[0])
+                else:
+                    done.append(self._write_pages(row[0], row[1], pages))
+            rendered = []
+            for article in reader.articles(missing) if missing else []:
+                pages = self._render(article)
+                rendered.append((keys[article.id], pages))
+                done.append(self._write(article, pages))
+        cache.keep(rendered)  # one transaction for the chunk
+        done.sort(key=lambda item: item[0])
+        return done
+
+    def _render(self, article: Article) -> page_cache.Pages:
         from digest_desk.render.pages import both
 
-        done = []
-        for article in self.load(ids):
-            std_rel, amp_rel = article_files(article.slug)
-            std_html, amp_html = both(article, self.site, self.ctx_standard, self.ctx_amp)
-            std, amp = std_html.encode("utf-8"), amp_html.encode("utf-8")
-            start = len(self.writer.written)
-            files = {std_rel: self.writer.write(std_rel, std), amp_rel: self.writer.write(amp_rel, amp)}
-            done.append((article.id, files, self.writer.written[start:]))
-        return done
+        std_html, amp_html = both(article, self.site, self.ctx_standard, self.ctx_amp)
+        std, amp = std_html.encode("utf-8"), amp_html.encode("utf-8")
+        return page_cache.Pages(std, amp, hashlib.sha256(std).hexdigest(), hashlib.sha256(amp).hexdigest())
+
+    def _write(self, article: Article, pages: page_cache.Pages) -> tuple[int, dict[str, str], list[str]]:
+        assert article.id is not None
+        return self._write_pages(article.id, article.slug, pages)
+
+    def _write_pages(self, aid: int, slug: str, pages: page_cache.Pages) -> tuple[int, dict[str, str], list[str]]:
+        std_rel, amp_rel = article_files(slug)
+        start = len(self.writer.written)
+        files = {std_rel: self.writer.write(std_rel, pages.standard, pages.standard_sha),
+                 amp_rel: self.writer.write(amp_rel, pages.amp, pages.amp_sha)}
+        return aid, files, self.writer.written[start:]
 
 
 # Worker processes keep one renderer, made by the pool initializer (never at import time).
@@ -71,7 +112,7 @@ _worker: dict[str, ArticleRenderer] = {}
 
 def init_worker(db_path: str, root: str, categories: list[str], fault: str | None,
                 known: dict[str, str], now: datetime | None = None, password: str | None = None,
-                fragment_cache: str | None = None) -> None:
+                fragment_cache: str | None = None, page_cache_setting: str | None = None) -> None:
     """Make the worker's renderer, then pause the cyclic garbage collector in this process.
 
     Rendering makes many short-lived objects; the collector's passes over the long-lived ones
@@ -80,13 +121,18 @@ def init_worker(db_path: str, root: str, categories: list[str], fault: str | Non
     export_site never does this in the process that calls it (the window's, maybe).
 
     ``fragment_cache`` is the exporting process's DIGEST_DESK_FRAGMENT_CACHE: the fork server
-    keeps the environment it started with, so the setting is handed over explicitly."""
+    keeps the environment it started with, so the setting is handed over explicitly (and
+    ``page_cache_setting``, DIGEST_DESK_PAGE_CACHE, likewise)."""
     from digest_desk.store.site import get_site
 
     if fragment_cache is None:
         os.environ.pop(CACHE_ENV, None)
     else:
         os.environ[CACHE_ENV] = fragment_cache
+    if page_cache_setting is None:
+        os.environ.pop(page_cache.PAGE_CACHE_ENV, None)
+    else:
+        os.environ[page_cache.PAGE_CACHE_ENV] = page_cache_setting
     store = attach(db_path, password)  # a file path or a server URL (password: asked for, in memory)
     _worker["renderer"] = ArticleRenderer(store, Path(root), get_site(store), categories, fault, known, now)
     gc.freeze()

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from digest_desk.export.articles import ArticleRenderer, init_worker, render_chunk
 from digest_desk.export.errors import ExportCancelled
+from digest_desk.export.page_cache import PAGE_CACHE_ENV
 from digest_desk.render.fragments import CACHE_ENV
 from digest_desk.store.engine import Store
 from digest_desk.store.site import get_site
@@ -84,7 +85,8 @@ class ArticleBatch:
             self.pool = ProcessPoolExecutor(
                 max_workers=_workers(), mp_context=_context(), initializer=init_worker,
                 initargs=(self.store.target, str(self.root), self.categories, self.fault, dict(self.known),
-                          self.now, self.store.password, os.environ.get(CACHE_ENV)),
+                          self.now, self.store.password, os.environ.get(CACHE_ENV),
+                          os.environ.get(PAGE_CACHE_ENV)),
             )
             self.pending = {self.pool.submit(render_chunk, chunk) for chunk in chunked(self.ids, _workers())}
         except BaseException as exc:  # raised again by results()

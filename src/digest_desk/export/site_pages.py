@@ -18,6 +18,7 @@ from markupsafe import Markup, escape
 from digest_desk.domain import Site
 from digest_desk.domain.logo import MEDIA_REF, logo_kind, logo_media_name
 from digest_desk.domain.slugs import slugify
+from digest_desk.export.page_cache import cached_unit
 from digest_desk.export.sitedata import Entry, digest
 from digest_desk.paths import resource
 from digest_desk.render.context import base_url as render_base_url
@@ -196,6 +197,10 @@ class SitePages:
         return build
 
     def units(self) -> list[SiteUnit]:
+        """Every site unit; each builds through the page cache (its key knows all it shows)."""
+        return [SiteUnit(u.uid, u.key, cached_unit(u.uid, u.key, u.build)) for u in self._units()]
+
+    def _units(self) -> list[SiteUnit]:
         units = self._listing_units("", "index", "Latest", self.entries, "")
         grouped: dict[str, list[Entry]] = {}
         for e in self.entries:

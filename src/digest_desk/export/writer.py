@@ -32,13 +32,14 @@ class Writer:
         self._writes = 0
         self._fail_at = _parse_fault(fault)
 
-    def write(self, rel: str, data: bytes) -> str:
+    def write(self, rel: str, data: bytes, sha: str | None = None) -> str:
         """Write ``data`` to ``rel`` unless the previous export holds the same bytes there.
 
-        Returns the sha256 of ``data``; ``written`` lists the paths actually written.
+        Returns the sha256 of ``data`` (``sha`` when the caller knows it already: a page from
+        the page cache); ``written`` lists the paths actually written.
         """
         check_rel(rel)
-        sha = hashlib.sha256(data).hexdigest()
+        sha = sha or hashlib.sha256(data).hexdigest()
         if self.known.get(rel) == sha:
             return sha
         target = os.path.join(self.root, rel)

@@ -98,6 +98,18 @@ _WAITING_SQL = (
     "SELECT published_at FROM article WHERE status IN (:pub_name, :pub_value, :sched_name, :sched_value) "
     "AND published_at IS NOT NULL AND published_at > :now ORDER BY published_at"
 )
+# Everything stored that an article's own page is made of (the export's page cache keys on it):
+# every column of the article, of its lead picture but the bytes, and of its links with targets.
+_PAGE_SQL = (
+    "SELECT a.id, a.slug, a.*, i.id, i.name, i.mime, i.width, i.height, i.alt, i.caption, i.credit, i.sha256, i.url, "
+    "CASE WHEN i.data IS NULL THEN 0 ELSE 1 END FROM article a LEFT JOIN image i ON i.id = a.image_id "
+    "WHERE a.id IN ({marks}) ORDER BY a.id"
+)
+_PAGE_LINKS_SQL = (
+    "SELECT l.article_id, l.target_article_id, l.*, t.slug, t.title, CASE WHEN " + on_site_sql("t.") + " THEN 1 ELSE 0 END "
+    "FROM link l LEFT JOIN article t ON t.id = l.target_article_id "
+    "WHERE l.article_id IN ({marks}) ORDER BY l.article_id, l.position, l.id"
+)
 _BODY_MEDIA_SQL = "SELECT body FROM article WHERE " + _IS_PUBLISHED + " AND body LIKE '%(media/%'"
 
 
@@ -247,6 +259,16 @@ class PublishedReader:
         """Every stored picture by name, without its bytes (detached: usable after the read)."""
         stmt = select(Image).options(defer(Image.data)).order_by(Image.name)
         return {img.name: detached_image(img) for img in self.session.exec(stmt).all()}
+
+    def page_rows(self, ids: Sequence[int]) -> tuple[list[tuple], list[tuple]]:
+        """The rows of ``_PAGE_SQL`` (article id and slug first) and the link rows (article id and
+        target id first) of the articles ``ids``."""
+        if not ids:
+            return [], []
+        params = {f"id{i}": int(v) for i, v in enumerate(ids)}
+        marks = ", ".join(f":{name}" for name in params)
+        return (self._rows(_PAGE_SQL.format(marks=marks), params),
+                self._rows(_PAGE_LINKS_SQL.format(marks=marks), {**params, **self._on_site}))
 
     def articles(self, ids: Sequence[int]) -> list[Article]:
         """Whole articles by id (links and lead picture loaded, picture bytes not), in id order."""

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from digest_desk.export import export_site
+from digest_desk.export.page_cache import PAGE_CACHE_ENV
 from digest_desk.render import fragments
 from digest_desk.render.fragments import CACHE_ENV, FragmentCache
 from digest_desk.render.mdparse import from_record, parse_body, to_record
@@ -18,6 +19,13 @@ from digest_desk.store.picture_library import replace_image
 from tests.export_site_fixture import picture, tree
 
 pytestmark = pytest.mark.sqlite_only  # the cache is the same whatever the store's engine
+
+
+@pytest.fixture(autouse=True)
+def _no_page_cache(monkeypatch):
+    """These tests watch the fragments, so pages are built from them, never copied whole from
+    the page cache (tests/unit/export/test_page_cache.py has its own)."""
+    monkeypatch.setenv(PAGE_CACHE_ENV, "off")
 
 RICH = (
     'He said "it\'s done" -- *finally*, and **today**.\n\n'
