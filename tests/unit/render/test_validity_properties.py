@@ -77,7 +77,11 @@ def test_generated_articles_pass_both_validators_or_check_reports_an_error(tmp_p
 
     render_and_check()
     assert len(cases) >= EXAMPLES // 3
-    assert sum(not c.errors for c in cases.values()) >= len(cases) // 3, "too few clean articles to judge"
+    # Enough error-free articles for the validators to judge. Hypothesis also draws constants
+    # from the project's loaded modules, so which tests ran before shifts the draw (a quarter to
+    # a half of it comes out clean): a floor, not a share of one particular draw.
+    clean = sum(not c.errors for c in cases.values())
+    assert clean >= EXAMPLES // 10, f"only {clean} of {len(cases)} articles are clean: too few to judge"
     failures = _silent_failures(list(cases.values()), tmp_path)
     assert not failures, f"{len(failures)} of {len(cases)} articles pass `check` but fail a validator:\n\n" + "\n\n".join(failures[:10])
 
