@@ -3,12 +3,9 @@ on, and a save that meets a conflict; the longest stall of the UI thread is prin
 
 from __future__ import annotations
 
-import os
 import threading
 import traceback
-from pathlib import Path
 
-import pytest
 from guihelpers import StallMeter, answer_modal
 from PySide6.QtCore import QTimer
 from sqlalchemy import event
@@ -23,26 +20,6 @@ from digest_desk.ui.links_model import URL
 # the UI thread SERVER_WAIT_S (1.5 s) and a conflict's read until the server answered.
 STALL_LIMIT_S = 1.0
 WORDS = "The ferry waited at the pier for the last bus while the tide came in early. "
-
-
-@pytest.fixture
-def local_data(tmp_path: Path, monkeypatch) -> Path:
-    """The editor's per-user data folder (drafts of server databases go there)."""
-    folder = tmp_path / "user-data"
-    monkeypatch.setenv("XDG_DATA_HOME", str(folder))
-    return folder
-
-
-@pytest.fixture
-def own_cluster():
-    """A PostgreSQL cluster of this test's own, so the test may freeze it."""
-    if pg_server._bin_dir() is None or (os.geteuid() == 0 and pg_server.unavailable_reason()):
-        if os.environ.get("DIGEST_DESK_CI"):
-            pytest.fail("the frozen-server tests need PostgreSQL's binaries in CI")
-        pytest.skip("no PostgreSQL binaries to start a cluster of our own")
-    cluster = pg_server.private_cluster()
-    yield cluster
-    cluster.stop()
 
 
 class UiThreadReads:

@@ -9,7 +9,6 @@ import threading
 import time
 from pathlib import Path
 
-import pytest
 from guihelpers import StallMeter
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction
@@ -23,26 +22,6 @@ from digest_desk.store.locks import current_lock
 from digest_desk.ui.actions import ActionId
 
 SENTENCE = "The tide came in early and the ferry waited at the pier for the last bus. "
-
-
-@pytest.fixture
-def local_data(tmp_path: Path, monkeypatch) -> Path:
-    """The editor's per-user data folder (drafts of server databases go there)."""
-    folder = tmp_path / "user-data"
-    monkeypatch.setenv("XDG_DATA_HOME", str(folder))
-    return folder
-
-
-@pytest.fixture
-def own_cluster():
-    """A PostgreSQL cluster of this test's own, so the test may stop and restart it."""
-    if pg_server._bin_dir() is None or (os.geteuid() == 0 and pg_server.unavailable_reason()):
-        if os.environ.get("DIGEST_DESK_CI"):
-            pytest.fail("the server-restart test needs PostgreSQL's binaries in CI")
-        pytest.skip("no PostgreSQL binaries to start a cluster of our own")
-    cluster = pg_server.private_cluster()
-    yield cluster
-    cluster.stop()
 
 
 class Typist:
