@@ -8,6 +8,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import threading
 import uuid
 from pathlib import Path
 
@@ -95,6 +96,14 @@ class Cluster:
     def thaw(self) -> None:
         for pid in self._processes():
             os.kill(pid, signal.SIGCONT)
+
+    def freeze_for_at_most(self, seconds: float) -> threading.Timer:
+        """Freeze the server and thaw it after ``seconds`` whatever happens (cancel the timer
+        to thaw sooner): a window that hangs fails its test, never hangs the run."""
+        self.freeze()
+        rescue = threading.Timer(seconds, self.thaw)
+        rescue.start()
+        return rescue
 
     def stop(self) -> None:
         self.halt()

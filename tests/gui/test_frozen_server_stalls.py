@@ -65,14 +65,6 @@ class Keys:
         self.timer.start()
 
 
-def _frozen(cluster, seconds: float = 25) -> threading.Timer:
-    """Freeze the server; a window that hangs fails the test, never hangs the run."""
-    cluster.freeze()
-    rescue = threading.Timer(seconds, cluster.thaw)
-    rescue.start()
-    return rescue
-
-
 def test_typing_with_previews_on_a_frozen_server_never_waits_for_it(
         window_factory, own_cluster, local_data, qtbot):
     """The previews' inputs (pictures, sections, link targets) are read again while the server
@@ -96,7 +88,7 @@ def test_typing_with_previews_on_a_frozen_server_never_waits_for_it(
     rendered: list[float] = []
     live.preview.rendered.connect(rendered.append)
     reads, meter, keys = UiThreadReads(window.store), StallMeter(every_ms=10), Keys(window.editor.body, qtbot)
-    rescue = _frozen(own_cluster)
+    rescue = own_cluster.freeze_for_at_most(25)
     try:
         reads.on = True
         meter.start()
@@ -178,7 +170,7 @@ def test_a_save_meeting_a_conflict_on_a_frozen_server_never_holds_the_window(
     def freeze(_exc) -> None:  # the save's answer came: the server goes silent now
         if not timers:
             reads.on = True
-            timers.append(_frozen(own_cluster))
+            timers.append(own_cluster.freeze_for_at_most(25))
             timers.append(threading.Timer(3.0, own_cluster.thaw))
             timers[-1].start()
 
@@ -235,7 +227,7 @@ def test_typing_a_headline_on_a_frozen_server_never_waits_for_its_slug(
     qtbot.waitUntil(lambda: window.live.started, timeout=10000)
     title, editor = window.editor.title_edit, window.editor
     reads, meter = UiThreadReads(window.store), StallMeter(every_ms=10)
-    rescue = _frozen(own_cluster)
+    rescue = own_cluster.freeze_for_at_most(25)
     try:
         reads.on = True
         meter.start()

@@ -314,9 +314,7 @@ def test_the_heartbeat_and_list_reads_on_a_frozen_server_never_hold_the_window(
     qtbot.waitUntil(lambda: window.live.started, timeout=10000)  # the deferred start is done
     offline = window.readouts.offline
     meter = StallMeter(every_ms=10)
-    own_cluster.freeze()
-    rescue = threading.Timer(20, own_cluster.thaw)  # a window that hangs fails, never hangs the run
-    rescue.start()
+    rescue = own_cluster.freeze_for_at_most(20)
     try:
         meter.start()
         assert window.safety.beat() is not None  # the heartbeat due now
@@ -368,9 +366,7 @@ def test_opening_another_article_on_a_frozen_server_never_holds_the_window(
     for article in (skipped, wanted):  # the rows are on screen before the server stops
         qtbot.waitUntil(lambda a=article: window.list_panel.model.row_of(a.id) >= 0, timeout=10000)
     meter, typist = StallMeter(every_ms=10), Typist(window, qtbot)
-    own_cluster.freeze()
-    rescue = threading.Timer(25, own_cluster.thaw)  # a window that hangs fails, never hangs the run
-    rescue.start()
+    rescue = own_cluster.freeze_for_at_most(25)
     try:
         meter.start()
         _click_article(window, qtbot, skipped.id)
@@ -437,9 +433,7 @@ def test_recovery_on_a_frozen_server_waits_for_its_answer_without_holding_the_wi
     poller.timeout.connect(recover)
     poller.start()
     meter = StallMeter(every_ms=10)
-    own_cluster.freeze()
-    rescue = threading.Timer(20, own_cluster.thaw)  # a window that hangs fails, never hangs the run
-    rescue.start()
+    rescue = own_cluster.freeze_for_at_most(20)
     try:
         meter.start()
         assert window.safety.offer_recovery() == 0  # asked on a thread of its own
