@@ -45,7 +45,7 @@ from digest_desk.ui.paste import paste_plain
 from digest_desk.ui.replace_dialog import ReplaceDialog
 from digest_desk.ui.safety import SafetyGuard
 from digest_desk.ui.spelling import SpellingTools
-from digest_desk.ui.status import StatusReadouts
+from digest_desk.ui.status import MessageRoom, StatusReadouts
 from digest_desk.ui.store_switch import StoreSwitcher
 from digest_desk.ui.tasks import Job, answer_within, run_detached
 from digest_desk.ui.theme import ThemeManager, ThemeMode
@@ -133,6 +133,8 @@ class MainWindow(QMainWindow):
         build_toolbar(self, self.actions)
         self._connect()
         self.switcher = StoreSwitcher(self)  # File > Connect to Team Server…, Open Local Database…
+        MessageRoom(self.statusBar(), [self.spelling.label, self.readouts.css, self.readouts.counts,
+                                       self.switcher.store_label, self.readouts.line])
         self._sync_theme_actions()
         self.resize(1400, 900)
         self._restore_layout()

@@ -3,7 +3,12 @@ budget, and whether the team server is away."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
+
+ROOM_SLACK = 40  # pixels the bar keeps for the size grip and the gaps between widgets
 
 
 class StatusReadouts(QWidget):
@@ -51,3 +56,44 @@ class StatusReadouts(QWidget):
     def clear(self) -> None:
         for label in (self.counts, self.line, self.css):
             label.clear()
+
+
+class MessageRoom(QObject):
+    """A status message is read whole: while it is longer than the room the permanent read-outs
+    leave it, they step aside one by one (least needed first) and come back when it clears. A
+    message too long even then is elided by Qt and kept whole in the bar's tooltip."""
+
+    def __init__(self, bar: QStatusBar, drop_order: Sequence[QWidget]) -> None:
+        super().__init__(bar)
+        self.bar, self.drop_order = bar, list(drop_order)
+        self.stepped_aside: list[QWidget] = []
+        bar.messageChanged.connect(self.fit)
+        bar.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        if watched is self.bar and event.type() == QEvent.Type.Resize:
+            self.fit(self.bar.currentMessage())
+        return False
+
+    def fit(self, message: str) -> None:
+        self._come_back()
+        self.bar.setToolTip(message)
+        if not message:
+            return
+        needed = self.bar.fontMetrics().horizontalAdvance(message) + ROOM_SLACK
+        for widget in self.drop_order:
+            if needed <= self._room():
+                break
+            if widget.isVisibleTo(self.bar):
+                widget.hide()
+                self.stepped_aside.append(widget)
+
+    def _room(self) -> int:
+        taken = sum(w.sizeHint().width() for w in self.bar.findChildren(QWidget)
+                    if w.parent() is self.bar and w.isVisibleTo(self.bar))
+        return self.bar.width() - taken
+
+    def _come_back(self) -> None:
+        for widget in self.stepped_aside:
+            widget.show()
+        self.stepped_aside.clear()
