@@ -119,6 +119,31 @@ if has_command export; then
   else fail "export: $out"; fi
 else SKIPPED+=(export); fi
 
+# 4a. a site big enough for worker processes (the export starts them from 150 articles, the
+# import's rendering ahead from 500): the frozen program starts itself again as multiprocessing's
+# fork server (packaging/entry.py calls freeze_support first) and both finish with every page.
+POOL_DB=$T/work/pool.sqlite3
+mkdir -p "$T/work/pool-md"
+for n in $(seq 1 600); do
+  printf -- '---\ntitle: Pool article %s\nslug: pool-%s\ndate: 2026-11-%02dT08:00:00+00:00\nauthor: Packaging Desk\ncategory: Technology\nsummary: Article %s of six hundred.\nstatus: published\n---\nThe *harbour* crews moved crane %s on the **second** day.\n\n1. One\n2. Two\n' \
+    "$n" "$n" $(( n % 28 + 1 )) "$n" "$n" > "$T/work/pool-md/pool-$n.md"
+done
+pooled() {  # the frozen program under strace, which names every program started (execve)
+  if command -v strace >/dev/null; then
+    ( cd / && env -i HOME="$T/home" PATH=/usr/bin:/bin LANG=C.UTF-8 PYTHONNOUSERSITE=1 \
+        strace -f -qq -e trace=execve -o "$T/work/pool-trace.$1" "$BIN" --db "$POOL_DB" "${@:2}" )
+  else dd --db "$POOL_DB" "${@:2}"; fi
+}
+if out=$(pooled import import "$T/work/pool-md" 2>&1) && out=$(pooled export export "$T/work/pool-site" 2>&1) \
+    && [ "$(ls -d "$T/work/pool-site"/pool-*/amp 2>/dev/null | wc -l)" -eq 600 ]; then
+  if ! command -v strace >/dev/null; then
+    pass "600-article import and export (no strace here: worker processes not confirmed)"
+  elif grep -q 'multiprocessing.forkserver import main' "$T/work/pool-trace.export" \
+      && grep -q 'multiprocessing.forkserver import main' "$T/work/pool-trace.import"; then
+    pass "600-article import and export with worker processes ($(cut -d' ' -f1 "$T/work/pool-trace.export" | sort -u | wc -l) processes in the export)"
+  else fail "600-article export: no fork server was started (the export rendered in one process)"; fi
+else fail "600-article import and export: $(tail -n 3 <<<"$out")"; fi
+
 # 4b. spell check with the machine's dictionaries hidden (a private mount namespace): the
 # bundled en_GB and en_US must be found. British spellings pass only under en-GB.
 cat > "$T/work/spelling/spelling-probe.md" <<'MD'

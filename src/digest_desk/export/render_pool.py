@@ -27,10 +27,7 @@ Result = tuple[int, dict[str, str], list[str]]
 
 
 def _workers() -> int:
-    # A frozen bundle cannot start fresh interpreters for a forkserver or spawn without the
-    # launcher calling multiprocessing.freeze_support(); until it does, render in-process there.
-    if getattr(sys, "frozen", False):
-        return 1
+    # The frozen bundle too: its launcher (packaging/entry.py) calls freeze_support first.
     return max(1, min(MAX_WORKERS, os.cpu_count() or 1))
 
 

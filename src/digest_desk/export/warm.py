@@ -11,11 +11,10 @@ export that starts meanwhile parses what is still missing itself.
 from __future__ import annotations
 
 import os
-import sys
 import threading
 import time
 from collections.abc import Iterable
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 
 from digest_desk.render import fragments, mdparse
@@ -114,22 +113,16 @@ class Warmer:
         self._started: float | None = None
         self._workers = workers or _workers()
         self._pool: Executor | None = None
-        self._threaded = getattr(sys, "frozen", False)  # no fresh interpreters there (see render_pool)
         self._enabled = fragments.shared() is not None
         self._inline_up_to, self._batch = inline_up_to, batch
 
     def _executor(self) -> Executor:
         if self._pool is None:
-            if self._threaded:
-                # A thread of this process, at its priority: an idle-priority thread holding the
-                # interpreter lock would hold up the threads that wait for it.
-                self._pool = ThreadPoolExecutor(1, thread_name_prefix="render-ahead")
-            else:
-                from digest_desk.export.render_pool import _context
+            from digest_desk.export.render_pool import _context
 
-                self._pool = ProcessPoolExecutor(
-                    self._workers, mp_context=_context(), initializer=_init_worker,
-                    initargs=(os.environ.get(CACHE_ENV), self.store.target, self.store.password))
+            self._pool = ProcessPoolExecutor(
+                self._workers, mp_context=_context(), initializer=_init_worker,
+                initargs=(os.environ.get(CACHE_ENV), self.store.target, self.store.password))
         return self._pool
 
     def add(self, ids: Iterable[int]) -> None:
@@ -149,10 +142,7 @@ class Warmer:
         if self._started is None:
             self._started = time.perf_counter()
         try:
-            if self._threaded:
-                self._futures.append(self._executor().submit(_warm_ids, self.store, ids))
-            else:
-                self._futures.append(self._executor().submit(_warm_in_worker, ids))
+            self._futures.append(self._executor().submit(_warm_in_worker, ids))
         except Exception:  # noqa: BLE001 - see above
             self._give_up()
 
