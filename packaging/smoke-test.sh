@@ -131,7 +131,7 @@ done
 pooled() {  # the frozen program under strace, which names every program started (execve)
   if command -v strace >/dev/null; then
     ( cd / && env -i HOME="$T/home" PATH=/usr/bin:/bin LANG=C.UTF-8 PYTHONNOUSERSITE=1 \
-        strace -f -qq -e trace=execve -o "$T/work/pool-trace.$1" "$BIN" --db "$POOL_DB" "${@:2}" )
+        strace -f -qq -s 256 -e trace=execve -o "$T/work/pool-trace.$1" "$BIN" --db "$POOL_DB" "${@:2}" )
   else dd --db "$POOL_DB" "${@:2}"; fi
 }
 if out=$(pooled import import "$T/work/pool-md" 2>&1) && out=$(pooled export export "$T/work/pool-site" 2>&1) \
