@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from digest_desk.render import fragments, mdparse
 from digest_desk.render.fragments import CACHE_ENV
+from digest_desk.store.changelog import Mark, changes_since, current_mark
 from digest_desk.store.engine import Store, attach
 from digest_desk.store.published import published_reader
 
@@ -88,6 +89,7 @@ class WarmReport:
     parsed: int = 0  # not in the cache before
     seconds: float = 0.0  # from the first batch to the last entry written
     cancelled: bool = False
+    failed: int = 0  # batches a worker could not finish (the export parses what they left)
 
 
 class Warmer:
@@ -115,6 +117,11 @@ class Warmer:
         self._pool: Executor | None = None
         self._enabled = fragments.shared() is not None
         self._inline_up_to, self._batch = inline_up_to, batch
+
+    @property
+    def enabled(self) -> bool:
+        """False without a fragment cache, or after a failure: ``add`` then does nothing."""
+        return self._enabled
 
     def _executor(self) -> Executor:
         if self._pool is None:
@@ -147,6 +154,7 @@ class Warmer:
             self._give_up()
 
     def _give_up(self) -> None:
+        self.report.failed += 1
         self._enabled = False
         self._ids = []
         self.close()
@@ -181,7 +189,8 @@ class Warmer:
             done, pending = wait(pending, timeout=0.2)
             for future in done:
                 if future.cancelled() or future.exception() is not None:
-                    continue  # a worker that failed: the export parses what it left
+                    self.report.failed += 1  # a worker that failed: the export parses what it left
+                    continue
                 bodies, parsed, missing = future.result()
                 self.report.bodies += bodies
                 self.report.parsed += parsed
@@ -189,6 +198,7 @@ class Warmer:
                     self._ids.extend(missing)
             if cancel is not None and cancel.is_set():
                 self.report.cancelled = True
+                self._futures = list(pending)  # for close to drop
                 return False
         return True
 
@@ -210,6 +220,11 @@ class Warmer:
         """Stop: batches not started are dropped; a running one ends with its batch (its
         entries are whole files whenever it stops)."""
         pool, self._pool = self._pool, None
+        # Cancelled here, not only by shutdown: the pool's own cancelling needs the executor
+        # alive, and without a waiting caller it is gone at once (its queue then runs to the end).
+        for future in self._futures:
+            future.cancel()
+        self._futures = []
         if pool is not None:
             pool.shutdown(wait=block, cancel_futures=True)
 
@@ -222,3 +237,37 @@ def render_ahead(store: Store, ids: Iterable[int], *, in_window: bool = False) -
     warmer = Warmer(store, inline_up_to=0, batch=20) if in_window else Warmer(store)
     warmer.add(ids)
     return warmer.finish()
+
+
+ARCHIVE_MOST = 20_000  # the newest articles the window keeps parsed ahead: about 100 MB of
+# entries, a fifth of the cache's cap, so keeping them never pushes out what previews wrote
+
+
+def archive_to_render(store: Store, done: Mark | None,
+                      most: int = ARCHIVE_MOST) -> tuple[list[int], Mark | None]:
+    """The articles to parse ahead for the next export, and where the change log stands for
+    this read. After ``done`` (the mark of a finished run on this same store), only those
+    stamped since; otherwise (a first run, another store or a restored backup, or more changes
+    than ``most``) the newest ``most`` published ones."""
+    with published_reader(store) as reader:
+        mark = current_mark(reader)
+        if done is not None and mark is not None and done.identity == mark.identity \
+                and done.engine == mark.engine and done.since <= mark.since:
+            changes = changes_since(reader, done.since, most)
+            if changes is not None:
+                return [c.article_id for c in changes], mark
+        ids, _ = reader.published_ids_and_categories()
+        return ids[::-1][:most], mark
+
+
+def render_archive_ahead(store: Store, done: Mark | None, cancel: threading.Event) -> Mark | None:
+    """Parse ahead (idle worker processes, batches of 20) what ``archive_to_render`` names; the
+    mark to remember when every batch ran, else ``done`` (stopped, or a batch failed: the next
+    run tries again)."""
+    ids, mark = archive_to_render(store, done)
+    warmer = Warmer(store, inline_up_to=0, batch=20)
+    if not warmer.enabled:
+        return done
+    warmer.add(ids)
+    report = warmer.finish(cancel)
+    return done if report.cancelled or report.failed or cancel.is_set() else mark

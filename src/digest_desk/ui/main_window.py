@@ -42,6 +42,7 @@ from digest_desk.ui.live import LiveViews
 from digest_desk.ui.menus import FORMAT_BAR, build_menus, build_toolbar
 from digest_desk.ui.operations import ArticleOperations
 from digest_desk.ui.paste import paste_plain
+from digest_desk.ui.render_ahead import ArchiveRenderAhead
 from digest_desk.ui.replace_dialog import ReplaceDialog
 from digest_desk.ui.safety import SafetyGuard
 from digest_desk.ui.spelling import SpellingTools
@@ -141,6 +142,7 @@ class MainWindow(QMainWindow):
         self._update_title()
         self._update_enabled()
         self.start_finished = False  # True once finish_start has started everything
+        self.render_ahead = ArchiveRenderAhead(store, settings, self)  # the archive, for the next export
         self._first_paint = FirstPaint(self, self.finish_start)
 
     def finish_start(self) -> None:
@@ -158,6 +160,7 @@ class MainWindow(QMainWindow):
         if self.start_finished:
             return
         self.spelling.start()
+        self.render_ahead.start()
         self.start_finished = True
         self.started.emit()
 
@@ -747,6 +750,7 @@ class MainWindow(QMainWindow):
         self.links_panel.cancel_check()
         self.links_panel.wait_for_suggestions(3000)
         self.live.shutdown()
+        self.render_ahead.stop()
         if self.team_live is not None:
             self.team_live.shutdown()
         self.list_panel.model.wait(3000)

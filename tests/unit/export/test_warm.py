@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -166,3 +167,37 @@ def test_a_store_that_cannot_be_read_stops_rendering_ahead_quietly(tmp_path, mon
     warmer.add(ids)  # as the import goes on: nothing raised
     report = warmer.finish()
     assert (report.bodies, report.parsed) == (0, 0)
+
+
+
+STOP_AND_QUIT = """
+import sys, threading
+from digest_desk.export.warm import Warmer
+from digest_desk.store import open_store
+
+if __name__ == "__main__":
+    store = open_store(sys.argv[1])
+    warmer = Warmer(store, workers=2, inline_up_to=0, batch=5)
+    warmer.add(range(1, 1201))
+    stop = threading.Event()
+    threading.Timer(0.5, stop.set).start()  # the editor quits half a second in
+    report = warmer.finish(stop)
+    print(report.cancelled, flush=True)
+"""
+
+
+def test_a_program_that_stops_its_warmer_quits_without_running_the_queue(store, tmp_path, monkeypatch):
+    """Stopping cancels every batch not handed to a worker yet: the program then quits after
+    the few the workers hold. (Left to the pool, the cancelling was lost once the executor was
+    let go, and the interpreter's exit waited for the whole queue to be parsed.)"""
+    cache = tmp_path / "cache"
+    monkeypatch.setenv(CACHE_ENV, str(cache))
+    _articles(store, 1200)
+    script = tmp_path / "quit.py"
+    script.write_text(STOP_AND_QUIT, "utf-8")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    done = subprocess.run([sys.executable, str(script), str(store.target)], env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0 and done.stdout.strip() == "True", done.stderr
+    written = len([p for p in cache.rglob("*") if p.is_file() and "templates" not in p.parts])
+    assert 0 < written < 1000  # most of the 1,200 were never parsed
