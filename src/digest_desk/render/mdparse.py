@@ -23,6 +23,7 @@ from markdown.inlinepatterns import (
     ImageReferenceInlineProcessor,
     ShortImageReferenceInlineProcessor,
 )
+from markdown.preprocessors import NormalizeWhitespace
 from markdown.treeprocessors import Treeprocessor, UnescapeTreeprocessor
 from markdown.util import AtomicString
 
@@ -40,6 +41,7 @@ MAX_MARKDOWN_CHARS = 500_000  # beyond this the body is shown as plain paragraph
 _STANDALONE_IMAGE = re.compile(r'^!\[([^\]\n]*)\]\(\s*<?([^\s<>()]+)>?(?:\s+"([^"\n]*)")?\s*\)$')
 _RAW_TAG = re.compile(r"<[A-Za-z/!?]")
 _HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_EMBED_STARTS = ("![", "http", "<http")  # how a stripped line an embed can come from starts
 
 
 _LOCK = threading.Lock()  # guards the first nonce and the parse cache
@@ -135,7 +137,9 @@ class EmbedLines(BlockProcessor):
     """A line holding only an image, a YouTube URL or a tweet URL becomes a block embed."""
 
     def test(self, parent, block):
-        return ("http" in block or "![" in block) and any(_block_embed(ln) for ln in block.split("\n"))
+        # Only a line starting with one of these can be an embed (both patterns are anchored).
+        return ("http" in block or "![" in block) and any(
+            ln.strip().startswith(_EMBED_STARTS) and _block_embed(ln) for ln in block.split("\n"))
 
     def run(self, parent, blocks):
         lines = blocks.pop(0).split("\n")
@@ -156,8 +160,12 @@ class EmbedLines(BlockProcessor):
 class ChunkMarkers(BlockProcessor):
     """Our block markers become a paragraph the inline phase skips (AtomicString)."""
 
+    def __init__(self, parser) -> None:
+        super().__init__(parser)
+        self.nonce = nonce()
+
     def test(self, parent, block):
-        return block.startswith(nonce()) and block.endswith("z") and "\n" not in block
+        return block.startswith(self.nonce) and block.endswith("z") and "\n" not in block
 
     def run(self, parent, blocks):
         etree.SubElement(parent, "p").text = AtomicString(blocks.pop(0))
@@ -238,10 +246,83 @@ def _build() -> markdown.Markdown:
     md.treeprocessors.register(_Unescape(md), "unescape", 0)  # replaces markdown's own
     # The block parser walks its processors for every block; a registry builds a new sorted
     # list on each walk. The set is complete here, so it is handed over as that list once.
+    md.dd_block_registry = md.parser.blockprocessors
     md.parser.blockprocessors = list(md.parser.blockprocessors)
     md.dd_embeds = []
     md.dd_backslash = True
     return md
+
+
+class _QuickWhitespace(NormalizeWhitespace):
+    """Markdown's first pass, each of its steps only when the text has what the step changes."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        source = "\n".join(lines)
+        if "\x02" in source or "\x03" in source or "\r" in source:
+            return super().run(lines)
+        source += "\n\n"
+        if "\t" in source:
+            source = source.expandtabs(self.md.tab_length)
+        if " \n" in source:
+            source = _SPACES_LINE.sub("\n", source)
+        return source.split("\n")
+
+
+_SPACES_LINE = re.compile(r"(?<=\n) +\n")  # NormalizeWhitespace's: a line of spaces is emptied
+
+# What the text must hold for a block processor (by its registry name) to claim a block, as
+# in _NEEDS below: any one of the first strings and all of the second. Blocks are the text's
+# lines with parts taken out (list and quote markers, indents, raw HTML and fences, which
+# become placeholders of letters, digits and ":"); tabs become spaces. A processor that cannot
+# claim any block of this text changes nothing when it is left out of the walk, which tries
+# each processor on every block in turn. One missing here (added later) is always kept.
+_BLOCK_NEEDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "table": (("|",), ()), "hashheader": (("#",), ()), "setextheader": (("=", "-"), ()),
+    "hr": (("-", "_", "*"), ()), "olist": (tuple("0123456789"), (".",)), "ulist": (("-", "*", "+"), ()),
+    "quote": ((">",), ()), "footnote": (("[^",), ("]:",)), "reference": (("]:",), ()),
+    "dd_embeds": (("http", "!["), ()),
+}
+
+
+def _can(need: tuple[tuple[str, ...], tuple[str, ...]] | None, text: str) -> bool:
+    if need is None:
+        return True
+    for c in need[0]:
+        if c in text:
+            break
+    else:
+        return False
+    for c in need[1]:
+        if c not in text:
+            return False
+    return True
+
+
+# The same for the preprocessors (they run on the whole text, one after the other): the fence
+# pass needs a fence; the raw HTML pass changes nothing without a tag or an entity (it writes
+# back every other character as it read it). The whitespace pass is our quicker equivalent.
+_PRE_NEEDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "fenced_code_block": (("```", "~~~"), ()), "html_block": (("<", "&"), ()),
+}
+
+
+def _walks(md: markdown.Markdown) -> tuple[list, list]:
+    """(block processors, preprocessors) of ``md``, in order, each with what its text must hold."""
+    walks = getattr(md, "dd_walks", None)
+    if walks is None:
+        registry = md.dd_block_registry  # md.parser.blockprocessors is its list since _build
+        names = {id(registry[name]): name for name in _BLOCK_NEEDS if name in registry}
+        block_walk = [(_BLOCK_NEEDS.get(names.get(id(p), "")), p) for p in registry]
+        pre = md.preprocessors
+        pre_names = {id(pre[name]): name for name in (*_PRE_NEEDS, "normalize_whitespace") if name in pre}
+        pre_walk = []
+        for p in pre:
+            name = pre_names.get(id(p))
+            if name == "normalize_whitespace" and type(p) is NormalizeWhitespace:
+                p = _QuickWhitespace(md)
+            pre_walk.append((_PRE_NEEDS.get(name), p))
+        walks = md.dd_walks = (block_walk, pre_walk)
+    return walks
 
 
 def _markdown() -> markdown.Markdown:
@@ -285,6 +366,9 @@ def _convert(text: str) -> tuple[str, list[Embed]]:
     md.dd_embeds = []
     # The inline processor only indexes and counts its patterns: a plain list serves.
     md.treeprocessors["inline"].inlinePatterns = _patterns_for(md, text)
+    blocks, pre = _walks(md)
+    md.parser.blockprocessors = [p for need, p in blocks if need is None or _can(need, text)]
+    md.preprocessors = [p for need, p in pre if need is None or _can(need, text)]
     md.dd_backslash = "\\" in text
     html = md.convert(text)
     return html, md.dd_embeds
