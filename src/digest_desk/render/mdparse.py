@@ -250,6 +250,7 @@ def _build() -> markdown.Markdown:
     md.parser.blockprocessors = list(md.parser.blockprocessors)
     md.dd_embeds = []
     md.dd_backslash = True
+    md.dd_plain_typography = False
     return md
 
 
@@ -370,6 +371,7 @@ def _convert(text: str) -> tuple[str, list[Embed]]:
     md.parser.blockprocessors = [p for need, p in blocks if need is None or _can(need, text)]
     md.preprocessors = [p for need, p in pre if need is None or _can(need, text)]
     md.dd_backslash = "\\" in text
+    md.dd_plain_typography = "'" not in text and '"' not in text and "--" not in text and "..." not in text
     html = md.convert(text)
     return html, md.dd_embeds
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -40,6 +42,36 @@ def test_windows_line_endings_keep_line_numbers():
 ])
 def test_smart_typography(text, prev, expected):
     assert smarten(text, prev) == expected
+
+
+def _smarten_one_by_one(text: str, prev: str) -> str:
+    """The rule read literally: each mark in turn, by the character before it in the text as written."""
+    openers = " \t\n([{<\u2014\u2013-/\u00a0"
+    out, last = [], 0
+    for m in re.finditer(r"---|--|\.\.\.|[\"']", text):
+        start, token = m.start(), m.group()
+        before = text[start - 1] if start else prev
+        if token in ("---", "--", "..."):
+            repl = {"---": "\u2014", "--": "\u2013", "...": "\u2026"}[token]
+        elif token == '"':
+            repl = "\u201c" if (not before or before in openers) else "\u201d"
+        elif before and before not in openers:
+            repl = "\u2019"
+        else:
+            repl = "\u2019" if re.match(r"\d\ds", text[start + 1:]) else "\u2018"
+        out += [text[last:start], repl]
+        last = m.end()
+    return "".join(out) + text[last:]
+
+
+_MARKS = st.sampled_from(["'", '"', "-", "--", "---", ".", "...", " ", "\t", "\n", "(", "[", "{", "<", "/", "\u00a0",
+                          "\u2014", "\u2013", "a", "9", "90s", "s", "x", "\u0669", "\u00b2"])
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.lists(_MARKS | st.text(max_size=2), max_size=14).map("".join), _MARKS | st.just(""))
+def test_smarten_passes_equal_the_rule_mark_by_mark(text, prev):
+    assert smarten(text, prev[-1:]) == _smarten_one_by_one(text, prev[-1:])
 
 
 def test_typography_skips_code_and_spans_inline_markup():
