@@ -24,7 +24,7 @@ from markdown.inlinepatterns import (
     ShortImageReferenceInlineProcessor,
 )
 from markdown.preprocessors import NormalizeWhitespace
-from markdown.treeprocessors import Treeprocessor, UnescapeTreeprocessor
+from markdown.treeprocessors import InlineProcessor, Treeprocessor, UnescapeTreeprocessor
 from markdown.util import AtomicString
 
 from digest_desk.render import fragments
@@ -228,6 +228,42 @@ class _Unescape(UnescapeTreeprocessor):
             super().run(root)
 
 
+class _Inline(InlineProcessor):
+    """Markdown's inline phase, trying on each text only the patterns whose characters it holds.
+
+    The phase tries its patterns in turn on every text (and on the text of what a pattern
+    made); ``dd_needs`` (set per body by _convert, one entry per pattern) names the strings of
+    which a match holds at least one. A pattern whose strings are all missing from the text
+    it would search cannot match there, and a search without a match has no effect: skipping
+    it is what markdown does after that search. The loop is markdown's own otherwise."""
+
+    dd_needs: list[tuple[str, ...] | None] | None = None
+
+    def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:  # noqa: N802, N803
+        needs = self.dd_needs
+        if needs is None or isinstance(data, AtomicString):
+            return super()._InlineProcessor__handleInline(data, patternIndex)
+        patterns, start = self.inlinePatterns, 0
+        while patternIndex < len(patterns):
+            need = needs[patternIndex]
+            if need is not None:
+                for c in need:
+                    if c in data:
+                        break
+                else:  # as a search without a match: the next pattern from the start
+                    patternIndex, start = patternIndex + 1, 0
+                    continue
+            data, matched, start = self._InlineProcessor__applyPattern(patterns[patternIndex], data, patternIndex, start)
+            if not matched:
+                patternIndex += 1
+        return data
+
+
+# The inline phase's private steps _Inline relies on (Python-Markdown 3.x); without them the
+# phase is markdown's own.
+_INLINE_HOOKS = all(hasattr(InlineProcessor, f"_InlineProcessor__{name}") for name in ("handleInline", "applyPattern"))
+
+
 def _build() -> markdown.Markdown:
     md = markdown.Markdown(
         extensions=["tables", "footnotes", "fenced_code"],
@@ -240,6 +276,8 @@ def _build() -> markdown.Markdown:
     md.inlinePatterns.register(_InlineImage(IMAGE_LINK_RE, md), "image_link", 150)
     md.inlinePatterns.register(_RefImage(IMAGE_REFERENCE_RE, md), "image_reference", 140)
     md.inlinePatterns.register(_ShortRefImage(IMAGE_REFERENCE_RE, md), "short_image_ref", 125)
+    if _INLINE_HOOKS:
+        md.treeprocessors.register(_Inline(md), "inline", 20)
     md.treeprocessors.register(SmartTypography(md), "dd_typography", 8)
     md.treeprocessors.register(HeadingIds(md), "dd_heading_ids", 7)
     md.treeprocessors.register(TableAlign(md), "dd_table_align", 6)
@@ -351,14 +389,14 @@ _NEEDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 
 
 def _patterns_for(md: markdown.Markdown, text: str) -> list:
-    """The inline patterns that can match somewhere in ``text``, in the registry's order."""
+    """The inline patterns that can match somewhere in ``text``, in the registry's order, each
+    with what it needs (None: unknown)."""
     named = getattr(md, "dd_needs", None)
     if named is None:
         registry = md.inlinePatterns
         needs = {id(registry[name]): need for name, need in _NEEDS.items() if name in registry}
         named = md.dd_needs = [(needs.get(id(pattern)), pattern) for pattern in registry]  # by priority
-    return [pattern for need, pattern in named
-            if need is None or (any(c in text for c in need[0]) and all(c in text for c in need[1]))]
+    return [(need, pattern) for need, pattern in named if _can(need, text)]
 
 
 def _convert(text: str) -> tuple[str, list[Embed]]:
@@ -366,7 +404,11 @@ def _convert(text: str) -> tuple[str, list[Embed]]:
     md.reset()
     md.dd_embeds = []
     # The inline processor only indexes and counts its patterns: a plain list serves.
-    md.treeprocessors["inline"].inlinePatterns = _patterns_for(md, text)
+    inline = md.treeprocessors["inline"]
+    patterns = _patterns_for(md, text)
+    inline.inlinePatterns = [pattern for _, pattern in patterns]
+    if isinstance(inline, _Inline):  # per text, the strings a match needs one of (not the body's all-of)
+        inline.dd_needs = [need[0] if need is not None else None for need, _ in patterns]
     blocks, pre = _walks(md)
     md.parser.blockprocessors = [p for need, p in blocks if need is None or _can(need, text)]
     md.preprocessors = [p for need, p in pre if need is None or _can(need, text)]

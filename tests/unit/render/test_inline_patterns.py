@@ -109,3 +109,12 @@ def test_a_line_is_an_embed_only_when_it_starts_as_one(line):
                                   "\u00a0<https://x.com/someone/status/1>", "http://www.youtube.com/watch?v=dQw4w9WgXcQ"])
 def test_embed_lines_still_found(line):
     assert mdparse._block_embed(line) is not None and line.strip().startswith(mdparse._EMBED_STARTS)
+
+
+def test_the_per_text_pattern_skip_is_in_use():
+    """The installed Python-Markdown has the inline steps _Inline builds on (else the property
+    tests above would compare markdown's own loop with itself)."""
+    md = mdparse._markdown()
+    mdparse._convert("*a* [b](https://b.example/)")
+    inline = md.treeprocessors["inline"]
+    assert isinstance(inline, mdparse._Inline) and inline.dd_needs is not None
