@@ -284,12 +284,23 @@ def _build() -> markdown.Markdown:
     md.treeprocessors.register(_Unescape(md), "unescape", 0)  # replaces markdown's own
     # The block parser walks its processors for every block; a registry builds a new sorted
     # list on each walk. The set is complete here, so it is handed over as that list once.
+    md.is_block_level = _block_level_test(md)
     md.dd_block_registry = md.parser.blockprocessors
     md.parser.blockprocessors = list(md.parser.blockprocessors)
     md.dd_embeds = []
     md.dd_backslash = True
     md.dd_plain_typography = False
     return md
+
+
+def _block_level_test(md: markdown.Markdown):  # noqa: ANN202 - a bound test
+    """``md.is_block_level`` against a set: markdown looks each tag up in a list of some fifty
+    (for every element, several times). The list is complete once the extensions are in."""
+    names = frozenset(md.block_level_elements)
+
+    def is_block_level(tag: object) -> bool:
+        return isinstance(tag, str) and tag.lower().rstrip("/") in names
+    return is_block_level
 
 
 class _QuickWhitespace(NormalizeWhitespace):

@@ -118,3 +118,12 @@ def test_the_per_text_pattern_skip_is_in_use():
     mdparse._convert("*a* [b](https://b.example/)")
     inline = md.treeprocessors["inline"]
     assert isinstance(inline, mdparse._Inline) and inline.dd_needs is not None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(["p", "P", "div/", "DIV//", "pre", "code", "h1", "li", "span", "em", "table", "hr/", "x", "", "/"])
+       | st.text(max_size=6) | st.none() | st.integers())
+def test_block_level_tags_are_markdowns(tag):
+    """Our set-based block-level test answers as markdown's own list-based one."""
+    md = mdparse._build()
+    assert md.is_block_level(tag) is markdown.Markdown.is_block_level(md, tag)
