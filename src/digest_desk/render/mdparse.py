@@ -188,12 +188,17 @@ class HeadingIds(Treeprocessor):
                 el.set("id", mark + heading_base(text))
 
 
+@cache
+def _marked_id() -> re.Pattern[str]:
+    return re.compile(rf'id="{re.escape(heading_mark())}([^"]*)"')
+
+
 class _HeadingNumbers:
     """Turns marked heading ids into unique ones: the first ``h-x``, then ``h-x-2``…"""
 
     def __init__(self) -> None:
         self.seen: set[str] = set()
-        self.pattern = re.compile(rf'id="{re.escape(heading_mark())}([^"]*)"')
+        self.pattern = _marked_id()
 
     def fill(self, html: str) -> str:
         return self.pattern.sub(self._unique, html) if "id=" in html else html
@@ -565,20 +570,27 @@ def _parse(body: str, fast_path: bool = True) -> ParsedBody:
     return ParsedBody(tuple(_split(html, chunks, fast)), tuple(embeds))
 
 
+@cache
+def _token_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """Our marker paragraphs (capturing the block number), any marker, and the embed tokens
+    (capturing the embed number): the nonce is the process's, so they are compiled once."""
+    n = re.escape(nonce())
+    return re.compile(rf"<p>{n}m(\d+)z</p>"), re.compile(rf"{n}m\d+z"), re.compile(rf"{n}[bi](\d+)z")
+
+
 def _split(html: str, chunks: list[Chunk], fast: dict[int, str]) -> list[ParsedChunk]:
     """Cut the document at our markers and sanitise each block on its own, so an unclosed
     tag in one block cannot wrap the blocks after it. ``fast`` holds the blocks rendered
     without markdown, by index."""
-    n = re.escape(nonce())
-    parts = re.split(rf"<p>{n}m(\d+)z</p>", html)
-    stray = re.compile(rf"{n}m\d+z")
-    token = re.compile(rf"{n}[bi](\d+)z")
+    markers, stray, token = _token_patterns()
+    parts = markers.split(html)
     pieces_by_index = dict(fast)
     pieces_by_index.update((int(i), piece) for i, piece in zip(parts[1::2], parts[2::2], strict=True))
     numbers = _HeadingNumbers()
     any_raw = cache(lambda: any(_RAW_TAG.search(c.text) for c in chunks))
     order = sorted(pieces_by_index)
-    filled = {number: numbers.fill(pieces_by_index[number]) for number in order}  # ids in document order
+    filled = {number: numbers.fill(piece) if "id=" in (piece := pieces_by_index[number]) else piece
+              for number in order}  # ids in document order
     cleaned = dict(zip(fast, _clean_blocks([filled[i] for i in fast]), strict=True))
     out: list[ParsedChunk] = []
     for index in order:
