@@ -592,22 +592,30 @@ def _split(html: str, chunks: list[Chunk], fast: dict[int, str]) -> list[ParsedC
     filled = {number: numbers.fill(piece) if "id=" in (piece := pieces_by_index[number]) else piece
               for number in order}  # ids in document order
     cleaned = dict(zip(fast, _clean_blocks([filled[i] for i in fast]), strict=True))
+    # A fence or HTML block markdown reads past our marker carries later blocks (their marker
+    # is then stray), and footnotes come from definitions anywhere in the body: raw HTML from
+    # other blocks may then be in a piece.
+    cut: dict[int, tuple[bool, int, list[str]]] = {}
+    for index in order:
+        if index not in fast:
+            crossed = stray.search(filled[index]) is not None
+            piece = stray.sub("", filled[index]).strip() if crossed else filled[index].strip()
+            footnotes = piece.find('<div class="footnote">') if index == len(chunks) - 1 else -1
+            cut[index] = (crossed, footnotes, [piece[:footnotes], piece[footnotes:]] if footnotes > 0 else [piece])
+    raws = [raw for _, _, pieces in cut.values() for raw in pieces if raw.strip()]
+    # Without raw HTML in the body each piece is whole markup markdown made: sanitised together
+    # (one call) they come back as each does alone (see _clean_together).
+    done = iter(_clean_together(raws) if not any_raw() else [clean(raw) for raw in raws])
     out: list[ParsedChunk] = []
     for index in order:
         if index in fast:  # built from plain text and checked links: no tokens, no raw HTML
             if (text := cleaned[index].strip()) and text != "<p></p>":
                 out.append(ParsedChunk(chunks[index].line, text, ()))
             continue
-        # A fence or HTML block markdown reads past our marker carries later blocks (their
-        # marker is then stray), and footnotes come from definitions anywhere in the body: raw
-        # HTML from other blocks may then be in this piece.
-        crossed = stray.search(filled[index]) is not None
-        piece = stray.sub("", filled[index]).strip() if crossed else filled[index].strip()
-        footnotes = piece.find('<div class="footnote">') if index == len(chunks) - 1 else -1
-        pieces = [piece[:footnotes], piece[footnotes:]] if footnotes > 0 else [piece]
+        crossed, footnotes, pieces = cut[index]
         raw_html = _RAW_TAG.search(chunks[index].text) is not None
         for k, raw in enumerate(pieces):
-            text = clean(raw).strip() if raw.strip() else ""
+            text = next(done).strip() if raw.strip() else ""
             if text and (raw_html or ((crossed or k == 1 or footnotes == 0) and any_raw())):
                 text = repair(text)
             if not text or text == "<p></p>":
@@ -656,21 +664,25 @@ def _needs_cleaning(block: str) -> bool:
 
 
 def _clean_blocks(blocks: list[str]) -> list[str]:
-    """Sanitise the fast path's blocks that nh3 could change, in one call (each call has a
-    fixed cost), cut apart again at a separator no text can hold (one by one if the count does
-    not come back the same). The others nh3 would return as they are, so they are not sent."""
+    """Sanitise the fast path's blocks that nh3 could change. The others nh3 would return as
+    they are, so they are not sent."""
     out = list(blocks)
     marked = [i for i, b in enumerate(blocks) if _needs_cleaning(b)]
-    if len(marked) == 1:
-        out[marked[0]] = clean(blocks[marked[0]])
-    elif marked:
-        separator = f"{nonce()}s"
-        cleaned = clean(separator.join(blocks[i] for i in marked)).split(separator)
-        if len(cleaned) != len(marked):
-            cleaned = [clean(blocks[i]) for i in marked]
-        for i, text in zip(marked, cleaned, strict=True):
-            out[i] = text
+    for i, text in zip(marked, _clean_together([blocks[i] for i in marked]), strict=True):
+        out[i] = text
     return out
+
+
+def _clean_together(blocks: list[str]) -> list[str]:
+    """``[clean(b) for b in blocks]`` in one call (each call has a fixed cost), cut apart again
+    at a separator no text can hold; one by one if the count does not come back the same. For
+    blocks of whole markup (every element closed in its block, no raw HTML): the parser then
+    leaves each block as it leaves it alone, and all of the text is sanitised either way."""
+    if len(blocks) < 2:
+        return [clean(b) for b in blocks]
+    separator = f"{nonce()}s"
+    cleaned = clean(separator.join(blocks)).split(separator)
+    return cleaned if len(cleaned) == len(blocks) else [clean(b) for b in blocks]
 
 
 def _footnote_line(chunks: list[Chunk]) -> int:

@@ -127,3 +127,26 @@ def test_block_level_tags_are_markdowns(tag):
     """Our set-based block-level test answers as markdown's own list-based one."""
     md = mdparse._build()
     assert md.is_block_level(tag) is markdown.Markdown.is_block_level(md, tag)
+
+
+def _markdown_pieces(text: str) -> list[str]:
+    """The blocks of ``text`` as markdown renders them between our markers, before sanitising."""
+    source = "\n\n".join(f"{mdparse.marker(i)}\n\n{part}" for i, part in enumerate(text.split("\n\n")))
+    parts = mdparse._token_patterns()[0].split(mdparse._convert(source)[0])
+    return [piece.strip() for piece in parts[2::2] if piece.strip()]
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(body())
+def test_blocks_without_raw_html_sanitise_together_as_one_by_one(text):
+    """A body without raw HTML has its blocks sanitised in one call: each comes back as alone."""
+    text = text.translate(mdparse.UNPUBLISHABLE).replace("<", "")
+    pieces = _markdown_pieces(text)
+    assert mdparse._clean_together(pieces) == [mdparse.clean(p) for p in pieces]
+
+
+def test_the_realistic_corpus_sanitises_together_as_one_by_one():
+    rng = random.Random(23)
+    for n in range(100):
+        pieces = _markdown_pieces(realistic_body(rng, n))
+        assert len(pieces) > 1 and mdparse._clean_together(pieces) == [mdparse.clean(p) for p in pieces]
