@@ -73,12 +73,14 @@ def _split_paragraphs(body: str) -> list[Chunk]:
         if at == len(body):
             break  # the body ends with blank lines
         first = _first_line(body, at)
-        if not first.strip() or _continues(first, kind):
-            continue  # a last line of only whitespace, or a run that continues the block
+        if not first or first.isspace() or first.startswith(("    ", "\t")):
+            continue  # a last line of only whitespace, or an indented line: the block goes on
+        if (first_kind := _kind(first)) != "other" and first_kind == kind:
+            continue  # more of the same list or quote (as _continues)
         line += body.count("\n", counted, start)
         counted = start
         chunks.append(Chunk(line, body[start:at - 1].rstrip("\n ")))
-        start, kind = at, _kind(first)
+        start, kind = at, first_kind
     line += body.count("\n", counted, start)
     chunks.append(Chunk(line, body[start:].rstrip("\n ")))
     return chunks
