@@ -41,9 +41,59 @@ def _continues(line: str, prev_kind: str) -> bool:
     return kind != "other" and kind == prev_kind
 
 
+# Blank lines (only whitespace, as str.strip sees it: the same set as the regex's \s) after a
+# line end; leading ones of a body.
+_BLANK_RUN = re.compile(r"\n(?:[^\S\n]*\n)+")
+_LEADING_BLANKS = re.compile(r"(?:[^\S\n]*\n)*")
+
+
 def split_chunks(body: str) -> list[Chunk]:
     """Top-level blocks separated by blank lines, keeping fences, lists and quotes whole."""
-    lines = body.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if "\r" in body:
+        body = body.replace("\r\n", "\n").replace("\r", "\n")
+    if "```" in body or "~~~" in body:
+        return [defuse(c) for c in split_lines(body)]
+    return [defuse(c) for c in _split_paragraphs(body)]
+
+
+def _split_paragraphs(body: str) -> list[Chunk]:
+    """split_lines for a body without fences, a run of lines at a time: each run of non-blank
+    lines after blank ones starts a block unless it continues the block before (as a line
+    after a blank line does there). A block's text is the body from its first line to the
+    next block's, without the trailing line ends and spaces, as there."""
+    chunks: list[Chunk] = []
+    pos = _LEADING_BLANKS.match(body).end()
+    first = _first_line(body, pos)
+    if not first.strip():
+        return chunks  # only blank lines
+    start, kind = pos, _kind(first)
+    starts = [m.end() for m in _BLANK_RUN.finditer(body, pos)]
+    line, counted = 1, 0
+    for at in starts:
+        if at == len(body):
+            break  # the body ends with blank lines
+        first = _first_line(body, at)
+        if not first or first.isspace() or first.startswith(("    ", "\t")):
+            continue  # a last line of only whitespace, or an indented line: the block goes on
+        if (first_kind := _kind(first)) != "other" and first_kind == kind:
+            continue  # more of the same list or quote (as _continues)
+        line += body.count("\n", counted, start)
+        counted = start
+        chunks.append(Chunk(line, body[start:at - 1].rstrip("\n ")))
+        start, kind = at, first_kind
+    line += body.count("\n", counted, start)
+    chunks.append(Chunk(line, body[start:].rstrip("\n ")))
+    return chunks
+
+
+def _first_line(body: str, at: int) -> str:
+    end = body.find("\n", at)
+    return body[at:] if end < 0 else body[at:end]
+
+
+def split_lines(body: str) -> list[Chunk]:
+    """split_chunks line by line (before defusing), for any body with ``\n`` line ends."""
+    lines = body.split("\n")
     chunks: list[Chunk] = []
     current: list[str] = []
     start = 0
@@ -75,7 +125,7 @@ def split_chunks(body: str) -> list[Chunk]:
             fence = m.group(1)
     if current:
         chunks.append(Chunk(start, "\n".join(current).rstrip("\n ")))
-    return [defuse(c) for c in chunks]
+    return chunks
 
 
 def defuse(chunk: Chunk) -> Chunk:

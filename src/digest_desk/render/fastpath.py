@@ -59,7 +59,12 @@ def heading_base(text: str) -> str:
 def _inline(text: str) -> tuple[str, str] | None:
     """(HTML, text as a reader sees it) of one line's inline content, or None when markdown
     is needed. The character before the text is a newline (it starts its element)."""
-    parts = _LINK.split(text) if "[" in text else [text]
+    if "[" not in text:  # no link: one run of words (most lines)
+        if not _inline_ok(text):
+            return None
+        shown = smarten(text, "\n")
+        return shown, shown
+    parts = _LINK.split(text)
     for k, part in enumerate(parts):
         if k % 3 != 2 and not _inline_ok(part):
             return None

@@ -23,7 +23,8 @@ from markdown.inlinepatterns import (
     ImageReferenceInlineProcessor,
     ShortImageReferenceInlineProcessor,
 )
-from markdown.treeprocessors import Treeprocessor, UnescapeTreeprocessor
+from markdown.preprocessors import NormalizeWhitespace
+from markdown.treeprocessors import InlineProcessor, Treeprocessor, UnescapeTreeprocessor
 from markdown.util import AtomicString
 
 from digest_desk.render import fragments
@@ -40,6 +41,7 @@ MAX_MARKDOWN_CHARS = 500_000  # beyond this the body is shown as plain paragraph
 _STANDALONE_IMAGE = re.compile(r'^!\[([^\]\n]*)\]\(\s*<?([^\s<>()]+)>?(?:\s+"([^"\n]*)")?\s*\)$')
 _RAW_TAG = re.compile(r"<[A-Za-z/!?]")
 _HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_EMBED_STARTS = ("![", "http", "<http")  # how a stripped line an embed can come from starts
 
 
 _LOCK = threading.Lock()  # guards the first nonce and the parse cache
@@ -135,7 +137,9 @@ class EmbedLines(BlockProcessor):
     """A line holding only an image, a YouTube URL or a tweet URL becomes a block embed."""
 
     def test(self, parent, block):
-        return ("http" in block or "![" in block) and any(_block_embed(ln) for ln in block.split("\n"))
+        # Only a line starting with one of these can be an embed (both patterns are anchored).
+        return ("http" in block or "![" in block) and any(
+            ln.strip().startswith(_EMBED_STARTS) and _block_embed(ln) for ln in block.split("\n"))
 
     def run(self, parent, blocks):
         lines = blocks.pop(0).split("\n")
@@ -156,8 +160,12 @@ class EmbedLines(BlockProcessor):
 class ChunkMarkers(BlockProcessor):
     """Our block markers become a paragraph the inline phase skips (AtomicString)."""
 
+    def __init__(self, parser) -> None:
+        super().__init__(parser)
+        self.nonce = nonce()
+
     def test(self, parent, block):
-        return block.startswith(nonce()) and block.endswith("z") and "\n" not in block
+        return block.startswith(self.nonce) and block.endswith("z") and "\n" not in block
 
     def run(self, parent, blocks):
         etree.SubElement(parent, "p").text = AtomicString(blocks.pop(0))
@@ -180,12 +188,17 @@ class HeadingIds(Treeprocessor):
                 el.set("id", mark + heading_base(text))
 
 
+@cache
+def _marked_id() -> re.Pattern[str]:
+    return re.compile(rf'id="{re.escape(heading_mark())}([^"]*)"')
+
+
 class _HeadingNumbers:
     """Turns marked heading ids into unique ones: the first ``h-x``, then ``h-x-2``…"""
 
     def __init__(self) -> None:
         self.seen: set[str] = set()
-        self.pattern = re.compile(rf'id="{re.escape(heading_mark())}([^"]*)"')
+        self.pattern = _marked_id()
 
     def fill(self, html: str) -> str:
         return self.pattern.sub(self._unique, html) if "id=" in html else html
@@ -220,6 +233,42 @@ class _Unescape(UnescapeTreeprocessor):
             super().run(root)
 
 
+class _Inline(InlineProcessor):
+    """Markdown's inline phase, trying on each text only the patterns whose characters it holds.
+
+    The phase tries its patterns in turn on every text (and on the text of what a pattern
+    made); ``dd_needs`` (set per body by _convert, one entry per pattern) names the strings of
+    which a match holds at least one. A pattern whose strings are all missing from the text
+    it would search cannot match there, and a search without a match has no effect: skipping
+    it is what markdown does after that search. The loop is markdown's own otherwise."""
+
+    dd_needs: list[tuple[str, ...] | None] | None = None
+
+    def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:  # noqa: N802, N803
+        needs = self.dd_needs
+        if needs is None or isinstance(data, AtomicString):
+            return super()._InlineProcessor__handleInline(data, patternIndex)
+        patterns, start = self.inlinePatterns, 0
+        while patternIndex < len(patterns):
+            need = needs[patternIndex]
+            if need is not None:
+                for c in need:
+                    if c in data:
+                        break
+                else:  # as a search without a match: the next pattern from the start
+                    patternIndex, start = patternIndex + 1, 0
+                    continue
+            data, matched, start = self._InlineProcessor__applyPattern(patterns[patternIndex], data, patternIndex, start)
+            if not matched:
+                patternIndex += 1
+        return data
+
+
+# The inline phase's private steps _Inline relies on (Python-Markdown 3.x); without them the
+# phase is markdown's own.
+_INLINE_HOOKS = all(hasattr(InlineProcessor, f"_InlineProcessor__{name}") for name in ("handleInline", "applyPattern"))
+
+
 def _build() -> markdown.Markdown:
     md = markdown.Markdown(
         extensions=["tables", "footnotes", "fenced_code"],
@@ -232,16 +281,103 @@ def _build() -> markdown.Markdown:
     md.inlinePatterns.register(_InlineImage(IMAGE_LINK_RE, md), "image_link", 150)
     md.inlinePatterns.register(_RefImage(IMAGE_REFERENCE_RE, md), "image_reference", 140)
     md.inlinePatterns.register(_ShortRefImage(IMAGE_REFERENCE_RE, md), "short_image_ref", 125)
+    if _INLINE_HOOKS:
+        md.treeprocessors.register(_Inline(md), "inline", 20)
     md.treeprocessors.register(SmartTypography(md), "dd_typography", 8)
     md.treeprocessors.register(HeadingIds(md), "dd_heading_ids", 7)
     md.treeprocessors.register(TableAlign(md), "dd_table_align", 6)
     md.treeprocessors.register(_Unescape(md), "unescape", 0)  # replaces markdown's own
     # The block parser walks its processors for every block; a registry builds a new sorted
     # list on each walk. The set is complete here, so it is handed over as that list once.
+    md.is_block_level = _block_level_test(md)
+    md.dd_block_registry = md.parser.blockprocessors
     md.parser.blockprocessors = list(md.parser.blockprocessors)
     md.dd_embeds = []
     md.dd_backslash = True
+    md.dd_plain_typography = False
     return md
+
+
+def _block_level_test(md: markdown.Markdown):  # noqa: ANN202 - a bound test
+    """``md.is_block_level`` against a set: markdown looks each tag up in a list of some fifty
+    (for every element, several times). The list is complete once the extensions are in."""
+    names = frozenset(md.block_level_elements)
+
+    def is_block_level(tag: object) -> bool:
+        return isinstance(tag, str) and tag.lower().rstrip("/") in names
+    return is_block_level
+
+
+class _QuickWhitespace(NormalizeWhitespace):
+    """Markdown's first pass, each of its steps only when the text has what the step changes."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        source = "\n".join(lines)
+        if "\x02" in source or "\x03" in source or "\r" in source:
+            return super().run(lines)
+        source += "\n\n"
+        if "\t" in source:
+            source = source.expandtabs(self.md.tab_length)
+        if " \n" in source:
+            source = _SPACES_LINE.sub("\n", source)
+        return source.split("\n")
+
+
+_SPACES_LINE = re.compile(r"(?<=\n) +\n")  # NormalizeWhitespace's: a line of spaces is emptied
+
+# What the text must hold for a block processor (by its registry name) to claim a block, as
+# in _NEEDS below: any one of the first strings and all of the second. Blocks are the text's
+# lines with parts taken out (list and quote markers, indents, raw HTML and fences, which
+# become placeholders of letters, digits and ":"); tabs become spaces. A processor that cannot
+# claim any block of this text changes nothing when it is left out of the walk, which tries
+# each processor on every block in turn. One missing here (added later) is always kept.
+_BLOCK_NEEDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "table": (("|",), ()), "hashheader": (("#",), ()), "setextheader": (("=", "-"), ()),
+    "hr": (("-", "_", "*"), ()), "olist": (tuple("0123456789"), (".",)), "ulist": (("-", "*", "+"), ()),
+    "quote": ((">",), ()), "footnote": (("[^",), ("]:",)), "reference": (("]:",), ()),
+    "dd_embeds": (("http", "!["), ()),
+}
+
+
+def _can(need: tuple[tuple[str, ...], tuple[str, ...]] | None, text: str) -> bool:
+    if need is None:
+        return True
+    for c in need[0]:
+        if c in text:
+            break
+    else:
+        return False
+    for c in need[1]:
+        if c not in text:
+            return False
+    return True
+
+
+# The same for the preprocessors (they run on the whole text, one after the other): the fence
+# pass needs a fence; the raw HTML pass changes nothing without a tag or an entity (it writes
+# back every other character as it read it). The whitespace pass is our quicker equivalent.
+_PRE_NEEDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "fenced_code_block": (("```", "~~~"), ()), "html_block": (("<", "&"), ()),
+}
+
+
+def _walks(md: markdown.Markdown) -> tuple[list, list]:
+    """(block processors, preprocessors) of ``md``, in order, each with what its text must hold."""
+    walks = getattr(md, "dd_walks", None)
+    if walks is None:
+        registry = md.dd_block_registry  # md.parser.blockprocessors is its list since _build
+        names = {id(registry[name]): name for name in _BLOCK_NEEDS if name in registry}
+        block_walk = [(_BLOCK_NEEDS.get(names.get(id(p), "")), p) for p in registry]
+        pre = md.preprocessors
+        pre_names = {id(pre[name]): name for name in (*_PRE_NEEDS, "normalize_whitespace") if name in pre}
+        pre_walk = []
+        for p in pre:
+            name = pre_names.get(id(p))
+            if name == "normalize_whitespace" and type(p) is NormalizeWhitespace:
+                p = _QuickWhitespace(md)
+            pre_walk.append((_PRE_NEEDS.get(name), p))
+        walks = md.dd_walks = (block_walk, pre_walk)
+    return walks
 
 
 def _markdown() -> markdown.Markdown:
@@ -269,14 +405,14 @@ _NEEDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 
 
 def _patterns_for(md: markdown.Markdown, text: str) -> list:
-    """The inline patterns that can match somewhere in ``text``, in the registry's order."""
+    """The inline patterns that can match somewhere in ``text``, in the registry's order, each
+    with what it needs (None: unknown)."""
     named = getattr(md, "dd_needs", None)
     if named is None:
         registry = md.inlinePatterns
         needs = {id(registry[name]): need for name, need in _NEEDS.items() if name in registry}
         named = md.dd_needs = [(needs.get(id(pattern)), pattern) for pattern in registry]  # by priority
-    return [pattern for need, pattern in named
-            if need is None or (any(c in text for c in need[0]) and all(c in text for c in need[1]))]
+    return [(need, pattern) for need, pattern in named if _can(need, text)]
 
 
 def _convert(text: str) -> tuple[str, list[Embed]]:
@@ -284,8 +420,16 @@ def _convert(text: str) -> tuple[str, list[Embed]]:
     md.reset()
     md.dd_embeds = []
     # The inline processor only indexes and counts its patterns: a plain list serves.
-    md.treeprocessors["inline"].inlinePatterns = _patterns_for(md, text)
+    inline = md.treeprocessors["inline"]
+    patterns = _patterns_for(md, text)
+    inline.inlinePatterns = [pattern for _, pattern in patterns]
+    if isinstance(inline, _Inline):  # per text, the strings a match needs one of (not the body's all-of)
+        inline.dd_needs = [need[0] if need is not None else None for need, _ in patterns]
+    blocks, pre = _walks(md)
+    md.parser.blockprocessors = [p for need, p in blocks if need is None or _can(need, text)]
+    md.preprocessors = [p for need, p in pre if need is None or _can(need, text)]
     md.dd_backslash = "\\" in text
+    md.dd_plain_typography = "'" not in text and '"' not in text and "--" not in text and "..." not in text
     html = md.convert(text)
     return html, md.dd_embeds
 
@@ -426,37 +570,52 @@ def _parse(body: str, fast_path: bool = True) -> ParsedBody:
     return ParsedBody(tuple(_split(html, chunks, fast)), tuple(embeds))
 
 
+@cache
+def _token_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """Our marker paragraphs (capturing the block number), any marker, and the embed tokens
+    (capturing the embed number): the nonce is the process's, so they are compiled once."""
+    n = re.escape(nonce())
+    return re.compile(rf"<p>{n}m(\d+)z</p>"), re.compile(rf"{n}m\d+z"), re.compile(rf"{n}[bi](\d+)z")
+
+
 def _split(html: str, chunks: list[Chunk], fast: dict[int, str]) -> list[ParsedChunk]:
     """Cut the document at our markers and sanitise each block on its own, so an unclosed
     tag in one block cannot wrap the blocks after it. ``fast`` holds the blocks rendered
     without markdown, by index."""
-    n = re.escape(nonce())
-    parts = re.split(rf"<p>{n}m(\d+)z</p>", html)
-    stray = re.compile(rf"{n}m\d+z")
-    token = re.compile(rf"{n}[bi](\d+)z")
+    markers, stray, token = _token_patterns()
+    parts = markers.split(html)
     pieces_by_index = dict(fast)
     pieces_by_index.update((int(i), piece) for i, piece in zip(parts[1::2], parts[2::2], strict=True))
     numbers = _HeadingNumbers()
     any_raw = cache(lambda: any(_RAW_TAG.search(c.text) for c in chunks))
     order = sorted(pieces_by_index)
-    filled = {number: numbers.fill(pieces_by_index[number]) for number in order}  # ids in document order
+    filled = {number: numbers.fill(piece) if "id=" in (piece := pieces_by_index[number]) else piece
+              for number in order}  # ids in document order
     cleaned = dict(zip(fast, _clean_blocks([filled[i] for i in fast]), strict=True))
+    # A fence or HTML block markdown reads past our marker carries later blocks (their marker
+    # is then stray), and footnotes come from definitions anywhere in the body: raw HTML from
+    # other blocks may then be in a piece.
+    cut: dict[int, tuple[bool, int, list[str]]] = {}
+    for index in order:
+        if index not in fast:
+            crossed = stray.search(filled[index]) is not None
+            piece = stray.sub("", filled[index]).strip() if crossed else filled[index].strip()
+            footnotes = piece.find('<div class="footnote">') if index == len(chunks) - 1 else -1
+            cut[index] = (crossed, footnotes, [piece[:footnotes], piece[footnotes:]] if footnotes > 0 else [piece])
+    raws = [raw for _, _, pieces in cut.values() for raw in pieces if raw.strip()]
+    # Without raw HTML in the body each piece is whole markup markdown made: sanitised together
+    # (one call) they come back as each does alone (see _clean_together).
+    done = iter(_clean_together(raws) if not any_raw() else [clean(raw) for raw in raws])
     out: list[ParsedChunk] = []
     for index in order:
         if index in fast:  # built from plain text and checked links: no tokens, no raw HTML
             if (text := cleaned[index].strip()) and text != "<p></p>":
                 out.append(ParsedChunk(chunks[index].line, text, ()))
             continue
-        # A fence or HTML block markdown reads past our marker carries later blocks (their
-        # marker is then stray), and footnotes come from definitions anywhere in the body: raw
-        # HTML from other blocks may then be in this piece.
-        crossed = stray.search(filled[index]) is not None
-        piece = stray.sub("", filled[index]).strip() if crossed else filled[index].strip()
-        footnotes = piece.find('<div class="footnote">') if index == len(chunks) - 1 else -1
-        pieces = [piece[:footnotes], piece[footnotes:]] if footnotes > 0 else [piece]
+        crossed, footnotes, pieces = cut[index]
         raw_html = _RAW_TAG.search(chunks[index].text) is not None
         for k, raw in enumerate(pieces):
-            text = clean(raw).strip() if raw.strip() else ""
+            text = next(done).strip() if raw.strip() else ""
             if text and (raw_html or ((crossed or k == 1 or footnotes == 0) and any_raw())):
                 text = repair(text)
             if not text or text == "<p></p>":
@@ -505,21 +664,25 @@ def _needs_cleaning(block: str) -> bool:
 
 
 def _clean_blocks(blocks: list[str]) -> list[str]:
-    """Sanitise the fast path's blocks that nh3 could change, in one call (each call has a
-    fixed cost), cut apart again at a separator no text can hold (one by one if the count does
-    not come back the same). The others nh3 would return as they are, so they are not sent."""
+    """Sanitise the fast path's blocks that nh3 could change. The others nh3 would return as
+    they are, so they are not sent."""
     out = list(blocks)
     marked = [i for i, b in enumerate(blocks) if _needs_cleaning(b)]
-    if len(marked) == 1:
-        out[marked[0]] = clean(blocks[marked[0]])
-    elif marked:
-        separator = f"{nonce()}s"
-        cleaned = clean(separator.join(blocks[i] for i in marked)).split(separator)
-        if len(cleaned) != len(marked):
-            cleaned = [clean(blocks[i]) for i in marked]
-        for i, text in zip(marked, cleaned, strict=True):
-            out[i] = text
+    for i, text in zip(marked, _clean_together([blocks[i] for i in marked]), strict=True):
+        out[i] = text
     return out
+
+
+def _clean_together(blocks: list[str]) -> list[str]:
+    """``[clean(b) for b in blocks]`` in one call (each call has a fixed cost), cut apart again
+    at a separator no text can hold; one by one if the count does not come back the same. For
+    blocks of whole markup (every element closed in its block, no raw HTML): the parser then
+    leaves each block as it leaves it alone, and all of the text is sanitised either way."""
+    if len(blocks) < 2:
+        return [clean(b) for b in blocks]
+    separator = f"{nonce()}s"
+    cleaned = clean(separator.join(blocks)).split(separator)
+    return cleaned if len(cleaned) == len(blocks) else [clean(b) for b in blocks]
 
 
 def _footnote_line(chunks: list[Chunk]) -> int:

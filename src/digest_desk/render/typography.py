@@ -9,66 +9,81 @@ from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
 _SKIP = frozenset({"code", "pre", "kbd", "samp", "script", "style"})
-_OPENERS = " \t\n([{<\u2014\u2013-/\u00a0"
-_PUNCT = re.compile(r"---|--|\.\.\.|[\"']")
-_DASHES = {"---": "\u2014", "--": "\u2013", "...": "\u2026"}
-_DECADE = re.compile(r"\d\ds")
+_OPENERS = " \t\n([{<\u2014\u2013-/\u00a0"  # after one of these a quote opens
+_QUOTES = re.compile(r"(['\"])")
 
 
 def smarten(text: str, prev: str) -> str:
-    """Curl quotes in ``text``; ``prev`` is the character that came just before it."""
-    if "'" not in text and '"' not in text and "--" not in text and "..." not in text:
-        return text  # (four substring scans are much faster than one search of _PUNCT)
-    out: list[str] = []
-    last = 0
-    for m in _PUNCT.finditer(text):
-        start = m.start()
-        before = text[start - 1] if start else prev
-        token = m.group()
-        if token in _DASHES:
-            repl = _DASHES[token]
-        elif token == '"':
-            repl = "\u201c" if (not before or before in _OPENERS) else "\u201d"
-        elif before and before not in _OPENERS:
-            repl = "\u2019"
-        elif _DECADE.match(text, start + 1):
-            repl = "\u2019"
+    """Curl quotes in ``text``; ``prev`` is the character that came just before it.
+
+    Dashes and ellipses are replaced first (one pass in C each), then each quote by the
+    character before it: a replaced character counts as what it replaced (a dash stays an
+    opener, a curled quote or an ellipsis does not), so the order changes no quote."""
+    single, double = "'" in text, '"' in text
+    if not single and not double and "--" not in text and "..." not in text:
+        return text  # (four substring scans are much faster than one search)
+    if "--" in text:
+        text = text.replace("---", "\u2014").replace("--", "\u2013")
+    if "..." in text:
+        text = text.replace("...", "\u2026")
+    if not single and not double:
+        return text
+    if single and double:
+        pieces = _QUOTES.split(text)
+    else:  # the pieces between the quotes, each after its quote: as the split above gives them
+        quote = "'" if single else '"'
+        pieces = [quote] * (2 * text.count(quote) + 1)
+        pieces[::2] = text.split(quote)
+    return "".join(_curled(pieces, prev))
+
+
+def _curled(pieces: list[str], prev: str) -> list[str]:
+    """Text, quote, text, quote, text… with each quote curled by the character before it."""
+    first = pieces[0]
+    before = first[-1] if first else prev
+    for k in range(1, len(pieces), 2):
+        after = pieces[k + 1]
+        if pieces[k] == '"':
+            pieces[k] = "\u201c" if (not before or before in _OPENERS) else "\u201d"
+        elif (before and before not in _OPENERS) or (after[2:3] == "s" and after[:2].isdecimal()):
+            pieces[k] = "\u2019"  # an apostrophe, a closing quote, or the '90s
         else:
-            repl = "\u2018"
-        out.append(text[last:start])
-        out.append(repl)
-        last = m.end()
-    out.append(text[last:])
-    return "".join(out)
+            pieces[k] = "\u2018"
+        before = after[-1] if after else "'"  # (any quote: none is an opener)
+    return pieces
 
 
 class SmartTypography(Treeprocessor):
     """Walks the finished inline tree once, in document order, curling quotes."""
 
     def run(self, root: etree.Element) -> None:
-        stack: list[tuple[etree.Element, int]] = [(root, 0)]
-        prev = ""
-        # Iterative walk: each element is visited for its text, then children, then its tail.
-        while stack:
-            el, state = stack.pop()
-            if state == 0:
-                if el.tag in _SKIP:
-                    prev = "x"
-                else:
-                    prev = self._fix(el, "text", prev)
-                    stack.append((el, 1))
-                    stack.extend((child, 0) for child in reversed(el))
-                    continue
-            if el is not root:
-                prev = self._fix(el, "tail", prev)
+        if getattr(self.md, "dd_plain_typography", False):
+            return  # the text has no quote, dash or ellipsis (see mdparse._convert)
+        _walk(root, _fix(root, "text", ""))
 
-    @staticmethod
-    def _fix(el: etree.Element, attr: str, prev: str) -> str:
-        text = getattr(el, attr)
-        if not text:
-            return prev
-        if not isinstance(text, AtomicString):
-            new = smarten(text, prev)
-            if new is not text:
-                setattr(el, attr, new)
-        return text[-1]
+
+def _walk(parent: etree.Element, prev: str) -> str:
+    """Each child's text, its children, then its tail, in document order; returns the last
+    character seen (``x`` for the text of code, which is left as it is)."""
+    for el in parent:
+        if el.tag in _SKIP:
+            prev = "x"
+        else:
+            if el.text:
+                prev = _fix(el, "text", prev)
+            if len(el):
+                prev = _walk(el, prev)
+        if el.tail:
+            prev = _fix(el, "tail", prev)
+    return prev
+
+
+def _fix(el: etree.Element, attr: str, prev: str) -> str:
+    text = getattr(el, attr)
+    if not text:
+        return prev
+    if not isinstance(text, AtomicString):
+        new = smarten(text, prev)
+        if new is not text:
+            setattr(el, attr, new)
+    return text[-1]

@@ -1,5 +1,6 @@
-"""Only the inline patterns a body can trigger are run, and the unescape pass only after a
-backslash: the HTML must be what markdown gives with all of them."""
+"""Only the inline patterns, block processors and preprocessors a body can trigger are run
+(and the unescape pass only after a backslash, our whitespace pass instead of markdown's): the
+HTML must be what markdown gives with all of them, each its own."""
 
 from __future__ import annotations
 
@@ -27,7 +28,10 @@ SYNTAX = ["*em*", "**strong**", "_under_", "snake_case", "`code`", "\\*", "[l](h
           "[^1]\n\n[^1]: note", "<https://auto.example/>", "<me@example.org>", "<b>raw</b>", "&amp;", "&copy;",
           "a & b", "line  \nbreak", "tab\there", "a\t\nb", "> quoted  \n> on", ">  \n> x", "| a | b |\n|---|---|\n| 1 | 2 |",
           "1. one\n2. two", "- x  \n- y", "    indented  ", "```\nfence\n```", "## Head *x*", "x]", "[x", "!x", "^",
-          "\\\\`code`", "`a\\`b`", "| a \\| b | c |\n|---|---|\n| 1 | 2 |", "[l](https://a.example/\\_x)", "![a\\*](p.jpg)"]
+          "\\\\`code`", "`a\\`b`", "Head\n===", "Head\n---", "Head\n- x", "* * *", "___", "- - -", "+ plus", "a | b",
+          "a|b\n-|-\n1|2", "1) x", "2. two", "&#65; &x &#x41", "a &amp b", "> > deep", "~~~\ncode\n~~~", "```", "  \n  \n",
+          "x \n\t\n y", "#x", "[^n]: note", "[r]: https://r.example/", "![p](media/river.jpg)\nafter",
+          " https://youtu.be/dQw4w9WgXcQ ", "<https://x.com/someone/status/1>", "text https://youtu.be/dQw4w9WgXcQ", "| a \\| b | c |\n|---|---|\n| 1 | 2 |", "[l](https://a.example/\\_x)", "![a\\*](p.jpg)"]
 WORDS = ["council", "it's", "\"quoted\"", "--", "...", "river", "vote", "5%", "(a)", ":", "#", "'90s"]
 
 
@@ -87,3 +91,62 @@ def test_sparse_bodies_render_as_with_every_pattern(text):
 @given(body())
 def test_any_body_renders_as_with_every_pattern(text):
     _check(_MD, text)
+
+
+LINE_PIECES = ["![", "](", ")", "<", ">", "http", "https://", "youtu.be/", "dQw4w9WgXcQ", "x.com/a/status/1", "media/p.jpg",
+               " ", "\t", "\u00a0", "\u2003", "\"t\"", "a"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(LINE_PIECES) | st.text(max_size=3), max_size=10).map("".join))
+def test_a_line_is_an_embed_only_when_it_starts_as_one(line):
+    """EmbedLines looks at a line only when its stripped text starts as an embed can."""
+    if mdparse._block_embed(line) is not None:
+        assert line.strip().startswith(mdparse._EMBED_STARTS)
+
+
+@pytest.mark.parametrize("line", ["![a](media/p.jpg)", "  ![a](p.jpg \"t\")\t", "https://youtu.be/dQw4w9WgXcQ",
+                                  "\u00a0<https://x.com/someone/status/1>", "http://www.youtube.com/watch?v=dQw4w9WgXcQ"])
+def test_embed_lines_still_found(line):
+    assert mdparse._block_embed(line) is not None and line.strip().startswith(mdparse._EMBED_STARTS)
+
+
+def test_the_per_text_pattern_skip_is_in_use():
+    """The installed Python-Markdown has the inline steps _Inline builds on (else the property
+    tests above would compare markdown's own loop with itself)."""
+    md = mdparse._markdown()
+    mdparse._convert("*a* [b](https://b.example/)")
+    inline = md.treeprocessors["inline"]
+    assert isinstance(inline, mdparse._Inline) and inline.dd_needs is not None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(["p", "P", "div/", "DIV//", "pre", "code", "h1", "li", "span", "em", "table", "hr/", "x", "", "/"])
+       | st.text(max_size=6) | st.none() | st.integers())
+def test_block_level_tags_are_markdowns(tag):
+    """Our set-based block-level test answers as markdown's own list-based one."""
+    md = mdparse._build()
+    assert md.is_block_level(tag) is markdown.Markdown.is_block_level(md, tag)
+
+
+def _markdown_pieces(text: str) -> list[str]:
+    """The blocks of ``text`` as markdown renders them between our markers, before sanitising."""
+    source = "\n\n".join(f"{mdparse.marker(i)}\n\n{part}" for i, part in enumerate(text.split("\n\n")))
+    parts = mdparse._token_patterns()[0].split(mdparse._convert(source)[0])
+    return [piece.strip() for piece in parts[2::2] if piece.strip()]
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(body())
+def test_blocks_without_raw_html_sanitise_together_as_one_by_one(text):
+    """A body without raw HTML has its blocks sanitised in one call: each comes back as alone."""
+    text = text.translate(mdparse.UNPUBLISHABLE).replace("<", "")
+    pieces = _markdown_pieces(text)
+    assert mdparse._clean_together(pieces) == [mdparse.clean(p) for p in pieces]
+
+
+def test_the_realistic_corpus_sanitises_together_as_one_by_one():
+    rng = random.Random(23)
+    for n in range(100):
+        pieces = _markdown_pieces(realistic_body(rng, n))
+        assert len(pieces) > 1 and mdparse._clean_together(pieces) == [mdparse.clean(p) for p in pieces]

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from digest_desk import render
-from digest_desk.render.chunks import split_chunks
+from digest_desk.render.chunks import _split_paragraphs, split_chunks, split_lines
 from digest_desk.render.context import is_safe_url
 from digest_desk.render.sanitize import clean
 from digest_desk.render.typography import smarten
 
+from .article_strategy import body as article_body
 from .fixtures import article, context, site
 from .safety import audit
 
@@ -22,6 +25,25 @@ def test_chunks_keep_fences_lists_and_quotes_whole():
     assert [c.line for c in chunks] == [1, 3, 6, 12, 16, 20, 27]
     assert chunks[2].text == "- a\n\n- b\n\n    indented"
     assert chunks[5].text == "```\nx\n\n\ny\n```"
+
+
+_LINE_PIECES = st.sampled_from(["a", "b c", "\n", "\n\n", "  ", "\t", " \n", "\u2028", "\u00a0", "\x85", "\u3000", "- x",
+                                "* y", "1. z", "2) w", ">", "> q", "    code", "\tcode", "#", "x  "])
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(_LINE_PIECES | st.text(max_size=3), max_size=24).map("".join))
+def test_blocks_found_a_run_at_a_time_are_those_found_line_by_line(body):
+    """Bodies without fences are split a run of lines at a time: the same blocks, text and lines."""
+    body = body.replace("\r\n", "\n").replace("\r", "\n").replace("```", "").replace("~~~", "")
+    assert _split_paragraphs(body) == split_lines(body)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(article_body())
+def test_generated_articles_split_the_same_a_run_at_a_time(body):
+    body = body.replace("\r\n", "\n").replace("\r", "\n").replace("```", "").replace("~~~", "")
+    assert _split_paragraphs(body) == split_lines(body)
 
 
 def test_windows_line_endings_keep_line_numbers():
@@ -40,6 +62,36 @@ def test_windows_line_endings_keep_line_numbers():
 ])
 def test_smart_typography(text, prev, expected):
     assert smarten(text, prev) == expected
+
+
+def _smarten_one_by_one(text: str, prev: str) -> str:
+    """The rule read literally: each mark in turn, by the character before it in the text as written."""
+    openers = " \t\n([{<\u2014\u2013-/\u00a0"
+    out, last = [], 0
+    for m in re.finditer(r"---|--|\.\.\.|[\"']", text):
+        start, token = m.start(), m.group()
+        before = text[start - 1] if start else prev
+        if token in ("---", "--", "..."):
+            repl = {"---": "\u2014", "--": "\u2013", "...": "\u2026"}[token]
+        elif token == '"':
+            repl = "\u201c" if (not before or before in openers) else "\u201d"
+        elif before and before not in openers:
+            repl = "\u2019"
+        else:
+            repl = "\u2019" if re.match(r"\d\ds", text[start + 1:]) else "\u2018"
+        out += [text[last:start], repl]
+        last = m.end()
+    return "".join(out) + text[last:]
+
+
+_MARKS = st.sampled_from(["'", '"', "-", "--", "---", ".", "...", " ", "\t", "\n", "(", "[", "{", "<", "/", "\u00a0",
+                          "\u2014", "\u2013", "a", "9", "90s", "s", "x", "\u0669", "\u00b2"])
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.lists(_MARKS | st.text(max_size=2), max_size=14).map("".join), _MARKS | st.just(""))
+def test_smarten_passes_equal_the_rule_mark_by_mark(text, prev):
+    assert smarten(text, prev[-1:]) == _smarten_one_by_one(text, prev[-1:])
 
 
 def test_typography_skips_code_and_spans_inline_markup():
