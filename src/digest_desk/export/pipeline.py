@@ -18,13 +18,22 @@ from digest_desk.export.delta import DeltaPlan, delta_plan
 from digest_desk.export.errors import ExportCancelled, ExportError
 from digest_desk.export.folders import (
     MANIFEST,
+    OLD_MANIFEST,
     cleanup_leftovers,
     clear_temp,
     make_temp,
     remove_tree,
     swap_in,
 )
-from digest_desk.export.manifest import CHANGES, Manifest, load_manifest, write_changes
+from digest_desk.export.manifest import (
+    CHANGES,
+    Manifest,
+    ManifestPatch,
+    StoredManifest,
+    loaded,
+    open_manifest,
+    write_changes,
+)
 from digest_desk.export.plan import Plan, make_plan
 from digest_desk.export.render_pool import ArticleBatch
 from digest_desk.export.safepath import top_level_symlink
@@ -69,7 +78,7 @@ def _check_target(out: Path) -> None:
         raise ExportError(f"{out} is a symbolic link; choose the real folder to export into.")
     if out.exists() and not out.is_dir():
         raise ExportError(f"{out} is a file, not a folder; choose a folder to export into.")
-    if out.is_dir() and not (out / MANIFEST).is_file() and any(out.iterdir()):
+    if out.is_dir() and not (out / MANIFEST).is_file() and not (out / OLD_MANIFEST).is_file() and any(out.iterdir()):
         raise ExportError(
             f"{out} is not empty and holds no earlier Digest Desk export; choose an empty "
             "folder (or the folder of an earlier export) so nothing of yours is overwritten."
@@ -99,9 +108,11 @@ class _Run:
         self.cancel = cancel or threading.Event()
         self.parallel = parallel
         self.fault = os.environ.get(FAULT_ENV) or None
-        self.old: Manifest | None = load_manifest(out) if out.is_dir() else None
+        # The previous manifest: opened for lookups (a delta plan reads a few records), read
+        # whole (``loaded``) before any other plan.
+        self.old: Manifest | StoredManifest | None = open_manifest(out) if out.is_dir() else None
         self.plan: Plan | DeltaPlan  # made by export_site, once the workers (if any) are rendering
-        self.new = Manifest()
+        self.new: Manifest | ManifestPatch = Manifest()
         self.written: list[str] = []  # files written into the temporary folder this run
         self.mode = "full"
         self.batch: ArticleBatch | None = None
@@ -240,8 +251,10 @@ def _export(store: Store, outdir: str | os.PathLike[str], articles: Sequence[str
     try:
         if mode == "changed" and run.old is not None and (delta := delta_plan(store, run.old, out, now, sitemap_limit)):
             return _export_delta(run, delta, tmp, started)
-        if run.old is not None:
-            run.old.forget_text()  # kept for a delta's few replacements only: 23 MB at 100,000
+        if isinstance(run.old, StoredManifest):
+            run.old = loaded(run.old)  # the plans below compare every record
+            if run.old is None:  # damaged: a full export replaces the folder
+                mode = run.mode = "full"
         early = None
         if mode == "full":
             # Every published article will be rendered: start the workers on them now, so they
@@ -271,6 +284,9 @@ def _export(store: Store, outdir: str | os.PathLike[str], articles: Sequence[str
         run.stop()
         remove_tree(tmp)
         raise
+    finally:
+        if run.old is not None:
+            run.old.close()
     report.seconds = time.perf_counter() - started
     return report
 
@@ -293,8 +309,7 @@ def _export_delta(run: _Run, delta: DeltaPlan, tmp: Path, started: float) -> Exp
     """An incremental export from the change log: build what it names, keep the rest."""
     assert run.old is not None
     run.plan = delta
-    run.new = run.old.copy()
-    run.new.changes = delta.changes
+    run.new = ManifestPatch(run.old, delta.changes)
     report = ExportReport(run.out, "changed", articles=delta.articles, unpublished=delta.unpublished,
                           waiting=delta.waiting, timezone=delta.site.timezone)
     art_uids, other_uids = run.choose("changed", [])
@@ -381,12 +396,16 @@ def _finish_full(run: _Run, tmp: Path, report: ExportReport) -> None:
 
 
 def _finish_changes(run: _Run, tmp: Path, report: ExportReport) -> None:
+    assert run.old is not None
     put = sorted(run.written)
     drop = sorted(_dropped(run))
     report.written, report.removed = len(put), len(drop)
     report.unchanged = run.new.file_count() - len(put)
     last = _write_manifest(run, tmp)
+    run.old.close()  # written: the commit renames the new manifest over the one it read
     run.check_cancel()
     if CHANGES not in last:
         drop.append(CHANGES)  # an older mark would no longer describe this manifest
+    if (run.out / OLD_MANIFEST).is_file():
+        drop.append(OLD_MANIFEST)  # converted: the new manifest replaces one of an older format
     commit(tmp, run.out, put + last, drop)

@@ -9,7 +9,7 @@ from sqlalchemy import text
 
 from digest_desk.export import ExportError, UnsafePathError, export_site
 from digest_desk.export.changeset import commit
-from digest_desk.export.folders import JOURNAL
+from digest_desk.export.folders import JOURNAL, MANIFEST
 from digest_desk.export.manifest import CHANGES
 from tests.export_site_fixture import leftovers, tree
 
@@ -108,15 +108,16 @@ def test_a_commit_refuses_unsafe_paths_before_moving_anything(tmp_path):
 
 def test_a_tampered_manifest_cannot_make_the_export_delete_outside(store, site, tmp_path):
     import json
+    import sqlite3
 
     out = tmp_path / "out"
     export_site(store, out)
     precious = tmp_path / "precious.txt"
     precious.write_text("keep")
-    manifest = out / ".digest-desk-manifest.json"
-    data = json.loads(manifest.read_text())
-    data["units"]["article:999"] = {"key": "x", "files": {"../precious.txt": "0" * 64}}
-    manifest.write_text(json.dumps(data))
+    with sqlite3.connect(out / MANIFEST) as db:
+        db.execute("INSERT INTO unit VALUES (?, ?, ?)",
+                   ("article:999", "x", json.dumps({"../precious.txt": "0" * 64})))
+    db.close()
     before = tree(out)
     # From the change log (nothing changed) the unit is never built nor removed: nothing happens.
     export_site(store, out, changed_only=True)
