@@ -106,7 +106,10 @@ def linking_to(reader: PublishedReader, ids: Collection[int]) -> set[int]:
 def arrivals(reader: PublishedReader, before: datetime, now: datetime) -> int:
     """How many Published or Scheduled articles have a publication time after ``before`` and
     not after ``now``: articles whose time came in between (no row of theirs changed)."""
-    sql = ("SELECT count(*) FROM article WHERE status IN (:pub_name, :pub_value, :sched_name, :sched_value) "
+    # On SQLite the unary plus keeps the planner from the status index (every article on the
+    # site, 18 ms at 100,000) for the publication time's (the few in the interval).
+    status = "status" if reader._pyformat else "+status"
+    sql = (f"SELECT count(*) FROM article WHERE {status} IN (:pub_name, :pub_value, :sched_name, :sched_value) "
            "AND published_at IS NOT NULL AND published_at > :before AND published_at <= :now")
     params: dict[str, Any] = {**reader._on_site, "before": now_param(before), "now": now_param(now)}
     return int(reader._rows(sql, params)[0][0])
