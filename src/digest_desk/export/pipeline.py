@@ -241,12 +241,14 @@ def _export(store: Store, outdir: str | os.PathLike[str], articles: Sequence[str
     cleanup_leftovers(out)
     _check_target(out)
     run = _Run(store, out, progress, cancel, parallel, now)
-    if run.old is not None and (link := top_level_symlink(out)):
-        raise ExportError(f"The export folder contains a symbolic link ({link}); remove it and export again.")
     mode = "full"  # also what a first export is, whatever was asked
     if run.old is not None:
         mode = "articles" if articles else "changed" if changed_only else "full"
     run.mode = mode
+    if run.old is not None and not (mode == "changed" and _top_level_untouched(out)) \
+            and (link := top_level_symlink(out)):
+        run.old.close()
+        raise ExportError(f"The export folder contains a symbolic link ({link}); remove it and export again.")
     tmp = make_temp(out)
     try:
         if mode == "changed" and run.old is not None and (delta := delta_plan(store, run.old, out, now, sitemap_limit)):
@@ -287,8 +289,31 @@ def _export(store: Store, outdir: str | os.PathLike[str], articles: Sequence[str
     finally:
         if run.old is not None:
             run.old.close()
+    _stamp(out)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _stamp(out: Path) -> None:
+    """Give the change-log mark a change time after everything the export did at the top of
+    ``out`` (its last rename there came before): see ``_top_level_untouched``."""
+    try:
+        os.utime(out / CHANGES, follow_symlinks=False)
+    except OSError:
+        pass  # no mark: the next export scans the folder
+
+
+def _top_level_untouched(out: Path) -> bool:
+    """Whether no entry of ``out`` was added, removed or renamed since the last export stamped
+    its mark: the folder's modification time is before the mark's change time. Then no symbolic
+    link can have appeared there and the scan for one (100,000 entries) is skipped. Equal times
+    (one clock tick) count as touched. Only an export from the change log skips it; whatever
+    it writes or removes is checked for links on the way anyway (safepath.inside)."""
+    try:
+        mark = os.stat(out / CHANGES, follow_symlinks=False)
+        return os.stat(out).st_mtime_ns < mark.st_ctime_ns
+    except OSError:
+        return False
 
 
 def _mark_to_record(plan: Plan, mode: str, early: tuple | None) -> dict | None:
@@ -321,6 +346,7 @@ def _export_delta(run: _Run, delta: DeltaPlan, tmp: Path, started: float) -> Exp
     else:
         run.build(tmp, art_uids, other_uids)
         _finish_changes(run, tmp, report)
+    _stamp(run.out)
     report.seconds = time.perf_counter() - started
     return report
 
