@@ -118,6 +118,10 @@ class _Run:
         self.batch: ArticleBatch | None = None
         self._known: dict[str, str] | None = None
         self.chosen: set[str] = set()  # the units built this time (known once they are chosen)
+        # The folder's modification time when its top level was found free of links, and
+        # whether nobody changed the top level from then until the commit (see _stamp).
+        self.seen = _mtime(out)
+        self.clean = True
 
     def known(self) -> dict[str, str]:
         """Files of the previous export whose bytes need not be written again (looked up once).
@@ -245,7 +249,7 @@ def _export(store: Store, outdir: str | os.PathLike[str], articles: Sequence[str
     if run.old is not None:
         mode = "articles" if articles else "changed" if changed_only else "full"
     run.mode = mode
-    if run.old is not None and not (mode == "changed" and _top_level_untouched(out)) \
+    if run.old is not None and not (mode == "changed" and _top_level_untouched(out, run.seen)) \
             and (link := top_level_symlink(out)):
         run.old.close()
         raise ExportError(f"The export folder contains a symbolic link ({link}); remove it and export again.")
@@ -289,29 +293,43 @@ def _export(store: Store, outdir: str | os.PathLike[str], articles: Sequence[str
     finally:
         if run.old is not None:
             run.old.close()
-    _stamp(out)
+    _stamp(run)
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _stamp(out: Path) -> None:
-    """Give the change-log mark a change time after everything the export did at the top of
-    ``out`` (its last rename there came before): see ``_top_level_untouched``."""
+def _mtime(folder: Path) -> int | None:
     try:
-        os.utime(out / CHANGES, follow_symlinks=False)
+        return os.stat(folder).st_mtime_ns
     except OSError:
-        pass  # no mark: the next export scans the folder
+        return None
 
 
-def _top_level_untouched(out: Path) -> bool:
-    """Whether no entry of ``out`` was added, removed or renamed since the last export stamped
-    its mark: the folder's modification time is before the mark's change time. Then no symbolic
-    link can have appeared there and the scan for one (100,000 entries) is skipped. Equal times
-    (one clock tick) count as touched. Only an export from the change log skips it; whatever
-    it writes or removes is checked for links on the way anyway (safepath.inside)."""
+def _before_commit(run: _Run) -> None:
+    """Note whether anyone changed the export's top level since it was checked for links (the
+    export itself changes it only in the commit that follows)."""
+    run.clean = run.seen is not None and _mtime(run.out) == run.seen
+
+
+def _stamp(run: _Run) -> None:
+    """After a commit into a top level nobody else changed meanwhile: give the change-log mark
+    a change time after everything the commit did there (see ``_top_level_untouched``)."""
+    if not run.clean:
+        return  # the next export scans the folder
     try:
-        mark = os.stat(out / CHANGES, follow_symlinks=False)
-        return os.stat(out).st_mtime_ns < mark.st_ctime_ns
+        os.utime(run.out / CHANGES, follow_symlinks=False)
+    except OSError:
+        pass  # no mark: the next export scans the folder, too
+
+
+def _top_level_untouched(out: Path, mtime: int | None) -> bool:
+    """Whether no entry of ``out`` was added, removed or renamed since the last export stamped
+    its mark: the folder's modification time ``mtime`` is before the mark's change time. Then no
+    symbolic link can have appeared there and the scan for one (100,000 entries) is skipped.
+    Equal times (one clock tick) count as touched. Only an export from the change log skips it;
+    whatever it writes or removes is checked for links on the way anyway (safepath.inside)."""
+    try:
+        return mtime is not None and mtime < os.stat(out / CHANGES, follow_symlinks=False).st_ctime_ns
     except OSError:
         return False
 
@@ -342,11 +360,12 @@ def _export_delta(run: _Run, delta: DeltaPlan, tmp: Path, started: float) -> Exp
     report.unchanged = run.old.file_count()
     if not art_uids and not other_uids:  # the manifest stays as it is: only the mark moves on
         write_changes(delta.changes, tmp / CHANGES)
+        _before_commit(run)
         commit(tmp, run.out, [CHANGES], [])
     else:
         run.build(tmp, art_uids, other_uids)
         _finish_changes(run, tmp, report)
-    _stamp(run.out)
+    _stamp(run)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -434,4 +453,5 @@ def _finish_changes(run: _Run, tmp: Path, report: ExportReport) -> None:
         drop.append(CHANGES)  # an older mark would no longer describe this manifest
     if (run.out / OLD_MANIFEST).is_file():
         drop.append(OLD_MANIFEST)  # converted: the new manifest replaces one of an older format
+    _before_commit(run)
     commit(tmp, run.out, put + last, drop)
