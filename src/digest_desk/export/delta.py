@@ -20,7 +20,7 @@ from pathlib import Path
 from digest_desk.domain import Site
 from digest_desk.domain.slugs import slugify
 from digest_desk.domain.zones import DEFAULT_ZONE, site_zone
-from digest_desk.export.manifest import Manifest
+from digest_desk.export.manifest import Manifest, StoredManifest
 from digest_desk.export.site_pages import (
     FEED_LIMIT,
     PAGE_SIZE,
@@ -75,15 +75,17 @@ def change_mark(reader: PublishedReader, base_key: str, categories: list[str], s
             "base": base_key, "categories": categories, "sitemap_limit": sitemap_limit}
 
 
-def delta_plan(store: Store, old: Manifest, out: Path, now: datetime, sitemap_limit: int) -> DeltaPlan | None:
+def delta_plan(store: Store, old: Manifest | StoredManifest, out: Path, now: datetime,
+               sitemap_limit: int) -> DeltaPlan | None:
     """The incremental plan against ``old`` (the manifest of the export in ``out``), or None
-    when the change log cannot tell (then the caller makes the full plan)."""
+    when the change log cannot tell or a record looked up is damaged (then the caller makes
+    the full plan, which reads the manifest whole and rebuilds when it cannot)."""
     if not old.changes:
         return None
     with published_reader(store, now) as reader:
         try:
             return _Delta(reader, old, out, sitemap_limit).plan()
-        except Unsure:
+        except (Unsure, ValueError):  # ValueError: a damaged record (ManifestFileError is one)
             return None
 
 
@@ -93,7 +95,7 @@ def _sure(condition: bool) -> None:
 
 
 class _Delta:
-    def __init__(self, reader: PublishedReader, old: Manifest, out: Path, sitemap_limit: int) -> None:
+    def __init__(self, reader: PublishedReader, old: Manifest | StoredManifest, out: Path, sitemap_limit: int) -> None:
         self.reader, self.old, self.out, self.limit = reader, old, out, sitemap_limit
         self.prev: dict = old.changes or {}
         self.units: dict[str, SiteUnit] = {}
@@ -138,12 +140,13 @@ class _Delta:
         moved = {c.article_id for c in changes if c.moved}
         for aid in ids:
             uid = f"article:{aid}"
-            was = uid in old.articles
-            _sure(uid not in old.units)  # recorded as an odd unit: the full comparison handles it
+            record = old.record(uid)
+            was = record is not None
+            _sure(not old.has_unit(uid))  # recorded as an odd unit: the full comparison handles it
             _sure(was == (aid in on_site))  # entered or left the site
             _sure(not (was and aid in moved))  # may have moved in the lists
-            if was:
-                _sure(old.articles[uid].endswith(" " + on_site[aid].slug))
+            if record is not None:
+                _sure(record.endswith(" " + on_site[aid].slug))
         # Articles whose rows changed are rendered again even when their key is as recorded (a
         # worker of the last export may have read a later state); the others when it differs.
         render = [e for e in entries if e.id in changed or e.key != old.key(f"article:{e.id}")]
@@ -151,7 +154,7 @@ class _Delta:
         if shown:
             self._site_units(shown)
         # Nothing entered or left the site: it holds the articles the manifest has.
-        on_site = len(old.articles) + sum(1 for uid in old.units if uid.startswith("article:"))
+        on_site = old.site_articles()
         return DeltaPlan(self.site, self.categories, list(self.units.values()),
                          {f"article:{e.id}": e.key for e in render}, render,
                          on_site, changelog.article_count(reader) - on_site, reader.now, reader.waiting_times(), mark)
@@ -186,7 +189,7 @@ class _Delta:
         return [k for k in keys if k is not None]
 
     def _page_count(self, uid: str) -> int:
-        pages = sum(1 for u in self.old.units if u.startswith(uid + ":"))
+        pages = self.old.page_count(uid)
         _sure(pages > 0)
         return pages
 
@@ -221,8 +224,8 @@ class _Delta:
     def _sitemaps(self, shown: list[Entry]) -> None:
         """Patch the sitemap lines of the shown articles (address and day of update) and the
         front page's (the newest update) in the files the manifest records."""
-        parts = "sitemap:pages:1" in self.old.units
-        _sure("sitemap:pages:2" not in self.old.units)
+        parts = self.old.has_unit("sitemap:pages:1")
+        _sure(not self.old.has_unit("sitemap:pages:2"))
         base = self.pages.base
         lines: dict[str, list[SitemapUrl]] = {}
         for e in shown:

@@ -13,7 +13,8 @@ from digest_desk.export.errors import ExportError
 from digest_desk.store.rescue import fsync_dir
 
 MARKER = ".digest-desk-export-tmp"
-MANIFEST = ".digest-desk-manifest.json"
+MANIFEST = ".digest-desk-manifest.sqlite3"
+OLD_MANIFEST = ".digest-desk-manifest.json"  # formats 1 to 3, read and converted
 JOURNAL = ".digest-desk-journal.json"
 
 
@@ -71,7 +72,7 @@ def is_ours(path: Path, out: Path) -> bool:
             return json.loads(marker.read_text("utf-8")).get("target") == out.name
         except (OSError, ValueError):
             return False
-    return (path / MANIFEST).is_file()
+    return (path / MANIFEST).is_file() or (path / OLD_MANIFEST).is_file()
 
 
 def cleanup_leftovers(out: Path) -> list[Path]:

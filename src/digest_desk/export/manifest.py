@@ -7,21 +7,21 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import repeat
 from pathlib import Path
-from typing import TextIO
 
 from digest_desk.export.articles import article_files
-from digest_desk.export.folders import MANIFEST
+from digest_desk.export.folders import MANIFEST, OLD_MANIFEST
+from digest_desk.store.manifest_file import ManifestFile, patch_manifest_file, write_manifest_file
 
-# 1: every unit as {"key", "files"}; 2: article units as one line of text each; 3: article
-# records as one object {uid: record} (read and written by the C JSON code at once).
-FORMAT = 3
+# 1 to 3: one JSON file (OLD_MANIFEST) read whole: 1, every unit as {"key", "files"}; 2, article
+# units as one line of text each; 3, article records as one object {uid: record}. 4: an SQLite
+# file (MANIFEST), so an incremental export reads and replaces only the records it touches.
+FORMAT = 4
+READABLE = (1, 2, 3)  # JSON formats still read (and written as FORMAT by the next export)
 # Beside the manifest: where the store's change log stood when the export was made (see
 # export/delta.py). Apart from the manifest, which stays a function of the site's state alone.
 CHANGES = ".digest-desk-changes.json"
-_RECORDS_START = '{"articles":{'
-_CHUNK = 5000  # article records joined at a time when writing
-_MOST_PATCHED = 64  # more changed records than this: encoding them all is as quick
-READABLE = (1, 2, 3)
+# What reading a damaged or foreign manifest raises (ManifestFileError is a ValueError).
+UNREADABLE = (OSError, ValueError, KeyError, TypeError, AttributeError)
 
 
 @dataclass(slots=True)
@@ -61,26 +61,16 @@ class Manifest:
     # Where the store's change log stood when every unit here was up to date with the store
     # (identity, since, now, base key...); None when unknown: the next export compares keys.
     changes: dict | None = None
-    # The JSON text of ``articles`` as read, and the records it holds: a copy that changes a
-    # few records writes that text with those records replaced instead of encoding them all.
-    _text: str | None = field(default=None, repr=False, compare=False)
-    _base: Manifest | None = field(default=None, repr=False, compare=False)
-    _touched: set[str] = field(default_factory=set, repr=False, compare=False)
 
     def copy(self) -> Manifest:
         """A manifest with the same records (units shared: they are replaced, never changed)."""
-        copied = Manifest(dict(self.units), dict(self.articles), dict(self.changes) if self.changes else None)
-        if self._text is not None and not self._touched:
-            copied._text, copied._base = self._text, self
-        return copied
+        return Manifest(dict(self.units), dict(self.articles), dict(self.changes) if self.changes else None)
 
-    def forget_text(self) -> None:
-        """Drop the text read (its records are then encoded when written)."""
-        self._text = self._base = None
+    def close(self) -> None:
+        """Nothing to let go of (see StoredManifest.close)."""
 
     def put(self, uid: str, key: str, files: dict[str, str]) -> None:
         record = _article_record(key, files) if uid.startswith("article:") else None
-        self._touched.add(uid)
         if record is None:
             self.articles.pop(uid, None)
             self.units[uid] = Unit(key, files)
@@ -97,6 +87,22 @@ class Manifest:
 
     def __contains__(self, uid: str) -> bool:
         return uid in self.articles or uid in self.units
+
+    def record(self, uid: str) -> str | None:
+        """The article record of ``uid`` ("key sha sha slug"), None when it has none."""
+        return self.articles.get(uid)
+
+    def has_unit(self, uid: str) -> bool:
+        """Whether ``uid`` is recorded as a unit object (not as an article record)."""
+        return uid in self.units
+
+    def page_count(self, family: str) -> int:
+        """How many units are named ``family:<something>`` (the pages of one list)."""
+        return sum(1 for uid in self.units if uid.startswith(family + ":"))
+
+    def site_articles(self) -> int:
+        """The articles recorded: records and article units of an older format."""
+        return len(self.articles) + self.page_count("article")
 
     def key(self, uid: str) -> str | None:
         record = self.articles.get(uid)
@@ -144,58 +150,11 @@ class Manifest:
         return out
 
     def write(self, path: Path) -> None:
-        """Write the manifest as one line of JSON with sorted keys: ``json.dumps`` of {"articles",
-        "format", "generator", "units"} with sort_keys (so it does not depend on build
-        order) and no indent, one call of the C encoder (at 100,000 articles 23 MB of text)."""
-        patched = self._patched()
-        with open(path, "w", encoding="utf-8") as fh:
-            if patched is not None:
-                fh.write(patched)
-                return
-            units = {uid: {"files": u.files, "key": u.key} for uid, u in self.units.items()}
-            rest = _dumps({"format": FORMAT, "generator": "digest-desk", "units": units})
-            fh.write('{"articles":')
-            _write_records(fh, self.articles)
-            fh.write(",")
-            fh.write(rest[1:])
-            fh.write("\n")
-
-    def _patched(self) -> str | None:
-        """The text this copy's manifest was read from, with the few records and units ``put``
-        since replaced; None when that cannot be done exactly (then everything is encoded)."""
-        base, text = self._base, self._text
-        if base is None or text is None or len(self._touched) > _MOST_PATCHED:
-            return None
-        touched = self._touched
-        if self.articles.keys() != base.articles.keys() or self.units.keys() != base.units.keys():
-            return None  # a record or unit added or removed
-        expected = dict(base.articles)
-        expected.update((uid, self.articles[uid]) for uid in touched if uid in expected)
-        if expected != self.articles or any(self.units[u] is not base.units[u] for u in self.units.keys() - touched):
-            return None  # changed other than by put
-        split = text.rfind(',"format":')  # records before, units after (in key order)
-        edits: list[tuple[int, int, str]] = []
-        for uid in touched:
-            if uid in base.articles:
-                old, new = _dumps(base.articles[uid]), _dumps(self.articles[uid])
-                start, end = 0, split  # each record once there: checked when read
-            else:
-                old, new = _unit_json(base.units[uid]), _unit_json(self.units[uid])
-                start, end = split, len(text)
-            if old == new:
-                continue
-            was = f"{_dumps(uid)}:{old}"
-            at = text.find(was, start, end)
-            if at < 0 or (start and text.find(was, at + 1) >= 0):
-                return None
-            edits.append((at, at + len(was), f"{_dumps(uid)}:{new}"))
-        pieces, done = [], 0
-        for at, stop, new in sorted(edits):
-            if at < done:
-                return None
-            pieces += [text[done:at], new]
-            done = stop
-        return "".join([*pieces, text[done:]])
+        """Write the manifest as a new SQLite file (store/manifest_file.py): tables ``article``
+        (uid, record), ``unit`` (uid, key, files as a JSON object of path: sha256) and ``meta``
+        (format, generator, the counts of article records and of files)."""
+        write_manifest_file(path, _meta(len(self.articles), self.file_count()), sorted(self.articles.items()),
+                            [(uid, u.key, _dumps(u.files)) for uid, u in sorted(self.units.items())])
 
     @classmethod
     def from_json(cls, text: str) -> Manifest:
@@ -211,37 +170,11 @@ class Manifest:
         articles = _articles_v3(raw) if isinstance(raw, dict) else _articles_v2(raw)
         if not articles.keys().isdisjoint(units):
             raise ValueError("an article recorded twice")
-        manifest = cls(units, articles)
-        # The text as this version writes it, each record once (a count of its uids, no
-        # duplicate keys): a copy may then replace a few records in it (see _patched).
-        if data["format"] == FORMAT and text.startswith(_RECORDS_START) and text.endswith("}\n") \
-                and text.count('"article:', 0, text.rfind(',"format":')) == len(articles):
-            manifest._text = text
-        return manifest
-
-
-def _unit_json(unit: Unit) -> str:
-    return _dumps({"files": unit.files, "key": unit.key})
+        return cls(units, articles)
 
 
 def _dumps(value: object) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-
-
-def _write_records(fh: TextIO, articles: dict[str, str]) -> None:
-    """Write ``_dumps(articles)`` in pieces (at 100,000 articles the whole text and its parts at
-    once cost 75 MB). A piece whose uids and records are all plain printable ASCII without quotes
-    or backslashes (always, for records the export makes) is joined: JSON writes such strings as
-    they are, and joining is three times quicker than the encoder."""
-    items = sorted(articles.items())
-    fh.write("{")
-    for start in range(0, len(items), _CHUNK):
-        chunk = items[start : start + _CHUNK]
-        text = ",".join([f'"{uid}":"{record}"' for uid, record in chunk])
-        if not (text.isascii() and text.isprintable() and "\\" not in text and text.count('"') == 4 * len(chunk)):
-            text = _dumps(dict(chunk))[1:-1]
-        fh.write(("," if start else "") + text)
-    fh.write("}")
 
 
 def _articles_v2(lines: list[str]) -> dict[str, str]:
@@ -264,17 +197,169 @@ def _articles_v3(articles: dict) -> dict[str, str]:
     return articles
 
 
-def load_manifest(out: Path) -> Manifest | None:
-    """The manifest of the export in ``out``; None when there is none or it cannot be read."""
+def _meta(articles: int, files: int) -> dict[str, str]:
+    return {"format": str(FORMAT), "generator": "digest-desk", "articles": str(articles), "files": str(files)}
+
+
+class StoredManifest:
+    """The manifest in its SQLite file, read record by record: an incremental export after one
+    edit looks up a few dozen of 100,000 records instead of reading them all."""
+
+    def __init__(self, path: Path, changes: dict | None) -> None:
+        self.changes = changes
+        self._file = ManifestFile(path)
+        try:
+            meta = self._file.meta
+            if meta.get("format") != str(FORMAT) or meta.get("generator") != "digest-desk":
+                raise ValueError("unknown manifest format")
+            self._articles, self._files = int(str(meta["articles"])), int(str(meta["files"]))
+        except BaseException:
+            self._file.close()
+            raise
+
+    def close(self) -> None:
+        self._file.close()
+
+    def record(self, uid: str) -> str | None:
+        record = self._file.article(uid)
+        if record is not None and (type(record) is not str or record.count(" ") < 3):
+            raise ValueError("malformed manifest article")
+        return record
+
+    def _unit(self, uid: str) -> Unit | None:
+        row = self._file.unit(uid)
+        return None if row is None else _checked_unit(row[0], json.loads(str(row[1])))
+
+    def has_unit(self, uid: str) -> bool:
+        return self._file.unit(uid) is not None
+
+    def __contains__(self, uid: str) -> bool:
+        return self.record(uid) is not None or self.has_unit(uid)
+
+    def key(self, uid: str) -> str | None:
+        record = self.record(uid)
+        if record is not None:
+            return record[: record.find(" ")]
+        unit = self._unit(uid)
+        return unit.key if unit is not None else None
+
+    def unit_files(self, uid: str) -> dict[str, str]:
+        record = self.record(uid)
+        if record is not None:
+            return _record_unit(record).files
+        unit = self._unit(uid)
+        return unit.files if unit is not None else {}
+
+    def page_count(self, family: str) -> int:
+        # In uid order every "family:..." lies between "family:" and "family;" (":" + 1).
+        return self._file.units_between(family + ":", family + ";")
+
+    def site_articles(self) -> int:
+        return self._articles + self.page_count("article")
+
+    def file_count(self) -> int:
+        return self._files
+
+    def load(self) -> Manifest:
+        """Every record in memory (for an export that compares every key), checked as read."""
+        articles = _articles_v3(dict(self._file.articles()))
+        units = {uid: _checked_unit(key, json.loads(str(files))) for uid, key, files in self._file.units()}
+        if len(articles) != self._articles or not articles.keys().isdisjoint(units):
+            raise ValueError("malformed manifest")
+        return Manifest(units, articles, self.changes)  # type: ignore[arg-type]
+
+    def write_patched(self, path: Path, puts: dict[str, tuple[str, dict[str, str]]]) -> None:
+        """Write at ``path`` this manifest with the units of ``puts`` replaced (or added)."""
+        articles: list[tuple[str, str]] = []
+        units: list[tuple[str, str, str]] = []
+        count, files = self._articles, self._files
+        for uid, (key, unit_files) in puts.items():
+            files += len(unit_files) - len(self.unit_files(uid))
+            count -= self.record(uid) is not None
+            record = _article_record(key, unit_files) if uid.startswith("article:") else None
+            if record is None:
+                units.append((uid, key, _dumps(unit_files)))
+            else:
+                articles.append((uid, record))
+        count += len(articles)
+        patch_manifest_file(self._file.path, path, _meta(count, files), articles, units)
+
+
+class ManifestPatch:
+    """The manifest an incremental export writes: the previous one with the units it built
+    replaced (every other unit stays as recorded)."""
+
+    def __init__(self, old: Manifest | StoredManifest, changes: dict | None) -> None:
+        self.old, self.changes = old, changes
+        self.puts: dict[str, tuple[str, dict[str, str]]] = {}
+
+    def put(self, uid: str, key: str, files: dict[str, str]) -> None:
+        self.puts[uid] = (key, files)
+
+    def __contains__(self, uid: str) -> bool:
+        return uid in self.puts or uid in self.old
+
+    def unit_files(self, uid: str) -> dict[str, str]:
+        return self.puts[uid][1] if uid in self.puts else self.old.unit_files(uid)
+
+    def file_count(self) -> int:
+        return self.old.file_count() + sum(len(files) - len(self.old.unit_files(uid))
+                                           for uid, (_, files) in self.puts.items())
+
+    def write(self, path: Path) -> None:
+        if isinstance(self.old, StoredManifest):
+            self.old.write_patched(path, self.puts)
+            return
+        new = self.old.copy()  # read from an older format: written whole, as FORMAT
+        for uid, (key, files) in self.puts.items():
+            new.put(uid, key, files)
+        new.write(path)
+
+
+def _checked_unit(key: object, files: object) -> Unit:
+    # Paths are not checked here: the export checks every path it writes or removes.
+    if type(key) is not str or type(files) is not dict:
+        raise ValueError("malformed manifest unit")
+    return Unit(key, files)
+
+
+def open_manifest(out: Path) -> Manifest | StoredManifest | None:
+    """The manifest of the export in ``out``: its SQLite file opened for lookups, else one of an
+    older format read whole; None when there is none or it cannot be read."""
+    changes = _load_changes(out / CHANGES)
     path = out / MANIFEST
+    if not path.is_symlink() and path.is_file():
+        try:
+            return StoredManifest(path, changes)
+        except UNREADABLE:
+            return None
+    path = out / OLD_MANIFEST
     if path.is_symlink() or not path.is_file():
         return None
     try:
         manifest = Manifest.from_json(path.read_text("utf-8"))
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+    except UNREADABLE:
         return None
-    manifest.changes = _load_changes(out / CHANGES)
+    manifest.changes = changes
     return manifest
+
+
+def loaded(manifest: Manifest | StoredManifest | None) -> Manifest | None:
+    """``manifest`` with every record in memory; None when it cannot be read whole."""
+    if not isinstance(manifest, StoredManifest):
+        return manifest
+    try:
+        return manifest.load()
+    except UNREADABLE:
+        return None
+    finally:
+        manifest.close()
+
+
+def load_manifest(out: Path) -> Manifest | None:
+    """The manifest of the export in ``out``, every record in memory; None when there is none
+    or it cannot be read."""
+    return loaded(open_manifest(out))
 
 
 def _load_changes(path: Path) -> dict | None:

@@ -18,13 +18,22 @@ from digest_desk.export.delta import DeltaPlan, delta_plan
 from digest_desk.export.errors import ExportCancelled, ExportError
 from digest_desk.export.folders import (
     MANIFEST,
+    OLD_MANIFEST,
     cleanup_leftovers,
     clear_temp,
     make_temp,
     remove_tree,
     swap_in,
 )
-from digest_desk.export.manifest import CHANGES, Manifest, load_manifest, write_changes
+from digest_desk.export.manifest import (
+    CHANGES,
+    Manifest,
+    ManifestPatch,
+    StoredManifest,
+    loaded,
+    open_manifest,
+    write_changes,
+)
 from digest_desk.export.plan import Plan, make_plan
 from digest_desk.export.render_pool import ArticleBatch
 from digest_desk.export.safepath import top_level_symlink
@@ -69,7 +78,7 @@ def _check_target(out: Path) -> None:
         raise ExportError(f"{out} is a symbolic link; choose the real folder to export into.")
     if out.exists() and not out.is_dir():
         raise ExportError(f"{out} is a file, not a folder; choose a folder to export into.")
-    if out.is_dir() and not (out / MANIFEST).is_file() and any(out.iterdir()):
+    if out.is_dir() and not (out / MANIFEST).is_file() and not (out / OLD_MANIFEST).is_file() and any(out.iterdir()):
         raise ExportError(
             f"{out} is not empty and holds no earlier Digest Desk export; choose an empty "
             "folder (or the folder of an earlier export) so nothing of yours is overwritten."
@@ -99,14 +108,20 @@ class _Run:
         self.cancel = cancel or threading.Event()
         self.parallel = parallel
         self.fault = os.environ.get(FAULT_ENV) or None
-        self.old: Manifest | None = load_manifest(out) if out.is_dir() else None
+        # The previous manifest: opened for lookups (a delta plan reads a few records), read
+        # whole (``loaded``) before any other plan.
+        self.old: Manifest | StoredManifest | None = open_manifest(out) if out.is_dir() else None
         self.plan: Plan | DeltaPlan  # made by export_site, once the workers (if any) are rendering
-        self.new = Manifest()
+        self.new: Manifest | ManifestPatch = Manifest()
         self.written: list[str] = []  # files written into the temporary folder this run
         self.mode = "full"
         self.batch: ArticleBatch | None = None
         self._known: dict[str, str] | None = None
         self.chosen: set[str] = set()  # the units built this time (known once they are chosen)
+        # The folder's modification time when its top level was found free of links, and
+        # whether nobody changed the top level from then until the commit (see _stamp).
+        self.seen = _mtime(out)
+        self.clean = True
 
     def known(self) -> dict[str, str]:
         """Files of the previous export whose bytes need not be written again (looked up once).
@@ -230,18 +245,22 @@ def _export(store: Store, outdir: str | os.PathLike[str], articles: Sequence[str
     cleanup_leftovers(out)
     _check_target(out)
     run = _Run(store, out, progress, cancel, parallel, now)
-    if run.old is not None and (link := top_level_symlink(out)):
-        raise ExportError(f"The export folder contains a symbolic link ({link}); remove it and export again.")
     mode = "full"  # also what a first export is, whatever was asked
     if run.old is not None:
         mode = "articles" if articles else "changed" if changed_only else "full"
     run.mode = mode
+    if run.old is not None and not (mode == "changed" and _top_level_untouched(out, run.seen)) \
+            and (link := top_level_symlink(out)):
+        run.old.close()
+        raise ExportError(f"The export folder contains a symbolic link ({link}); remove it and export again.")
     tmp = make_temp(out)
     try:
         if mode == "changed" and run.old is not None and (delta := delta_plan(store, run.old, out, now, sitemap_limit)):
             return _export_delta(run, delta, tmp, started)
-        if run.old is not None:
-            run.old.forget_text()  # kept for a delta's few replacements only: 23 MB at 100,000
+        if isinstance(run.old, StoredManifest):
+            run.old = loaded(run.old)  # the plans below compare every record
+            if run.old is None:  # damaged: a full export replaces the folder
+                mode = run.mode = "full"
         early = None
         if mode == "full":
             # Every published article will be rendered: start the workers on them now, so they
@@ -271,8 +290,48 @@ def _export(store: Store, outdir: str | os.PathLike[str], articles: Sequence[str
         run.stop()
         remove_tree(tmp)
         raise
+    finally:
+        if run.old is not None:
+            run.old.close()
+    _stamp(run)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _mtime(folder: Path) -> int | None:
+    try:
+        return os.stat(folder).st_mtime_ns
+    except OSError:
+        return None
+
+
+def _before_commit(run: _Run) -> None:
+    """Note whether anyone changed the export's top level since it was checked for links (the
+    export itself changes it only in the commit that follows)."""
+    run.clean = run.seen is not None and _mtime(run.out) == run.seen
+
+
+def _stamp(run: _Run) -> None:
+    """After a commit into a top level nobody else changed meanwhile: give the change-log mark
+    a change time after everything the commit did there (see ``_top_level_untouched``)."""
+    if not run.clean:
+        return  # the next export scans the folder
+    try:
+        os.utime(run.out / CHANGES, follow_symlinks=False)
+    except OSError:
+        pass  # no mark: the next export scans the folder, too
+
+
+def _top_level_untouched(out: Path, mtime: int | None) -> bool:
+    """Whether no entry of ``out`` was added, removed or renamed since the last export stamped
+    its mark: the folder's modification time ``mtime`` is before the mark's change time. Then no
+    symbolic link can have appeared there and the scan for one (100,000 entries) is skipped.
+    Equal times (one clock tick) count as touched. Only an export from the change log skips it;
+    whatever it writes or removes is checked for links on the way anyway (safepath.inside)."""
+    try:
+        return mtime is not None and mtime < os.stat(out / CHANGES, follow_symlinks=False).st_ctime_ns
+    except OSError:
+        return False
 
 
 def _mark_to_record(plan: Plan, mode: str, early: tuple | None) -> dict | None:
@@ -293,8 +352,7 @@ def _export_delta(run: _Run, delta: DeltaPlan, tmp: Path, started: float) -> Exp
     """An incremental export from the change log: build what it names, keep the rest."""
     assert run.old is not None
     run.plan = delta
-    run.new = run.old.copy()
-    run.new.changes = delta.changes
+    run.new = ManifestPatch(run.old, delta.changes)
     report = ExportReport(run.out, "changed", articles=delta.articles, unpublished=delta.unpublished,
                           waiting=delta.waiting, timezone=delta.site.timezone)
     art_uids, other_uids = run.choose("changed", [])
@@ -302,10 +360,12 @@ def _export_delta(run: _Run, delta: DeltaPlan, tmp: Path, started: float) -> Exp
     report.unchanged = run.old.file_count()
     if not art_uids and not other_uids:  # the manifest stays as it is: only the mark moves on
         write_changes(delta.changes, tmp / CHANGES)
+        _before_commit(run)
         commit(tmp, run.out, [CHANGES], [])
     else:
         run.build(tmp, art_uids, other_uids)
         _finish_changes(run, tmp, report)
+    _stamp(run)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -381,12 +441,17 @@ def _finish_full(run: _Run, tmp: Path, report: ExportReport) -> None:
 
 
 def _finish_changes(run: _Run, tmp: Path, report: ExportReport) -> None:
+    assert run.old is not None
     put = sorted(run.written)
     drop = sorted(_dropped(run))
     report.written, report.removed = len(put), len(drop)
     report.unchanged = run.new.file_count() - len(put)
     last = _write_manifest(run, tmp)
+    run.old.close()  # written: the commit renames the new manifest over the one it read
     run.check_cancel()
     if CHANGES not in last:
         drop.append(CHANGES)  # an older mark would no longer describe this manifest
+    if (run.out / OLD_MANIFEST).is_file():
+        drop.append(OLD_MANIFEST)  # converted: the new manifest replaces one of an older format
+    _before_commit(run)
     commit(tmp, run.out, put + last, drop)

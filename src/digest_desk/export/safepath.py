@@ -11,7 +11,8 @@ from digest_desk.export.errors import UnsafePathError
 # One path part: letters, digits, dot, dash, underscore; not starting with a dot except our manifest
 # and the change-log mark beside it.
 _PART = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]{0,120}")
-_SPECIAL = {".digest-desk-manifest.json", ".digest-desk-changes.json"}  # manifest.MANIFEST, CHANGES
+_SPECIAL = {".digest-desk-manifest.sqlite3", ".digest-desk-manifest.json", ".digest-desk-changes.json"}  # folders.MANIFEST,
+# OLD_MANIFEST, manifest.CHANGES
 
 
 def check_rel(rel: str) -> str:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 from PySide6.QtCore import QSettings, QStandardPaths
 
+from digest_desk.export.manifest import load_manifest
 from digest_desk.store.articles import create_article
 from digest_desk.ui.export_dialog import ExportDialog
 from digest_desk.ui.settings import EXPORT_FOLDER
@@ -35,7 +34,8 @@ def test_export_writes_the_site_and_remembers_the_folder(qtbot, store, tmp_path,
     assert dialog.running()
     _wait_done(qtbot, dialog)
     assert (out / "index.html").is_file()
-    assert json.loads((out / ".digest-desk-manifest.json").read_text())["units"]
+    manifest = load_manifest(out)
+    assert manifest is not None and manifest.units
     assert dialog.status.text().startswith("Done:")
     assert dialog.open_button.isEnabled()
     assert dialog.result_url().toLocalFile() == str(out / "index.html")

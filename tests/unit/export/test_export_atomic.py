@@ -28,8 +28,8 @@ def test_exporting_twice_gives_byte_identical_files(store, site, tmp_path):
     assert report.written == 0 and report.unchanged == len(first) - 1
     # Same bytes are not written again: every page keeps its inode and time stamp.
     after = stats(tmp_path / "a")
-    assert {rel: before[rel] for rel in before if rel != ".digest-desk-manifest.json"} == {
-        rel: after[rel] for rel in after if rel != ".digest-desk-manifest.json"}
+    assert {rel: before[rel] for rel in before if rel != MANIFEST} == {
+        rel: after[rel] for rel in after if rel != MANIFEST}
 
 
 def test_a_full_export_restores_files_deleted_by_hand(store, site, tmp_path):
@@ -63,8 +63,7 @@ def test_incremental_export_rewrites_only_what_changed(store, site, tmp_path):
     changed = {rel for rel in after if before.get(rel) != after[rel]}
     assert {f"{slug}/index.html", f"{slug}/amp/index.html"} <= changed
     # Only the article, the feed and sitemap (its update time) and the manifest may change.
-    assert changed <= {f"{slug}/index.html", f"{slug}/amp/index.html", "feed.xml", "sitemap.xml",
-                       ".digest-desk-manifest.json"}
+    assert changed <= {f"{slug}/index.html", f"{slug}/amp/index.html", "feed.xml", "sitemap.xml", MANIFEST}
     untouched = [rel for rel in before if rel not in changed]
     assert all(stats(out)[rel] == before_stats[rel] for rel in untouched)
     assert report.rendered == 1 and report.removed == 0

@@ -193,23 +193,29 @@ def test_a_manifest_of_the_earlier_format_is_read_and_upgraded(store, site, tmp_
     """Exports made before article records became lines of text are still incremental."""
     import json
 
-    from digest_desk.export.manifest import FORMAT, load_manifest
+    from digest_desk.export.folders import MANIFEST, OLD_MANIFEST
+    from digest_desk.export.manifest import StoredManifest, load_manifest, open_manifest
 
     out = tmp_path / "out"
     export_site(store, out)
     manifest = load_manifest(out)
     assert manifest is not None and len(manifest.articles) == len(site["articles"])
     units = {uid: {"key": manifest.key(uid), "files": manifest.unit_files(uid)} for uid in manifest.uids()}
-    path = out / ".digest-desk-manifest.json"
+    path = out / OLD_MANIFEST
     path.write_text(json.dumps({"format": 1, "generator": "digest-desk", "units": units}), "utf-8")
+    (out / MANIFEST).unlink()
     article = get_by_slug(store, sorted(site["articles"])[1])
     article.body += "\n\nA correction."
     save_article(store, article, reason="edit")
     report = export_site(store, out, changed_only=True)
     assert report.rendered == 1
-    assert json.loads(path.read_text("utf-8"))["format"] == FORMAT
+    assert not path.exists()  # replaced by the manifest file of the current format
+    assert isinstance(stored := open_manifest(out), StoredManifest)
+    stored.close()
     export_site(store, tmp_path / "full")
-    assert tree(tmp_path / "full") == tree(out)
+    full = tree(tmp_path / "full")
+    assert {k: v for k, v in full.items() if k != MANIFEST} == {k: v for k, v in tree(out).items() if k != MANIFEST}
+    assert load_manifest(tmp_path / "full").files() == load_manifest(out).files()
 
 
 def test_an_entry_read_again_within_the_hour_is_not_rewritten(tmp_path):

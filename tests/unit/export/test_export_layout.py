@@ -70,7 +70,7 @@ def test_layout_holds_every_published_article_in_both_renditions(store, site, tm
     for rel in ["index.html", "about/index.html", "contact/index.html", "feed.xml", "sitemap.xml",
                 "assets/site.css", "media/harbour.png", "media/market.jpg",
                 "category/weather/index.html", "category/politics/index.html",
-                ".digest-desk-manifest.json"]:
+                ".digest-desk-manifest.sqlite3"]:
         assert rel in files, rel
     assert report.articles == 6 and report.unpublished == 1
     assert report.written == len(files) - 1  # all but the manifest

@@ -9,8 +9,9 @@ from sqlalchemy import text
 
 from digest_desk.export import ExportError, UnsafePathError, export_site
 from digest_desk.export.changeset import commit
-from digest_desk.export.folders import JOURNAL
+from digest_desk.export.folders import JOURNAL, MANIFEST
 from digest_desk.export.manifest import CHANGES
+from digest_desk.store.articles import get_by_slug, save_article
 from tests.export_site_fixture import leftovers, tree
 
 
@@ -53,6 +54,31 @@ def test_a_symlink_inside_the_export_is_refused(store, site, tmp_path):
         export_site(store, out, changed_only=True)
     with pytest.raises(ExportError, match="symbolic link"):
         export_site(store, out)
+    assert list(outside.iterdir()) == [] and leftovers(out) == []
+
+
+def test_a_symlink_planted_while_an_incremental_export_runs_is_refused_by_the_next(store, site, tmp_path):
+    """--changed skips the scan for links only when the top level is as the last export left
+    it; a link planted during an export (after its check) is found by the next one."""
+    out = tmp_path / "out"
+    export_site(store, out)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    for round_ in range(2):  # after a full export, then after an incremental one
+        article = get_by_slug(store, sorted(site["articles"])[round_])
+        article.body += f"\n\nCorrection {round_}."
+        save_article(store, article, reason="edit")
+
+        def plant(done: int, total: int, name: str = f"sneaky-{round_}") -> None:
+            if not (out / name).is_symlink():
+                os.symlink(outside, out / name)
+
+        report = export_site(store, out, changed_only=True, progress=plant)
+        assert report.rendered == 1 and (out / f"sneaky-{round_}").is_symlink()
+        with pytest.raises(ExportError, match="symbolic link"):
+            export_site(store, out, changed_only=True)
+        (out / f"sneaky-{round_}").unlink()
+        export_site(store, out, changed_only=True)
     assert list(outside.iterdir()) == [] and leftovers(out) == []
 
 
@@ -108,15 +134,16 @@ def test_a_commit_refuses_unsafe_paths_before_moving_anything(tmp_path):
 
 def test_a_tampered_manifest_cannot_make_the_export_delete_outside(store, site, tmp_path):
     import json
+    import sqlite3
 
     out = tmp_path / "out"
     export_site(store, out)
     precious = tmp_path / "precious.txt"
     precious.write_text("keep")
-    manifest = out / ".digest-desk-manifest.json"
-    data = json.loads(manifest.read_text())
-    data["units"]["article:999"] = {"key": "x", "files": {"../precious.txt": "0" * 64}}
-    manifest.write_text(json.dumps(data))
+    with sqlite3.connect(out / MANIFEST) as db:
+        db.execute("INSERT INTO unit VALUES (?, ?, ?)",
+                   ("article:999", "x", json.dumps({"../precious.txt": "0" * 64})))
+    db.close()
     before = tree(out)
     # From the change log (nothing changed) the unit is never built nor removed: nothing happens.
     export_site(store, out, changed_only=True)

@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 
 from digest_desk.export import export_site
+from digest_desk.export.folders import MANIFEST
 from digest_desk.store.articles import get_by_slug, save_article
 from tests.export_site_fixture import BASE_URL, stats, tree
 
 NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 LIMIT = 4  # the fixture site has 7 page URLs and 6 articles (ids 1 to 6): 2 + 2 part files
-MANIFEST = ".digest-desk-manifest.json"
 URLSET, INDEX = (f"{{{NS['s']}}}{tag}" for tag in ("urlset", "sitemapindex"))
 
 
