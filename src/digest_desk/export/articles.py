@@ -48,8 +48,17 @@ class ArticleRenderer:
         self.ctx_standard = inputs.context(root=STANDARD_ROOT, media_prefix=STANDARD_MEDIA)
         self.ctx_amp = inputs.context(root=AMP_ROOT, media_prefix=AMP_MEDIA)
         self.now = now
-        self.base_key = page_cache.base_key(site, inputs.media, inputs.categories, STANDARD_ROOT, AMP_ROOT,
-                                            STANDARD_MEDIA, AMP_MEDIA)
+        self._inputs = inputs
+        self._base_key: bytes | None = None
+
+    @property
+    def base_key(self) -> bytes:
+        """What every page key of this renderer shares (worked out when the page cache is asked)."""
+        if self._base_key is None:
+            inputs = self._inputs
+            self._base_key = page_cache.base_key(self.site, inputs.media, inputs.categories, STANDARD_ROOT,
+                                                 AMP_ROOT, STANDARD_MEDIA, AMP_MEDIA)
+        return self._base_key
 
     def load(self, ids: Sequence[int]) -> list[Article]:
         with published_reader(self.store) as reader:

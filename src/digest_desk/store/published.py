@@ -257,8 +257,7 @@ class PublishedReader:
 
     def media(self) -> dict[str, Image]:
         """Every stored picture by name, without its bytes (detached: usable after the read)."""
-        stmt = select(Image).options(defer(Image.data)).order_by(Image.name)
-        return {img.name: detached_image(img) for img in self.session.exec(stmt).all()}
+        return {img.name: detached_image(img) for img in self.session.exec(_media_select()).all()}
 
     def page_rows(self, ids: Sequence[int]) -> tuple[list[tuple], list[tuple]]:
         """The rows of ``_PAGE_SQL`` (article id and slug first) and the link rows (article id and
@@ -272,13 +271,27 @@ class PublishedReader:
 
     def articles(self, ids: Sequence[int]) -> list[Article]:
         """Whole articles by id (links and lead picture loaded, picture bytes not), in id order."""
-        stmt = (
-            select(Article)
-            .where(Article.id.in_(list(ids)))
-            .options(selectinload(Article.image).defer(Image.data))
-            .order_by(Article.id)
-        )
-        return list(self.session.exec(stmt).all())
+        return list(self.session.exec(_articles_select(ids)).all())
+
+
+def _media_select():  # noqa: ANN202 - an ORM select of Image
+    return select(Image).options(defer(Image.data)).order_by(Image.name)
+
+
+def _articles_select(ids: Sequence[int]):  # noqa: ANN202 - an ORM select of Article
+    return (
+        select(Article)
+        .where(Article.id.in_(list(ids)))
+        .options(selectinload(Article.image).defer(Image.data))
+        .order_by(Article.id)
+    )
+
+
+def warm_up_reads(dialect: Any) -> None:
+    """Compile the reader's ORM reads once for ``dialect``: what SQLAlchemy works out on first
+    use (mapper set-up, loader strategies) is then done in a process that forks the workers."""
+    _media_select().compile(dialect=dialect)
+    _articles_select([1]).compile(dialect=dialect)
 
 
 @contextmanager
