@@ -107,7 +107,9 @@ def render_blocks(body_markdown: str, rendition: str, ctx: RenderContext | None 
 def _body_html(parsed: ParsedBody, renderer: EmbedRenderer) -> str:
     if renderer.preview:
         return "\n".join(block.html for block in _blocks(parsed, renderer))
-    return "\n".join(_filled(renderer, parsed, i) for i in range(len(parsed.chunks)))
+    # Most chunks hold no embed: their HTML is used as it is, without a call per chunk.
+    return "\n".join([_filled(renderer, parsed, i) if chunk.embeds else chunk.html
+                      for i, chunk in enumerate(parsed.chunks)])
 
 
 class SectionLink(NamedTuple):
