@@ -244,7 +244,8 @@ def _hero_urls(article: Article, site: Site) -> list[str]:
 def both(article: Article, site: Site, ctx_standard: RenderContext, ctx_simplified: RenderContext) -> tuple[str, str]:
     """The published standard and simplified pages, sharing what they have in common (the
     parsed body, dates, URLs and the structured data), as ``standard`` and ``simplified``
-    would give them."""
+    would give them. The export passes its plain rows (store.published.PageArticle: the same
+    fields as an Article, read without the ORM)."""
     common = _common(article, site, ctx_standard.media)
     return (_page(article, site, ctx_standard, "standard", False, common),
             _page(article, site, ctx_simplified, "simplified", False, common))
