@@ -9,11 +9,6 @@ of the ORM reads a worker makes), which cost a worker 30-60 ms of its start othe
 
 from __future__ import annotations
 
-from sqlalchemy import create_engine
-from sqlalchemy.orm import Session
-from sqlmodel import select
-
-from digest_desk.domain import Site
 from digest_desk.export import articles  # noqa: F401  (the worker entry points)
 from digest_desk.export.page_cache import code_key
 from digest_desk.render import mdparse
@@ -24,9 +19,4 @@ mdparse.parse_body("Ready.")
 for _name in ("standard/page.html", "amp/page.html"):
     environment().get_template(_name)
 code_key()
-_engine = create_engine("sqlite://")
-with Session(_engine) as _session:
-    _dialect = _session.connection().dialect
-    select(Site).order_by(Site.id).compile(dialect=_dialect)
-    warm_up_reads(_dialect)
-_engine.dispose()
+warm_up_reads()

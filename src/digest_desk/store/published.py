@@ -13,7 +13,7 @@ from itertools import groupby
 from operator import itemgetter
 from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, text
+from sqlalchemy import ColumnElement, create_engine, text
 from sqlalchemy.orm import Session, defer, selectinload
 from sqlmodel import select
 
@@ -305,11 +305,18 @@ def _articles_select(ids: Sequence[int]):  # noqa: ANN202 - an ORM select of Art
     )
 
 
-def warm_up_reads(dialect: Any) -> None:
-    """Compile the reader's ORM reads once for ``dialect``: what SQLAlchemy works out on first
-    use (mapper set-up, loader strategies) is then done in a process that forks the workers."""
-    _media_select().compile(dialect=dialect)
-    _articles_select([1]).compile(dialect=dialect)
+def warm_up_reads() -> None:
+    """Do SQLAlchemy's first-use work for the reads an export worker makes (its SQLite dialect,
+    the mappers, the compiled form of the site and media reads) on an empty in-memory database:
+    done once in the process that forks the workers, each worker starts without it."""
+    engine = create_engine("sqlite://")
+    try:
+        with Session(engine) as session:
+            dialect = session.connection().dialect
+            for stmt in (select(Site).order_by(Site.id), _media_select(), _articles_select([1])):
+                stmt.compile(dialect=dialect)
+    finally:
+        engine.dispose()
 
 
 _IMAGE_COLUMNS = 11  # _PAGE_SQL's columns after a.*: the lead picture's, its bytes left out
