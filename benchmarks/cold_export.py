@@ -10,6 +10,9 @@ Two parts, on N realistic articles (benchmarks/export.py's generator) with an em
    parent's CPU time (the plan, listing pages, feed and sitemap it builds meanwhile).
 
 ``--profile DIR`` also writes cProfile statistics of every worker and of the parent into DIR.
+``--warm`` then exports again into a new folder with the page cache off (the bodies parsed by
+the first export: vs_hugo's "parsed bodies cached" column) and shows that export's timeline too
+(with --profile: its parent into DIR/warm; the workers of both exports write DIR/worker-PID.prof).
 """
 
 from __future__ import annotations
@@ -31,12 +34,14 @@ from export import CACHE_ENV, generate  # noqa: E402 (benchmarks/export.py)
 
 from digest_desk.export import articles as article_pages  # noqa: E402
 from digest_desk.export import export_site, render_pool  # noqa: E402
+from digest_desk.export.page_cache import PAGE_CACHE_ENV  # noqa: E402
 from digest_desk.render import fragments, mdparse, pages  # noqa: E402
 from digest_desk.store import open_store  # noqa: E402
 from digest_desk.store.published import published_reader  # noqa: E402
 from digest_desk.store.site import get_site  # noqa: E402
 
 _TIMES: dict[str, float] = {}
+_RESULTS = render_pool.ArticleBatch.results
 _PROFILE: list[cProfile.Profile] = []
 
 
@@ -70,7 +75,7 @@ class _Timeline:
 
     def __init__(self) -> None:
         self.workers: dict[int, dict[str, float]] = {}
-        self._results = render_pool.ArticleBatch.results
+        self._results = _RESULTS  # the pool's own, also when an earlier timeline was installed
 
     def install(self) -> None:
         original, workers = self._results, self.workers
@@ -135,7 +140,7 @@ def stages(store, root: Path, n: int) -> None:
         print(f"  {name:52s} {ms:6.3f} ms")
 
 
-def export_timeline(store, out: Path, profile: Path | None) -> None:
+def export_timeline(store, out: Path, profile: Path | None, label: str = "first export") -> None:
     """Part 2: a real first export with the workers' timeline and the parent's CPU time."""
     timeline = _Timeline()
     timeline.install()
@@ -150,7 +155,7 @@ def export_timeline(store, out: Path, profile: Path | None) -> None:
         parent.dump_stats(profile / "parent.prof")
     after = resource.getrusage(resource.RUSAGE_SELF)
     parent_cpu = after.ru_utime + after.ru_stime - cpu.ru_utime - cpu.ru_stime
-    print(f"first export: {report.seconds:.2f} s wall; parent CPU {parent_cpu:.2f} s")
+    print(f"{label}: {report.seconds:.2f} s wall; parent CPU {parent_cpu:.2f} s")
     for pid, t in sorted(timeline.workers.items()):
         print(f"  worker {pid}: started {t['start'] - started:5.2f} s, ready {t['ready'] - started:5.2f} s, "
               f"first chunk {t['first'] - started:5.2f} s, busy {t['busy']:6.2f} s, "
@@ -161,6 +166,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("n", type=int, nargs="?", default=2000)
     parser.add_argument("--profile", type=Path, help="write cProfile statistics (worker-PID.prof, parent.prof) here")
+    parser.add_argument("--warm", action="store_true", help="also time an export with the bodies parsed, pages not cached")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="dd-cold-"))
     try:
@@ -174,6 +180,13 @@ def main() -> int:
             args.profile.mkdir(parents=True, exist_ok=True)
             os.environ["COLD_PROFILE_DIR"] = str(args.profile.resolve())
         export_timeline(store, work / "out", args.profile)
+        if args.warm:
+            os.environ[PAGE_CACHE_ENV] = "off"
+            warm_profile = args.profile / "warm" if args.profile else None
+            if warm_profile:
+                warm_profile.mkdir(exist_ok=True)
+            export_timeline(store, work / "out-warm", warm_profile,
+                            "new folder, bodies parsed (fragment cache warm), page cache off")
         store.close()
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -9,12 +9,12 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 
-from digest_desk.domain import Article, Site
+from digest_desk.domain import Site
 from digest_desk.export import page_cache
 from digest_desk.export.writer import Writer
 from digest_desk.render.fragments import CACHE_ENV
 from digest_desk.store.engine import Store, attach
-from digest_desk.store.published import published_reader
+from digest_desk.store.published import PageArticle, page_articles, published_reader
 
 STANDARD_ROOT = "../"  # standard page at <slug>/index.html
 AMP_ROOT = "../../"  # simplified page at <slug>/amp/index.html
@@ -48,53 +48,64 @@ class ArticleRenderer:
         self.ctx_standard = inputs.context(root=STANDARD_ROOT, media_prefix=STANDARD_MEDIA)
         self.ctx_amp = inputs.context(root=AMP_ROOT, media_prefix=AMP_MEDIA)
         self.now = now
-        self.base_key = page_cache.base_key(site, inputs.media, inputs.categories, STANDARD_ROOT, AMP_ROOT,
-                                            STANDARD_MEDIA, AMP_MEDIA)
+        self._inputs = inputs
+        self._base_key: bytes | None = None
 
-    def load(self, ids: Sequence[int]) -> list[Article]:
-        with published_reader(self.store) as reader:
-            return reader.articles(ids)
+    @property
+    def base_key(self) -> bytes:
+        """What every page key of this renderer shares (worked out when the page cache is asked)."""
+        if self._base_key is None:
+            inputs = self._inputs
+            self._base_key = page_cache.base_key(self.site, inputs.media, inputs.categories, STANDARD_ROOT,
+                                                 AMP_ROOT, STANDARD_MEDIA, AMP_MEDIA)
+        return self._base_key
+
+    def load(self, ids: Sequence[int]) -> list[PageArticle]:
+        with published_reader(self.store, self.now) as reader:
+            return page_articles(reader.page_rows(ids))
 
     def render(self, ids: Sequence[int]) -> list[tuple[int, dict[str, str], list[str]]]:
         """Write both pages of each article; returns (id, {path: sha256}, paths written).
 
-        With the page cache, pages rendered before from the same inputs are copied from it:
-        their rows are read (one snapshot, in which the others are then loaded and rendered)."""
+        The rows are read in one snapshot, as plain tuples; with the page cache, pages rendered
+        before from the same rows are copied from it and only the others are rendered."""
         cache = page_cache.shared()
-        if cache is None:
-            return [self._write(article, self._render(article)) for article in self.load(ids)]
-        done = []
         with published_reader(self.store, self.now) as reader:
-            rows, link_rows = reader.page_rows(ids)
-            links: dict[int, list[tuple]] = {}
-            for link in link_rows:
-                links.setdefault(link[0], []).append(link)
-            keys = {row[0]: page_cache.page_key(self.base_key, row, links.get(row[0], []), self.ctx_standard.slugs)
-                    for row in rows}
-            missing = []
-            for row in rows:
-                pages = cache.find(keys[row[0]])
-                if pages is None:
-                    missing.append(row[0])
-                else:
-                    done.append(self._write_pages(row[0], row[1], pages))
-            rendered = []
-            for article in reader.articles(missing) if missing else []:
+            page = reader.page_rows(ids)
+        if cache is None:
+            return [self._write(article, self._render(article)) for article in page_articles(page)]
+        links: dict[int, list[tuple]] = {}
+        for link in page.links:
+            links.setdefault(link[0], []).append(link)
+        base = self.base_key
+        done = []
+        missing = []
+        for row in page.rows:
+            key = page_cache.page_key(base, row, links.get(row[0], []), self.ctx_standard.slugs)
+            pages = cache.find(key)
+            if pages is None:
+                missing.append((key, row))
+            else:
+                done.append(self._write_pages(row[0], row[1], pages))
+        rendered = []
+        if missing:
+            for (key, _), article in zip(missing, page_articles(page._replace(rows=[row for _, row in missing])),
+                                         strict=True):
                 pages = self._render(article)
-                rendered.append((keys[article.id], pages))
+                rendered.append((key, pages))
                 done.append(self._write(article, pages))
         cache.keep(rendered)  # one transaction for the chunk
         done.sort(key=lambda item: item[0])
         return done
 
-    def _render(self, article: Article) -> page_cache.Pages:
+    def _render(self, article: PageArticle) -> page_cache.Pages:
         from digest_desk.render.pages import both
 
         std_html, amp_html = both(article, self.site, self.ctx_standard, self.ctx_amp)
         std, amp = std_html.encode("utf-8"), amp_html.encode("utf-8")
         return page_cache.Pages(std, amp, hashlib.sha256(std).hexdigest(), hashlib.sha256(amp).hexdigest())
 
-    def _write(self, article: Article, pages: page_cache.Pages) -> tuple[int, dict[str, str], list[str]]:
+    def _write(self, article: PageArticle, pages: page_cache.Pages) -> tuple[int, dict[str, str], list[str]]:
         assert article.id is not None
         return self._write_pages(article.id, article.slug, pages)
 

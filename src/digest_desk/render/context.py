@@ -18,6 +18,8 @@ BODY_CONTAINER_ID = "dd-body"
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 _CONTROL = re.compile(r"[\x00-\x20\x7f]+")
 _URL_UNSAFE = re.compile(r'[\x00-\x20\x7f"<>`{}|^\\]')
+# A path urlsplit would leave whole (no query, fragment, scheme, spaces or control characters).
+_PLAIN_PATH = re.compile(r"[^?#:\x00-\x20\x7f]*")
 
 
 @dataclass(frozen=True)
@@ -136,6 +138,10 @@ def page_href(site: Site, ctx: RenderContext, path: str) -> str:
     """
     if not ctx.root:
         return base_url(site) + path.lstrip("/")
+    if _PLAIN_PATH.fullmatch(path):  # a plain folder or file path (most are: "", "slug/"): as below
+        file = path.lstrip("/")
+        file = file + "index.html" if file in ("", ".") or file.endswith("/") else file
+        return ctx.root + file.removeprefix("./")
     parts = urlsplit(path.lstrip("/"))
     file = parts.path + "index.html" if parts.path in ("", ".") or parts.path.endswith("/") else parts.path
     file = file.removeprefix("./")

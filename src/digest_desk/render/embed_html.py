@@ -98,7 +98,10 @@ class EmbedRenderer:
         image = resolve_image(embed, self.prefix, self.media) if isinstance(embed, ImageEmbed) else None
         if isinstance(embed, ImageEmbed) and image is None:
             return ""
-        return template.render(embed=embed, image=image, preview=self.preview).strip()
+        # As Template.render, but with these values as the whole context: Jinja's globals are
+        # not copied in for every embed (the partials use none).
+        values = {"embed": embed, "image": image, "preview": self.preview}
+        return "".join(template.root_render_func(template.new_context(values, shared=True))).strip()
 
     def fingerprint(self, embeds: tuple[Embed, ...]) -> str:
         """What the HTML of these embeds depends on, for the per-block cache key."""

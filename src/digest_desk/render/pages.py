@@ -107,7 +107,9 @@ def render_blocks(body_markdown: str, rendition: str, ctx: RenderContext | None 
 def _body_html(parsed: ParsedBody, renderer: EmbedRenderer) -> str:
     if renderer.preview:
         return "\n".join(block.html for block in _blocks(parsed, renderer))
-    return "\n".join(_filled(renderer, parsed, i) for i in range(len(parsed.chunks)))
+    # Most chunks hold no embed: their HTML is used as it is, without a call per chunk.
+    return "\n".join([_filled(renderer, parsed, i) if chunk.embeds else chunk.html
+                      for i, chunk in enumerate(parsed.chunks)])
 
 
 class SectionLink(NamedTuple):
@@ -242,7 +244,8 @@ def _hero_urls(article: Article, site: Site) -> list[str]:
 def both(article: Article, site: Site, ctx_standard: RenderContext, ctx_simplified: RenderContext) -> tuple[str, str]:
     """The published standard and simplified pages, sharing what they have in common (the
     parsed body, dates, URLs and the structured data), as ``standard`` and ``simplified``
-    would give them."""
+    would give them. The export passes its plain rows (store.published.PageArticle: the same
+    fields as an Article, read without the ORM)."""
     common = _common(article, site, ctx_standard.media)
     return (_page(article, site, ctx_standard, "standard", False, common),
             _page(article, site, ctx_simplified, "simplified", False, common))

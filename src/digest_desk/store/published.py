@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from functools import lru_cache
 from itertools import groupby
 from operator import itemgetter
 from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, text
+from sqlalchemy import ColumnElement, create_engine, text
 from sqlalchemy.orm import Session, defer, selectinload
 from sqlmodel import select
 
-from digest_desk.domain import Article, Image, Site, Status
+from digest_desk.domain import Article, Image, LinkKind, Site, Status
 from digest_desk.domain.copies import detached_image
 from digest_desk.store.engine import Store
 
@@ -159,6 +161,21 @@ class PublishedReader:
                 return cursor.fetchall()
         return self._raw.execute(sql, params or {}).fetchall()
 
+    def _described(self, sql: str, params: dict[str, Any]) -> tuple[tuple[str, ...], list[tuple]]:
+        """The rows of ``sql`` with the names of their columns (for ``table.*`` selects)."""
+        if self._pyformat:
+            with self._raw.cursor() as cursor:
+                from psycopg.types.string import TextLoader  # psycopg only on this branch
+
+                cursor.adapters.register_loader("json", TextLoader)
+                cursor.execute(_pyformat(sql), params)
+                return tuple(col.name for col in cursor.description), cursor.fetchall()
+        cursor = self._raw.execute(sql, params)
+        try:
+            return tuple(col[0] for col in cursor.description), cursor.fetchall()
+        finally:
+            cursor.close()
+
     def _chunks(self, sql: str, params: dict[str, Any], size: int) -> Iterator[list[tuple]]:
         """The rows of ``sql`` in lists of up to ``size``: the caller keeps what it makes of
         them, not every row at once."""
@@ -257,28 +274,164 @@ class PublishedReader:
 
     def media(self) -> dict[str, Image]:
         """Every stored picture by name, without its bytes (detached: usable after the read)."""
-        stmt = select(Image).options(defer(Image.data)).order_by(Image.name)
-        return {img.name: detached_image(img) for img in self.session.exec(stmt).all()}
+        return {img.name: detached_image(img) for img in self.session.exec(_media_select()).all()}
 
-    def page_rows(self, ids: Sequence[int]) -> tuple[list[tuple], list[tuple]]:
+    def page_rows(self, ids: Sequence[int]) -> PageRows:
         """The rows of ``_PAGE_SQL`` (article id and slug first) and the link rows (article id and
-        target id first) of the articles ``ids``."""
+        target id first) of the articles ``ids``, with what ``page_articles`` needs to read them."""
         if not ids:
-            return [], []
+            return PageRows([], [], (), ())
         params = {f"id{i}": int(v) for i, v in enumerate(ids)}
         marks = ", ".join(f":{name}" for name in params)
-        return (self._rows(_PAGE_SQL.format(marks=marks), params),
-                self._rows(_PAGE_LINKS_SQL.format(marks=marks), {**params, **self._on_site}))
+        names, rows = self._described(_PAGE_SQL.format(marks=marks), params)
+        link_names, link_rows = self._described(_PAGE_LINKS_SQL.format(marks=marks), {**params, **self._on_site})
+        return PageRows(rows, link_rows, names[2:-_IMAGE_COLUMNS], link_names[2:-3])
 
     def articles(self, ids: Sequence[int]) -> list[Article]:
         """Whole articles by id (links and lead picture loaded, picture bytes not), in id order."""
-        stmt = (
-            select(Article)
-            .where(Article.id.in_(list(ids)))
-            .options(selectinload(Article.image).defer(Image.data))
-            .order_by(Article.id)
-        )
-        return list(self.session.exec(stmt).all())
+        return list(self.session.exec(_articles_select(ids)).all())
+
+
+def _media_select():  # noqa: ANN202 - an ORM select of Image
+    return select(Image).options(defer(Image.data)).order_by(Image.name)
+
+
+def _articles_select(ids: Sequence[int]):  # noqa: ANN202 - an ORM select of Article
+    return (
+        select(Article)
+        .where(Article.id.in_(list(ids)))
+        .options(selectinload(Article.image).defer(Image.data))
+        .order_by(Article.id)
+    )
+
+
+def warm_up_reads() -> None:
+    """Do SQLAlchemy's first-use work for the reads an export worker makes (its SQLite dialect,
+    the mappers, the compiled form of the site and media reads) on an empty in-memory database:
+    done once in the process that forks the workers, each worker starts without it."""
+    engine = create_engine("sqlite://")
+    try:
+        with Session(engine) as session:
+            dialect = session.connection().dialect
+            for stmt in (select(Site).order_by(Site.id), _media_select(), _articles_select([1])):
+                stmt.compile(dialect=dialect)
+    finally:
+        engine.dispose()
+
+
+_IMAGE_COLUMNS = 11  # _PAGE_SQL's columns after a.*: the lead picture's, its bytes left out
+_IMAGE_NAMES = ("id", "name", "mime", "width", "height", "alt", "caption", "credit", "sha256", "url")
+
+
+class PageRows(NamedTuple):
+    """``page_rows``: article rows (id, slug, every article column, the lead picture's), link
+    rows (article id, target id, every link column, the target's slug, title and whether it is
+    on the site), and the names of the article and link columns in those rows."""
+
+    rows: list[tuple]
+    links: list[tuple]
+    article_names: tuple[str, ...]
+    link_names: tuple[str, ...]
+
+
+@dataclass(slots=True)
+class PageLink:
+    """A related link as the pages read it (the columns of ``Link``, as the ORM would load them)."""
+
+    id: int | None = None
+    article_id: int | None = None
+    title: str = ""
+    url: str = ""
+    kind: LinkKind = LinkKind.READ_MORE
+    position: int = 0
+    target_article_id: int | None = None
+    check_status: int | None = None
+    check_final_url: str = ""
+    check_error: str = ""
+    checked_at: datetime | None = None
+
+
+@dataclass(slots=True)
+class PageArticle:
+    """An article as the pages read it, from plain rows: every column of ``Article`` with the
+    values the ORM would give (aware times, tags as a list, enums), its lead picture (without
+    bytes) and its links. The export renders tens of thousands: ORM objects cost more to load
+    and each attribute read goes through SQLAlchemy's instrumentation."""
+
+    id: int | None = None
+    title: str = ""
+    slug: str = ""
+    slug_key: str = ""
+    summary: str = ""
+    body: str = ""
+    author: str = ""
+    category: str = ""
+    tags: list[str] = field(default_factory=list)
+    status: Status = Status.DRAFT
+    published_at: datetime | None = None
+    updated_at: datetime | None = None
+    created_at: datetime | None = None
+    image_id: int | None = None
+    image_alt: str = ""
+    image_caption: str = ""
+    image_credit: str = ""
+    missing_image: str = ""
+    version: int = 1
+    image: Image | None = None
+    links: list[PageLink] = field(default_factory=list)
+
+
+_ARTICLE_FIELDS = frozenset(f.name for f in fields(PageArticle)) - {"image", "links"}
+_LINK_FIELDS = frozenset(f.name for f in fields(PageLink))
+_TIMES = frozenset({"published_at", "updated_at", "created_at", "checked_at"})
+
+
+def _stored_time(value: str | datetime | None) -> datetime | None:
+    """A TZDateTime column's text as the ORM reads it: aware, UTC when stored without offset."""
+    if value is None:
+        return None
+    parsed = value if isinstance(value, datetime) else datetime.fromisoformat(value)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _member(kind: type[Status] | type[LinkKind], value: Any) -> Any:
+    """An enum column's member by its stored value (or, in rows written by hand, its name)."""
+    try:
+        return kind(value)
+    except ValueError:
+        return kind[value]
+
+
+def _values(names: tuple[str, ...], row: tuple, start: int, known: frozenset[str]) -> dict[str, Any]:
+    values = {name: row[start + i] for i, name in enumerate(names) if name in known}
+    for name in _TIMES & values.keys():
+        values[name] = _stored_time(values[name])
+    return values
+
+
+def page_articles(page: PageRows) -> list[PageArticle]:
+    """The articles of ``page_rows`` (in its order) as the pages render them."""
+    links: dict[int, list[PageLink]] = {}
+    for row in page.links:
+        values = _values(page.link_names, row, 2, _LINK_FIELDS)
+        values["kind"] = _member(LinkKind, values.get("kind", LinkKind.READ_MORE))
+        links.setdefault(row[0], []).append(PageLink(**values))
+    pictures: dict[tuple, Image] = {}
+    out = []
+    width = len(page.article_names)
+    for row in page.rows:
+        values = _values(page.article_names, row, 2, _ARTICLE_FIELDS)
+        tags = values.get("tags")
+        values["tags"] = json.loads(tags) if isinstance(tags, str | bytes) else list(tags or [])
+        values["status"] = _member(Status, values.get("status", Status.DRAFT))
+        picture = row[2 + width : 2 + width + len(_IMAGE_NAMES)]
+        image = None
+        if picture[0] is not None:
+            image = pictures.get(picture)
+            if image is None:
+                image = pictures[picture] = Image(**dict(zip(_IMAGE_NAMES, picture, strict=True)), data=None)
+        out.append(PageArticle(**values, image=image, links=links.get(row[0], [])))
+    return out
 
 
 @contextmanager
