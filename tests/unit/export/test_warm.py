@@ -180,7 +180,7 @@ if __name__ == "__main__":
     warmer = Warmer(store, workers=2, inline_up_to=0, batch=5)
     warmer.add(range(1, 1201))
     stop = threading.Event()
-    threading.Timer(0.5, stop.set).start()  # the editor quits half a second in
+    stop.set()  # the editor quits as the last batches are handed over
     report = warmer.finish(stop)
     print(report.cancelled, flush=True)
 """
@@ -192,7 +192,10 @@ def test_a_program_that_stops_its_warmer_quits_without_running_the_queue(store, 
     let go, and the interpreter's exit waited for the whole queue to be parsed.)"""
     cache = tmp_path / "cache"
     monkeypatch.setenv(CACHE_ENV, str(cache))
-    _articles(store, 1200)
+    with store.write() as session:  # long bodies: the whole queue is seconds of parsing
+        session.add_all(Article(title=f"Long {i}", slug=f"long-{i}", slug_key=slug_key(f"long-{i}"),
+                                body="\n\n".join(BODY.format(n=f"{i}-{k}") for k in range(12)),
+                                status=Status.PUBLISHED) for i in range(1200))
     script = tmp_path / "quit.py"
     script.write_text(STOP_AND_QUIT, "utf-8")
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
@@ -200,4 +203,4 @@ def test_a_program_that_stops_its_warmer_quits_without_running_the_queue(store, 
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0 and done.stdout.strip() == "True", done.stderr
     written = len([p for p in cache.rglob("*") if p.is_file() and "templates" not in p.parts])
-    assert 0 < written < 1000  # most of the 1,200 were never parsed
+    assert written < 600, written  # most of the 1,200 were never parsed
