@@ -4,13 +4,16 @@ on, and a save that meets a conflict; the longest stall of the UI thread is prin
 from __future__ import annotations
 
 import threading
+import time
 import traceback
+from datetime import UTC, datetime
 
 from guihelpers import StallMeter, answer_modal
 from PySide6.QtCore import QTimer
 from sqlalchemy import event
 from tests import pg_server
 
+from digest_desk.domain import Status
 from digest_desk.store import open_store
 from digest_desk.store.articles import create_article, get_article, revisions, save_article
 from digest_desk.store.conflicts import THEIRS_REPLACED
@@ -348,3 +351,34 @@ def test_actions_on_a_frozen_server_wait_without_holding_the_window(
     store.close()
     assert reads.count == 0, reads.where
     assert max(stalls) < STALL_LIMIT_S
+
+
+def test_the_export_dialog_opens_on_a_frozen_server_and_its_notice_follows(
+        window_factory, own_cluster, local_data, qtbot):
+    """File > Export reads the scheduled articles for its notice on a thread of its own: on a
+    silent server the dialog opens at once, and the notice shows when the server answers."""
+    url = pg_server.create_database(own_cluster.url)
+    store = open_store(url)
+    create_article(store, title="Budget vote", body="Text.", status=Status.SCHEDULED,
+                   published_at=datetime(2099, 12, 6, 8, 0, tzinfo=UTC))
+    store.close()
+    window = window_factory(url)
+    qtbot.waitUntil(lambda: window.live.started, timeout=10000)
+    reads = UiThreadReads(window.store)
+    rescue = own_cluster.freeze_for_at_most(25)
+    try:
+        reads.on = True
+        started = time.monotonic()
+        dialog = window.ops.export_dialog(only_this=False)
+        opened = time.monotonic() - started
+        reads.on = False
+        qtbot.addWidget(dialog)
+        assert not dialog.scheduled.isVisibleTo(dialog)  # not known yet
+    finally:
+        own_cluster.thaw()
+        rescue.cancel()
+        reads.close()
+    qtbot.waitUntil(lambda: dialog.scheduled.isVisibleTo(dialog), timeout=20000)
+    assert dialog.scheduled.text().startswith("1 scheduled: next on 6 Dec 2099")
+    assert reads.count == 0, reads.where
+    assert opened < STALL_LIMIT_S

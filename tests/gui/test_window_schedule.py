@@ -72,7 +72,7 @@ def test_export_dialog_says_how_many_become_due_and_when(qtbot, store, tmp_path)
                    published_at=datetime(2099, 12, 9, 8, 0, tzinfo=UTC))
     dialog = ExportDialog(store, settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
     qtbot.addWidget(dialog)
-    assert dialog.scheduled.isVisibleTo(dialog)
+    qtbot.waitUntil(lambda: dialog.scheduled.isVisibleTo(dialog), timeout=10000)  # read off the UI thread
     assert dialog.scheduled.text().startswith("2 scheduled: next on 6 Dec 2099 09:00 (Europe/Berlin).")
     dialog.folder_edit.setText(str(tmp_path / "site"))
     dialog.export_button.click()

@@ -30,7 +30,7 @@ from digest_desk.store import Store
 from digest_desk.store.published import waiting_times
 from digest_desk.store.site import get_site
 from digest_desk.ui.settings import EXPORT_FOLDER
-from digest_desk.ui.tasks import InOrder, Job
+from digest_desk.ui.tasks import InOrder, Job, run_detached
 
 
 class ExportRun:
@@ -74,6 +74,11 @@ class ExportRun:
             self.job.done.wait()
 
 
+def _waiting(store: Store) -> tuple[list[datetime], str]:
+    """The scheduled articles' times and the site's time zone, for the dialog's notice."""
+    return waiting_times(store), get_site(store).timezone
+
+
 def failure_text(exc: BaseException) -> tuple[str, bool]:
     """What the dialog says about an export that stopped, and whether it was cancelled."""
     if isinstance(exc, ExportCancelled):
@@ -98,7 +103,10 @@ class ExportDialog(QDialog):
         self.export_run: ExportRun | None = None
         self.report: ExportReport | None = None
         self._build()
-        self._show_waiting(waiting_times(store), get_site(store).timezone)
+        # Read on a thread of its own: a team server that stopped answering must not hold the
+        # dialog (the notice shows when the answer comes; without one the export still works).
+        self.waiting_job = run_detached(_waiting, store, on_done=lambda found: self._show_waiting(*found),
+                                        owner=self, thread_name="digest-desk-export-notice")
         last = EXPORT_FOLDER.read(self.settings)
         self.folder_edit.setText(last)
         if last:
@@ -126,6 +134,7 @@ class ExportDialog(QDialog):
             layout.addWidget(radio)
         self.scheduled = QLabel(objectName="scheduled")
         self.scheduled.setWordWrap(True)
+        self.scheduled.hide()  # until the store says how many are scheduled
         layout.addWidget(self.scheduled)
         self.progress = QProgressBar(objectName="progress")
         self.progress.setRange(0, 1)
@@ -147,7 +156,7 @@ class ExportDialog(QDialog):
         layout.addWidget(self.buttons)
         self.resize(520, self.sizeHint().height())
 
-    def _show_waiting(self, times: list[datetime], zone: str) -> None:
+    def _show_waiting(self, times: list[datetime], zone: str) -> None:  # on the UI thread
         """How many articles are scheduled for later and when the next one is due."""
         self.scheduled.setVisible(bool(times))
         if times:
