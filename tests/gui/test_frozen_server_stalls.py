@@ -8,6 +8,7 @@ import time
 import traceback
 from datetime import UTC, datetime
 
+import PIL.Image
 from guihelpers import StallMeter, answer_modal
 from PySide6.QtCore import QTimer
 from sqlalchemy import event
@@ -17,6 +18,7 @@ from digest_desk.domain import Status
 from digest_desk.store import open_store
 from digest_desk.store.articles import create_article, get_article, revisions, save_article
 from digest_desk.store.conflicts import THEIRS_REPLACED
+from digest_desk.store.media import add_image
 from digest_desk.ui.links_model import URL
 
 # Generous for a shared machine (a timing benchmark it is not): before, a preview refresh held
@@ -380,5 +382,37 @@ def test_the_export_dialog_opens_on_a_frozen_server_and_its_notice_follows(
         reads.close()
     qtbot.waitUntil(lambda: dialog.scheduled.isVisibleTo(dialog), timeout=20000)
     assert dialog.scheduled.text().startswith("1 scheduled: next on 6 Dec 2099")
+    assert reads.count == 0, reads.where
+    assert opened < STALL_LIMIT_S
+
+
+def test_the_media_library_opens_on_a_frozen_server_and_fills_when_it_answers(
+        window_factory, own_cluster, local_data, qtbot, tmp_path):
+    """File > Media Library reads the pictures and their uses on a thread of its own."""
+    url = pg_server.create_database(own_cluster.url)
+    store = open_store(url)
+    PIL.Image.new("RGB", (64, 40), (40, 90, 160)).save(tmp_path / "quay.jpg", "JPEG")
+    add_image(store, tmp_path / "quay.jpg", alt="The quay")
+    store.close()
+    window = window_factory(url)
+    qtbot.waitUntil(lambda: window.live.started, timeout=10000)
+    reads = UiThreadReads(window.store)
+    rescue = own_cluster.freeze_for_at_most(25)
+    try:
+        reads.on = True
+        started = time.monotonic()
+        dialog = window.ops.pictures.library_dialog()
+        opened = time.monotonic() - started
+        reads.on = False
+        qtbot.addWidget(dialog)
+        assert dialog.ui.table.rowCount() == 0
+        assert dialog.ui.summaryLabel.text() == "Reading the media library…"
+    finally:
+        own_cluster.thaw()
+        rescue.cancel()
+        reads.close()
+    qtbot.waitUntil(lambda: dialog.ui.table.rowCount() == 1, timeout=20000)
+    assert dialog.ui.table.item(0, 0).text() == "quay.jpg"
+    assert dialog.ui.summaryLabel.text() == "1 picture, 1 not used by any article."
     assert reads.count == 0, reads.where
     assert opened < STALL_LIMIT_S

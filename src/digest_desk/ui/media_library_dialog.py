@@ -27,7 +27,7 @@ from digest_desk.store.picture_library import (
 )
 from digest_desk.ui import icons
 from digest_desk.ui.forms.ui_media_library_dialog import Ui_MediaLibraryDialog
-from digest_desk.ui.tasks import run_in_background
+from digest_desk.ui.tasks import run_detached, run_in_background
 
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.gif *.webp *.avif)"
 COLUMNS = ("Picture", "Size", "Used in")
@@ -66,23 +66,39 @@ class MediaLibraryDialog(QDialog):
         self.ui.removeButton.clicked.connect(lambda: self.remove_selected(confirm=True))
         self.ui.buttons.rejected.connect(self.reject)
         table.itemSelectionChanged.connect(self._selection_changed)
-        self.reload()
+        # The first read on a thread of its own: on a team server that stopped answering the
+        # dialog opens at once and fills when the server answers.
+        self.ui.summaryLabel.setText(self.tr("Reading the media library…"))
+        self._selection_changed()
+        run_detached(library, store, owner=self, on_done=self._show, on_error=self._unreadable,
+                     thread_name="digest-desk-media-library")
 
     # -- the table ------------------------------------------------------------------------
     def reload(self) -> None:
+        """Read the library again (after a change made here)."""
         try:
-            self.pictures = library(self.store)
+            pictures = library(self.store)
         except StoreError as exc:
             self.say(str(exc))
-            self.pictures = []
+            pictures = []
+        self._show(pictures)
+
+    def _unreadable(self, exc: BaseException) -> None:
+        self.say(str(exc) if isinstance(exc, StoreError)
+                 else self.tr("The media library could not be read: %1").replace("%1", str(exc)))
+        self._show([])
+
+    def _show(self, pictures: list[LibraryPicture]) -> None:
+        self.pictures = pictures
         table = self.ui.table
         table.setRowCount(len(self.pictures))
         for row, picture in enumerate(self.pictures):
             self._fill_row(row, picture)
         unused = sum(1 for p in self.pictures if not p.uses)
+        count = (self.tr("1 picture") if len(self.pictures) == 1 else self.tr("%1 pictures")
+                 .replace("%1", str(len(self.pictures))))
         self.ui.summaryLabel.setText(
-            self.tr("%1 pictures, %2 not used by any article.")
-            .replace("%1", str(len(self.pictures))).replace("%2", str(unused)))
+            self.tr("%1, %2 not used by any article.").replace("%1", count).replace("%2", str(unused)))
         if self.pictures:
             table.selectRow(0)
         self._selection_changed()
