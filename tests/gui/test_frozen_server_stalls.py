@@ -416,3 +416,42 @@ def test_the_media_library_opens_on_a_frozen_server_and_fills_when_it_answers(
     assert dialog.ui.summaryLabel.text() == "1 picture, 1 not used by any article."
     assert reads.count == 0, reads.where
     assert opened < STALL_LIMIT_S
+
+
+def test_replace_in_all_previews_on_a_frozen_server_without_holding_the_window(
+        window_factory, own_cluster, local_data, qtbot):
+    """Edit > Replace in All Articles searches every article on a thread of its own: the window
+    goes on while a silent server keeps the answer, and a newer question replaces an older one."""
+    url = pg_server.create_database(own_cluster.url)
+    store = open_store(url)
+    create_article(store, title="Calais ferry", body="From Calais at dawn.")
+    create_article(store, title="Harbour", body="The harbour of Calais.")
+    store.close()
+    window = window_factory(url)
+    qtbot.waitUntil(lambda: window.live.started, timeout=10000)
+    dialog = window.replace_in_all()
+    dialog.find_edit.setText("Calais")
+    dialog.replace_edit.setText("Dover")
+    reads, meter = UiThreadReads(window.store), StallMeter(every_ms=10)
+    rescue = own_cluster.freeze_for_at_most(25)
+    try:
+        reads.on = True
+        meter.start()
+        dialog.preview()
+        dialog.find_edit.setText("harbour")
+        dialog.preview()  # asked again before the server answered the first
+        qtbot.wait(500)
+        longest = meter.stop()
+        reads.on = False
+        assert dialog.notice.text() == "Searching every article…"
+        assert not dialog.apply_button.isEnabled()
+    finally:
+        own_cluster.thaw()
+        rescue.cancel()
+        reads.close()
+    qtbot.waitUntil(lambda: dialog.apply_button.isEnabled(), timeout=20000)
+    assert dialog.tree.topLevelItemCount() == 1  # the newer question's answer: "harbour" only
+    assert dialog.tree.topLevelItem(0).text(0) == "Harbour"
+    assert reads.count == 0, reads.where
+    assert longest < STALL_LIMIT_S
+    dialog.close()

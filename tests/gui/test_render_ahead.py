@@ -20,6 +20,7 @@ def test_replaced_bodies_are_in_the_fragment_cache_without_a_preview(window, qtb
     qtbot.keyClicks(dialog.find_edit, "Calais")
     qtbot.keyClicks(dialog.replace_edit, "Dover")
     qtbot.mouseClick(dialog.preview_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(dialog.apply_button.isEnabled, timeout=10000)
     new_body = body.replace("Calais", "Dover")
     assert not cache.has(new_body)
     qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)

@@ -239,7 +239,8 @@ def test_replace_in_all_articles_dialog(window, qtbot, store):
     qtbot.keyClicks(dialog.find_edit, "Calais")
     qtbot.keyClicks(dialog.replace_edit, "Dover")
     qtbot.mouseClick(dialog.preview_button, Qt.MouseButton.LeftButton)
-    assert dialog.tree.topLevelItemCount() == 2
+    assert dialog.notice.text() == "Searching every article…"  # found on a thread of its own
+    qtbot.waitUntil(lambda: dialog.tree.topLevelItemCount() == 2, timeout=10000)
     assert "4 matches in 2 articles" in dialog.notice.text()
     dialog.tree.topLevelItem(1).setCheckState(0, Qt.CheckState.Unchecked)
     qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
@@ -252,7 +253,7 @@ def test_replace_in_all_articles_dialog(window, qtbot, store):
     dialog.regex_box.setChecked(True)
     dialog.find_edit.setText("Cal(ais")
     qtbot.mouseClick(dialog.preview_button, Qt.MouseButton.LeftButton)
-    assert "not valid" in dialog.notice.text()
+    qtbot.waitUntil(lambda: "not valid" in dialog.notice.text(), timeout=10000)
     assert not dialog.apply_button.isEnabled()
     dialog.close()
     QApplication.processEvents()

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from digest_desk.store import Store, StoreError
 from digest_desk.store.bulk import BulkResult
 from digest_desk.store.replace import FIELDS, FieldChange, Search, apply_changes, find_changes
+from digest_desk.ui.tasks import run_detached
 
 FIELD_NAMES = {"title": "Headline", "summary": "Summary", "body": "Body"}
 
@@ -42,6 +43,7 @@ class ReplaceDialog(QDialog):
         self.store, self.holder, self._before = store, holder, before
         self.changes: list[FieldChange] = []
         self.search: Search | None = None
+        self._asked: Search | None = None  # the newest question sent to the store
         self.find_edit = QLineEdit(objectName="replace-find")
         self.replace_edit = QLineEdit(objectName="replace-with")
         self.case_box = QCheckBox(self.tr("Match case"), objectName="replace-case")
@@ -100,16 +102,31 @@ class ReplaceDialog(QDialog):
         self.apply_button.setEnabled(False)
 
     def preview(self) -> None:
-        search = self._search()
-        try:
-            self.changes = find_changes(self.store, search) if search.fields else []
-        except StoreError as exc:
-            self.changes, self.search = [], None
-            self.tree.clear()
-            self.notice.setText(str(exc))
+        """Find every change on a thread of its own (every article is read: seconds on a large
+        archive, and a team server may stop answering); a newer question replaces this one."""
+        search = self._asked = self._search()
+        self.apply_button.setEnabled(False)
+        if not search.fields:
+            self._found(search, [])
             return
-        self.search = search
+        self.notice.setText(self.tr("Searching every article…"))
+        run_detached(find_changes, self.store, search, owner=self, thread_name="digest-desk-replace-preview",
+                     on_done=lambda changes: self._found(search, changes),
+                     on_error=lambda exc: self._not_found(search, exc))
+
+    def _found(self, search: Search, changes: list[FieldChange]) -> None:
+        if search is not self._asked:
+            return
+        self.changes, self.search = changes, search
         self._fill()
+
+    def _not_found(self, search: Search, exc: BaseException) -> None:
+        if search is not self._asked:
+            return
+        self.changes, self.search = [], None
+        self.tree.clear()
+        self.notice.setText(str(exc) if isinstance(exc, StoreError)
+                            else self.tr("The articles could not be searched: %1").replace("%1", str(exc)))
 
     def _fill(self) -> None:
         self.tree.clear()
@@ -182,7 +199,6 @@ def _render_ahead(store: Store, ids: list[int]) -> None:
     """The changed bodies parsed for the next export by idle processes, off the UI thread
     (nothing waits for it: a quit drops what has not started)."""
     from digest_desk.export.warm import render_ahead
-    from digest_desk.ui.tasks import run_detached
 
     run_detached(render_ahead, store, ids, in_window=True, thread_name="digest-desk-render-ahead")
 
