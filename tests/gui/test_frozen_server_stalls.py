@@ -355,80 +355,82 @@ def test_actions_on_a_frozen_server_wait_without_holding_the_window(
     assert max(stalls) < STALL_LIMIT_S
 
 
-def test_the_export_dialog_opens_on_a_frozen_server_and_its_notice_follows(
-        window_factory, own_cluster, local_data, qtbot):
-    """File > Export reads the scheduled articles for its notice on a thread of its own: on a
-    silent server the dialog opens at once, and the notice shows when the server answers."""
+def _window_on(window_factory, own_cluster, qtbot, fill):
+    """A window on a new database of the cluster that ``fill(store)`` wrote into first."""
     url = pg_server.create_database(own_cluster.url)
     store = open_store(url)
-    create_article(store, title="Budget vote", body="Text.", status=Status.SCHEDULED,
-                   published_at=datetime(2099, 12, 6, 8, 0, tzinfo=UTC))
+    fill(store)
     store.close()
     window = window_factory(url)
     qtbot.waitUntil(lambda: window.live.started, timeout=10000)
+    return window
+
+
+def _open_while_frozen(window, own_cluster, qtbot, open_dialog, before_thaw):
+    """``open_dialog()`` with the server frozen, then ``before_thaw(dialog)``; returns the dialog
+    and how long opening took, after asserting no connection was taken on the UI thread."""
     reads = UiThreadReads(window.store)
     rescue = own_cluster.freeze_for_at_most(25)
     try:
         reads.on = True
         started = time.monotonic()
-        dialog = window.ops.export_dialog(only_this=False)
+        dialog = open_dialog()
         opened = time.monotonic() - started
         reads.on = False
         qtbot.addWidget(dialog)
-        assert not dialog.scheduled.isVisibleTo(dialog)  # not known yet
+        before_thaw(dialog)
     finally:
         own_cluster.thaw()
         rescue.cancel()
         reads.close()
-    qtbot.waitUntil(lambda: dialog.scheduled.isVisibleTo(dialog), timeout=20000)
-    assert dialog.scheduled.text().startswith("1 scheduled: next on 6 Dec 2099")
     assert reads.count == 0, reads.where
     assert opened < STALL_LIMIT_S
+    return dialog
+
+
+def test_the_export_dialog_opens_on_a_frozen_server_and_its_notice_follows(
+        window_factory, own_cluster, local_data, qtbot):
+    """File > Export reads the scheduled articles for its notice on a thread of its own: on a
+    silent server the dialog opens at once, and the notice shows when the server answers."""
+    window = _window_on(window_factory, own_cluster, qtbot, lambda store: create_article(
+        store, title="Budget vote", body="Text.", status=Status.SCHEDULED,
+        published_at=datetime(2099, 12, 6, 8, 0, tzinfo=UTC)))
+
+    def not_known_yet(dialog) -> None:
+        assert not dialog.scheduled.isVisibleTo(dialog)
+
+    dialog = _open_while_frozen(window, own_cluster, qtbot, lambda: window.ops.export_dialog(only_this=False),
+                                not_known_yet)
+    qtbot.waitUntil(lambda: dialog.scheduled.isVisibleTo(dialog), timeout=20000)
+    assert dialog.scheduled.text().startswith("1 scheduled: next on 6 Dec 2099")
 
 
 def test_the_media_library_opens_on_a_frozen_server_and_fills_when_it_answers(
         window_factory, own_cluster, local_data, qtbot, tmp_path):
     """File > Media Library reads the pictures and their uses on a thread of its own."""
-    url = pg_server.create_database(own_cluster.url)
-    store = open_store(url)
     PIL.Image.new("RGB", (64, 40), (40, 90, 160)).save(tmp_path / "quay.jpg", "JPEG")
-    add_image(store, tmp_path / "quay.jpg", alt="The quay")
-    store.close()
-    window = window_factory(url)
-    qtbot.waitUntil(lambda: window.live.started, timeout=10000)
-    reads = UiThreadReads(window.store)
-    rescue = own_cluster.freeze_for_at_most(25)
-    try:
-        reads.on = True
-        started = time.monotonic()
-        dialog = window.ops.pictures.library_dialog()
-        opened = time.monotonic() - started
-        reads.on = False
-        qtbot.addWidget(dialog)
+    window = _window_on(window_factory, own_cluster, qtbot,
+                        lambda store: add_image(store, tmp_path / "quay.jpg", alt="The quay"))
+
+    def still_reading(dialog) -> None:
         assert dialog.ui.table.rowCount() == 0
         assert dialog.ui.summaryLabel.text() == "Reading the media library…"
-    finally:
-        own_cluster.thaw()
-        rescue.cancel()
-        reads.close()
+
+    dialog = _open_while_frozen(window, own_cluster, qtbot, window.ops.pictures.library_dialog, still_reading)
     qtbot.waitUntil(lambda: dialog.ui.table.rowCount() == 1, timeout=20000)
     assert dialog.ui.table.item(0, 0).text() == "quay.jpg"
     assert dialog.ui.summaryLabel.text() == "1 picture, 1 not used by any article."
-    assert reads.count == 0, reads.where
-    assert opened < STALL_LIMIT_S
 
 
 def test_replace_in_all_previews_on_a_frozen_server_without_holding_the_window(
         window_factory, own_cluster, local_data, qtbot):
     """Edit > Replace in All Articles searches every article on a thread of its own: the window
     goes on while a silent server keeps the answer, and a newer question replaces an older one."""
-    url = pg_server.create_database(own_cluster.url)
-    store = open_store(url)
-    create_article(store, title="Calais ferry", body="From Calais at dawn.")
-    create_article(store, title="Harbour", body="The harbour of Calais.")
-    store.close()
-    window = window_factory(url)
-    qtbot.waitUntil(lambda: window.live.started, timeout=10000)
+    def fill(store) -> None:
+        create_article(store, title="Calais ferry", body="From Calais at dawn.")
+        create_article(store, title="Harbour", body="The harbour of Calais.")
+
+    window = _window_on(window_factory, own_cluster, qtbot, fill)
     dialog = window.replace_in_all()
     dialog.find_edit.setText("Calais")
     dialog.replace_edit.setText("Dover")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from functools import wraps
 from pathlib import Path
 from typing import ParamSpec, TypeVar
@@ -91,17 +91,7 @@ def write_manifest_file(path: Path, meta: dict[str, str], articles: Iterable[tup
                         units: Iterable[tuple[str, str, str]]) -> None:
     """A new manifest file at ``path`` with these rows (give them in uid order: appended)."""
     path.unlink(missing_ok=True)
-    db = _connect(path)
-    try:
-        db.execute("BEGIN")
-        for statement in _SCHEMA:
-            db.execute(statement)
-        db.executemany("INSERT INTO article VALUES (?, ?)", articles)
-        db.executemany("INSERT INTO unit VALUES (?, ?, ?)", units)
-        db.executemany("INSERT INTO meta VALUES (?, ?)", sorted(meta.items()))
-        db.execute("COMMIT")
-    finally:
-        db.close()
+    _write_rows(path, list(_SCHEMA), meta, articles, units)
 
 
 @_plain
@@ -110,12 +100,21 @@ def patch_manifest_file(source: Path, path: Path, meta: dict[str, str], articles
     """A copy of ``source`` at ``path`` (copied by the operating system, no row read) whose rows
     of these uids are replaced: each uid is an article record or a unit, never both."""
     shutil.copyfile(source, path)
+    uids = [(a[0],) for a in articles] + [(u[0],) for u in units]
+    _write_rows(path, [], meta, articles, units, drop=uids)
+
+
+def _write_rows(path: Path, schema: list[str], meta: dict[str, str], articles: Iterable[tuple[str, str]],
+                units: Iterable[tuple[str, str, str]], drop: Sequence[tuple[str]] = ()) -> None:
+    """One transaction on ``path``: the schema statements, the rows of ``drop``'s uids out, these
+    rows in, the meta values set."""
     db = _connect(path)
     try:
         db.execute("BEGIN")
-        for uid in [a[0] for a in articles] + [u[0] for u in units]:
-            db.execute("DELETE FROM article WHERE uid = ?", (uid,))
-            db.execute("DELETE FROM unit WHERE uid = ?", (uid,))
+        for statement in schema:
+            db.execute(statement)
+        db.executemany("DELETE FROM article WHERE uid = ?", drop)
+        db.executemany("DELETE FROM unit WHERE uid = ?", drop)
         db.executemany("INSERT INTO article VALUES (?, ?)", articles)
         db.executemany("INSERT INTO unit VALUES (?, ?, ?)", units)
         db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", sorted(meta.items()))
