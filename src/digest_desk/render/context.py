@@ -138,16 +138,11 @@ def page_href(site: Site, ctx: RenderContext, path: str) -> str:
     """
     if not ctx.root:
         return base_url(site) + path.lstrip("/")
-    if _PLAIN_PATH.fullmatch(path):  # a plain folder or file path (most are: "", "slug/"): as below
-        file = path.lstrip("/")
-        file = file + "index.html" if file in ("", ".") or file.endswith("/") else file
-        return ctx.root + file.removeprefix("./")
-    parts = urlsplit(path.lstrip("/"))
-    file = parts.path + "index.html" if parts.path in ("", ".") or parts.path.endswith("/") else parts.path
-    file = file.removeprefix("./")
-    query = f"?{parts.query}" if parts.query else ""
-    fragment = f"#{parts.fragment}" if parts.fragment else ""
-    return f"{ctx.root}{file}{query}{fragment}"
+    path = path.lstrip("/")
+    # Most paths ("", "slug/") are plain: nothing urlsplit would take apart, so it is skipped.
+    file, query, fragment = (path, "", "") if _PLAIN_PATH.fullmatch(path) else urlsplit(path)[2:5]
+    file = file + "index.html" if file in ("", ".") or file.endswith("/") else file
+    return f"{ctx.root}{file.removeprefix('./')}{'?' + query if query else ''}{'#' + fragment if fragment else ''}"
 
 
 def own_page_path(site: Site, url: str) -> str | None:
