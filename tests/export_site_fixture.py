@@ -10,6 +10,7 @@ from pathlib import Path
 from PIL import Image as PILImage
 
 from digest_desk.domain import Image
+from digest_desk.export import settle
 from digest_desk.store.articles import create_article
 from digest_desk.store.media import add_image
 from digest_desk.store.site import update_site
@@ -97,4 +98,5 @@ def stats(root: Path) -> dict[str, tuple[int, int]]:
 
 
 def leftovers(out: Path) -> list[str]:
+    settle()  # what the export discards in the background
     return sorted(p.name for p in out.parent.iterdir() if p.name.startswith(out.name + "."))

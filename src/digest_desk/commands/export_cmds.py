@@ -68,7 +68,7 @@ def _confirm(assume_yes: bool):
 
 def cmd_export(args: argparse.Namespace) -> int:
     from digest_desk.domain.zones import short_when
-    from digest_desk.export import ExportError, export_site
+    from digest_desk.export import ExportError, export_site, settle
 
     try:
         store = open_from_args(args)
@@ -100,5 +100,6 @@ def cmd_export(args: argparse.Namespace) -> int:
     if report.waiting:
         when = short_when(report.waiting[0], report.timezone)
         line += f" {len(report.waiting)} scheduled: next on {when}."
-    print(line)
+    print(line, flush=True)
+    settle()  # the replaced files, deleted once the new ones are in place: before the process ends
     return 0

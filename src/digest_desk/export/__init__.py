@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from digest_desk.export.errors import ExportCancelled, ExportError, UnsafePathError
 from digest_desk.export.folders import cleanup_leftovers as recover
+from digest_desk.export.folders import settle
 from digest_desk.export.pipeline import ExportReport, export_site
 
-__all__ = ["ExportCancelled", "ExportError", "ExportReport", "UnsafePathError", "export_site", "recover"]
+__all__ = ["ExportCancelled", "ExportError", "ExportReport", "UnsafePathError", "export_site", "recover", "settle"]

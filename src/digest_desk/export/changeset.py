@@ -12,7 +12,7 @@ import json
 import os
 from pathlib import Path
 
-from digest_desk.export.folders import JOURNAL, MANIFEST, fsync_dir, remove_tree
+from digest_desk.export.folders import JOURNAL, MANIFEST, discard, fsync_dir
 from digest_desk.export.safepath import check_rel, inside
 from digest_desk.export.writer import FAULT_ENV, fault_count
 
@@ -82,7 +82,7 @@ def commit(tmp: Path, out: Path, put: list[str], drop: list[str]) -> None:
         raise
     journal.unlink()  # committed: from here on nothing is rolled back
     _prune_empty(out, drop)
-    remove_tree(tmp)
+    discard(tmp)  # the backups of replaced files and the emptied working folders
 
 
 def rollback_journal(tmp: Path, out: Path) -> None:

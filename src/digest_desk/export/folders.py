@@ -7,6 +7,7 @@ import os
 import re
 import secrets
 import shutil
+import threading
 from pathlib import Path
 
 from digest_desk.export.errors import ExportError
@@ -26,13 +27,21 @@ def _leftover_pattern(out: Path) -> re.Pattern[str]:
     return re.compile(re.escape(out.name) + r"\.(tmp|old)-[0-9a-f]{8}$")
 
 
+def _mark(folder: Path, out: Path) -> None:
+    """Write our marker into ``folder``; never through a link planted under its name."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
+    fd = os.open(folder / MARKER, flags, 0o644)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(json.dumps({"target": out.name, "pid": os.getpid()}))
+
+
 def make_temp(out: Path) -> Path:
     """A new empty folder beside ``out`` (same file system), marked as ours."""
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         tmp = _sibling(out, "tmp")
         tmp.mkdir()
-        (tmp / MARKER).write_text(json.dumps({"target": out.name, "pid": os.getpid()}), "utf-8")
+        _mark(tmp, out)
     except OSError as exc:
         raise ExportError(
             f"Cannot create a working folder beside {out} ({exc.strerror or exc}). "
@@ -47,6 +56,82 @@ def remove_tree(path: Path) -> None:
         path.unlink()
     elif path.exists():
         shutil.rmtree(path, ignore_errors=True)
+
+
+# Folders this process no longer needs (a committed working folder, the previous export a full
+# export replaced) are removed on a thread of their own: the export is done when its files are
+# in place, not when thousands of replaced files are deleted. Each carries our marker, removed
+# last, so a removal cut short (the process ended) leaves a folder the next export still knows
+# as ours and removes; a manifest goes first, so such a folder is never taken for an export.
+_discarding: dict[Path, threading.Thread] = {}
+_discard_lock = threading.Lock()
+
+
+def discard(path: Path) -> None:
+    """Remove a folder carrying our marker, in the background (``settle`` waits for it)."""
+    with _discard_lock:
+        if path in _discarding:
+            return
+        worker = threading.Thread(target=_remove_marked_last, args=(path,), name="digest-desk-discard", daemon=True)
+        _discarding[path] = worker
+    worker.start()
+
+
+def settle(timeout: float | None = None) -> bool:
+    """Wait for the folders being discarded; False when some are still there after ``timeout``."""
+    with _discard_lock:
+        pending = list(_discarding.values())
+    for worker in pending:
+        worker.join(timeout)
+    with _discard_lock:
+        return not _discarding
+
+
+def discarding(path: Path) -> bool:
+    with _discard_lock:
+        return path in _discarding
+
+
+def _remove_marked_last(path: Path) -> None:
+    try:
+        _lower_priority()
+        if path.is_symlink() or not path.is_dir():
+            remove_tree(path)
+            return
+        for name in (MANIFEST, OLD_MANIFEST):
+            _unlink(os.path.join(path, name))
+        for entry in os.scandir(path):
+            if entry.name == MARKER:
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path, ignore_errors=True)
+            else:
+                _unlink(entry.path)
+        if os.listdir(path) != [MARKER]:
+            return  # something could not be removed: the marker stays, the next export tries again
+        _unlink(os.path.join(path, MARKER))
+        os.rmdir(path)
+    except OSError:
+        pass  # what is left carries our marker: the next export removes it
+    finally:
+        with _discard_lock:
+            _discarding.pop(path, None)
+
+
+def _unlink(path: str) -> None:
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+
+
+def _lower_priority() -> None:
+    """This thread at the lowest CPU priority (Linux: per thread), so deleting never slows the
+    window or the next export."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
+    except (AttributeError, OSError):
+        pass
 
 
 def clear_temp(tmp: Path) -> None:
@@ -86,15 +171,15 @@ def cleanup_leftovers(out: Path) -> list[Path]:
     if not out.parent.is_dir():
         return []
     removed: list[Path] = []
-    leftovers = sorted(p for p in out.parent.iterdir() if is_ours(p, out))
+    leftovers = sorted(p for p in out.parent.iterdir() if not discarding(p) and is_ours(p, out))
     for path in leftovers:
         if (path / JOURNAL).is_file() and out.is_dir():
             rollback_journal(path, out)
     for path in leftovers:
-        if path.name.startswith(f"{out.name}.old-") and not out.exists():
+        if path.name.startswith(f"{out.name}.old-") and not out.exists() and not (path / MARKER).exists():
             os.rename(path, out)
             continue
-        remove_tree(path)
+        discard(path)
         removed.append(path)
     return removed
 
@@ -114,4 +199,9 @@ def swap_in(tmp: Path, out: Path) -> None:
         raise
     fsync_dir(out.parent)
     if old is not None:
-        remove_tree(old)
+        try:
+            _mark(old, out)  # from here on a leftover to remove, never an export to put back
+        except OSError:
+            remove_tree(old)  # cannot be marked: removed now, as it is
+        else:
+            discard(old)

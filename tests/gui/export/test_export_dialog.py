@@ -106,5 +106,5 @@ def test_opening_the_dialog_tidies_what_a_killed_export_left(qtbot, store, tmp_p
     EXPORT_FOLDER.write(settings, str(out))
     dialog = ExportDialog(store, settings=settings)
     qtbot.addWidget(dialog)
-    assert not leftover.exists()
+    qtbot.waitUntil(lambda: not leftover.exists())  # removed on a thread of its own
     assert stranger.is_dir()
