@@ -17,6 +17,9 @@ from digest_desk.export.safepath import check_rel, inside
 from digest_desk.export.writer import FAULT_ENV, fault_count
 
 BACKUP = ".backup"
+# Replaced and removed files are kept in BACKUP by their number in the journal's drop + put
+# list, not under their own path: no backup folder tree to make, nor to delete afterwards.
+NUMBERED = "numbered"
 
 
 def _move(src: Path, dst: Path) -> None:
@@ -50,10 +53,12 @@ def commit(tmp: Path, out: Path, put: list[str], drop: list[str]) -> None:
         check_rel(rel)
     journal = tmp / JOURNAL
     with open(journal, "w", encoding="utf-8") as fh:
-        json.dump({"put": put, "drop": drop}, fh)
+        json.dump({"put": put, "drop": drop, "backup": NUMBERED}, fh)
         fh.flush()
         os.fsync(fh.fileno())
     backup = tmp / BACKUP
+    backup.mkdir()
+    base = out.resolve()
     crash_after = fault_count(os.environ.get(FAULT_ENV), "crash-commit")
     moves = 0
 
@@ -64,15 +69,15 @@ def commit(tmp: Path, out: Path, put: list[str], drop: list[str]) -> None:
             os._exit(70)  # test hook: die like a killed process, with no clean-up at all
 
     try:
-        for rel in drop:
-            src = inside(out, rel)
+        for number, rel in enumerate(drop):
+            src = inside(out, rel, base)
             if src.exists():
-                _move(src, backup / rel)
+                os.replace(src, backup / str(number))
                 moved()
-        for rel in put:
-            dst = inside(out, rel)
+        for number, rel in enumerate(put, start=len(drop)):
+            dst = inside(out, rel, base)
             if dst.exists():
-                _move(dst, backup / rel)
+                os.replace(dst, backup / str(number))
                 moved()
             _move(tmp / rel, dst)
             moved()
@@ -90,16 +95,18 @@ def rollback_journal(tmp: Path, out: Path) -> None:
     try:
         data = json.loads((tmp / JOURNAL).read_text("utf-8"))
         put, drop = list(data["put"]), list(data["drop"])
-    except (OSError, ValueError, KeyError, TypeError):
+        numbered = data.get("backup") == NUMBERED
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return
     backup = tmp / BACKUP
-    for rel in put + drop:
+    new = set(put)
+    for number, rel in enumerate(drop + put):
         check_rel(rel)
-        saved = backup / rel
+        saved = backup / str(number) if numbered else backup / rel  # older journals: by path
         dst = inside(out, rel)
         if saved.exists():
             _move(saved, dst)
-        elif rel in put and not (tmp / rel).exists() and dst.exists():
+        elif rel in new and not (tmp / rel).exists() and dst.exists():
             dst.unlink()  # a new file that had been moved in
     _prune_empty(out, [rel for rel in put if rel != MANIFEST])
     (tmp / JOURNAL).unlink(missing_ok=True)

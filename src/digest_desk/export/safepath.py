@@ -25,21 +25,22 @@ def check_rel(rel: str) -> str:
     return rel
 
 
-def inside(root: Path, rel: str) -> Path:
+def inside(root: Path, rel: str, base: Path | None = None) -> Path:
     """The absolute path of ``rel`` under ``root``, refusing escapes and symbolic links.
 
     Every existing component between ``root`` and the target is checked with ``lstat`` so a
-    symbolic link planted in the output folder cannot redirect a write elsewhere.
+    symbolic link planted in the output folder cannot redirect a write elsewhere. ``base``:
+    ``root.resolve()``, when the caller already has it (a commit checks thousands of paths).
     """
     check_rel(rel)
-    base = root.resolve()
+    base = base or root.resolve()
     parts = rel.split("/")
-    target = base.joinpath(*parts)
-    current = base
+    current = str(base)
     for part in parts:
-        current = current / part
-        if current.is_symlink():
+        current = f"{current}/{part}"
+        if os.path.islink(current):
             raise UnsafePathError(f"Refusing to write through the symbolic link “{current}”.")
+    target = base.joinpath(*parts)
     resolved = Path(os.path.normpath(target))
     if resolved != base and base not in resolved.parents:
         raise UnsafePathError(f"Refusing to write “{rel}”: it lies outside {base}.")

@@ -93,3 +93,28 @@ def test_settle_waits_for_every_folder_being_removed(store, site, tmp_path):
     export_site(store, out)  # a full export: the previous folder is discarded
     assert settle(timeout=60)
     assert _siblings(out) == []
+
+
+def test_a_journal_from_before_numbered_backups_is_still_rolled_back(store, site, tmp_path):
+    """A commit cut short by an older version kept its backups under their own paths."""
+    import json
+
+    from digest_desk.export import recover
+    from digest_desk.export.changeset import BACKUP
+    from digest_desk.export.folders import JOURNAL
+
+    out = tmp_path / "out"
+    export_site(store, out)
+    before = tree(out)
+    changed, removed = sorted(p.relative_to(out).as_posix() for p in out.glob("*/amp/index.html"))[:2]
+    work = tmp_path / "out.tmp-0000beef"
+    (work / BACKUP / changed).parent.mkdir(parents=True)
+    (work / BACKUP / removed).parent.mkdir(parents=True)
+    (work / MARKER).write_text('{"target": "out"}')
+    (work / JOURNAL).write_text(json.dumps({"put": [changed], "drop": [removed]}))
+    (out / changed).rename(work / BACKUP / changed)
+    (out / changed).write_text("the new version, moved in before the crash")
+    (out / removed).rename(work / BACKUP / removed)
+    recover(out)
+    assert tree(out) == before
+    assert leftovers(out) == []
