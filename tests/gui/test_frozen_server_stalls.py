@@ -457,3 +457,94 @@ def test_replace_in_all_previews_on_a_frozen_server_without_holding_the_window(
     assert reads.count == 0, reads.where
     assert longest < STALL_LIMIT_S
     dialog.close()
+
+
+def _each_while_frozen(window, own_cluster, actions, thaw_after_s: float = 2.5) -> list[float]:
+    """Each of ``actions`` run while the server is frozen, thawed after ``thaw_after_s``: the
+    longest UI stall of each (no connection may be taken on the UI thread meanwhile)."""
+    reads, meter = UiThreadReads(window.store), StallMeter(every_ms=10)
+    stalls: list[float] = []
+    try:
+        for action in actions:
+            own_cluster.freeze()
+            thaw = threading.Timer(thaw_after_s, own_cluster.thaw)
+            thaw.start()
+            try:
+                reads.on = True
+                meter.start()
+                action()  # returns once the server answered; the window went on meanwhile
+                stalls.append(meter.stop())
+                reads.on = False
+            finally:
+                thaw.cancel()
+                own_cluster.thaw()
+    finally:
+        reads.close()
+    assert reads.count == 0, reads.where
+    return stalls
+
+
+def test_bulk_changes_and_their_undo_on_a_frozen_server_never_hold_the_window(
+        window_factory, own_cluster, local_data, qtbot):
+    """The list's Publish, its undo, Delete and the undo of that delete on a frozen server: each
+    write waits on a thread of its own while the window goes on, says the server is not
+    answering, and is applied once when the server answers (the list shows it)."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from digest_desk.store.articles import list_articles
+
+    ids: list[int] = []
+
+    def fill(store) -> None:
+        ids.extend(create_article(store, title=t, body="Text.").id for t in ("Night ferry", "Harbour"))
+
+    window = _window_on(window_factory, own_cluster, qtbot, fill)
+    notes: list[str] = []
+    window.statusBar().messageChanged.connect(notes.append)
+
+    def bulk(action: str) -> None:
+        answer_modal(lambda box: box.button(QMessageBox.StandardButton.Yes).click())
+        window.bulk.run(action, ids)
+
+    stalls = _each_while_frozen(window, own_cluster, [lambda: bulk("publish")])
+    assert [str(get_article(window.store, i).status) for i in ids] == ["published", "published"]
+    stalls += _each_while_frozen(window, own_cluster, [window.undo, lambda: bulk("delete"), window.undo])
+    print(f"\nlongest UI stalls of bulk changes on a frozen server: {[round(s * 1000) for s in stalls]} ms")
+    rows = list_articles(window.store)
+    assert sorted(r.title for r in rows) == ["Harbour", "Night ferry"]  # restored once each
+    for row in rows:
+        assert str(row.status) == "draft"  # published, then undone
+        reasons = [r.reason for r in revisions(window.store, row.id)]
+        assert reasons.count("bulk: published") == 1 and reasons.count("bulk: undo published") == 1
+    assert sum("not answering" in note for note in notes) == 4
+    qtbot.waitUntil(lambda: window.list_panel.model.rowCount() == 2, timeout=10000)
+    assert max(stalls) < STALL_LIMIT_S
+
+
+def test_deleting_an_article_and_undoing_it_on_a_frozen_server_never_hold_the_window(
+        window_factory, own_cluster, local_data, qtbot):
+    """Article > Delete and Edit > Undo on a frozen server: the delete and the restore wait on a
+    thread of their own, the open article takes no keys meanwhile, and the article comes back
+    once (its text and history too) and opens when the server answered."""
+    from digest_desk.store.articles import list_articles
+
+    made: list[int] = []
+    window = _window_on(window_factory, own_cluster, qtbot, lambda store: made.append(
+        create_article(store, title="Night ferry", body="Keep me.").id))
+    window.live.preview.hide()
+    assert window.load_article(made[0])
+    typed: list[bool] = []
+
+    def delete() -> None:
+        QTimer.singleShot(300, lambda: typed.append(window.editor.editable))
+        window.ops.delete_article(confirm=False)
+
+    stalls = _each_while_frozen(window, own_cluster, [delete, window.undo])
+    print(f"\nlongest UI stalls of a delete and its undo on a frozen server: {[round(s * 1000) for s in stalls]} ms")
+    assert typed == [False]  # not editable while the server deletes it
+    [row] = list_articles(window.store)
+    assert row.title == "Night ferry" and row.id != made[0]
+    assert get_article(window.store, row.id).body == "Keep me."
+    assert revisions(window.store, row.id)
+    assert window.article is not None and window.article.id == row.id
+    assert max(stalls) < STALL_LIMIT_S

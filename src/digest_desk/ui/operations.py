@@ -40,6 +40,7 @@ class ArticleOperations(QObject):
     media_added = Signal()  # a picture was stored
     site_changed = Signal(object)  # the site profile was edited: the new Site
     message = Signal(str, int)  # for the status bar: a team server that is not answering yet
+    reread_wanted = Signal()  # a write's outcome is not known: read the list again to show it
 
     def __init__(self, store: Store, editor: ArticleEditor, autosaver: Autosaver,
                  library_stack: QUndoStack, settings: QSettings, site: Site,
@@ -49,8 +50,9 @@ class ArticleOperations(QObject):
         self.library_stack, self.settings, self.site = library_stack, settings, site
         self._parent = parent
         self.pictures = PictureActions(store, editor, parent)  # picture words, media library
-        # A team server is asked on a thread of its own while the window goes on (ServerWaits).
-        self._waits = ServerWaits(lambda note: self.message.emit(note, 0), self)
+        # A team server is asked on a thread of its own while the window goes on (ServerWaits);
+        # the library's undo steps (a delete, a batch) wait through the same, one at a time.
+        self.waits = ServerWaits(lambda note: self.message.emit(note, 0), self)
 
     def _error(self, message: str) -> None:
         QMessageBox.warning(self._parent, self.tr("Digest Desk"), message)
@@ -58,16 +60,23 @@ class ArticleOperations(QObject):
     def _ask(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """``fn(*args, **kwargs)`` on the store, never holding the window on a team server."""
         note = self.tr("The team server is not answering; this is done when it does.")
-        return self._waits.store_call(self.store, note, fn, *args, **kwargs)
+        return self.waits.store_call(self.store, note, fn, *args, **kwargs)
+
+    def say(self, text: str) -> None:
+        """A library step's outcome for the status bar (StepHost)."""
+        self.message.emit(text, 10000)
+
+    def reread(self) -> None:
+        self.reread_wanted.emit()
 
     @property
     def waiting(self) -> bool:
         """An action waits for the team server (another one is not started meanwhile)."""
-        return self._waits.waiting
+        return self.waits.waiting
 
     def give_up(self) -> None:
         """The window closes: actions waiting for a silent server stop waiting."""
-        self._waits.cancel_all()
+        self.waits.cancel_all()
 
     def _leave(self) -> bool:
         """Save the open article before another is shown; False when that failed."""
@@ -115,9 +124,18 @@ class ArticleOperations(QObject):
                 self.tr("Delete “%1”? You can bring it back with Edit ▸ Undo.").replace("%1", title))
             if answer != QMessageBox.StandardButton.Yes:
                 return
-        if not self._leave():
+        if self.waiting or not self._leave():
             return
-        self.library_stack.push(DeleteArticleCommand(self.store, article.id, title, self._after_delete))
+        command = DeleteArticleCommand(self.store, self, article.id, title, self._after_delete)
+        editable = self.editor.editable
+        self.editor.set_editable(False)  # nothing is typed into it while a team server deletes it
+        try:
+            written = command.write(redo=True)  # off the UI thread on a team server, then pushed
+        finally:
+            if self.editor.article is article:
+                self.editor.set_editable(editable)
+        if written:
+            self.library_stack.push(command)
 
     def _after_delete(self, article_id: int, exists: bool) -> None:
         (self.article_restored if exists else self.article_deleted).emit(article_id)
