@@ -548,3 +548,45 @@ def test_deleting_an_article_and_undoing_it_on_a_frozen_server_never_hold_the_wi
     assert revisions(window.store, row.id)
     assert window.article is not None and window.article.id == row.id
     assert max(stalls) < STALL_LIMIT_S
+
+
+def test_replace_checked_on_a_frozen_server_writes_once_without_holding_the_window(
+        window_factory, own_cluster, local_data, qtbot):
+    """Replace Checked writes on a thread of its own while the server is frozen, and reports
+    when it answers; closing the dialog while a write waits tells the window that the write may
+    or may not land (it lands once after the thaw, and the list is read again)."""
+    ids: list[int] = []
+
+    def fill(store) -> None:
+        ids.extend(create_article(store, title=t, body="From Calais at dawn.").id
+                   for t in ("Calais ferry", "Calais port"))
+
+    window = _window_on(window_factory, own_cluster, qtbot, fill)
+    notes: list[str] = []
+    window.statusBar().messageChanged.connect(notes.append)
+    dialog = window.replace_in_all()
+
+    def previewed(find: str, replace: str) -> None:
+        dialog.find_edit.setText(find)
+        dialog.replace_edit.setText(replace)
+        dialog.preview()
+        qtbot.waitUntil(dialog.apply_button.isEnabled, timeout=10000)
+
+    def close_while_waiting() -> None:
+        QTimer.singleShot(300, dialog.reject)
+        dialog.apply_button.click()  # returns once the dialog closed, the server still frozen
+
+    previewed("Calais", "Dover")
+    stalls = _each_while_frozen(window, own_cluster, [dialog.apply_button.click])
+    assert dialog.notice.text().startswith("Replaced in 2 articles.")
+    previewed("Dover", "Calais")
+    stalls += _each_while_frozen(window, own_cluster, [close_while_waiting])
+    print(f"\nlongest UI stalls of Replace Checked on a frozen server: {[round(s * 1000) for s in stalls]} ms")
+    assert any("not answering" in note for note in notes)
+    assert any(note.startswith("Replace in All Articles was closed before the team server answered")
+               for note in notes)
+    qtbot.waitUntil(lambda: get_article(window.store, ids[1]).title == "Calais port", timeout=20000)
+    for article_id in ids:
+        reasons = [r.reason for r in revisions(window.store, article_id)]
+        assert reasons.count("replace: Calais → Dover") == 1 and reasons.count("replace: Dover → Calais") == 1
+    assert max(stalls) < STALL_LIMIT_S

@@ -525,8 +525,9 @@ class MainWindow(QMainWindow):
 
     def replace_in_all(self) -> ReplaceDialog:
         """The site-wide replace dialog (its changes reload the open article if it is among them)."""
-        dialog = ReplaceDialog(self.store, self.safety.holder, self.leave_article, self)
+        dialog = ReplaceDialog(self.store, self.safety.holder, self.leave_article, self.ops.waits, self)
         dialog.applied.connect(self._articles_changed)
+        dialog.message.connect(self.statusBar().showMessage)
         dialog.open()
         return dialog
 

@@ -106,6 +106,11 @@ class ServerWaits(QObject):
             raise
 
     @property
+    def cancelled(self) -> bool:
+        """``cancel_all`` was called: the window is closing."""
+        return self._cancelled
+
+    @property
     def waiting(self) -> bool:
         return bool(self._loops)
 
