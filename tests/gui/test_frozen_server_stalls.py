@@ -3,6 +3,7 @@ on, and a save that meets a conflict; the longest stall of the UI thread is prin
 
 from __future__ import annotations
 
+import io
 import threading
 import time
 import traceback
@@ -589,4 +590,43 @@ def test_replace_checked_on_a_frozen_server_writes_once_without_holding_the_wind
     for article_id in ids:
         reasons = [r.reason for r in revisions(window.store, article_id)]
         assert reasons.count("replace: Calais → Dover") == 1 and reasons.count("replace: Dover → Calais") == 1
+    assert max(stalls) < STALL_LIMIT_S
+
+
+def test_the_media_librarys_replace_and_remove_on_a_frozen_server_never_hold_the_window(
+        window_factory, own_cluster, local_data, qtbot, tmp_path):
+    """Replace and Remove in the media library write (and read the library again) on a thread
+    of their own: the window goes on while the server is frozen, and the table shows the change
+    once it answers."""
+    from digest_desk.store.media import get_image_bytes, media_map
+
+    for name, size in (("quay.jpg", (64, 40)), ("spare.jpg", (30, 30)), ("new.jpg", (80, 50))):
+        PIL.Image.new("RGB", size, (40, 90, 160)).save(tmp_path / name, "JPEG")
+
+    def fill(store) -> None:
+        add_image(store, tmp_path / "quay.jpg", alt="The quay")
+        add_image(store, tmp_path / "spare.jpg", alt="Spare")
+
+    window = _window_on(window_factory, own_cluster, qtbot, fill)
+    dialog = window.ops.pictures.library_dialog()
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.ui.table.rowCount() == 2, timeout=10000)
+    done: list[bool] = []
+
+    def replace() -> None:
+        dialog.select("quay.jpg")
+        done.append(dialog.replace_from(tmp_path / "new.jpg"))
+
+    def remove() -> None:
+        dialog.select("spare.jpg")
+        done.append(dialog.remove_selected(confirm=False))
+
+    stalls = _each_while_frozen(window, own_cluster, [replace, remove])
+    print(f"\nlongest UI stalls of the media library's changes on a frozen server: "
+          f"{[round(s * 1000) for s in stalls]} ms")
+    assert done == [True, True]
+    assert [dialog.ui.table.item(r, 0).text() for r in range(dialog.ui.table.rowCount())] == ["quay.jpg"]
+    assert dialog.ui.table.item(0, 1).text().startswith("80×50")
+    assert set(media_map(window.store)) == {"quay.jpg"}
+    assert PIL.Image.open(io.BytesIO(get_image_bytes(window.store, "quay.jpg"))).size == (80, 50)
     assert max(stalls) < STALL_LIMIT_S

@@ -49,10 +49,12 @@ class ArticleOperations(QObject):
         self.store, self.editor, self.autosaver = store, editor, autosaver
         self.library_stack, self.settings, self.site = library_stack, settings, site
         self._parent = parent
-        self.pictures = PictureActions(store, editor, parent)  # picture words, media library
         # A team server is asked on a thread of its own while the window goes on (ServerWaits);
-        # the library's undo steps (a delete, a batch) wait through the same, one at a time.
+        # the library's undo steps (a delete, a batch) and the media library's changes wait
+        # through the same, one at a time.
         self.waits = ServerWaits(lambda note: self.message.emit(note, 0), self)
+        self.pictures = PictureActions(store, editor, self.waits, parent)  # picture words, media library
+        self.pictures.message.connect(self.message)
 
     def _error(self, message: str) -> None:
         QMessageBox.warning(self._parent, self.tr("Digest Desk"), message)

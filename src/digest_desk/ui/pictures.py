@@ -21,6 +21,7 @@ from digest_desk.ui import icons
 from digest_desk.ui.editor import ArticleEditor
 from digest_desk.ui.media_library_dialog import MediaLibraryDialog
 from digest_desk.ui.picture_dialog import PictureDialog
+from digest_desk.ui.server_wait import ServerWaits
 
 
 class PictureActions(QObject):
@@ -28,10 +29,13 @@ class PictureActions(QObject):
 
     media_changed = Signal()  # the library's pictures were replaced or removed
     dialog_opened = Signal(object)  # the PictureDialog about to run (tests and screenshots)
+    message = Signal(str, int)  # for the status bar
 
-    def __init__(self, store: Store, editor: ArticleEditor, parent: QWidget) -> None:
+    def __init__(self, store: Store, editor: ArticleEditor, waits: ServerWaits,
+                 parent: QWidget) -> None:
         super().__init__(parent)
         self.store, self.editor, self._parent = store, editor, parent
+        self._waits = waits  # the window's waits for a team server (the library's changes)
         self._menu_filter = _BodyPictureMenu(self)
         editor.body.viewport().installEventFilter(self._menu_filter)
         editor.image_words.clicked.connect(self.edit_featured)
@@ -108,8 +112,9 @@ class PictureActions(QObject):
         self.library_dialog().exec()
 
     def library_dialog(self) -> MediaLibraryDialog:
-        dialog = MediaLibraryDialog(self.store, self._parent)
+        dialog = MediaLibraryDialog(self.store, self._waits, self._parent)
         dialog.media_changed.connect(self.media_changed)
+        dialog.message.connect(self.message)
         return dialog
 
 
