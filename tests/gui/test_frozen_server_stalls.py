@@ -630,3 +630,56 @@ def test_the_media_librarys_replace_and_remove_on_a_frozen_server_never_hold_the
     assert set(media_map(window.store)) == {"quay.jpg"}
     assert PIL.Image.open(io.BytesIO(get_image_bytes(window.store, "quay.jpg"))).size == (80, 50)
     assert max(stalls) < STALL_LIMIT_S
+
+
+def test_the_picture_dialogs_open_on_a_frozen_server_and_show_the_picture_when_it_answers(
+        window_factory, own_cluster, local_data, qtbot, tmp_path):
+    """The featured picture's words and a body picture's "Edit Picture…": the dialog opens at
+    once with the server frozen (its picture is read on a thread of its own) and the picture
+    shows once the server answers."""
+    from digest_desk.render.picture_markdown import picture_at
+
+    PIL.Image.new("RGB", (64, 40), (40, 90, 160)).save(tmp_path / "quay.jpg", "JPEG")
+    made: list[int] = []
+
+    def fill(store) -> None:
+        image = add_image(store, tmp_path / "quay.jpg", alt="The quay")
+        made.append(create_article(store, title="Quay", body="![Boats](media/quay.jpg)",
+                                   image_id=image.id, image_alt="The quay").id)
+
+    window = _window_on(window_factory, own_cluster, qtbot, fill)
+    window.live.preview.hide()
+    assert window.load_article(made[0])
+    qtbot.waitUntil(lambda: window.editor.featured_picture is not None, timeout=10000)
+    pictures = window.ops.pictures
+    span = picture_at(window.editor.body.document().findBlockByNumber(0).text(), 2)
+    seen: list[tuple[str, str]] = []
+    reads, meter = UiThreadReads(window.store), StallMeter(every_ms=10)
+
+    def look(dialog) -> None:
+        seen.append((dialog.ui.thumbnail.text(), ""))
+        own_cluster.thaw()
+        qtbot.waitUntil(lambda: not dialog.ui.thumbnail.pixmap().isNull(), timeout=20000)
+        seen[-1] = (seen[-1][0], dialog.ui.nameLabel.text())
+        dialog.reject()
+
+    stalls = []
+    try:
+        for open_dialog in (pictures.edit_featured, lambda: pictures.edit_body_picture(0, span)):
+            rescue = own_cluster.freeze_for_at_most(25)
+            try:
+                reads.on = True
+                meter.start()
+                answer_modal(look)
+                open_dialog()
+                stalls.append(meter.stop())
+                reads.on = False
+            finally:
+                own_cluster.thaw()
+                rescue.cancel()
+    finally:
+        reads.close()
+    print(f"\nlongest UI stalls of the picture dialogs on a frozen server: {[round(s * 1000) for s in stalls]} ms")
+    assert seen == [("Reading the picture…", "quay.jpg · 64×40")] * 2
+    assert reads.count == 0, reads.where
+    assert max(stalls) < STALL_LIMIT_S
