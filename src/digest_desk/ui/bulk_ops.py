@@ -27,10 +27,10 @@ from digest_desk.store.bulk import (
     Deleted,
     apply_changes,
     delete_articles,
-    restore_articles,
     restore_values,
     site_zone,
 )
+from digest_desk.store.revisions import restore_deleted
 from digest_desk.ui.commands import StepHost, StoreStep
 from digest_desk.ui.server_wait import ServerWaits, Unanswered
 
@@ -75,19 +75,25 @@ class BulkDeleteCommand(StoreStep):
         super().__init__("delete", store, host)
         self.ids, self.holder, self.on_done = ids, holder, on_done
         self.deleted = Deleted()
+        self._back: dict[int, int] = {}  # item index -> new id, of an undo not finished yet
 
     def write_redo(self) -> Deleted:
         return delete_articles(self.store, self.ids, holder=self.holder)
 
     def write_undo(self) -> list[int]:
-        return restore_articles(self.store, self.deleted)
+        """Each article back in turn; an undo stopped half-way (a slug taken meanwhile) goes on
+        from where it stopped when tried again, never restoring one twice."""
+        for index, (snapshot, history) in enumerate(self.deleted.items):
+            if index not in self._back:
+                self._back[index] = restore_deleted(self.store, snapshot, history).id
+        return [self._back[i] for i in range(len(self.deleted.items))]
 
     def show(self, redo: bool, outcome: Any) -> None:
         if redo:
             self.deleted = outcome
             self.on_done("redo", self.deleted, [])
         else:
-            self.ids = outcome
+            self.ids, self._back = outcome, {}
             self.on_done("undo", self.deleted, outcome)
 
 
