@@ -58,7 +58,9 @@ class PictureActions(QObject):
                          on_done=lambda found: dialog.show_picture(*found),
                          on_error=lambda _exc: dialog.show_picture(None, size))
         self.dialog_opened.emit(dialog)
-        return dialog.words() if dialog.exec() == QDialog.DialogCode.Accepted else None
+        words = dialog.words() if dialog.exec() == QDialog.DialogCode.Accepted else None
+        dialog.deleteLater()  # a picture the store sends after this is dropped
+        return words
 
     @staticmethod
     def suggestion(image: Image) -> PictureWords:
