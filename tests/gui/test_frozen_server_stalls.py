@@ -683,3 +683,36 @@ def test_the_picture_dialogs_open_on_a_frozen_server_and_show_the_picture_when_i
     assert seen == [("Reading the picture…", "quay.jpg · 64×40")] * 2
     assert reads.count == 0, reads.where
     assert max(stalls) < STALL_LIMIT_S
+
+
+def test_a_bulk_change_on_a_server_that_went_away_says_so_and_is_applied_once_when_tried_again(
+        window_factory, own_cluster, local_data, qtbot):
+    """The server is stopped: Publish says the change may or may not have been made (no
+    traceback), puts nothing on the undo stack and reads the list again; tried again once the
+    server is back, it is applied once."""
+    from PySide6.QtWidgets import QMessageBox
+
+    ids: list[int] = []
+    window = _window_on(window_factory, own_cluster, qtbot, lambda store: ids.extend(
+        create_article(store, title=t, body="Text.").id for t in ("Night ferry", "Harbour")))
+    notes: list[str] = []
+    window.statusBar().messageChanged.connect(notes.append)
+
+    def publish() -> None:
+        answer_modal(lambda box: box.button(QMessageBox.StandardButton.Yes).click())
+        window.bulk.run("publish", ids)
+
+    own_cluster.halt()
+    try:
+        publish()
+    finally:
+        own_cluster.resume()
+    assert any(note.startswith("The team server could not be reached (published): it may or may not "
+                               "have been done.") for note in notes)
+    assert not window.library_stack.canUndo()
+    publish()
+    assert window.statusBar().currentMessage().startswith("2 articles changed.")
+    for article_id in ids:
+        assert str(get_article(window.store, article_id).status) == "published"
+        assert [r.reason for r in revisions(window.store, article_id)].count("bulk: published") == 1
+    assert window.library_stack.canUndo()
