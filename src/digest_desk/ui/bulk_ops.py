@@ -31,7 +31,8 @@ from digest_desk.store.bulk import (
     site_zone,
 )
 from digest_desk.store.revisions import restore_deleted
-from digest_desk.ui.commands import StepHost, StoreStep
+from digest_desk.ui.commands import StepHost, StoreStep, pause_editing
+from digest_desk.ui.editor import ArticleEditor
 from digest_desk.ui.server_wait import ServerWaits, Unanswered
 
 Report = Callable[[str], None]
@@ -52,6 +53,9 @@ class BulkChangeCommand(StoreStep):
         self.ids, self.changes, self.holder = ids, changes, holder
         self.label, self.on_done = label, on_done
         self.result = BulkResult()
+
+    def touches(self) -> list[int]:
+        return self.ids
 
     def write_redo(self) -> BulkResult:
         return apply_changes(self.store, self.ids, self.changes, reason="bulk: " + self.label,
@@ -76,6 +80,9 @@ class BulkDeleteCommand(StoreStep):
         self.ids, self.holder, self.on_done = ids, holder, on_done
         self.deleted = Deleted()
         self._back: dict[int, int] = {}  # item index -> new id, of an undo not finished yet
+
+    def touches(self) -> list[int]:
+        return self.ids
 
     def write_redo(self) -> Deleted:
         return delete_articles(self.store, self.ids, holder=self.holder)
@@ -154,10 +161,10 @@ class BulkOperations(QObject):
 
     def __init__(self, store: Store, stack: QUndoStack, holder: str, site: Any,
                  before: Callable[[], bool], titles: Callable[[list[int]], list[str]],
-                 waits: ServerWaits, parent: QWidget) -> None:
+                 waits: ServerWaits, editor: ArticleEditor, parent: QWidget) -> None:
         super().__init__(parent)
         self.store, self.stack, self.holder, self.site = store, stack, holder, site
-        self._before, self._titles, self._parent = before, titles, parent
+        self._before, self._titles, self._parent, self._editor = before, titles, parent, editor
         # The window's waits for the team server (StepHost): a batch is written on a thread of
         # its own there while the window goes on, one write (or action) at a time.
         self.waits = waits
@@ -167,6 +174,9 @@ class BulkOperations(QObject):
 
     def reread(self) -> None:
         self.changed.emit([])  # the list (and the categories) read again
+
+    def pause(self, ids: list[int]) -> Callable[[], None]:
+        return pause_editing(self._editor, ids)
 
     def run(self, action: str, ids: list[int]) -> None:
         """One of the context menu's actions on ``ids``."""

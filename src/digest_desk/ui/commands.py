@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QUndoCommand, QUndoStack
@@ -14,6 +14,9 @@ from digest_desk.store import Store, StoreError
 from digest_desk.store.articles import delete_article
 from digest_desk.store.revisions import restore_deleted, revision_history
 from digest_desk.ui.server_wait import ServerWaits, Unanswered, Unreachable
+
+if TYPE_CHECKING:
+    from digest_desk.ui.editor import ArticleEditor
 
 _sequence = itertools.count(1)
 # Merge ids of the metadata fields (the body has its own undo history in the text document).
@@ -84,6 +87,23 @@ class StepHost(Protocol):
 
     def say(self, text: str) -> None: ...
     def reread(self) -> None: ...
+    def pause(self, ids: list[int]) -> Callable[[], None]: ...
+
+
+def pause_editing(editor: ArticleEditor, ids: list[int]) -> Callable[[], None]:
+    """Stop typing into the open article while a write to it (of ``ids``) waits for the store;
+    the returned call resumes. Keys typed meanwhile would be lost: the write reloads the
+    article afterwards, or deletes it."""
+    article = editor.article
+    if article is None or article.id not in ids or not editor.editable:
+        return lambda: None
+    editor.set_editable(False)
+
+    def resume() -> None:
+        if editor.article is article:
+            editor.set_editable(True)
+
+    return resume
 
 
 class StoreStep(QUndoCommand):
@@ -100,6 +120,10 @@ class StoreStep(QUndoCommand):
         self.store, self.host = store, host
         self._written: tuple[bool, Any] | None = None  # (redo?, outcome) not shown yet
         self.seq = stamp()
+
+    def touches(self) -> list[int]:
+        """The articles the step writes (the open one among them takes no keys meanwhile)."""
+        raise NotImplementedError
 
     def write_redo(self) -> Any:
         """Worker side: the step's write; returns what ``show`` needs."""
@@ -120,6 +144,7 @@ class StoreStep(QUndoCommand):
                               "when it has."))
             return False
         note = _tr("The team server is not answering; this is done when it does.")
+        resume = self.host.pause(self.touches())
         try:
             outcome = waits.store_call(self.store, note, self.write_redo if redo else self.write_undo)
         except Unanswered:  # the window closes
@@ -136,6 +161,8 @@ class StoreStep(QUndoCommand):
             self.host.say((_tr("Not done (%1): %2") if redo else _tr("Not undone (%1): %2"))
                           .replace("%1", self.text()).replace("%2", str(exc)))
             return False
+        finally:
+            resume()
         self._written = (redo, outcome)
         return True
 
@@ -181,6 +208,9 @@ class DeleteArticleCommand(StoreStep):
         self.article_id, self.on_change = article_id, on_change
         self.snapshot: dict[str, Any] = {}
         self.history: list[dict[str, Any]] = []
+
+    def touches(self) -> list[int]:
+        return [self.article_id]
 
     def write_redo(self) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         return _delete_with_history(self.store, self.article_id)

@@ -124,7 +124,8 @@ class MainWindow(QMainWindow):
                                   editor_name=self.editor_name)
         self.list_panel.show_locks_of_others(self.safety.holder)  # who else edits what
         self.bulk = BulkOperations(store, self.library_stack, self.safety.holder, self.site,
-                                   self.leave_article, self.list_panel.titles, self.ops.waits, self)
+                                   self.leave_article, self.list_panel.titles, self.ops.waits,
+                                   self.editor, self)
         self.team_live = self._live_updates() if store.is_server else None
         self._opening: Job | None = None  # an article chosen in the list, read from the team server
         self._opening_id: int | None = None

@@ -15,7 +15,7 @@ from digest_desk.store import Store, StoreError
 from digest_desk.store.articles import create_article, revisions
 from digest_desk.store.media import add_image
 from digest_desk.ui.autosave import Autosaver
-from digest_desk.ui.commands import DeleteArticleCommand, RestoreRevisionCommand
+from digest_desk.ui.commands import DeleteArticleCommand, RestoreRevisionCommand, pause_editing
 from digest_desk.ui.editor import ArticleEditor
 from digest_desk.ui.pictures import PictureActions
 from digest_desk.ui.revisions_dialog import RevisionsDialog
@@ -70,6 +70,9 @@ class ArticleOperations(QObject):
 
     def reread(self) -> None:
         self.reread_wanted.emit()
+
+    def pause(self, ids: list[int]) -> Callable[[], None]:
+        return pause_editing(self.editor, ids)
 
     @property
     def waiting(self) -> bool:
@@ -129,14 +132,7 @@ class ArticleOperations(QObject):
         if self.waiting or not self._leave():
             return
         command = DeleteArticleCommand(self.store, self, article.id, title, self._after_delete)
-        editable = self.editor.editable
-        self.editor.set_editable(False)  # nothing is typed into it while a team server deletes it
-        try:
-            written = command.write(redo=True)  # off the UI thread on a team server, then pushed
-        finally:
-            if self.editor.article is article:
-                self.editor.set_editable(editable)
-        if written:
+        if command.write(redo=True):  # off the UI thread on a team server, then pushed
             self.library_stack.push(command)
 
     def _after_delete(self, article_id: int, exists: bool) -> None:
