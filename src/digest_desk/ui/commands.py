@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QUndoCommand, QUndoStack
@@ -14,9 +14,6 @@ from digest_desk.store import Store, StoreError
 from digest_desk.store.articles import delete_article
 from digest_desk.store.revisions import restore_deleted, revision_history
 from digest_desk.ui.server_wait import ServerWaits, Unanswered, Unreachable
-
-if TYPE_CHECKING:
-    from digest_desk.ui.editor import ArticleEditor
 
 _sequence = itertools.count(1)
 # Merge ids of the metadata fields (the body has its own undo history in the text document).
@@ -90,7 +87,17 @@ class StepHost(Protocol):
     def pause(self, ids: list[int]) -> Callable[[], None]: ...
 
 
-def pause_editing(editor: ArticleEditor, ids: list[int]) -> Callable[[], None]:
+class EditorLike(Protocol):
+    """The editor as a pause sees it (ui/editor.py's ArticleEditor)."""
+
+    article: Any
+
+    @property
+    def editable(self) -> bool: ...
+    def set_editable(self, editable: bool) -> None: ...
+
+
+def pause_editing(editor: EditorLike, ids: list[int]) -> Callable[[], None]:
     """Stop typing into the open article while a write to it (of ``ids``) waits for the store;
     the returned call resumes. Keys typed meanwhile would be lost: the write reloads the
     article afterwards, or deletes it."""
