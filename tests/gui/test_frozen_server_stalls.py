@@ -3,6 +3,7 @@ on, and a save that meets a conflict; the longest stall of the UI thread is prin
 
 from __future__ import annotations
 
+import io
 import threading
 import time
 import traceback
@@ -457,3 +458,270 @@ def test_replace_in_all_previews_on_a_frozen_server_without_holding_the_window(
     assert reads.count == 0, reads.where
     assert longest < STALL_LIMIT_S
     dialog.close()
+
+
+def _each_while_frozen(window, own_cluster, actions, thaw_after_s: float = 2.5) -> list[float]:
+    """Each of ``actions`` run while the server is frozen, thawed after ``thaw_after_s``: the
+    longest UI stall of each (no connection may be taken on the UI thread meanwhile)."""
+    reads, meter = UiThreadReads(window.store), StallMeter(every_ms=10)
+    stalls: list[float] = []
+    try:
+        for action in actions:
+            own_cluster.freeze()
+            thaw = threading.Timer(thaw_after_s, own_cluster.thaw)
+            thaw.start()
+            try:
+                reads.on = True
+                meter.start()
+                action()  # returns once the server answered; the window went on meanwhile
+                stalls.append(meter.stop())
+                reads.on = False
+            finally:
+                thaw.cancel()
+                own_cluster.thaw()
+    finally:
+        reads.close()
+    assert reads.count == 0, reads.where
+    return stalls
+
+
+def test_bulk_changes_and_their_undo_on_a_frozen_server_never_hold_the_window(
+        window_factory, own_cluster, local_data, qtbot):
+    """The list's Publish, its undo, Delete and the undo of that delete on a frozen server: each
+    write waits on a thread of its own while the window goes on, says the server is not
+    answering, and is applied once when the server answers (the list shows it)."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from digest_desk.store.articles import list_articles
+
+    ids: list[int] = []
+
+    def fill(store) -> None:
+        ids.extend(create_article(store, title=t, body="Text.").id for t in ("Night ferry", "Harbour"))
+
+    window = _window_on(window_factory, own_cluster, qtbot, fill)
+    window.live.preview.hide()
+    assert window.load_article(ids[0])  # open, and among the batch
+    notes: list[str] = []
+    window.statusBar().messageChanged.connect(notes.append)
+    typed: list[bool] = []  # whether the open article took keys once the server was late
+    window.statusBar().messageChanged.connect(
+        lambda note: typed.append(window.editor.editable) if "not answering" in note else None)
+
+    def bulk(action: str) -> None:
+        answer_modal(lambda box: box.button(QMessageBox.StandardButton.Yes).click())
+        window.bulk.run(action, ids)
+
+    stalls = _each_while_frozen(window, own_cluster, [lambda: bulk("publish")])
+    assert [str(get_article(window.store, i).status) for i in ids] == ["published", "published"]
+    assert typed == [False]  # the open article took no keys while the batch waited
+    assert window.editor.editable and window.editor.value("status") == "published"  # reloaded
+    stalls += _each_while_frozen(window, own_cluster, [window.undo, lambda: bulk("delete"), window.undo])
+    print(f"\nlongest UI stalls of bulk changes on a frozen server: {[round(s * 1000) for s in stalls]} ms")
+    rows = list_articles(window.store)
+    assert sorted(r.title for r in rows) == ["Harbour", "Night ferry"]  # restored once each
+    for row in rows:
+        assert str(row.status) == "draft"  # published, then undone
+        reasons = [r.reason for r in revisions(window.store, row.id)]
+        assert reasons.count("bulk: published") == 1 and reasons.count("bulk: undo published") == 1
+    assert sum("not answering" in note for note in notes) == 4
+    qtbot.waitUntil(lambda: window.list_panel.model.rowCount() == 2, timeout=10000)
+    assert max(stalls) < STALL_LIMIT_S
+
+
+def test_deleting_an_article_and_undoing_it_on_a_frozen_server_never_hold_the_window(
+        window_factory, own_cluster, local_data, qtbot):
+    """Article > Delete and Edit > Undo on a frozen server: the delete and the restore wait on a
+    thread of their own, the open article takes no keys meanwhile, and the article comes back
+    once (its text and history too) and opens when the server answered."""
+    from digest_desk.store.articles import list_articles
+
+    made: list[int] = []
+    window = _window_on(window_factory, own_cluster, qtbot, lambda store: made.append(
+        create_article(store, title="Night ferry", body="Keep me.").id))
+    window.live.preview.hide()
+    assert window.load_article(made[0])
+    typed: list[bool] = []  # whether the open article took keys once the server was late
+    window.statusBar().messageChanged.connect(
+        lambda note: typed.append(window.editor.editable) if "not answering" in note else None)
+
+    def delete() -> None:
+        window.ops.delete_article(confirm=False)
+
+    stalls = _each_while_frozen(window, own_cluster, [delete])
+    assert typed == [False]  # not editable while the server deletes it
+    stalls += _each_while_frozen(window, own_cluster, [window.undo])
+    print(f"\nlongest UI stalls of a delete and its undo on a frozen server: {[round(s * 1000) for s in stalls]} ms")
+    [row] = list_articles(window.store)
+    assert row.title == "Night ferry" and row.id != made[0]
+    assert get_article(window.store, row.id).body == "Keep me."
+    assert revisions(window.store, row.id)
+    assert window.article is not None and window.article.id == row.id
+    assert max(stalls) < STALL_LIMIT_S
+
+
+def test_replace_checked_on_a_frozen_server_writes_once_without_holding_the_window(
+        window_factory, own_cluster, local_data, qtbot):
+    """Replace Checked writes on a thread of its own while the server is frozen, and reports
+    when it answers; closing the dialog while a write waits tells the window that the write may
+    or may not land (it lands once after the thaw, and the list is read again)."""
+    ids: list[int] = []
+
+    def fill(store) -> None:
+        ids.extend(create_article(store, title=t, body="From Calais at dawn.").id
+                   for t in ("Calais ferry", "Calais port"))
+
+    window = _window_on(window_factory, own_cluster, qtbot, fill)
+    notes: list[str] = []
+    window.statusBar().messageChanged.connect(notes.append)
+    dialog = window.replace_in_all()
+
+    def previewed(find: str, replace: str) -> None:
+        dialog.find_edit.setText(find)
+        dialog.replace_edit.setText(replace)
+        dialog.preview()
+        qtbot.waitUntil(dialog.apply_button.isEnabled, timeout=10000)
+
+    def close_while_waiting() -> None:
+        QTimer.singleShot(300, dialog.reject)
+        dialog.apply_button.click()  # returns once the dialog closed, the server still frozen
+
+    previewed("Calais", "Dover")
+    stalls = _each_while_frozen(window, own_cluster, [dialog.apply_button.click])
+    assert dialog.notice.text().startswith("Replaced in 2 articles.")
+    previewed("Dover", "Calais")
+    stalls += _each_while_frozen(window, own_cluster, [close_while_waiting])
+    print(f"\nlongest UI stalls of Replace Checked on a frozen server: {[round(s * 1000) for s in stalls]} ms")
+    assert any("not answering" in note for note in notes)
+    assert any(note.startswith("Replace in All Articles was closed before the team server answered")
+               for note in notes)
+    qtbot.waitUntil(lambda: get_article(window.store, ids[1]).title == "Calais port", timeout=20000)
+    for article_id in ids:
+        reasons = [r.reason for r in revisions(window.store, article_id)]
+        assert reasons.count("replace: Calais → Dover") == 1 and reasons.count("replace: Dover → Calais") == 1
+    assert max(stalls) < STALL_LIMIT_S
+
+
+def test_the_media_librarys_replace_and_remove_on_a_frozen_server_never_hold_the_window(
+        window_factory, own_cluster, local_data, qtbot, tmp_path):
+    """Replace and Remove in the media library write (and read the library again) on a thread
+    of their own: the window goes on while the server is frozen, and the table shows the change
+    once it answers."""
+    from digest_desk.store.media import get_image_bytes, media_map
+
+    for name, size in (("quay.jpg", (64, 40)), ("spare.jpg", (30, 30)), ("new.jpg", (80, 50))):
+        PIL.Image.new("RGB", size, (40, 90, 160)).save(tmp_path / name, "JPEG")
+
+    def fill(store) -> None:
+        add_image(store, tmp_path / "quay.jpg", alt="The quay")
+        add_image(store, tmp_path / "spare.jpg", alt="Spare")
+
+    window = _window_on(window_factory, own_cluster, qtbot, fill)
+    dialog = window.ops.pictures.library_dialog()
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.ui.table.rowCount() == 2, timeout=10000)
+    done: list[bool] = []
+
+    def replace() -> None:
+        dialog.select("quay.jpg")
+        done.append(dialog.replace_from(tmp_path / "new.jpg"))
+
+    def remove() -> None:
+        dialog.select("spare.jpg")
+        done.append(dialog.remove_selected(confirm=False))
+
+    stalls = _each_while_frozen(window, own_cluster, [replace, remove])
+    print(f"\nlongest UI stalls of the media library's changes on a frozen server: "
+          f"{[round(s * 1000) for s in stalls]} ms")
+    assert done == [True, True]
+    assert [dialog.ui.table.item(r, 0).text() for r in range(dialog.ui.table.rowCount())] == ["quay.jpg"]
+    assert dialog.ui.table.item(0, 1).text().startswith("80×50")
+    assert set(media_map(window.store)) == {"quay.jpg"}
+    assert PIL.Image.open(io.BytesIO(get_image_bytes(window.store, "quay.jpg"))).size == (80, 50)
+    assert max(stalls) < STALL_LIMIT_S
+
+
+def test_the_picture_dialogs_open_on_a_frozen_server_and_show_the_picture_when_it_answers(
+        window_factory, own_cluster, local_data, qtbot, tmp_path):
+    """The featured picture's words and a body picture's "Edit Picture…": the dialog opens at
+    once with the server frozen (its picture is read on a thread of its own) and the picture
+    shows once the server answers."""
+    from digest_desk.render.picture_markdown import picture_at
+
+    PIL.Image.new("RGB", (64, 40), (40, 90, 160)).save(tmp_path / "quay.jpg", "JPEG")
+    made: list[int] = []
+
+    def fill(store) -> None:
+        image = add_image(store, tmp_path / "quay.jpg", alt="The quay")
+        made.append(create_article(store, title="Quay", body="![Boats](media/quay.jpg)",
+                                   image_id=image.id, image_alt="The quay").id)
+
+    window = _window_on(window_factory, own_cluster, qtbot, fill)
+    window.live.preview.hide()
+    assert window.load_article(made[0])
+    qtbot.waitUntil(lambda: window.editor.featured_picture is not None, timeout=10000)
+    pictures = window.ops.pictures
+    span = picture_at(window.editor.body.document().findBlockByNumber(0).text(), 2)
+    seen: list[tuple[str, str]] = []
+    reads, meter = UiThreadReads(window.store), StallMeter(every_ms=10)
+
+    def look(dialog) -> None:
+        seen.append((dialog.ui.thumbnail.text(), ""))
+        own_cluster.thaw()
+        qtbot.waitUntil(lambda: not dialog.ui.thumbnail.pixmap().isNull(), timeout=20000)
+        seen[-1] = (seen[-1][0], dialog.ui.nameLabel.text())
+        dialog.reject()
+
+    stalls = []
+    try:
+        for open_dialog in (pictures.edit_featured, lambda: pictures.edit_body_picture(0, span)):
+            rescue = own_cluster.freeze_for_at_most(25)
+            try:
+                reads.on = True
+                meter.start()
+                answer_modal(look)
+                open_dialog()
+                stalls.append(meter.stop())
+                reads.on = False
+            finally:
+                own_cluster.thaw()
+                rescue.cancel()
+    finally:
+        reads.close()
+    print(f"\nlongest UI stalls of the picture dialogs on a frozen server: {[round(s * 1000) for s in stalls]} ms")
+    assert seen == [("Reading the picture…", "quay.jpg · 64×40")] * 2
+    assert reads.count == 0, reads.where
+    assert max(stalls) < STALL_LIMIT_S
+
+
+def test_a_bulk_change_on_a_server_that_went_away_says_so_and_is_applied_once_when_tried_again(
+        window_factory, own_cluster, local_data, qtbot):
+    """The server is stopped: Publish says the change may or may not have been made (no
+    traceback), puts nothing on the undo stack and reads the list again; tried again once the
+    server is back, it is applied once."""
+    from PySide6.QtWidgets import QMessageBox
+
+    ids: list[int] = []
+    window = _window_on(window_factory, own_cluster, qtbot, lambda store: ids.extend(
+        create_article(store, title=t, body="Text.").id for t in ("Night ferry", "Harbour")))
+    notes: list[str] = []
+    window.statusBar().messageChanged.connect(notes.append)
+
+    def publish() -> None:
+        answer_modal(lambda box: box.button(QMessageBox.StandardButton.Yes).click())
+        window.bulk.run("publish", ids)
+
+    own_cluster.halt()
+    try:
+        publish()
+    finally:
+        own_cluster.resume()
+    assert any(note.startswith("The team server could not be reached (published): it may or may not "
+                               "have been done.") for note in notes)
+    assert not window.library_stack.canUndo()
+    publish()
+    assert window.statusBar().currentMessage().startswith("2 articles changed.")
+    for article_id in ids:
+        assert str(get_article(window.store, article_id).status) == "published"
+        assert [r.reason for r in revisions(window.store, article_id)].count("bulk: published") == 1
+    assert window.library_stack.canUndo()

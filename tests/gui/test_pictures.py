@@ -256,6 +256,9 @@ def test_screenshots_of_both_dialogs(window, store, qtbot, tmp_path):
     shots: dict = {}
 
     def shoot(picture_dialog) -> None:
+        thumbnail = picture_dialog.ui.thumbnail  # the picture is read on a thread of its own
+        qtbot.waitUntil(lambda: not thumbnail.pixmap().isNull(), timeout=10000)
+        assert picture_dialog.ui.nameLabel.text() == "harbour.jpg · 640×400"
         picture_dialog.ui.altEdit.setText("Fishing boats moored in the harbour at low tide")
         picture_dialog.ui.captionEdit.setText("The harbour on Sunday morning")
         picture_dialog.ui.creditEdit.setText("Jane Doe/Harbour Press")

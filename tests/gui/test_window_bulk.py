@@ -129,6 +129,29 @@ def test_unpublish_set_category_and_delete(window, qtbot, store):
         ["Local news", "Local news", "World"]
 
 
+def test_an_undone_delete_stopped_half_way_goes_on_from_there_when_tried_again(window, qtbot, store):
+    """Undo of a batch delete where another article took one slug meanwhile: those before it
+    come back, the status bar says why the rest did not, and the next try restores the rest
+    without restoring any twice."""
+    from digest_desk.store.articles import delete_article, list_articles
+
+    ids = make(store, 3)
+    window.list_panel.model.reload()
+    answer_modal(press(QMessageBox.StandardButton.Yes))
+    window.bulk.run("delete", ids)
+    assert list_articles(store) == []
+    blocker = create_article(store, title="Story 1", body="Someone else's.")  # takes "story-1"
+    window.undo()
+    assert window.statusBar().currentMessage().startswith("Not undone (delete): ")
+    assert sorted(r.title for r in list_articles(store)) == ["Story 0", "Story 1"]  # theirs
+    assert window.library_stack.canUndo()
+    delete_article(store, blocker.id)
+    window.undo()
+    assert sorted(r.title for r in list_articles(store)) == ["Story 0", "Story 1", "Story 2"]
+    assert "3 articles restored." in window.statusBar().currentMessage()
+    assert get_article(store, [r.id for r in list_articles(store) if r.title == "Story 1"][0]).body == "Body 1"
+
+
 def test_schedule_in_the_site_time_zone(window, qtbot, store):
     ids = make(store, 2)
     window.list_panel.model.reload()

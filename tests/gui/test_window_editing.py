@@ -132,6 +132,27 @@ def test_delete_asks_and_undo_brings_the_article_back(window, qtbot, store):
     assert list_articles(store) == []
 
 
+def test_an_undo_the_store_refuses_says_why_and_stays_to_be_tried_again(window, qtbot, store):
+    """Undoing a delete whose slug another article took meanwhile: nothing is written, the
+    status bar says why (no traceback), and the step stays on the stack for a later try."""
+    from digest_desk.store.articles import delete_article
+
+    article = create_article(store, title="Doomed story", body="Keep me.")
+    window.load_article(article.id)
+    window.ops.delete_article(confirm=False)
+    blocker = create_article(store, title="Doomed story")  # another editor took the slug
+    trigger(window, "edit.undo")
+    assert window.statusBar().currentMessage().startswith("Not undone (Delete “Doomed story”): ")
+    assert [r.id for r in list_articles(store)] == [blocker.id]
+    assert window.library_stack.canUndo() and not window.library_stack.canRedo()
+    delete_article(store, blocker.id)
+    trigger(window, "edit.undo")  # tried again: restored, once
+    [row] = list_articles(store)
+    assert get_article(store, row.id).body == "Keep me."
+    assert window.article is not None and window.article.id == row.id
+    assert window.library_stack.canRedo()
+
+
 def test_delete_cancelled_deletes_nothing(window, store):
     article = create_article(store, title="Safe story")
     window.load_article(article.id)

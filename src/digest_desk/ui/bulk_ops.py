@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import QDateTime, QObject, Qt, QTimeZone, Signal
-from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
     QDateTimeEdit,
@@ -27,11 +27,13 @@ from digest_desk.store.bulk import (
     Deleted,
     apply_changes,
     delete_articles,
-    restore_articles,
     restore_values,
     site_zone,
 )
-from digest_desk.ui.commands import stamp
+from digest_desk.store.revisions import restore_deleted
+from digest_desk.ui.commands import StepHost, StoreStep, pause_editing
+from digest_desk.ui.editor import ArticleEditor
+from digest_desk.ui.server_wait import ServerWaits, Unanswered
 
 Report = Callable[[str], None]
 MAX_TITLES = 12  # titles listed in a confirmation; the rest are counted
@@ -42,46 +44,64 @@ def count_text(count: int, one: str, many: str) -> str:
     return one if count == 1 else many.replace("%n", f"{count:,}")
 
 
-class BulkChangeCommand(QUndoCommand):
+class BulkChangeCommand(StoreStep):
     """The same fields set on many articles; undo puts back what each had (if not edited since)."""
 
-    def __init__(self, store: Store, ids: list[int], changes: dict[str, Any], label: str,
-                 holder: str, on_done: Callable[[str, BulkResult], None]) -> None:
-        super().__init__(label)
-        self.store, self.ids, self.changes, self.holder = store, ids, changes, holder
+    def __init__(self, store: Store, host: StepHost, ids: list[int], changes: dict[str, Any],
+                 label: str, holder: str, on_done: Callable[[str, BulkResult], None]) -> None:
+        super().__init__(label, store, host)
+        self.ids, self.changes, self.holder = ids, changes, holder
         self.label, self.on_done = label, on_done
         self.result = BulkResult()
-        self.seq = stamp()
 
-    def redo(self) -> None:
-        self.result = apply_changes(self.store, self.ids, self.changes, reason="bulk: " + self.label,
-                                    holder=self.holder)
-        self.on_done("redo", self.result)
+    def touches(self) -> list[int]:
+        return self.ids
 
-    def undo(self) -> None:
-        done = restore_values(self.store, self.result.before, self.result.versions,
+    def write_redo(self) -> BulkResult:
+        return apply_changes(self.store, self.ids, self.changes, reason="bulk: " + self.label,
+                             holder=self.holder)
+
+    def write_undo(self) -> BulkResult:
+        return restore_values(self.store, self.result.before, self.result.versions,
                               reason="bulk: undo " + self.label, holder=self.holder)
-        self.on_done("undo", done)
+
+    def show(self, redo: bool, outcome: BulkResult) -> None:
+        if redo:
+            self.result = outcome
+        self.on_done("redo" if redo else "undo", outcome)
 
 
-class BulkDeleteCommand(QUndoCommand):
+class BulkDeleteCommand(StoreStep):
     """Many articles deleted in one transaction; undo brings each back with its history."""
 
-    def __init__(self, store: Store, ids: list[int], holder: str,
+    def __init__(self, store: Store, host: StepHost, ids: list[int], holder: str,
                  on_done: Callable[[str, Deleted, list[int]], None]) -> None:
-        super().__init__("delete")
-        self.store, self.ids, self.holder, self.on_done = store, ids, holder, on_done
+        super().__init__("delete", store, host)
+        self.ids, self.holder, self.on_done = ids, holder, on_done
         self.deleted = Deleted()
-        self.seq = stamp()
+        self._back: dict[int, int] = {}  # item index -> new id, of an undo not finished yet
 
-    def redo(self) -> None:
-        self.deleted = delete_articles(self.store, self.ids, holder=self.holder)
-        self.on_done("redo", self.deleted, [])
+    def touches(self) -> list[int]:
+        return self.ids
 
-    def undo(self) -> None:
-        restored = restore_articles(self.store, self.deleted)
-        self.ids = restored
-        self.on_done("undo", self.deleted, restored)
+    def write_redo(self) -> Deleted:
+        return delete_articles(self.store, self.ids, holder=self.holder)
+
+    def write_undo(self) -> list[int]:
+        """Each article back in turn; an undo stopped half-way (a slug taken meanwhile) goes on
+        from where it stopped when tried again, never restoring one twice."""
+        for index, (snapshot, history) in enumerate(self.deleted.items):
+            if index not in self._back:
+                self._back[index] = restore_deleted(self.store, snapshot, history).id
+        return [self._back[i] for i in range(len(self.deleted.items))]
+
+    def show(self, redo: bool, outcome: Any) -> None:
+        if redo:
+            self.deleted = outcome
+            self.on_done("redo", self.deleted, [])
+        else:
+            self.ids, self._back = outcome, {}
+            self.on_done("undo", self.deleted, outcome)
 
 
 class ScheduleDialog(QDialog):
@@ -141,14 +161,30 @@ class BulkOperations(QObject):
 
     def __init__(self, store: Store, stack: QUndoStack, holder: str, site: Any,
                  before: Callable[[], bool], titles: Callable[[list[int]], list[str]],
-                 parent: QWidget) -> None:
+                 waits: ServerWaits, editor: ArticleEditor, parent: QWidget) -> None:
         super().__init__(parent)
         self.store, self.stack, self.holder, self.site = store, stack, holder, site
-        self._before, self._titles, self._parent = before, titles, parent
+        self._before, self._titles, self._parent, self._editor = before, titles, parent, editor
+        # The window's waits for the team server (StepHost): a batch is written on a thread of
+        # its own there while the window goes on, one write (or action) at a time.
+        self.waits = waits
+
+    def say(self, text: str) -> None:
+        self.message.emit(text, 10000)
+
+    def reread(self) -> None:
+        self.changed.emit([])  # the list (and the categories) read again
+
+    def pause(self, ids: list[int]) -> Callable[[], None]:
+        return pause_editing(self._editor, ids)
 
     def run(self, action: str, ids: list[int]) -> None:
         """One of the context menu's actions on ``ids``."""
         if not ids:
+            return
+        if self.waits.waiting:
+            self.say(self.tr("The team server has not answered the last change yet; try again "
+                             "when it has."))
             return
         handlers = {"publish": self.publish, "unpublish": self.unpublish, "schedule": self.schedule,
                     "category": self.set_category, "delete": self.delete}
@@ -193,8 +229,11 @@ class BulkOperations(QObject):
                      f"scheduled {when.isoformat()}")
 
     def set_category(self, ids: list[int]) -> None:
+        note = self.tr("The team server is not answering; the categories show when it does.")
         try:
-            names = categories(self.store)
+            names = self.waits.store_call(self.store, note, categories, self.store)
+        except Unanswered:
+            return
         except StoreError as exc:
             self.message.emit(str(exc), 8000)
             return
@@ -211,19 +250,19 @@ class BulkOperations(QObject):
             return
         if not self._before():
             return
-        self._push(BulkDeleteCommand(self.store, ids, self.holder, self._deleted))
+        self._push(BulkDeleteCommand(self.store, self, ids, self.holder, self._deleted))
 
     # -- carrying out ---------------------------------------------------------------------
     def _change(self, ids: list[int], changes: dict[str, Any], label: str) -> None:
         if not self._before():  # the open article's edits are saved first
             return
-        self._push(BulkChangeCommand(self.store, ids, changes, label, self.holder, self._changed))
+        self._push(BulkChangeCommand(self.store, self, ids, changes, label, self.holder, self._changed))
 
-    def _push(self, command: QUndoCommand) -> None:
-        try:
+    def _push(self, command: StoreStep) -> None:
+        """Write the batch (a team server on a thread of its own, the window going on), then put
+        it on the undo stack; a write that failed says so and leaves the stack as it was."""
+        if command.write(redo=True):
             self.stack.push(command)
-        except StoreError as exc:
-            self.message.emit(self.tr("Nothing changed: ") + str(exc), 10000)
 
     def _changed(self, direction: str, result: BulkResult) -> None:
         count = len(result.changed)

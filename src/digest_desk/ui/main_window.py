@@ -34,6 +34,7 @@ from digest_desk.ui.actions import ActionRegistry
 from digest_desk.ui.article_list import ArticleListPanel
 from digest_desk.ui.autosave import SERVER_WAIT_S, Autosaver
 from digest_desk.ui.bulk_ops import BulkOperations
+from digest_desk.ui.commands import step
 from digest_desk.ui.editor import ArticleEditor
 from digest_desk.ui.find_bar import connect_find_actions
 from digest_desk.ui.first_paint import FirstPaint
@@ -123,7 +124,8 @@ class MainWindow(QMainWindow):
                                   editor_name=self.editor_name)
         self.list_panel.show_locks_of_others(self.safety.holder)  # who else edits what
         self.bulk = BulkOperations(store, self.library_stack, self.safety.holder, self.site,
-                                   self.leave_article, self.list_panel.titles, self)
+                                   self.leave_article, self.list_panel.titles, self.ops.waits,
+                                   self.editor, self)
         self.team_live = self._live_updates() if store.is_server else None
         self._opening: Job | None = None  # an article chosen in the list, read from the team server
         self._opening_id: int | None = None
@@ -291,6 +293,7 @@ class MainWindow(QMainWindow):
         self.ops.pictures.media_changed.connect(self.live.media_changed)
         self.ops.site_changed.connect(self._site_changed)
         self.ops.message.connect(self.statusBar().showMessage)
+        self.ops.reread_wanted.connect(lambda: self._articles_changed([]))
         self.safety.reload_wanted.connect(self.load_article)
         self.safety.articles_recovered.connect(self._article_created)
         self.safety.message.connect(self.statusBar().showMessage)
@@ -497,7 +500,8 @@ class MainWindow(QMainWindow):
 
     def _article_deleted(self, article_id: int) -> None:
         self.list_panel.model.reload()
-        self.close_article()
+        if self.article is not None and self.article.id == article_id:  # (another may be open by
+            self.close_article()  # the time a team server answered)
         self.stacks.pop(article_id, None)  # its edits cannot be undone into another article
 
     def _article_restored(self, article_id: int) -> None:
@@ -522,8 +526,9 @@ class MainWindow(QMainWindow):
 
     def replace_in_all(self) -> ReplaceDialog:
         """The site-wide replace dialog (its changes reload the open article if it is among them)."""
-        dialog = ReplaceDialog(self.store, self.safety.holder, self.leave_article, self)
+        dialog = ReplaceDialog(self.store, self.safety.holder, self.leave_article, self.ops.waits, self)
         dialog.applied.connect(self._articles_changed)
+        dialog.message.connect(self.statusBar().showMessage)
         dialog.open()
         return dialog
 
@@ -597,7 +602,7 @@ class MainWindow(QMainWindow):
             return
         stack = self._newest_stack(redo=False)
         if stack is not None:
-            stack.undo()
+            step(stack, redo=False)  # a step that writes to the store moves once it is written
 
     def redo(self) -> None:
         body = self.editor.body
@@ -606,7 +611,7 @@ class MainWindow(QMainWindow):
             return
         stack = self._newest_stack(redo=True)
         if stack is not None:
-            stack.redo()
+            step(stack, redo=True)
 
     def _focused_call(self, name: str) -> None:
         widget = QApplication.focusWidget()

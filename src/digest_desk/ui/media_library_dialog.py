@@ -3,7 +3,9 @@ replace a picture's bytes or remove one no article uses."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QIcon, QPixmap
@@ -16,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from digest_desk.domain import Image
 from digest_desk.store import Store, StoreError
 from digest_desk.store.picture_library import (
     LibraryPicture,
@@ -27,8 +30,10 @@ from digest_desk.store.picture_library import (
 )
 from digest_desk.ui import icons
 from digest_desk.ui.forms.ui_media_library_dialog import Ui_MediaLibraryDialog
+from digest_desk.ui.server_wait import ServerWaits, Unanswered, Unreachable
 from digest_desk.ui.tasks import run_detached, run_in_background
 
+_T = TypeVar("_T")
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.gif *.webp *.avif)"
 COLUMNS = ("Picture", "Size", "Used in")
 
@@ -39,18 +44,32 @@ def _bytes(size: int) -> str:
     return f"{max(1, round(size / 1024))} KB" if size else ""
 
 
+def _replaced(store: Store, name: str, path: Path) -> tuple[Image, list[LibraryPicture]]:
+    """Worker side: new bytes for a picture, and the library as it is then."""
+    image = replace_image(store, name, path)
+    return image, library(store)
+
+
+def _removed(store: Store, name: str) -> list[LibraryPicture]:
+    """Worker side: an unused picture removed, and the library as it is then."""
+    remove_unused_image(store, name)
+    return library(store)
+
+
 class MediaLibraryDialog(QDialog):
     """Lists the library; ``media_changed`` fires after a picture was replaced or removed."""
 
     media_changed = Signal()
     thumbnails_shown = Signal()  # every preview the background made is in the table
+    message = Signal(str, int)  # for the window's status bar (the dialog may be closed by then)
 
-    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+    def __init__(self, store: Store, waits: ServerWaits, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ui = Ui_MediaLibraryDialog()
         self.ui.setupUi(self)
         self.setObjectName("media-library-dialog")
         self.store = store
+        self._waits = waits  # the window's: a team server is written on a thread of its own
         self.pictures: list[LibraryPicture] = []
         table = self.ui.table
         table.setColumnCount(len(COLUMNS))
@@ -66,22 +85,16 @@ class MediaLibraryDialog(QDialog):
         self.ui.removeButton.clicked.connect(lambda: self.remove_selected(confirm=True))
         self.ui.buttons.rejected.connect(self.reject)
         table.itemSelectionChanged.connect(self._selection_changed)
-        # The first read on a thread of its own: on a team server that stopped answering the
-        # dialog opens at once and fills when the server answers.
-        self.ui.summaryLabel.setText(self.tr("Reading the media library…"))
-        self._selection_changed()
-        run_detached(library, store, owner=self, on_done=self._show, on_error=self._unreadable,
-                     thread_name="digest-desk-media-library")
+        self.reload()
 
     # -- the table ------------------------------------------------------------------------
     def reload(self) -> None:
-        """Read the library again (after a change made here)."""
-        try:
-            pictures = library(self.store)
-        except StoreError as exc:
-            self.say(str(exc))
-            pictures = []
-        self._show(pictures)
+        """Read the library on a thread of its own: on a team server that stopped answering the
+        dialog opens at once and fills when the server answers."""
+        self.ui.summaryLabel.setText(self.tr("Reading the media library…"))
+        self._selection_changed()
+        run_detached(library, self.store, owner=self, on_done=self._show, on_error=self._unreadable,
+                     thread_name="digest-desk-media-library")
 
     def _unreadable(self, exc: BaseException) -> None:
         self.say(str(exc) if isinstance(exc, StoreError)
@@ -164,12 +177,16 @@ class MediaLibraryDialog(QDialog):
         picture = self.selected()
         if picture is None:
             return False
+        note = self.tr("The team server is not answering; the picture is replaced when it does.")
         try:
-            image = replace_image(self.store, picture.name, path)
+            written = self._write(note, _replaced, picture.name, path)
         except (StoreError, OSError) as exc:
             self.say(self.tr("Not replaced: ") + str(exc))
             return False
-        self.reload()
+        if written is None:
+            return False
+        image, pictures = written
+        self._show(pictures)
         self.select(image.name)
         self.say(self.tr("%1 replaced (%2×%3); every article showing it shows the new picture.")
                  .replace("%1", image.name).replace("%2", str(image.width)).replace("%3", str(image.height)))
@@ -187,12 +204,44 @@ class MediaLibraryDialog(QDialog):
                 self.tr("Remove “%1” from the media library? This cannot be undone.").replace("%1", picture.name))
             if answer != QMessageBox.StandardButton.Yes:
                 return False
+        note = self.tr("The team server is not answering; the picture is removed when it does.")
         try:
-            remove_unused_image(self.store, picture.name)
+            pictures = self._write(note, _removed, picture.name)
         except StoreError as exc:
             self.say(str(exc))
             return False
-        self.reload()
+        if pictures is None:
+            return False
+        self._show(pictures)
         self.say(self.tr("%1 removed.").replace("%1", picture.name))
         self.media_changed.emit()
         return True
+
+    def _write(self, note: str, fn: Callable[..., _T], *args: Any) -> _T | None:
+        """``fn(store, *args)`` (a change and the library read after it): on a team server on a
+        thread of its own while the window goes on. None when it did not come back, said here
+        (or in the window's status bar when the dialog was closed meanwhile); a refusal raises."""
+        if self._waits.waiting:
+            self.say(self.tr("The team server has not answered the last change yet; try again "
+                             "when it has."))
+            return None
+        for button in (self.ui.replaceButton, self.ui.removeButton):
+            button.setEnabled(False)
+        self.say(self.tr("Writing to the media library…"))
+        try:
+            return self._waits.store_call(self.store, note, fn, self.store, *args, give_up=self.rejected)
+        except Unanswered:  # closed while waiting (or the window closes): it may still land
+            if not self._waits.cancelled:
+                self.message.emit(self.tr("The media library was closed before the team server "
+                                          "answered: the picture may or may not have been changed."),
+                                  15000)
+                self.media_changed.emit()  # the previews read the pictures again
+            return None
+        except Unreachable:
+            self.say(self.tr("The team server could not be reached: the picture may or may not "
+                             "have been changed. The library is read again to show which."))
+            self.media_changed.emit()
+            self.reload()
+            return None
+        finally:
+            self._selection_changed()

@@ -15,7 +15,7 @@ from digest_desk.store import Store, StoreError
 from digest_desk.store.articles import create_article, revisions
 from digest_desk.store.media import add_image
 from digest_desk.ui.autosave import Autosaver
-from digest_desk.ui.commands import DeleteArticleCommand, RestoreRevisionCommand
+from digest_desk.ui.commands import DeleteArticleCommand, RestoreRevisionCommand, pause_editing
 from digest_desk.ui.editor import ArticleEditor
 from digest_desk.ui.pictures import PictureActions
 from digest_desk.ui.revisions_dialog import RevisionsDialog
@@ -40,6 +40,7 @@ class ArticleOperations(QObject):
     media_added = Signal()  # a picture was stored
     site_changed = Signal(object)  # the site profile was edited: the new Site
     message = Signal(str, int)  # for the status bar: a team server that is not answering yet
+    reread_wanted = Signal()  # a write's outcome is not known: read the list again to show it
 
     def __init__(self, store: Store, editor: ArticleEditor, autosaver: Autosaver,
                  library_stack: QUndoStack, settings: QSettings, site: Site,
@@ -48,9 +49,12 @@ class ArticleOperations(QObject):
         self.store, self.editor, self.autosaver = store, editor, autosaver
         self.library_stack, self.settings, self.site = library_stack, settings, site
         self._parent = parent
-        self.pictures = PictureActions(store, editor, parent)  # picture words, media library
-        # A team server is asked on a thread of its own while the window goes on (ServerWaits).
-        self._waits = ServerWaits(lambda note: self.message.emit(note, 0), self)
+        # A team server is asked on a thread of its own while the window goes on (ServerWaits);
+        # the library's undo steps (a delete, a batch) and the media library's changes wait
+        # through the same, one at a time.
+        self.waits = ServerWaits(lambda note: self.message.emit(note, 0), self)
+        self.pictures = PictureActions(store, editor, self.waits, parent)  # picture words, media library
+        self.pictures.message.connect(self.message)
 
     def _error(self, message: str) -> None:
         QMessageBox.warning(self._parent, self.tr("Digest Desk"), message)
@@ -58,16 +62,26 @@ class ArticleOperations(QObject):
     def _ask(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """``fn(*args, **kwargs)`` on the store, never holding the window on a team server."""
         note = self.tr("The team server is not answering; this is done when it does.")
-        return self._waits.store_call(self.store, note, fn, *args, **kwargs)
+        return self.waits.store_call(self.store, note, fn, *args, **kwargs)
+
+    def say(self, text: str) -> None:
+        """A library step's outcome for the status bar (StepHost)."""
+        self.message.emit(text, 10000)
+
+    def reread(self) -> None:
+        self.reread_wanted.emit()
+
+    def pause(self, ids: list[int]) -> Callable[[], None]:
+        return pause_editing(self.editor, ids)
 
     @property
     def waiting(self) -> bool:
         """An action waits for the team server (another one is not started meanwhile)."""
-        return self._waits.waiting
+        return self.waits.waiting
 
     def give_up(self) -> None:
         """The window closes: actions waiting for a silent server stop waiting."""
-        self._waits.cancel_all()
+        self.waits.cancel_all()
 
     def _leave(self) -> bool:
         """Save the open article before another is shown; False when that failed."""
@@ -115,9 +129,11 @@ class ArticleOperations(QObject):
                 self.tr("Delete “%1”? You can bring it back with Edit ▸ Undo.").replace("%1", title))
             if answer != QMessageBox.StandardButton.Yes:
                 return
-        if not self._leave():
+        if self.waiting or not self._leave():
             return
-        self.library_stack.push(DeleteArticleCommand(self.store, article.id, title, self._after_delete))
+        command = DeleteArticleCommand(self.store, self, article.id, title, self._after_delete)
+        if command.write(redo=True):  # off the UI thread on a team server, then pushed
+            self.library_stack.push(command)
 
     def _after_delete(self, article_id: int, exists: bool) -> None:
         (self.article_restored if exists else self.article_deleted).emit(article_id)

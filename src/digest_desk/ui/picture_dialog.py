@@ -19,16 +19,20 @@ class PictureDialog(QDialog):
     name); hints say live what the checks will say about it.
     """
 
-    def __init__(self, name: str, words: PictureWords, *, preview: bytes | None = None,
+    def __init__(self, name: str, words: PictureWords, *,
                  size: tuple[int, int] | None = None, featured: bool = False,
-                 parent: QWidget | None = None) -> None:
+                 reading: bool = False, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ui = Ui_PictureDialog()
         self.ui.setupUi(self)
         self.setObjectName("picture-dialog")
         self.name = name
         self.setWindowTitle(self.tr("Featured Picture") if featured else self.tr("Picture"))
-        self._show_picture(preview, size)
+        if reading:  # the picture comes from the store on a thread of its own (show_picture)
+            self.ui.nameLabel.setText(name)
+            self.ui.thumbnail.setText(self.tr("Reading the picture…"))
+        else:
+            self.show_picture(None, size)
         self.ui.altEdit.setText(words.alt)
         self.ui.captionEdit.setText(words.caption)
         self.ui.creditEdit.setText(words.credit)
@@ -52,7 +56,7 @@ class PictureDialog(QDialog):
         self.ui.altEdit.setFocus()
         self.ui.altEdit.selectAll()
 
-    def _show_picture(self, preview: bytes | None, size: tuple[int, int] | None) -> None:
+    def show_picture(self, preview: bytes | None, size: tuple[int, int] | None) -> None:
         facts = self.name if size is None else f"{self.name} · {size[0]}×{size[1]}"
         self.ui.nameLabel.setText(facts)
         pixmap = QPixmap()

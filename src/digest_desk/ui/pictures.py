@@ -21,6 +21,8 @@ from digest_desk.ui import icons
 from digest_desk.ui.editor import ArticleEditor
 from digest_desk.ui.media_library_dialog import MediaLibraryDialog
 from digest_desk.ui.picture_dialog import PictureDialog
+from digest_desk.ui.server_wait import ServerWaits
+from digest_desk.ui.tasks import run_detached
 
 
 class PictureActions(QObject):
@@ -28,29 +30,37 @@ class PictureActions(QObject):
 
     media_changed = Signal()  # the library's pictures were replaced or removed
     dialog_opened = Signal(object)  # the PictureDialog about to run (tests and screenshots)
+    message = Signal(str, int)  # for the status bar
 
-    def __init__(self, store: Store, editor: ArticleEditor, parent: QWidget) -> None:
+    def __init__(self, store: Store, editor: ArticleEditor, waits: ServerWaits,
+                 parent: QWidget) -> None:
         super().__init__(parent)
         self.store, self.editor, self._parent = store, editor, parent
+        self._waits = waits  # the window's waits for a team server (the library's changes)
         self._menu_filter = _BodyPictureMenu(self)
         editor.body.viewport().installEventFilter(self._menu_filter)
         editor.image_words.clicked.connect(self.edit_featured)
 
     # -- the dialog -----------------------------------------------------------------------
     def ask(self, image: Image | None, name: str, words: PictureWords, *,
-            featured: bool = False) -> PictureWords | None:
-        """The words the editor settles on, or None when the dialog was cancelled."""
-        preview = None
-        if image is not None and not image.url:
-            try:
-                preview = get_image_bytes(self.store, image.name)
-            except StoreError:
-                preview = None
+            featured: bool = False, media_name: str | None = None) -> PictureWords | None:
+        """The words the editor settles on, or None when the dialog was cancelled. The dialog
+        opens at once; the picture (``image``, or the library's ``media_name``) is read on a
+        thread of its own and shows when the store answers (a silent team server never holds
+        the window)."""
         size = (image.width, image.height) if image is not None else None
-        dialog = PictureDialog(name, words, preview=preview, size=size, featured=featured,
+        wanted = media_name if image is None else (None if image.url else image.name)
+        dialog = PictureDialog(name, words, size=size, featured=featured, reading=wanted is not None,
                                parent=self._parent)
+        if wanted is not None:
+            run_detached(_read_picture, self.store, wanted, size, owner=dialog,
+                         thread_name="digest-desk-picture",
+                         on_done=lambda found: dialog.show_picture(*found),
+                         on_error=lambda _exc: dialog.show_picture(None, size))
         self.dialog_opened.emit(dialog)
-        return dialog.words() if dialog.exec() == QDialog.DialogCode.Accepted else None
+        words = dialog.words() if dialog.exec() == QDialog.DialogCode.Accepted else None
+        dialog.deleteLater()  # a picture the store sends after this is dropped
+        return words
 
     @staticmethod
     def suggestion(image: Image) -> PictureWords:
@@ -87,8 +97,7 @@ class PictureActions(QObject):
     def edit_body_picture(self, block_number: int, span: PictureSpan) -> bool:
         """Edit the words of the picture written at ``span`` of body line ``block_number``."""
         name = span.media_name or span.src
-        image = media_map(self.store).get(span.media_name) if span.media_name else None
-        words = self.ask(image, name, span.words)
+        words = self.ask(None, name, span.words, media_name=span.media_name or None)
         if words is None or not self.editor.editable:
             return False
         block = self.editor.body.document().findBlockByNumber(block_number)
@@ -108,9 +117,25 @@ class PictureActions(QObject):
         self.library_dialog().exec()
 
     def library_dialog(self) -> MediaLibraryDialog:
-        dialog = MediaLibraryDialog(self.store, self._parent)
+        dialog = MediaLibraryDialog(self.store, self._waits, self._parent)
         dialog.media_changed.connect(self.media_changed)
+        dialog.message.connect(self.message)
         return dialog
+
+
+def _read_picture(store: Store, name: str,
+                  size: tuple[int, int] | None) -> tuple[bytes | None, tuple[int, int] | None]:
+    """Worker side: a library picture's bytes and size for the dialog (no bytes for one kept on
+    another server or gone from the library). ``size``: already known, else read too."""
+    if size is None:
+        image = media_map(store).get(name)
+        if image is None or image.url:
+            return None, None if image is None else (image.width, image.height)
+        size = (image.width, image.height)
+    try:
+        return get_image_bytes(store, name), size
+    except StoreError:
+        return None, size
 
 
 class _BodyPictureMenu(QObject):

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from digest_desk.store import Store, StoreError
 from digest_desk.store.bulk import BulkResult
 from digest_desk.store.replace import FIELDS, FieldChange, Search, apply_changes, find_changes
+from digest_desk.ui.server_wait import ServerWaits, Unanswered, Unreachable
 from digest_desk.ui.tasks import run_detached
 
 FIELD_NAMES = {"title": "Headline", "summary": "Summary", "body": "Body"}
@@ -32,15 +33,17 @@ FIELD_NAMES = {"title": "Headline", "summary": "Summary", "body": "Body"}
 class ReplaceDialog(QDialog):
     """Find text across every article, show each change, apply the checked ones."""
 
-    applied = Signal(list)  # ids of the changed articles
+    applied = Signal(list)  # ids of the changed articles ([]: read the list again)
+    message = Signal(str, int)  # for the window's status bar (the dialog may be closed by then)
 
-    def __init__(self, store: Store, holder: str, before: Callable[[], bool],
+    def __init__(self, store: Store, holder: str, before: Callable[[], bool], waits: ServerWaits,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("replace-dialog")
         self.setWindowTitle(self.tr("Replace in All Articles"))
         self.resize(820, 560)
         self.store, self.holder, self._before = store, holder, before
+        self._waits = waits  # the window's: the write goes to a team server on a thread of its own
         self.changes: list[FieldChange] = []
         self.search: Search | None = None
         self._asked: Search | None = None  # the newest question sent to the store
@@ -170,16 +173,49 @@ class ReplaceDialog(QDialog):
         if not chosen:
             self.notice.setText(self.tr("No article is checked."))
             return
-        try:
-            result = apply_changes(self.store, chosen, self.search, holder=self.holder)
-        except StoreError as exc:
-            self.notice.setText(self.tr("Nothing changed: ") + str(exc))
+        if self._waits.waiting:
+            self.notice.setText(self.tr("The team server has not answered the last change yet; "
+                                        "try again when it has."))
+            return
+        result = self._write(chosen, self.search)
+        if result is None:
             return
         self.notice.setText(self._report(result))
         self.apply_button.setEnabled(False)
         self.applied.emit(list(result.changed))
         if result.changed and "body" in self.search.fields:
             _render_ahead(self.store, list(result.changed))
+
+    def _write(self, chosen: list[FieldChange], search: Search) -> BulkResult | None:
+        """The checked changes written (on a team server on a thread of its own, the window
+        going on); None when not, with the reason shown. Each change carries the version it was
+        previewed at, so a write that did land is never applied twice."""
+        self.notice.setText(self.tr("Replacing in the checked articles…"))
+        for widget in (self.apply_button, self.preview_button):
+            widget.setEnabled(False)
+        note = self.tr("The team server is not answering; the replacements are made when it does.")
+        try:
+            return self._waits.store_call(self.store, note, apply_changes, self.store, chosen, search,
+                                          holder=self.holder, give_up=self.rejected)
+        except Unanswered:  # closed while waiting: the write may still land
+            if self._waits.cancelled:
+                return None  # the window closes
+            self.message.emit(self.tr("Replace in All Articles was closed before the team server "
+                                      "answered: the replacements may or may not have been made. The "
+                                      "list is read again to show which."), 15000)
+            self.applied.emit([])
+        except Unreachable:
+            self.search = None  # preview again: the versions may have moved on
+            self.notice.setText(self.tr("The team server could not be reached: the replacements may "
+                                        "or may not have been made. Preview again to see what is "
+                                        "left."))
+            self.applied.emit([])
+        except StoreError as exc:
+            self.notice.setText(self.tr("Nothing changed: ") + str(exc))
+            self.apply_button.setEnabled(True)
+        finally:
+            self.preview_button.setEnabled(True)
+        return None
 
     def _report(self, result: BulkResult) -> str:
         text = _count(len(result.changed), self.tr("Replaced in 1 article."),

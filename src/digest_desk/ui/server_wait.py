@@ -20,6 +20,10 @@ class Unanswered(StoreError):
     """The wait was given up (a dialog closed, the window closes) before the server answered."""
 
 
+class Unreachable(StoreError):
+    """The team server could not be reached during the call: a write may or may not have landed."""
+
+
 class ServerWaits(QObject):
     """Runs a store call on a thread of its own and waits for it in a local event loop: the UI
     thread keeps painting, typing and ticking while a silent server holds only that thread.
@@ -97,9 +101,14 @@ class ServerWaits(QObject):
             raise
         except Exception as exc:
             if server_away(store, exc):
-                raise StoreError(self.tr("The team server cannot be reached; try again in a "
-                                         "moment.")) from exc
+                raise Unreachable(self.tr("The team server cannot be reached; try again in a "
+                                          "moment.")) from exc
             raise
+
+    @property
+    def cancelled(self) -> bool:
+        """``cancel_all`` was called: the window is closing."""
+        return self._cancelled
 
     @property
     def waiting(self) -> bool:
