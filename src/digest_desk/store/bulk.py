@@ -18,7 +18,6 @@ from digest_desk.store.articles import ArticleRow
 from digest_desk.store.engine import Store
 from digest_desk.store.errors import NotFoundError, StoreError
 from digest_desk.store.locks import held_by_others
-from digest_desk.store.revisions import restore_deleted
 
 # What a batch may change, and what a user types for it.
 BULK_FIELDS = ("status", "category", "author", "published_at")
@@ -235,11 +234,6 @@ def delete_articles(store: Store, ids: list[int], *, holder: str | None = None) 
             done.ids.append(article_id)
             session.delete(article)
     return done
-
-
-def restore_articles(store: Store, deleted: Deleted) -> list[int]:
-    """Write deleted articles back with their slugs, links and histories; their new ids."""
-    return [restore_deleted(store, snapshot, history).id for snapshot, history in deleted.items]
 
 
 def site_zone(site: Any) -> ZoneInfo:
