@@ -58,7 +58,7 @@ def _rendition(name: str) -> str:
         raise ValueError(f"unknown rendition {name!r}; use 'standard' or 'simplified'") from None
 
 
-_BLOCK_CACHE: OrderedDict[tuple[str, str], str] = OrderedDict()
+_BLOCK_CACHE: OrderedDict[tuple[str, tuple], str] = OrderedDict()
 _BLOCK_CACHE_SIZE = 4096
 _BLOCK_LOCK = threading.Lock()
 
