@@ -86,14 +86,18 @@ def _split_paragraphs(body: str) -> list[Chunk]:
     start, kind = pos, _kind(first)
     starts = [m.end() for m in _BLANK_RUN.finditer(body, pos)]
     line, counted = 1, 0
+    end = len(body)
     for at in starts:
-        if at == len(body):
+        if at == end:
             break  # the body ends with blank lines
-        first = _first_line(body, at)
-        if not first or first.isspace() or first.startswith(("    ", "\t")):
-            continue  # a last line of only whitespace, or an indented line: the block goes on
-        if (first_kind := _kind(first)) != "other" and first_kind == kind:
-            continue  # more of the same list or quote (as _continues)
+        if body[at].isalpha():  # most blocks: a line of words is neither blank, indented nor a marker
+            first_kind = "other"
+        else:
+            first = _first_line(body, at)
+            if not first or first.isspace() or first.startswith(("    ", "\t")):
+                continue  # a last line of only whitespace, or an indented line: the block goes on
+            if (first_kind := _kind(first)) != "other" and first_kind == kind:
+                continue  # more of the same list or quote (as _continues)
         line += body.count("\n", counted, start)
         counted = start
         chunks.append(Chunk(line, body[start:at - 1].rstrip("\n ")))
