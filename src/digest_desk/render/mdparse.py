@@ -628,7 +628,8 @@ def _split(html: str, chunks: list[Chunk], fast: dict[int, str]) -> list[ParsedC
     pieces_by_index = dict(fast)
     pieces_by_index.update((int(i), piece) for i, piece in zip(parts[1::2], parts[2::2], strict=True))
     numbers = _HeadingNumbers()
-    any_raw = cache(lambda: any(_RAW_TAG.search(c.text) for c in chunks))
+    # The blocks with raw HTML (a tag needs a "<": a memchr spares most blocks the search).
+    with_raw = frozenset(i for i, c in enumerate(chunks) if "<" in c.text and _RAW_TAG.search(c.text) is not None)
     order = sorted(pieces_by_index)
     filled = {number: numbers.fill(piece) if "id=" in (piece := pieces_by_index[number]) else piece
               for number in order}  # ids in document order
@@ -646,7 +647,7 @@ def _split(html: str, chunks: list[Chunk], fast: dict[int, str]) -> list[ParsedC
     raws = [raw for _, _, pieces in cut.values() for raw in pieces if raw.strip()]
     # Without raw HTML in the body each piece is whole markup markdown made: sanitised together
     # (one call) they come back as each does alone (see _clean_together).
-    done = iter(_clean_together(raws) if not any_raw() else [clean(raw) for raw in raws])
+    done = iter(_clean_together(raws) if not with_raw else [clean(piece) for piece in raws])
     out: list[ParsedChunk] = []
     for index in order:
         if index in fast:  # built from plain text and checked links: no tokens, no raw HTML
@@ -654,10 +655,10 @@ def _split(html: str, chunks: list[Chunk], fast: dict[int, str]) -> list[ParsedC
                 out.append(ParsedChunk(chunks[index].line, text, ()))
             continue
         crossed, footnotes, pieces = cut[index]
-        raw_html = _RAW_TAG.search(chunks[index].text) is not None
-        for k, raw in enumerate(pieces):
-            text = next(done).strip() if raw.strip() else ""
-            if text and (raw_html or ((crossed or k == 1 or footnotes == 0) and any_raw())):
+        raw_html = index in with_raw
+        for k, piece in enumerate(pieces):
+            text = next(done).strip() if piece.strip() else ""
+            if text and (raw_html or ((crossed or k == 1 or footnotes == 0) and with_raw)):
                 text = repair(text)
             if not text or text == "<p></p>":
                 continue
