@@ -67,17 +67,24 @@ class SmartTypography(Treeprocessor):
 
 def _walk(parent: etree.Element, prev: str) -> str:
     """Each child's text, its children, then its tail, in document order; returns the last
-    character seen (``x`` for the text of code, which is left as it is)."""
+    character seen (``x`` for the text of code, which is left as it is). (_fix's steps are
+    written out here: this runs for every text of every body.)"""
     for el in parent:
         if el.tag in _SKIP:
             prev = "x"
         else:
-            if el.text:
-                prev = _fix(el, "text", prev)
+            text = el.text
+            if text:
+                if not isinstance(text, AtomicString) and (new := smarten(text, prev)) is not text:
+                    el.text = new
+                prev = text[-1]
             if len(el):
                 prev = _walk(el, prev)
-        if el.tail:
-            prev = _fix(el, "tail", prev)
+        tail = el.tail
+        if tail:
+            if not isinstance(tail, AtomicString) and (new := smarten(tail, prev)) is not tail:
+                el.tail = new
+            prev = tail[-1]
     return prev
 
 
