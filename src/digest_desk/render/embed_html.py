@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, Template, select_autoescape
 
 from digest_desk.domain import Image
 from digest_desk.paths import templates_dir
@@ -57,10 +56,18 @@ def resolve_image(embed: ImageEmbed, prefix: str, media: Mapping[str, Image]) ->
             return ResolvedImage(prefix + name, embed.alt, DEFAULT_WIDTH, DEFAULT_HEIGHT, False,
                                  embed.caption, embed.credit)
         return _from_image(image, prefix, embed.alt, embed.caption, embed.credit)
-    src = safe_href(embed.src)  # checked first: it also refuses what urlsplit cannot read
-    if src is None or not is_absolute_web_url(src):
+    src = _web_src(embed.src)
+    if src is None:
         return None
     return ResolvedImage(src, embed.alt, DEFAULT_WIDTH, DEFAULT_HEIGHT, False, embed.caption, embed.credit)
+
+
+@lru_cache(maxsize=1024)
+def _web_src(src: str) -> str | None:
+    """A picture's web address as published, or None when it is not an allowed absolute one
+    (kept for a while: both renditions of a page, and the preview's renders, ask again)."""
+    checked = safe_href(src)  # checked first: it also refuses what urlsplit cannot read
+    return checked if checked is not None and is_absolute_web_url(checked) else None
 
 
 def image_url(image: Image, prefix: str) -> str:
@@ -94,7 +101,7 @@ class EmbedRenderer:
     media: Mapping[str, Image]
 
     def render(self, embed: Embed) -> str:
-        template = environment().get_template(f"{self.rendition}/{PARTIALS[type(embed)]}")
+        template = _partial(self.rendition, type(embed))
         image = resolve_image(embed, self.prefix, self.media) if isinstance(embed, ImageEmbed) else None
         if isinstance(embed, ImageEmbed) and image is None:
             return ""
@@ -103,25 +110,38 @@ class EmbedRenderer:
         values = {"embed": embed, "image": image, "preview": self.preview}
         return "".join(template.root_render_func(template.new_context(values, shared=True))).strip()
 
-    def fingerprint(self, embeds: tuple[Embed, ...]) -> str:
-        """What the HTML of these embeds depends on, for the per-block cache key."""
-        parts = [self.rendition, str(self.preview), self.prefix]
+    def fingerprint(self, embeds: tuple[Embed, ...]) -> tuple:
+        """What the HTML of these embeds depends on, for the per-block cache key: the
+        rendition, the embeds themselves (equal when their fields are) and the library's facts
+        on each picture they name."""
+        facts = []
         for embed in embeds:
-            parts.append(repr(embed))
             name = embed.media_name if isinstance(embed, ImageEmbed) else None
             image = self.media.get(name) if name else None
             if image is not None:
-                parts.append(f"{image.name}|{image.width}|{image.height}|{image.url}")
-        return hashlib.blake2b("\x1f".join(parts).encode(), digest_size=8).hexdigest()
+                facts.append((image.name, image.width, image.height, image.url))
+        return self.rendition, self.preview, self.prefix, embeds, tuple(facts)
 
     def fill(self, chunk: ParsedChunk, embeds: tuple[Embed, ...]) -> str:
         """The chunk's HTML with every placeholder replaced by its rendered embed."""
         if not chunk.embeds:
             return chunk.html
-        n = re.escape(nonce())
 
         def embed(m: re.Match[str]) -> str:
             return self.render(embeds[int(m.group(1) or m.group(2))])
 
         # One pass: text produced by a replacement is never scanned again.
-        return re.sub(rf"<p>{n}b(\d+)z</p>|{n}[bi](\d+)z", embed, chunk.html)
+        return _placeholders().sub(embed, chunk.html)
+
+
+@cache
+def _placeholders() -> re.Pattern[str]:
+    """A block embed alone in its paragraph, or any embed placeholder (the process's nonce)."""
+    n = re.escape(nonce())
+    return re.compile(rf"<p>{n}b(\d+)z</p>|{n}[bi](\d+)z")
+
+
+@cache
+def _partial(rendition: str, kind: type) -> Template:
+    """The template of one construct in one rendition (looked up once, not per embed)."""
+    return environment().get_template(f"{rendition}/{PARTIALS[kind]}")

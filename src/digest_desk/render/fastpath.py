@@ -23,7 +23,7 @@ _BAD_CHARS = re.compile(r"[\t\x02\x03\x85\u2028\u2029\ue000-\ue003]")  # all but
 _BAD_START = re.compile(r" {0,3}(?:[#=:+~\-]|\d+[.)])| {4}")
 # Rules on the text between links and on link labels: no inline syntax at all, and no URL
 # outside a link (a line holding only a URL can become an embed).
-_INLINE_CHARS = "`\\[]<>&*_|^"
+_INLINE_CHARS = "*`\\[]<>&_|^"  # emphasis first: the most common reason a block needs markdown
 # An inline link in its plainest form: [label](http(s) URL) with no title, space or markup,
 # not after ! or \ (checked after the bracket, so the search can jump from bracket to bracket).
 _LINK = re.compile(r"\[(?<![!\\]\[)([^\[\]\n]+)\]\((https?://[^\s()<>\"'\\&`*\[\]]+)\)")
@@ -38,6 +38,8 @@ def _block_ok(text: str) -> bool:
         return False
     if not text.isascii() and _BAD_CHARS.search(text) is not None:
         return False
+    if "\n" not in text:  # one line (most blocks): as the loop below
+        return bool(text) and not text.endswith(" ") and _BAD_START.match(text) is None
     for line in text.split("\n"):
         if line.endswith(" ") or not line or _BAD_START.match(line) is not None:
             return False

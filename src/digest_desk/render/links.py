@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from digest_desk.domain import Article, Link, LinkKind, Site
@@ -23,7 +24,12 @@ def link_url(link: Link, site: Site, ctx: RenderContext, rendition: str) -> str 
     if link.target_article_id is not None and link.target_article_id in ctx.slugs:
         slug = ctx.slugs[link.target_article_id]
         return page_href(site, ctx, f"{slug}/amp/" if rendition == "amp" else f"{slug}/")
-    url = (link.url or "").strip()
+    return _web_link((link.url or "").strip())
+
+
+@lru_cache(maxsize=1024)
+def _web_link(url: str) -> str | None:
+    """An outside link as published, or None (kept for a while: both renditions ask)."""
     try:
         web = is_absolute_web_url(url)
     except ValueError:  # an address urlsplit cannot read ("https://[bad/"): shown nowhere
@@ -31,6 +37,7 @@ def link_url(link: Link, site: Site, ctx: RenderContext, rendition: str) -> str 
     return safe_href(url) if web and "\\" not in url else None
 
 
+@lru_cache(maxsize=1024)
 def host(url: str) -> str:
     try:
         name = urlsplit(url).hostname or ""

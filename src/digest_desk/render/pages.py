@@ -58,7 +58,7 @@ def _rendition(name: str) -> str:
         raise ValueError(f"unknown rendition {name!r}; use 'standard' or 'simplified'") from None
 
 
-_BLOCK_CACHE: OrderedDict[tuple[str, str], str] = OrderedDict()
+_BLOCK_CACHE: OrderedDict[tuple[str, tuple], str] = OrderedDict()
 _BLOCK_CACHE_SIZE = 4096
 _BLOCK_LOCK = threading.Lock()
 
@@ -110,6 +110,16 @@ def _body_html(parsed: ParsedBody, renderer: EmbedRenderer) -> str:
     # Most chunks hold no embed: their HTML is used as it is, without a call per chunk.
     return "\n".join([_filled(renderer, parsed, i) if chunk.embeds else chunk.html
                       for i, chunk in enumerate(parsed.chunks)])
+
+
+class PageUrls(NamedTuple):
+    """The page's own addresses (the templates read attributes: a dict key is looked up by
+    Jinja only after the attribute lookup failed, an exception per use)."""
+
+    standard: str
+    amp: str
+    home: str
+    standard_link: str
 
 
 class SectionLink(NamedTuple):
@@ -222,8 +232,8 @@ def _page(article: Article, site: Site, ctx: RenderContext | None, rendition: st
         **common, "preview": preview, "hero": featured_image(article.image, article.image_alt, prefix,
                                                          article.image_caption, article.image_credit),
         "body": _body_html(parsed, renderer), "body_id": BODY_CONTAINER_ID,
-        "urls": {"standard": common["standard_url"], "amp": common["amp_url"],
-                 "home": page_href(site, ctx, ""), "standard_link": page_href(site, ctx, f"{article.slug}/")},
+        "urls": PageUrls(common["standard_url"], common["amp_url"], page_href(site, ctx, ""),
+                         page_href(site, ctx, f"{article.slug}/")),
         **_chrome(kind, site, ctx, article.category),
         "links": links, "read_more": read_more, "other_links": others,
         "extensions": _extensions(parsed),

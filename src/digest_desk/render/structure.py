@@ -104,17 +104,20 @@ def _is_empty(inner: str, keep: str) -> bool:
 def tidy_structure(pieces: Sequence[str], reserved: frozenset[str] = frozenset(), keep: str = "") -> list[str]:
     """The blocks of one body with headings levelled, empty headings removed and ids unique
     (a later duplicate gets ``-2``, ``-3``…; ``reserved`` ids belong to the page around)."""
-    found = [[(int(m.group(1)), _is_empty(m.group(3), keep)) for m in _HEADING.finditer(p)] if "<h" in p else []
-             for p in pieces]
-    shown = iter(level_map([level for heads in found for level, empty in heads if not empty]))
+    out = list(pieces)
+    # Only pieces with a heading or an id can change (most hold neither; "=" is a memchr).
+    marked = [i for i, p in enumerate(pieces) if "<h" in p or ("=" in p and " id=" in p)]
+    found = {i: [(int(m.group(1)), _is_empty(m.group(3), keep)) for m in _HEADING.finditer(pieces[i])]
+             for i in marked if "<h" in pieces[i]}
+    shown = iter(level_map([level for i in marked for level, empty in found.get(i, ()) if not empty]))
     seen = set(reserved)
-    out = []
-    for piece, heads in zip(pieces, found, strict=True):
+    for i in marked:
+        piece, heads = pieces[i], found.get(i)
         if heads:
             new = [None if empty else next(shown) for _, empty in heads]
             if any(n != level for n, (level, _) in zip(new, heads, strict=True)):
                 piece = _HEADING.sub(partial(_relevelled, iter(new)), piece)
-        out.append(_unique_ids(piece, seen) if " id=" in piece else piece)
+        out[i] = _unique_ids(piece, seen) if " id=" in piece else piece
     return out
 
 

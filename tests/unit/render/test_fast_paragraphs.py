@@ -44,7 +44,7 @@ def test_everyday_blocks_are_built_directly(block, html):
     "~~~\ncode\n~~~", "a *b*", "snake_case", "a `b`", "[ref][id]", "[link](/relative)", "![i](https://a.example/i.png)",
     "[l](https://a.example \"title\")", "[l](https://a.example/a&b)", "a & b", "a < b", "a > b", "a\\b", "x | y",
     "hard break  \nnext", "see https://youtu.be/dQw4w9WgXcQ", "HTTP://EXAMPLE.ORG", "a\tb", "a \n b", "\ue000",
-    "\x02x\x03", "x[^1]", "a\u2028b", "# word\u3000", "- item\u3000",
+    "\x02x\x03", "x[^1]", "a\u2028b", "# word\u3000", "- item\u3000", "one line ending in a space ",
 ])
 def test_everything_else_is_left_to_markdown(block):
     assert fast_block(block, MARK) is None

@@ -102,3 +102,33 @@ def test_generated_heading_sequences_render_without_gaps(headings):
     assert fast == slow
     levels = _body_levels(render.standard(article(body), site(), context()))
     assert levels == level_map([level for level, _ in headings])
+
+
+def _tidy_every_piece(pieces, reserved=frozenset(), keep=""):
+    """tidy_structure's rule applied to every piece in turn (the reference for its skips)."""
+    from functools import partial
+
+    from digest_desk.render import structure
+
+    found = [[(int(m.group(1)), structure._is_empty(m.group(3), keep)) for m in structure._HEADING.finditer(p)]
+             for p in pieces]
+    shown = iter(level_map([level for heads in found for level, empty in heads if not empty]))
+    seen, out = set(reserved), []
+    for piece, heads in zip(pieces, found, strict=True):
+        if heads:
+            new = [None if empty else next(shown) for _, empty in heads]
+            piece = structure._HEADING.sub(partial(structure._relevelled, iter(new)), piece)
+        out.append(structure._unique_ids(piece, seen))
+    return out
+
+
+_PIECES = ["<p>words</p>", '<h2 id="h-a">A</h2>', '<h3 id="h-a">A</h3>', "<h4></h4>", '<h1 id="x">X</h1>',
+           '<p id="x">p</p>', '<p><a href="https://a.example/?id=1">l</a></p>', '<p title="a id=b">t</p>',
+           '<h2 id="top">T</h2><p id="h-a">q</p>', "<h5>deep</h5>", '<p>x = y</p>', "<hr>", '<h6 id="">e</h6>']
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES) | st.lists(st.sampled_from(_PIECES), max_size=3).map("\n".join), max_size=12),
+       st.sampled_from([frozenset(), frozenset({"x", "h-a"})]))
+def test_pieces_without_a_heading_or_id_are_skipped_as_they_would_stay(pieces, reserved):
+    assert tidy_structure(pieces, reserved) == _tidy_every_piece(pieces, reserved)

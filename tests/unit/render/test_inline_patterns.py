@@ -150,3 +150,17 @@ def test_the_realistic_corpus_sanitises_together_as_one_by_one():
     for n in range(100):
         pieces = _markdown_pieces(realistic_body(rng, n))
         assert len(pieces) > 1 and mdparse._clean_together(pieces) == [mdparse.clean(p) for p in pieces]
+
+
+_NEEDLES = sorted({s for table in (mdparse._NEEDS, mdparse._BLOCK_NEEDS, mdparse._PRE_NEEDS)
+                   for need in table.values() for part in need for s in part} | {"--", "...", "'", '"', "\\"})
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_NEEDLES) | st.sampled_from(WORDS) | st.text(max_size=3), max_size=12).map("".join),
+       st.lists(st.sampled_from(_NEEDLES), min_size=1, max_size=8))
+def test_what_a_text_holds_is_what_a_search_finds(text, needles):
+    """The gated, remembered look-ups answer as ``in`` does, asked once or again."""
+    holds = mdparse._Holds(text)
+    for needle in needles + needles:
+        assert holds[needle] is (needle in text)

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from digest_desk import render
-from digest_desk.render.chunks import _split_paragraphs, split_chunks, split_lines
+from digest_desk.render.chunks import _split_paragraphs, defuse, split_chunks, split_lines
 from digest_desk.render.context import is_safe_url
 from digest_desk.render.sanitize import clean
 from digest_desk.render.typography import smarten
@@ -44,6 +44,20 @@ def test_blocks_found_a_run_at_a_time_are_those_found_line_by_line(body):
 def test_generated_articles_split_the_same_a_run_at_a_time(body):
     body = body.replace("\r\n", "\n").replace("\r", "\n").replace("```", "").replace("~~~", "")
     assert _split_paragraphs(body) == split_lines(body)
+
+
+_STORM_PIECES = st.sampled_from(["[" * 120, "(" * 90, "[a](b)", "> " * 9, ">" * 20, "> q", "\n\n", "\n", "x", "```",
+                                 "    [[[", "-"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_STORM_PIECES | _LINE_PIECES, max_size=30).map("".join))
+def test_blocks_are_defused_only_where_defusing_changes_them(body):
+    """split_chunks calls defuse only on blocks it can change (judged on the whole body):
+    the blocks come out as defusing every block would make them."""
+    body = body.replace("\r\n", "\n").replace("\r", "\n")
+    whole = split_lines(body) if "```" in body or "~~~" in body else _split_paragraphs(body)
+    assert split_chunks(body) == [defuse(c) for c in whole]
 
 
 def test_windows_line_endings_keep_line_numbers():
@@ -135,3 +149,12 @@ def test_any_mix_of_constructs_renders_safely_in_both_renditions(body):
     a, s, ctx = article(body), site(), context()
     for page in (render.standard(a, s, ctx), render.simplified(a, s, ctx)):
         assert audit(page).problems == []
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=127)) | st.text())
+def test_publishable_text_is_the_translated_text(text):
+    """The quick check for ASCII bodies drops exactly what the translate table drops."""
+    from digest_desk.render import mdparse
+
+    assert mdparse.publishable(text) == text.translate(mdparse.UNPUBLISHABLE)

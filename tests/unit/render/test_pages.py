@@ -226,3 +226,23 @@ def test_both_pages_at_once_equal_each_page_alone():
     amp_ctx = replace(ctx, root="../../", media_prefix="../../media/")
     for art in (reference_article(), minimal_article()):
         assert both(art, s, ctx, amp_ctx) == (render.standard(art, s, ctx), render.simplified(art, s, amp_ctx))
+
+
+def test_a_cached_block_with_a_picture_follows_the_library_and_the_rendition():
+    """The per-block cache's key holds what an embed's HTML depends on: the same paragraph
+    renders anew when the library's facts on its picture change, per rendition and mode."""
+    from dataclasses import replace
+
+    from digest_desk.domain import Image
+
+    body = 'Intro.\n\n![River at dawn](media/river.jpg "At dawn|Photo: A. Lee")'
+    a, s, ctx = article(body), site(), context()
+    first = render.standard(a, s, ctx)
+    assert 'width="1600" height="900"' in first
+    resized = replace(ctx, media={**ctx.media, "river.jpg": Image(id=1, name="river.jpg", width=800, height=600)})
+    assert 'width="800" height="600"' in render.standard(a, s, resized)
+    hosted = replace(ctx, media={**ctx.media, "river.jpg": Image(id=1, name="river.jpg", width=800, height=600,
+                                                                    url="https://cdn.example/river.jpg")})
+    assert 'src="https://cdn.example/river.jpg"' in render.standard(a, s, hosted)
+    assert "<amp-img" in render.simplified(a, s, ctx) and "<amp-img" not in render.preview_simplified(a, s, ctx)
+    assert render.standard(a, s, ctx) == first
