@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QCoreApplication, QObject, QThreadPool, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QThread, QThreadPool, Signal
 
 # The renderer shares one Python-Markdown instance and unlocked caches between calls, so two
 # threads rendering at once corrupt each other's output. Background work that renders holds this.
@@ -47,6 +47,11 @@ class Job:
         return self.cancel_event.is_set()
 
 
+# Relays made off the UI thread (a preview job asking the store for a picture) have no parent
+# to keep them: kept here until they have delivered.
+_ADOPTED: set[_Relay] = set()
+
+
 class _Relay(QObject):
     """Lives on the UI thread; a signal emitted from the worker arrives here queued."""
 
@@ -55,7 +60,14 @@ class _Relay(QObject):
 
     def __init__(self, job: Job, on_done: DoneCallback | None, on_error: ErrorCallback | None,
                  owner: QObject | None, on_progress: ProgressCallback | None = None) -> None:
-        super().__init__(QCoreApplication.instance())
+        app = QCoreApplication.instance()
+        on_ui = app is None or QThread.currentThread() == app.thread()
+        # Qt gives an object no parent in another thread (with a warning): one made on a worker
+        # thread is moved to the UI thread instead, where its signals then arrive.
+        super().__init__(app if on_ui else None)
+        if not on_ui:
+            self.moveToThread(app.thread())
+            _ADOPTED.add(self)
         self._job = job
         self._on_done = on_done
         self._on_error = on_error
@@ -74,6 +86,7 @@ class _Relay(QObject):
 
     def _deliver(self) -> None:
         job = self._job
+        _ADOPTED.discard(self)
         self.deleteLater()
         if self._dropped():
             return

@@ -149,3 +149,27 @@ def test_a_taken_outcome_is_not_delivered_again(qtbot):
         failing.take(5)
     worker.submit(lambda: "not taken", on_done=delivered.append)
     qtbot.waitUntil(lambda: delivered == ["not taken"], timeout=5000)
+
+
+def test_work_started_from_a_worker_thread_delivers_on_the_ui_thread(qtbot):
+    """A preview job asks the store for a picture through run_detached from a pool thread: its
+    relay must still live on the UI thread (Qt refuses it the application as parent there)."""
+    from PySide6.QtCore import qInstallMessageHandler
+
+    from digest_desk.ui.tasks import run_detached
+
+    warnings: list[str] = []
+    seen: dict[str, object] = {}
+    previous = qInstallMessageHandler(lambda _mode, _ctx, text: warnings.append(text))
+    try:
+        def start() -> None:
+            run_detached(lambda: 7, on_done=lambda value: seen.update(value=value, by=threading.current_thread()))
+
+        starter = threading.Thread(target=start)
+        starter.start()
+        starter.join()
+        qtbot.waitUntil(lambda: "value" in seen, timeout=5000)
+    finally:
+        qInstallMessageHandler(previous)
+    assert seen["value"] == 7 and seen["by"] is threading.main_thread()
+    assert not [w for w in warnings if "different thread" in w]
