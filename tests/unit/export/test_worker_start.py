@@ -27,4 +27,8 @@ def test_the_package_still_offers_the_export_entry_points():
     from digest_desk.export.pipeline import export_site as run
 
     assert (export_site, ExportReport, recover) == (run, Report, cleanup_leftovers)
-    assert set(export.__all__) <= set(dir(export)) | {"ExportReport", "export_site", "recover"}
+    assert set(export.__all__) <= set(dir(export)) | {"ExportReport", "export_site", "recover", "settle"}
+    from digest_desk.export import settle
+    from digest_desk.export.folders import settle as waiting
+
+    assert settle is waiting
