@@ -311,13 +311,23 @@ def _before_commit(run: _Run) -> None:
     run.clean = run.seen is not None and _mtime(run.out) == run.seen
 
 
+STAMP_TRIES, STAMP_WAIT_S = 5, 0.004  # a clock tick of 1-4 ms (Linux, HZ 250 to 1000)
+
+
 def _stamp(run: _Run) -> None:
     """After a commit into a top level nobody else changed meanwhile: give the change-log mark
     a change time after everything the commit did there (see ``_top_level_untouched``)."""
     if not run.clean:
         return  # the next export scans the folder
+    mark = run.out / CHANGES
     try:
-        os.utime(run.out / CHANGES, follow_symlinks=False)
+        # File times advance in clock ticks (a few milliseconds on many Linux file systems): a
+        # stamp in the commit's own tick would equal the folder's time, which counts as touched.
+        for _ in range(STAMP_TRIES):
+            os.utime(mark, follow_symlinks=False)
+            if os.stat(mark, follow_symlinks=False).st_ctime_ns > os.stat(run.out).st_mtime_ns:
+                return
+            time.sleep(STAMP_WAIT_S)
     except OSError:
         pass  # no mark: the next export scans the folder, too
 

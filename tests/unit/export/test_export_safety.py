@@ -154,3 +154,19 @@ def test_a_tampered_manifest_cannot_make_the_export_delete_outside(store, site, 
         export_site(store, out, changed_only=True)
     assert precious.read_text() == "keep"
     assert tree(out) == before and leftovers(out) == []
+
+
+def test_an_incremental_export_leaves_its_mark_newer_than_the_folder(store, site, tmp_path):
+    """The next --changed export skips the scan for links only when the mark is strictly newer
+    than the folder's last change; file times advance in clock ticks, and an export that ends
+    within the tick of its own commit must still leave a newer mark (else every export scans)."""
+    from digest_desk.export.manifest import CHANGES
+
+    out = tmp_path / "out"
+    export_site(store, out)
+    for round_ in range(5):
+        article = get_by_slug(store, sorted(site["articles"])[round_ % 3])
+        article.body += f"\n\nNote {round_}."
+        save_article(store, article, reason="edit")
+        export_site(store, out, changed_only=True)
+        assert os.stat(out / CHANGES).st_ctime_ns > os.stat(out).st_mtime_ns, f"round {round_}"
