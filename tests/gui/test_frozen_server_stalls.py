@@ -514,6 +514,35 @@ def test_bulk_changes_and_their_undo_on_a_frozen_server_never_hold_the_window(
     assert max(stalls) < STALL_LIMIT_S
 
 
+def test_a_second_change_while_one_waits_for_the_server_is_refused_with_a_message(
+        window_factory, own_cluster, local_data, qtbot):
+    """One write at a time: a batch asked for while another waits on a frozen server is refused
+    with a message, so nothing is sent twice or out of order; the first lands once."""
+    from PySide6.QtWidgets import QMessageBox
+
+    ids: list[int] = []
+
+    def fill(store) -> None:
+        ids.extend(create_article(store, title=t, body="Text.").id for t in ("Night ferry", "Harbour"))
+
+    window = _window_on(window_factory, own_cluster, qtbot, fill)
+    window.live.preview.hide()
+    notes: list[str] = []
+    window.statusBar().messageChanged.connect(notes.append)
+
+    def publish_then_unpublish() -> None:
+        QTimer.singleShot(500, lambda: window.bulk.run("unpublish", ids))  # while the publish waits
+        answer_modal(lambda box: box.button(QMessageBox.StandardButton.Yes).click())
+        window.bulk.run("publish", ids)
+
+    _each_while_frozen(window, own_cluster, [publish_then_unpublish])
+    assert any("has not answered the last change yet" in note for note in notes)
+    assert [str(get_article(window.store, i).status) for i in ids] == ["published", "published"]
+    assert window.library_stack.count() == 1  # the publish only
+    for i in ids:
+        assert [r.reason for r in revisions(window.store, i)].count("bulk: published") == 1
+
+
 def test_deleting_an_article_and_undoing_it_on_a_frozen_server_never_hold_the_window(
         window_factory, own_cluster, local_data, qtbot):
     """Article > Delete and Edit > Undo on a frozen server: the delete and the restore wait on a

@@ -182,9 +182,8 @@ class BulkOperations(QObject):
         """One of the context menu's actions on ``ids``."""
         if not ids:
             return
-        if self.waits.waiting:
-            self.say(self.tr("The team server has not answered the last change yet; try again "
-                             "when it has."))
+        if busy := self.waits.busy():
+            self.say(busy)
             return
         handlers = {"publish": self.publish, "unpublish": self.unpublish, "schedule": self.schedule,
                     "category": self.set_category, "delete": self.delete}

@@ -146,9 +146,8 @@ class StoreStep(QUndoCommand):
     def write(self, redo: bool) -> bool:
         """Write this step's redo (or undo); True when done. Only one write waits at a time."""
         waits = self.host.waits
-        if waits.waiting:
-            self.host.say(_tr("The team server has not answered the last change yet; try again "
-                              "when it has."))
+        if busy := waits.busy():
+            self.host.say(busy)
             return False
         note = _tr("The team server is not answering; this is done when it does.")
         resume = self.host.pause(self.touches())

@@ -221,9 +221,8 @@ class MediaLibraryDialog(QDialog):
         """``fn(store, *args)`` (a change and the library read after it): on a team server on a
         thread of its own while the window goes on. None when it did not come back, said here
         (or in the window's status bar when the dialog was closed meanwhile); a refusal raises."""
-        if self._waits.waiting:
-            self.say(self.tr("The team server has not answered the last change yet; try again "
-                             "when it has."))
+        if busy := self._waits.busy():
+            self.say(busy)
             return None
         for button in (self.ui.replaceButton, self.ui.removeButton):
             button.setEnabled(False)

@@ -173,9 +173,8 @@ class ReplaceDialog(QDialog):
         if not chosen:
             self.notice.setText(self.tr("No article is checked."))
             return
-        if self._waits.waiting:
-            self.notice.setText(self.tr("The team server has not answered the last change yet; "
-                                        "try again when it has."))
+        if busy := self._waits.busy():
+            self.notice.setText(busy)
             return
         result = self._write(chosen, self.search)
         if result is None:

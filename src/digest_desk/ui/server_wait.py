@@ -114,6 +114,13 @@ class ServerWaits(QObject):
     def waiting(self) -> bool:
         return bool(self._loops)
 
+    def busy(self) -> str | None:
+        """What to tell an editor whose change is refused because an earlier one still waits
+        for the server (one write at a time); None when nothing waits."""
+        if not self._loops:
+            return None
+        return self.tr("The team server has not answered the last change yet; try again when it has.")
+
     def cancel_all(self) -> None:
         """Give up every wait (the window closes): each raises Unanswered."""
         self._cancelled = True
