@@ -447,6 +447,9 @@ def _finish_full(run: _Run, tmp: Path, report: ExportReport) -> None:
     report.unchanged = run.new.file_count() - report.written
     _write_manifest(run, tmp)
     run.check_cancel()
+    # Only this export wrote the folder's top level, unless someone planted something in the
+    # working folder meanwhile: its mark may spare the next --changed export the scan only if not.
+    run.clean = top_level_symlink(tmp) is None
     swap_in(tmp, run.out)
 
 

@@ -170,3 +170,22 @@ def test_an_incremental_export_leaves_its_mark_newer_than_the_folder(store, site
         save_article(store, article, reason="edit")
         export_site(store, out, changed_only=True)
         assert os.stat(out / CHANGES).st_ctime_ns > os.stat(out).st_mtime_ns, f"round {round_}"
+
+
+def test_a_symlink_planted_in_a_first_export_s_working_folder_is_refused_by_the_next(store, site, tmp_path):
+    """A first export's folder is its working folder swapped in: a link planted there while it
+    ran must not be taken for a top level the export alone wrote."""
+    out = tmp_path / "out"
+    outside = tmp_path / "outside"
+    outside.mkdir()
+
+    def plant(done: int, total: int) -> None:
+        for work in tmp_path.glob("out.tmp-*"):
+            if not (work / "sneaky").is_symlink():
+                os.symlink(outside, work / "sneaky")
+
+    export_site(store, out, progress=plant)
+    assert (out / "sneaky").is_symlink()
+    with pytest.raises(ExportError, match="symbolic link"):
+        export_site(store, out, changed_only=True)
+    assert list(outside.iterdir()) == []
