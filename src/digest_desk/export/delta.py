@@ -11,6 +11,7 @@ store says it did) ``delta_plan`` returns None and the export compares every key
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,13 +23,15 @@ from digest_desk.domain.slugs import slugify
 from digest_desk.domain.zones import DEFAULT_ZONE, site_zone
 from digest_desk.export.manifest import Manifest, StoredManifest
 from digest_desk.export.site_pages import (
+    _PLAIN_URL,
     FEED_LIMIT,
-    PAGE_SIZE,
     SitemapUrl,
     SitePages,
     SiteUnit,
     _url_lines,
+    list_pages,
     logo_info,
+    page_of,
     sections_for,
 )
 from digest_desk.export.sitedata import Entry, digest, entries_from, global_key
@@ -99,6 +102,7 @@ class _Delta:
         self.reader, self.old, self.out, self.limit = reader, old, out, sitemap_limit
         self.prev: dict = old.changes or {}
         self.units: dict[str, SiteUnit] = {}
+        self.names: dict[str, list[str] | None] = {}  # the section names of each list
 
     def _check_mark(self) -> dict:
         prev, reader = self.prev, self.reader
@@ -119,7 +123,7 @@ class _Delta:
         self.categories = list(categories)
         self.base_key = global_key(reader, self.categories)
         _sure(self.base_key == prev.get("base"))
-        _sure(changelog.arrivals(reader, before, reader.now) == 0)  # no scheduled time came
+        self.before = before
         return {"identity": mark.identity, "since": mark.since, "engine": mark.engine, "now": reader.now.isoformat(),
                 "base": self.base_key, "categories": self.categories, "sitemap_limit": self.limit}
 
@@ -130,6 +134,7 @@ class _Delta:
         _sure(changes is not None)
         assert changes is not None
         changed = {c.article_id for c in changes}
+        _sure(changelog.arrivals(reader, self.before, reader.now, changed) == 0)  # no scheduled time came
         ids = changed | changelog.linking_to(reader, changed)
         _sure(len(ids) <= DELTA_LIMIT)
         self.site = reader.site()
@@ -138,26 +143,35 @@ class _Delta:
         entries = self._entries(rows)
         on_site = {e.id: e for e in entries}
         moved = {c.article_id for c in changes if c.moved}
+        self.entered: set[int] = set()
         for aid in ids:
             uid = f"article:{aid}"
             record = old.record(uid)
             was = record is not None
             _sure(not old.has_unit(uid))  # recorded as an odd unit: the full comparison handles it
-            _sure(was == (aid in on_site))  # entered or left the site
+            _sure(was or aid not in on_site or self._may_enter(on_site[aid]))
+            _sure(not was or aid in on_site)  # left the site
             _sure(not (was and aid in moved))  # may have moved in the lists
             if record is not None:
                 _sure(record.endswith(" " + on_site[aid].slug))
+            elif aid in on_site:
+                self.entered.add(aid)
         # Articles whose rows changed are rendered again even when their key is as recorded (a
         # worker of the last export may have read a later state); the others when it differs.
         render = [e for e in entries if e.id in changed or e.key != old.key(f"article:{e.id}")]
         shown = [e for e in entries if e.key != old.key(f"article:{e.id}")]
         if shown:
             self._site_units(shown)
-        # Nothing entered or left the site: it holds the articles the manifest has.
-        on_site = old.site_articles()
+        # Nothing left the site: it holds the articles the manifest has and those that entered.
+        on_site = old.site_articles() + len(self.entered)
         return DeltaPlan(self.site, self.categories, list(self.units.values()),
                          {f"article:{e.id}": e.key for e in render}, render,
                          on_site, changelog.article_count(reader) - on_site, reader.now, reader.waiting_times(), mark)
+
+    def _may_enter(self, entry: Entry) -> bool:
+        """Whether an article that entered the site is one this plan can add: one in a section
+        the site has (a new section changes every page's menu)."""
+        return not entry.category or entry.category in self.categories
 
     def _entries(self, rows: list[tuple]) -> list[Entry]:
         links = changelog.links_of(self.reader, [r[0] for r in rows])
@@ -171,16 +185,18 @@ class _Delta:
         self.pages.sections = sections_for(self.categories)  # as the full plan's, from every article
         self.pages.section_slugs = {n: slugify(n) for n in self.categories if slugify(n)}
         self.logo = logo
-        rows = self.rows
+        lists: dict[str, tuple[str, str, list[str] | None, str, list[Entry]]] = {"index": ("", "Latest", None, "", [])}
         for e in shown:
-            position = self._listing(rows[e.id], "", "index", "Latest", None, "")
-            if position < FEED_LIMIT:
-                self._feed()
+            lists["index"][4].append(e)
             slug = self.pages.section_slugs.get(e.category)
             if slug:
                 names = [n for n in self.categories if slugify(n) == slug]
                 heading = next(s.name for s in self.pages.sections if s.slug == slug)
-                self._listing(rows[e.id], f"category/{slug}/", f"category:{slug}", heading, names, slug)
+                lists.setdefault(f"category:{slug}", (f"category/{slug}/", heading, names, slug, []))[4].append(e)
+        for uid, (prefix, heading, names, section, members) in lists.items():
+            first = self._list(uid, prefix, heading, names, section, members)
+            if uid == "index" and first < FEED_LIMIT:
+                self._feed()
         self._sitemaps(shown)
 
     def _old_keys(self, chunk: list[Entry]) -> list[str]:
@@ -188,45 +204,81 @@ class _Delta:
         _sure(None not in keys)
         return [k for k in keys if k is not None]
 
-    def _page_count(self, uid: str) -> int:
-        pages = self.old.page_count(uid)
-        _sure(pages > 0)
-        return pages
-
-    def _listing(self, row: tuple, prefix: str, uid: str, heading: str, names: list[str] | None,
-                 section: str) -> int:
-        """Build the list page of ``uid`` that shows the article of ``row`` again, after
-        checking that the manifest's page held the entries the store puts there; its position."""
-        position = changelog.newer_count(self.reader, row, names)
-        page, pages = position // PAGE_SIZE + 1, self._page_count(uid)
-        _sure(page <= pages)
-        unit_id = f"{uid}:{page}"
-        if unit_id not in self.units:
-            rows = changelog.listing_around(self.reader, row, position - (page - 1) * PAGE_SIZE, PAGE_SIZE, names)
+    def _list(self, uid: str, prefix: str, heading: str, names: list[str] | None, section: str,
+              members: list[Entry]) -> int:
+        """Build again the pages of list ``uid`` that show ``members`` (articles shown anew),
+        each after checking that the manifest's page held the entries the store puts there,
+        and the pages that articles entering the list reshape (site_pages.list_pages: the front
+        page, and the newest older page once the front page fills one); the first position of
+        a member in the list. An article entering anywhere but the front page would move
+        older pages: the full comparison handles that."""
+        count = changelog.listing_count(self.reader, names)
+        entered = [e for e in members if e.id in self.entered]
+        pages, before = sorted(list_pages(count)), list_pages(count - len(entered))
+        self.names[uid] = names
+        found: dict[int, tuple[tuple, int]] = {}  # page number: a member's row and position on it
+        first = count
+        for e in members:
+            position = changelog.newer_count(self.reader, self.rows[e.id], names)
+            _sure(position < count)
+            number = page_of(position, count)
+            _sure(number == 0 or e.id not in self.entered)
+            found.setdefault(number, (self.rows[e.id], position))
+            first = min(first, position)
+        numbers = set(found)
+        if entered:
+            numbers.add(0)
+            if len(pages) > len(before):  # a new older page, and the one below it links to it
+                numbers.update(range(max(1, len(before) - 1), len(pages)))
+        for number in sorted(numbers):
+            _, start, end = pages[number]
+            if number in found:
+                row, position = found[number]
+                rows = changelog.listing_around(self.reader, row, position - start, end - start, names)
+                _sure(row[0] in {r[0] for r in rows})
+            else:  # near the top of the list: the front page or the newest older pages
+                rows = changelog.listing_slice(self.reader, start, end - start, names)
             chunk = self._entries(rows)
-            _sure(row[0] in {e.id for e in chunk})
-            was = digest(self.base_key, uid, page, pages, heading, self._old_keys(chunk))
-            _sure(was == self.old.key(unit_id))
-            key = digest(self.base_key, uid, page, pages, heading, [e.key for e in chunk])
-            build = self.pages._listing_builder(prefix, heading, chunk, page, pages, section)
-            self.units[unit_id] = SiteUnit(unit_id, key, build)
-        return position
+            _sure(len(chunk) == end - start)
+            self._check_page(uid, number, before, heading, chunk, entered)
+            self.units[f"{uid}:{number}"] = self.pages.listing_unit(prefix, uid, heading, chunk, number, pages, section)
+        return first
+
+    def _check_page(self, uid: str, number: int, before: list[tuple[int, int, int]], heading: str,
+                    chunk: list[Entry], entered: list[Entry]) -> None:
+        """That list page ``number`` of the last export (paged as ``before``) held what the
+        store says it did: its entries then, by their recorded keys."""
+        unit_id = f"{uid}:{number}"
+        if number >= len(before):  # new: its entries were on the front page, checked with it
+            _sure(not self.old.has_unit(unit_id))
+            return
+        if number == 0 and entered:  # the front page then: the newest without those that entered
+            size, gone = before[0][2], {e.id for e in entered}
+            rows = changelog.listing_slice(self.reader, 0, size + len(gone), self.names[uid])
+            chunk = [e for e in self._entries(rows) if e.id not in gone][:size]
+        _sure(self.pages.listing_key(uid, number, len(before), heading, self._old_keys(chunk)) == self.old.key(unit_id))
 
     def _feed(self) -> None:
-        if "feed" in self.units:
-            return
-        chunk = self._entries(changelog.listing_slice(self.reader, 0, FEED_LIMIT))
-        _sure(digest(self.base_key, "feed", self._old_keys(chunk)) == self.old.key("feed"))
+        """The feed again, after checking it held the newest articles but those that entered."""
+        gone = self.entered
+        entries = self._entries(changelog.listing_slice(self.reader, 0, FEED_LIMIT + len(gone)))
+        chunk, was = entries[:FEED_LIMIT], [e for e in entries if e.id not in gone][:FEED_LIMIT]
+        _sure(digest(self.base_key, "feed", self._old_keys(was)) == self.old.key("feed"))
         feed = SitePages(self.site, chunk, self.base_key, self.logo, self.limit)
         feed.sections, feed.section_slugs = self.pages.sections, self.pages.section_slugs
         self.units["feed"] = SiteUnit("feed", digest(self.base_key, "feed", [e.key for e in chunk]), feed._feed)
 
     def _sitemaps(self, shown: list[Entry]) -> None:
         """Patch the sitemap lines of the shown articles (address and day of update) and the
-        front page's (the newest update) in the files the manifest records."""
+        front page's (the newest update) in the files the manifest records; an article that
+        entered gets its line in the part the full plan would put it in."""
         parts = self.old.has_unit("sitemap:pages:1")
         _sure(not self.old.has_unit("sitemap:pages:2"))
         base = self.pages.base
+        page_lines = 3 + len(self.pages.sections)  # front page, sections, About, Contact
+        if self.entered:
+            _sure(_PLAIN_URL.fullmatch(base) is not None)  # addresses compared as written
+            _sure(parts or page_lines + self.old.site_articles() + len(self.entered) <= self.limit)
         lines: dict[str, list[SitemapUrl]] = {}
         for e in shown:
             uid = f"sitemap:{(e.id - 1) // self.limit + 1}" if parts else "sitemap"
@@ -234,10 +286,13 @@ class _Delta:
         newest = changelog.newest_update(self.reader)
         front = _local(newest, self.site.timezone).date().isoformat() if newest else ""
         lines.setdefault("sitemap:pages:1" if parts else "sitemap", []).append(SitemapUrl(base, front))
+        new = {f"{base}{e.slug}/" for e in shown if e.id in self.entered}
         for uid, urls in lines.items():
-            self._patch(uid, urls)
+            self._patch(uid, urls, new, 0 if parts else page_lines)
 
-    def _patch(self, uid: str, urls: list[SitemapUrl]) -> None:
+    def _patch(self, uid: str, urls: list[SitemapUrl], new: set[str], skip: int) -> None:
+        """Replace the lines of ``urls`` in sitemap unit ``uid`` (those in ``new`` are added
+        among the article lines, in address order after the ``skip`` lines of site pages)."""
         files = self.old.unit_files(uid)
         _sure(len(files) == 1)
         rel, sha = next(iter(files.items()))
@@ -247,19 +302,44 @@ class _Delta:
             raise Unsure() from None
         _sure(hashlib.sha256(data).hexdigest() == sha)
         text = data.decode("utf-8")
-        new = text
+        patched = text
         for url in urls:
             line = str(_url_lines([url]))
+            if url.loc in new:
+                patched = _insert(patched, line, url.loc, self.pages.base, skip)
+                continue
             start = line[: line.index("</loc>") + len("</loc>")]
-            at = new.find(start)
-            _sure(at >= 0 and new.find(start, at + 1) < 0)
-            end = new.find("</url>", at)
+            at = patched.find(start)
+            _sure(at >= 0 and patched.find(start, at + 1) < 0)
+            end = patched.find("</url>", at)
             _sure(end > at)
-            new = new[:at] + line + new[end + len("</url>"):]
-        if new != text:
-            body = new.encode("utf-8")
+            patched = patched[:at] + line + patched[end + len("</url>"):]
+        if patched != text:
+            body = patched.encode("utf-8")
             key = "patched-" + hashlib.sha256(body).hexdigest()  # never a full plan's key
             self.units[uid] = SiteUnit(uid, key, _const(rel, body))
+
+
+_URL = "\n<url><loc>"
+
+
+def _slug(loc: str, base: str) -> str:
+    _sure(loc.startswith(base) and loc.endswith("/"))
+    return loc[len(base):-1]
+
+
+def _insert(text: str, line: str, loc: str, base: str, skip: int) -> str:
+    """``text`` (a sitemap file) with ``line``, the <url> of ``loc``, put among its article
+    lines (after the first ``skip`` lines) where the full plan writes it: by address."""
+    tail = text.rfind("\n</urlset>")
+    _sure(tail >= 0)
+    head, *items = text[:tail].split(_URL)
+    _sure(len(items) >= skip)
+    slugs = [_slug(item[: item.find("</loc>")], base) for item in items[skip:]]
+    slug = _slug(loc, base)
+    _sure(slug not in slugs and slugs == sorted(slugs))  # (the lines are sorted by slug, not address)
+    items.insert(skip + bisect.bisect(slugs, slug), line[len(_URL):])
+    return head + "".join(_URL + item for item in items) + text[tail:]
 
 
 def _const(rel: str, data: bytes) -> Callable[[], dict[str, bytes]]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -173,24 +172,34 @@ class SitePages:
         return _env().get_template(name).render(**values).encode("utf-8")
 
     def _listing_units(self, prefix: str, uid: str, heading: str, entries: list[Entry], section: str) -> list[SiteUnit]:
-        pages = max(1, math.ceil(len(entries) / PAGE_SIZE))
-        units = []
-        for page in range(1, pages + 1):
-            chunk = entries[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
-            key = digest(self.base_key, uid, page, pages, heading, [e.key for e in chunk])
-            units.append(SiteUnit(f"{uid}:{page}", key, self._listing_builder(prefix, heading, chunk, page, pages, section)))
-        return units
+        pages = list_pages(len(entries))
+        return [self.listing_unit(prefix, uid, heading, entries[start:end], number, pages, section)
+                for number, start, end in pages]
 
-    def _listing_builder(self, prefix: str, heading: str, chunk: list[Entry], page: int, pages: int, section: str):
+    def listing_unit(self, prefix: str, uid: str, heading: str, chunk: list[Entry], number: int,
+                     pages: list[tuple[int, int, int]], section: str) -> SiteUnit:
+        """The unit of list page ``number`` (0: the front page) of a list paged as ``pages``.
+        Its key holds what it shows: its entries and where its two page links go."""
+        newer, older = _neighbours(number, len(pages))
+        key = self.listing_key(uid, number, len(pages), heading, [e.key for e in chunk])
+        return SiteUnit(f"{uid}:{number}", key, self._listing_builder(prefix, heading, chunk, number, newer, older, section))
+
+    def listing_key(self, uid: str, number: int, pages: int, heading: str, keys: list[str]) -> str:
+        """The key of list page ``number`` of ``pages`` showing the entries of ``keys``."""
+        return digest(self.base_key, uid, number, *_neighbours(number, pages), heading, keys)
+
+    def _listing_builder(self, prefix: str, heading: str, chunk: list[Entry], number: int, newer: int | None,
+                         older: int | None, section: str):
         def build() -> dict[str, bytes]:
-            folder = prefix if page == 1 else f"{prefix}page/{page}/"
+            folder = prefix if number == 0 else f"{prefix}page/{number}/"
             root = "../" * folder.count("/")
             values = self._common(root, folder)
             values.update(
-                title=heading if (prefix or page > 1) else self.site.name,
-                heading=heading, entries=chunk, page=page, pages=pages,
-                page_href=lambda n: _page_href(page, n), current_section=section,
-                description=self.site.tagline if not prefix else "",
+                title=heading if (prefix or number) else self.site.name,
+                heading=heading, entries=chunk, span=_span(chunk) if newer is not None or older is not None else "",
+                newer_href=None if newer is None else _page_href(number, newer),
+                older_href=None if older is None else _page_href(number, older),
+                current_section=section, description=self.site.tagline if not prefix else "",
             )
             return {folder + "index.html": self._render("listing.html", **values)}
 
@@ -286,10 +295,48 @@ class SitePages:
         return {"sitemap.xml": self._render("sitemap.xml", url_lines=_url_lines(urls))}
 
 
+def list_pages(count: int) -> list[tuple[int, int, int]]:
+    """The pages of a list of ``count`` entries (newest first) as (number, start, end), slices
+    of the list. Page 0 is the front page (``index.html``); pages 1, 2, … (``page/N/``) hold
+    PAGE_SIZE entries each, counted from the oldest, so a page keeps its articles whatever is
+    published after them: a new article changes the front page (and, once every PAGE_SIZE
+    articles, the page it fills), not every page of an archive. The front page holds the newest
+    entries down to the newest full page: PAGE_SIZE to twice that less one, every entry once."""
+    full = count // PAGE_SIZE
+    if full <= 1:
+        return [(0, 0, count)]
+    front = count - (full - 1) * PAGE_SIZE
+    return [(0, 0, front)] + [(n, count - n * PAGE_SIZE, count - (n - 1) * PAGE_SIZE) for n in range(full - 1, 0, -1)]
+
+
+def page_of(position: int, count: int) -> int:
+    """The number of the page (as list_pages) showing the entry at ``position`` of ``count``."""
+    full = count // PAGE_SIZE
+    if full <= 1 or position < count - (full - 1) * PAGE_SIZE:
+        return 0
+    return (count - 1 - position) // PAGE_SIZE + 1
+
+
+def _neighbours(number: int, pages: int) -> tuple[int | None, int | None]:
+    """The pages list page ``number`` links to as newer and older (None: no link), of ``pages``."""
+    archive = pages - 1  # numbered 1 (oldest) to archive
+    if number == 0:
+        return None, (archive or None)
+    return (number + 1 if number < archive else 0), (number - 1 or None)
+
+
+def _span(chunk: list[Entry]) -> str:
+    """The days a list page covers, as its pager shows them (the page's own entries only)."""
+    if not chunk:
+        return ""
+    first, last = long_date(chunk[-1].published), long_date(chunk[0].published)
+    return first if first == last else f"{first} – {last}"
+
+
 def _page_href(current: int, target: int) -> str:
-    """Relative link from listing page ``current`` to page ``target`` of the same listing."""
-    up = "" if current == 1 else "../../"
-    return up + ("index.html" if target == 1 else f"page/{target}/index.html")
+    """Relative link from list page ``current`` to page ``target`` of the same list."""
+    up = "" if current == 0 else "../../"
+    return up + ("index.html" if target == 0 else f"page/{target}/index.html")
 
 
 def logo_info(site: Site, stored: Mapping[str, MediaItem]) -> tuple[dict | None, str | None]:

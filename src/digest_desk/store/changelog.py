@@ -103,15 +103,20 @@ def linking_to(reader: PublishedReader, ids: Collection[int]) -> set[int]:
     return {r[0] for r in rows}
 
 
-def arrivals(reader: PublishedReader, before: datetime, now: datetime) -> int:
-    """How many Published or Scheduled articles have a publication time after ``before`` and
-    not after ``now``: articles whose time came in between (no row of theirs changed)."""
+def arrivals(reader: PublishedReader, before: datetime, now: datetime, besides: Collection[int] = ()) -> int:
+    """How many Published or Scheduled articles, other than ``besides``, have a publication
+    time after ``before`` and not after ``now``: articles whose time came in between (the
+    caller names those whose rows changed: it reads them anyway)."""
     # On SQLite the unary plus keeps the planner from the status index (every article on the
     # site, 18 ms at 100,000) for the publication time's (the few in the interval).
     status = "status" if reader._pyformat else "+status"
     sql = (f"SELECT count(*) FROM article WHERE {status} IN (:pub_name, :pub_value, :sched_name, :sched_value) "
            "AND published_at IS NOT NULL AND published_at > :before AND published_at <= :now")
     params: dict[str, Any] = {**reader._on_site, "before": now_param(before), "now": now_param(now)}
+    if besides:
+        marks, ids = _marks(sorted(besides))
+        sql += f" AND id NOT IN ({marks})"
+        params.update(ids)
     return int(reader._rows(sql, params)[0][0])
 
 
@@ -158,6 +163,14 @@ def newer_count(reader: PublishedReader, row: tuple, names: Collection[str] | No
     sql = (f"SELECT count(*) FROM article a WHERE {ORDER_TIME} >= :when AND ({ORDER_TIME}, a.id) > (:when, :aid) "
            f"AND {on_site_sql('a.')}{where}")
     return int(reader._rows(sql, {**reader._on_site, **params, "when": row[6] or row[7], "aid": row[0]})[0][0])
+
+
+def listing_count(reader: PublishedReader, names: Collection[str] | None = None) -> int:
+    """How many articles on the site the lists hold (of the sections ``names`` only); like
+    newer_count, the count reads the list indexes, no article row."""
+    where, params = _section_filter(names)
+    sql = f"SELECT count(*) FROM article a WHERE {on_site_sql('a.')}{where}"
+    return int(reader._rows(sql, {**reader._on_site, **params})[0][0])
 
 
 def listing_around(reader: PublishedReader, row: tuple, before: int, count: int,

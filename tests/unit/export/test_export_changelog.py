@@ -63,8 +63,15 @@ def _cli(store, db: Path | str, *args: str) -> None:
     assert done.returncode == 0, done.stderr
 
 
-# Each change, and whether the change log can serve it (True) or the full comparison must (False).
-CHANGES_TO_TRY: dict[str, tuple[Callable, bool]] = {
+def _publish_new(store, count: int, hours_ago: float, category: str = "Harbour") -> None:
+    for i in range(count):
+        create_article(store, title=f"New {i}", slug=f"new-{i}", body=f"Fresh story {i}.", author="Li",
+                       category=category, status=Status.PUBLISHED, published_at=NOW - timedelta(hours=hours_ago, minutes=i))
+
+
+# Each change, and whether the change log can serve it (True) or the full comparison must (False);
+# a pair when that differs with one sitemap and with sitemap part files.
+CHANGES_TO_TRY: dict[str, tuple[Callable, bool | tuple[bool, bool]]] = {
     "edit body": (lambda s, db: _edit(s, "story-20", body="A corrected body."), True),
     "edit title": (lambda s, db: _edit(s, "story-21", title="A new title"), True),
     "edit a linked article's title": (lambda s, db: _edit(s, "story-7", title="Renamed target"), True),
@@ -72,7 +79,14 @@ CHANGES_TO_TRY: dict[str, tuple[Callable, bool]] = {
     "edit a draft": (lambda s, db: _edit(s, "draft", body="Still not yet."), True),
     "author set by the CLI": (lambda s, db: _cli(s, db, "set", "story-30", "author", "Li Wei"), True),
     "unpublished by the CLI": (lambda s, db: _cli(s, db, "set", "story-31", "status", "draft"), False),
-    "publish": (lambda s, db: _edit(s, "draft", status=Status.PUBLISHED, published_at=NOW - timedelta(hours=5)), False),
+    # Entering the front page of its lists: only those pages, the feed and a sitemap line change.
+    "publish": (lambda s, db: _edit(s, "draft", status=Status.PUBLISHED, published_at=NOW - timedelta(hours=5)), True),
+    "publish a new article": (lambda s, db: _publish_new(s, 1, 1), True),
+    # 45 + 15 articles: the front page fills a new older page (its sitemap part is new: full plan).
+    "publish fifteen": (lambda s, db: _publish_new(s, 15, 1), (True, False)),
+    "publish in a new section": (lambda s, db: _publish_new(s, 1, 1, category="Sport"), False),
+    "publish without a section": (lambda s, db: _publish_new(s, 1, 1, category=""), True),
+    "publish back-dated": (lambda s, db: _publish_new(s, 1, 100), False),  # every newer page moves
     "unpublish": (lambda s, db: _edit(s, "story-12", status=Status.DRAFT), False),
     "delete": (lambda s, db: delete_article(s, get_by_slug(s, "story-13").id), False),
     "change section": (lambda s, db: _edit(s, "story-14", category="Harbour"), False),
@@ -107,6 +121,8 @@ def test_an_incremental_export_after_a_change_equals_a_full_one(store, db_path, 
     out = tmp_path / "out"
     export_site(store, out, now=NOW, sitemap_limit=limit)
     make, served = CHANGES_TO_TRY[change]
+    if isinstance(served, tuple):
+        served = served[limit != SITEMAP_LIMIT]
     make(store, db_path)
     _changed_equals_full(store, out, tmp_path, NOW, limit, served)
     # And once more after it: the mark recorded by the incremental export serves the next one.

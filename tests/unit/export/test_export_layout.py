@@ -138,23 +138,45 @@ def test_the_digest_is_paginated_newest_first_with_working_page_links(store, tmp
     from digest_desk.store.articles import create_article
 
     start = datetime(2026, 1, 1, tzinfo=UTC)
-    for i in range(PAGE_SIZE * 2 + 3):
+
+    def publish(i: int) -> None:
         create_article(store, title=f"Story number {i}", body="Text.", status="published",
                        category="News", published_at=start + timedelta(hours=i), reason=None)
+
+    for i in range(PAGE_SIZE * 2 + 3):  # 43: the front page down to the newest full page, one page below
+        publish(i)
     out = tmp_path / "out"
     export_site(store, out)
     first = (out / "index.html").read_text()
     assert first.index("Story number 42") < first.index("Story number 41")
-    assert "Story number 22" not in first
-    for folder in ("page/2", "page/3", "category/news/page/3"):
-        assert (out / folder / "index.html").is_file()
-    assert not (out / "page/4").exists()
-    for page in [out / "index.html", out / "page/2/index.html", out / "page/3/index.html"]:
+    assert "Story number 20<" in first and "Story number 19<" not in first
+    older = (out / "page/1/index.html").read_text()
+    assert "Story number 19<" in older and "Story number 0<" in older and "Story number 20<" not in older
+    assert (out / "category/news/page/1/index.html").is_file()
+    assert not (out / "page/2").exists() and not (out / "category/news/page/2").exists()
+    for page in [out / "index.html", out / "page/1/index.html"]:
         for ref in refs(page).refs:
             if "://" not in ref and not ref.startswith("mailto:"):
                 assert (page.parent / ref).resolve().is_file(), f"{page} -> {ref}"
-    assert 'rel="prev" href="../../index.html"' in (out / "page/2/index.html").read_text()
-    assert 'rel="next" href="page/2/index.html"' in first
+    assert 'rel="prev" href="../../index.html"' in older and 'rel="next"' not in older
+    assert 'rel="next" href="page/1/index.html"' in first and 'rel="prev"' not in first
+    assert "1 January 2026 – 1 January 2026" not in older and '<span class="count">1 January 2026</span>' in older
+
+    # A newer article changes the front pages only: the older page keeps its bytes (a site
+    # of years is not rewritten, nor uploaded again, for each new article).
+    publish(43)
+    export_site(store, out, changed_only=True)
+    assert (out / "page/1/index.html").read_text() == older
+    assert "Story number 43" in (out / "index.html").read_text()
+    for i in range(44, PAGE_SIZE * 3):  # 60 in all: the front page is full, pages 2 and 1 below
+        publish(i)
+    export_site(store, out, changed_only=True)  # page 1 now links to page 2 as newer, nothing else
+    assert (out / "page/1/index.html").read_text() == older.replace('"../../index.html">« Newer', '"../../page/2/index.html">« Newer')
+    second = (out / "page/2/index.html").read_text()
+    assert 'rel="prev" href="../../index.html"' in second and 'rel="next" href="../../page/1/index.html"' in second
+    assert "Story number 20<" in second and "Story number 39<" in second and "Story number 40<" not in second
+    front = (out / "index.html").read_text()
+    assert front.count('<li class="story">') == PAGE_SIZE and 'rel="next" href="page/2/index.html"' in front
 
 
 def _opened_from_disk(out: Path, page: Path, href: str) -> Path:
