@@ -8,8 +8,8 @@ folder per corpus: the first export fills it (cold), the next into a new folder 
 with the archive: the database is bulk-generated once and cached in .cache/bench/, one full export
 fills the site, then exports after no change, one edit and one new article each run in a fresh
 process (wall and CPU time, peak memory of that process; a cProfile of the last edit on request).
-"No change" and "one edit" are served by the store's change log (export/delta.py); a new article
-moves every list page after it, so that export compares every key (and renders those pages).
+All three are served by the store's change log (export/delta.py); list pages are counted from
+the oldest, so a new article (the newest) changes the front pages, the feed and a sitemap line.
 """
 
 from __future__ import annotations
