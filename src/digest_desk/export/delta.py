@@ -2,11 +2,12 @@
 
 An export records in its manifest where the change log stood (store/changelog.py) with what every
 page depends on (the base key: site profile, media, sections, code). The next ``--changed`` export
-reads the articles stamped since, the articles linking to them, and the list pages, feed and
-sitemap lines those show; every other unit is as the manifest says. Whenever anything is unsure
-(no mark, another database, the log went backwards, the base changed, a scheduled time came, an
-article entered, left or moved in the lists, a page the manifest recorded does not hold what the
-store says it did) ``delta_plan`` returns None and the export compares every key as before.
+reads the articles stamped since and those whose scheduled time came, the articles linking to
+them, and the list pages, feed and sitemap lines those show; every other unit is as the manifest
+says. Whenever anything is unsure (no mark, another database, the log went backwards, the base
+changed, an article left, moved in the lists or entered them below their front pages, a page the
+manifest recorded does not hold what the store says it did) ``delta_plan`` returns None and the
+export compares every key as before.
 """
 
 from __future__ import annotations
@@ -133,8 +134,11 @@ class _Delta:
         changes = changelog.changes_since(reader, self.prev["since"], DELTA_LIMIT)
         _sure(changes is not None)
         assert changes is not None
-        changed = {c.article_id for c in changes}
-        _sure(changelog.arrivals(reader, self.before, reader.now, changed) == 0)  # no scheduled time came
+        # Articles whose publication time came since are new on the site like those published
+        # meanwhile (a time after the last export's is after every article's on the site then).
+        arrived = changelog.arrivals(reader, self.before, reader.now, DELTA_LIMIT)
+        _sure(arrived is not None)
+        changed = {c.article_id for c in changes} | set(arrived or ())
         ids = changed | changelog.linking_to(reader, changed)
         _sure(len(ids) <= DELTA_LIMIT)
         self.site = reader.site()

@@ -132,11 +132,17 @@ def test_an_incremental_export_after_a_change_equals_a_full_one(store, db_path, 
 
 def test_a_scheduled_time_passing_counts_as_a_change(store, tmp_path):
     _site(store)
+    source, target = get_by_slug(store, "story-10"), get_by_slug(store, "later")
+    with store.write() as session:  # a link to it: a plain text until it is on the site
+        session.add(Link(article_id=source.id, title="Soon", url="/later/", kind=LinkKind.RELATED,
+                         position=0, target_article_id=target.id))
     out = tmp_path / "out"
     export_site(store, out, now=NOW)
-    later = NOW + timedelta(hours=2)  # "Later" is due: no row changed, the full comparison runs
-    _changed_equals_full(store, out, tmp_path, later, SITEMAP_LIMIT, False)
-    assert (out / "later" / "index.html").is_file()
+    linking = (out / "story-10" / "index.html").read_text()
+    later = NOW + timedelta(hours=2)  # "Later" is due: no row changed, the change log serves it
+    _changed_equals_full(store, out, tmp_path, later, SITEMAP_LIMIT, True)
+    assert (out / "later" / "index.html").is_file() and "Later" in (out / "index.html").read_text()
+    assert (out / "story-10" / "index.html").read_text() != linking  # its link now leads there
     _changed_equals_full(store, out, tmp_path, later + timedelta(minutes=5), SITEMAP_LIMIT, True)
 
 
