@@ -194,9 +194,10 @@ class SitePages:
             folder = prefix if number == 0 else f"{prefix}page/{number}/"
             root = "../" * folder.count("/")
             values = self._common(root, folder)
-            values.update(
-                title=heading if (prefix or number) else self.site.name,
-                heading=heading, entries=chunk, span=_span(chunk) if newer is not None or older is not None else "",
+            span = _span(chunk) if newer is not None or older is not None else ""
+            values.update(  # an older page's title says which days it covers: each title differs
+                title=f"{heading}, {span}" if number else heading if prefix else self.site.name,
+                heading=heading, entries=chunk, span=span,
                 newer_href=None if newer is None else _page_href(number, newer),
                 older_href=None if older is None else _page_href(number, older),
                 current_section=section, description=self.site.tagline if not prefix else "",

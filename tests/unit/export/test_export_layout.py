@@ -161,6 +161,7 @@ def test_the_digest_is_paginated_newest_first_with_working_page_links(store, tmp
     assert 'rel="prev" href="../../index.html"' in older and 'rel="next"' not in older
     assert 'rel="next" href="page/1/index.html"' in first and 'rel="prev"' not in first
     assert "1 January 2026 – 1 January 2026" not in older and '<span class="count">1 January 2026</span>' in older
+    assert "<title>Latest, 1 January 2026 " in older  # older pages' titles differ by their days
 
     # A newer article changes the front pages only: the older page keeps its bytes (a site
     # of years is not rewritten, nor uploaded again, for each new article).
