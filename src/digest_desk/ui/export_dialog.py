@@ -316,8 +316,8 @@ class ExportDialog(QDialog):
         """File > Export while the export closed earlier still ends in the background: this
         dialog shows it, and no second export into the folder starts before it has ended."""
         if self.export_run is not None:
-            self.status.setText(self.tr("The export closed earlier is still stopping (the database has "
-                                        "not answered yet); you can export again once it has."))
+            self.status.setText(self.tr("The export closed earlier is still stopping (a team server may "
+                                        "not be answering); you can export again once it has."))
 
     def finish(self, seconds: float) -> bool:
         """The window closes: cancel a running export and wait for it ``seconds`` at most. False
