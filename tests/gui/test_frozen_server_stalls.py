@@ -11,11 +11,14 @@ from datetime import UTC, datetime
 
 import PIL.Image
 from guihelpers import StallMeter, answer_modal
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction
 from sqlalchemy import event
 from tests import pg_server
+from tests.export_site_fixture import tree
 
 from digest_desk.domain import Status
+from digest_desk.export import export_site, settle
 from digest_desk.store import open_store
 from digest_desk.store.articles import create_article, get_article, revisions, save_article
 from digest_desk.store.conflicts import THEIRS_REPLACED
@@ -739,3 +742,86 @@ def test_a_bulk_change_on_a_server_that_went_away_says_so_and_is_applied_once_wh
         assert str(get_article(window.store, article_id).status) == "published"
         assert [r.reason for r in revisions(window.store, article_id)].count("bulk: published") == 1
     assert window.library_stack.canUndo()
+
+
+def _export_on(window, qtbot, drive) -> None:
+    """File > Export as an editor opens it (modal, under exec), ``drive(dialog)`` inside it."""
+    answer_modal(drive)
+    window.findChild(QAction, "export.site").trigger()  # returns once the dialog is closed
+
+
+def test_closing_the_export_dialog_while_a_frozen_server_holds_the_export_goes_at_once(
+        window_factory, own_cluster, local_data, qtbot, tmp_path):
+    """An export waits for a frozen server and the editor closes its dialog (title bar, then
+    Escape after opening it again): the dialog goes at once, the UI thread never waits and
+    takes no connection; opening Export again shows the export still ending rather than starting
+    a second one into the folder. Once the server answers, the export ends cancelled in the
+    background, the status bar says so, and the previous export is as it was."""
+    out = tmp_path / "site"
+
+    def fill(store) -> None:
+        create_article(store, title="Harbour reopens", body="Ships are back.", status=Status.PUBLISHED)
+        export_site(store, out)
+
+    window = _window_on(window_factory, own_cluster, qtbot, fill)
+    before = tree(out)
+    notes: list[str] = []
+    window.statusBar().messageChanged.connect(notes.append)
+    reads, meter = UiThreadReads(window.store), StallMeter(every_ms=10)
+    seen: dict[str, object] = {}
+
+    def close_timed(dialog, close) -> None:
+        seen["was_running"] = dialog.running()
+        started = time.monotonic()
+        close()
+        seen.setdefault("close_s", []).append(time.monotonic() - started)
+        seen["hidden"] = not dialog.isVisible()
+        if dialog.isVisible():
+            dialog.done(0)  # a close that did not close fails the test below instead of hanging it
+
+    def start_then_close(dialog) -> None:
+        seen["dialog"] = dialog
+        dialog.folder_edit.setText(str(out))
+        dialog.export_button.click()
+        # half a second on: the export thread waits inside a query of the frozen server
+        QTimer.singleShot(500, lambda: close_timed(dialog, dialog.close))  # the title bar's X
+
+    def look_then_escape(dialog) -> None:
+        seen["again"] = dialog
+        seen["export_enabled"] = dialog.export_button.isEnabled()
+        seen["status"] = dialog.status.text()
+        close_timed(dialog, lambda: qtbot.keyClick(dialog, Qt.Key.Key_Escape))
+
+    rescue = own_cluster.freeze_for_at_most(25)
+    backstop = threading.Timer(6.0, own_cluster.thaw)  # before the change the close waited for this
+    backstop.start()
+    try:
+        reads.on = True
+        meter.start()
+        _export_on(window, qtbot, start_then_close)
+        assert seen["was_running"]
+        assert seen["hidden"] and seen["close_s"][0] < STALL_LIMIT_S, seen["close_s"]
+        qtbot.wait(1000)  # the window goes on while the export still waits
+        _export_on(window, qtbot, look_then_escape)
+        qtbot.wait(300)
+        longest = meter.stop()
+        reads.on = False
+        still_waiting = seen["dialog"].running()
+        quit_finished = window.ops.finish_export(0.2)  # what quitting asks, bounded (not a stall measured)
+    finally:
+        backstop.cancel()
+        rescue.cancel()
+        own_cluster.thaw()
+        reads.close()
+    print(f"\nclosing the export dialog on a frozen server: {max(seen['close_s']) * 1000:.0f} ms, "
+          f"longest UI stall {longest * 1000:.0f} ms")
+    assert still_waiting and not quit_finished  # the server was frozen throughout: the export had not ended
+    assert seen["again"] is seen["dialog"] and seen["hidden"]
+    assert not seen["export_enabled"] and "still stopping" in str(seen["status"])
+    assert reads.count == 0, reads.where
+    assert longest < STALL_LIMIT_S
+    qtbot.waitUntil(lambda: not seen["dialog"].running(), timeout=30000)
+    assert any("cancelled" in note for note in notes), notes
+    settle(10)
+    assert tree(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("site.")) == []

@@ -17,6 +17,7 @@ from digest_desk.store import open_store
 from digest_desk.store.articles import get_by_slug
 from digest_desk.ui.actions import ActionId as A
 from digest_desk.ui.connect_dialog import ConnectDialog
+from digest_desk.ui.export_dialog import failure_text
 from digest_desk.ui.main_window import MainWindow
 
 SECRET = "Pw-9f3Kq!zX&7 never-in-files"
@@ -97,6 +98,9 @@ def test_the_password_is_written_nowhere(qtbot, settings, server, data_home, tmp
     team = _session(qtbot, settings, server, role, database, out)
     stored = get_by_slug(team.store, "harbour-council-votes")
     assert stored.body == "The vote was close." and team.store.password == SECRET
+    # an export stopped by a driver error that repeats the password: the dialog and the status bar never show it
+    said, _cancelled = failure_text(RuntimeError(f"connection lost (password={SECRET})"), team.store)
+    assert SECRET not in said and "connection lost" in said
     team.close()
     team.list_panel.model.wait()
     team.store.close()

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QSettings, QUrl, Slot
+from PySide6.QtCore import QObject, QSettings, QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QDialog,
@@ -26,16 +26,18 @@ from PySide6.QtWidgets import (
 
 from digest_desk.domain.zones import short_when
 from digest_desk.export import ExportCancelled, ExportError, ExportReport, export_site, recover
-from digest_desk.store import Store
+from digest_desk.store import Store, StoreError
+from digest_desk.store.engine import scrub, server_url
 from digest_desk.store.published import waiting_times
 from digest_desk.store.site import get_site
 from digest_desk.ui.settings import EXPORT_FOLDER
-from digest_desk.ui.tasks import InOrder, Job, run_detached
+from digest_desk.ui.tasks import Job, run_detached
 
 
 class ExportRun:
-    """One export on a worker thread (through ``ui/tasks``): it can be cancelled, and it
-    asks the dialog before removing much of an existing export."""
+    """One export on a daemon thread of its own (``ui/tasks.run_detached``): it can be cancelled,
+    and it asks the dialog before removing much of an existing export. Nothing on the UI thread
+    ever waits for it without a bound: a team server that stopped answering holds only its thread."""
 
     def __init__(self, store: Store, out: Path, *, slugs: list[str] | None, changed: bool) -> None:
         self.store, self.out, self.slugs, self.changed = store, out, slugs, changed
@@ -46,8 +48,11 @@ class ExportRun:
 
     def start(self, on_progress: Callable[[tuple], None], on_done: Callable[[ExportReport], None],
               on_error: Callable[[BaseException], None], owner: QObject) -> None:
-        worker = InOrder(owner)  # a thread of its own: link checks on the shared pool never delay it
-        self.job = worker.submit(self._run, on_progress=on_progress, on_done=on_done, on_error=on_error)
+        # A thread of its own (link checks on the shared pool never delay it), and not a Qt one:
+        # one stuck on a silent server is no reason to hold the window, and a Qt thread still
+        # running when the program ends would abort it.
+        self.job = run_detached(self._run, on_progress=on_progress, on_done=on_done, on_error=on_error,
+                                owner=owner, thread_name="digest-desk-export")
 
     def _run(self, progress: Callable[[tuple], None]) -> ExportReport:
         self._tell = progress
@@ -69,9 +74,13 @@ class ExportRun:
         self._allowed = allowed
         self._answer.set()
 
-    def wait(self) -> None:
-        if self.job is not None:
-            self.job.done.wait()
+    @property
+    def cancelling(self) -> bool:
+        return self.cancel_event.is_set()
+
+    def finished_within(self, seconds: float) -> bool:
+        """Wait at most ``seconds`` for the export thread to end; False when it is still going."""
+        return self.job is None or self.job.done.wait(seconds)
 
 
 def _waiting(store: Store) -> tuple[list[datetime], str]:
@@ -79,18 +88,33 @@ def _waiting(store: Store) -> tuple[list[datetime], str]:
     return waiting_times(store), get_site(store).timezone
 
 
-def failure_text(exc: BaseException) -> tuple[str, bool]:
-    """What the dialog says about an export that stopped, and whether it was cancelled."""
+def failure_text(exc: BaseException, store: Store | None = None) -> tuple[str, bool]:
+    """What the dialog says about an export that stopped, and whether it was cancelled (never
+    with the team server's password, should a driver's message repeat it)."""
     if isinstance(exc, ExportCancelled):
         return str(exc), True
     if isinstance(exc, ExportError):
-        return str(exc), False
-    return (f"The export stopped because of an unexpected problem ({exc}). "
-            "The previous export is unchanged.", False)
+        return _without_password(str(exc), store), False
+    return (_without_password(f"The export stopped because of an unexpected problem ({exc}). "
+                              "The previous export is unchanged.", store), False)
+
+
+def _without_password(text: str, store: Store | None) -> str:
+    if store is None or not store.is_server:
+        return text
+    try:
+        return scrub(text, server_url(store.target), store.password)
+    except StoreError:
+        return text
 
 
 class ExportDialog(QDialog):
-    """Export the site (or the current article, or what changed) into a remembered folder."""
+    """Export the site (or the current article, or what changed) into a remembered folder.
+
+    Closing it while an export runs asks the export to cancel and goes at once; the export ends
+    in the background and ``message`` then says how (for the window's status bar)."""
+
+    message = Signal(str, int)  # how an export ended after its dialog was closed; ms to show it
 
     def __init__(self, store: Store, parent: QWidget | None = None, *, article_slug: str | None = None,
                  settings: QSettings | None = None) -> None:
@@ -184,7 +208,9 @@ class ExportDialog(QDialog):
         busy = self.running()
         self.export_button.setEnabled(not busy and bool(self.folder_edit.text().strip()))
         self.open_button.setEnabled(not busy and self.report is not None)
-        self.close_button.setText(self.tr("Cancel") if busy else self.tr("Close"))
+        cancelling = busy and self.export_run is not None and self.export_run.cancelling
+        # Once cancelling, Close: a cancel the export cannot see yet (a silent server) never traps the editor.
+        self.close_button.setText(self.tr("Cancel") if busy and not cancelling else self.tr("Close"))
         for widget in (self.folder_edit, self.browse_button, self.all_radio, self.changed_radio):
             widget.setEnabled(not busy)
         self.article_radio.setEnabled(not busy and bool(self.article_slug))
@@ -220,8 +246,12 @@ class ExportDialog(QDialog):
         self.progress.setValue(done)
 
     def _on_error(self, exc: BaseException) -> None:
-        self._on_failure(*failure_text(exc))
+        message, cancelled = failure_text(exc, self.store)
+        self._on_failure(message, cancelled)
         self._on_thread_finished()
+        if not self.isVisible():  # closed meanwhile: the window says it
+            self.message.emit(message if cancelled else self.tr("The export failed: {0}").format(message),
+                              15000 if cancelled else 0)
 
     @Slot(object)
     def _on_success(self, report: ExportReport) -> None:
@@ -229,12 +259,18 @@ class ExportDialog(QDialog):
         self._on_thread_finished()
         self.progress.setRange(0, 1)
         self.progress.setValue(1)
-        text = self.tr("Done: {0}, {1} written, {2} unchanged, {3} removed in {4:.1f} s.")
-        self.status.setText(text.format(
+        summary = self._summary(report)
+        self.status.setText(self.tr("Done: {0}.").format(summary))
+        self._show_waiting(report.waiting, report.timezone)
+        if not self.isVisible():  # closed meanwhile (it finished before it saw the cancel)
+            self.message.emit(self.tr("Exported into {0}: {1}.").format(report.out, summary), 15000)
+
+    def _summary(self, report: ExportReport) -> str:
+        text = self.tr("{0}, {1} written, {2} unchanged, {3} removed in {4:.1f} s")
+        return text.format(
             self.tr("%n article", "", report.articles) if report.articles == 1 else self.tr("%n articles", "", report.articles),
             self.tr("%n file", "", report.written) if report.written == 1 else self.tr("%n files", "", report.written),
-            report.unchanged, report.removed, report.seconds))
-        self._show_waiting(report.waiting, report.timezone)
+            report.unchanged, report.removed, report.seconds)
 
     @Slot(str, bool)
     def _on_failure(self, message: str, cancelled: bool) -> None:
@@ -247,6 +283,8 @@ class ExportDialog(QDialog):
 
     @Slot(int, int)
     def _on_delete_question(self, removed: int, existing: int) -> None:
+        if self.export_run is None or self.export_run.cancelling:
+            return  # closed or cancelled meanwhile: the export stops without removing anything
         answer = QMessageBox.question(
             self, self.tr("Remove pages?"),
             self.tr("This export would remove {0} of the {1} in the existing export. Continue?").format(
@@ -262,11 +300,34 @@ class ExportDialog(QDialog):
 
     @Slot()
     def cancel_or_close(self) -> None:
-        if self.export_run is not None:
-            self.status.setText(self.tr("Cancelling…"))
-            self.export_run.cancel_event.set()
+        """Cancel: the dialog stays to show how the export ended (then Close); Close: goes."""
+        if self.export_run is not None and not self.export_run.cancelling:
+            self._ask_cancel()
         else:
             self.reject()
+
+    def _ask_cancel(self) -> None:
+        assert self.export_run is not None
+        self.status.setText(self.tr("Cancelling…"))
+        self.export_run.cancel_event.set()
+        self._update_buttons()
+
+    def shown_again(self) -> None:
+        """File > Export while the export closed earlier still ends in the background: this
+        dialog shows it, and no second export into the folder starts before it has ended."""
+        if self.export_run is not None:
+            self.status.setText(self.tr("The export closed earlier is still stopping (a team server may "
+                                        "not be answering); you can export again once it has."))
+
+    def finish(self, seconds: float) -> bool:
+        """The window closes: cancel a running export and wait for it ``seconds`` at most. False
+        when it is still going: the program may end anyway, as the previous export is only
+        replaced by a complete one (one swap) and a working folder left beside it is removed
+        by the next export or when this dialog opens next."""
+        if self.export_run is None:
+            return True
+        self.export_run.cancel_event.set()
+        return self.export_run.finished_within(seconds)
 
     def result_url(self) -> QUrl | None:
         """The exported front page, when the last export succeeded."""
@@ -280,14 +341,10 @@ class ExportDialog(QDialog):
         if url is not None:
             QDesktopServices.openUrl(url)
 
-    def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
-        if self.export_run is not None:
-            self.export_run.cancel_event.set()
-            self.export_run.wait()
-        super().closeEvent(event)
-
     def reject(self) -> None:
-        if self.export_run is not None:
-            self.cancel_or_close()
-            return
+        """Escape, the title bar's close button and Close (QDialog's closeEvent comes here too):
+        the dialog goes at once, never waiting for the export thread. A running export is asked
+        to cancel and ends in the background; ``message`` then says how it ended."""
+        if self.export_run is not None and not self.export_run.cancelling:
+            self._ask_cancel()
         super().reject()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
@@ -60,6 +61,10 @@ APP_TITLE = "Digest Desk"
 FIRST_SPLIT = (220, 400, 780)
 SPELLING_LATEST_MS = 1500  # the dictionary opens once the previews show, or after this at the latest
 OPEN_PATIENCE_MS = 1500  # an open the team server has not answered by then: the status bar says so
+# Quitting while an export runs: it is cancelled and waited for this long at most. One held by a
+# silent team server is left behind (the previous export stays as it was; the next export
+# removes the working folder it left), so quitting never hangs on it.
+EXPORT_QUIT_WAIT_S = 3.0
 _T = TypeVar("_T")
 
 
@@ -749,6 +754,9 @@ class MainWindow(QMainWindow):
             return
         self._drop_opening()  # an open the server never answered: its lock goes stale by itself
         self.ops.give_up()  # an action waiting for a silent server stops waiting
+        if not self.ops.finish_export(EXPORT_QUIT_WAIT_S):
+            print("digest-desk: the export still waited for the database and was left unfinished; "
+                  "the previous export is unchanged.", file=sys.stderr)
         self.save_layout()
         self.autosaver.wait(5000)
         self.safety.shutdown()

@@ -49,6 +49,7 @@ class ArticleOperations(QObject):
         self.store, self.editor, self.autosaver = store, editor, autosaver
         self.library_stack, self.settings, self.site = library_stack, settings, site
         self._parent = parent
+        self._export: ExportDialog | None = None  # the last export dialog (its export may still be ending)
         # A team server is asked on a thread of its own while the window goes on (ServerWaits);
         # the library's undo steps (a delete, a batch) and the media library's changes wait
         # through the same, one at a time.
@@ -226,6 +227,9 @@ class ArticleOperations(QObject):
         self.export_dialog(only_this).exec()
 
     def export_dialog(self, only_this: bool) -> ExportDialog:
+        if self._export is not None and self._export.running():  # closed, still ending: shown again
+            self._export.shown_again()
+            return self._export
         self.autosaver.flush()
         slug = self.editor.article.slug if self.editor.article is not None else None
         from digest_desk.ui.export_dialog import ExportDialog  # the export code loads when used
@@ -233,4 +237,11 @@ class ArticleOperations(QObject):
         dialog = ExportDialog(self.store, self._parent, article_slug=slug, settings=self.settings)
         if only_this and slug:
             dialog.article_radio.setChecked(True)
+        dialog.message.connect(self.message)  # how an export ended after its dialog was closed
+        self._export = dialog
         return dialog
+
+    def finish_export(self, seconds: float) -> bool:
+        """The window closes: a running export is cancelled and waited for ``seconds`` at most
+        (see ExportDialog.finish); False when it was still going."""
+        return self._export is None or self._export.finish(seconds)

@@ -135,13 +135,17 @@ def run_in_background(fn: Callable[..., Any], *args: Any, on_done: DoneCallback 
 
 def run_detached(fn: Callable[..., Any], *args: Any, on_done: DoneCallback | None = None,
                  on_error: ErrorCallback | None = None, owner: QObject | None = None,
-                 thread_name: str = "digest-desk-detached", **kwargs: Any) -> Job:
+                 thread_name: str = "digest-desk-detached", on_progress: ProgressCallback | None = None,
+                 **kwargs: Any) -> Job:
     """Like ``run_in_background``, but on a daemon thread of its own (named ``thread_name``) rather than in a pool: for a
     call that may wait on a silent network for a long time (a team server that stopped answering).
     It holds no pool thread other work needs, and nothing waits for it when a window or the
-    program closes; its outcome is dropped if ``owner`` is gone by then."""
+    program closes (no Qt thread object is left running at exit); its outcome is dropped if
+    ``owner`` is gone by then. ``on_progress`` works as in ``run_in_background``."""
     job = Job()
-    relay = _Relay(job, on_done, on_error, owner)
+    relay = _Relay(job, on_done, on_error, owner, on_progress)
+    if on_progress is not None:
+        kwargs["progress"] = relay.progressed.emit
     threading.Thread(target=_work, args=(job, relay, fn, args, kwargs), name=thread_name,
                      daemon=True).start()
     return job

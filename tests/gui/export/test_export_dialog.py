@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QSettings, QStandardPaths
+from PySide6.QtCore import QSettings, QStandardPaths, Qt
 
 from digest_desk.export.manifest import load_manifest
 from digest_desk.store.articles import create_article
@@ -85,6 +85,7 @@ def test_cancel_stops_the_export_and_keeps_the_previous_one(qtbot, store, tmp_pa
     dialog.export_button.click()
     assert dialog.close_button.text() == "Cancel"
     dialog.close_button.click()  # cancels instead of closing while the export runs
+    assert dialog.close_button.text() == "Close"  # a cancel that is slow to be seen never traps the editor
     _wait_done(qtbot, dialog)
     assert not dialog.open_button.isEnabled()  # nothing new to open
     assert "cancelled" in dialog.status.text()
@@ -108,3 +109,34 @@ def test_opening_the_dialog_tidies_what_a_killed_export_left(qtbot, store, tmp_p
     qtbot.addWidget(dialog)
     qtbot.waitUntil(lambda: not leftover.exists())  # removed on a thread of its own
     assert stranger.is_dir()
+
+
+def test_an_export_that_ends_after_its_dialog_closed_says_how(qtbot, store, tmp_path, settings):
+    """Closing the dialog never waits for the export: how it ended (done, failed) comes after
+    as a message for the window's status bar, and the dialog is free for the next export."""
+    create_article(store, title="Harbour reopens", body="Ships are back.", status="published")
+    out = tmp_path / "site"
+    dialog = ExportDialog(store, settings=settings)
+    qtbot.addWidget(dialog)
+    messages: list[str] = []
+    dialog.message.connect(lambda text, _ms: messages.append(text))
+    dialog.show()
+    dialog.folder_edit.setText(str(out))
+    dialog.export_button.click()
+    assert dialog.export_run is not None and dialog.export_run.job.done.wait(60)  # done, not delivered yet
+    dialog.close()  # asks to cancel (too late for this one) and goes at once
+    assert dialog.isHidden() and dialog.running()
+    qtbot.waitUntil(lambda: not dialog.running(), timeout=10000)
+    assert messages[-1].startswith(f"Exported into {out}: 1 article, ")
+    assert (out / "index.html").is_file()
+
+    blocker = tmp_path / "notes.txt"
+    blocker.write_text("mine")
+    dialog.show()
+    dialog.folder_edit.setText(str(blocker))
+    dialog.export_button.click()
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert dialog.isHidden()
+    qtbot.waitUntil(lambda: not dialog.running(), timeout=10000)
+    assert messages[-1].startswith("The export failed: ") and "is a file, not a folder" in messages[-1]
+    assert blocker.read_text() == "mine" and len(messages) == 2

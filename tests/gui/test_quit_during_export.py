@@ -1,0 +1,117 @@
+"""Quitting while a frozen team server holds an export: the program ends within a bounded time,
+without a Qt thread left running at exit, and the previous export stays as it was."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+
+import pytest
+from tests import pg_server
+from tests.export_site_fixture import tree
+
+from digest_desk.domain import Status
+from digest_desk.export import export_site, settle
+from digest_desk.store import open_store
+from digest_desk.store.articles import create_article
+from digest_desk.ui.main_window import EXPORT_QUIT_WAIT_S
+
+# The program in a process of its own, reduced to the export dialog (the rest of the window has
+# its own ways of meeting a silent server): once told the server is frozen it starts an export,
+# closes the dialog half a second later, does what quitting the window does with the export
+# (ExportDialog.finish, through ArticleOperations.finish_export) and ends.
+PROGRAM = r'''
+import sys
+import time
+
+from PySide6.QtCore import QStandardPaths, QTimer
+
+QStandardPaths.setTestModeEnabled(True)
+from digest_desk.app import make_application
+from digest_desk.store import open_store
+from digest_desk.ui.export_dialog import ExportDialog
+from digest_desk.ui.main_window import EXPORT_QUIT_WAIT_S
+
+url, out = sys.argv[1], sys.argv[2]
+app = make_application()
+store = open_store(url)
+dialog = ExportDialog(store)
+dialog.folder_edit.setText(out)
+dialog.show()
+
+
+def close_then_quit() -> None:
+    started = time.monotonic()
+    dialog.close()
+    closed = time.monotonic() - started
+    finished = dialog.finish(EXPORT_QUIT_WAIT_S)
+    print(f"closed in {closed:.3f} quit in {time.monotonic() - started:.3f} finished {finished}", flush=True)
+    app.quit()
+
+
+def export_when_told() -> None:
+    print("ready", flush=True)
+    sys.stdin.readline()  # the server is frozen now
+    dialog.export_button.click()
+    QTimer.singleShot(500, close_then_quit)
+
+
+QTimer.singleShot(0, export_when_told)
+app.exec()
+store.close()
+print("left", flush=True)
+'''
+
+
+def test_quitting_while_a_frozen_server_holds_the_export_ends_the_program(own_cluster, tmp_path):
+    """Closing the dialog goes at once, quitting waits EXPORT_QUIT_WAIT_S at most for the cancelled
+    export, and the process then exits normally with the export thread still waiting (a Qt thread
+    still running at exit would abort it; one waited for would hang it). The previous export is
+    intact, and the working folder the export left is removed by the next export."""
+    url = pg_server.create_database(own_cluster.url)
+    store = open_store(url)
+    create_article(store, title="Harbour reopens", body="Ships are back.", status=Status.PUBLISHED)
+    out = tmp_path / "site"
+    export_site(store, out)
+    before = tree(out)
+    env = {**os.environ, "XDG_CONFIG_HOME": str(tmp_path / "config"), "XDG_DATA_HOME": str(tmp_path / "data")}
+    proc = subprocess.Popen([sys.executable, "-c", PROGRAM, url, str(out)], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    backstop = threading.Timer(120, proc.kill)  # a start-up that never gets ready fails, never hangs the run
+    backstop.start()
+    rescue = None
+    try:
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
+        rescue = own_cluster.freeze_for_at_most(60)
+        proc.stdin.write("go\n")
+        proc.stdin.flush()
+        try:
+            said, errors = proc.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.communicate()
+            pytest.fail("the program did not end within 30 s of quitting while the export waited")
+        left_behind = sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("site.tmp-"))
+        after = tree(out)
+    finally:
+        backstop.cancel()
+        if rescue is not None:
+            rescue.cancel()
+        own_cluster.thaw()
+    words = said.split()
+    assert proc.returncode == 0, errors[-3000:]
+    closed_in, quit_in = float(words[words.index("closed") + 2]), float(words[words.index("quit") + 2])
+    print(f"\nquitting while the export waits on a frozen server: dialog closed in {closed_in * 1000:.0f} ms, "
+          f"the export given up after {quit_in:.2f} s")
+    assert "left" in words and words[words.index("finished") + 1] == "False"  # it still waited
+    assert closed_in < 1.0 and quit_in < EXPORT_QUIT_WAIT_S + 1.0
+    assert "QThread" not in errors
+    assert after == before
+    assert left_behind  # the cancelled export's working folder, marked as ours
+    export_site(store, out)  # the next export removes it
+    settle(10)
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("site.")) == []
+    assert tree(out) == before
+    store.close()
