@@ -89,3 +89,17 @@ def store(db_path: Path | str) -> Iterator[Store]:
     s = open_store(db_path)
     yield s
     s.close()
+
+
+@pytest.fixture
+def own_cluster():
+    """A PostgreSQL cluster of this test's own, so the test may stop, restart or freeze it."""
+    from tests import pg_server
+
+    if pg_server._bin_dir() is None or (os.geteuid() == 0 and pg_server.unavailable_reason()):
+        if os.environ.get("DIGEST_DESK_CI"):
+            pytest.fail("this test needs PostgreSQL's binaries in CI (a cluster of its own)")
+        pytest.skip("no PostgreSQL binaries to start a cluster of our own")
+    cluster = pg_server.private_cluster()
+    yield cluster
+    cluster.stop()

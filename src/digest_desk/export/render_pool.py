@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import sys
 import threading
+import weakref
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from datetime import datetime
@@ -72,6 +74,7 @@ class ArticleBatch:
         self._starter: threading.Thread | None = None
         self._start_error: BaseException | None = None
         if self.use_pool:
+            _LIVE.add(self)
             # Starting the processes waits until the fork server has imported the renderer
             # (0.5-0.8 s); a thread does the waiting, so the caller goes on meanwhile.
             self._starter = threading.Thread(target=self._start_pool, name="export-pool", daemon=True)
@@ -86,6 +89,8 @@ class ArticleBatch:
                           os.environ.get(PAGE_CACHE_ENV)),
             )
             self.pending = {self.pool.submit(render_chunk, chunk) for chunk in chunked(self.ids, _workers())}
+            if self.cancel.is_set():  # stopped (stop_all) while the pool started
+                _stop_workers(self.pool)
         except BaseException as exc:  # raised again by results()
             self._start_error = exc
 
@@ -121,9 +126,45 @@ class ArticleBatch:
             yield renderer.render(self.ids[start : start + 20])
 
     def close(self) -> None:
+        """Stop the pool. Work left undone (the export was cancelled or failed) is not waited
+        for: its workers are stopped, as one may wait on a team server that went silent."""
         self._join_starter()
+        unfinished = any(not future.done() for future in self.pending)
         for future in self.pending:
             future.cancel()
         if self.pool is not None:
+            if unfinished:
+                _stop_workers(self.pool)
             self.pool.shutdown(wait=True, cancel_futures=True)
             self.pool = None
+        _LIVE.discard(self)
+
+
+# The batches whose pools may still run, for stop_all.
+_LIVE: weakref.WeakSet[ArticleBatch] = weakref.WeakSet()
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """End the pool's worker processes now. What they were doing is thrown away: their pages
+    go to the export's working folder (removed with it) and the caches, whose entries are
+    written whole (renamed in, or in one transaction) or not at all."""
+    stop = getattr(pool, "terminate_workers", None)  # Python 3.14
+    if stop is not None:
+        with contextlib.suppress(Exception):
+            stop()
+        return
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        with contextlib.suppress(Exception):
+            process.terminate()
+
+
+def stop_all() -> None:
+    """Cancel every export of this process that has worker processes and end those now: the
+    program is ending without waiting for the export (Python waits at exit for a pool's
+    workers, which a silent team server can hold for minutes). The previous export is as it
+    was; the working folder left beside it is removed by the next export."""
+    for batch in list(_LIVE):
+        batch.cancel.set()
+        pool = batch.pool
+        if pool is not None:
+            _stop_workers(pool)

@@ -327,7 +327,12 @@ class ExportDialog(QDialog):
         if self.export_run is None:
             return True
         self.export_run.cancel_event.set()
-        return self.export_run.finished_within(seconds)
+        if self.export_run.finished_within(seconds):
+            return True
+        from digest_desk.export.render_pool import stop_all
+
+        stop_all()  # its worker processes too: Python would wait for them at exit
+        return False
 
     def result_url(self) -> QUrl | None:
         """The exported front page, when the last export succeeded."""
