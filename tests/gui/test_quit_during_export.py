@@ -1,4 +1,5 @@
-"""Quitting while a frozen team server holds an export: the program ends within a bounded time,
+"""Quitting while a team server is frozen (an export waiting on it, or only the window's reads
+and its edit lock): the program ends within a bounded time,
 without a Qt thread left running at exit, and the previous export stays as it was."""
 
 from __future__ import annotations
@@ -7,6 +8,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 
 import pytest
 from tests import pg_server
@@ -115,3 +117,78 @@ def test_quitting_while_a_frozen_server_holds_the_export_ends_the_program(own_cl
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("site.")) == []
     assert tree(out) == before
     store.close()
+
+
+# The whole window on the team server, with reads out when the server froze (the list's, a
+# lock refresh) and an article open (its lock is given back on closing): it closes and the
+# program ends, the reads left behind.
+WINDOW = r'''
+import sys
+import time
+
+from PySide6.QtCore import QStandardPaths, QTimer
+
+QStandardPaths.setTestModeEnabled(True)
+from digest_desk.app import create_window, make_application, open_first_article
+from digest_desk.store import open_store
+
+app = make_application()
+store = open_store(sys.argv[1])
+window = create_window(store)
+window.show()
+open_first_article(window, None)
+
+
+def close_when_told() -> None:
+    print("ready", flush=True)
+    sys.stdin.readline()  # the server is frozen now
+    window.list_panel.model.reload()
+    window.list_panel.model.refresh_locks()
+    QTimer.singleShot(300, window.close)
+
+
+QTimer.singleShot(1500, close_when_told)
+app.exec()
+store.close()
+print("left", flush=True)
+'''
+
+
+def test_quitting_the_window_while_the_server_is_frozen_ends_the_program(own_cluster, tmp_path):
+    """Before, the window waited on its UI thread to give its edit lock back, and the program
+    then waited at exit for the list's read (a Qt pool waits for its threads when deleted):
+    it ended only when the server answered again."""
+    url = pg_server.create_database(own_cluster.url)
+    store = open_store(url)
+    for i in range(3):
+        create_article(store, title=f"Story {i}", body="Text.", status=Status.PUBLISHED)
+    store.close()
+    env = {**os.environ, "XDG_CONFIG_HOME": str(tmp_path / "config"), "XDG_DATA_HOME": str(tmp_path / "data")}
+    proc = subprocess.Popen([sys.executable, "-c", WINDOW, url], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=env)
+    backstop = threading.Timer(120, proc.kill)
+    backstop.start()
+    rescue = None
+    try:
+        assert proc.stdout is not None and proc.stdin is not None
+        assert proc.stdout.readline().strip() == "ready"
+        rescue = own_cluster.freeze_for_at_most(60)
+        started = time.monotonic()
+        proc.stdin.write("go\n")
+        proc.stdin.flush()
+        try:
+            said, errors = proc.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.communicate()
+            pytest.fail("the program did not end within 20 s of closing the window on a frozen server")
+        ended_in = time.monotonic() - started
+    finally:
+        backstop.cancel()
+        if rescue is not None:
+            rescue.cancel()
+        own_cluster.thaw()
+    assert proc.returncode == 0, errors[-3000:]
+    assert "left" in said.split()
+    print(f"\nclosing the window on a frozen server: the program ended after {ended_in:.1f} s")
+    assert ended_in < 10

@@ -65,6 +65,7 @@ OPEN_PATIENCE_MS = 1500  # an open the team server has not answered by then: the
 # silent team server is left behind (the previous export stays as it was; the next export
 # removes the working folder it left), so quitting never hangs on it.
 EXPORT_QUIT_WAIT_S = 3.0
+QUIT_READS_WAIT_MS = 500  # the list's and the suggestions' reads, on a team server
 _T = TypeVar("_T")
 
 
@@ -761,12 +762,15 @@ class MainWindow(QMainWindow):
         self.autosaver.wait(5000)
         self.safety.shutdown()
         self.links_panel.cancel_check()
-        self.links_panel.wait_for_suggestions(3000)
+        # Reads still out (nothing is lost without them) are waited for briefly on a team server,
+        # which may have stopped answering: the window then closes without them.
+        reads_ms = QUIT_READS_WAIT_MS if self.store.is_server else 3000
+        self.links_panel.wait_for_suggestions(reads_ms)
         self.live.shutdown()
         self.render_ahead.stop()
         if self.team_live is not None:
             self.team_live.shutdown()
-        self.list_panel.model.wait(3000)
+        self.list_panel.model.wait(reads_ms)
         event.accept()
 
     def showEvent(self, event) -> None:

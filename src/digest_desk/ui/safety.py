@@ -367,14 +367,18 @@ class SafetyGuard(QObject):
         self._closed = True
         self._worker.wait()  # the last drafts reach the disk before the window goes
         self.keeper.close()
-        if not self.read_only and self._beating is None:  # a silent server: closing never waits
-            try:  # on it (our locks go stale by themselves)
+        if self.read_only or self._beating is not None:  # a silent server: closing never waits
+            return  # on it (our locks go stale by themselves)
+        try:  # a server is waited for SERVER_WAIT_S at most: one that stopped answering since
+            if self.store.is_server:  # the last heartbeat would hold the window's closing
+                answer_within(SERVER_WAIT_S, None, release_all, self.store, self.holder)
+            else:
                 release_all(self.store, self.holder)
-            except StoreError:
-                pass
-            except Exception as exc:
-                if not server_away(self.store, exc):
-                    raise  # a server away: our locks go stale by themselves
+        except StoreError:
+            pass
+        except Exception as exc:
+            if not server_away(self.store, exc):
+                raise  # a server away: our locks go stale by themselves
 
     # -- conflicts ------------------------------------------------------------------------
     def resolve_conflict(self, exc: ConflictError) -> bool:

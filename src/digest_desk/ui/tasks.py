@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import queue
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -111,6 +112,20 @@ def _work(job: Job, relay: _Relay, fn: Callable[..., Any], args: tuple[Any, ...]
     relay.arrived.emit()
 
 
+def _prepared(fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any], on_done: DoneCallback | None,
+              on_error: ErrorCallback | None, owner: QObject | None, on_progress: ProgressCallback | None,
+              pass_cancel: bool = False) -> tuple[Job, Callable[[], None]]:
+    """The job of one background call and the call to run on a worker thread (see
+    ``run_in_background`` for the arguments)."""
+    job = Job()
+    if pass_cancel:
+        kwargs["cancel"] = job.cancel_event
+    relay = _Relay(job, on_done, on_error, owner, on_progress)
+    if on_progress is not None:
+        kwargs["progress"] = relay.progressed.emit
+    return job, lambda: _work(job, relay, fn, args, kwargs)
+
+
 def run_in_background(fn: Callable[..., Any], *args: Any, on_done: DoneCallback | None = None,
                       on_error: ErrorCallback | None = None, owner: QObject | None = None,
                       pool: QThreadPool | None = None, pass_cancel: bool = False,
@@ -123,13 +138,8 @@ def run_in_background(fn: Callable[..., Any], *args: Any, on_done: DoneCallback 
     ``on_progress``: ``fn`` gets a keyword ``progress``; each ``progress(value)`` it calls
     reaches ``on_progress(value)`` on the UI thread, in order, before the result.
     """
-    job = Job()
-    if pass_cancel:
-        kwargs["cancel"] = job.cancel_event
-    relay = _Relay(job, on_done, on_error, owner, on_progress)
-    if on_progress is not None:
-        kwargs["progress"] = relay.progressed.emit
-    (pool or QThreadPool.globalInstance()).start(lambda: _work(job, relay, fn, args, kwargs))
+    job, call = _prepared(fn, args, kwargs, on_done, on_error, owner, on_progress, pass_cancel)
+    (pool or QThreadPool.globalInstance()).start(call)
     return job
 
 
@@ -142,12 +152,8 @@ def run_detached(fn: Callable[..., Any], *args: Any, on_done: DoneCallback | Non
     It holds no pool thread other work needs, and nothing waits for it when a window or the
     program closes (no Qt thread object is left running at exit); its outcome is dropped if
     ``owner`` is gone by then. ``on_progress`` works as in ``run_in_background``."""
-    job = Job()
-    relay = _Relay(job, on_done, on_error, owner, on_progress)
-    if on_progress is not None:
-        kwargs["progress"] = relay.progressed.emit
-    threading.Thread(target=_work, args=(job, relay, fn, args, kwargs), name=thread_name,
-                     daemon=True).start()
+    job, call = _prepared(fn, args, kwargs, on_done, on_error, owner, on_progress)
+    threading.Thread(target=call, name=thread_name, daemon=True).start()
     return job
 
 
@@ -163,19 +169,55 @@ def answer_within(seconds: float, default: Any, fn: Callable[..., Any], *args: A
         return default, job
 
 
+class _SerialThread:
+    """Runs queued calls one at a time, in order, on one daemon Python thread (started with
+    the first call). Not a Qt pool's thread: a call a silent team server holds never keeps a
+    window or the program from closing (a Qt pool waits for its threads when it is deleted,
+    with its owner or at exit); who must see the calls done waits with ``wait``."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+        self._queue: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
+        self._idle = threading.Condition()
+        self._unfinished = 0
+        self._thread: threading.Thread | None = None
+
+    def put(self, call: Callable[[], None]) -> None:
+        with self._idle:
+            self._unfinished += 1
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name=self._name, daemon=True)
+                self._thread.start()
+        self._queue.put(call)
+
+    def _run(self) -> None:
+        while True:
+            call = self._queue.get()
+            try:
+                call()
+            finally:
+                with self._idle:
+                    self._unfinished -= 1
+                    if not self._unfinished:
+                        self._idle.notify_all()
+
+    def wait(self, msecs: int = -1) -> bool:
+        """Block until every call put so far has run; False when ``msecs`` (milliseconds; -1:
+        no limit) passed first."""
+        with self._idle:
+            return self._idle.wait_for(lambda: not self._unfinished, None if msecs < 0 else msecs / 1000)
+
+
 class LatestOnly:
     """Submit requests where only the newest matters: each one cancels the ones before it.
 
-    With its own single-thread pool, superseded requests still waiting in the queue are skipped
-    and the work never runs concurrently with itself (so caches in ``fn`` need no locks).
+    On a thread of its own (_SerialThread), superseded requests still waiting in the queue are
+    skipped and the work never runs concurrently with itself (so caches in ``fn`` need no locks).
     """
 
-    def __init__(self, owner: QObject | None = None, pool: QThreadPool | None = None) -> None:
+    def __init__(self, owner: QObject | None = None) -> None:
         self._owner = owner
-        if pool is None:
-            pool = QThreadPool(owner)
-            pool.setMaxThreadCount(1)
-        self._pool = pool
+        self._thread = _SerialThread("digest-desk-latest")
         self._current: Job | None = None
 
     @property
@@ -189,11 +231,10 @@ class LatestOnly:
                on_error: ErrorCallback | None = None, pass_cancel: bool = False,
                on_progress: ProgressCallback | None = None, **kwargs: Any) -> Job:
         self.cancel()
-        self._current = run_in_background(fn, *args, on_done=on_done, on_error=on_error,
-                                          owner=self._owner, pool=self._pool,
-                                          pass_cancel=pass_cancel, on_progress=on_progress,
-                                          **kwargs)
-        return self._current
+        job, call = _prepared(fn, args, kwargs, on_done, on_error, self._owner, on_progress, pass_cancel)
+        self._current = job
+        self._thread.put(call)
+        return job
 
     def cancel(self) -> None:
         if self._current is not None:
@@ -201,24 +242,26 @@ class LatestOnly:
 
     def wait(self, msecs: int = -1) -> bool:
         """Block until every queued job has run (for shutdown and tests)."""
-        return self._pool.waitForDone(msecs)
+        return self._thread.wait(msecs)
 
 
 class InOrder:
     """Runs submitted calls one at a time, in the order submitted, on one worker thread of its own
-    (database writes that must not overtake each other: autosaves, drafts)."""
+    (database writes that must not overtake each other: autosaves, drafts; the list's reads),
+    a _SerialThread: a call a silent team server holds never keeps the program from ending.
+    Closing waits a bounded time for the last saves and drafts (``wait``)."""
 
     def __init__(self, owner: QObject | None = None) -> None:
         self._owner = owner
-        self._pool = QThreadPool(owner)
-        self._pool.setMaxThreadCount(1)
+        self._thread = _SerialThread("digest-desk-in-order")
 
     def submit(self, fn: Callable[..., Any], *args: Any, on_done: DoneCallback | None = None,
                on_error: ErrorCallback | None = None, on_progress: ProgressCallback | None = None,
                **kwargs: Any) -> Job:
-        return run_in_background(fn, *args, on_done=on_done, on_error=on_error, owner=self._owner,
-                                 pool=self._pool, on_progress=on_progress, **kwargs)
+        job, call = _prepared(fn, args, kwargs, on_done, on_error, self._owner, on_progress)
+        self._thread.put(call)
+        return job
 
     def wait(self, msecs: int = -1) -> bool:
         """Block until every submitted call has run (closing, tests)."""
-        return self._pool.waitForDone(msecs)
+        return self._thread.wait(msecs)
