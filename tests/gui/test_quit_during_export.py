@@ -5,14 +5,12 @@ without a Qt thread left running at exit, and the previous export stays as it wa
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
-import threading
-import time
 
 import pytest
 from tests import pg_server
 from tests.export_site_fixture import tree
+from tests.frozen_program import run_while_frozen
 
 from digest_desk.domain import Status
 from digest_desk.export import export_site, settle
@@ -79,31 +77,19 @@ def test_quitting_while_a_frozen_server_holds_the_export_ends_the_program(own_cl
     export_site(store, out)
     before = tree(out)
     env = {**os.environ, "XDG_CONFIG_HOME": str(tmp_path / "config"), "XDG_DATA_HOME": str(tmp_path / "data")}
-    proc = subprocess.Popen([sys.executable, "-c", PROGRAM, url, str(out)], stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-    backstop = threading.Timer(120, proc.kill)  # a start-up that never gets ready fails, never hangs the run
-    backstop.start()
-    rescue = None
-    try:
-        assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
-        rescue = own_cluster.freeze_for_at_most(60)
-        proc.stdin.write("go\n")
-        proc.stdin.flush()
-        try:
-            said, errors = proc.communicate(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.communicate()
-            pytest.fail("the program did not end within 30 s of quitting while the export waited")
-        left_behind = sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("site.tmp-"))
-        after = tree(out)
-    finally:
-        backstop.cancel()
-        if rescue is not None:
-            rescue.cancel()
-        own_cluster.thaw()
+    seen: dict[str, object] = {}
+
+    def look() -> None:  # before the thaw
+        seen["left_behind"] = sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("site.tmp-"))
+        seen["after"] = tree(out)
+
+    ended = run_while_frozen(own_cluster, [sys.executable, "-c", PROGRAM, url, str(out)], ready="ready",
+                             timeout=30, env=env, while_frozen=look)
+    if ended.seconds is None:
+        pytest.fail("the program did not end within 30 s of quitting while the export waited")
+    said, errors, left_behind, after = ended.said, ended.errors, seen["left_behind"], seen["after"]
     words = said.split()
-    assert proc.returncode == 0, errors[-3000:]
+    assert ended.returncode == 0, errors[-3000:]
     closed_in, quit_in = float(words[words.index("closed") + 2]), float(words[words.index("quit") + 2])
     print(f"\nquitting while the export waits on a frozen server: dialog closed in {closed_in * 1000:.0f} ms, "
           f"the export given up after {quit_in:.2f} s")
@@ -164,31 +150,10 @@ def test_quitting_the_window_while_the_server_is_frozen_ends_the_program(own_clu
         create_article(store, title=f"Story {i}", body="Text.", status=Status.PUBLISHED)
     store.close()
     env = {**os.environ, "XDG_CONFIG_HOME": str(tmp_path / "config"), "XDG_DATA_HOME": str(tmp_path / "data")}
-    proc = subprocess.Popen([sys.executable, "-c", WINDOW, url], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env=env)
-    backstop = threading.Timer(120, proc.kill)
-    backstop.start()
-    rescue = None
-    try:
-        assert proc.stdout is not None and proc.stdin is not None
-        assert proc.stdout.readline().strip() == "ready"
-        rescue = own_cluster.freeze_for_at_most(60)
-        started = time.monotonic()
-        proc.stdin.write("go\n")
-        proc.stdin.flush()
-        try:
-            said, errors = proc.communicate(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.communicate()
-            pytest.fail("the program did not end within 20 s of closing the window on a frozen server")
-        ended_in = time.monotonic() - started
-    finally:
-        backstop.cancel()
-        if rescue is not None:
-            rescue.cancel()
-        own_cluster.thaw()
-    assert proc.returncode == 0, errors[-3000:]
-    assert "left" in said.split()
-    print(f"\nclosing the window on a frozen server: the program ended after {ended_in:.1f} s")
-    assert ended_in < 10
+    ended = run_while_frozen(own_cluster, [sys.executable, "-c", WINDOW, url], ready="ready", timeout=20, env=env)
+    if ended.seconds is None:
+        pytest.fail("the program did not end within 20 s of closing the window on a frozen server")
+    assert ended.returncode == 0, ended.errors[-3000:]
+    assert "left" in ended.said.split()
+    print(f"\nclosing the window on a frozen server: the program ended after {ended.seconds:.1f} s")
+    assert ended.seconds < 10

@@ -4,7 +4,6 @@ ending the program, does not wait for them."""
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 import threading
 import time
@@ -20,6 +19,7 @@ from digest_desk.export.errors import ExportCancelled
 from digest_desk.export.render_pool import PARALLEL_FROM
 from digest_desk.store import open_store
 from tests import pg_server
+from tests.frozen_program import run_while_frozen
 
 SRC = Path(__file__).resolve().parents[3] / "src"
 ARTICLES = PARALLEL_FROM * 3  # rendered by worker processes, in several chunks each
@@ -113,31 +113,10 @@ def test_a_program_ending_while_workers_wait_on_a_silent_server_ends(own_cluster
     """With stop_all the program ends at once; without it Python waits at exit for the workers
     (the control case: it shows the test can see the wait)."""
     url = _server_with_articles(own_cluster)
-    proc = subprocess.Popen([sys.executable, "-c", PROGRAM, url, str(tmp_path / "site"), "stop" if stop else "wait"],
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            cwd=SRC.parent, env={**os.environ, "PYTHONPATH": str(SRC)})
-    backstop = threading.Timer(120, proc.kill)
-    backstop.start()
-    rescue = None
-    try:
-        assert proc.stdout is not None and proc.stdin is not None
-        assert proc.stdout.readline().strip() == "rendering"
-        rescue = own_cluster.freeze_for_at_most(30)
-        started = time.monotonic()
-        proc.stdin.write("frozen\n")
-        proc.stdin.flush()
-        try:
-            proc.communicate(timeout=8)
-            ended_in = time.monotonic() - started
-        except subprocess.TimeoutExpired:
-            ended_in = None
-    finally:
-        if rescue is not None:
-            rescue.cancel()
-        own_cluster.thaw()
-        proc.communicate(timeout=60)
-        backstop.cancel()
+    ended = run_while_frozen(own_cluster, [sys.executable, "-c", PROGRAM, url, str(tmp_path / "site"),
+                                           "stop" if stop else "wait"],
+                             ready="rendering", timeout=8, cwd=SRC.parent, env={**os.environ, "PYTHONPATH": str(SRC)})
     if stop:
-        assert ended_in is not None and ended_in < 5, "the program waited for the export's workers"
+        assert ended.seconds is not None and ended.seconds < 5, "the program waited for the export's workers"
     else:
-        assert ended_in is None, "the program ended without waiting: this test cannot see the wait"
+        assert ended.seconds is None, "the program ended without waiting: this test cannot see the wait"
