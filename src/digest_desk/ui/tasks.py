@@ -169,6 +169,9 @@ def answer_within(seconds: float, default: Any, fn: Callable[..., Any], *args: A
         return default, job
 
 
+IDLE_THREAD_S = 30.0  # a serial worker's thread ends after this long without work, as a Qt pool's
+
+
 class _SerialThread:
     """Runs queued calls one at a time, in order, on one daemon Python thread (started with
     the first call). Not a Qt pool's thread: a call a silent team server holds never keeps a
@@ -192,7 +195,14 @@ class _SerialThread:
 
     def _run(self) -> None:
         while True:
-            call = self._queue.get()
+            try:
+                call = self._queue.get(timeout=IDLE_THREAD_S)
+            except queue.Empty:
+                with self._idle:
+                    if not self._unfinished:  # idle: the thread ends (the next call starts one)
+                        self._thread = None
+                        return
+                continue
             try:
                 call()
             finally:

@@ -173,3 +173,19 @@ def test_work_started_from_a_worker_thread_delivers_on_the_ui_thread(qtbot):
         qInstallMessageHandler(previous)
     assert seen["value"] == 7 and seen["by"] is threading.main_thread()
     assert not [w for w in warnings if "different thread" in w]
+
+
+def test_a_serial_worker_thread_ends_when_idle_and_the_next_call_starts_one(qtbot, monkeypatch):
+    """InOrder runs on a daemon thread of its own, which ends after IDLE_THREAD_S without work
+    (windows come and go in one process: their workers' threads must not pile up)."""
+    from digest_desk.ui import tasks
+
+    monkeypatch.setattr(tasks, "IDLE_THREAD_S", 0.05)
+    worker = tasks.InOrder(QObject())
+    threads: list[threading.Thread] = []
+    worker.submit(lambda: threads.append(threading.current_thread()))
+    assert worker.wait(5000)
+    qtbot.waitUntil(lambda: not threads[0].is_alive(), timeout=5000)
+    worker.submit(lambda: threads.append(threading.current_thread()))
+    assert worker.wait(5000)
+    assert threads[1] is not threads[0] and all(t.daemon for t in threads)
