@@ -219,3 +219,19 @@ def test_last_article_is_remembered_per_database(window_factory, store, tmp_path
     assert other.last_article_id() is None
     again = window_factory()
     assert again.last_article_id() == article.id
+
+
+def test_each_export_dialog_replaces_the_last_instead_of_piling_up(window, qtbot):
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    from digest_desk.ui.export_dialog import ExportDialog
+
+    def dialogs() -> list:
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        return window.findChildren(ExportDialog)
+
+    for _ in range(3):
+        dialog = window.ops.export_dialog(only_this=False)
+        dialog.show()
+        dialog.reject()
+        assert dialogs() == [dialog]  # the one just closed stays for the next time's check

@@ -234,6 +234,8 @@ class ArticleOperations(QObject):
         slug = self.editor.article.slug if self.editor.article is not None else None
         from digest_desk.ui.export_dialog import ExportDialog  # the export code loads when used
 
+        if self._export is not None:  # the last one is done with: it goes instead of piling up
+            self._export.deleteLater()
         dialog = ExportDialog(self.store, self._parent, article_slug=slug, settings=self.settings)
         if only_this and slug:
             dialog.article_radio.setChecked(True)
