@@ -47,6 +47,11 @@ def _refused(store, path, *words, media=()):
     return elapsed
 
 
+# Not a speed measure: each refusal takes some 10 ms, while what it guards against (an alias
+# bomb expanded, a blocking read of a device) runs for minutes. The bound only has to tell the
+# two apart on a loaded CI machine, where a 0.5 s bound once failed at 0.76 s.
+HANG_S = 5.0
+
 BILLION_LAUGHS = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
     f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, "
     f"*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, "
@@ -70,7 +75,7 @@ BILLION_LAUGHS = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
 )
 def test_hostile_front_matter_fails_alone_and_fast(store, tmp_path, front, words):
     elapsed = _refused(store, _article(tmp_path, "bad.md", front), *words)
-    assert elapsed < 0.5
+    assert elapsed < HANG_S
 
 
 def test_a_numeric_key_is_an_unknown_field_not_a_crash(store, tmp_path):
@@ -125,20 +130,20 @@ def test_dev_zero_is_never_read(store, tmp_path):
     folder = tmp_path / "in"
     folder.mkdir()
     (folder / "zero.png").symlink_to("/dev/zero")
-    assert _refused(store, _article(folder, "z.md", "image: zero.png\n"), "outside") < 0.5
+    assert _refused(store, _article(folder, "z.md", "image: zero.png\n"), "outside") < HANG_S
     # Even from a folder the editor names, a device is refused before a byte is read.
     elapsed = _refused(store, _article(folder, "z2.md", "image: zero\n"), "not a regular file",
                        media=["/dev"])
-    assert elapsed < 0.5
+    assert elapsed < HANG_S
 
 
 def test_a_fifo_does_not_hang(store, tmp_path):
     folder = tmp_path / "in"
     folder.mkdir()
     os.mkfifo(folder / "pipe.png")
-    assert _refused(store, _article(folder, "f.md", "image: pipe.png\n"), "not a regular file") < 0.5
+    assert _refused(store, _article(folder, "f.md", "image: pipe.png\n"), "not a regular file") < HANG_S
     os.mkfifo(folder / "pipe.md")
-    assert _refused(store, folder / "pipe.md", "not a regular file") < 0.5
+    assert _refused(store, folder / "pipe.md", "not a regular file") < HANG_S
 
 
 def test_a_100_mb_markdown_file_is_refused_without_reading_it(store, tmp_path):
@@ -152,7 +157,7 @@ def test_a_100_mb_markdown_file_is_refused_without_reading_it(store, tmp_path):
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
-    assert elapsed < 0.5 and peak < 2 * 1024 * 1024  # refused from its size, nothing read
+    assert elapsed < HANG_S and peak < 2 * 1024 * 1024  # refused from its size, nothing read
     assert MAX_MARKDOWN_BYTES == 20 * 1024 * 1024
 
 
