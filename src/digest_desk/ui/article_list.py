@@ -9,6 +9,7 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QItemSelection,
     QItemSelectionModel,
     QModelIndex,
     QObject,
@@ -78,6 +79,11 @@ class ArticleListModel(QAbstractTableModel):
         self._jobs: list[Job] = []  # reads asked for since the last reload (a page each at most)
         self._count = 0
         self._pages: OrderedDict[int, list[ArticleRow]] = OrderedDict()
+        # Pages read before the last count, shown (and clickable) until each is read again: a
+        # refresh never blanks the rows to "Loading…", so a click during one opens what it shows.
+        self._stale: dict[int, list[ArticleRow]] = {}
+        self._counted: tuple[str, str] | None = None  # the filters the last count was for
+        self.refreshing = False  # during a reset that only reads the same list again
         self._pending: set[int] = set()
         self._hits: list[ArticleRow] | None = None  # search results (all loaded at once)
         self._query = ""
@@ -159,13 +165,18 @@ class ArticleListModel(QAbstractTableModel):
             return
         if key == "search":
             self.beginResetModel()
-            self._hits, self._pages = list(result), OrderedDict()
-            self._count = len(self._hits)
+            self._hits, self._pages, self._stale = list(result), OrderedDict(), {}
+            self._count, self._counted = len(self._hits), None
             self.endResetModel()
         elif key == "count":
+            counted = (self._status, self._category)
+            same = self._hits is None and counted == self._counted  # a refresh, not a new filter
+            self.refreshing = same
             self.beginResetModel()
-            self._hits, self._pages, self._count = None, OrderedDict(), int(result)
+            self._stale = {**self._stale, **self._pages} if same else {}
+            self._hits, self._pages, self._count, self._counted = None, OrderedDict(), int(result), counted
             self.endResetModel()
+            self.refreshing = False
         else:
             self._page_loaded(int(key), list(result))
         if not self._pending:
@@ -173,6 +184,7 @@ class ArticleListModel(QAbstractTableModel):
 
     def _page_loaded(self, page: int, rows: list[ArticleRow]) -> None:
         self._pending.discard(page)
+        self._stale.pop(page, None)
         self._pages[page] = rows
         while len(self._pages) > KEEP_PAGES:
             self._pages.popitem(last=False)
@@ -191,7 +203,8 @@ class ArticleListModel(QAbstractTableModel):
 
     # -- rows -----------------------------------------------------------------------------
     def row_at(self, row: int) -> ArticleRow | None:
-        """The article shown in ``row``, or None while its page is still being read."""
+        """The article shown in ``row``: as read before the last refresh while its page is read
+        again, None while a page never read is."""
         if row < 0 or row >= self._count:
             return None
         if self._hits is not None:
@@ -200,19 +213,26 @@ class ArticleListModel(QAbstractTableModel):
         rows = self._pages.get(page)
         if rows is None:
             self._request_page(page)
-            return None
+            rows = self._stale.get(page)
+            return rows[offset] if rows is not None and offset < len(rows) else None
         self._pages.move_to_end(page)
         return rows[offset] if offset < len(rows) else None
 
     def row_of(self, article_id: int) -> int:
-        """Row of a loaded article, or -1."""
+        """Row of a loaded article (read since the last refresh, else before it), or -1."""
         if self._hits is not None:
             return next((i for i, r in enumerate(self._hits) if r.id == article_id), -1)
-        for page, rows in self._pages.items():
-            for i, r in enumerate(rows):
-                if r.id == article_id:
-                    return page * PAGE + i
+        for pages in (self._pages, self._stale):
+            for page, rows in pages.items():
+                for i, r in enumerate(rows):
+                    if r.id == article_id and page * PAGE + i < self._count:
+                        return page * PAGE + i
         return -1
+
+    def refreshed(self, article_ids: list[int]) -> bool:
+        """Whether each of these articles is found in a page read since the last refresh."""
+        fresh = {r.id for rows in self._pages.values() for r in rows}
+        return self._hits is not None or all(i in fresh for i in article_ids)
 
     def update_article(self, row: ArticleRow) -> bool:
         """Show a saved article's new title/status in place; False when a reload is needed
@@ -227,7 +247,7 @@ class ArticleListModel(QAbstractTableModel):
             self._hits[index] = row
         else:
             page, offset = divmod(index, PAGE)
-            self._pages[page][offset] = row
+            (self._pages.get(page) or self._stale[page])[offset] = row
         self.dataChanged.emit(self.index(index, 0), self.index(index, len(COLUMNS) - 1))
         return True
 
@@ -284,13 +304,16 @@ class ArticleView(QTreeView):
     """The table of articles; tells when the user (keys or mouse) moves the current row."""
 
     current_moved = Signal(QModelIndex)
+    touched = Signal()  # a key or a click of the user's: the selection is theirs from now on
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
+        self.touched.emit()
         before = self.currentIndex()
         super().keyPressEvent(event)
         self._moved(before)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
+        self.touched.emit()
         before = self.currentIndex()
         super().mousePressEvent(event)
         self._moved(before)
@@ -322,6 +345,7 @@ class ArticleListPanel(QWidget):
         super().__init__(parent)
         self._store = store
         self.current_id: int | None = None  # the article open in the editor
+        self._kept: list[int] | None = None  # a multiple selection a refresh puts back by id
         self._keep_scroll: int | None = None  # where to scroll back to after a refresh
         self.model = ArticleListModel(store, self)
         self.search_box = QLineEdit(placeholderText=self.tr("Search all articles…"))
@@ -348,6 +372,8 @@ class ArticleListPanel(QWidget):
         self.view.current_moved.connect(self._activated)
         self.view.customContextMenuRequested.connect(self._context_menu)
         self.model.loading_changed.connect(self._loading)
+        self.model.modelAboutToBeReset.connect(self._keep_selection)
+        self.view.touched.connect(self._forget_selection)
         self.model.failed.connect(lambda msg: self.notice.setText(self.tr("Cannot list: ") + msg))
         self._locks_timer = QTimer(self, interval=LOCKS_EVERY_MS)
         self._locks_timer.timeout.connect(self.model.refresh_locks)
@@ -434,7 +460,9 @@ class ArticleListPanel(QWidget):
         if self._keep_scroll is not None:
             self.view.verticalScrollBar().setValue(self._keep_scroll)
             self._keep_scroll = None
-        if self.current_id is not None and self.selected_id() != self.current_id:
+        if self._kept is not None:
+            self._restore_selection(self._kept)
+        elif self.current_id is not None and self.selected_id() != self.current_id:
             self.select_article(self.current_id)
         count = self.model.rowCount()
         if self.model.query:
@@ -442,6 +470,37 @@ class ArticleListPanel(QWidget):
         else:
             text = self.tr("1 article") if count == 1 else self.tr("%1 articles")
         self.notice.setText(text.replace("%1", f"{count:,}"))
+
+    def _keep_selection(self) -> None:
+        """Before the list is read again: a multiple selection is remembered by article, since
+        rows move when articles are added or re-dated meanwhile (a filter change drops it)."""
+        if not self.model.refreshing:
+            self._kept = None
+            return
+        ids = self.selected_ids()
+        if len(ids) > 1:
+            self._kept = ids
+
+    def _forget_selection(self) -> None:
+        self._kept = None
+
+    def _restore_selection(self, ids: list[int]) -> None:
+        """Select the remembered articles where they are now, the open one current; done
+        once every one of them is found in rows read since the refresh."""
+        model, last = self.model, len(COLUMNS) - 1
+        rows = [model.row_of(i) for i in [*ids, self.current_id] if i is not None]
+        selection = QItemSelection()
+        for row in (r for r in rows if r >= 0):
+            selection.select(model.index(row, 0), model.index(row, last))
+        selection_model = self.view.selectionModel()
+        selection_model.select(selection, QItemSelectionModel.SelectionFlag.ClearAndSelect
+                               | QItemSelectionModel.SelectionFlag.Rows)
+        current = model.row_of(self.current_id) if self.current_id is not None else -1
+        if current >= 0:
+            selection_model.setCurrentIndex(model.index(current, 0),
+                                            QItemSelectionModel.SelectionFlag.NoUpdate)
+        if model.refreshed(ids):
+            self._kept = None
 
     def _activated(self, index: QModelIndex) -> None:
         """Open the row's article (the window saves the open one first); when that fails, the
@@ -456,6 +515,8 @@ class ArticleListPanel(QWidget):
     def select_article(self, article_id: int | None) -> None:
         """Highlight an article's row when it is loaded (without emitting activation); a row
         already current keeps the rest of a multiple selection."""
+        if article_id != self.current_id:
+            self._kept = None  # another article opens: the selection follows it
         self.current_id = article_id
         if article_id is None:
             self.view.clearSelection()
