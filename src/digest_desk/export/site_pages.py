@@ -330,8 +330,20 @@ def _span(chunk: list[Entry]) -> str:
     """The days a list page covers, as its pager shows them (the page's own entries only)."""
     if not chunk:
         return ""
-    first, last = long_date(chunk[-1].published), long_date(chunk[0].published)
-    return first if first == last else f"{first} – {last}"
+    return date_span(chunk[-1].published, chunk[0].published)
+
+
+def date_span(first: datetime, last: datetime) -> str:
+    """Two days in words, what they share said once: "1 – 20 September 2026", "28 September –
+    4 October 2026", "29 December 2025 – 3 January 2026"; one day when both are the same day."""
+    end = long_date(last)
+    if (first.year, first.month, first.day) == (last.year, last.month, last.day):
+        return end
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{first.day} – {end}"
+    if first.year == last.year:
+        return f"{first.day} {MONTHS[first.month - 1]} – {end}"
+    return f"{long_date(first)} – {end}"
 
 
 def _page_href(current: int, target: int) -> str:

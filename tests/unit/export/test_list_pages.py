@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from digest_desk.export.site_pages import PAGE_SIZE, list_pages, page_of
+from digest_desk.export.site_pages import PAGE_SIZE, date_span, list_pages, page_of
 
 counts = st.integers(min_value=0, max_value=PAGE_SIZE * 12)
 
@@ -39,3 +42,17 @@ def test_newer_entries_leave_every_older_page_as_it_was(count, more):
 
     before, after = by_age(count), by_age(count + more)
     assert all(after[number] == entries for number, entries in before.items())
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "shown"),
+    [
+        ((2026, 9, 1, 8), (2026, 9, 1, 20), "1 September 2026"),
+        ((2026, 9, 1, 8), (2026, 9, 20, 7), "1 – 20 September 2026"),
+        ((2026, 9, 28, 8), (2026, 10, 4, 7), "28 September – 4 October 2026"),
+        ((2025, 12, 29, 8), (2026, 1, 3, 7), "29 December 2025 – 3 January 2026"),
+        ((2025, 9, 3, 8), (2026, 9, 3, 7), "3 September 2025 – 3 September 2026"),
+    ],
+)
+def test_a_list_page_names_its_days_saying_what_they_share_once(first, last, shown):
+    assert date_span(datetime(*first, tzinfo=UTC), datetime(*last, tzinfo=UTC)) == shown
