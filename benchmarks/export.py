@@ -6,10 +6,11 @@ folder per corpus: the first export fills it (cold), the next into a new folder 
 
 ``python benchmarks/export.py --articles 100000 --incremental [--profile]`` measures what grows
 with the archive: the database is bulk-generated once and cached in .cache/bench/, one full export
-fills the site, then exports after no change, one edit and one new article each run in a fresh
-process (wall and CPU time, peak memory of that process; a cProfile of the last edit on request).
-All three are served by the store's change log (export/delta.py); list pages are counted from
-the oldest, so a new article (the newest) changes the front pages, the feed and a sitemap line.
+fills the site, then exports after no change, one edit, one new article and the takedown of that
+article (unpublished) each run in a fresh process (wall and CPU time, peak memory of that process;
+a cProfile of the last edit on request). All four are served by the store's change log
+(export/delta.py); list pages are counted from the oldest, so a new article (the newest) and its
+takedown change the front pages, the feed and a sitemap line.
 """
 
 from __future__ import annotations
@@ -397,7 +398,8 @@ def _phase(args: list[str]) -> dict[str, str]:
 
 def _run_phase(phase: str, db: Path, site: Path, serial: int, profile: bool) -> int:
     """One export in this (fresh) process: ``full``, ``none`` (nothing changed), ``edit`` (one
-    article's body) or ``new`` (one new article, the newest); prints its numbers."""
+    article's body), ``new`` (one new article, the newest) or ``takedown`` (that article
+    unpublished); prints its numbers."""
     store = open_store(db)
     n = _count(store)
     if phase == "edit":
@@ -409,6 +411,10 @@ def _run_phase(phase: str, db: Path, site: Path, serial: int, profile: bool) -> 
             session.add(Article(title=f"Breaking news {serial}", slug=f"breaking-{serial}",
                                 slug_key=slug_key(f"breaking-{serial}"), body="Just in.", category="Politics",
                                 status=Status.PUBLISHED, published_at=datetime.now(UTC)))
+    elif phase == "takedown":
+        article = get_by_slug(store, f"breaking-{serial}")
+        article.status = Status.DRAFT
+        save_article(store, article, reason="bench")
     profiler = None
     if profile:
         import cProfile
@@ -455,7 +461,7 @@ def incremental(n: int, corpus: str, words: int, work: Path, runs: int, profile:
     full = _phase(["--phase", "full", "--db", str(db), "--site", str(site)])
     print(f"{label} full export:               {float(full['seconds']):7.2f} s  ({full['written']} files; "
           f"parent peak {full['rss']} MB)")
-    for phase in ("none", "edit", "new"):
+    for phase in ("none", "edit", "new", "takedown"):
         results = []
         for serial in range(runs):
             extra = ["--profile"] if profile and phase == "edit" and serial == runs - 1 else []
@@ -464,7 +470,7 @@ def incremental(n: int, corpus: str, words: int, work: Path, runs: int, profile:
         secs = statistics.median(float(r["seconds"]) for r in results)
         cpu = statistics.median(float(r["cpu"]) for r in results)
         rss = max(int(r["rss"]) for r in results)
-        print(f"{label} incremental, {phase:5}:        {secs:7.3f} s  median of {runs} (CPU {cpu:.3f} s; "
+        print(f"{label} incremental, {phase:8}:     {secs:7.3f} s  median of {runs} (CPU {cpu:.3f} s; "
               f"{results[-1]['written']} files written, {results[-1]['rendered']} rendered; "
               f"process peak {rss} MB)")
 
@@ -486,7 +492,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3, help="incremental runs of each kind (median)")
     parser.add_argument("--profile", action="store_true", help="print a cProfile of the last one-edit export")
     parser.add_argument("--bulk", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--phase", choices=("full", "none", "edit", "new"), help=argparse.SUPPRESS)
+    parser.add_argument("--phase", choices=("full", "none", "edit", "new", "takedown"), help=argparse.SUPPRESS)
     parser.add_argument("--serial", type=int, default=0, help=argparse.SUPPRESS)
     parser.add_argument("--site", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()

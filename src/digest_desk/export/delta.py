@@ -5,9 +5,9 @@ page depends on (the base key: site profile, media, sections, code). The next ``
 reads the articles stamped since and those whose scheduled time came, the articles linking to
 them, and the list pages, feed and sitemap lines those show; every other unit is as the manifest
 says. Whenever anything is unsure (no mark, another database, the log went backwards, the base
-changed, an article left, moved in the lists or entered them below their front pages, a page the
-manifest recorded does not hold what the store says it did) ``delta_plan`` returns None and the
-export compares every key as before.
+changed, an article moved in the lists, entered them below their front pages or left them from
+below (or more than one left), a page the manifest recorded does not hold what the store says it
+did) ``delta_plan`` returns None and the export compares every key as before.
 """
 
 from __future__ import annotations
@@ -57,6 +57,7 @@ class DeltaPlan:
     now: datetime
     waiting: list[datetime]
     changes: dict  # the mark to record
+    removed: list[str] = field(default_factory=list)  # units the site no longer has
     _keys: dict[str, str] | None = field(default=None)
 
     def keys(self) -> dict[str, str]:
@@ -148,29 +149,38 @@ class _Delta:
         on_site = {e.id: e for e in entries}
         moved = {c.article_id for c in changes if c.moved}
         self.entered: set[int] = set()
+        self.left: dict[int, str] = {}  # an article that left the site: its record
+        self.removed: list[str] = []
         for aid in ids:
             uid = f"article:{aid}"
             record = old.record(uid)
             was = record is not None
             _sure(not old.has_unit(uid))  # recorded as an odd unit: the full comparison handles it
             _sure(was or aid not in on_site or self._may_enter(on_site[aid]))
-            _sure(not was or aid in on_site)  # left the site
+            if record is not None and aid not in on_site:  # unpublished, deleted or put off
+                self.left[aid] = record
+                continue
             _sure(not (was and aid in moved))  # may have moved in the lists
             if record is not None:
                 _sure(record.endswith(" " + on_site[aid].slug))
             elif aid in on_site:
                 self.entered.add(aid)
+        # One article leaving the front pages of its lists (a story taken down soon after it went
+        # out) is served; more at once, or with others entering, take the full comparison.
+        _sure(len(self.left) <= 1 and not (self.left and self.entered))
+        self.removed.extend(f"article:{aid}" for aid in self.left)
         # Articles whose rows changed are rendered again even when their key is as recorded (a
         # worker of the last export may have read a later state); the others when it differs.
         render = [e for e in entries if e.id in changed or e.key != old.key(f"article:{e.id}")]
         shown = [e for e in entries if e.key != old.key(f"article:{e.id}")]
-        if shown:
+        if shown or self.left:
             self._site_units(shown)
-        # Nothing left the site: it holds the articles the manifest has and those that entered.
-        on_site = old.site_articles() + len(self.entered)
+        # The site holds the articles the manifest has, those that entered, less the one that left.
+        on_site = old.site_articles() + len(self.entered) - len(self.left)
         return DeltaPlan(self.site, self.categories, list(self.units.values()),
                          {f"article:{e.id}": e.key for e in render}, render,
-                         on_site, changelog.article_count(reader) - on_site, reader.now, reader.waiting_times(), mark)
+                         on_site, changelog.article_count(reader) - on_site, reader.now, reader.waiting_times(), mark,
+                         self.removed)
 
     def _may_enter(self, entry: Entry) -> bool:
         """Whether an article that entered the site is one this plan can add: one in a section
@@ -194,14 +204,45 @@ class _Delta:
             lists["index"][4].append(e)
             slug = self.pages.section_slugs.get(e.category)
             if slug:
-                names = [n for n in self.categories if slugify(n) == slug]
-                heading = next(s.name for s in self.pages.sections if s.slug == slug)
-                lists.setdefault(f"category:{slug}", (f"category/{slug}/", heading, names, slug, []))[4].append(e)
+                lists.setdefault(f"category:{slug}", self._section(slug))[4].append(e)
+        self.left_from: set[str] = set()  # the lists whose front page the article that left was on
+        if self.left:  # its section then is unknown (it may be deleted): each front page tells
+            self.left_from.add("index")
+            _sure(self._was_on_front("index", "Latest", None))
+            for slug in dict.fromkeys(self.pages.section_slugs.values()):
+                _, heading, names, _, _ = section = self._section(slug)
+                if self._was_on_front(f"category:{slug}", heading, names):
+                    self.left_from.add(f"category:{slug}")
+                    lists.setdefault(f"category:{slug}", section)
         for uid, (prefix, heading, names, section, members) in lists.items():
             first = self._list(uid, prefix, heading, names, section, members)
-            if uid == "index" and first < FEED_LIMIT:
+            if uid == "index" and (first < FEED_LIMIT or self.left):
                 self._feed()
         self._sitemaps(shown)
+
+    def _section(self, slug: str) -> tuple[str, str, list[str] | None, str, list[Entry]]:
+        names = [n for n in self.categories if slugify(n) == slug]
+        heading = next(s.name for s in self.pages.sections if s.slug == slug)
+        return (f"category/{slug}/", heading, names, slug, [])
+
+    def _was_on_front(self, uid: str, heading: str, names: list[str] | None) -> bool:
+        """Whether the article that left was on the front page of list ``uid`` (False: it was not
+        in the list), told by the page's recorded key: the entries there now, or those with the
+        article among them. Unsure when neither: it was on an older page, so every newer one moves."""
+        key = next(iter(self.left.values()))
+        key = key[: key.find(" ")]
+        count = changelog.listing_count(self.reader, names)
+        recorded = self.old.key(f"{uid}:0")
+        for gone in (0, 1):
+            before = list_pages(count + gone)
+            size = before[0][2] - gone  # on the front page then, but the article that left
+            keys = self._old_keys(self._entries(changelog.listing_slice(self.reader, 0, size, names)))
+            _sure(len(keys) == size)
+            tries = [keys] if not gone else [[*keys[:p], key, *keys[p:]] for p in range(size + 1)]
+            if any(self.pages.listing_key(uid, 0, len(before), heading, k) == recorded for k in tries):
+                _sure(count > 0 or not gone)  # its section now has no article: the menus change
+                return bool(gone)
+        raise Unsure()
 
     def _old_keys(self, chunk: list[Entry]) -> list[str]:
         keys = [self.old.key(f"article:{e.id}") for e in chunk]
@@ -218,7 +259,8 @@ class _Delta:
         older pages: the full comparison handles that."""
         count = changelog.listing_count(self.reader, names)
         entered = [e for e in members if e.id in self.entered]
-        pages, before = sorted(list_pages(count)), list_pages(count - len(entered))
+        left = uid in self.left_from
+        pages, before = sorted(list_pages(count)), list_pages(count - len(entered) + left)
         self.names[uid] = names
         found: dict[int, tuple[tuple, int]] = {}  # page number: a member's row and position on it
         first = count
@@ -230,10 +272,13 @@ class _Delta:
             found.setdefault(number, (self.rows[e.id], position))
             first = min(first, position)
         numbers = set(found)
-        if entered:
+        if entered or left:
             numbers.add(0)
             if len(pages) > len(before):  # a new older page, and the one below it links to it
                 numbers.update(range(max(1, len(before) - 1), len(pages)))
+            if len(pages) < len(before):  # the newest older page went back to the front page, and
+                numbers.update(range(max(1, len(pages) - 1), len(pages)))  # the one below links there
+                self.removed.extend(f"{uid}:{n}" for n in range(len(pages), len(before)))
         for number in sorted(numbers):
             _, start, end = pages[number]
             if number in found:
@@ -256,6 +301,8 @@ class _Delta:
         if number >= len(before):  # new: its entries were on the front page, checked with it
             _sure(not self.old.has_unit(unit_id))
             return
+        if number == 0 and uid in self.left_from:
+            return  # checked with the article that left among its entries (_was_on_front)
         if number == 0 and entered:  # the front page then: the newest without those that entered
             size, gone = before[0][2], {e.id for e in entered}
             rows = changelog.listing_slice(self.reader, 0, size + len(gone), self.names[uid])
@@ -267,7 +314,12 @@ class _Delta:
         gone = self.entered
         entries = self._entries(changelog.listing_slice(self.reader, 0, FEED_LIMIT + len(gone)))
         chunk, was = entries[:FEED_LIMIT], [e for e in entries if e.id not in gone][:FEED_LIMIT]
-        _sure(digest(self.base_key, "feed", self._old_keys(was)) == self.old.key("feed"))
+        keys = self._old_keys(was)
+        tries = [keys]
+        for record in self.left.values():  # it was in the feed somewhere, or older than all of it
+            left = record[: record.find(" ")]
+            tries += [[*keys[:p], left, *keys[p:]][:FEED_LIMIT] for p in range(len(keys) + 1)]
+        _sure(any(digest(self.base_key, "feed", k) == self.old.key("feed") for k in tries))
         feed = SitePages(self.site, chunk, self.base_key, self.logo, self.limit)
         feed.sections, feed.section_slugs = self.pages.sections, self.pages.section_slugs
         self.units["feed"] = SiteUnit("feed", digest(self.base_key, "feed", [e.key for e in chunk]), feed._feed)
@@ -280,7 +332,7 @@ class _Delta:
         _sure(not self.old.has_unit("sitemap:pages:2"))
         base = self.pages.base
         page_lines = 3 + len(self.pages.sections)  # front page, sections, About, Contact
-        if self.entered:
+        if self.entered or self.left:
             _sure(_PLAIN_URL.fullmatch(base) is not None)  # addresses compared as written
             _sure(parts or page_lines + self.old.site_articles() + len(self.entered) <= self.limit)
         lines: dict[str, list[SitemapUrl]] = {}
@@ -291,12 +343,18 @@ class _Delta:
         front = _local(newest, self.site.timezone).date().isoformat() if newest else ""
         lines.setdefault("sitemap:pages:1" if parts else "sitemap", []).append(SitemapUrl(base, front))
         new = {f"{base}{e.slug}/" for e in shown if e.id in self.entered}
+        gone: dict[str, str] = {}
+        for aid, record in self.left.items():
+            uid = f"sitemap:{(aid - 1) // self.limit + 1}" if parts else "sitemap"
+            gone[uid] = f"{base}{record[record.rfind(' ') + 1:]}/"
+            lines.setdefault(uid, [])
         for uid, urls in lines.items():
-            self._patch(uid, urls, new, 0 if parts else page_lines)
+            self._patch(uid, urls, new, 0 if parts else page_lines, gone.get(uid))
 
-    def _patch(self, uid: str, urls: list[SitemapUrl], new: set[str], skip: int) -> None:
+    def _patch(self, uid: str, urls: list[SitemapUrl], new: set[str], skip: int, gone: str | None = None) -> None:
         """Replace the lines of ``urls`` in sitemap unit ``uid`` (those in ``new`` are added
-        among the article lines, in address order after the ``skip`` lines of site pages)."""
+        among the article lines, in address order after the ``skip`` lines of site pages), and
+        take out the line of address ``gone``."""
         files = self.old.unit_files(uid)
         _sure(len(files) == 1)
         rel, sha = next(iter(files.items()))
@@ -307,6 +365,14 @@ class _Delta:
         _sure(hashlib.sha256(data).hexdigest() == sha)
         text = data.decode("utf-8")
         patched = text
+        if gone is not None:
+            start = f"{_URL}{gone}</loc>"
+            at = patched.find(start)
+            _sure(at >= 0 and patched.find(start, at + 1) < 0)
+            end = patched.find("</url>", at)
+            _sure(end > at)
+            patched = patched[:at] + patched[end + len("</url>"):]
+            _sure(_URL in patched)  # a part left without a line: the full plan drops the file
         for url in urls:
             line = str(_url_lines([url]))
             if url.loc in new:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from itertools import repeat
 from pathlib import Path
@@ -268,11 +268,16 @@ class StoredManifest:
             raise ValueError("malformed manifest")
         return Manifest(units, articles, self.changes)  # type: ignore[arg-type]
 
-    def write_patched(self, path: Path, puts: dict[str, tuple[str, dict[str, str]]]) -> None:
-        """Write at ``path`` this manifest with the units of ``puts`` replaced (or added)."""
+    def write_patched(self, path: Path, puts: dict[str, tuple[str, dict[str, str]]],
+                      removed: Collection[str] = ()) -> None:
+        """Write at ``path`` this manifest with the units of ``puts`` replaced (or added) and
+        those of ``removed`` taken out."""
         articles: list[tuple[str, str]] = []
         units: list[tuple[str, str, str]] = []
         count, files = self._articles, self._files
+        for uid in removed:
+            files -= len(self.unit_files(uid))
+            count -= self.record(uid) is not None
         for uid, (key, unit_files) in puts.items():
             files += len(unit_files) - len(self.unit_files(uid))
             count -= self.record(uid) is not None
@@ -282,7 +287,7 @@ class StoredManifest:
             else:
                 articles.append((uid, record))
         count += len(articles)
-        patch_manifest_file(self._file.path, path, _meta(count, files), articles, units)
+        patch_manifest_file(self._file.path, path, _meta(count, files), articles, units, sorted(removed))
 
 
 class ManifestPatch:
@@ -292,27 +297,37 @@ class ManifestPatch:
     def __init__(self, old: Manifest | StoredManifest, changes: dict | None) -> None:
         self.old, self.changes = old, changes
         self.puts: dict[str, tuple[str, dict[str, str]]] = {}
+        self.removed: set[str] = set()  # units of the old manifest the site no longer has
 
     def put(self, uid: str, key: str, files: dict[str, str]) -> None:
         self.puts[uid] = (key, files)
 
+    def remove(self, uid: str) -> None:
+        self.removed.add(uid)
+
     def __contains__(self, uid: str) -> bool:
-        return uid in self.puts or uid in self.old
+        return uid in self.puts or (uid in self.old and uid not in self.removed)
 
     def unit_files(self, uid: str) -> dict[str, str]:
-        return self.puts[uid][1] if uid in self.puts else self.old.unit_files(uid)
+        if uid in self.puts:
+            return self.puts[uid][1]
+        return {} if uid in self.removed else self.old.unit_files(uid)
 
     def file_count(self) -> int:
         return self.old.file_count() + sum(len(files) - len(self.old.unit_files(uid))
-                                           for uid, (_, files) in self.puts.items())
+                                           for uid, (_, files) in self.puts.items()) \
+            - sum(len(self.old.unit_files(uid)) for uid in self.removed)
 
     def write(self, path: Path) -> None:
         if isinstance(self.old, StoredManifest):
-            self.old.write_patched(path, self.puts)
+            self.old.write_patched(path, self.puts, self.removed)
             return
         new = self.old.copy()  # read from an older format: written whole, as FORMAT
         for uid, (key, files) in self.puts.items():
             new.put(uid, key, files)
+        for uid in self.removed:
+            new.units.pop(uid, None)
+            new.articles.pop(uid, None)
         new.write(path)
 
 

@@ -363,12 +363,14 @@ def _export_delta(run: _Run, delta: DeltaPlan, tmp: Path, started: float) -> Exp
     assert run.old is not None
     run.plan = delta
     run.new = ManifestPatch(run.old, delta.changes)
+    for uid in delta.removed:  # an article that left the site, a list page merged into the front
+        run.new.remove(uid)
     report = ExportReport(run.out, "changed", articles=delta.articles, unpublished=delta.unpublished,
                           waiting=delta.waiting, timezone=delta.site.timezone)
     art_uids, other_uids = run.choose("changed", [])
     report.rendered = len(art_uids)
     report.unchanged = run.old.file_count()
-    if not art_uids and not other_uids:  # the manifest stays as it is: only the mark moves on
+    if not art_uids and not other_uids and not delta.removed:  # only the mark moves on
         write_changes(delta.changes, tmp / CHANGES)
         _before_commit(run)
         commit(tmp, run.out, [CHANGES], [])
@@ -425,7 +427,8 @@ def _dropped(run: _Run) -> set[str]:
     assert run.old is not None
     gone: set[str] = set()
     kept: set[str] = set()
-    for uid in () if isinstance(run.plan, DeltaPlan) else run.old.uids():  # a delta's new manifest has them all
+    # A delta's new manifest has all the old units but those it names as removed.
+    for uid in sorted(run.new.removed) if isinstance(run.new, ManifestPatch) else run.old.uids():
         if uid not in run.new:
             gone.update(run.old.unit_files(uid))
     for uid in run.chosen:

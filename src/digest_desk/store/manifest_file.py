@@ -96,11 +96,12 @@ def write_manifest_file(path: Path, meta: dict[str, str], articles: Iterable[tup
 
 @_plain
 def patch_manifest_file(source: Path, path: Path, meta: dict[str, str], articles: list[tuple[str, str]],
-                        units: list[tuple[str, str, str]]) -> None:
+                        units: list[tuple[str, str, str]], removed: Sequence[str] = ()) -> None:
     """A copy of ``source`` at ``path`` (copied by the operating system, no row read) whose rows
-    of these uids are replaced: each uid is an article record or a unit, never both."""
+    of these uids are replaced (each uid is an article record or a unit, never both) and whose
+    rows of ``removed`` are gone."""
     shutil.copyfile(source, path)
-    uids = [(a[0],) for a in articles] + [(u[0],) for u in units]
+    uids = [(a[0],) for a in articles] + [(u[0],) for u in units] + [(uid,) for uid in removed]
     _write_rows(path, [], meta, articles, units, drop=uids)
 
 

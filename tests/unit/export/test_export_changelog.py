@@ -78,7 +78,7 @@ CHANGES_TO_TRY: dict[str, tuple[Callable, bool | tuple[bool, bool]]] = {
     "edit the newest (feed)": (lambda s, db: _edit(s, "story-44", summary="New summary."), True),
     "edit a draft": (lambda s, db: _edit(s, "draft", body="Still not yet."), True),
     "author set by the CLI": (lambda s, db: _cli(s, db, "set", "story-30", "author", "Li Wei"), True),
-    "unpublished by the CLI": (lambda s, db: _cli(s, db, "set", "story-31", "status", "draft"), False),
+    "unpublished by the CLI": (lambda s, db: _cli(s, db, "set", "story-31", "status", "draft"), True),  # front page
     # Entering the front page of its lists: only those pages, the feed and a sitemap line change.
     "publish": (lambda s, db: _edit(s, "draft", status=Status.PUBLISHED, published_at=NOW - timedelta(hours=5)), True),
     "publish a new article": (lambda s, db: _publish_new(s, 1, 1), True),
@@ -87,8 +87,18 @@ CHANGES_TO_TRY: dict[str, tuple[Callable, bool | tuple[bool, bool]]] = {
     "publish in a new section": (lambda s, db: _publish_new(s, 1, 1, category="Sport"), False),
     "publish without a section": (lambda s, db: _publish_new(s, 1, 1, category=""), True),
     "publish back-dated": (lambda s, db: _publish_new(s, 1, 100), False),  # every newer page moves
-    "unpublish": (lambda s, db: _edit(s, "story-12", status=Status.DRAFT), False),
+    "unpublish": (lambda s, db: _edit(s, "story-12", status=Status.DRAFT), False),  # older pages move
     "delete": (lambda s, db: delete_article(s, get_by_slug(s, "story-13").id), False),
+    # Leaving the front page of its lists: those pages, the feed and a sitemap line change (45
+    # articles: the front page holds 25, the newest older page goes back to it below 41).
+    "unpublish the newest": (lambda s, db: _edit(s, "story-44", status=Status.DRAFT), True),
+    "delete one on the front page": (lambda s, db: delete_article(s, get_by_slug(s, "story-30").id), True),
+    "put off one on the front page": (lambda s, db: _edit(s, "story-39", status=Status.SCHEDULED,
+                                                          published_at=NOW + timedelta(days=2)), True),
+    "unpublish a linked article on an older page": (lambda s, db: _edit(s, "story-7", status=Status.DRAFT), False),
+    "unpublish two": (lambda s, db: [_edit(s, f"story-{i}", status=Status.DRAFT) for i in (43, 44)], False),
+    "unpublish and change section": (lambda s, db: _edit(s, "story-42", status=Status.DRAFT, category="Harbour"),
+                                     True),
     "change section": (lambda s, db: _edit(s, "story-14", category="Harbour"), False),
     "site profile": (lambda s, db: update_site(s, tagline="Other news"), False),
     "media": (lambda s, db: _raw(s, "UPDATE image SET alt = 'The quay at dawn' WHERE name = 'quay.png'"), False),
@@ -128,6 +138,25 @@ def test_an_incremental_export_after_a_change_equals_a_full_one(store, db_path, 
     # And once more after it: the mark recorded by the incremental export serves the next one.
     _edit(store, "story-40", body="Another correction.")
     _changed_equals_full(store, out, tmp_path, NOW, limit, True)
+
+
+@pytest.mark.parametrize("limit", [SITEMAP_LIMIT, SMALL_LIMIT], ids=["one-sitemap", "sitemap-parts"])
+@pytest.mark.parametrize("pages", [1, 2])
+def test_an_article_leaving_a_full_front_page_takes_the_newest_older_page_back(store, tmp_path, limit, pages):
+    _site(store)
+    if pages == 1:  # 40 articles: a front page of 20 and one older page of 20
+        for i in range(5):
+            delete_article(store, get_by_slug(store, f"story-{i}").id)
+    else:  # 60: a front page and two older pages of 20
+        _publish_new(store, 15, 1)
+    out = tmp_path / "out"
+    export_site(store, out, now=NOW, sitemap_limit=limit)
+    assert (out / f"page/{pages}/index.html").is_file()
+    newest = "new-0" if pages == 2 else "story-44"
+    _edit(store, newest, status=Status.DRAFT)
+    _changed_equals_full(store, out, tmp_path, NOW, limit, True)
+    assert not (out / f"page/{pages}").exists() and not (out / newest).exists()
+    assert (pages == 2) is (out / "page/1/index.html").is_file()  # it links to the front page now
 
 
 def test_a_scheduled_time_passing_counts_as_a_change(store, tmp_path):
