@@ -149,7 +149,7 @@ class _Delta:
         on_site = {e.id: e for e in entries}
         moved = {c.article_id for c in changes if c.moved}
         self.entered: set[int] = set()
-        self.left: dict[int, str] = {}  # an article that left the site: its record
+        self.left: dict[int, tuple[str, str]] = {}  # an article that left the site: its key and slug
         self.removed: list[str] = []
         for aid in ids:
             uid = f"article:{aid}"
@@ -158,7 +158,7 @@ class _Delta:
             _sure(not old.has_unit(uid))  # recorded as an odd unit: the full comparison handles it
             _sure(was or aid not in on_site or self._may_enter(on_site[aid]))
             if record is not None and aid not in on_site:  # unpublished, deleted or put off
-                self.left[aid] = record
+                self.left[aid] = (record[: record.find(" ")], record[record.rfind(" ") + 1:])
                 continue
             _sure(not (was and aid in moved))  # may have moved in the lists
             if record is not None:
@@ -229,8 +229,7 @@ class _Delta:
         """Whether the article that left was on the front page of list ``uid`` (False: it was not
         in the list), told by the page's recorded key: the entries there now, or those with the
         article among them. Unsure when neither: it was on an older page, so every newer one moves."""
-        key = next(iter(self.left.values()))
-        key = key[: key.find(" ")]
+        key = next(iter(self.left.values()))[0]
         count = changelog.listing_count(self.reader, names)
         recorded = self.old.key(f"{uid}:0")
         for gone in (0, 1):
@@ -316,8 +315,7 @@ class _Delta:
         chunk, was = entries[:FEED_LIMIT], [e for e in entries if e.id not in gone][:FEED_LIMIT]
         keys = self._old_keys(was)
         tries = [keys]
-        for record in self.left.values():  # it was in the feed somewhere, or older than all of it
-            left = record[: record.find(" ")]
+        for left, _ in self.left.values():  # it was in the feed somewhere, or older than all of it
             tries += [[*keys[:p], left, *keys[p:]][:FEED_LIMIT] for p in range(len(keys) + 1)]
         _sure(any(digest(self.base_key, "feed", k) == self.old.key("feed") for k in tries))
         feed = SitePages(self.site, chunk, self.base_key, self.logo, self.limit)
@@ -344,9 +342,9 @@ class _Delta:
         lines.setdefault("sitemap:pages:1" if parts else "sitemap", []).append(SitemapUrl(base, front))
         new = {f"{base}{e.slug}/" for e in shown if e.id in self.entered}
         gone: dict[str, str] = {}
-        for aid, record in self.left.items():
+        for aid, (_key, slug) in self.left.items():
             uid = f"sitemap:{(aid - 1) // self.limit + 1}" if parts else "sitemap"
-            gone[uid] = f"{base}{record[record.rfind(' ') + 1:]}/"
+            gone[uid] = f"{base}{slug}/"
             lines.setdefault(uid, [])
         for uid, urls in lines.items():
             self._patch(uid, urls, new, 0 if parts else page_lines, gone.get(uid))
