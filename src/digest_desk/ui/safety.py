@@ -52,6 +52,16 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _write_draft(keeper: DraftKeeper, article_id: int, data: dict[str, Any], version: int,
+                 taken: datetime) -> str | None:
+    """Worker side: keep one draft; why it failed, or None when it was written."""
+    try:
+        keeper.write(article_id, data, base_version=version, taken_at=taken)
+    except DraftSaveError as exc:
+        return str(exc)
+    return None
+
+
 class SafetyGuard(QObject):
     """Keeps drafts of the editor's text, holds the open article's edit lock, settles conflicts
     and offers recovery; it tells the window what happened through its signals.
@@ -62,7 +72,7 @@ class SafetyGuard(QObject):
     message = Signal(str, int)  # text for the status bar, milliseconds to show it
     reload_wanted = Signal(int)  # the stored article should replace the editor's text
     articles_recovered = Signal(int)  # drafts were written back; the last one's article id
-    draft_failed = Signal(str)  # emitted from the worker, delivered on the UI thread
+    draft_failed = Signal(str)  # a draft could not be written (why)
     lock_lost = Signal(int)  # another editor took over the open article (its id)
 
     def __init__(self, store: Store, editor: ArticleEditor, autosaver: Autosaver,
@@ -126,15 +136,12 @@ class SafetyGuard(QObject):
         if article is None or self._closed:
             return None
         data, taken = self.draft_data(), datetime.now(UTC)
-        return self._worker.submit(self._write, article.id, data, article.version, taken)
+        return self._worker.submit(_write_draft, self.keeper, article.id, data, article.version, taken,
+                                   on_done=self._draft_written)
 
-    def _write(self, article_id: int, data: dict[str, Any], version: int, taken: datetime) -> bool:
-        try:
-            self.keeper.write(article_id, data, base_version=version, taken_at=taken)
-        except DraftSaveError as exc:
-            self.draft_failed.emit(str(exc))
-            return False
-        return True
+    def _draft_written(self, failure: str | None) -> None:
+        if failure is not None:
+            self.draft_failed.emit(failure)
 
     def saved(self, stored) -> None:
         """An article save went through: its draft is no longer needed (after queued writes)."""

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import queue
 import threading
+from collections import deque
 from collections.abc import Callable
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QCoreApplication, QObject, QThread, QThreadPool, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QThreadPool
 
 # The renderer shares one Python-Markdown instance and unlocked caches between calls, so two
 # threads rendering at once corrupt each other's output. Background work that renders holds this.
@@ -52,34 +53,61 @@ class Job:
 # to keep them: kept here until they have delivered.
 _ADOPTED: set[_Relay] = set()
 
+# A worker tells its relay about progress and the outcome with posted events, not signals: a
+# plain Python thread emitting a signal goes through PySide's signal machinery from a thread Qt
+# did not start, which crashed the program now and then; posting an event is the thread-safe
+# call Qt documents for any thread.
+_ARRIVED = QEvent.Type(QEvent.registerEventType())
+_PROGRESSED = QEvent.Type(QEvent.registerEventType())
+
 
 class _Relay(QObject):
-    """Lives on the UI thread; a signal emitted from the worker arrives here queued."""
-
-    arrived = Signal()
-    progressed = Signal(object)
+    """Lives on the UI thread; what the worker posts arrives here, in order. Everything the
+    work needed (the function, its arguments, the callbacks) is let go of here, on the UI
+    thread: a worker never drops the last reference to a window's objects."""
 
     def __init__(self, job: Job, on_done: DoneCallback | None, on_error: ErrorCallback | None,
                  owner: QObject | None, on_progress: ProgressCallback | None = None) -> None:
         app = QCoreApplication.instance()
-        on_ui = app is None or QThread.currentThread() == app.thread()
+        on_ui = _on_ui_thread()
         # Qt gives an object no parent in another thread (with a warning): one made on a worker
-        # thread is moved to the UI thread instead, where its signals then arrive.
+        # thread is moved to the UI thread instead, where its events then arrive.
         super().__init__(app if on_ui else None)
         if not on_ui:
             self.moveToThread(app.thread())
             _ADOPTED.add(self)
-        self._job = job
+        self._job: Job | None = job
         self._on_done = on_done
         self._on_error = on_error
         self._on_progress = on_progress
         self._owner = owner
         self._owner_given = owner is not None
-        self.arrived.connect(self._deliver)
-        self.progressed.connect(self._progress)
+        self._values: deque[Any] = deque()
+        self._spent: Any = None  # the call's function and arguments, handed over by the worker
+
+    # -- worker side ----------------------------------------------------------------------
+    def post_progress(self, value: Any) -> None:
+        self._values.append(value)
+        QCoreApplication.postEvent(self, QEvent(_PROGRESSED))
+
+    def post_outcome(self) -> None:
+        QCoreApplication.postEvent(self, QEvent(_ARRIVED))
+
+    # -- UI side ----------------------------------------------------------------------------
+    def event(self, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        kind = event.type()
+        if kind == _PROGRESSED:
+            self._progress(self._values.popleft())
+            return True
+        if kind == _ARRIVED:
+            self._deliver()
+            return True
+        return super().event(event)
 
     def _dropped(self) -> bool:
-        return self._job.cancelled or self._job.taken or (self._owner_given and not shiboken6.isValid(self._owner))
+        job = self._job
+        return (job is None or job.cancelled or job.taken
+                or (self._owner_given and not shiboken6.isValid(self._owner)))
 
     def _progress(self, value: Any) -> None:
         if self._on_progress is not None and not self._dropped():
@@ -89,27 +117,58 @@ class _Relay(QObject):
         job = self._job
         _ADOPTED.discard(self)
         self.deleteLater()
-        if self._dropped():
+        try:
+            if job is None or self._dropped():
+                return
+            if job.error is not None:
+                if self._on_error is not None:
+                    self._on_error(job.error)
+            elif self._on_done is not None:
+                self._on_done(job.result)
+        finally:  # let go of the work here, on the UI thread
+            self._job = self._on_done = self._on_error = self._on_progress = None
+            self._owner = self._spent = None
+
+
+class _Call:
+    """One background call, run once on a worker thread. Whatever it holds is handed to its
+    relay before the outcome is posted, so the worker keeps nothing of the call afterwards."""
+
+    __slots__ = ("_job", "_relay", "_parts")
+
+    def __init__(self, job: Job, relay: _Relay | None, fn: Callable[..., Any], args: tuple[Any, ...],
+                 kwargs: dict[str, Any]) -> None:
+        self._job: Job | None = job
+        self._relay: _Relay | None = relay
+        self._parts: tuple[Any, ...] | None = (fn, args, kwargs)
+
+    def __call__(self) -> None:
+        job, relay, parts = self._job, self._relay, self._parts
+        self._job = self._relay = self._parts = None
+        if job is None or parts is None:
+            return  # already run
+        fn, args, kwargs = parts
+        if not job.cancelled:  # superseded while waiting in the queue: the work is skipped
+            try:
+                job.result = fn(*args, **kwargs)
+            except BaseException as exc:  # noqa: BLE001 - delivered to on_error on the UI thread
+                job.error = exc
+        del fn, args, kwargs
+        if relay is None:  # nothing to deliver, and nothing of a window's: let go of here
+            del parts
+            job.done.set()
             return
-        if job.error is not None:
-            if self._on_error is not None:
-                self._on_error(job.error)
-        elif self._on_done is not None:
-            self._on_done(job.result)
-
-
-def _work(job: Job, relay: _Relay, fn: Callable[..., Any], args: tuple[Any, ...],
-          kwargs: dict[str, Any]) -> None:
-    if job.cancelled:  # superseded while waiting in the queue: skip the work entirely
+        relay._spent = parts  # let go of on the UI thread, with the delivery
+        del parts
         job.done.set()
-        relay.arrived.emit()
-        return
-    try:
-        job.result = fn(*args, **kwargs)
-    except BaseException as exc:  # noqa: BLE001 - delivered to on_error on the UI thread
-        job.error = exc
-    job.done.set()
-    relay.arrived.emit()
+        del job
+        relay.post_outcome()
+
+
+def _on_ui_thread() -> bool:
+    """Whether this is the UI thread (the program's main thread, where the application lives);
+    asked without Qt, which would adopt a worker thread that only asks."""
+    return QCoreApplication.instance() is None or threading.current_thread() is threading.main_thread()
 
 
 def _prepared(fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any], on_done: DoneCallback | None,
@@ -120,10 +179,13 @@ def _prepared(fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, A
     job = Job()
     if pass_cancel:
         kwargs["cancel"] = job.cancel_event
-    relay = _Relay(job, on_done, on_error, owner, on_progress)
-    if on_progress is not None:
-        kwargs["progress"] = relay.progressed.emit
-    return job, lambda: _work(job, relay, fn, args, kwargs)
+    relay = None
+    if on_done is not None or on_error is not None or on_progress is not None or _on_ui_thread():
+        relay = _Relay(job, on_done, on_error, owner, on_progress)
+    # else a worker's own call with nothing to deliver (``answer_within``): no Qt object for it
+    if on_progress is not None and relay is not None:
+        kwargs["progress"] = relay.post_progress
+    return job, _Call(job, relay, fn, args, kwargs)
 
 
 def run_in_background(fn: Callable[..., Any], *args: Any, on_done: DoneCallback | None = None,
@@ -169,7 +231,7 @@ def answer_within(seconds: float, default: Any, fn: Callable[..., Any], *args: A
         return default, job
 
 
-IDLE_THREAD_S = 30.0  # a serial worker's thread ends after this long without work, as a Qt pool's
+IDLE_THREAD_S = 10.0  # a serial worker's thread ends after this long without work (the next call starts one)
 
 
 class _SerialThread:
@@ -206,6 +268,7 @@ class _SerialThread:
             try:
                 call()
             finally:
+                call = None  # nothing of the call stays with an idle thread
                 with self._idle:
                     self._unfinished -= 1
                     if not self._unfinished:

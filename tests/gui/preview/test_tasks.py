@@ -189,3 +189,52 @@ def test_a_serial_worker_thread_ends_when_idle_and_the_next_call_starts_one(qtbo
     worker.submit(lambda: threads.append(threading.current_thread()))
     assert worker.wait(5000)
     assert threads[1] is not threads[0] and all(t.daemon for t in threads)
+
+
+class _Traced:
+    """Records the thread that lets go of it last (where its destructor runs)."""
+
+    def __init__(self, freed: list[threading.Thread]) -> None:
+        self._freed = freed
+
+    def __del__(self) -> None:
+        self._freed.append(threading.current_thread())
+
+
+@pytest.mark.parametrize("kind", ["in_order", "latest_only", "pool", "detached"])
+def test_what_the_work_held_is_let_go_of_on_the_ui_thread(qtbot, kind):
+    """A window's objects reach background work through its function, arguments and callbacks.
+    The worker must never drop the last reference to them: a widget freed on a worker thread
+    is deleted there, which crashes Qt. Everything is let go of on the UI thread once the
+    outcome is delivered, also when nobody holds the job any more."""
+    from digest_desk.ui import tasks
+
+    freed: list[threading.Thread] = []
+    delivered: list[int] = []
+    owner = QObject()
+    in_order, latest = tasks.InOrder(owner), LatestOnly(owner)
+
+    def submit() -> None:
+        held, argument, callback = _Traced(freed), _Traced(freed), _Traced(freed)
+
+        def work(thing: _Traced) -> int:
+            assert thing is argument and held is not None
+            return 1
+
+        def done(value: int) -> None:
+            assert callback is not None
+            delivered.append(value)
+
+        if kind == "in_order":
+            in_order.submit(work, argument, on_done=done)
+        elif kind == "latest_only":
+            latest.submit(work, argument, on_done=done)
+        elif kind == "pool":
+            run_in_background(work, argument, on_done=done)
+        else:
+            tasks.run_detached(work, argument, on_done=done)
+
+    submit()  # the job is not kept: only the worker and the relay hold the work now
+    qtbot.waitUntil(lambda: delivered == [1], timeout=5000)
+    qtbot.waitUntil(lambda: len(freed) == 3, timeout=5000)
+    assert all(thread is threading.main_thread() for thread in freed)
