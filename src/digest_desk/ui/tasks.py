@@ -49,61 +49,84 @@ class Job:
         return self.cancel_event.is_set()
 
 
-# Relays made off the UI thread (a preview job asking the store for a picture) have no parent
-# to keep them: kept here until they have delivered.
-_ADOPTED: set[_Relay] = set()
-
-# A worker tells its relay about progress and the outcome with posted events, not signals: a
-# plain Python thread emitting a signal goes through PySide's signal machinery from a thread Qt
-# did not start, which crashed the program now and then; posting an event is the thread-safe
-# call Qt documents for any thread.
-_ARRIVED = QEvent.Type(QEvent.registerEventType())
-_PROGRESSED = QEvent.Type(QEvent.registerEventType())
+# A worker hands progress and outcomes to the UI thread through one dispatcher there, with posted
+# events, not signals: a plain Python thread emitting a signal goes through PySide's signal
+# machinery from a thread Qt did not start, which crashed the program now and then; posting an
+# event is the thread-safe call Qt documents for any thread. The relays themselves are plain
+# Python objects: no Qt object is made, moved or deleted per background call.
+_RELAYED = QEvent.Type(QEvent.registerEventType())
 
 
-class _Relay(QObject):
-    """Lives on the UI thread; what the worker posts arrives here, in order. Everything the
-    work needed (the function, its arguments, the callbacks) is let go of here, on the UI
-    thread: a worker never drops the last reference to a window's objects."""
+class _Dispatcher(QObject):
+    """Lives on the UI thread; runs the calls workers queue for it, in the order queued, one
+    posted event each."""
+
+    def __init__(self, parent: QObject | None) -> None:
+        super().__init__(parent)
+        self._calls: deque[Callable[[], None]] = deque()
+
+    def post(self, call: Callable[[], None]) -> None:
+        """Any thread: run ``call`` on the UI thread."""
+        self._calls.append(call)
+        QCoreApplication.postEvent(self, QEvent(_RELAYED))
+
+    def event(self, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if event.type() == _RELAYED:
+            call = self._calls.popleft()
+            call()
+            return True
+        return super().event(event)
+
+
+_DISPATCHER: list[tuple[QCoreApplication, _Dispatcher]] = []  # the application's, once made
+_DISPATCHER_LOCK = threading.Lock()
+
+
+def _dispatcher() -> _Dispatcher | None:
+    """The application's dispatcher (made on first use); None without an application."""
+    app = QCoreApplication.instance()
+    if app is None:
+        return None
+    with _DISPATCHER_LOCK:
+        if _DISPATCHER and _DISPATCHER[0][0] is app and shiboken6.isValid(_DISPATCHER[0][1]):
+            return _DISPATCHER[0][1]
+        if _on_ui_thread():
+            dispatcher = _Dispatcher(app)  # a child of the application: deleted with it
+        else:  # a worker asked first (the window's calls come first in this program): made
+            dispatcher = _Dispatcher(None)  # here, moved to the UI thread, kept by _DISPATCHER
+            dispatcher.moveToThread(app.thread())
+        _DISPATCHER[:] = [(app, dispatcher)]
+        return dispatcher
+
+
+class _Relay:
+    """A background call's way back to the UI thread: progress and the outcome arrive in order,
+    through the dispatcher. Everything the work needed (the function, its arguments, the
+    callbacks) is let go of on the UI thread: a worker never drops the last reference to a
+    window's objects."""
+
+    __slots__ = ("_job", "_on_done", "_on_error", "_on_progress", "_owner", "_owner_given", "_spent",
+                 "_dispatcher")
 
     def __init__(self, job: Job, on_done: DoneCallback | None, on_error: ErrorCallback | None,
-                 owner: QObject | None, on_progress: ProgressCallback | None = None) -> None:
-        app = QCoreApplication.instance()
-        on_ui = _on_ui_thread()
-        # Qt gives an object no parent in another thread (with a warning): one made on a worker
-        # thread is moved to the UI thread instead, where its events then arrive.
-        super().__init__(app if on_ui else None)
-        if not on_ui:
-            self.moveToThread(app.thread())
-            _ADOPTED.add(self)
+                 owner: QObject | None, on_progress: ProgressCallback | None, dispatcher: _Dispatcher) -> None:
         self._job: Job | None = job
         self._on_done = on_done
         self._on_error = on_error
         self._on_progress = on_progress
         self._owner = owner
         self._owner_given = owner is not None
-        self._values: deque[Any] = deque()
         self._spent: Any = None  # the call's function and arguments, handed over by the worker
+        self._dispatcher = dispatcher
 
     # -- worker side ----------------------------------------------------------------------
     def post_progress(self, value: Any) -> None:
-        self._values.append(value)
-        QCoreApplication.postEvent(self, QEvent(_PROGRESSED))
+        self._dispatcher.post(lambda: self._progress(value))
 
     def post_outcome(self) -> None:
-        QCoreApplication.postEvent(self, QEvent(_ARRIVED))
+        self._dispatcher.post(self._deliver)
 
     # -- UI side ----------------------------------------------------------------------------
-    def event(self, event: QEvent) -> bool:  # noqa: N802 - Qt's name
-        kind = event.type()
-        if kind == _PROGRESSED:
-            self._progress(self._values.popleft())
-            return True
-        if kind == _ARRIVED:
-            self._deliver()
-            return True
-        return super().event(event)
-
     def _dropped(self) -> bool:
         job = self._job
         return (job is None or job.cancelled or job.taken
@@ -115,8 +138,6 @@ class _Relay(QObject):
 
     def _deliver(self) -> None:
         job = self._job
-        _ADOPTED.discard(self)
-        self.deleteLater()
         try:
             if job is None or self._dropped():
                 return
@@ -180,9 +201,12 @@ def _prepared(fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, A
     if pass_cancel:
         kwargs["cancel"] = job.cancel_event
     relay = None
-    if on_done is not None or on_error is not None or on_progress is not None or _on_ui_thread():
-        relay = _Relay(job, on_done, on_error, owner, on_progress)
-    # else a worker's own call with nothing to deliver (``answer_within``): no Qt object for it
+    dispatcher = _dispatcher()
+    # A worker's own call with nothing to deliver (``answer_within``) needs no way back; without
+    # an application nothing is delivered (no event loop would run it).
+    if dispatcher is not None and (on_done is not None or on_error is not None or on_progress is not None
+                                   or _on_ui_thread()):
+        relay = _Relay(job, on_done, on_error, owner, on_progress, dispatcher)
     if on_progress is not None and relay is not None:
         kwargs["progress"] = relay.post_progress
     return job, _Call(job, relay, fn, args, kwargs)

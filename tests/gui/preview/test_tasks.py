@@ -151,12 +151,19 @@ def test_a_taken_outcome_is_not_delivered_again(qtbot):
     qtbot.waitUntil(lambda: delivered == ["not taken"], timeout=5000)
 
 
-def test_work_started_from_a_worker_thread_delivers_on_the_ui_thread(qtbot):
+@pytest.mark.parametrize("first", [False, True])
+def test_work_started_from_a_worker_thread_delivers_on_the_ui_thread(qtbot, monkeypatch, first):
     """A preview job asks the store for a picture through run_detached from a pool thread: its
-    relay must still live on the UI thread (Qt refuses it the application as parent there)."""
+    outcome must still arrive on the UI thread, also when that is the first background call of
+    the program (the way back to the UI thread is then made on the worker and moved there: Qt
+    refuses it the application as parent)."""
     from PySide6.QtCore import qInstallMessageHandler
 
+    from digest_desk.ui import tasks
     from digest_desk.ui.tasks import run_detached
+
+    if first:
+        monkeypatch.setattr(tasks, "_DISPATCHER", [])
 
     warnings: list[str] = []
     seen: dict[str, object] = {}
