@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import queue
 import threading
+import weakref
 from collections import deque
 from collections.abc import Callable
 from typing import Any
@@ -78,7 +79,9 @@ class _Dispatcher(QObject):
         return super().event(event)
 
 
-_DISPATCHER: list[tuple[QCoreApplication, _Dispatcher]] = []  # the application's, once made
+# The application's dispatcher once made, with a weak reference to the application (which this
+# module must not keep alive: it ends with the program's start function).
+_DISPATCHER: list[tuple[weakref.ref, _Dispatcher]] = []
 _DISPATCHER_LOCK = threading.Lock()
 
 
@@ -88,14 +91,14 @@ def _dispatcher() -> _Dispatcher | None:
     if app is None:
         return None
     with _DISPATCHER_LOCK:
-        if _DISPATCHER and _DISPATCHER[0][0] is app and shiboken6.isValid(_DISPATCHER[0][1]):
+        if _DISPATCHER and _DISPATCHER[0][0]() is app and shiboken6.isValid(_DISPATCHER[0][1]):
             return _DISPATCHER[0][1]
         if _on_ui_thread():
             dispatcher = _Dispatcher(app)  # a child of the application: deleted with it
         else:  # a worker asked first (the window's calls come first in this program): made
             dispatcher = _Dispatcher(None)  # here, moved to the UI thread, kept by _DISPATCHER
             dispatcher.moveToThread(app.thread())
-        _DISPATCHER[:] = [(app, dispatcher)]
+        _DISPATCHER[:] = [(weakref.ref(app), dispatcher)]
         return dispatcher
 
 
@@ -201,11 +204,11 @@ def _prepared(fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, A
     if pass_cancel:
         kwargs["cancel"] = job.cancel_event
     relay = None
-    dispatcher = _dispatcher()
     # A worker's own call with nothing to deliver (``answer_within``) needs no way back; without
     # an application nothing is delivered (no event loop would run it).
-    if dispatcher is not None and (on_done is not None or on_error is not None or on_progress is not None
-                                   or _on_ui_thread()):
+    wanted = on_done is not None or on_error is not None or on_progress is not None or _on_ui_thread()
+    dispatcher = _dispatcher() if wanted else None
+    if dispatcher is not None:
         relay = _Relay(job, on_done, on_error, owner, on_progress, dispatcher)
     if on_progress is not None and relay is not None:
         kwargs["progress"] = relay.post_progress
