@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import queue
 import threading
+import traceback
 import weakref
 from collections import deque
 from collections.abc import Callable
@@ -236,13 +237,13 @@ def run_detached(fn: Callable[..., Any], *args: Any, on_done: DoneCallback | Non
                  on_error: ErrorCallback | None = None, owner: QObject | None = None,
                  thread_name: str = "digest-desk-detached", on_progress: ProgressCallback | None = None,
                  **kwargs: Any) -> Job:
-    """Like ``run_in_background``, but on a daemon thread of its own (named ``thread_name``) rather than in a pool: for a
-    call that may wait on a silent network for a long time (a team server that stopped answering).
-    It holds no pool thread other work needs, and nothing waits for it when a window or the
-    program closes (no Qt thread object is left running at exit); its outcome is dropped if
-    ``owner`` is gone by then. ``on_progress`` works as in ``run_in_background``."""
+    """Like ``run_in_background``, but on the daemon workers (``_Workers``, the thread named
+    ``thread_name`` while it runs) rather than in a Qt pool: for a call that may wait on a silent
+    network for a long time (a team server that stopped answering). It holds no thread other
+    work needs, and nothing waits for it when a window or the program closes; its outcome is
+    dropped if ``owner`` is gone by then. ``on_progress`` works as in ``run_in_background``."""
     job, call = _prepared(fn, args, kwargs, on_done, on_error, owner, on_progress)
-    threading.Thread(target=call, name=thread_name, daemon=True).start()
+    _WORKERS.run(call, thread_name)
     return job
 
 
@@ -258,44 +259,96 @@ def answer_within(seconds: float, default: Any, fn: Callable[..., Any], *args: A
         return default, job
 
 
-IDLE_THREAD_S = 10.0  # a serial worker's thread ends after this long without work (the next call starts one)
+IDLE_THREAD_S = 60.0  # a worker thread ends after this long without work (a later call starts one)
+
+
+class _Workers:
+    """The daemon Python threads that detached calls and serial workers run on. Not a Qt pool:
+    a call a silent team server holds never keeps a window or the program from closing (a Qt
+    pool waits for its threads when it is deleted, with its owner or at exit).
+
+    A call takes an idle thread, or starts one when every thread is busy, so a call held by a
+    silent server holds only its own thread; a thread ends after IDLE_THREAD_S without work. The
+    threads are as many as calls ran at once, and live long: windows opened and closed all day
+    do not start and end threads of their own (a window has a dozen serial workers)."""
+
+    def __init__(self) -> None:
+        self._calls: queue.SimpleQueue[tuple[Callable[[], None], str]] = queue.SimpleQueue()
+        self._lock = threading.Lock()
+        self._idle = 0  # threads waiting for a call and not yet promised one
+        self._started = 0
+
+    def run(self, call: Callable[[], None], name: str) -> None:
+        with self._lock:
+            if self._idle:
+                self._idle -= 1  # that thread takes this call
+                start = False
+            else:
+                start = True
+                self._started += 1
+        self._calls.put((call, name))
+        if start:
+            threading.Thread(target=self._serve, name=f"digest-desk-worker-{self._started}", daemon=True).start()
+
+    def _serve(self) -> None:
+        me = threading.current_thread()
+        own_name = me.name
+        while True:
+            try:
+                call, name = self._calls.get(timeout=IDLE_THREAD_S)
+            except queue.Empty:
+                with self._lock:
+                    if self._idle:  # not promised a call: this thread ends
+                        self._idle -= 1
+                        return
+                continue  # a call was promised to an idle thread just now: wait for it
+            me.name = name
+            try:
+                call()
+            except Exception:  # noqa: BLE001 - a call's own errors go to its job (_Call): this
+                traceback.print_exc()  # is a fault of ours, shown, and the thread serves on
+            finally:
+                call = None  # nothing of the call stays with an idle thread
+                me.name = own_name
+                with self._lock:
+                    self._idle += 1
+
+
+_WORKERS = _Workers()
 
 
 class _SerialThread:
-    """Runs queued calls one at a time, in order, on one daemon Python thread (started with
-    the first call). Not a Qt pool's thread: a call a silent team server holds never keeps a
-    window or the program from closing (a Qt pool waits for its threads when it is deleted,
-    with its owner or at exit); who must see the calls done waits with ``wait``."""
+    """Runs queued calls one at a time, in order, on the daemon workers (``_Workers``): one
+    worker thread at a time drains the queue, so the calls never overlap. Who must see the calls
+    done waits with ``wait``."""
 
     def __init__(self, name: str) -> None:
         self._name = name
-        self._queue: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
+        self._calls: deque[Callable[[], None]] = deque()
         self._idle = threading.Condition()
         self._unfinished = 0
-        self._thread: threading.Thread | None = None
+        self._draining = False
 
     def put(self, call: Callable[[], None]) -> None:
         with self._idle:
             self._unfinished += 1
-            if self._thread is None:
-                self._thread = threading.Thread(target=self._run, name=self._name, daemon=True)
-                self._thread.start()
-        self._queue.put(call)
+            self._calls.append(call)
+            if self._draining:
+                return  # the thread draining the queue takes it
+            self._draining = True
+        _WORKERS.run(self._drain, self._name)
 
-    def _run(self) -> None:
+    def _drain(self) -> None:
         while True:
-            try:
-                call = self._queue.get(timeout=IDLE_THREAD_S)
-            except queue.Empty:
-                with self._idle:
-                    if not self._unfinished:  # idle: the thread ends (the next call starts one)
-                        self._thread = None
-                        return
-                continue
+            with self._idle:
+                if not self._calls:
+                    self._draining = False
+                    return
+                call = self._calls.popleft()
             try:
                 call()
             finally:
-                call = None  # nothing of the call stays with an idle thread
+                call = None  # nothing of the call stays with the thread
                 with self._idle:
                     self._unfinished -= 1
                     if not self._unfinished:

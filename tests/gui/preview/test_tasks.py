@@ -182,12 +182,13 @@ def test_work_started_from_a_worker_thread_delivers_on_the_ui_thread(qtbot, monk
     assert not [w for w in warnings if "different thread" in w]
 
 
-def test_a_serial_worker_thread_ends_when_idle_and_the_next_call_starts_one(qtbot, monkeypatch):
-    """InOrder runs on a daemon thread of its own, which ends after IDLE_THREAD_S without work
-    (windows come and go in one process: their workers' threads must not pile up)."""
+def test_worker_threads_end_when_idle_and_the_next_call_starts_one(qtbot, monkeypatch):
+    """Serial workers and detached calls run on shared daemon threads, which end after
+    IDLE_THREAD_S without work (windows come and go in one process: threads must not pile up)."""
     from digest_desk.ui import tasks
 
     monkeypatch.setattr(tasks, "IDLE_THREAD_S", 0.05)
+    monkeypatch.setattr(tasks, "_WORKERS", tasks._Workers())
     worker = tasks.InOrder(QObject())
     threads: list[threading.Thread] = []
     worker.submit(lambda: threads.append(threading.current_thread()))
@@ -196,6 +197,36 @@ def test_a_serial_worker_thread_ends_when_idle_and_the_next_call_starts_one(qtbo
     worker.submit(lambda: threads.append(threading.current_thread()))
     assert worker.wait(5000)
     assert threads[1] is not threads[0] and all(t.daemon for t in threads)
+
+
+def test_serial_workers_share_threads_and_a_held_call_holds_only_its_own(qtbot, monkeypatch):
+    """Serial workers (a dozen per window) run on threads that stay for the next calls, of
+    these workers or of new ones (windows come and go), instead of a thread each that ends;
+    a call held by a silent server holds one thread: the others' calls still run."""
+    from digest_desk.ui import tasks
+
+    monkeypatch.setattr(tasks, "_WORKERS", tasks._Workers())
+    owner = QObject()
+    held, release = threading.Event(), threading.Event()
+    stuck = tasks.InOrder(owner)
+    stuck.submit(lambda: (held.set(), release.wait(10)))
+    assert held.wait(5)
+    seen: set[threading.Thread] = set()
+    started: list[int] = []
+    try:
+        for _ in range(4):  # a window's dozen workers, four windows one after the other
+            workers = [tasks.InOrder(QObject()) for _ in range(12)]
+            for worker in workers:
+                worker.submit(lambda: seen.add(threading.current_thread()))
+            assert all(worker.wait(5000) for worker in workers)
+            started.append(tasks._WORKERS._started)
+        # At most one thread per call running at once (a window's dozen and the held one),
+        # not a thread for each of the 48 workers.
+        assert started[-1] <= 13 and len(seen) <= 12
+        assert not stuck.wait(0)  # still held
+    finally:
+        release.set()
+    assert stuck.wait(5000)
 
 
 class _Traced:
