@@ -1,6 +1,6 @@
 """Autosave: write edits a moment after typing pauses, on focus change, switch and close.
 
-Every save of the window goes through one queue (a worker thread of its own, one save at a time,
+Every save of the window goes through one queue (``tasks.InOrder``: one save at a time,
 in order), each save is conditional on the version the previous one brought back, so the window
 never conflicts with itself; typing never waits for the disk or the network. The explicit saves
 (Ctrl+S, switching, closing) wait for their outcome, except while the team server is away: then

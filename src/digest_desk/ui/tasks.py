@@ -364,8 +364,9 @@ class _SerialThread:
 class LatestOnly:
     """Submit requests where only the newest matters: each one cancels the ones before it.
 
-    On a thread of its own (_SerialThread), superseded requests still waiting in the queue are
-    skipped and the work never runs concurrently with itself (so caches in ``fn`` need no locks).
+    Its queue (a _SerialThread) runs one request at a time: superseded requests still waiting
+    are skipped and the work never runs concurrently with itself (so caches in ``fn`` need no
+    locks).
     """
 
     def __init__(self, owner: QObject | None = None) -> None:
@@ -399,9 +400,9 @@ class LatestOnly:
 
 
 class InOrder:
-    """Runs submitted calls one at a time, in the order submitted, on one worker thread of its own
-    (database writes that must not overtake each other: autosaves, drafts; the list's reads),
-    a _SerialThread: a call a silent team server holds never keeps the program from ending.
+    """Runs submitted calls one at a time, in the order submitted (database writes that must not
+    overtake each other: autosaves, drafts; the list's reads), through a _SerialThread on the
+    daemon workers: a call a silent team server holds never keeps the program from ending.
     Closing waits a bounded time for the last saves and drafts (``wait``)."""
 
     def __init__(self, owner: QObject | None = None) -> None:
