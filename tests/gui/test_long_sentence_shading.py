@@ -136,3 +136,27 @@ def test_shift_ranges_moves_stretches_and_drops():
     assert shift_ranges(ranges, 18, 14, 1) == [(0, 10), (27, 37)]  # one replaced whole
     assert shift_ranges(ranges, 25, 10, 1) == [(0, 10), (20, 26), (31, 41)]  # replaced across an end
     assert shift_ranges(ranges, 10, 0, 5) == [(0, 10), (25, 35), (45, 55)]  # typed at an end
+
+
+def test_closing_the_window_stops_the_colouring_left_for_later_turns(window, qtbot, store):
+    """A long body is coloured in slices on later turns of the event loop. Closing the window
+    stops them: no slice colours the closed window's document while it is taken down (a
+    slice left running there crashed the test run once, inside Qt's rehighlighting)."""
+    body = "\n\n".join(PARAS * 80)  # some 130,000 characters, coloured a slice per turn
+    article = create_article(store, title="Long read", body=body)
+    window.load_article(article.id)
+    tools = window.spelling
+    tools.body.mark_all()
+    assert tools.body.busy
+    coloured: list[int] = []
+    highlighter = window.editor.body.highlighter
+    real = highlighter.rehighlightBlock
+    highlighter.rehighlightBlock = lambda block: (coloured.append(block.blockNumber()), real(block))
+    window.close()
+    assert not tools.body.busy
+    for _ in range(5):
+        QCoreApplication.processEvents()
+    tools.body.mark_all()  # late answers or measurements after the close colour nothing either
+    tools.body.set_long_sentences([(0, 40)])
+    qtbot.wait(100)
+    assert coloured == []

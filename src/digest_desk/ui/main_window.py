@@ -767,6 +767,7 @@ class MainWindow(QMainWindow):
         reads_ms = QUIT_READS_WAIT_MS if self.store.is_server else 3000
         self.links_panel.wait_for_suggestions(reads_ms)
         self.live.shutdown()
+        self.spelling.shutdown()
         self.render_ahead.stop()
         if self.team_live is not None:
             self.team_live.shutdown()

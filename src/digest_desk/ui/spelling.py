@@ -214,6 +214,7 @@ class BodySpelling(QObject):
         self._marking = False  # inside our own recolouring: mark every block in full
         self._drain = QTimer(self, singleShot=True, interval=0)
         self._drain.timeout.connect(self._mark_slice)
+        self._closed = False  # the window closed: nothing is coloured any more
         self._long: list[tuple[int, int]] = []  # long sentences, as body offsets
         dark = QGuiApplication.palette().color(QPalette.ColorRole.Base).lightness() < 128
         self._shade = LONG_SENTENCE_DARK if dark else LONG_SENTENCE_LIGHT
@@ -247,10 +248,17 @@ class BodySpelling(QObject):
             elif state is None:
                 self._waiting.add(block.blockNumber())
 
+    def close(self) -> None:
+        """The window closes: stop colouring (a slice left for a later turn of the event loop
+        would colour a closed window's document while it is taken down)."""
+        self._closed = True
+        self._drain.stop()
+        self._waiting.clear()
+
     def recolour(self, blocks: Iterable[QTextBlock]) -> None:
         """Colour these blocks again. Not an edit: the document's signals are held, because a
         rehighlight emits textChanged and the editor would save, render and check again."""
-        if not self.body.highlighting:
+        if self._closed or not self.body.highlighting:
             return
         document = self.body.document()
         held = document.blockSignals(True)
@@ -270,7 +278,7 @@ class BodySpelling(QObject):
         return bool(self._waiting)
 
     def _answers_arrived(self) -> None:
-        if self._waiting and not self._drain.isActive():
+        if self._waiting and not self._closed and not self._drain.isActive():
             self._drain.start()
 
     def _visible_blocks(self) -> range:
@@ -281,7 +289,7 @@ class BodySpelling(QObject):
 
     def _mark_slice(self) -> None:
         """Mark the next slice of waiting blocks (at most SLICE_S of work), the visible ones first."""
-        if not self._waiting:
+        if self._closed or not self._waiting:
             return
         visible = self._visible_blocks()
         order = sorted(self._waiting, key=lambda n: (n not in visible, n))[:BLOCKS_PER_TURN]
@@ -303,6 +311,8 @@ class BodySpelling(QObject):
 
     def mark_all(self) -> None:
         """Mark every block again, a slice per turn of the event loop, the visible ones first."""
+        if self._closed:
+            return
         self._waiting.update(range(self.body.document().blockCount()))
         if not self._drain.isActive():
             self._drain.start()
@@ -527,6 +537,12 @@ class SpellingTools(QObject):
         self.service.failed.connect(lambda text: self.message.emit(text, 8000))
         self.service.waiting.connect(lambda text: self.message.emit(text, 0))
         self.service.notice.connect(self._no_dictionary)
+
+    def shutdown(self) -> None:
+        """The window closes: no more measuring or colouring."""
+        self._timer.stop()
+        self._worker.cancel()
+        self.body.close()
 
     def start(self) -> None:
         """Open the dictionary and underline what the editor already shows (the window calls
